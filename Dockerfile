@@ -1,0 +1,27 @@
+# Builds every MayaGo executable in the Swift image, then copies them into a slim runtime image with only the
+# shared libraries they need. One image serves all seven services: the compose file picks the command.
+
+FROM swift:6.3-bookworm AS build
+RUN apt-get update -qq \
+    && apt-get install -y -qq --no-install-recommends libhiredis-dev libssl-dev libcurl4-openssl-dev zlib1g-dev \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /build
+COPY Package.swift ./
+COPY Shared ./Shared
+COPY Services ./Services
+COPY Tests ./Tests
+RUN swift build -c release --static-swift-stdlib \
+    && mkdir /staging \
+    && for service in gateway auth booking payment search messaging notify; do \
+        cp "$(swift build -c release --show-bin-path)/$service" /staging/; \
+    done
+
+FROM debian:bookworm-slim
+RUN apt-get update -qq \
+    && apt-get install -y -qq --no-install-recommends libhiredis0.14 libcurl4 ca-certificates tzdata curl \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --home-dir /app mayago
+WORKDIR /app
+COPY --from=build /staging/ /usr/local/bin/
+USER mayago
+ENV HTTP_HOST=0.0.0.0 MAYAGO_ENV=production

@@ -1,0 +1,22 @@
+.PHONY: run test build compose-check clean
+
+# Brings the whole stack up on this machine with demo data; Ctrl-C stops it.
+run:
+	@scripts/run.sh
+
+# Runs every test against a private PostgreSQL and Redis; exits with the tests' status.
+test:
+	@scripts/test.sh
+
+build:
+	swift build
+
+# Validates docker-compose.yml (needs Debian's docker-compose, not a Docker engine).
+compose-check:
+	docker-compose config -q
+
+# Stops the private stores and removes the run folder (the demo data with it).
+clean:
+	-@scripts/stores.sh stop dev
+	-@scripts/stores.sh stop test
+	rm -rf run

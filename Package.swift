@@ -1,0 +1,148 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+/// The seven services: each a library target with its logic and `buildApplication`, and a thin executable.
+let services = ["Gateway", "Auth", "Booking", "Payment", "Search", "Messaging", "Notify"]
+
+var targets: [Target] = [
+    .systemLibrary(
+        name: "CHiredis",
+        path: "Shared/CHiredis",
+        pkgConfig: "hiredis",
+        providers: [.apt(["libhiredis-dev"])]
+    ),
+    .target(name: "Contracts", path: "Shared/Contracts", swiftSettings: swiftSettings),
+    .target(
+        name: "ServiceKit",
+        dependencies: [
+            "Contracts",
+            "CHiredis",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Configuration", package: "swift-configuration"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Atomics", package: "swift-atomics"),
+            .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+        ],
+        path: "Shared/ServiceKit",
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "TestSupport",
+        dependencies: [
+            "ServiceKit",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
+        ],
+        path: "Tests/Support",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "ServiceKitTests",
+        dependencies: [
+            "Contracts", "ServiceKit", "TestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+]
+
+var products: [Product] = []
+for name in services {
+    let library = Target.target(
+        name: name,
+        dependencies: serviceDependencies[name, default: []] + [
+            "Contracts",
+            "ServiceKit",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ],
+        path: "Services/\(name)/\(name)",
+        swiftSettings: swiftSettings
+    )
+    let executable = Target.executableTarget(
+        name: "\(name)Executable",
+        dependencies: [.byName(name: name), "Contracts", "ServiceKit"],
+        path: "Services/\(name)/Executable",
+        swiftSettings: swiftSettings
+    )
+    let tests = Target.testTarget(
+        name: "\(name)Tests",
+        dependencies: [
+            .byName(name: name), "Contracts", "ServiceKit", "TestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ],
+        swiftSettings: swiftSettings
+    )
+    targets += [library, executable, tests]
+    products.append(.executable(name: name.lowercased(), targets: ["\(name)Executable"]))
+}
+targets.append(
+    .testTarget(
+        name: "EndToEndTests",
+        dependencies: [
+            "Contracts", "ServiceKit", "TestSupport",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ],
+        swiftSettings: swiftSettings
+    )
+)
+
+let package = Package(
+    name: "MayaGo",
+    platforms: [.macOS(.v15)],
+    products: products,
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+    ],
+    targets: targets
+)
+
+/// What each service needs beyond ServiceKit.
+var serviceDependencies: [String: [Target.Dependency]] {
+    [
+        "Gateway": [
+            .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ],
+        "Auth": [.product(name: "HummingbirdBcrypt", package: "hummingbird-auth"), .product(name: "HummingbirdOTP", package: "hummingbird-auth")],
+        "Messaging": [.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")],
+        "Notify": [.product(name: "Mustache", package: "swift-mustache")],
+        "Payment": [.product(name: "Mustache", package: "swift-mustache")],
+    ]
+}

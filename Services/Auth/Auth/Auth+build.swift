@@ -1,0 +1,13 @@
+import Hummingbird
+import ServiceKit
+
+/// Builds the Auth service: its schema migrated at start, `/health`, `/ready` and `/metrics`.
+public func buildApplication(configuration: ServiceConfiguration) async throws -> some ApplicationProtocol {
+    let runtime = try await ServiceRuntime(
+        configuration: configuration,
+        database: .init(schema: "auth", migrations: []),
+        usesRedis: true
+    )
+    let router = runtime.makeRouter()
+    return runtime.makeApplication(router: router)
+}

@@ -1,0 +1,5 @@
+import Contracts
+import Auth
+import ServiceKit
+
+await ServiceMain.run(.auth, build: buildApplication(configuration:))

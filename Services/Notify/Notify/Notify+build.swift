@@ -1,0 +1,13 @@
+import Hummingbird
+import ServiceKit
+
+/// Builds the Notify service: its schema migrated at start, `/health`, `/ready` and `/metrics`.
+public func buildApplication(configuration: ServiceConfiguration) async throws -> some ApplicationProtocol {
+    let runtime = try await ServiceRuntime(
+        configuration: configuration,
+        database: .init(schema: "notify", migrations: []),
+        usesRedis: false
+    )
+    let router = runtime.makeRouter()
+    return runtime.makeApplication(router: router)
+}

@@ -1,0 +1,73 @@
+import Contracts
+import Foundation
+import Logging
+
+/// The settings every service reads, each from an environment variable with a working local default.
+///
+/// | variable | default |
+/// |---|---|
+/// | `HTTP_HOST`, `HTTP_PORT` | `127.0.0.1`, the service's port (8080–8086) |
+/// | `MAYAGO_ENV` | `development` |
+/// | `LOG_LEVEL` | `info` |
+/// | `DATABASE_URL` | `postgres://mayago@127.0.0.1:55432/mayago` (the `make run` instance) |
+/// | `DATABASE_POOL_SIZE` | `10` |
+/// | `REDIS_URL` | `redis://127.0.0.1:56379` (the `make run` instance) |
+/// | `SERVICE_SECRET` | a development secret, refused in production |
+/// | `AUTH_URL` … `NOTIFY_URL` | `http://127.0.0.1:<port>` of each peer |
+public struct ServiceConfiguration: Sendable {
+    public static let developmentSecret = "mayago-development-service-secret-change-me"
+
+    public var service: ServiceName
+    public var host: String
+    public var port: Int
+    public var environment: DeploymentEnvironment
+    public var logLevel: Logger.Level
+    public var databaseURL: URL
+    public var databasePoolSize: Int
+    public var redisURL: URL
+    /// The secret that signs and verifies service credentials on internal routes.
+    public var serviceSecret: String
+    /// The base URL of every other service.
+    public var peers: [ServiceName: URL]
+    /// Everything else a service reads for itself.
+    public var settings: Settings
+
+    public init(service: ServiceName, settings: Settings) throws {
+        self.service = service
+        self.settings = settings
+        host = settings.string("http.host", default: "127.0.0.1")
+        port = try settings.int("http.port", default: service.defaultPort, in: 0...65535)
+        environment = try settings.choice("mayago.env", default: DeploymentEnvironment.development)
+        logLevel = try settings.choice("log.level", default: Logger.Level.info)
+        databaseURL = try settings.url(
+            "database.url",
+            default: "postgres://mayago@127.0.0.1:55432/mayago",
+            schemes: ["postgres", "postgresql"],
+            isSecret: true
+        )
+        databasePoolSize = try settings.int("database.pool.size", default: 10, in: 1...500)
+        redisURL = try settings.url("redis.url", default: "redis://127.0.0.1:56379", schemes: ["redis"], isSecret: true)
+        serviceSecret = settings.string("service.secret", default: Self.developmentSecret, isSecret: true)
+        guard serviceSecret.utf8.count >= 32 else {
+            throw ConfigurationError(variable: "SERVICE_SECRET", expected: "at least 32 characters", value: nil)
+        }
+        if environment == .production, serviceSecret == Self.developmentSecret {
+            throw ConfigurationError(variable: "SERVICE_SECRET", expected: "a secret of your own in production", value: nil)
+        }
+        var peers: [ServiceName: URL] = [:]
+        for peer in ServiceName.allCases where peer != .gateway {
+            peers[peer] = try settings.url(
+                "\(peer.rawValue).url",
+                default: "http://127.0.0.1:\(peer.defaultPort)",
+                schemes: ["http", "https"]
+            )
+        }
+        self.peers = peers
+    }
+
+    /// Reads the configuration of `service` from the process environment.
+    public static func fromEnvironment(_ service: ServiceName) throws -> ServiceConfiguration {
+        try ServiceConfiguration(service: service, settings: .environment())
+    }
+}
+

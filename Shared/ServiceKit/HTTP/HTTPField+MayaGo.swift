@@ -1,0 +1,13 @@
+import HTTPTypes
+
+extension HTTPField.Name {
+    /// The id that follows a request through every service and every log line.
+    public static let requestID = HTTPField.Name("X-Request-Id")!
+    /// Set by the gateway from a verified token only.
+    public static let userID = HTTPField.Name("X-User-Id")!
+    public static let userRole = HTTPField.Name("X-User-Role")!
+    /// Makes an unsafe POST safe to retry.
+    public static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    /// The outbox row a delivery comes from; receivers deduplicate on it.
+    public static let outboxMessageID = HTTPField.Name("X-Outbox-Message-Id")!
+}

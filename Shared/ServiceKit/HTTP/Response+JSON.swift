@@ -1,0 +1,14 @@
+import Contracts
+import Foundation
+import Hummingbird
+import NIOCore
+
+extension Response {
+    /// A JSON answer encoded the MayaGo way (ISO 8601 dates, sorted keys).
+    public static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        let body = try JSONEncoder.mayaGo.encode(value)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

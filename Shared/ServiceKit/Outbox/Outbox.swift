@@ -1,0 +1,61 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The transactional outbox: a service writes the calls it owes other services into its own schema, in the same
+/// transaction as the change that causes them; ``OutboxRelay`` delivers them after commit. A crash or a downed
+/// peer delays a call; it never loses one.
+public enum Outbox {
+    /// The outbox of every service's schema, and the inbox on which receivers deduplicate deliveries.
+    /// Versions below 100 are ServiceKit's; a service numbers its own from 100.
+    public static let migrations = [
+        Migration(
+            1,
+            "outbox",
+            [
+                """
+                CREATE TABLE outbox (
+                    id uuid PRIMARY KEY,
+                    destination text NOT NULL,
+                    path text NOT NULL,
+                    payload jsonb NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    attempts integer NOT NULL DEFAULT 0,
+                    next_attempt_at timestamptz NOT NULL DEFAULT now(),
+                    delivered_at timestamptz,
+                    last_error text
+                )
+                """,
+                "CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL",
+            ]
+        ),
+        Migration(
+            2,
+            "inbox",
+            ["CREATE TABLE inbox (message_id uuid PRIMARY KEY, received_at timestamptz NOT NULL DEFAULT now())"]
+        ),
+    ]
+
+    /// Writes `message` on `connection`, which must be inside the caller's transaction.
+    public static func enqueue(_ message: OutboxMessage, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(
+            """
+            INSERT INTO outbox (id, destination, path, payload)
+            VALUES (\(message.id), \(message.destination.rawValue), \(message.path), \(message.payload)::jsonb)
+            """,
+            logger: logger
+        )
+    }
+
+    /// Records that the message `id` was received, on `connection` inside the receiver's transaction. Returns
+    /// `false` when it had been received before: the receiver then skips the work and answers as if done.
+    public static func receive(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        let rows = try await connection.query(
+            "INSERT INTO inbox (message_id) VALUES (\(id)) ON CONFLICT DO NOTHING RETURNING message_id",
+            logger: logger
+        )
+        for try await _ in rows { return true }
+        return false
+    }
+}

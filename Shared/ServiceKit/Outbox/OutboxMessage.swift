@@ -1,0 +1,28 @@
+import Contracts
+import Foundation
+import NIOCore
+
+/// A call to another service's internal route that must happen once the current transaction commits. Its `id`
+/// travels as `X-Outbox-Message-Id`, on which the receiver deduplicates.
+public struct OutboxMessage: Sendable {
+    public let id: UUID
+    public let destination: ServiceName
+    /// The internal route, for example `/internal/v1/notifications`.
+    public let path: String
+    /// The JSON body.
+    public let payload: String
+
+    public init(id: UUID = UUID(), to destination: ServiceName, path: String, body: some Encodable) throws {
+        self.id = id
+        self.destination = destination
+        self.path = path
+        payload = String(decoding: try JSONEncoder.mayaGo.encode(body), as: UTF8.self)
+    }
+
+    init(id: UUID, destination: ServiceName, path: String, payload: String) {
+        self.id = id
+        self.destination = destination
+        self.path = path
+        self.payload = payload
+    }
+}

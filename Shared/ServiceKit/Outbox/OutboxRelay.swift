@@ -1,0 +1,155 @@
+import AsyncAlgorithms
+import Contracts
+import Foundation
+import Logging
+import Metrics
+import NIOCore
+import NIOHTTP1
+import PostgresNIO
+import ServiceLifecycle
+
+/// Delivers outbox rows to their destinations with retries and exponential backoff.
+///
+/// Rows are claimed with `FOR UPDATE SKIP LOCKED` and leased by pushing `next_attempt_at` past the delivery
+/// timeout, so several instances share the work and a crashed instance's rows come back after the lease.
+/// Delivery is at least once; receivers make it exactly once by deduplicating on the message id.
+public final class OutboxRelay: Service, Sendable {
+    public struct Configuration: Sendable {
+        /// How often to look for due rows when nothing nudged the relay.
+        public var pollInterval: Duration = .milliseconds(500)
+        public var batchSize: Int = 50
+        /// The first retry delay, doubled per attempt up to `maximumBackoff`.
+        public var minimumBackoff: Duration = .milliseconds(200)
+        public var maximumBackoff: Duration = .seconds(300)
+        /// How long a claimed row stays invisible to other relays; longer than a delivery can take.
+        public var lease: Duration = .seconds(30)
+
+        public init() {}
+    }
+
+    private let postgres: PostgresClient
+    private let client: InternalClient
+    private let configuration: Configuration
+    private let logger: Logger
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+    /// Finished by ``activate()``: until then the schema may not exist yet.
+    private let activation: AsyncStream<Void>
+    private let activated: AsyncStream<Void>.Continuation
+    private let delivered = Counter(label: "mayago.outbox.delivered")
+    private let failed = Counter(label: "mayago.outbox.failed")
+
+    public init(postgres: PostgresClient, client: InternalClient, configuration: Configuration = .init(), logger: Logger) {
+        self.postgres = postgres
+        self.client = client
+        self.configuration = configuration
+        self.logger = logger
+        (wakeups, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+        (activation, activated) = AsyncStream.makeStream()
+    }
+
+    /// Starts delivering; called once the service's migrations have run.
+    public func activate() {
+        activated.finish()
+    }
+
+    /// Makes the relay look for rows now, for example right after a transaction that enqueued some committed.
+    public func nudge() {
+        wake.yield()
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            for await _ in self.activation {}
+            let ticks = merge(
+                AsyncTimerSequence(interval: self.configuration.pollInterval, clock: .continuous).map { _ in () },
+                self.wakeups
+            )
+            for await _ in ticks {
+                do {
+                    while try await self.deliverBatch() == self.configuration.batchSize {}
+                } catch {
+                    self.logger.warning("Outbox relay cannot read its table", metadata: ["error": "\(String(reflecting: error))"])
+                }
+            }
+        }
+    }
+
+    /// Claims and delivers one batch; returns how many rows it claimed.
+    func deliverBatch() async throws -> Int {
+        let leaseSeconds = Double(configuration.lease.components.seconds)
+        let rows = try await postgres.query(
+            """
+            UPDATE outbox SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => \(leaseSeconds))
+            WHERE id IN (
+                SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= now()
+                ORDER BY next_attempt_at LIMIT \(configuration.batchSize) FOR UPDATE SKIP LOCKED
+            )
+            RETURNING id, destination, path, payload::text, attempts
+            """,
+            logger: logger
+        )
+        var claimed: [(message: OutboxMessage, attempts: Int)] = []
+        for try await (id, destination, path, payload, attempts) in rows.decode((UUID, String, String, String, Int).self) {
+            guard let destination = ServiceName(rawValue: destination) else { continue }
+            claimed.append((OutboxMessage(id: id, destination: destination, path: path, payload: payload), attempts))
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for (message, attempts) in claimed {
+                group.addTask { await self.deliver(message, attempts: attempts) }
+            }
+        }
+        return claimed.count
+    }
+
+    private func deliver(_ message: OutboxMessage, attempts: Int) async {
+        let outcome: String?
+        do {
+            let (status, body) = try await client.send(
+                .POST,
+                to: message.destination,
+                path: message.path,
+                body: ByteBuffer(string: message.payload),
+                headers: [("X-Outbox-Message-Id", message.id.uuidString.lowercased())],
+                requestID: nil,
+                logger: logger
+            )
+            outcome = (200..<300).contains(status) ? nil : "HTTP \(status): \(String(buffer: body).prefix(300))"
+        } catch {
+            outcome = "\(error)"
+        }
+        do {
+            if let outcome {
+                failed.increment()
+                let delay = backoff(afterAttempts: attempts)
+                logger.warning(
+                    "Outbox delivery failed",
+                    metadata: [
+                        "messageId": "\(message.id)", "destination": .string(message.destination.rawValue),
+                        "attempts": "\(attempts)", "retryInMs": "\(Int(delay.milliseconds))", "error": .string(outcome),
+                    ]
+                )
+                try await postgres.query(
+                    """
+                    UPDATE outbox SET next_attempt_at = now() + make_interval(secs => \(delay.milliseconds / 1000)), last_error = \(outcome)
+                    WHERE id = \(message.id)
+                    """,
+                    logger: logger
+                )
+            } else {
+                delivered.increment()
+                try await postgres.query("UPDATE outbox SET delivered_at = now(), last_error = NULL WHERE id = \(message.id)", logger: logger)
+            }
+        } catch {
+            // The lease runs out and the row is tried again; the receiver's inbox absorbs a repeat.
+            logger.warning("Outbox cannot record a delivery", metadata: ["messageId": "\(message.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Exponential backoff with ±20 % jitter, so that rows that failed together do not retry together.
+    func backoff(afterAttempts attempts: Int) -> Duration {
+        let exponential = configuration.minimumBackoff * (1 << min(max(attempts - 1, 0), 20))
+        let capped = min(exponential, configuration.maximumBackoff)
+        return capped * Double.random(in: 0.8...1.2)
+    }
+}

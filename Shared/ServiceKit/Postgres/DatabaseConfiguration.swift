@@ -1,0 +1,34 @@
+import Foundation
+import PostgresNIO
+
+extension PostgresClient.Configuration {
+    /// A pool configuration from a `postgres://user:password@host:port/database?sslmode=…` URL, with the
+    /// service's schema first on the search path so that its SQL needs no schema names.
+    public init(url: URL, schema: String, poolSize: Int) throws {
+        guard let host = url.host, !host.isEmpty else {
+            throw ConfigurationError(variable: "DATABASE_URL", expected: "a host", value: nil)
+        }
+        let database = url.path.split(separator: "/").first.map(String.init)
+        let query = URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems ?? []
+        let sslMode = query.first { $0.name == "sslmode" }?.value ?? "disable"
+        let tls: TLS
+        switch sslMode {
+        case "disable": tls = .disable
+        case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
+        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
+        default:
+            throw ConfigurationError(variable: "DATABASE_URL", expected: "sslmode disable, prefer or require", value: nil)
+        }
+        self.init(
+            host: host,
+            port: url.port ?? 5432,
+            username: url.user(percentEncoded: false) ?? "postgres",
+            password: url.password(percentEncoded: false),
+            database: database,
+            tls: tls
+        )
+        options.maximumConnections = poolSize
+        options.connectTimeout = .seconds(3)
+        options.additionalStartupParameters = [("search_path", schema), ("application_name", "mayago-\(schema)")]
+    }
+}

@@ -1,0 +1,160 @@
+import Atomics
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// An async Redis client: a few multiplexed connections used round robin, each reconnected on demand after a
+/// failure with exponential backoff (while in backoff, commands fail fast with ``RedisError/unavailable(_:)``
+/// instead of piling up), and a timeout on every command.
+public final class RedisClient: Service, Sendable {
+    public struct Configuration: Sendable {
+        public var endpoint: RedisEndpoint
+        /// Connections to spread commands over; each carries many commands at once.
+        public var connections: Int
+        public var connectTimeout: Duration
+        public var commandTimeout: Duration
+        /// The first wait after a failed connect, doubled on each further failure up to `maximumBackoff`.
+        public var minimumBackoff: Duration
+        public var maximumBackoff: Duration
+
+        public init(
+            endpoint: RedisEndpoint,
+            connections: Int = 4,
+            connectTimeout: Duration = .seconds(1),
+            commandTimeout: Duration = .seconds(2),
+            minimumBackoff: Duration = .milliseconds(100),
+            maximumBackoff: Duration = .seconds(5)
+        ) {
+            self.endpoint = endpoint
+            self.connections = connections
+            self.connectTimeout = connectTimeout
+            self.commandTimeout = commandTimeout
+            self.minimumBackoff = minimumBackoff
+            self.maximumBackoff = maximumBackoff
+        }
+    }
+
+    public let configuration: Configuration
+    private let slots: [RedisConnectionSlot]
+    private let nextSlot = ManagedAtomic<Int>(0)
+    private let logger: Logger
+
+    public init(configuration: Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        slots = (0..<max(1, configuration.connections)).map { _ in RedisConnectionSlot(configuration: configuration, logger: logger) }
+    }
+
+    /// Sends one command (`send("SET", "key", "value")`); an error reply is thrown.
+    @discardableResult
+    public func send(_ command: RedisArgument...) async throws -> RedisValue {
+        try await send(command)
+    }
+
+    @discardableResult
+    public func send(_ command: [RedisArgument]) async throws -> RedisValue {
+        try await connection().send(command, timeout: configuration.commandTimeout)
+    }
+
+    /// Sends the commands in one write and returns every reply in order (error replies included, not thrown).
+    public func pipeline(_ commands: [[RedisArgument]]) async throws -> [RedisValue] {
+        try await connection().pipeline(commands, timeout: configuration.commandTimeout)
+    }
+
+    /// Runs a Lua script by its SHA-1 and loads it with `EVAL` when the server does not know it yet (after a
+    /// restart or `SCRIPT FLUSH`).
+    public func run(_ script: RedisScript, keys: [RedisArgument], arguments: [RedisArgument]) async throws -> RedisValue {
+        let counts = [RedisArgument(keys.count)] + keys + arguments
+        do {
+            return try await send(["EVALSHA", RedisArgument(script.sha1)] + counts)
+        } catch RedisError.server(let message) where message.hasPrefix("NOSCRIPT") {
+            return try await send(["EVAL", RedisArgument(script.source)] + counts)
+        }
+    }
+
+    private func connection() async throws -> RedisConnection {
+        let index = nextSlot.loadThenWrappingIncrement(ordering: .relaxed) % slots.count
+        return try await slots[index].connection()
+    }
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+        for slot in slots {
+            await slot.close()
+        }
+    }
+}
+
+/// One connection of the client's: made when first needed, made again after it closes, with backoff between
+/// failed attempts.
+actor RedisConnectionSlot {
+    private enum State {
+        case idle
+        case connecting(Task<RedisConnection, any Error>)
+        case connected(RedisConnection)
+        case backingOff(until: ContinuousClock.Instant, reason: String)
+        case closed
+    }
+
+    private let configuration: RedisClient.Configuration
+    private let logger: Logger
+    private var state = State.idle
+    private var failures = 0
+
+    init(configuration: RedisClient.Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    func connection() async throws -> RedisConnection {
+        switch state {
+        case .connected(let connection) where connection.isActive:
+            return connection
+        case .connecting(let task):
+            return try await task.value
+        case .backingOff(let until, let reason) where ContinuousClock.now < until:
+            throw RedisError.unavailable(reason)
+        case .closed:
+            throw RedisError.unavailable("client closed")
+        case .idle, .connected, .backingOff:
+            let configuration = configuration
+            let task = Task {
+                try await RedisConnection.connect(
+                    to: configuration.endpoint,
+                    connectTimeout: configuration.connectTimeout,
+                    commandTimeout: configuration.commandTimeout
+                )
+            }
+            state = .connecting(task)
+            do {
+                let connection = try await task.value
+                if case .closed = state {
+                    connection.close()
+                    throw RedisError.unavailable("client closed")
+                }
+                if failures > 0 {
+                    logger.info("Redis connection restored", metadata: ["after": "\(failures) failed attempts"])
+                }
+                failures = 0
+                state = .connected(connection)
+                return connection
+            } catch {
+                if case .closed = state { throw error }
+                failures += 1
+                let backoff = min(configuration.minimumBackoff * (1 << min(failures - 1, 16)), configuration.maximumBackoff)
+                if failures == 1 {
+                    logger.warning("Redis connection failed", metadata: ["error": "\(error)", "retryIn": "\(backoff)"])
+                }
+                state = .backingOff(until: .now + backoff, reason: "\(error)")
+                throw RedisError.unavailable("\(error)")
+            }
+        }
+    }
+
+    func close() {
+        if case .connected(let connection) = state {
+            connection.close()
+        }
+        state = .closed
+    }
+}

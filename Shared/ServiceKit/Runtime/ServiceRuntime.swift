@@ -1,0 +1,127 @@
+import AsyncHTTPClient
+import Contracts
+import Hummingbird
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// What every service stands on, assembled once: logger, PostgreSQL pool and migrations, Redis, the service
+/// credential, the internal client, the outbox relay, the middleware chain and the health routes. A service's
+/// `buildApplication` makes a runtime, adds its routes to ``makeRouter()`` and returns ``makeApplication(router:services:)``.
+public struct ServiceRuntime: Sendable {
+    /// What a service keeps in PostgreSQL: its schema and the migrations that build it.
+    public struct Database: Sendable {
+        public var schema: String
+        public var migrations: [Migration]
+
+        public init(schema: String, migrations: [Migration]) {
+            self.schema = schema
+            self.migrations = migrations
+        }
+    }
+
+    public let configuration: ServiceConfiguration
+    public let logger: Logger
+    public let postgres: PostgresClient?
+    public let redis: RedisClient?
+    public let credential: ServiceCredential
+    public let internalClient: InternalClient
+    public let outbox: OutboxRelay?
+    private let migrations: SchemaMigrations?
+
+    /// - Parameters:
+    ///   - configuration: the service's settings.
+    ///   - database: its schema and migrations, or `nil` for a service without a database (the gateway).
+    ///   - usesRedis: whether it needs Redis (and `/ready` checks it).
+    public init(configuration: ServiceConfiguration, database: Database?, usesRedis: Bool) async throws {
+        self.configuration = configuration
+        var logger = Logger(label: configuration.service.rawValue)
+        logger.logLevel = configuration.logLevel
+        self.logger = logger
+        ServiceMetrics.bootstrap()
+
+        credential = await ServiceCredential(service: configuration.service, secret: configuration.serviceSecret)
+        internalClient = InternalClient(peers: configuration.peers, credential: credential)
+
+        if let database {
+            let postgres = PostgresClient(
+                configuration: try .init(url: configuration.databaseURL, schema: database.schema, poolSize: configuration.databasePoolSize),
+                backgroundLogger: logger
+            )
+            self.postgres = postgres
+            let outbox = OutboxRelay(
+                postgres: postgres,
+                client: internalClient,
+                configuration: try .init(settings: configuration.settings),
+                logger: logger
+            )
+            self.outbox = outbox
+            migrations = SchemaMigrations(
+                migrator: Migrator(schema: database.schema, migrations: Outbox.migrations + database.migrations),
+                postgres: postgres,
+                logger: logger,
+                onApplied: outbox.activate
+            )
+        } else {
+            postgres = nil
+            migrations = nil
+            outbox = nil
+        }
+        redis = usesRedis
+            ? RedisClient(configuration: .init(endpoint: try RedisEndpoint(url: configuration.redisURL)), logger: logger) : nil
+    }
+
+    /// The router with the suite's middleware (request id, access log, problem details, metrics), `/health`,
+    /// `/ready` and `/metrics`.
+    public func makeRouter() -> ServiceRouter {
+        let router = ServiceRouter()
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        HealthRoutes(checks: readinessChecks).addRoutes(to: router)
+        return router
+    }
+
+    /// The group for `/internal/v1/...` routes: only other services, with their credential, get in.
+    public func internalRoutes(of router: ServiceRouter) -> RouterGroup<ServiceRequestContext> {
+        router.group("internal/v1").add(middleware: InternalRouteMiddleware(credential: credential))
+    }
+
+    var readinessChecks: [ReadinessCheck] {
+        var checks: [ReadinessCheck] = []
+        if let postgres, let migrations {
+            checks.append(
+                ReadinessCheck(name: "postgres") {
+                    try migrations.requireApplied()
+                    try await postgres.query("SELECT 1")
+                }
+            )
+        }
+        if let redis {
+            checks.append(ReadinessCheck(name: "redis") { try await redis.send("PING") })
+        }
+        return checks
+    }
+
+    /// The application: the server plus every long-lived client as a service, the migrations, graceful
+    /// shutdown on SIGTERM and SIGINT.
+    public func makeApplication(router: ServiceRouter, services: [any Service] = []) -> some ApplicationProtocol {
+        Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            services: ([postgres, redis, migrations, outbox] as [(any Service)?]).compactMap { $0 } + services,
+            logger: logger
+        )
+    }
+}
+
+extension OutboxRelay.Configuration {
+    /// `OUTBOX_POLL_MS`, `OUTBOX_MIN_BACKOFF_MS`, `OUTBOX_MAX_BACKOFF_MS`.
+    init(settings: Settings) throws {
+        self.init()
+        pollInterval = try settings.milliseconds("outbox.poll.ms", default: pollInterval)
+        minimumBackoff = try settings.milliseconds("outbox.min.backoff.ms", default: minimumBackoff)
+        maximumBackoff = try settings.milliseconds("outbox.max.backoff.ms", default: maximumBackoff)
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Contracts
+import ServiceKit
+import Testing
+
+@Suite struct ConfigurationTests {
+    @Test func defaultsWorkLocally() throws {
+        let configuration = try ServiceConfiguration(service: .booking, settings: .variables([:]))
+        #expect(configuration.port == 8082)
+        #expect(configuration.host == "127.0.0.1")
+        #expect(configuration.environment == .development)
+        #expect(configuration.databaseURL.absoluteString == "postgres://mayago@127.0.0.1:55432/mayago")
+        #expect(configuration.peers[.payment]?.absoluteString == "http://127.0.0.1:8083")
+        #expect(configuration.peers[.gateway] == nil)
+    }
+
+    @Test(arguments: [
+        ("HTTP_PORT", "eighty", "HTTP_PORT=\"eighty\" is invalid: expected an integer from 0 to 65535"),
+        ("HTTP_PORT", "70000", "HTTP_PORT=\"70000\" is invalid: expected an integer from 0 to 65535"),
+        ("LOG_LEVEL", "loud", "LOG_LEVEL=\"loud\" is invalid: expected one of trace, debug, info, notice, warning, error, critical"),
+        ("MAYAGO_ENV", "staging", "MAYAGO_ENV=\"staging\" is invalid: expected one of development, test, production"),
+        ("PAYMENT_URL", "ftp://x", "PAYMENT_URL=\"ftp://x\" is invalid: expected a URL with scheme http or https and a host"),
+        ("DATABASE_URL", "mysql://x/y", "DATABASE_URL is invalid: expected a URL with scheme postgres or postgresql and a host"),
+        ("SERVICE_SECRET", "short", "SERVICE_SECRET is invalid: expected at least 32 characters"),
+    ])
+    func badValuesNameTheirVariable(variable: String, value: String, message: String) {
+        #expect {
+            try ServiceConfiguration(service: .auth, settings: .variables([variable: value]))
+        } throws: { error in
+            (error as? ConfigurationError)?.description == message
+        }
+    }
+
+    @Test func productionRefusesTheDevelopmentSecret() {
+        #expect(throws: ConfigurationError.self) {
+            try ServiceConfiguration(service: .auth, settings: .variables(["MAYAGO_ENV": "production"]))
+        }
+        let secret = String(repeating: "s", count: 40)
+        #expect(throws: Never.self) {
+            try ServiceConfiguration(service: .auth, settings: .variables(["MAYAGO_ENV": "production", "SERVICE_SECRET": secret]))
+        }
+    }
+
+    @Test func variableNamesFollowTheKeys() {
+        #expect(Settings.variable(for: "outbox.poll.ms") == "OUTBOX_POLL_MS")
+        #expect(Settings.variable(for: "http.port") == "HTTP_PORT")
+    }
+}

@@ -1,0 +1,117 @@
+import Contracts
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOConcurrencyHelpers
+import PostgresNIO
+import ServiceKit
+import ServiceLifecycle
+import Testing
+import TestSupport
+
+@Suite struct OutboxTests {
+    let logger = Logger(label: "outbox-test")
+
+    struct Note: Codable, Sendable {
+        var number: Int
+    }
+
+    /// A receiver that records each message once, as a real one does with its inbox.
+    final class Receiver: Sendable {
+        let received = NIOLockedValueBox<[Int: Int]>([:])
+        let calls = NIOLockedValueBox(0)
+    }
+
+    @Test func deliversEveryRowExactlyOnceToAReceiverThatWasDownAtFirst() async throws {
+        let schema = "outbox_\(UUID().uuidString.prefix(8).lowercased())"
+        let port = try TestEnvironment.freePort()
+        let configuration = try TestEnvironment.configuration(
+            .booking,
+            ["NOTIFY_URL": "http://127.0.0.1:\(port)", "OUTBOX_MIN_BACKOFF_MS": "50", "OUTBOX_MAX_BACKOFF_MS": "300"]
+        )
+        let runtime = try await ServiceRuntime(configuration: configuration, database: .init(schema: schema, migrations: []), usesRedis: false)
+        let postgres = try #require(runtime.postgres)
+        let app = runtime.makeApplication(router: runtime.makeRouter())
+
+        // The receiver: another service's internal route, guarded by the service credential, deduplicating on
+        // the message id in its own schema.
+        let receiver = Receiver()
+        let receiverRuntime = try await ServiceRuntime(
+            configuration: try TestEnvironment.configuration(.notify, ["HTTP_PORT": "\(port)"]),
+            database: .init(schema: schema + "_rx", migrations: []),
+            usesRedis: false
+        )
+        let receiverRouter = receiverRuntime.makeRouter()
+        let receiverPostgres = try #require(receiverRuntime.postgres)
+        receiverRuntime.internalRoutes(of: receiverRouter).post("notes") { request, context -> Response in
+            receiver.calls.withLockedValue { $0 += 1 }
+            let note = try await request.decode(as: Note.self, context: context)
+            let id = try #require(request.headers[.outboxMessageID].flatMap(UUID.init(uuidString:)))
+            try await receiverPostgres.withTransaction(logger: context.logger) { connection in
+                if try await Outbox.receive(id, on: connection, logger: context.logger) {
+                    receiver.received.withLockedValue { $0[note.number, default: 0] += 1 }
+                }
+            }
+            return Response(status: .noContent)
+        }
+
+        let receiverApp = receiverRuntime.makeApplication(router: receiverRouter)
+        try await app.test(.router) { _ in
+            #expect(try await eventually { (try? await postgres.query("SELECT 1 FROM outbox LIMIT 1")) != nil })
+            // Twenty notes committed, one rolled back.
+            for number in 1...20 {
+                try await postgres.withTransaction(logger: logger) { connection in
+                    try await Outbox.enqueue(try OutboxMessage(to: .notify, path: "/internal/v1/notes", body: Note(number: number)), on: connection, logger: logger)
+                }
+            }
+            await #expect(throws: (any Error).self) {
+                try await postgres.withTransaction(logger: logger) { connection in
+                    try await Outbox.enqueue(try OutboxMessage(to: .notify, path: "/internal/v1/notes", body: Note(number: 99)), on: connection, logger: logger)
+                    throw CancellationError()
+                }
+            }
+            // The receiver is down: deliveries fail and are retried.
+            #expect(try await eventually { try await count(postgres, "attempts > 1") == 20 })
+            #expect(try await count(postgres, "delivered_at IS NOT NULL") == 0)
+
+            // It comes back on its port: everything arrives.
+            let receiverGroup = ServiceGroup(services: [receiverApp], logger: logger)
+            async let receiving: Void = receiverGroup.run()
+            let delivered = try await eventually(timeout: .seconds(20)) { try await count(postgres, "delivered_at IS NOT NULL") == 20 }
+            #expect(delivered)
+            await receiverGroup.triggerGracefulShutdown()
+            try await receiving
+            let received = receiver.received.withLockedValue { $0 }
+            #expect(received == Dictionary(uniqueKeysWithValues: (1...20).map { ($0, 1) }))
+            #expect(try await count(postgres, "last_error IS NOT NULL") == 0)
+            try await postgres.query("DROP SCHEMA \(unescaped: schema) CASCADE", logger: logger)
+            try await postgres.query("DROP SCHEMA \(unescaped: schema + "_rx") CASCADE", logger: logger)
+        }
+    }
+
+    @Test func internalRoutesRefuseCallersWithoutAServiceCredential() async throws {
+        let runtime = try await ServiceRuntime(configuration: try TestEnvironment.configuration(.notify), database: nil, usesRedis: false)
+        let router = runtime.makeRouter()
+        runtime.internalRoutes(of: router).post("notes") { _, _ in Response(status: .noContent) }
+        let forged = await ServiceCredential(service: .booking, secret: String(repeating: "x", count: 40))
+        let valid = await ServiceCredential(service: .booking, secret: ServiceConfiguration.developmentSecret)
+        let forgedToken = try await forged.token()
+        let validToken = try await valid.token()
+        try await runtime.makeApplication(router: router).test(.router) { client in
+            try await client.execute(uri: "/internal/v1/notes", method: .post) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/internal/v1/notes", method: .post, headers: [.authorization: "Bearer \(forgedToken)"]) {
+                #expect($0.status == .notFound)
+            }
+            try await client.execute(uri: "/internal/v1/notes", method: .post, headers: [.authorization: "Bearer \(validToken)"]) {
+                #expect($0.status == .noContent)
+            }
+        }
+    }
+
+    func count(_ postgres: PostgresClient, _ condition: String) async throws -> Int {
+        let rows = try await postgres.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM outbox WHERE \(condition)"), logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Logging
+import NIOCore
+import ServiceKit
+import ServiceLifecycle
+import Testing
+import TestSupport
+
+@Suite struct RedisClientTests {
+    let logger = Logger(label: "redis-test")
+
+    func makeClient(_ endpoint: RedisEndpoint? = nil) throws -> RedisClient {
+        let endpoint = try endpoint ?? RedisEndpoint(url: URL(string: TestEnvironment.redisURL)!)
+        return RedisClient(
+            configuration: .init(endpoint: endpoint, connections: 2, minimumBackoff: .milliseconds(50), maximumBackoff: .milliseconds(200)),
+            logger: logger
+        )
+    }
+
+    func key(_ name: String) -> RedisArgument {
+        RedisArgument("test:\(name):\(UUID().uuidString)")
+    }
+
+    @Test func valuesAreBinarySafe() async throws {
+        let redis = try makeClient()
+        let bytes: [UInt8] = [0, 13, 10, 36, 42, 255, 0, 1, 13, 10]
+        let key = key("binary")
+        try await redis.send("SET", key, RedisArgument(bytes))
+        #expect(try await redis.send("GET", key).bytes == bytes)
+        #expect(try await redis.send("STRLEN", key).int == bytes.count)
+        let text = "cenote \"tour\"\r\n in Tulum ✓"
+        try await redis.send("SET", key, RedisArgument(text))
+        #expect(try await redis.send("GET", key).string == text)
+        #expect(try await redis.send("GET", self.key("missing")).isNull)
+        await #expect(throws: RedisError.self) { try await redis.send("INCR", key) }
+    }
+
+    @Test func pipelinesAnswerInOrder() async throws {
+        let redis = try makeClient()
+        let counter = key("counter")
+        let replies = try await redis.pipeline((1...200).map { _ in ["INCR", counter] })
+        #expect(replies.map(\.int) == (1...200).map { $0 })
+        async let first = redis.send("INCR", counter)
+        async let second = redis.send("INCR", counter)
+        let both = try await [first.int!, second.int!].sorted()
+        #expect(both == [201, 202])
+        let mixed = try await redis.pipeline([["SET", counter, "x"], ["INCR", counter], ["GET", counter]])
+        #expect(mixed[0] == .status("OK"))
+        #expect(mixed[1].isError)
+        #expect(mixed[2].string == "x")
+    }
+
+    @Test func scriptsLoadThemselvesWhenTheServerForgot() async throws {
+        let redis = try makeClient()
+        let script = RedisScript("return redis.call('INCRBY', KEYS[1], ARGV[1])")
+        try await redis.send("SCRIPT", "FLUSH")
+        let key = key("script")
+        #expect(try await redis.run(script, keys: [key], arguments: [5]).int == 5)
+        #expect(try await redis.send("SCRIPT", "EXISTS", RedisArgument(script.sha1)).array == [.integer(1)])
+        #expect(try await redis.run(script, keys: [key], arguments: [2]).int == 7)
+    }
+
+    @Test func subscribersReceiveWhatIsPublished() async throws {
+        let endpoint = try RedisEndpoint(url: URL(string: TestEnvironment.redisURL)!)
+        let subscriber = RedisSubscriber(configuration: .init(endpoint: endpoint), logger: logger)
+        let redis = try makeClient()
+        let channel = "test:channel:\(UUID().uuidString)"
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await subscriber.run() }
+            try await subscriber.subscribe([channel])
+            #expect(await eventually { subscriber.isConnected })
+            // Publish until the subscription is live on the server.
+            #expect(try await eventually { try await redis.send("PUBLISH", RedisArgument(channel), "ping").int == 1 })
+            try await redis.send("PUBLISH", RedisArgument(channel), "hola")
+            var received: [String] = []
+            for await message in subscriber.messages where message.channel == channel {
+                received.append(message.text)
+                if message.text == "hola" { break }
+            }
+            #expect(received.last == "hola")
+            group.cancelAll()
+        }
+    }
+
+    @Test func recoversWhenTheServerRestarts() async throws {
+        let port = try TestEnvironment.freePort()
+        func startServer() throws -> ChildProcess {
+            try ChildProcess(
+                "/usr/bin/redis-server",
+                arguments: ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                name: "redis-restart"
+            )
+        }
+        var server = try startServer()
+        let redis = try makeClient(RedisEndpoint(host: "127.0.0.1", port: port))
+        #expect(try await eventually { (try? await redis.send("PING")) == .status("PONG") })
+        try await redis.send("SET", "before", "1")
+
+        await server.stop()
+        await #expect(throws: RedisError.self) { try await redis.send("GET", "before") }
+        await #expect(throws: RedisError.self) { try await redis.send("GET", "before") }
+
+        server = try startServer()
+        #expect(try await eventually(timeout: .seconds(10)) { (try? await redis.send("PING")) == .status("PONG") })
+        // A new server without persistence: the old value is gone, the client works.
+        #expect(try await redis.send("GET", "before").isNull)
+        try await redis.send("SET", "after", "2")
+        #expect(try await redis.send("GET", "after").string == "2")
+        await server.stop()
+    }
+}
+
+extension RedisValue {
+    var isError: Bool {
+        if case .error = self { true } else { false }
+    }
+}

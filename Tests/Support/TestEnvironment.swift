@@ -1,0 +1,48 @@
+import Contracts
+import Foundation
+import ServiceKit
+
+/// Where the tests' private PostgreSQL and Redis are (`make test` starts them and sets these variables) and
+/// the configuration a service gets in a test.
+public enum TestEnvironment {
+    public static let databaseURL = ProcessInfo.processInfo.environment["MAYAGO_TEST_DATABASE_URL"]
+        ?? "postgres://mayago@127.0.0.1:55433/mayago_test"
+    public static let redisURL = ProcessInfo.processInfo.environment["MAYAGO_TEST_REDIS_URL"] ?? "redis://127.0.0.1:56380"
+    /// Where `swift build` put the executables, for end-to-end tests.
+    public static let binPath = ProcessInfo.processInfo.environment["MAYAGO_BIN_PATH"] ?? ".build/debug"
+
+    /// The variables of a service under test: the test stores, an ephemeral port, quiet logs; `overrides` win.
+    public static func variables(_ overrides: [String: String] = [:]) -> [String: String] {
+        [
+            "HTTP_PORT": "0",
+            "MAYAGO_ENV": "test",
+            "LOG_LEVEL": "warning",
+            "DATABASE_URL": databaseURL,
+            "DATABASE_POOL_SIZE": "4",
+            "REDIS_URL": redisURL,
+            "OUTBOX_POLL_MS": "50",
+        ].merging(overrides) { $1 }
+    }
+
+    public static func configuration(_ service: ServiceName, _ overrides: [String: String] = [:]) throws -> ServiceConfiguration {
+        try ServiceConfiguration(service: service, settings: .variables(variables(overrides)))
+    }
+
+    /// A TCP port on loopback that nothing listens on right now.
+    public static func freePort() throws -> Int {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                bind(socket, address, length) == 0 && getsockname(socket, address, &length) == 0
+            }
+        }
+        guard bound else { throw POSIXError(.EADDRINUSE) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

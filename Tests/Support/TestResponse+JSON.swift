@@ -1,0 +1,19 @@
+import Contracts
+import Foundation
+import HummingbirdTesting
+import NIOCore
+import NIOFoundationCompat
+
+extension TestResponse {
+    /// The body decoded the MayaGo way.
+    public func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
+        try JSONDecoder.mayaGo.decode(T.self, from: Data(buffer: body))
+    }
+
+    /// The body as problem details, or `nil` if it is not.
+    public var problem: ProblemDetails? {
+        try? decode(ProblemDetails.self)
+    }
+
+    public var text: String { String(buffer: body) }
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Starts or stops a private PostgreSQL and Redis under run/<name>/, on their own ports, never the system's
+# default instances.
+#
+#   scripts/stores.sh start <name> <postgres-port> <redis-port>
+#   scripts/stores.sh stop <name>
+set -euo pipefail
+
+action=$1
+name=$2
+root="$(cd "$(dirname "$0")/.." && pwd)"
+dir="$root/run/$name"
+pgdata="$dir/postgres"
+redisdir="$dir/redis"
+pgbin="$(pg_config --bindir 2>/dev/null || true)"
+[ -x "$pgbin/initdb" ] || pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+
+# PostgreSQL refuses to run as root: as root, run it as the postgres user, which owns its folder.
+as_postgres() {
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+start() {
+    local pgport=$1 redisport=$2
+    mkdir -p "$dir" "$redisdir"
+    if [ ! -f "$pgdata/PG_VERSION" ]; then
+        mkdir -p "$pgdata"
+        [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$pgdata"
+        chmod 700 "$pgdata"
+        as_postgres "$pgbin/initdb" -D "$pgdata" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log"
+    fi
+    if ! as_postgres "$pgbin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+        as_postgres "$pgbin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 60 start \
+            -o "-p $pgport -c listen_addresses=127.0.0.1 -c unix_socket_directories=$pgdata -c max_connections=300 -c fsync=off" >/dev/null
+    fi
+    for database in mayago; do
+        "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'mayago'" | grep -q 1 ||
+            "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -qc "CREATE ROLE mayago LOGIN SUPERUSER"
+        "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1 ||
+            "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -qc "CREATE DATABASE $database OWNER mayago"
+    done
+    if ! redis-cli -p "$redisport" ping >/dev/null 2>&1; then
+        redis-server --port "$redisport" --bind 127.0.0.1 --dir "$redisdir" --daemonize yes \
+            --pidfile "$redisdir/redis.pid" --logfile "$redisdir/redis.log" --save 60 1 --appendonly no >/dev/null
+        for _ in $(seq 50); do redis-cli -p "$redisport" ping >/dev/null 2>&1 && break; sleep 0.1; done
+    fi
+    echo "PostgreSQL on 127.0.0.1:$pgport and Redis on 127.0.0.1:$redisport (data in run/$name)"
+}
+
+stop() {
+    if [ -f "$pgdata/postmaster.pid" ]; then
+        as_postgres "$pgbin/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+    if [ -f "$redisdir/redis.pid" ]; then
+        kill "$(cat "$redisdir/redis.pid")" 2>/dev/null || true
+        for _ in $(seq 50); do [ -f "$redisdir/redis.pid" ] || break; sleep 0.1; done
+    fi
+}
+
+case "$action" in
+    start) start "$3" "$4" ;;
+    stop) stop ;;
+    *) echo "usage: $0 start <name> <postgres-port> <redis-port> | stop <name>" >&2; exit 2 ;;
+esac

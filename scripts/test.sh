@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `make test`: installs what is missing, starts a private PostgreSQL and Redis for tests only (run/test, ports
+# 55433 and 56380, apart from `make run`'s), builds, runs `swift test` and stops them, exiting with the tests'
+# status. Arguments go to `swift test` (for example `--filter RedisClientTests`).
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+pg_port=${MAYAGO_TEST_POSTGRES_PORT:-55433}
+redis_port=${MAYAGO_TEST_REDIS_PORT:-56380}
+
+scripts/install-deps.sh
+scripts/stores.sh start test "$pg_port" "$redis_port"
+trap 'scripts/stores.sh stop test' EXIT
+
+# Every run starts from an empty database and an empty Redis.
+psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "DROP DATABASE IF EXISTS mayago_test WITH (FORCE)"
+psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "CREATE DATABASE mayago_test OWNER mayago"
+redis-cli -p "$redis_port" flushall >/dev/null
+
+start=$(date +%s)
+swift build --build-tests
+echo "Build took $(($(date +%s) - start)) s"
+
+export MAYAGO_TEST_DATABASE_URL="postgres://mayago@127.0.0.1:$pg_port/mayago_test"
+export MAYAGO_TEST_REDIS_URL="redis://127.0.0.1:$redis_port"
+export MAYAGO_BIN_PATH="$(swift build --show-bin-path)"
+start=$(date +%s)
+status=0
+swift test --skip-build "$@" || status=$?
+echo "Tests took $(($(date +%s) - start)) s"
+exit $status
