@@ -35,23 +35,24 @@ public struct Settings: Sendable {
     }
 
     public func int(_ key: String, default defaultValue: Int, in range: ClosedRange<Int>) throws -> Int {
-        guard let raw = optionalString(key) else { return defaultValue }
-        guard let value = Int(raw), range.contains(value) else {
-            throw ConfigurationError(
-                variable: Self.variable(for: key),
-                expected: "an integer from \(range.lowerBound) to \(range.upperBound)",
-                value: raw
-            )
-        }
-        return value
+        try number(key, default: defaultValue, in: range, kind: "an integer")
     }
 
     public func double(_ key: String, default defaultValue: Double, in range: ClosedRange<Double>) throws -> Double {
+        try number(key, default: defaultValue, in: range, kind: "a number")
+    }
+
+    private func number<Value: LosslessStringConvertible & Comparable>(
+        _ key: String,
+        default defaultValue: Value,
+        in range: ClosedRange<Value>,
+        kind: String
+    ) throws -> Value {
         guard let raw = optionalString(key) else { return defaultValue }
-        guard let value = Double(raw), range.contains(value) else {
+        guard let value = Value(raw), range.contains(value) else {
             throw ConfigurationError(
                 variable: Self.variable(for: key),
-                expected: "a number from \(range.lowerBound) to \(range.upperBound)",
+                expected: "\(kind) from \(range.lowerBound) to \(range.upperBound)",
                 value: raw
             )
         }

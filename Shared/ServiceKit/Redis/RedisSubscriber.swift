@@ -31,13 +31,7 @@ public final class RedisSubscriber: Service, Sendable {
             state.channels.formUnion(channels)
             return state.connection
         }
-        if let connection, !channels.isEmpty {
-            _ = try await connection.roundTrip(
-                [["SUBSCRIBE"] + channels.map { RedisArgument($0) }],
-                expectedReplies: channels.count,
-                timeout: configuration.commandTimeout
-            )
-        }
+        try await send("SUBSCRIBE", channels, on: connection)
     }
 
     public func unsubscribe(_ channels: [String]) async throws {
@@ -45,13 +39,17 @@ public final class RedisSubscriber: Service, Sendable {
             state.channels.subtract(channels)
             return state.connection
         }
-        if let connection, !channels.isEmpty {
-            _ = try await connection.roundTrip(
-                [["UNSUBSCRIBE"] + channels.map { RedisArgument($0) }],
-                expectedReplies: channels.count,
-                timeout: configuration.commandTimeout
-            )
-        }
+        try await send("UNSUBSCRIBE", channels, on: connection)
+    }
+
+    /// Sends `SUBSCRIBE` or `UNSUBSCRIBE`, which Redis confirms once per channel.
+    private func send(_ verb: RedisArgument, _ channels: [String], on connection: RedisConnection?) async throws {
+        guard let connection, !channels.isEmpty else { return }
+        _ = try await connection.roundTrip(
+            [[verb] + channels.map { RedisArgument($0) }],
+            expectedReplies: channels.count,
+            timeout: configuration.commandTimeout
+        )
     }
 
     /// Whether a subscribed connection is up.
@@ -75,13 +73,7 @@ public final class RedisSubscriber: Service, Sendable {
                         state.connection = connection
                         return Array(state.channels)
                     }
-                    if !channels.isEmpty {
-                        _ = try await connection.roundTrip(
-                            [["SUBSCRIBE"] + channels.map { RedisArgument($0) }],
-                            expectedReplies: channels.count,
-                            timeout: self.configuration.commandTimeout
-                        )
-                    }
+                    try await self.send("SUBSCRIBE", channels, on: connection)
                     if failures > 0 { self.logger.info("Redis subscriber reconnected") }
                     failures = 0
                     // NIO futures do not see task cancellation: close the connection to stop waiting.
