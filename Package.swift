@@ -48,6 +48,7 @@ var targets: [Target] = [
             "ServiceKit",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            .product(name: "JWTKit", package: "jwt-kit"),
         ],
         path: "Tests/Support",
         swiftSettings: swiftSettings
@@ -86,6 +87,7 @@ for name in services {
         dependencies: [
             .byName(name: name), "Contracts", "ServiceKit", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ],
         swiftSettings: swiftSettings
     )

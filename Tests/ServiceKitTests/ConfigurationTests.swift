@@ -10,7 +10,7 @@ import Testing
         #expect(configuration.host == "127.0.0.1")
         #expect(configuration.environment == .development)
         #expect(configuration.databaseURL.absoluteString == "postgres://mayago@127.0.0.1:55432/mayago")
-        #expect(configuration.peers[.payment]?.absoluteString == "http://127.0.0.1:8083")
+        #expect(configuration.peers[.payment]?.map(\.absoluteString) == ["http://127.0.0.1:8083"])
         #expect(configuration.peers[.gateway] == nil)
     }
 
@@ -29,6 +29,14 @@ import Testing
         } throws: { error in
             (error as? ConfigurationError)?.description == message
         }
+    }
+
+    @Test func peersMayHaveSeveralInstances() throws {
+        let configuration = try ServiceConfiguration(
+            service: .gateway,
+            settings: .variables(["BOOKING_URL": "http://10.0.0.1:8082, http://10.0.0.2:8082"])
+        )
+        #expect(configuration.peers[.booking]?.map(\.absoluteString) == ["http://10.0.0.1:8082", "http://10.0.0.2:8082"])
     }
 
     @Test func productionRefusesTheDevelopmentSecret() {

@@ -1,13 +1,41 @@
-import AsyncHTTPClient
+import Contracts
 import Hummingbird
 import ServiceKit
 
-/// Builds the gateway: the only public door, forwarding each public path to the service that owns it.
+/// Builds the gateway, the only public door. In order: request id, access log, security headers, CORS,
+/// problem details, metrics, token verification, rate limiting, access rules, then the proxy to an instance of
+/// the owning service.
 public func buildApplication(configuration: ServiceConfiguration) async throws -> some ApplicationProtocol {
+    let settings = try GatewaySettings(configuration.settings)
     let runtime = try await ServiceRuntime(configuration: configuration, database: nil, usesRedis: true)
-    let timeout = try configuration.settings.milliseconds("upstream.timeout.ms", default: .seconds(30))
-    let proxy = ReverseProxy(http: HTTPClient.mayaGo, upstreams: configuration.peers, timeout: timeout)
-    let router = runtime.makeRouter()
-    router.add(middleware: ProxyMiddleware(routes: .mayaGo, proxy: proxy))
-    return runtime.makeApplication(router: router)
+    let redis = runtime.redis!
+    let pools = Dictionary(uniqueKeysWithValues: configuration.peers.map { ($0.key, UpstreamPool(service: $0.key, urls: $0.value)) })
+    let verifier = AccessTokenVerifier(
+        configuration: .init(jwksURL: configuration.jwksURL, issuer: configuration.tokenIssuer, audience: configuration.tokenAudience),
+        logger: runtime.logger
+    )
+
+    let router = runtime.makeRouter(edge: [
+        SecurityHeadersMiddleware(behindTLS: settings.behindTLS),
+        CORSMiddleware(allowedOrigins: settings.allowedOrigins),
+    ])
+    router.add(middleware: IdentityMiddleware(verifier: verifier, redis: redis, logger: runtime.logger))
+    router.add(middleware: RateLimitMiddleware(
+        limiter: RateLimiter(redis: redis, logger: runtime.logger),
+        policy: settings.rateLimits,
+        clientAddress: ClientAddress(trustedProxies: settings.trustedProxies)
+    ))
+    router.add(middleware: AccessMiddleware(routes: .mayaGo, rules: .mayaGo))
+    router.add(middleware: ProxyMiddleware(
+        routes: .mayaGo,
+        proxy: ReverseProxy(http: .mayaGo, pools: pools, configuration: settings.proxy)
+    ))
+    let monitor = UpstreamMonitor(
+        pools: Array(pools.values),
+        http: .mayaGo,
+        interval: settings.healthCheckInterval,
+        timeout: settings.healthCheckTimeout,
+        logger: runtime.logger
+    )
+    return runtime.makeApplication(router: router, services: [monitor])
 }

@@ -13,7 +13,8 @@ import Logging
 /// | `DATABASE_POOL_SIZE` | `10` |
 /// | `REDIS_URL` | `redis://127.0.0.1:56379` (the `make run` instance) |
 /// | `SERVICE_SECRET` | a development secret, refused in production |
-/// | `AUTH_URL` … `NOTIFY_URL` | `http://127.0.0.1:<port>` of each peer |
+/// | `AUTH_URL` … `NOTIFY_URL` | `http://127.0.0.1:<port>` of each peer; a comma-separated list for several instances |
+/// | `JWT_ISSUER`, `JWT_AUDIENCE` | `mayago-auth`, `mayago` |
 public struct ServiceConfiguration: Sendable {
     public static let developmentSecret = "mayago-development-service-secret-change-me"
 
@@ -27,8 +28,11 @@ public struct ServiceConfiguration: Sendable {
     public var redisURL: URL
     /// The secret that signs and verifies service credentials on internal routes.
     public var serviceSecret: String
-    /// The base URL of every other service.
-    public var peers: [ServiceName: URL]
+    /// The base URLs of every other service's instances.
+    public var peers: [ServiceName: [URL]]
+    /// Who signs access tokens and for whom.
+    public var tokenIssuer: String
+    public var tokenAudience: String
     /// Everything else a service reads for itself.
     public var settings: Settings
 
@@ -54,15 +58,22 @@ public struct ServiceConfiguration: Sendable {
         if environment == .production, serviceSecret == Self.developmentSecret {
             throw ConfigurationError(variable: "SERVICE_SECRET", expected: "a secret of your own in production", value: nil)
         }
-        var peers: [ServiceName: URL] = [:]
+        var peers: [ServiceName: [URL]] = [:]
         for peer in ServiceName.allCases where peer != .gateway {
-            peers[peer] = try settings.url(
+            peers[peer] = try settings.urls(
                 "\(peer.rawValue).url",
                 default: "http://127.0.0.1:\(peer.defaultPort)",
                 schemes: ["http", "https"]
             )
         }
         self.peers = peers
+        tokenIssuer = settings.string("jwt.issuer", default: "mayago-auth")
+        tokenAudience = settings.string("jwt.audience", default: "mayago")
+    }
+
+    /// Where Auth publishes the keys that verify access tokens.
+    public var jwksURL: URL {
+        peers[.auth]![0].appendingPathComponent(".well-known/jwks.json")
     }
 
     /// Reads the configuration of `service` from the process environment.

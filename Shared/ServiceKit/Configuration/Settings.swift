@@ -75,10 +75,21 @@ public struct Settings: Sendable {
     }
 
     public func url(_ key: String, default defaultValue: String, schemes: Set<String>, isSecret: Bool = false) throws -> URL {
-        let raw = optionalString(key, isSecret: isSecret) ?? defaultValue
+        try Self.url(optionalString(key, isSecret: isSecret) ?? defaultValue, key: key, schemes: schemes, isSecret: isSecret)
+    }
+
+    /// A comma-separated list of URLs (`http://a:8082,http://b:8082`); at least one.
+    public func urls(_ key: String, default defaultValue: String, schemes: Set<String>) throws -> [URL] {
+        let raw = optionalString(key) ?? defaultValue
+        return try raw.split(separator: ",").map {
+            try Self.url($0.trimmingCharacters(in: .whitespaces), key: key, schemes: schemes, isSecret: false)
+        }
+    }
+
+    private static func url(_ raw: String, key: String, schemes: Set<String>, isSecret: Bool) throws -> URL {
         guard let url = URL(string: raw), let scheme = url.scheme, schemes.contains(scheme), url.host != nil else {
             throw ConfigurationError(
-                variable: Self.variable(for: key),
+                variable: variable(for: key),
                 expected: "a URL with scheme \(schemes.sorted().joined(separator: " or ")) and a host",
                 value: isSecret ? nil : raw
             )

@@ -1,17 +1,30 @@
 import Contracts
 import Foundation
 import Hummingbird
+import NIOCore
 
-/// The request context of every MayaGo service: Hummingbird's core storage plus the request id, and a JSON
-/// decoder that answers undecodable bodies with a 400 naming the field.
+/// The request context of every MayaGo service: Hummingbird's core storage plus the request id, the caller's
+/// address and identity, and a JSON decoder that answers undecodable bodies with a 400 naming the field.
 public struct ServiceRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by ``RequestIDMiddleware`` before anything else runs.
     public var requestID: String
+    /// The peer of the connection (a proxy's, when one is in front).
+    public let remoteAddress: SocketAddress?
+    /// The verified caller, when the request carried a valid token.
+    public var identity: Identity?
+    /// Why a presented token was refused, for the detail of a 401.
+    public var authenticationFailure: String?
+    /// What inner layers report for the access log line.
+    public let notes: RequestNotes
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         requestID = ""
+        remoteAddress = source.channel.remoteAddress
+        identity = nil
+        authenticationFailure = nil
+        notes = RequestNotes()
     }
 
     public var requestDecoder: ProblemJSONDecoder { ProblemJSONDecoder() }

@@ -10,12 +10,12 @@ import NIOHTTP1
 /// Calls other services' internal routes: adds the service credential and the request id, encodes and decodes
 /// JSON the MayaGo way, and gives up after a timeout.
 public struct InternalClient: Sendable {
-    public let peers: [ServiceName: URL]
+    public let peers: [ServiceName: [URL]]
     let credential: ServiceCredential
     let http: HTTPClient
     public let timeout: Duration
 
-    public init(peers: [ServiceName: URL], credential: ServiceCredential, http: HTTPClient = .mayaGo, timeout: Duration = .seconds(5)) {
+    public init(peers: [ServiceName: [URL]], credential: ServiceCredential, http: HTTPClient = .mayaGo, timeout: Duration = .seconds(5)) {
         self.peers = peers
         self.credential = credential
         self.http = http
@@ -39,7 +39,8 @@ public struct InternalClient: Sendable {
         requestID: String?,
         logger: Logger
     ) async throws -> (status: Int, body: ByteBuffer) {
-        guard let base = peers[peer] else { throw UnexpectedStatus(status: 0, body: "no URL for \(peer.rawValue)") }
+        // Any instance will do: the call is retried by the caller (the outbox) if this one fails.
+        guard let base = peers[peer]?.randomElement() else { throw UnexpectedStatus(status: 0, body: "no URL for \(peer.rawValue)") }
         var request = HTTPClientRequest(url: base.absoluteString.trimmingSuffix("/") + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(try await credential.token())")

@@ -72,11 +72,15 @@ public struct ServiceRuntime: Sendable {
     }
 
     /// The router with the suite's middleware (request id, access log, problem details, metrics), `/health`,
-    /// `/ready` and `/metrics`.
-    public func makeRouter() -> ServiceRouter {
+    /// `/ready` and `/metrics`. `edge` middleware (the gateway's headers and compression) goes between the access
+    /// log and the problem details, so that it sees every answer, errors included.
+    public func makeRouter(edge: [any MiddlewareProtocol<Request, Response, ServiceRequestContext>] = []) -> ServiceRouter {
         let router = ServiceRouter()
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: AccessLogMiddleware())
+        for middleware in edge {
+            router.add(middleware: middleware)
+        }
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
         HealthRoutes(checks: readinessChecks).addRoutes(to: router)

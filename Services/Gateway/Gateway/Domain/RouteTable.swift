@@ -42,10 +42,15 @@ public struct RouteTable: Sendable {
     /// The service that owns `path`, if any. Paths with dot segments or encoded slashes are never routed, so
     /// that nothing reaches a path the table does not name.
     public func service(for path: String) -> ServiceName? {
+        route(for: path)?.service
+    }
+
+    /// The matching prefix and its owner.
+    func route(for path: String) -> (prefix: String, service: ServiceName)? {
         guard Self.isPlain(path) else { return nil }
         return entries.first { entry in
             path == entry.prefix || path.hasPrefix(entry.prefix + "/")
-        }?.service
+        }.map { ($0.prefix, $0.service) }
     }
 
     static func isPlain(_ path: String) -> Bool {

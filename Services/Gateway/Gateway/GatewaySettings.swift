@@ -1,0 +1,39 @@
+import ServiceKit
+
+/// The gateway's own settings.
+///
+/// | variable | default |
+/// |---|---|
+/// | `UPSTREAM_TIMEOUT_MS` | `30000`: how long an instance may take to start answering |
+/// | `UPSTREAM_EJECT_AFTER`, `UPSTREAM_EJECT_MS` | `3` failed connections in a row eject an instance for `10000` ms |
+/// | `UPSTREAM_HEALTH_INTERVAL_MS`, `UPSTREAM_HEALTH_TIMEOUT_MS` | `2000`, `1000`: active `/health` checks |
+/// | `CORS_ALLOWED_ORIGINS` | none: a comma-separated list of origins allowed to call the API from a browser |
+/// | `TRUSTED_PROXIES` | none: addresses or CIDR blocks whose `X-Forwarded-For` is believed |
+/// | `BEHIND_TLS` | `false`: clients come over TLS through a proxy in front, so answers carry HSTS |
+/// | `RATE_LIMIT_ANONYMOUS`, `RATE_LIMIT_USER`, `RATE_LIMIT_SENSITIVE` | `100/15m`, `1000/1h`, `10/15m` |
+struct GatewaySettings: Sendable {
+    var proxy = ReverseProxy.Configuration()
+    var healthCheckInterval: Duration
+    var healthCheckTimeout: Duration
+    var allowedOrigins: Set<String>
+    var trustedProxies: [IPRange]
+    var behindTLS: Bool
+    var rateLimits: RateLimitPolicy
+
+    init(_ settings: Settings) throws {
+        proxy.timeout = try settings.milliseconds("upstream.timeout.ms", default: .seconds(30))
+        proxy.ejectAfter = try settings.int("upstream.eject.after", default: 3, in: 1...1000)
+        proxy.ejectionCoolDown = try settings.milliseconds("upstream.eject.ms", default: .seconds(10))
+        healthCheckInterval = try settings.milliseconds("upstream.health.interval.ms", default: .seconds(2))
+        healthCheckTimeout = try settings.milliseconds("upstream.health.timeout.ms", default: .seconds(1))
+        allowedOrigins = Set(settings.list("cors.allowed.origins"))
+        trustedProxies = try settings.list("trusted.proxies").map { text in
+            guard let range = IPRange(text) else {
+                throw ConfigurationError(variable: "TRUSTED_PROXIES", expected: "IP addresses or CIDR blocks", value: text)
+            }
+            return range
+        }
+        behindTLS = try settings.bool("behind.tls", default: false)
+        rateLimits = try RateLimitPolicy(settings: settings)
+    }
+}

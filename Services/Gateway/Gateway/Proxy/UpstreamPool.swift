@@ -1,0 +1,77 @@
+import Atomics
+import Contracts
+import Foundation
+import NIOConcurrencyHelpers
+
+/// The instances of one service: the configured URLs, where a URL whose host is a name stands for every address
+/// that name resolves to (docker-compose `--scale`), re-resolved by ``UpstreamMonitor``. Requests go round robin
+/// over the instances that are available.
+final class UpstreamPool: Sendable {
+    let service: ServiceName
+    let configured: [URL]
+    private let instances: NIOLockedValueBox<[UpstreamInstance]>
+    private let next = ManagedAtomic(0)
+
+    init(service: ServiceName, urls: [URL]) {
+        self.service = service
+        configured = urls
+        instances = NIOLockedValueBox(urls.map(UpstreamInstance.init))
+    }
+
+    var all: [UpstreamInstance] {
+        instances.withLockedValue { $0 }
+    }
+
+    /// The next available instance not in `excluding`, or `nil` when there is none.
+    func pick(excluding: Set<String> = []) -> UpstreamInstance? {
+        let candidates = all.filter { $0.isAvailable && !excluding.contains($0.name) }
+        guard !candidates.isEmpty else { return nil }
+        return candidates[next.loadThenWrappingIncrement(ordering: .relaxed) % candidates.count]
+    }
+
+    /// Re-reads the configured URLs' addresses, keeping what is known of the instances that remain.
+    func resolve() {
+        let resolved = configured.flatMap(Self.expand)
+        instances.withLockedValue { current in
+            let known = Dictionary(current.map { ($0.baseURL, $0) }) { first, _ in first }
+            let updated = resolved.map { url in known[Self.base(url)] ?? UpstreamInstance(baseURL: url) }
+            if updated.map(\.baseURL) != current.map(\.baseURL) { current = updated }
+        }
+    }
+
+    private static func base(_ url: URL) -> String {
+        UpstreamInstance(baseURL: url).baseURL
+    }
+
+    /// A URL with a host name becomes one URL per IPv4 address of that name (or IPv6, if it has none);
+    /// an address literal, or a name that does not resolve right now, stays as it is.
+    static func expand(_ url: URL) -> [URL] {
+        guard let host = url.host, IPRange.bytes(of: host) == nil else { return [url] }
+        let addresses = resolve(host, family: AF_INET) + resolve(host, family: AF_INET6)
+        guard !addresses.isEmpty else { return [url] }
+        let family = IPRange.bytes(of: addresses[0])?.count == 4 ? 4 : 16
+        return addresses.filter { IPRange.bytes(of: $0)?.count == family }.compactMap { address in
+            var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+            components?.host = family == 16 ? "[\(address)]" : address
+            return components?.url
+        }
+    }
+
+    private static func resolve(_ host: String, family: Int32) -> [String] {
+        var hints = addrinfo()
+        hints.ai_family = family
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &list) == 0, let first = list else { return [] }
+        defer { freeaddrinfo(first) }
+        var addresses: [String] = []
+        for entry in sequence(first: first, next: { $0.pointee.ai_next }) {
+            var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+            guard getnameinfo(entry.pointee.ai_addr, entry.pointee.ai_addrlen, &text, socklen_t(text.count), nil, 0, NI_NUMERICHOST) == 0
+            else { continue }
+            let address = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if !addresses.contains(address) { addresses.append(address) }
+        }
+        return addresses
+    }
+}

@@ -1,0 +1,37 @@
+import Contracts
+import Foundation
+import JWTKit
+
+/// The claims of an access token, as Auth signs them (EdDSA, 15 minutes) and everyone else verifies them.
+public struct AccessClaims: JWTPayload, Equatable {
+    public var sub: SubjectClaim
+    public var role: Role
+    public var jti: IDClaim
+    public var iat: IssuedAtClaim
+    public var exp: ExpirationClaim
+    public var nbf: NotBeforeClaim?
+    public var iss: IssuerClaim
+    public var aud: AudienceClaim
+
+    public init(userID: UUID, role: Role, id: String, issuedAt: Date, expiresAt: Date, issuer: String, audience: String) {
+        sub = .init(value: userID.uuidString.lowercased())
+        self.role = role
+        jti = .init(value: id)
+        iat = .init(value: issuedAt)
+        exp = .init(value: expiresAt)
+        nbf = nil
+        iss = .init(value: issuer)
+        aud = .init(value: [audience])
+    }
+
+    /// Times, issuer and audience are checked by ``AccessTokenVerifier``, which knows the leeway and the
+    /// expected values; the signature has been checked before this is called.
+    public func verify(using algorithm: some JWTAlgorithm) throws {}
+
+    /// The token's id (`jti`), the key of the deny-list.
+    public var tokenID: String { jti.value }
+
+    public var identity: Identity? {
+        UUID(uuidString: sub.value).map { Identity(userID: $0, role: role) }
+    }
+}

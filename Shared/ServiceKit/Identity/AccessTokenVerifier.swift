@@ -1,0 +1,98 @@
+import AsyncHTTPClient
+import Foundation
+import JWTKit
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// Verifies access tokens against Auth's published keys (JWKS): signature, expiry and not-before with a small
+/// leeway, issuer and audience. Keys are fetched when first needed and again when a token names a key id that
+/// is not known yet (a rotation), but never more often than `minimumRefreshInterval`.
+public actor AccessTokenVerifier {
+    public struct Configuration: Sendable {
+        public var jwksURL: URL
+        public var issuer: String
+        public var audience: String
+        public var leeway: TimeInterval = 30
+        public var minimumRefreshInterval: Duration = .seconds(5)
+
+        public init(jwksURL: URL, issuer: String, audience: String) {
+            self.jwksURL = jwksURL
+            self.issuer = issuer
+            self.audience = audience
+        }
+    }
+
+    /// Why a token was refused; the message is safe to show the client.
+    public struct Rejection: Error, CustomStringConvertible {
+        public let description: String
+
+        public init(description: String) {
+            self.description = description
+        }
+    }
+
+    private let configuration: Configuration
+    private let http: HTTPClient
+    private let logger: Logger
+    private var keys: JWTKeyCollection?
+    private var lastRefresh: ContinuousClock.Instant?
+
+    public init(configuration: Configuration, http: HTTPClient = .mayaGo, logger: Logger) {
+        self.configuration = configuration
+        self.http = http
+        self.logger = logger
+    }
+
+    /// The claims of `token` if it is valid now.
+    public func verify(_ token: String, now: Date = .now) async throws -> AccessClaims {
+        let claims: AccessClaims
+        do {
+            claims = try await currentKeys().verify(token, as: AccessClaims.self)
+        } catch let error as JWTError where error.errorType == .unknownKID || error.errorType == .noKeyProvided {
+            guard try await refresh() else { throw Rejection(description: "The token was signed by an unknown key.") }
+            do {
+                claims = try await currentKeys().verify(token, as: AccessClaims.self)
+            } catch {
+                throw Rejection(description: "The token was signed by an unknown key.")
+            }
+        } catch is Rejection {
+            throw Rejection(description: "Signing keys are not available.")
+        } catch {
+            throw Rejection(description: "The token is malformed or its signature is invalid.")
+        }
+        guard claims.exp.value.addingTimeInterval(configuration.leeway) > now else {
+            throw Rejection(description: "The token has expired.")
+        }
+        if let nbf = claims.nbf, nbf.value.addingTimeInterval(-configuration.leeway) > now {
+            throw Rejection(description: "The token is not valid yet.")
+        }
+        guard claims.iss.value == configuration.issuer else { throw Rejection(description: "The token has another issuer.") }
+        guard claims.aud.value.contains(configuration.audience) else { throw Rejection(description: "The token is for another audience.") }
+        return claims
+    }
+
+    private func currentKeys() async throws -> JWTKeyCollection {
+        if let keys { return keys }
+        guard try await refresh(), let keys else { throw Rejection(description: "Signing keys are not available.") }
+        return keys
+    }
+
+    /// Fetches the key set unless that was done less than `minimumRefreshInterval` ago; returns whether it did.
+    private func refresh() async throws -> Bool {
+        if let lastRefresh, ContinuousClock.now - lastRefresh < configuration.minimumRefreshInterval { return false }
+        lastRefresh = .now
+        do {
+            let response = try await http.execute(HTTPClientRequest(url: configuration.jwksURL.absoluteString), timeout: .seconds(3), logger: logger)
+            guard response.status == .ok else { throw Rejection(description: "JWKS answered \(response.status.code)") }
+            let body = try await response.body.collect(upTo: 1 << 20)
+            let jwks = try JSONDecoder().decode(JWKS.self, from: body)
+            keys = try await JWTKeyCollection().add(jwks: jwks)
+            return true
+        } catch {
+            logger.warning("Cannot fetch signing keys", metadata: ["url": "\(configuration.jwksURL)", "error": "\(error)"])
+            throw Rejection(description: "Signing keys are not available.")
+        }
+    }
+}

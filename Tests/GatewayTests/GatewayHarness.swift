@@ -1,0 +1,65 @@
+import Contracts
+import Foundation
+import Gateway
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import ServiceKit
+import TestSupport
+
+/// What the stand-in upstream saw of a request.
+struct Echo: Codable, Equatable {
+    var path: String
+    var query: String
+    var headers: [String: String]
+}
+
+/// A gateway in front of one stand-in that plays every service: it publishes the test signing key as Auth's
+/// JWKS, echoes GETs (what reached it), returns POST bodies, and is slow on `…/slow`.
+enum GatewayHarness {
+    static let tokens = TestTokens()
+
+    static func standIn() -> Router<BasicRequestContext> {
+        let router = Router()
+        tokens.publish(on: router)
+        router.on("**", method: .get) { request, _ -> Response in
+            if request.uri.path.hasSuffix("/slow") {
+                try await Task.sleep(for: .seconds(2))
+            }
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName] = field.value }
+            let echo = Echo(path: request.uri.path, query: request.uri.query ?? "", headers: headers)
+            return try Response(
+                status: .accepted,
+                headers: [.contentType: "application/json", HTTPField.Name("X-Powered-By")!: "Express"],
+                body: .init(byteBuffer: ByteBuffer(bytes: JSONEncoder().encode(echo)))
+            )
+        }
+        router.on("**", method: .post) { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 1 << 22)
+            return Response(status: .created, headers: [.contentType: "text/plain"], body: .init(byteBuffer: body))
+        }
+        return router
+    }
+
+    /// Variables pointing every service at `port`.
+    static func upstreams(_ port: Int) -> [String: String] {
+        ServiceName.allCases.filter { $0 != .gateway }.reduce(into: [String: String]()) {
+            $0["\($1.rawValue.uppercased())_URL"] = "http://127.0.0.1:\(port)"
+        }
+    }
+
+    /// Runs `body` with a gateway (router test client) in front of the stand-in.
+    static func withGateway<Value: Sendable>(
+        _ overrides: [String: String] = [:],
+        _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value
+    ) async throws -> Value {
+        try await withStandIn(standIn()) { port in
+            let configuration = try TestEnvironment.configuration(.gateway, upstreams(port).merging(overrides) { $1 })
+            return try await buildApplication(configuration: configuration).test(.router) { client in
+                try await body(client)
+            }
+        }
+    }
+}
