@@ -4,6 +4,7 @@ import Gateway
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOCore
 import ServiceKit
 import TestSupport
@@ -17,10 +18,19 @@ struct Echo: Codable, Equatable {
 
 /// A gateway in front of one stand-in that plays every service: it publishes the test signing key as Auth's
 /// JWKS, echoes GETs (what reached it), returns POST bodies, and is slow on `…/slow`.
+extension HTTPField.Name {
+    /// Which stand-in instance answered.
+    static let instance = HTTPField.Name("X-Instance")!
+}
+
 enum GatewayHarness {
     static let tokens = TestTokens()
+    static let redis = RedisClient(
+        configuration: .init(endpoint: try! RedisEndpoint(url: URL(string: TestEnvironment.redisURL)!)),
+        logger: Logger(label: "gateway-tests")
+    )
 
-    static func standIn() -> Router<BasicRequestContext> {
+    static func standIn(instance: String = "a") -> Router<BasicRequestContext> {
         let router = Router()
         tokens.publish(on: router)
         router.on("**", method: .get) { request, _ -> Response in
@@ -32,7 +42,7 @@ enum GatewayHarness {
             let echo = Echo(path: request.uri.path, query: request.uri.query ?? "", headers: headers)
             return try Response(
                 status: .accepted,
-                headers: [.contentType: "application/json", HTTPField.Name("X-Powered-By")!: "Express"],
+                headers: [.contentType: "application/json", HTTPField.Name("X-Powered-By")!: "Express", .instance: instance],
                 body: .init(byteBuffer: ByteBuffer(bytes: JSONEncoder().encode(echo)))
             )
         }
@@ -50,13 +60,38 @@ enum GatewayHarness {
         }
     }
 
+    /// Runs `body` with two gateway instances on real sockets (so that client addresses and
+    /// `X-Forwarded-For` from the trusted loopback count) in front of the stand-in, sharing one Redis.
+    static func withLiveGateways<Value: Sendable>(
+        _ overrides: [String: String] = [:],
+        _ body: @escaping @Sendable (any TestClientProtocol, any TestClientProtocol) async throws -> Value
+    ) async throws -> Value {
+        try await withStandIn(standIn()) { port in
+            let variables = upstreams(port).merging(["TRUSTED_PROXIES": "127.0.0.1"]) { $1 }.merging(overrides) { $1 }
+            let first = try await buildApplication(configuration: try TestEnvironment.configuration(.gateway, variables))
+            let second = try await buildApplication(configuration: try TestEnvironment.configuration(.gateway, variables))
+            return try await first.test(.live) { one in
+                try await second.test(.live) { two in
+                    try await body(one, two)
+                }
+            }
+        }
+    }
+
+    /// A client address of its own for each test, so that tests do not share rate limit buckets.
+    static func uniqueClientAddress() -> String {
+        "198.51.100.\(Int.random(in: 1...254))"
+    }
+
     /// Runs `body` with a gateway (router test client) in front of the stand-in.
     static func withGateway<Value: Sendable>(
         _ overrides: [String: String] = [:],
         _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
         try await withStandIn(standIn()) { port in
-            let configuration = try TestEnvironment.configuration(.gateway, upstreams(port).merging(overrides) { $1 })
+            // Router tests have no client address: they all share one anonymous bucket, so give it room.
+            let variables = upstreams(port).merging(["RATE_LIMIT_ANONYMOUS": "100000/1m"]) { $1 }.merging(overrides) { $1 }
+            let configuration = try TestEnvironment.configuration(.gateway, variables)
             return try await buildApplication(configuration: configuration).test(.router) { client in
                 try await body(client)
             }

@@ -83,16 +83,8 @@ import TestSupport
     }
 
     @Test func recoversWhenTheServerRestarts() async throws {
-        let port = try TestEnvironment.freePort()
-        func startServer() throws -> ChildProcess {
-            try ChildProcess(
-                "/usr/bin/redis-server",
-                arguments: ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                name: "redis-restart"
-            )
-        }
-        var server = try startServer()
-        let redis = try makeClient(RedisEndpoint(host: "127.0.0.1", port: port))
+        let server = try PrivateRedis()
+        let redis = try makeClient(RedisEndpoint(host: "127.0.0.1", port: server.port))
         #expect(try await eventually { (try? await redis.send("PING")) == .status("PONG") })
         try await redis.send("SET", "before", "1")
 
@@ -100,7 +92,7 @@ import TestSupport
         await #expect(throws: RedisError.self) { try await redis.send("GET", "before") }
         await #expect(throws: RedisError.self) { try await redis.send("GET", "before") }
 
-        server = try startServer()
+        try server.start()
         #expect(try await eventually(timeout: .seconds(10)) { (try? await redis.send("PING")) == .status("PONG") })
         // A new server without persistence: the old value is gone, the client works.
         #expect(try await redis.send("GET", "before").isNull)

@@ -37,6 +37,9 @@ public actor AccessTokenVerifier {
     private let http: HTTPClient
     private let logger: Logger
     private var keys: JWTKeyCollection?
+    /// The key ids of `keys`. JWTKit falls back to a default key for an unknown `kid`; a token must name one of
+    /// these instead.
+    private var keyIDs: Set<String> = []
     private var lastRefresh: ContinuousClock.Instant?
 
     public init(configuration: Configuration, http: HTTPClient = .mayaGo, logger: Logger) {
@@ -47,18 +50,21 @@ public actor AccessTokenVerifier {
 
     /// The claims of `token` if it is valid now.
     public func verify(_ token: String, now: Date = .now) async throws -> AccessClaims {
-        let claims: AccessClaims
-        do {
-            claims = try await currentKeys().verify(token, as: AccessClaims.self)
-        } catch let error as JWTError where error.errorType == .unknownKID || error.errorType == .noKeyProvided {
-            guard try await refresh() else { throw Rejection(description: "The token was signed by an unknown key.") }
-            do {
-                claims = try await currentKeys().verify(token, as: AccessClaims.self)
-            } catch {
+        guard let keyID = Self.keyID(of: token) else {
+            throw Rejection(description: "The token is malformed or its signature is invalid.")
+        }
+        var keys = try await currentKeys()
+        if !keyIDs.contains(keyID) {
+            // A key rotated in since the last fetch, perhaps.
+            _ = try? await refresh()
+            guard keyIDs.contains(keyID), let refreshed = self.keys else {
                 throw Rejection(description: "The token was signed by an unknown key.")
             }
-        } catch is Rejection {
-            throw Rejection(description: "Signing keys are not available.")
+            keys = refreshed
+        }
+        let claims: AccessClaims
+        do {
+            claims = try await keys.verify(token, as: AccessClaims.self)
         } catch {
             throw Rejection(description: "The token is malformed or its signature is invalid.")
         }
@@ -71,6 +77,16 @@ public actor AccessTokenVerifier {
         guard claims.iss.value == configuration.issuer else { throw Rejection(description: "The token has another issuer.") }
         guard claims.aud.value.contains(configuration.audience) else { throw Rejection(description: "The token is for another audience.") }
         return claims
+    }
+
+    /// The `kid` of the token's header, read before anything is trusted.
+    static func keyID(of token: String) -> String? {
+        struct Header: Decodable { var kid: String? }
+        guard let encoded = token.split(separator: ".", omittingEmptySubsequences: false).first else { return nil }
+        var base64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64) else { return nil }
+        return (try? JSONDecoder().decode(Header.self, from: data))?.kid
     }
 
     private func currentKeys() async throws -> JWTKeyCollection {
@@ -89,6 +105,7 @@ public actor AccessTokenVerifier {
             let body = try await response.body.collect(upTo: 1 << 20)
             let jwks = try JSONDecoder().decode(JWKS.self, from: body)
             keys = try await JWTKeyCollection().add(jwks: jwks)
+            keyIDs = Set(jwks.keys.compactMap { $0.keyIdentifier?.string })
             return true
         } catch {
             logger.warning("Cannot fetch signing keys", metadata: ["url": "\(configuration.jwksURL)", "error": "\(error)"])

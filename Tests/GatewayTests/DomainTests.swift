@@ -1,0 +1,96 @@
+import Contracts
+import Foundation
+import HTTPTypes
+import ServiceKit
+import Testing
+
+@testable import Gateway
+
+@Suite struct GCRATests {
+    let limit = RateLimit(count: 3, period: .seconds(3))  // one per second, bursts of three
+
+    @Test func allowsABurstThenOneRequestPerInterval() {
+        var tat: Double?
+        var allowed: [Bool] = []
+        var remaining: [Int] = []
+        for _ in 0..<4 {
+            let result = GCRA.check(tat: tat, now: 0, limit: limit)
+            allowed.append(result.allowed)
+            remaining.append(result.remaining)
+            if result.allowed { tat = result.newTAT }
+        }
+        #expect(allowed == [true, true, true, false])
+        #expect(remaining == [2, 1, 0, 0])
+        let refused = GCRA.check(tat: tat, now: 0, limit: limit)
+        #expect(refused.retryAfterMs == 1000)
+        #expect(refused.resetMs == 3000)
+        #expect(GCRA.check(tat: tat, now: 999, limit: limit).allowed == false)
+        #expect(GCRA.check(tat: tat, now: 1000, limit: limit).allowed == true)
+        // After a full period everything is available again.
+        #expect(GCRA.check(tat: tat, now: 3000, limit: limit).remaining == 2)
+    }
+
+    @Test(arguments: [("100/15m", 100, 900), ("1000/1h", 1000, 3600), ("10/30s", 10, 30)])
+    func limitsParse(text: String, count: Int, seconds: Int) throws {
+        let limit = try #require(RateLimit(text))
+        #expect(limit.count == count)
+        #expect(limit.period == .seconds(seconds))
+    }
+
+    @Test(arguments: ["", "100", "0/1m", "10/0m", "ten/1m", "10/1d"])
+    func badLimitsDoNotParse(text: String) {
+        #expect(RateLimit(text) == nil)
+    }
+
+    @Test func defaultPolicyMatchesTheDesign() throws {
+        let policy = try RateLimitPolicy(settings: .variables([:]))
+        #expect(policy.anonymous == RateLimit(count: 100, period: .seconds(900)))
+        #expect(policy.signedIn == RateLimit(count: 1000, period: .seconds(3600)))
+        #expect(policy.sensitive == RateLimit(count: 10, period: .seconds(900)))
+        let identity = Identity(userID: UUID(), role: .traveler)
+        let login = policy.buckets(path: "/api/v1/auth/login", client: "1.2.3.4", identity: nil, email: "a@b.c").map(\.key)
+        #expect(login == ["ip:1.2.3.4", "sensitive-ip:/api/v1/auth/login:1.2.3.4", "sensitive-email:/api/v1/auth/login:a@b.c"])
+        let browse = policy.buckets(path: "/api/v1/bookings", client: "1.2.3.4", identity: identity, email: nil).map(\.key)
+        #expect(browse == ["user:\(identity.userID.uuidString.lowercased())"])
+    }
+}
+
+@Suite struct RoutingRuleTests {
+    @Test(arguments: [
+        ("/api/v1/bookings", "booking"), ("/api/v1/bookings/42/cancel", "booking"), ("/api/v1/auth/login", "auth"),
+        ("/.well-known/jwks.json", "auth"), ("/api/v1/search/suggest", "search"), ("/api/v1/notifications", "notify"),
+    ])
+    func publicPathsGoToTheirOwner(path: String, owner: String) {
+        #expect(RouteTable.mayaGo.service(for: path)?.rawValue == owner)
+    }
+
+    @Test(arguments: ["/api/v1/bookingsx", "/internal/v1/x", "/api/v1/bookings/../internal", "/api/v1/bookings/%2E%2E/x", "/api/v1/x%2Fy", "/"])
+    func otherPathsGoNowhere(path: String) {
+        #expect(RouteTable.mayaGo.service(for: path) == nil)
+    }
+
+    @Test func accessRulesOpenOnlyWhatAnonymousClientsNeed() {
+        let rules = AccessRules.mayaGo
+        #expect(rules.isPublic(.get, "/api/v1/experiences"))
+        #expect(rules.isPublic(.get, "/api/v1/experiences/42/availability"))
+        #expect(rules.isPublic(.head, "/api/v1/experiences/42"))
+        #expect(!rules.isPublic(.post, "/api/v1/experiences"))
+        #expect(rules.isPublic(.post, "/api/v1/auth/login"))
+        #expect(!rules.isPublic(.get, "/api/v1/auth/me"))
+        #expect(!rules.isPublic(.get, "/api/v1/bookings"))
+        #expect(rules.isPublic(.get, "/api/v1/recommendations/similar/42"))
+        #expect(!rules.isPublic(.get, "/api/v1/recommendations"))
+    }
+
+    @Test func forwardedForCountsOnlyBehindTrustedProxies() {
+        let resolver = ClientAddress(trustedProxies: [IPRange("10.0.0.0/8")!, IPRange("::1")!])
+        #expect(resolver.resolve(peer: "203.0.113.9", forwardedFor: "1.1.1.1") == "203.0.113.9")
+        #expect(resolver.resolve(peer: "10.1.2.3", forwardedFor: "1.1.1.1, 198.51.100.7") == "198.51.100.7")
+        #expect(resolver.resolve(peer: "10.1.2.3", forwardedFor: "1.1.1.1, 198.51.100.7, 10.9.9.9") == "198.51.100.7")
+        #expect(resolver.resolve(peer: "::1", forwardedFor: "2001:db8::1") == "2001:db8::1")
+        #expect(resolver.resolve(peer: "10.1.2.3", forwardedFor: "not-an-ip") == "10.1.2.3")
+        #expect(IPRange("192.168.0.0/16")!.contains("192.168.200.1"))
+        #expect(!IPRange("192.168.0.0/16")!.contains("192.169.0.1"))
+        #expect(IPRange("300.1.1.1") == nil)
+    }
+}

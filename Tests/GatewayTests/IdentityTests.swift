@@ -1,0 +1,76 @@
+import Contracts
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Logging
+import ServiceKit
+import Testing
+import TestSupport
+
+@Suite struct IdentityTests {
+    let tokens = GatewayHarness.tokens
+
+    @Test func aVerifiedTokenIsForwardedAsIdentityAndForgedHeadersNeverReachUpstream() async throws {
+        let user = UUID()
+        let token = try await tokens.token(for: user, role: .provider)
+        try await GatewayHarness.withGateway { client in
+            let forged: HTTPFields = [HTTPField.Name("X-User-Id")!: "someone-else", HTTPField.Name("X-User-Role")!: "admin"]
+            try await client.execute(uri: "/api/v1/experiences", method: .get, headers: forged) { response in
+                let echo = try response.decode(Echo.self)
+                #expect(echo.headers["x-user-id"] == nil)
+                #expect(echo.headers["x-user-role"] == nil)
+            }
+            var signedIn = forged
+            signedIn[.authorization] = "Bearer \(token)"
+            try await client.execute(uri: "/api/v1/bookings", method: .get, headers: signedIn) { response in
+                #expect(response.status == .accepted)
+                let echo = try response.decode(Echo.self)
+                #expect(echo.headers["x-user-id"] == user.uuidString.lowercased())
+                #expect(echo.headers["x-user-role"] == "provider")
+                #expect(echo.headers["authorization"] == "Bearer \(token)")
+            }
+        }
+    }
+
+    @Test func protectedRoutesRefuseMissingAndBadTokens() async throws {
+        let foreignKey = SigningKey.generate()
+        let cases: [(String?, String)] = [
+            (nil, "Sign in: this needs an access token."),
+            ("not.a.token", "The token is malformed or its signature is invalid."),
+            (try await tokens.token(signedWith: foreignKey), "The token was signed by an unknown key."),
+            (try await tokens.token(expiresIn: -120), "The token has expired."),
+            (try await tokens.token(audience: "someone-else"), "The token is for another audience."),
+            (try await tokens.token(issuer: "evil"), "The token has another issuer."),
+        ]
+        try await GatewayHarness.withGateway { client in
+            for (token, reason) in cases {
+                let headers: HTTPFields = token.map { [.authorization: "Bearer \($0)"] } ?? [:]
+                try await client.execute(uri: "/api/v1/bookings", method: .get, headers: headers) { response in
+                    #expect(response.status == .unauthorized)
+                    #expect(response.headers[.wwwAuthenticate] == "Bearer")
+                    #expect(response.problem?.detail == reason)
+                }
+            }
+            // Public routes stay open without a token.
+            try await client.execute(uri: "/api/v1/search?q=tulum", method: .get) { response in
+                #expect(response.status == .accepted)
+            }
+        }
+    }
+
+    @Test func aRevokedTokenIsRefused() async throws {
+        let id = UUID().uuidString
+        let token = try await tokens.token(id: id)
+        let redis = GatewayHarness.redis
+        try await GatewayHarness.withGateway { client in
+            try await client.execute(uri: "/api/v1/bookings", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+                #expect(response.status == .accepted)
+            }
+            try await redis.send("SET", RedisArgument(RevokedTokens.key(jti: id)), "1", "EX", 60)
+            try await client.execute(uri: "/api/v1/bookings", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.problem?.detail == "The token has been revoked.")
+            }
+        }
+    }
+}

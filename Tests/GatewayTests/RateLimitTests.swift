@@ -1,0 +1,107 @@
+import Contracts
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Logging
+import NIOCore
+import ServiceKit
+import Testing
+import TestSupport
+
+@Suite struct RateLimitTests {
+    func get(_ client: any TestClientProtocol, from address: String) async throws -> (HTTPResponse.Status, HTTPFields) {
+        try await client.execute(uri: "/api/v1/experiences", method: .get, headers: [HTTPField.Name("X-Forwarded-For")!: address]) {
+            ($0.status, $0.headers)
+        }
+    }
+
+    @Test func twoInstancesShareOneLimitAndRefuseWithRetryAfter() async throws {
+        let address = "203.0.113.\(Int.random(in: 1...254))"
+        try await GatewayHarness.withLiveGateways(["RATE_LIMIT_ANONYMOUS": "3/1m"]) { first, second in
+            let (status1, headers1) = try await get(first, from: address)
+            #expect(status1 == .accepted)
+            #expect(headers1[HTTPField.Name("RateLimit-Limit")!] == "3")
+            #expect(headers1[HTTPField.Name("RateLimit-Remaining")!] == "2")
+            #expect(Int(headers1[HTTPField.Name("RateLimit-Reset")!] ?? "") ?? 0 > 0)
+            #expect(try await get(second, from: address).0 == .accepted)
+            let (_, headers3) = try await get(first, from: address)
+            #expect(headers3[HTTPField.Name("RateLimit-Remaining")!] == "0")
+            let (refused, refusedHeaders) = try await get(second, from: address)
+            #expect(refused == .tooManyRequests)
+            #expect(Int(refusedHeaders[.retryAfter] ?? "") ?? 0 >= 1)
+            // Another client is not affected.
+            #expect(try await get(second, from: "203.0.113.255").0 == .accepted)
+        }
+    }
+
+    @Test func untrustedForwardedForIsIgnored() async throws {
+        try await GatewayHarness.withLiveGateways(["RATE_LIMIT_ANONYMOUS": "2/1m", "TRUSTED_PROXIES": "10.0.0.0/8"]) { client, _ in
+            // Loopback is not a trusted proxy here, so every request counts for 127.0.0.1, whatever it claims.
+            try await GatewayHarness.redis.send("DEL", "ratelimit:ip:127.0.0.1")
+            var statuses: [HTTPResponse.Status] = []
+            for index in 1...3 {
+                statuses.append(try await get(client, from: "192.0.2.\(index)").0)
+            }
+            #expect(statuses.last == .tooManyRequests)
+        }
+    }
+
+    @Test func sensitiveRoutesAreLimitedPerAddressAndPerEmail() async throws {
+        let email = "guess-\(UUID().uuidString.prefix(8))@example.com"
+        try await GatewayHarness.withLiveGateways(["RATE_LIMIT_SENSITIVE": "2/1m"]) { gateway, _ in
+            // One account from three addresses.
+            var statuses: [HTTPResponse.Status] = []
+            for (index, spelling) in [email.uppercased(), email, email].enumerated() {
+                statuses.append(try await login(gateway, spelling, from: "198.51.100.\(index + 1)"))
+            }
+            #expect(statuses == [.created, .created, .tooManyRequests])
+            // Three accounts from one address.
+            let address = "198.51.100.\(Int.random(in: 10...250))"
+            statuses = []
+            for account in ["a", "b", "c"] {
+                statuses.append(try await login(gateway, "\(account)-\(UUID())@example.com", from: address))
+            }
+            #expect(statuses == [.created, .created, .tooManyRequests])
+        }
+    }
+
+    /// A login attempt; the stand-in echoes the body, which must arrive unchanged.
+    func login(_ gateway: any TestClientProtocol, _ email: String, from address: String) async throws -> HTTPResponse.Status {
+        let body = #"{"email": "\#(email)", "password": "wrong password"}"#
+        return try await gateway.execute(
+            uri: "/api/v1/auth/login",
+            method: .post,
+            headers: [HTTPField.Name("X-Forwarded-For")!: address, .contentType: "application/json"],
+            body: ByteBuffer(string: body)
+        ) { response in
+            if response.status == .created { #expect(response.text == body) }
+            return response.status
+        }
+    }
+
+    @Test func fallsBackToThisInstanceWhileRedisIsDownAndReturnsAfter() async throws {
+        let redisServer = try PrivateRedis()
+        let redis = RedisClient(configuration: .init(endpoint: RedisEndpoint(host: "127.0.0.1", port: redisServer.port)), logger: Logger(label: "test"))
+        #expect(try await eventually { (try? await redis.send("PING")) != nil })
+        try await GatewayHarness.withLiveGateways(["RATE_LIMIT_ANONYMOUS": "2/1m", "REDIS_URL": redisServer.url]) { gateway, _ in
+            #expect(try await get(gateway, from: "192.0.2.10").0 == .accepted)
+            #expect(try await redis.send("EXISTS", "ratelimit:ip:192.0.2.10").int == 1)
+
+            await redisServer.stop()
+            // Still serving, still limiting, now in this process.
+            let (status, headers) = try await get(gateway, from: "192.0.2.11")
+            #expect(status == .accepted)
+            #expect(headers[HTTPField.Name("RateLimit-Remaining")!] == "1")
+            #expect(try await get(gateway, from: "192.0.2.11").0 == .accepted)
+            #expect(try await get(gateway, from: "192.0.2.11").0 == .tooManyRequests)
+
+            try redisServer.start()
+            let back = try await eventually(timeout: .seconds(15), every: .milliseconds(200)) {
+                _ = try await get(gateway, from: "192.0.2.12")
+                return (try? await redis.send("EXISTS", "ratelimit:ip:192.0.2.12").int) == 1
+            }
+            #expect(back)
+        }
+        await redisServer.stop()
+    }
+}

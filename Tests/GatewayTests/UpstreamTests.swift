@@ -1,0 +1,50 @@
+import Contracts
+import Foundation
+@testable import Gateway
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+import TestSupport
+
+@Suite struct UpstreamTests {
+    @Test func aDownInstanceIsSkippedEjectedAndUsedAgainWhenItReturns() async throws {
+        let downPort = try TestEnvironment.freePort()
+        try await withStandIn(GatewayHarness.standIn(instance: "up")) { upPort in
+            let app = try await buildApplication(
+                configuration: try TestEnvironment.configuration(
+                    .gateway,
+                    [
+                        "BOOKING_URL": "http://127.0.0.1:\(downPort),http://127.0.0.1:\(upPort)",
+                        "UPSTREAM_EJECT_AFTER": "1",
+                        "UPSTREAM_EJECT_MS": "300",
+                        "UPSTREAM_HEALTH_INTERVAL_MS": "100",
+                        "RATE_LIMIT_ANONYMOUS": "100000/1m",
+                    ]
+                )
+            )
+            try await app.test(.router) { client in
+                // Every GET succeeds: a refused connection is retried on the other instance.
+                for _ in 0..<6 {
+                    try await client.execute(uri: "/api/v1/experiences", method: .get) { response in
+                        #expect(response.status == .accepted)
+                        #expect(response.headers[.instance] == "up")
+                    }
+                }
+                // The instance comes back; health checks and the end of the cool-down let it serve again.
+                try await withStandIn(GatewayHarness.standIn(instance: "back"), port: downPort) {
+                    let served = try await eventually(timeout: .seconds(10), every: .milliseconds(100)) {
+                        try await client.execute(uri: "/api/v1/experiences", method: .get) { $0.headers[.instance] == "back" }
+                    }
+                    #expect(served)
+                }
+            }
+        }
+    }
+
+    @Test func aHostNameStandsForEveryAddressItResolvesTo() {
+        let urls = UpstreamPool.expand(URL(string: "http://localhost:8082")!)
+        #expect(urls.map(\.absoluteString) == ["http://127.0.0.1:8082"])
+        let literal = UpstreamPool.expand(URL(string: "http://10.1.2.3:8082")!)
+        #expect(literal.map(\.absoluteString) == ["http://10.1.2.3:8082"])
+    }
+}
