@@ -88,7 +88,7 @@ for name in services {
             .byName(name: name), "Contracts", "ServiceKit", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "NIOPosix", package: "swift-nio"),
-        ],
+        ] + serviceDependencies[name, default: []],
         swiftSettings: swiftSettings
     )
     targets += [library, executable, tests]

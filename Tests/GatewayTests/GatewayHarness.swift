@@ -37,6 +37,9 @@ enum GatewayHarness {
             if request.uri.path.hasSuffix("/slow") {
                 try await Task.sleep(for: .seconds(2))
             }
+            if let kind = request.uri.queryParameters.get("body") {
+                return Self.body(kind)
+            }
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             let echo = Echo(path: request.uri.path, query: request.uri.query ?? "", headers: headers)
@@ -51,6 +54,22 @@ enum GatewayHarness {
             return Response(status: .created, headers: [.contentType: "text/plain"], body: .init(byteBuffer: body))
         }
         return router
+    }
+
+    /// Bodies for the compression rules: large JSON, small JSON, a PNG, and JSON the upstream already encoded.
+    static func body(_ kind: String) -> Response {
+        let json = ByteBuffer(string: "{\"items\": [" + Array(repeating: "{\"title\": \"Cenote tour\"}", count: 200).joined(separator: ",") + "]}")
+        switch kind {
+        case "small": return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
+        case "png": return Response(status: .ok, headers: [.contentType: "image/png"], body: .init(byteBuffer: json))
+        case "encoded": return Response(status: .ok, headers: [.contentType: "application/json", .contentEncoding: "br"], body: .init(byteBuffer: json))
+        case "stream":
+            return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init { writer in
+                for line in 0..<50 { try await writer.write(ByteBuffer(string: "line \(line)\n")) }
+                try await writer.finish(nil)
+            })
+        default: return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: json))
+        }
     }
 
     /// Variables pointing every service at `port`.

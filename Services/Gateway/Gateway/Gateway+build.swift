@@ -2,7 +2,7 @@ import Contracts
 import Hummingbird
 import ServiceKit
 
-/// Builds the gateway, the only public door. In order: request id, access log, security headers, CORS,
+/// Builds the gateway, the only public door. In order: request id, access log, security headers, CORS, gzip,
 /// problem details, metrics, token verification, rate limiting, access rules, then the proxy to an instance of
 /// the owning service.
 public func buildApplication(configuration: ServiceConfiguration) async throws -> some ApplicationProtocol {
@@ -18,6 +18,7 @@ public func buildApplication(configuration: ServiceConfiguration) async throws -
     let router = runtime.makeRouter(edge: [
         SecurityHeadersMiddleware(behindTLS: settings.behindTLS),
         CORSMiddleware(allowedOrigins: settings.allowedOrigins),
+        CompressionMiddleware(minimumSize: settings.gzipMinimumSize),
     ])
     router.add(middleware: IdentityMiddleware(verifier: verifier, redis: redis, logger: runtime.logger))
     router.add(middleware: RateLimitMiddleware(

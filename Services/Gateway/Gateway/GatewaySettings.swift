@@ -11,6 +11,7 @@ import ServiceKit
 /// | `TRUSTED_PROXIES` | none: addresses or CIDR blocks whose `X-Forwarded-For` is believed |
 /// | `BEHIND_TLS` | `false`: clients come over TLS through a proxy in front, so answers carry HSTS |
 /// | `RATE_LIMIT_ANONYMOUS`, `RATE_LIMIT_USER`, `RATE_LIMIT_SENSITIVE` | `100/15m`, `1000/1h`, `10/15m` |
+/// | `GZIP_MIN_BYTES` | `1024`: smaller bodies are sent as they are |
 struct GatewaySettings: Sendable {
     var proxy = ReverseProxy.Configuration()
     var healthCheckInterval: Duration
@@ -19,6 +20,7 @@ struct GatewaySettings: Sendable {
     var trustedProxies: [IPRange]
     var behindTLS: Bool
     var rateLimits: RateLimitPolicy
+    var gzipMinimumSize: Int
 
     init(_ settings: Settings) throws {
         proxy.timeout = try settings.milliseconds("upstream.timeout.ms", default: .seconds(30))
@@ -35,5 +37,6 @@ struct GatewaySettings: Sendable {
         }
         behindTLS = try settings.bool("behind.tls", default: false)
         rateLimits = try RateLimitPolicy(settings: settings)
+        gzipMinimumSize = try settings.int("gzip.min.bytes", default: 1024, in: 0...(1 << 30))
     }
 }

@@ -1,0 +1,69 @@
+import CompressNIO
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+import TestSupport
+
+@testable import Gateway
+
+@Suite struct CompressionTests {
+    func fetch(_ client: any TestClientProtocol, _ kind: String, acceptEncoding: String? = "gzip, deflate") async throws -> TestResponse {
+        let headers: HTTPFields = acceptEncoding.map { [.acceptEncoding: $0] } ?? [:]
+        return try await client.execute(uri: "/api/v1/experiences?body=\(kind)", method: .get, headers: headers) { $0 }
+    }
+
+    @Test func largeJSONIsGzippedAndComesBackIntact() async throws {
+        try await GatewayHarness.withGateway { client in
+            let plain = try await fetch(client, "large", acceptEncoding: nil)
+            #expect(plain.headers[.contentEncoding] == nil)
+            #expect(plain.headers[.vary]?.contains("Accept-Encoding") == true)
+
+            let zipped = try await fetch(client, "large")
+            #expect(zipped.headers[.contentEncoding] == "gzip")
+            #expect(zipped.headers[.vary]?.contains("Accept-Encoding") == true)
+            #expect(zipped.body.readableBytes < plain.body.readableBytes / 5)
+            var body = zipped.body
+            let unzipped = try body.decompress(with: .gzip)
+            #expect(unzipped == plain.body)
+        }
+    }
+
+    @Test func streamedBodiesAreCompressedAsTheyStream() async throws {
+        try await GatewayHarness.withGateway { client in
+            let zipped = try await fetch(client, "stream")
+            #expect(zipped.headers[.contentEncoding] == "gzip")
+            var body = zipped.body
+            let text = String(buffer: try body.decompress(with: .gzip))
+            #expect(text == (0..<50).map { "line \($0)\n" }.joined())
+        }
+    }
+
+    @Test(arguments: ["small", "png", "encoded"])
+    func smallUncompressibleOrEncodedBodiesAreLeftAlone(kind: String) async throws {
+        try await GatewayHarness.withGateway { client in
+            let response = try await fetch(client, kind)
+            #expect(response.headers[.contentEncoding] == (kind == "encoded" ? "br" : nil))
+        }
+    }
+
+    @Test func clientsThatRefuseGzipGetNone() async throws {
+        try await GatewayHarness.withGateway { client in
+            let refused = try await fetch(client, "large", acceptEncoding: "gzip;q=0, br")
+            #expect(refused.headers[.contentEncoding] == nil)
+            let anything = try await fetch(client, "large", acceptEncoding: "*")
+            #expect(anything.headers[.contentEncoding] == "gzip")
+        }
+    }
+
+    @Test func compressibleTypes() {
+        #expect(CompressionMiddleware<BasicRequestContextStub>.isCompressible("application/problem+json"))
+        #expect(CompressionMiddleware<BasicRequestContextStub>.isCompressible("text/html; charset=utf-8"))
+        #expect(CompressionMiddleware<BasicRequestContextStub>.isCompressible("image/svg+xml"))
+        #expect(!CompressionMiddleware<BasicRequestContextStub>.isCompressible("image/png"))
+        #expect(!CompressionMiddleware<BasicRequestContextStub>.isCompressible(nil))
+    }
+}
+
+typealias BasicRequestContextStub = Hummingbird.BasicRequestContext
