@@ -32,7 +32,7 @@ public struct SigningKey: Sendable {
     /// Signs `claims` as an EdDSA JWT whose header names this key.
     public func sign(_ claims: AccessClaims) async throws -> String {
         let keys = JWTKeyCollection()
-        await keys.add(eddsa: try EdDSA.PrivateKey(backing: privateKey), kid: JWKIdentifier(string: id))
+        await keys.add(eddsa: EdDSA.PrivateKey(backing: privateKey), kid: JWKIdentifier(string: id))
         return try await keys.sign(claims, kid: JWKIdentifier(string: id))
     }
 }
