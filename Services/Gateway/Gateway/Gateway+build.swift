@@ -1,5 +1,6 @@
 import Contracts
 import Hummingbird
+import HummingbirdWebSocket
 import ServiceKit
 
 /// Builds the gateway, the only public door. In order: request id, access log, security headers, CORS, gzip,
@@ -38,5 +39,10 @@ public func buildApplication(configuration: ServiceConfiguration) async throws -
         timeout: settings.healthCheckTimeout,
         logger: runtime.logger
     )
-    return runtime.makeApplication(router: router, services: [monitor])
+    let relay = WebSocketRelay(pool: pools[.messaging]!, verifier: verifier, redis: redis, logger: runtime.logger)
+    return runtime.makeApplication(
+        router: router,
+        server: .http1WebSocketUpgrade { request, _, _ in await relay.shouldUpgrade(request) },
+        services: [monitor]
+    )
 }

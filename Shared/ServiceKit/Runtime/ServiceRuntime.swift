@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Contracts
 import Hummingbird
+import HummingbirdCore
 import Logging
 import PostgresNIO
 import ServiceLifecycle
@@ -108,11 +109,12 @@ public struct ServiceRuntime: Sendable {
         return checks
     }
 
-    /// The application: the server plus every long-lived client as a service, the migrations, graceful
-    /// shutdown on SIGTERM and SIGINT.
-    public func makeApplication(router: ServiceRouter, services: [any Service] = []) -> some ApplicationProtocol {
+    /// The application: the server (plain HTTP/1.1 unless `server` says otherwise, as for WebSocket upgrades)
+    /// plus every long-lived client as a service, the migrations, graceful shutdown on SIGTERM and SIGINT.
+    public func makeApplication(router: ServiceRouter, server: HTTPServerBuilder = .http1(), services: [any Service] = []) -> some ApplicationProtocol {
         Application(
             router: router,
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: ([postgres, redis, migrations, outbox] as [(any Service)?]).compactMap { $0 } + services,
             logger: logger

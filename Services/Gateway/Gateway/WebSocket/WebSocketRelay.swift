@@ -1,0 +1,85 @@
+import Contracts
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdWSClient
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOWebSocket
+import ServiceKit
+
+/// Relays WebSocket upgrades on `/api/v1/messaging/ws` to an instance of Messaging, message by message, both
+/// ways. The token (in `Authorization`, or in the `token` query parameter, which browsers' WebSocket API forces)
+/// is verified here first; without a valid one, or without a healthy instance, the request is not upgraded and
+/// the HTTP pipeline answers it (401, 503). Upstream gets the verified identity as `X-User-Id`/`X-User-Role` and
+/// the token in `Authorization`, never in the URL.
+struct WebSocketRelay: Sendable {
+    static let path = "/api/v1/messaging/ws"
+    static let maximumMessageSize = 1 << 20
+
+    let pool: UpstreamPool
+    let verifier: AccessTokenVerifier
+    let redis: RedisClient
+    let logger: Logger
+
+    func shouldUpgrade(_ request: HTTPRequest) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+        guard let path = request.path, path.split(separator: "?").first.map(String.init) == Self.path,
+            let token = Self.token(in: request),
+            let identity = await verifiedIdentity(token),
+            let instance = pool.pick()
+        else { return .dontUpgrade }
+        let requestID = request.headerFields[.requestID].flatMap { RequestID.isValid($0) ? $0 : nil } ?? RequestID.make()
+        let upstreamURL = instance.baseURL.replacingOccurrences(of: "http://", with: "ws://").replacingOccurrences(of: "https://", with: "wss://")
+            + Self.path
+        let headers: HTTPFields = [
+            .authorization: "Bearer \(token)",
+            .userID: identity.userID.uuidString.lowercased(),
+            .userRole: identity.role.rawValue,
+            .requestID: requestID,
+        ]
+        var logger = logger
+        logger[metadataKey: "requestId"] = .string(requestID)
+        logger.info("WebSocket relayed", metadata: ["upstream": .string("messaging@\(instance.name)"), "userId": .string(identity.userID.uuidString.lowercased())])
+        return .upgrade([.requestID: requestID]) { [logger] inbound, outbound, _ in
+            do {
+                try await WebSocketClient.connect(url: upstreamURL, configuration: .init(additionalHeaders: headers), logger: logger) { upstreamInbound, upstreamOutbound, _ in
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask { try await Self.pipe(inbound, to: upstreamOutbound) }
+                        group.addTask { try await Self.pipe(upstreamInbound, to: outbound) }
+                        // Either side closing ends the relay.
+                        try await group.next()
+                        group.cancelAll()
+                    }
+                }
+            } catch {
+                logger.warning("WebSocket upstream failed", metadata: ["error": "\(error)"])
+                try? await outbound.close(.unexpectedServerError, reason: "messaging is unavailable")
+            }
+        }
+    }
+
+    private static func pipe(_ inbound: WebSocketInboundStream, to outbound: WebSocketOutboundWriter) async throws {
+        for try await message in inbound.messages(maxSize: maximumMessageSize) {
+            switch message {
+            case .text(let text): try await outbound.write(.text(text))
+            case .binary(let bytes): try await outbound.write(.binary(bytes))
+            }
+        }
+        try? await outbound.close(.normalClosure, reason: nil)
+    }
+
+    private func verifiedIdentity(_ token: String) async -> Identity? {
+        guard let claims = try? await verifier.verify(token), let identity = claims.identity else { return nil }
+        let revoked = try? await redis.send("EXISTS", RedisArgument(RevokedTokens.key(jti: claims.tokenID))).int == 1
+        return revoked == true ? nil : identity
+    }
+
+    static func token(in request: HTTPRequest) -> String? {
+        if let authorization = request.headerFields[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+            return String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        }
+        guard let query = request.path.flatMap({ URLComponents(string: $0) })?.queryItems else { return nil }
+        return query.first { $0.name == "token" }?.value
+    }
+}
