@@ -145,6 +145,8 @@ var serviceDependencies: [String: [Target.Dependency]] {
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "NIOWebSocket", package: "swift-nio"),
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ],
         "Auth": [.product(name: "HummingbirdBcrypt", package: "hummingbird-auth"), .product(name: "HummingbirdOTP", package: "hummingbird-auth")],
         "Messaging": [.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")],

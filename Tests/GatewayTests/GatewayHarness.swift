@@ -33,6 +33,13 @@ enum GatewayHarness {
     static func standIn(instance: String = "a") -> Router<BasicRequestContext> {
         let router = Router()
         tokens.publish(on: router)
+        router.get("openapi.json") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"openapi": "3.1.0", "paths": {"/api/v1/things": {"get": {"summary": "List things"}}}, "components": {"schemas": {"Thing": {"type": "object"}}}}"#))
+            )
+        }
         router.on("**", method: .get) { request, _ -> Response in
             if request.uri.path.hasSuffix("/slow") {
                 try await Task.sleep(for: .seconds(2))

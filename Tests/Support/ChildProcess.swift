@@ -3,8 +3,9 @@ import Foundation
 /// A program started by a test (a Redis server, a service executable), with its output in a file under the
 /// system's temporary folder for when a test fails.
 ///
-/// Spawned with posix_spawn and a clean signal mask and dispositions: the test process blocks or ignores
-/// SIGTERM for its own service groups, and a child would otherwise inherit that and never stop gracefully.
+/// Spawned with posix_spawn, a clean signal mask and dispositions (the test process blocks or ignores SIGTERM
+/// for its own service groups, and a child would otherwise inherit that and never stop gracefully), and none of
+/// the test process's file descriptors but standard input, output and error.
 public final class ChildProcess: Sendable {
     public let pid: pid_t
     public let logFile: URL
@@ -17,6 +18,9 @@ public final class ChildProcess: Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, logFile.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of the test process's: an inherited socket would keep connections of the test open
+        // after the test closed them.
+        Self.closeFrom(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -42,6 +46,15 @@ public final class ChildProcess: Sendable {
         guard status == 0 else { throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EINVAL) }
         self.pid = pid
     }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc module does not
+    /// declare: looked up once by name.
+    private static let closeFrom: @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32 = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
+            fatalError("glibc 2.34 or later is needed to spawn test processes")
+        }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
 
     /// Whether it still runs (reaping it if it exited).
     public var isRunning: Bool {

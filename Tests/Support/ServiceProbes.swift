@@ -27,6 +27,13 @@ public enum ServiceProbes {
                 #expect(readiness.status == .ok)
                 #expect(readiness.checks["postgres"] == (service == .gateway ? nil : "ok"))
             }
+            if service != .gateway {
+                try await client.execute(uri: "/openapi.json", method: .get) { response in
+                    #expect(response.status == .ok)
+                    let document = try response.decode(JSONValue.self)
+                    #expect(document["openapi"] == .string("3.1.0"))
+                }
+            }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)

@@ -1,13 +1,14 @@
 import Hummingbird
 import ServiceKit
 
-/// Builds the Booking service: its schema migrated at start, `/health`, `/ready` and `/metrics`.
+/// Builds the Booking service: its schema migrated at start, `/health`, `/ready`, `/metrics` and its
+/// OpenAPI document.
 public func buildApplication(configuration: ServiceConfiguration) async throws -> some ApplicationProtocol {
     let runtime = try await ServiceRuntime(
         configuration: configuration,
         database: .init(schema: "booking", migrations: []),
         usesRedis: false
     )
-    let router = runtime.makeRouter()
+    let router = runtime.makeRouter(openAPI: BookingAPI.document)
     return runtime.makeApplication(router: router)
 }

@@ -39,6 +39,7 @@ public func buildApplication(configuration: ServiceConfiguration) async throws -
         timeout: settings.healthCheckTimeout,
         logger: runtime.logger
     )
+    DocsRoutes(aggregator: OpenAPIAggregator(pools: Array(pools.values), http: .mayaGo, logger: runtime.logger)).addRoutes(to: router)
     let relay = WebSocketRelay(pool: pools[.messaging]!, verifier: verifier, redis: redis, logger: runtime.logger)
     return runtime.makeApplication(
         router: router,

@@ -1,13 +1,14 @@
 import Hummingbird
 import ServiceKit
 
-/// Builds the Payment service: its schema migrated at start, `/health`, `/ready` and `/metrics`.
+/// Builds the Payment service: its schema migrated at start, `/health`, `/ready`, `/metrics` and its
+/// OpenAPI document.
 public func buildApplication(configuration: ServiceConfiguration) async throws -> some ApplicationProtocol {
     let runtime = try await ServiceRuntime(
         configuration: configuration,
         database: .init(schema: "payment", migrations: []),
         usesRedis: false
     )
-    let router = runtime.makeRouter()
+    let router = runtime.makeRouter(openAPI: PaymentAPI.document)
     return runtime.makeApplication(router: router)
 }

@@ -3,6 +3,7 @@ import Contracts
 import Hummingbird
 import HummingbirdCore
 import Logging
+import NIOCore
 import PostgresNIO
 import ServiceLifecycle
 
@@ -73,9 +74,13 @@ public struct ServiceRuntime: Sendable {
     }
 
     /// The router with the suite's middleware (request id, access log, problem details, metrics), `/health`,
-    /// `/ready` and `/metrics`. `edge` middleware (the gateway's headers and compression) goes between the access
-    /// log and the problem details, so that it sees every answer, errors included.
-    public func makeRouter(edge: [any MiddlewareProtocol<Request, Response, ServiceRequestContext>] = []) -> ServiceRouter {
+    /// `/ready`, `/metrics` and, given one, the service's OpenAPI document at `/openapi.json`. `edge` middleware
+    /// (the gateway's headers and compression) goes between the access log and the problem details, so that it
+    /// sees every answer, errors included.
+    public func makeRouter(
+        openAPI: String? = nil,
+        edge: [any MiddlewareProtocol<Request, Response, ServiceRequestContext>] = []
+    ) -> ServiceRouter {
         let router = ServiceRouter()
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: AccessLogMiddleware())
@@ -85,6 +90,12 @@ public struct ServiceRuntime: Sendable {
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
         HealthRoutes(checks: readinessChecks).addRoutes(to: router)
+        if let openAPI {
+            let body = ByteBuffer(string: openAPI)
+            router.get("openapi.json") { _, _ in
+                Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
+            }
+        }
         return router
     }
 
