@@ -25,11 +25,14 @@ import TestSupport
         #expect(answer.headers["x-request-id"] == "e2e-1")
         #expect(try JSONDecoder.mayaGo.decode(ProblemDetails.self, from: data).requestId == "e2e-1")
 
-        // The owner's access log saw that same request.
+        // The owner's access log saw that same request, and the gateway's line names the upstream that answered.
         let sawRequest = await eventually(timeout: .seconds(5)) {
             stack.processes[.booking]!.output(lastLines: 200).contains("\"requestId\":\"e2e-1\"")
         }
         #expect(sawRequest, "\(stack.output)")
+        let gatewayLine = stack.processes[.gateway]!.output(lastLines: 200).split(separator: "\n").first { $0.contains("\"requestId\":\"e2e-1\"") }
+        #expect(gatewayLine?.contains("\"upstream\":\"booking@127.0.0.1:\(stack.ports[.booking]!)\"") == true, "\(stack.output)")
+        #expect(gatewayLine?.contains("\"path\":\"/api/v1/experiences/unknown\"") == true)
 
         // Internal routes stay inside.
         let (_, internalAnswer) = try await HTTP.get(stack.url(.gateway, "/internal/v1/notifications"))

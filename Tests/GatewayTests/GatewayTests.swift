@@ -39,6 +39,19 @@ import TestSupport
         }
     }
 
+    @Test func metricsCountRouteFamiliesAndShowUpstreamHealth() async throws {
+        try await GatewayHarness.withGateway(["UPSTREAM_HEALTH_INTERVAL_MS": "50"]) { client in
+            try await client.execute(uri: "/api/v1/experiences/7", method: .get) { #expect($0.status == .accepted) }
+            let reported = try await eventually {
+                try await client.execute(uri: "/metrics", method: .get) { response in
+                    response.text.contains(#"http_route="/api/v1/experiences""#)
+                        && response.text.contains(#"mayago_gateway_upstream_healthy{service="booking""#)
+                }
+            }
+            #expect(reported)
+        }
+    }
+
     @Test func aNewRequestIDIsMadeWhenTheClientsIsNotPlain() async throws {
         try await GatewayHarness.withGateway { client in
             try await client.execute(uri: "/api/v1/experiences", method: .get, headers: [.requestID: "evil\nid"]) { response in

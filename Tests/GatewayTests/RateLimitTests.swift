@@ -16,7 +16,7 @@ import TestSupport
     }
 
     @Test func twoInstancesShareOneLimitAndRefuseWithRetryAfter() async throws {
-        let address = "203.0.113.\(Int.random(in: 1...254))"
+        let address = "2001:db8::\(String(Int.random(in: 1...0xFFFF), radix: 16)):2"
         try await GatewayHarness.withLiveGateways(["RATE_LIMIT_ANONYMOUS": "3/1m"]) { first, second in
             let (status1, headers1) = try await get(first, from: address)
             #expect(status1 == .accepted)
@@ -30,7 +30,7 @@ import TestSupport
             #expect(refused == .tooManyRequests)
             #expect(Int(refusedHeaders[.retryAfter] ?? "") ?? 0 >= 1)
             // Another client is not affected.
-            #expect(try await get(second, from: "203.0.113.255").0 == .accepted)
+            #expect(try await get(second, from: "2001:db8::\(String(Int.random(in: 1...0xFFFF), radix: 16)):3").0 == .accepted)
         }
     }
 
@@ -51,12 +51,12 @@ import TestSupport
         try await GatewayHarness.withLiveGateways(["RATE_LIMIT_SENSITIVE": "2/1m"]) { gateway, _ in
             // One account from three addresses.
             var statuses: [HTTPResponse.Status] = []
-            for (index, spelling) in [email.uppercased(), email, email].enumerated() {
-                statuses.append(try await login(gateway, spelling, from: "198.51.100.\(index + 1)"))
+            for spelling in [email.uppercased(), email, email] {
+                statuses.append(try await login(gateway, spelling, from: "2001:db8::\(String(Int.random(in: 1...0xFFFF), radix: 16))"))
             }
             #expect(statuses == [.created, .created, .tooManyRequests])
             // Three accounts from one address.
-            let address = "198.51.100.\(Int.random(in: 10...250))"
+            let address = "2001:db8::\(String(Int.random(in: 1...0xFFFF), radix: 16)):1"
             statuses = []
             for account in ["a", "b", "c"] {
                 statuses.append(try await login(gateway, "\(account)-\(UUID())@example.com", from: address))

@@ -16,7 +16,20 @@ public enum RequestID {
             }
     }
 
+    /// A random (version 4) UUID in lower case, from the system's generator without Foundation's UUID, which
+    /// showed in profiles of the gateway.
     public static func make() -> String {
-        UUID().uuidString.lowercased()
+        var generator = SystemRandomNumberGenerator()
+        let high = (generator.next() as UInt64) & 0xFFFF_FFFF_FFFF_0FFF | 0x0000_0000_0000_4000
+        let low = (generator.next() as UInt64) & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000
+        let hex = hexDigits(high, 16) + hexDigits(low, 16)
+        let characters = Array(hex)
+        return String(characters[0..<8]) + "-" + String(characters[8..<12]) + "-" + String(characters[12..<16]) + "-"
+            + String(characters[16..<20]) + "-" + String(characters[20..<32])
+    }
+
+    private static func hexDigits(_ value: UInt64, _ width: Int) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: width - digits.count) + digits
     }
 }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import JWTKit
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -41,6 +42,10 @@ public actor AccessTokenVerifier {
     /// these instead.
     private var keyIDs: Set<String> = []
     private var lastRefresh: ContinuousClock.Instant?
+    /// Tokens whose signature was checked already: a client sends the same token for its whole lifetime, and the
+    /// signature check is the costliest step of a request. Claims are checked again on every use.
+    private nonisolated let verified = NIOLockedValueBox<[String: AccessClaims]>([:])
+    static let verifiedCacheSize = 10_000
 
     public init(configuration: Configuration, http: HTTPClient = .mayaGo, logger: Logger) {
         self.configuration = configuration
@@ -49,7 +54,19 @@ public actor AccessTokenVerifier {
     }
 
     /// The claims of `token` if it is valid now.
-    public func verify(_ token: String, now: Date = .now) async throws -> AccessClaims {
+    public nonisolated func verify(_ token: String, now: Date = .now) async throws -> AccessClaims {
+        if let claims = verified.withLockedValue({ $0[token] }) {
+            return try check(claims, now: now)
+        }
+        let claims = try check(try await verifySignature(token), now: now)
+        verified.withLockedValue { cache in
+            if cache.count >= Self.verifiedCacheSize { cache.removeAll(keepingCapacity: true) }
+            cache[token] = claims
+        }
+        return claims
+    }
+
+    private func verifySignature(_ token: String) async throws -> AccessClaims {
         guard let keyID = Self.keyID(of: token) else {
             throw Rejection(description: "The token is malformed or its signature is invalid.")
         }
@@ -62,12 +79,14 @@ public actor AccessTokenVerifier {
             }
             keys = refreshed
         }
-        let claims: AccessClaims
         do {
-            claims = try await keys.verify(token, as: AccessClaims.self)
+            return try await keys.verify(token, as: AccessClaims.self)
         } catch {
             throw Rejection(description: "The token is malformed or its signature is invalid.")
         }
+    }
+
+    private nonisolated func check(_ claims: AccessClaims, now: Date) throws -> AccessClaims {
         guard claims.exp.value.addingTimeInterval(configuration.leeway) > now else {
             throw Rejection(description: "The token has expired.")
         }

@@ -72,9 +72,19 @@ public final class RedisClient: Service, Sendable {
         }
     }
 
+    /// The next connection round robin; one that is backing off is passed over for the others, so that one live
+    /// connection is enough to keep serving.
     private func connection() async throws -> RedisConnection {
-        let index = nextSlot.loadThenWrappingIncrement(ordering: .relaxed) % slots.count
-        return try await slots[index].connection()
+        let start = nextSlot.loadThenWrappingIncrement(ordering: .relaxed)
+        var lastError: any Error = RedisError.unavailable("no connection")
+        for offset in 0..<slots.count {
+            do {
+                return try await slots[(start + offset) % slots.count].connection()
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError
     }
 
     public func run() async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceKit
 
 /// The client's address: the socket's peer, or, when that peer is a trusted proxy, the nearest address in
 /// `X-Forwarded-For` that is not one of ours (a client can prepend anything to that header, so only what
@@ -13,7 +14,7 @@ struct ClientAddress: Sendable {
     func resolve(peer: String?, forwardedFor: String?) -> String {
         guard let peer else { return "unknown" }
         guard isTrusted(peer), let forwardedFor else { return peer }
-        let hops = forwardedFor.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let hops = forwardedFor.split(separator: ",").map { String($0.trimmingOptionalWhitespace) }
         for hop in hops.reversed() where !isTrusted(hop) {
             return IPRange.bytes(of: hop) == nil ? peer : hop
         }

@@ -1,5 +1,6 @@
 import CompressNIO
 import Foundation
+import ServiceKit
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -30,7 +31,7 @@ struct CompressionMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func isCompressible(_ contentType: String?) -> Bool {
-        guard let type = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() else { return false }
+        guard let type = contentType?.split(separator: ";").first?.trimmingOptionalWhitespace.lowercased() else { return false }
         return type.hasPrefix("text/") || type.hasSuffix("+json") || type.hasSuffix("+xml")
             || ["application/json", "application/javascript", "application/xml", "image/svg+xml"].contains(type)
     }
@@ -39,7 +40,7 @@ struct CompressionMiddleware<Context: RequestContext>: RouterMiddleware {
     static func acceptsGzip(_ header: String?) -> Bool {
         guard let header else { return false }
         return header.split(separator: ",").contains { entry in
-            let parts = entry.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let parts = entry.split(separator: ";").map { $0.trimmingOptionalWhitespace.lowercased() }
             guard let coding = parts.first, coding == "gzip" || coding == "*" else { return false }
             let quality = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
             return quality > 0

@@ -36,7 +36,7 @@ struct IdentityMiddleware: RouterMiddleware {
 
     static func token(in request: Request) -> String? {
         if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
-            return String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            return String(authorization.dropFirst(7).trimmingOptionalWhitespace)
         }
         if request.uri.path == "/api/v1/messaging/ws" {
             return request.uri.queryParameters.get("token")

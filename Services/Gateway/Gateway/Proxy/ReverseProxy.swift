@@ -14,7 +14,7 @@ import ServiceKit
 /// `ejectAfter` in a row) and, for a request without a body and with an idempotent method, is tried once more on
 /// another instance. Failures become problem details: 503 when no instance is available or reachable, 504 when
 /// the instance does not answer in time, 502 when its answer is broken.
-public struct ReverseProxy: Sendable {
+struct ReverseProxy: Sendable {
     struct Configuration: Sendable {
         var timeout: Duration = .seconds(30)
         var ejectAfter = 3
@@ -111,7 +111,7 @@ public struct ReverseProxy: Sendable {
     /// the client sent; plus the request id, the verified identity and `X-Forwarded-*`.
     static func forwardedHeaders(_ request: Request, context: ServiceRequestContext) -> HTTPHeaders {
         let fields = request.headers
-        let named = Set(fields[values: .connection].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        let named = Set(fields[values: .connection].flatMap { $0.split(separator: ",") }.map { $0.trimmingOptionalWhitespace.lowercased() })
         var headers = HTTPHeaders()
         for field in fields {
             let name = field.name.canonicalName

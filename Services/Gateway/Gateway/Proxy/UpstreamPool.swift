@@ -22,9 +22,13 @@ final class UpstreamPool: Sendable {
         instances.withLockedValue { $0 }
     }
 
-    /// The next available instance not in `excluding`, or `nil` when there is none.
+    /// The next available instance not in `excluding`. When none is available (all failed their last check,
+    /// for example because the gateway started before them), any is tried rather than none, as Envoy does below
+    /// its panic threshold: a wrong health verdict then costs a refused connection, not an outage.
     func pick(excluding: Set<String> = []) -> UpstreamInstance? {
-        let candidates = all.filter { $0.isAvailable && !excluding.contains($0.name) }
+        let untried = all.filter { !excluding.contains($0.name) }
+        let available = untried.filter(\.isAvailable)
+        let candidates = available.isEmpty ? untried : available
         guard !candidates.isEmpty else { return nil }
         return candidates[next.loadThenWrappingIncrement(ordering: .relaxed) % candidates.count]
     }

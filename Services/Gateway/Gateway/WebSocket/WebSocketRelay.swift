@@ -77,7 +77,7 @@ struct WebSocketRelay: Sendable {
 
     static func token(in request: HTTPRequest) -> String? {
         if let authorization = request.headerFields[.authorization], authorization.lowercased().hasPrefix("bearer ") {
-            return String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            return String(authorization.dropFirst(7).trimmingOptionalWhitespace)
         }
         guard let query = request.path.flatMap({ URLComponents(string: $0) })?.queryItems else { return nil }
         return query.first { $0.name == "token" }?.value
