@@ -115,9 +115,7 @@ enum GatewayHarness {
         _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
         try await withStandIn(standIn()) { port in
-            // Router tests have no client address: they all share one anonymous bucket, so give it room.
-            let variables = upstreams(port).merging(["RATE_LIMIT_ANONYMOUS": "100000/1m"]) { $1 }.merging(overrides) { $1 }
-            let configuration = try TestEnvironment.configuration(.gateway, variables)
+            let configuration = try TestEnvironment.configuration(.gateway, upstreams(port).merging(overrides) { $1 })
             return try await buildApplication(configuration: configuration).test(.router) { client in
                 try await body(client)
             }

@@ -18,7 +18,6 @@ import TestSupport
                         "UPSTREAM_EJECT_AFTER": "1",
                         "UPSTREAM_EJECT_MS": "300",
                         "UPSTREAM_HEALTH_INTERVAL_MS": "100",
-                        "RATE_LIMIT_ANONYMOUS": "100000/1m",
                     ]
                 )
             )

@@ -26,9 +26,15 @@ public func withStandIn<Value: Sendable>(
     let group = ServiceGroup(services: [app], logger: Logger(label: "stand-in"))
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
-        defer { tasks.cancelAll() }
-        let value = try await body()
-        await group.triggerGracefulShutdown()
-        return value
+        do {
+            let value = try await body()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return value
+        } catch {
+            await group.triggerGracefulShutdown()
+            try? await tasks.waitForAll()
+            throw error
+        }
     }
 }

@@ -20,6 +20,10 @@ public final class SchemaMigrations: Service, Sendable {
         self.onApplied = onApplied
     }
 
+    public var isApplied: Bool {
+        if case .success = state.withLockedValue({ $0 }) { true } else { false }
+    }
+
     /// Throws until the migrations are applied, with the last reason they are not.
     public func requireApplied() throws {
         switch state.withLockedValue({ $0 }) {

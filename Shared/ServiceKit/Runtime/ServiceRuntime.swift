@@ -90,6 +90,9 @@ public struct ServiceRuntime: Sendable {
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
         HealthRoutes(checks: readinessChecks).addRoutes(to: router)
+        if let migrations {
+            router.add(middleware: StartupMiddleware(migrations: migrations))
+        }
         if let openAPI {
             let body = ByteBuffer(string: openAPI)
             router.get("openapi.json") { _, _ in
