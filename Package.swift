@@ -88,7 +88,6 @@ for name in services {
         dependencies: [
             .byName(name: name), "Contracts", "ServiceKit", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
-            .product(name: "NIOPosix", package: "swift-nio"),
         ] + serviceDependencies[name, default: []],
         swiftSettings: swiftSettings
     )
