@@ -11,7 +11,8 @@ import TestSupport
 
 @Suite struct GatewayServiceTests {
     @Test func answersHealthReadyAndMetrics() async throws {
-        try await ServiceProbes.checkHealthReadyAndMetrics(.gateway, build: buildApplication(configuration:))
+        let readiness = try await ServiceProbes.checkHealthReadyAndMetrics(.gateway, build: buildApplication(configuration:))
+        #expect(readiness == Readiness(status: .ok, checks: ["redis": "ok"]))
     }
 
     @Test func forwardsToTheOwningServiceAndStreamsTheAnswerBack() async throws {

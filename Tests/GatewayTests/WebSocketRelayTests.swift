@@ -33,9 +33,8 @@ import TestSupport
         )
     }
 
-    @Test func relaysBothWaysWithTheVerifiedIdentity() async throws {
-        let user = UUID()
-        let token = try await GatewayHarness.tokens.token(for: user)
+    /// Runs `body` with the port of a live gateway in front of the stand-in Messaging and a stand-in JWKS.
+    func withRelay(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         try await messagingStandIn().test(.live) { messaging in
             try await withStandIn(GatewayHarness.standIn()) { authPort in
                 let gateway = try await buildApplication(
@@ -44,44 +43,38 @@ import TestSupport
                         ["MESSAGING_URL": "http://127.0.0.1:\(messaging.port!)", "AUTH_URL": "http://127.0.0.1:\(authPort)"]
                     )
                 )
-                try await gateway.test(.live) { client in
-                    let received = NIOLockedValueBox<[String]>([])
-                    try await WebSocketClient.connect(
-                        url: "ws://127.0.0.1:\(client.port!)/api/v1/messaging/ws?token=\(token)",
-                        logger: Logger(label: "ws-test")
-                    ) { inbound, outbound, _ in
-                        try await outbound.write(.text("ping"))
-                        for try await message in inbound.messages(maxSize: 1 << 16) {
-                            guard case .text(let text) = message else { continue }
-                            received.withLockedValue { $0.append(text) }
-                            if text.hasPrefix("echo") { break }
-                        }
-                        try await outbound.close(.normalClosure, reason: nil)
-                    }
-                    // The token reached Messaging in a header, not in the URL.
-                    #expect(received.withLockedValue { $0 } == ["hello \(user.uuidString.lowercased()) /api/v1/messaging/ws", "echo: ping"])
-                }
+                try await gateway.test(.live, body)
             }
         }
     }
 
-    @Test func upgradesWithoutAValidTokenAreRefused() async throws {
-        try await messagingStandIn().test(.live) { messaging in
-            try await withStandIn(GatewayHarness.standIn()) { authPort in
-                let gateway = try await buildApplication(
-                    configuration: try TestEnvironment.configuration(
-                        .gateway,
-                        ["MESSAGING_URL": "http://127.0.0.1:\(messaging.port!)", "AUTH_URL": "http://127.0.0.1:\(authPort)"]
-                    )
-                )
-                try await gateway.test(.live) { client in
-                    await #expect(throws: (any Error).self) {
-                        try await WebSocketClient.connect(url: "ws://127.0.0.1:\(client.port!)/api/v1/messaging/ws?token=forged", logger: Logger(label: "ws-test")) { _, _, _ in }
-                    }
-                    try await client.execute(uri: "/api/v1/messaging/ws", method: .get) { response in
-                        #expect(response.status == .unauthorized)
-                    }
+    @Test func relaysBothWaysWithTheVerifiedIdentity() async throws {
+        let user = UUID()
+        let token = try await GatewayHarness.tokens.token(for: user)
+        try await withRelay { client in
+            let received = NIOLockedValueBox<[String]>([])
+            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(client.port!)/api/v1/messaging/ws?token=\(token)", logger: Logger(label: "ws-test")) {
+                inbound, outbound, _ in
+                try await outbound.write(.text("ping"))
+                for try await message in inbound.messages(maxSize: 1 << 16) {
+                    guard case .text(let text) = message else { continue }
+                    received.withLockedValue { $0.append(text) }
+                    if text.hasPrefix("echo") { break }
                 }
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+            // The token reached Messaging in a header, not in the URL.
+            #expect(received.withLockedValue { $0 } == ["hello \(user.uuidString.lowercased()) /api/v1/messaging/ws", "echo: ping"])
+        }
+    }
+
+    @Test func upgradesWithoutAValidTokenAreRefused() async throws {
+        try await withRelay { client in
+            await #expect(throws: (any Error).self) {
+                try await WebSocketClient.connect(url: "ws://127.0.0.1:\(client.port!)/api/v1/messaging/ws?token=forged", logger: Logger(label: "ws-test")) { _, _, _ in }
+            }
+            try await client.execute(uri: "/api/v1/messaging/ws", method: .get) { response in
+                #expect(response.status == .unauthorized)
             }
         }
     }

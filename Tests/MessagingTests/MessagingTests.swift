@@ -6,10 +6,13 @@ import TestSupport
 
 @Suite struct MessagingServiceTests {
     @Test func answersHealthReadyAndMetrics() async throws {
-        try await ServiceProbes.checkHealthReadyAndMetrics(.messaging, build: buildApplication(configuration:))
+        let readiness = try await ServiceProbes.checkHealthReadyAndMetrics(.messaging, build: buildApplication(configuration:))
+        #expect(readiness == Readiness(status: .ok, checks: ["postgres": "ok", "redis": "ok"]))
     }
 
     @Test func isNotReadyWhileItsDatabaseIsUnreachable() async throws {
-        try await ServiceProbes.checkNotReadyWithoutDatabase(.messaging, build: buildApplication(configuration:))
+        let readiness = try await ServiceProbes.checkNotReadyWithoutDatabase(.messaging, build: buildApplication(configuration:))
+        #expect(readiness?.status == .unavailable)
+        #expect(readiness?.checks["postgres"]?.hasPrefix("ok") == false)
     }
 }
