@@ -21,7 +21,8 @@ public func buildApplication(configuration: ServiceConfiguration) async throws -
         CORSMiddleware(allowedOrigins: settings.allowedOrigins),
         CompressionMiddleware(minimumSize: settings.gzipMinimumSize),
     ])
-    router.add(middleware: IdentityMiddleware(verifier: verifier, redis: redis, logger: runtime.logger))
+    let authenticator = TokenAuthenticator(verifier: verifier, redis: redis, logger: runtime.logger)
+    router.add(middleware: IdentityMiddleware(authenticator: authenticator))
     router.add(middleware: RateLimitMiddleware(
         limiter: RateLimiter(redis: redis, logger: runtime.logger),
         policy: settings.rateLimits,
@@ -40,7 +41,7 @@ public func buildApplication(configuration: ServiceConfiguration) async throws -
         logger: runtime.logger
     )
     DocsRoutes(aggregator: OpenAPIAggregator(pools: Array(pools.values), http: .mayaGo, logger: runtime.logger)).addRoutes(to: router)
-    let relay = WebSocketRelay(pool: pools[.messaging]!, verifier: verifier, redis: redis, logger: runtime.logger)
+    let relay = WebSocketRelay(pool: pools[.messaging]!, authenticator: authenticator, logger: runtime.logger)
     return runtime.makeApplication(
         router: router,
         server: .http1WebSocketUpgrade { request, _, _ in await relay.shouldUpgrade(request) },

@@ -12,7 +12,7 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         var response = try await next(request, context)
         response.headers[values: .server] = []
         response.headers[values: HTTPField.Name("X-Powered-By")!] = []
-        for (name, value) in Self.fixed {
+        for (name, value) in securityHeaders {
             response.headers[name] = value
         }
         if response.headers[.contentSecurityPolicy] == nil {
@@ -23,16 +23,15 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         return response
     }
-
-    static var fixed: [(HTTPField.Name, String)] {
-        [
-            (.xContentTypeOptions, "nosniff"),
-            (HTTPField.Name("X-Frame-Options")!, "DENY"),
-            (HTTPField.Name("Referrer-Policy")!, "no-referrer"),
-            (HTTPField.Name("Cross-Origin-Opener-Policy")!, "same-origin"),
-            (HTTPField.Name("Cross-Origin-Resource-Policy")!, "same-origin"),
-            (HTTPField.Name("X-DNS-Prefetch-Control")!, "off"),
-            (HTTPField.Name("X-Permitted-Cross-Domain-Policies")!, "none"),
-        ]
-    }
 }
+
+/// The headers every answer gets, built once (header names are parsed when made).
+private let securityHeaders: [(HTTPField.Name, String)] = [
+    (.xContentTypeOptions, "nosniff"),
+    (HTTPField.Name("X-Frame-Options")!, "DENY"),
+    (HTTPField.Name("Referrer-Policy")!, "no-referrer"),
+    (HTTPField.Name("Cross-Origin-Opener-Policy")!, "same-origin"),
+    (HTTPField.Name("Cross-Origin-Resource-Policy")!, "same-origin"),
+    (HTTPField.Name("X-DNS-Prefetch-Control")!, "off"),
+    (HTTPField.Name("X-Permitted-Cross-Domain-Policies")!, "none"),
+]

@@ -15,23 +15,26 @@ import ServiceKit
 /// the HTTP pipeline answers it (401, 503). Upstream gets the verified identity as `X-User-Id`/`X-User-Role` and
 /// the token in `Authorization`, never in the URL.
 struct WebSocketRelay: Sendable {
-    static let path = "/api/v1/messaging/ws"
     static let maximumMessageSize = 1 << 20
 
     let pool: UpstreamPool
-    let verifier: AccessTokenVerifier
-    let redis: RedisClient
+    let authenticator: TokenAuthenticator
     let logger: Logger
 
     func shouldUpgrade(_ request: HTTPRequest) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
-        guard let path = request.path, path.split(separator: "?").first.map(String.init) == Self.path,
-            let token = Self.token(in: request),
-            let identity = await verifiedIdentity(token),
+        let components = request.path.flatMap { URLComponents(string: $0) }
+        guard let components, components.path == TokenAuthenticator.webSocketPath,
+            let token = TokenAuthenticator.token(
+                authorization: request.headerFields[.authorization],
+                path: components.path,
+                token: components.queryItems?.first { $0.name == "token" }?.value
+            ),
+            let identity = try? await authenticator.identity(for: token),
             let instance = pool.pick()
         else { return .dontUpgrade }
         let requestID = request.headerFields[.requestID].flatMap { RequestID.isValid($0) ? $0 : nil } ?? RequestID.make()
         let upstreamURL = instance.baseURL.replacingOccurrences(of: "http://", with: "ws://").replacingOccurrences(of: "https://", with: "wss://")
-            + Self.path
+            + TokenAuthenticator.webSocketPath
         let headers: HTTPFields = [
             .authorization: "Bearer \(token)",
             .userID: identity.userID.uuidString.lowercased(),
@@ -67,19 +70,5 @@ struct WebSocketRelay: Sendable {
             }
         }
         try? await outbound.close(.normalClosure, reason: nil)
-    }
-
-    private func verifiedIdentity(_ token: String) async -> Identity? {
-        guard let claims = try? await verifier.verify(token), let identity = claims.identity else { return nil }
-        let revoked = try? await redis.send("EXISTS", RedisArgument(RevokedTokens.key(jti: claims.tokenID))).int == 1
-        return revoked == true ? nil : identity
-    }
-
-    static func token(in request: HTTPRequest) -> String? {
-        if let authorization = request.headerFields[.authorization], authorization.lowercased().hasPrefix("bearer ") {
-            return String(authorization.dropFirst(7).trimmingOptionalWhitespace)
-        }
-        guard let query = request.path.flatMap({ URLComponents(string: $0) })?.queryItems else { return nil }
-        return query.first { $0.name == "token" }?.value
     }
 }
