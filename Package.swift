@@ -75,6 +75,7 @@ for name in services {
             .product(name: "Hummingbird", package: "hummingbird"),
         ],
         path: "Services/\(name)/\(name)",
+        resources: serviceResources[name],
         swiftSettings: swiftSettings
     )
     let executable = Target.executableTarget(
@@ -147,9 +148,23 @@ var serviceDependencies: [String: [Target.Dependency]] {
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
         ],
-        "Auth": [.product(name: "HummingbirdBcrypt", package: "hummingbird-auth"), .product(name: "HummingbirdOTP", package: "hummingbird-auth")],
+        "Auth": [
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
+        ],
         "Messaging": [.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")],
         "Notify": [.product(name: "Mustache", package: "swift-mustache")],
         "Payment": [.product(name: "Mustache", package: "swift-mustache")],
     ]
+}
+
+/// Files a service reads at run time.
+var serviceResources: [String: [Resource]] {
+    ["Auth": [.copy("Resources/common-passwords.txt")]]
 }

@@ -28,9 +28,9 @@ import TestSupport
         let port = try TestEnvironment.freePort()
         let configuration = try TestEnvironment.configuration(
             .booking,
-            ["NOTIFY_URL": "http://127.0.0.1:\(port)", "OUTBOX_MIN_BACKOFF_MS": "50", "OUTBOX_MAX_BACKOFF_MS": "300"]
+            ["DATABASE_SCHEMA": schema, "NOTIFY_URL": "http://127.0.0.1:\(port)", "OUTBOX_MIN_BACKOFF_MS": "50", "OUTBOX_MAX_BACKOFF_MS": "300"]
         )
-        let runtime = try await ServiceRuntime(configuration: configuration, database: .init(schema: schema, migrations: []), usesRedis: false)
+        let runtime = try await ServiceRuntime(configuration: configuration, database: .init(migrations: []), usesRedis: false)
         let postgres = try #require(runtime.postgres)
         let app = runtime.makeApplication(router: runtime.makeRouter())
 
@@ -38,8 +38,8 @@ import TestSupport
         // the message id in its own schema.
         let receiver = Receiver()
         let receiverRuntime = try await ServiceRuntime(
-            configuration: try TestEnvironment.configuration(.notify, ["HTTP_PORT": "\(port)"]),
-            database: .init(schema: schema + "_rx", migrations: []),
+            configuration: try TestEnvironment.configuration(.notify, ["HTTP_PORT": "\(port)", "DATABASE_SCHEMA": schema + "_rx"]),
+            database: .init(migrations: []),
             usesRedis: false
         )
         let receiverRouter = receiverRuntime.makeRouter()

@@ -1,14 +1,77 @@
 import Hummingbird
+import Logging
+import PostgresNIO
 import ServiceKit
 
-/// Builds the Auth service: its schema migrated at start, `/health`, `/ready`, `/metrics` and its
-/// OpenAPI document.
-public func buildApplication(configuration: ServiceConfiguration) async throws -> some ApplicationProtocol {
+/// Builds the Auth service: accounts, sessions, recovery, 2FA, API keys, admin routes, the JWKS, and the
+/// internal routes other services call. `clock` is the system's except in tests.
+public func buildApplication(configuration: ServiceConfiguration, clock: AuthClock = .system) async throws -> some ApplicationProtocol {
+    let settings = try AuthSettings(configuration)
     let runtime = try await ServiceRuntime(
         configuration: configuration,
-        database: .init(schema: "auth", migrations: []),
+        database: .init(migrations: AuthMigrations.all),
         usesRedis: true
     )
+    let auth = AuthService(runtime: runtime, settings: settings, clock: clock)
     let router = runtime.makeRouter(openAPI: AuthAPI.document)
-    return runtime.makeApplication(router: router)
+    // Auth verifies tokens with its own key ring, not over HTTP with itself.
+    router.add(middleware: AuthenticationMiddleware(authenticator: runtime.tokenAuthenticator(keys: { try await auth.keys.publicKeys() })))
+    KeyRoutes(keys: auth.keys).addRoutes(to: router)
+    AccountRoutes(auth: auth).addRoutes(to: router)
+    RecoveryRoutes(auth: auth).addRoutes(to: router)
+    TwoFactorRoutes(auth: auth).addRoutes(to: router)
+    APIKeyRoutes(auth: auth).addRoutes(to: router)
+    AdminRoutes(auth: auth).addRoutes(to: router)
+    InternalRoutes(auth: auth).addRoutes(to: runtime.internalRoutes(of: router))
+    return runtime.makeApplication(router: router, services: [auth.revocations])
+}
+
+/// `auth rotate-signing-key`: makes a new signing key current; the old one stays published until the tokens it
+/// signed have expired. Returns the new key id.
+public func rotateSigningKey(configuration: ServiceConfiguration) async throws -> String {
+    let settings = try AuthSettings(configuration)
+    let logger = Logger(label: "auth")
+    let postgres = PostgresClient(configuration: try .init(url: configuration.databaseURL, schema: configuration.databaseSchema, poolSize: 1), backgroundLogger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { await postgres.run() }
+        defer { tasks.cancelAll() }
+        _ = try await Migrator(schema: configuration.databaseSchema, migrations: Outbox.migrations + AuthMigrations.all).migrate(postgres, logger: logger)
+        let keys = KeyRing(postgres: postgres, logger: logger, clock: .system, tokenLifetime: settings.accessTokenLifetime, reloadInterval: settings.signingKeyReload)
+        return try await keys.rotate()
+    }
+}
+
+extension AuthService {
+    init(runtime: ServiceRuntime, settings: AuthSettings, clock: AuthClock) {
+        let postgres = runtime.postgres!
+        let logger = runtime.logger
+        let keys = KeyRing(postgres: postgres, logger: logger, clock: clock, tokenLifetime: settings.accessTokenLifetime, reloadInterval: settings.signingKeyReload)
+        let revocations = Revocations(postgres: postgres, redis: runtime.redis!, logger: logger, clock: clock, isMigrated: { runtime.isMigrated })
+        self.init(
+            postgres: postgres,
+            logger: logger,
+            clock: clock,
+            settings: settings,
+            passwords: Passwords(cost: settings.bcryptCost),
+            users: Users(postgres: postgres, logger: logger),
+            sessions: Sessions(
+                keys: keys,
+                revocations: revocations,
+                clock: clock,
+                issuer: runtime.configuration.tokenIssuer,
+                audience: runtime.configuration.tokenAudience,
+                accessLifetime: settings.accessTokenLifetime,
+                refreshLifetime: settings.refreshTokenLifetime,
+                logger: logger
+            ),
+            keys: keys,
+            revocations: revocations,
+            attempts: LoginAttempts(postgres: postgres, logger: logger),
+            oneTimeTokens: OneTimeTokens(logger: logger),
+            apiKeys: APIKeys(postgres: postgres, logger: logger),
+            recoveryCodes: RecoveryCodes(logger: logger),
+            audit: AuditLog(postgres: postgres, logger: logger, clock: clock),
+            outbox: runtime.outbox!
+        )
+    }
 }

@@ -11,17 +11,13 @@ public func buildApplication(configuration: ServiceConfiguration) async throws -
     let runtime = try await ServiceRuntime(configuration: configuration, database: nil, usesRedis: true)
     let redis = runtime.redis!
     let pools = Dictionary(uniqueKeysWithValues: configuration.peers.map { ($0.key, UpstreamPool(service: $0.key, urls: $0.value)) })
-    let verifier = AccessTokenVerifier(
-        configuration: .init(jwksURL: configuration.jwksURL, issuer: configuration.tokenIssuer, audience: configuration.tokenAudience),
-        logger: runtime.logger
-    )
 
     let router = runtime.makeRouter(edge: [
         SecurityHeadersMiddleware(behindTLS: settings.behindTLS),
         CORSMiddleware(allowedOrigins: settings.allowedOrigins),
         CompressionMiddleware(minimumSize: settings.gzipMinimumSize),
     ])
-    let authenticator = TokenAuthenticator(verifier: verifier, redis: redis, logger: runtime.logger)
+    let authenticator = runtime.tokenAuthenticator()
     router.add(middleware: IdentityMiddleware(authenticator: authenticator))
     router.add(middleware: RateLimitMiddleware(
         limiter: RateLimiter(redis: redis, logger: runtime.logger),

@@ -6,7 +6,7 @@ import ServiceKit
 public func buildApplication(configuration: ServiceConfiguration) async throws -> some ApplicationProtocol {
     let runtime = try await ServiceRuntime(
         configuration: configuration,
-        database: .init(schema: "search", migrations: []),
+        database: .init(migrations: []),
         usesRedis: true
     )
     let router = runtime.makeRouter(openAPI: SearchAPI.document)

@@ -25,6 +25,9 @@ public struct ServiceConfiguration: Sendable {
     public var logLevel: Logger.Level
     public var databaseURL: URL
     public var databasePoolSize: Int
+    /// The PostgreSQL schema of the service's tables: its own name unless `DATABASE_SCHEMA` says otherwise (tests
+    /// give each case a schema of its own).
+    public var databaseSchema: String
     public var redisURL: URL
     /// The secret that signs and verifies service credentials on internal routes.
     public var serviceSecret: String
@@ -50,6 +53,10 @@ public struct ServiceConfiguration: Sendable {
             isSecret: true
         )
         databasePoolSize = try settings.int("database.pool.size", default: 10, in: 1...500)
+        databaseSchema = settings.string("database.schema", default: service.rawValue)
+        guard databaseSchema.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) != nil else {
+            throw ConfigurationError(variable: "DATABASE_SCHEMA", expected: "a lower-case SQL identifier", value: databaseSchema)
+        }
         redisURL = try settings.url("redis.url", default: "redis://127.0.0.1:56379", schemes: ["redis"], isSecret: true)
         serviceSecret = settings.string("service.secret", default: Self.developmentSecret, isSecret: true)
         guard serviceSecret.utf8.count >= 32 else {

@@ -62,3 +62,12 @@ extension FieldError {
         }
     }
 }
+
+extension Request {
+    /// The body decoded as `T`, or `nil` when the request has none (routes whose body is optional).
+    public func decodeIfPresent<T: Decodable>(as type: T.Type, context: ServiceRequestContext) async throws -> T? {
+        var request = self
+        guard try await request.collectBody(upTo: context.maxUploadSize).readableBytes > 0 else { return nil }
+        return try await request.decode(as: type, context: context)
+    }
+}

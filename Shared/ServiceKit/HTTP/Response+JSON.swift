@@ -12,3 +12,8 @@ extension Response {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
+
+// The suite's shared answer types are returned from handlers as they are, encoded the MayaGo way.
+extension Page: ResponseEncodable {}
+extension UserContact: ResponseEncodable {}
+extension APIKeyIntrospection: ResponseEncodable {}

@@ -13,6 +13,8 @@ public struct ServiceRequestContext: RequestContext {
     public let remoteAddress: SocketAddress?
     /// The verified caller, when the request carried a valid token.
     public var identity: Identity?
+    /// The claims of the verified token, set by ``AuthenticationMiddleware``.
+    public var claims: AccessClaims?
     /// Why a presented token was refused, for the detail of a 401.
     public var authenticationFailure: String?
     /// What inner layers report for the access log line.
@@ -23,6 +25,7 @@ public struct ServiceRequestContext: RequestContext {
         requestID = ""
         remoteAddress = source.channel.remoteAddress
         identity = nil
+        claims = nil
         authenticationFailure = nil
         notes = RequestNotes()
     }

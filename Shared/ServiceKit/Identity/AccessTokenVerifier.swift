@@ -11,15 +11,16 @@ import NIOHTTP1
 /// leeway, issuer and audience. Keys are fetched when first needed and again when a token names a key id that
 /// is not known yet (a rotation), but never more often than `minimumRefreshInterval`.
 public actor AccessTokenVerifier {
+    /// Where the public keys come from: Auth's JWKS over HTTP for every other service, Auth's own key ring for Auth.
+    public typealias KeySource = @Sendable () async throws -> JWKS
+
     public struct Configuration: Sendable {
-        public var jwksURL: URL
         public var issuer: String
         public var audience: String
         public var leeway: TimeInterval = 30
         public var minimumRefreshInterval: Duration = .seconds(5)
 
-        public init(jwksURL: URL, issuer: String, audience: String) {
-            self.jwksURL = jwksURL
+        public init(issuer: String, audience: String) {
             self.issuer = issuer
             self.audience = audience
         }
@@ -35,7 +36,7 @@ public actor AccessTokenVerifier {
     }
 
     private let configuration: Configuration
-    private let http: HTTPClient
+    private let source: KeySource
     private let logger: Logger
     private var keys: JWTKeyCollection?
     /// The key ids of `keys`. JWTKit falls back to a default key for an unknown `kid`; a token must name one of
@@ -47,10 +48,19 @@ public actor AccessTokenVerifier {
     private nonisolated let verified = NIOLockedValueBox<[String: AccessClaims]>([:])
     static let verifiedCacheSize = 10_000
 
-    public init(configuration: Configuration, http: HTTPClient = .mayaGo, logger: Logger) {
+    public init(configuration: Configuration, keys source: @escaping KeySource, logger: Logger) {
         self.configuration = configuration
-        self.http = http
+        self.source = source
         self.logger = logger
+    }
+
+    /// Keys from the JWKS document at `url`.
+    public static func jwks(at url: URL, http: HTTPClient = .mayaGo, logger: Logger) -> KeySource {
+        {
+            let response = try await http.execute(HTTPClientRequest(url: url.absoluteString), timeout: .seconds(3), logger: logger)
+            guard response.status == .ok else { throw Rejection(description: "JWKS answered \(response.status.code)") }
+            return try JSONDecoder().decode(JWKS.self, from: try await response.body.collect(upTo: 1 << 20))
+        }
     }
 
     /// The claims of `token` if it is valid now.
@@ -119,15 +129,12 @@ public actor AccessTokenVerifier {
         if let lastRefresh, ContinuousClock.now - lastRefresh < configuration.minimumRefreshInterval { return false }
         lastRefresh = .now
         do {
-            let response = try await http.execute(HTTPClientRequest(url: configuration.jwksURL.absoluteString), timeout: .seconds(3), logger: logger)
-            guard response.status == .ok else { throw Rejection(description: "JWKS answered \(response.status.code)") }
-            let body = try await response.body.collect(upTo: 1 << 20)
-            let jwks = try JSONDecoder().decode(JWKS.self, from: body)
+            let jwks = try await source()
             keys = try await JWTKeyCollection().add(jwks: jwks)
             keyIDs = Set(jwks.keys.compactMap { $0.keyIdentifier?.string })
             return true
         } catch {
-            logger.warning("Cannot fetch signing keys", metadata: ["url": "\(configuration.jwksURL)", "error": "\(error)"])
+            logger.warning("Cannot fetch signing keys", metadata: ["error": "\(error)"])
             throw Rejection(description: "Signing keys are not available.")
         }
     }

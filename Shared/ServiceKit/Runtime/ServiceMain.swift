@@ -27,4 +27,16 @@ public enum ServiceMain {
             exit(1)
         }
     }
+
+    /// The body of a one-off administrative command (`auth rotate-signing-key`): read the configuration, run
+    /// `body`, print what it returns, and exit non-zero with the error if it fails.
+    public static func command(_ service: ServiceName, _ body: (ServiceConfiguration) async throws -> String) async {
+        do {
+            let configuration = try ServiceConfiguration.fromEnvironment(service)
+            print(try await body(configuration))
+        } catch {
+            FileHandle.standardError.write(Data("\(service.rawValue): \(error)\n".utf8))
+            exit(1)
+        }
+    }
 }

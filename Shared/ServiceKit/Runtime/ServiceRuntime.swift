@@ -11,13 +11,12 @@ import ServiceLifecycle
 /// credential, the internal client, the outbox relay, the middleware chain and the health routes. A service's
 /// `buildApplication` makes a runtime, adds its routes to ``makeRouter()`` and returns ``makeApplication(router:services:)``.
 public struct ServiceRuntime: Sendable {
-    /// What a service keeps in PostgreSQL: its schema and the migrations that build it.
+    /// What a service keeps in PostgreSQL: the migrations that build its schema (named by
+    /// ``ServiceConfiguration/databaseSchema``).
     public struct Database: Sendable {
-        public var schema: String
         public var migrations: [Migration]
 
-        public init(schema: String, migrations: [Migration]) {
-            self.schema = schema
+        public init(migrations: [Migration]) {
             self.migrations = migrations
         }
     }
@@ -47,7 +46,7 @@ public struct ServiceRuntime: Sendable {
 
         if let database {
             let postgres = PostgresClient(
-                configuration: try .init(url: configuration.databaseURL, schema: database.schema, poolSize: configuration.databasePoolSize),
+                configuration: try .init(url: configuration.databaseURL, schema: configuration.databaseSchema, poolSize: configuration.databasePoolSize),
                 backgroundLogger: logger
             )
             self.postgres = postgres
@@ -59,7 +58,7 @@ public struct ServiceRuntime: Sendable {
             )
             self.outbox = outbox
             migrations = SchemaMigrations(
-                migrator: Migrator(schema: database.schema, migrations: Outbox.migrations + database.migrations),
+                migrator: Migrator(schema: configuration.databaseSchema, migrations: Outbox.migrations + database.migrations),
                 postgres: postgres,
                 logger: logger,
                 onApplied: outbox.activate
@@ -100,6 +99,22 @@ public struct ServiceRuntime: Sendable {
             }
         }
         return router
+    }
+
+    /// Whether the service's schema is migrated: background work on its tables waits for it.
+    public var isMigrated: Bool {
+        migrations?.isApplied ?? false
+    }
+
+    /// Verifies callers' access tokens with the keys from `keys`, by default Auth's JWKS, and with the deny-list
+    /// when the service has Redis.
+    public func tokenAuthenticator(keys: AccessTokenVerifier.KeySource? = nil) -> TokenAuthenticator {
+        let verifier = AccessTokenVerifier(
+            configuration: .init(issuer: configuration.tokenIssuer, audience: configuration.tokenAudience),
+            keys: keys ?? AccessTokenVerifier.jwks(at: configuration.jwksURL, logger: logger),
+            logger: logger
+        )
+        return TokenAuthenticator(verifier: verifier, redis: redis, logger: logger)
     }
 
     /// The group for `/internal/v1/...` routes: only other services, with their credential, get in.

@@ -1,0 +1,55 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceKit
+
+/// Everything Auth's routes share: the stores, the clock and the rules, assembled once by `buildApplication`.
+struct AuthService: Sendable {
+    let postgres: PostgresClient
+    let logger: Logger
+    let clock: AuthClock
+    let settings: AuthSettings
+    let passwords: Passwords
+    let users: Users
+    let sessions: Sessions
+    let keys: KeyRing
+    let revocations: Revocations
+    let attempts: LoginAttempts
+    let oneTimeTokens: OneTimeTokens
+    let apiKeys: APIKeys
+    let recoveryCodes: RecoveryCodes
+    let audit: AuditLog
+    let outbox: OutboxRelay
+
+    /// Runs `body` in a transaction and afterwards publishes any revocation and nudges the outbox, so that the
+    /// deny-list and the mails follow the commit at once instead of at the next poll.
+    func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        let result = try await postgres.withTransaction(logger: logger) { connection in try await body(connection) }
+        await revocations.publish()
+        outbox.nudge()
+        return result
+    }
+
+    /// The user behind the request's verified token; 401 if there is none or the account is gone or disabled.
+    func currentUser(_ context: ServiceRequestContext) async throws -> UserRecord {
+        let identity = try context.requireIdentity()
+        guard let user = try await users.find(id: identity.userID), !user.disabled else { throw Problem.unauthorized() }
+        return user
+    }
+
+    /// Queues `type` for `user` with Notify, in the caller's transaction.
+    func notify(_ type: NotificationType, _ user: UserRecord, data: [String: JSONValue] = [:], key: String, on connection: PostgresConnection) async throws {
+        var data = data
+        data["name"] = .string(user.name)
+        let request = NotificationRequest(type: type, recipientId: user.id, data: data, idempotencyKey: key)
+        try await Outbox.enqueue(try OutboxMessage(to: .notify, path: NotificationRequest.path, body: request), on: connection, logger: logger)
+    }
+
+    /// A link to the web app's page `path` carrying `token`.
+    func link(_ path: String, token: String) -> String {
+        var components = URLComponents(url: settings.publicURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
+        components.queryItems = [URLQueryItem(name: "token", value: token)]
+        return components.string!
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import ServiceKit
+
+/// Auth's own settings.
+///
+/// | variable | default |
+/// |---|---|
+/// | `BCRYPT_COST` | `12` (at least 10 in production) |
+/// | `ACCESS_TOKEN_TTL_SECONDS`, `REFRESH_TOKEN_TTL_SECONDS` | `900`, `604800` |
+/// | `LOGIN_MAX_FAILURES`, `LOGIN_WINDOW_SECONDS` | `5` failures within `900` s lock an account |
+/// | `LOGIN_LOCKOUT_SECONDS`, `LOGIN_LOCKOUT_MAX_SECONDS` | the first lockout lasts `60` s, each next twice as long, up to `3600` |
+/// | `LOGIN_IP_MAX_FAILURES` | `30`: failures from one address within the window lock that address |
+/// | `EMAIL_TOKEN_TTL_SECONDS`, `RESET_TOKEN_TTL_SECONDS` | `86400`, `3600` |
+/// | `PUBLIC_URL` | `http://localhost:8080`: where the links in mails point |
+/// | `SIGNING_KEY_RELOAD_SECONDS` | `60`: how often an instance looks for a rotated signing key |
+struct AuthSettings: Sendable {
+    var bcryptCost: UInt8
+    var accessTokenLifetime: TimeInterval
+    var refreshTokenLifetime: TimeInterval
+    var accountThrottle: LoginThrottle
+    var addressThrottle: LoginThrottle
+    var emailTokenLifetime: TimeInterval
+    var resetTokenLifetime: TimeInterval
+    var publicURL: URL
+    var signingKeyReload: Duration
+
+    init(_ configuration: ServiceConfiguration) throws {
+        let settings = configuration.settings
+        let minimumCost = configuration.environment == .production ? 10 : 4
+        bcryptCost = UInt8(try settings.int("bcrypt.cost", default: 12, in: minimumCost...31))
+        accessTokenLifetime = TimeInterval(try settings.int("access.token.ttl.seconds", default: 900, in: 30...86_400))
+        refreshTokenLifetime = TimeInterval(try settings.int("refresh.token.ttl.seconds", default: 7 * 86_400, in: 60...(365 * 86_400)))
+        let window = TimeInterval(try settings.int("login.window.seconds", default: 900, in: 1...86_400))
+        let firstLockout = TimeInterval(try settings.int("login.lockout.seconds", default: 60, in: 1...86_400))
+        let longestLockout = TimeInterval(try settings.int("login.lockout.max.seconds", default: 3600, in: 1...(30 * 86_400)))
+        accountThrottle = LoginThrottle(
+            maximumFailures: try settings.int("login.max.failures", default: 5, in: 1...1000),
+            window: window,
+            firstLockout: firstLockout,
+            longestLockout: longestLockout
+        )
+        addressThrottle = LoginThrottle(
+            maximumFailures: try settings.int("login.ip.max.failures", default: 30, in: 1...100_000),
+            window: window,
+            firstLockout: firstLockout,
+            longestLockout: longestLockout
+        )
+        emailTokenLifetime = TimeInterval(try settings.int("email.token.ttl.seconds", default: 86_400, in: 60...(30 * 86_400)))
+        resetTokenLifetime = TimeInterval(try settings.int("reset.token.ttl.seconds", default: 3600, in: 60...86_400))
+        publicURL = try settings.url("public.url", default: "http://localhost:8080", schemes: ["http", "https"])
+        signingKeyReload = .seconds(try settings.int("signing.key.reload.seconds", default: 60, in: 1...3600))
+    }
+}

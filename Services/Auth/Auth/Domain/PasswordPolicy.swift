@@ -1,0 +1,36 @@
+import Foundation
+
+/// What makes a password acceptable (OWASP ASVS 2.1): long enough, not absurdly long (bcrypt reads 72 bytes),
+/// and not one that attackers try first.
+struct PasswordPolicy: Sendable {
+    static let minimumLength = 10
+    static let maximumLength = 128
+
+    let commonPasswords: Set<String>
+
+    /// The list shipped with the service (`Resources/common-passwords.txt`, one per line).
+    static let standard = PasswordPolicy(commonPasswords: loadCommonPasswords())
+
+    /// Why `password` is refused, or `nil` if it is fine. `email` and `name` are the account's: a password that
+    /// is one of them is refused too.
+    func problem(with password: String, email: String? = nil, name: String? = nil) -> String? {
+        let length = password.count
+        if length < Self.minimumLength { return "must be at least \(Self.minimumLength) characters" }
+        if length > Self.maximumLength || password.utf8.count > 72 { return "must be at most 72 bytes" }
+        let lowered = password.lowercased()
+        if commonPasswords.contains(lowered) { return "is too common; choose another" }
+        if Set(lowered).count < 4 { return "is too repetitive; choose another" }
+        if let email, lowered == email.lowercased() || lowered == email.lowercased().split(separator: "@").first.map(String.init) {
+            return "must not be your email address"
+        }
+        if let name, lowered == name.lowercased() { return "must not be your name" }
+        return nil
+    }
+
+    private static func loadCommonPasswords() -> Set<String> {
+        guard let url = Bundle.module.url(forResource: "common-passwords", withExtension: "txt"),
+              let text = try? String(contentsOf: url, encoding: .utf8)
+        else { fatalError("Resources/common-passwords.txt is missing from the Auth bundle") }
+        return Set(text.split(whereSeparator: \.isNewline).map { $0.lowercased() })
+    }
+}

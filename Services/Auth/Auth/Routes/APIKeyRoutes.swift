@@ -1,0 +1,77 @@
+import Contracts
+import Foundation
+import Hummingbird
+import ServiceKit
+
+/// The caller's API keys: create (the key is shown once), list, revoke, rotate.
+struct APIKeyRoutes {
+    let auth: AuthService
+    static let maximumKeys = 20
+
+    struct Creation: Decodable {
+        var name: String
+        var scopes: [APIKeyScope]
+    }
+
+    func addRoutes(to router: ServiceRouter) {
+        let group = router.group("api/v1/auth/api-keys")
+        group.post(use: create)
+        group.get(use: list)
+        group.delete(":id", use: revoke)
+        group.post(":id/rotate", use: rotate)
+    }
+
+    @Sendable func create(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let user = try await auth.currentUser(context)
+        let body = try await request.decode(as: Creation.self, context: context)
+        let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        var validator = Validator()
+        validator.check((1...100).contains(name.count), "name", "must be 1 to 100 characters")
+        validator.check(!body.scopes.isEmpty, "scopes", "must name at least one of read, write")
+        try validator.validate()
+        let live = try await auth.apiKeys.list(of: user.id).filter { $0.revokedAt == nil }
+        guard live.count < Self.maximumKeys else { throw Problem.conflict("Revoke a key before creating another (at most \(Self.maximumKeys)).") }
+        let client = ClientInfo(request, context: context)
+        let created = try await auth.transaction { connection in
+            let created = try await auth.apiKeys.create(
+                for: user.id, name: name, scopes: Array(Set(body.scopes)).sorted { $0.rawValue < $1.rawValue }, at: auth.clock.now(), on: connection
+            )
+            try await auth.audit.record(.apiKeyCreated, userID: user.id, client: client, detail: created.id.uuidString.lowercased(), on: connection)
+            return created
+        }
+        return try .json(created, status: .created)
+    }
+
+    @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> Page<APIKeys.Key> {
+        let user = try await auth.currentUser(context)
+        return Page(items: try await auth.apiKeys.list(of: user.id), nextCursor: nil)
+    }
+
+    @Sendable func revoke(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let user = try await auth.currentUser(context)
+        let id = try context.parameters.require("id", as: UUID.self)
+        let client = ClientInfo(request, context: context)
+        try await auth.transaction { connection in
+            guard try await auth.apiKeys.find(id, of: user.id, on: connection) != nil else { throw Problem.notFound() }
+            try await auth.apiKeys.revoke(id, at: auth.clock.now(), on: connection)
+            try await auth.audit.record(.apiKeyRevoked, userID: user.id, client: client, detail: id.uuidString.lowercased(), on: connection)
+        }
+        return Response(status: .noContent)
+    }
+
+    /// A new key with the same name and scopes; the old one stops working.
+    @Sendable func rotate(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let user = try await auth.currentUser(context)
+        let id = try context.parameters.require("id", as: UUID.self)
+        let client = ClientInfo(request, context: context)
+        let created = try await auth.transaction { connection in
+            guard let key = try await auth.apiKeys.find(id, of: user.id, on: connection), key.revokedAt == nil else { throw Problem.notFound() }
+            let now = auth.clock.now()
+            try await auth.apiKeys.revoke(id, at: now, on: connection)
+            let created = try await auth.apiKeys.create(for: user.id, name: key.name, scopes: key.scopes, at: now, on: connection)
+            try await auth.audit.record(.apiKeyRotated, userID: user.id, client: client, detail: "\(id.uuidString.lowercased()) -> \(created.id.uuidString.lowercased())", on: connection)
+            return created
+        }
+        return try .json(created, status: .created)
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Single-use, expiring tokens sent by mail (email verification, password reset), stored hashed.
+struct OneTimeTokens: Sendable {
+    enum Purpose: String, Sendable {
+        case verifyEmail = "verify_email"
+        case resetPassword = "reset_password"
+    }
+
+    let logger: Logger
+
+    /// A new token for `userID`, valid until `expiresAt`; earlier unused ones of the same purpose stop working.
+    func issue(_ purpose: Purpose, for userID: UUID, at now: Date, expiresAt: Date, on connection: PostgresConnection) async throws -> String {
+        let token = SecretToken.make()
+        try await connection.query(
+            "UPDATE one_time_tokens SET used_at = \(now) WHERE user_id = \(userID) AND purpose = \(purpose.rawValue) AND used_at IS NULL",
+            logger: logger
+        )
+        try await connection.query(
+            """
+            INSERT INTO one_time_tokens (token_hash, user_id, purpose, expires_at, created_at)
+            VALUES (\(SecretToken.hash(token)), \(userID), \(purpose.rawValue), \(expiresAt), \(now))
+            """,
+            logger: logger
+        )
+        return token
+    }
+
+    /// Spends `token` if it is an unused, unexpired token of `purpose`; returns its user.
+    func redeem(_ token: String, purpose: Purpose, at now: Date, on connection: PostgresConnection) async throws -> UUID? {
+        let rows = try await connection.query(
+            """
+            UPDATE one_time_tokens SET used_at = \(now)
+            WHERE token_hash = \(SecretToken.hash(token)) AND purpose = \(purpose.rawValue) AND used_at IS NULL AND expires_at > \(now)
+            RETURNING user_id
+            """,
+            logger: logger
+        )
+        for try await userID in rows.decode(UUID.self) { return userID }
+        return nil
+    }
+
+    /// The user of `token` if it is an unused, unexpired token of `purpose`, without spending it.
+    func owner(of token: String, purpose: Purpose, at now: Date, on connection: PostgresConnection) async throws -> UUID? {
+        let rows = try await connection.query(
+            """
+            SELECT user_id FROM one_time_tokens
+            WHERE token_hash = \(SecretToken.hash(token)) AND purpose = \(purpose.rawValue) AND used_at IS NULL AND expires_at > \(now)
+            """,
+            logger: logger
+        )
+        for try await userID in rows.decode(UUID.self) { return userID }
+        return nil
+    }
+}

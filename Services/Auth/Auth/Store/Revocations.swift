@@ -1,0 +1,61 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceKit
+import ServiceLifecycle
+
+/// Revoked access tokens. A revocation is written in PostgreSQL inside the transaction that causes it (logout,
+/// reuse of a refresh token, a disabled account) and then published to the deny-list in Redis, which the gateway
+/// reads. If Redis is away, the publisher retries until it is back: no revocation is lost.
+struct Revocations: Service {
+    let postgres: PostgresClient
+    let redis: RedisClient
+    let logger: Logger
+    let clock: AuthClock
+    /// Whether the tables exist yet.
+    let isMigrated: @Sendable () -> Bool
+    var interval: Duration = .seconds(2)
+
+    /// Records that the token `jti`, valid until `expiresAt`, is revoked.
+    func revoke(jti: String, expiresAt: Date, on connection: PostgresConnection) async throws {
+        guard expiresAt > clock.now() else { return }
+        try await connection.query(
+            "INSERT INTO revoked_access_tokens (jti, expires_at) VALUES (\(jti), \(expiresAt)) ON CONFLICT DO NOTHING",
+            logger: logger
+        )
+    }
+
+    /// Pushes every unpublished revocation to Redis, with the token's remaining lifetime, and forgets the expired.
+    /// Errors are logged: the next round retries.
+    func publish() async {
+        do {
+            let now = clock.now()
+            let rows = try await postgres.query(
+                "SELECT jti, expires_at FROM revoked_access_tokens WHERE published_at IS NULL AND expires_at > \(now) LIMIT 1000",
+                logger: logger
+            )
+            var published: [String] = []
+            for try await (jti, expiresAt) in rows.decode((String, Date).self) {
+                let seconds = max(1, Int(expiresAt.timeIntervalSince(now).rounded(.up)) + 60)
+                try await redis.send("SET", RedisArgument(RevokedTokens.key(jti: jti)), "1", "EX", RedisArgument(String(seconds)))
+                published.append(jti)
+            }
+            if !published.isEmpty {
+                try await postgres.query("UPDATE revoked_access_tokens SET published_at = \(now) WHERE jti = ANY(\(published))", logger: logger)
+            }
+            try await postgres.query("DELETE FROM revoked_access_tokens WHERE expires_at < \(now)", logger: logger)
+        } catch {
+            logger.warning("Cannot publish token revocations yet", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                if isMigrated() { await publish() }
+                try await Task.sleep(for: interval)
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// "Something happened that a user should hear about", sent to Notify's internal route
+/// ``NotificationRequest/path`` through the sender's outbox. Notify picks the template of `type`, the channels
+/// from the recipient's preferences, and the address from Auth (``UserContact``). Idempotent on `idempotencyKey`.
+public struct NotificationRequest: Codable, Sendable, Equatable {
+    public static let path = "/internal/v1/notifications"
+
+    public var type: NotificationType
+    public var recipientId: UUID
+    /// What the template shows (names, amounts, links), by the template's variable names.
+    public var data: [String: JSONValue]
+    public var idempotencyKey: String
+    /// When to send it; now when absent.
+    public var sendAt: Date?
+
+    public init(type: NotificationType, recipientId: UUID, data: [String: JSONValue], idempotencyKey: String, sendAt: Date? = nil) {
+        self.type = type
+        self.recipientId = recipientId
+        self.data = data
+        self.idempotencyKey = idempotencyKey
+        self.sendAt = sendAt
+    }
+}
+
+/// The kind of event, which names Notify's templates. Each sending service defines its own.
+public struct NotificationType: RawRepresentable, Codable, Hashable, Sendable, ExpressibleByStringLiteral {
+    public let rawValue: String
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    public init(stringLiteral value: String) {
+        rawValue = value
+    }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    /// Data: `name`, `link`, `expiresAt`. A security mail: it cannot be turned off.
+    public static let emailVerification: NotificationType = "auth.email_verification"
+    /// Data: `name`, `link`, `expiresAt`. A security mail.
+    public static let passwordReset: NotificationType = "auth.password_reset"
+    /// Data: `name`. A security mail, sent after a password change or reset.
+    public static let passwordChanged: NotificationType = "auth.password_changed"
+}

@@ -1,0 +1,229 @@
+import Contracts
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import PostgresNIO
+import Testing
+import TestSupport
+
+@testable import Auth
+
+@Suite struct AccountTests {
+    @Test func registrationAnswersTheContractAndMeShowsTheUser() async throws {
+        try await AuthHarness.run { auth in
+            let email = AuthHarness.uniqueEmail()
+            let session = try await auth.register(email: "  \(email.uppercased()) ", name: "Ana Pérez", role: .provider)
+            #expect(session.user.email == email)
+            #expect(session.user.role == .provider)
+            #expect(session.user.emailVerified == false)
+            #expect(session.tokenType == "Bearer")
+            #expect(session.expiresIn == 900)
+
+            let me = try await auth.send(.get, "/api/v1/auth/me", token: session.accessToken)
+            #expect(me.status == .ok)
+            #expect(try me.decode(Session.User.self) == session.user)
+
+            // The password is stored as a bcrypt hash, and the refresh token only as its hash.
+            let rows = try await auth.postgres.query("SELECT password_hash FROM users WHERE id = \(session.user.id)")
+            for try await hash in rows.decode(String.self) { #expect(hash.hasPrefix("$2b$04$")) }
+            let stored = try await auth.postgres.query("SELECT count(*) FROM refresh_tokens WHERE token_hash = \(session.refreshToken)")
+            for try await count in stored.decode(Int.self) { #expect(count == 0) }
+        }
+    }
+
+    @Test func aTakenEmailIsAConflictWhateverItsCase() async throws {
+        try await AuthHarness.run { auth in
+            let email = AuthHarness.uniqueEmail()
+            _ = try await auth.register(email: email)
+            let again = try await auth.send(.post, "/api/v1/auth/register", ["email": email.uppercased(), "password": AuthHarness.password, "name": "B", "role": "traveler"])
+            #expect(again.status == .conflict)
+            #expect(again.problem?.code == "email_taken")
+        }
+    }
+
+    @Test func badRegistrationsNameEveryFieldAndStoreNothing() async throws {
+        try await AuthHarness.run { auth in
+            let email = AuthHarness.uniqueEmail()
+            let cases: [([String: any Sendable], [String])] = [
+                (["email": "not-an-email", "password": "short", "name": "", "role": "traveler"], ["email", "name", "password"]),
+                (["email": email, "password": "password123", "name": "Ana", "role": "traveler"], ["password"]),
+                (["email": email, "password": AuthHarness.password, "name": "Ana", "role": "admin"], ["role"]),
+                (["email": email, "password": AuthHarness.password, "name": "Ana", "role": "service"], ["role"]),
+                (["email": email, "password": AuthHarness.password, "name": "Ana", "role": "pilot"], ["role"]),
+                (["email": email, "password": AuthHarness.password, "name": "Ana"], ["role"]),
+            ]
+            for (body, fields) in cases {
+                let response = try await auth.send(.post, "/api/v1/auth/register", body)
+                #expect(response.status == .badRequest, "\(body)")
+                #expect(response.headers[.contentType] == ProblemDetails.mediaType)
+                #expect(Set(response.problem?.errors?.map(\.field) ?? []) == Set(fields), "\(response.text)")
+            }
+            let rows = try await auth.postgres.query("SELECT count(*) FROM users WHERE email = \(email)")
+            for try await count in rows.decode(Int.self) { #expect(count == 0) }
+        }
+    }
+
+    @Test func anAdminCanCreateAnAdminAndAProviderCannot() async throws {
+        try await AuthHarness.run { auth in
+            let admin = try await auth.admin()
+            let body: [String: any Sendable] = ["email": AuthHarness.uniqueEmail(), "password": AuthHarness.password, "name": "Second Admin", "role": "admin"]
+            let created = try await auth.send(.post, "/api/v1/auth/register", body, token: admin.accessToken)
+            #expect(created.status == .created)
+            #expect(try created.decode(Session.self).user.role == .admin)
+
+            let provider = try await auth.register(role: .provider)
+            var attempt = body
+            attempt["email"] = AuthHarness.uniqueEmail()
+            let refused = try await auth.send(.post, "/api/v1/auth/register", attempt, token: provider.accessToken)
+            #expect(refused.status == .badRequest)
+            #expect(refused.problem?.errors?.first?.field == "role")
+        }
+    }
+
+    @Test func wrongCredentialsGetOneAnswerWhetherTheEmailExistsOrNot() async throws {
+        try await AuthHarness.run { auth in
+            let session = try await auth.register()
+            let wrongPassword = try await auth.login(session.user.email, password: "not the password at all")
+            let unknownEmail = try await auth.login(AuthHarness.uniqueEmail("nobody"))
+            #expect(wrongPassword.status == .unauthorized)
+            #expect(unknownEmail.status == .unauthorized)
+            #expect(wrongPassword.problem?.detail == unknownEmail.problem?.detail)
+            #expect(wrongPassword.problem?.code == unknownEmail.problem?.code)
+
+            let right = try await auth.login(session.user.email.uppercased())
+            #expect(right.status == .ok)
+            #expect(try right.decode(Session.self).user.id == session.user.id)
+        }
+    }
+
+    @Test func refreshRotatesAndReuseEndsTheWholeFamily() async throws {
+        try await AuthHarness.run { auth in
+            let first = try await auth.register()
+            let refreshed = try await auth.send(.post, "/api/v1/auth/refresh", ["refreshToken": first.refreshToken])
+            #expect(refreshed.status == .ok)
+            let second = try refreshed.decode(Session.self)
+            #expect(second.refreshToken != first.refreshToken)
+            #expect(second.accessToken != first.accessToken)
+
+            // The first token is spent: presenting it again is reuse, which ends every session of that sign-in.
+            let reuse = try await auth.send(.post, "/api/v1/auth/refresh", ["refreshToken": first.refreshToken])
+            #expect(reuse.status == .unauthorized)
+            #expect(reuse.problem?.code == "refresh_token_reused")
+            let descendant = try await auth.send(.post, "/api/v1/auth/refresh", ["refreshToken": second.refreshToken])
+            #expect(descendant.status == .unauthorized)
+            // The family's live access token is on the deny-list.
+            let revoked = try await eventually {
+                try await auth.send(.get, "/api/v1/auth/me", token: second.accessToken).status == .unauthorized
+            }
+            #expect(revoked)
+
+            // Another sign-in of the same user is another family, untouched.
+            let other = try await auth.login(first.user.email)
+            #expect(try await auth.send(.get, "/api/v1/auth/me", token: try other.decode(Session.self).accessToken).status == .ok)
+
+            let audit = try await auth.postgres.query("SELECT count(*) FROM audit_events WHERE user_id = \(first.user.id) AND type = 'refresh_token_reused'")
+            for try await count in audit.decode(Int.self) { #expect(count == 1) }
+        }
+    }
+
+    @Test func anExpiredRefreshTokenIsRefused() async throws {
+        try await AuthHarness.run { auth in
+            let session = try await auth.register()
+            auth.clock.advance(by: 8 * 86_400)
+            let response = try await auth.send(.post, "/api/v1/auth/refresh", ["refreshToken": session.refreshToken])
+            #expect(response.status == .unauthorized)
+            #expect(response.problem?.code == "refresh_token_expired")
+            let garbage = try await auth.send(.post, "/api/v1/auth/refresh", ["refreshToken": 42])
+            #expect(garbage.status == .badRequest)
+            #expect(garbage.problem?.errors?.first?.field == "refreshToken")
+        }
+    }
+
+    @Test func logoutRevokesTheAccessTokenAndTheSession() async throws {
+        try await AuthHarness.run { auth in
+            let session = try await auth.register()
+            let logout = try await auth.send(.post, "/api/v1/auth/logout", token: session.accessToken)
+            #expect(logout.status == .noContent)
+            let me = try await auth.send(.get, "/api/v1/auth/me", token: session.accessToken)
+            #expect(me.status == .unauthorized)
+            #expect(me.headers[.wwwAuthenticate] == "Bearer")
+            #expect(me.problem?.detail == "The token has been revoked.")
+            let refresh = try await auth.send(.post, "/api/v1/auth/refresh", ["refreshToken": session.refreshToken])
+            #expect(refresh.status == .unauthorized)
+
+            let anonymous = try await auth.send(.post, "/api/v1/auth/logout")
+            #expect(anonymous.status == .unauthorized)
+        }
+    }
+
+    @Test func changingThePasswordNeedsTheCurrentOneAndEndsOtherSessions() async throws {
+        try await AuthHarness.run { auth in
+            let session = try await auth.register()
+            let elsewhere = try await auth.login(session.user.email).decode(Session.self)
+
+            let noCurrent = try await auth.send(.patch, "/api/v1/auth/me", ["password": "a whole new passphrase"], token: session.accessToken)
+            #expect(noCurrent.status == .badRequest)
+            #expect(noCurrent.problem?.errors?.map(\.field) == ["currentPassword"])
+            let wrongCurrent = try await auth.send(
+                .patch, "/api/v1/auth/me", ["password": "a whole new passphrase", "currentPassword": "wrong one here"], token: session.accessToken
+            )
+            #expect(wrongCurrent.status == .badRequest)
+
+            let changed = try await auth.send(
+                .patch, "/api/v1/auth/me",
+                ["name": "Ana María", "password": "a whole new passphrase", "currentPassword": AuthHarness.password],
+                token: session.accessToken
+            )
+            #expect(changed.status == .ok)
+            #expect(try changed.decode(Session.User.self).name == "Ana María")
+            #expect(try await auth.send(.get, "/api/v1/auth/me", token: session.accessToken).status == .ok)
+            #expect(try await auth.send(.post, "/api/v1/auth/refresh", ["refreshToken": elsewhere.refreshToken]).status == .unauthorized)
+            #expect(try await auth.login(session.user.email).status == .unauthorized)
+            #expect(try await auth.login(session.user.email, password: "a whole new passphrase").status == .ok)
+            #expect(await auth.mailbox.latest(.passwordChanged, for: session.user.id) != nil)
+        }
+    }
+
+    @Test func repeatedFailuresLockTheAccountWithGrowingDelays() async throws {
+        try await AuthHarness.run { auth in
+            let session = try await auth.register()
+            let email = session.user.email
+            for _ in 0..<5 {
+                #expect(try await auth.login(email, password: "wrong password!!").status == .unauthorized)
+            }
+            // Locked: even the right password gets 429, which says nothing about it.
+            let locked = try await auth.login(email)
+            #expect(locked.status == .tooManyRequests)
+            #expect(locked.headers[.retryAfter] == "60")
+            #expect(locked.problem?.code == "login_locked")
+
+            auth.clock.advance(by: 61)
+            #expect(try await auth.login(email).status == .ok)
+
+            // Success reset the count; the next lockout lasts twice as long.
+            for _ in 0..<4 { _ = try await auth.login(email, password: "wrong password!!") }
+            #expect(try await auth.login(email).status == .ok)
+            for _ in 0..<5 { _ = try await auth.login(email, password: "wrong password!!") }
+            let again = try await auth.login(email)
+            #expect(again.status == .tooManyRequests)
+            #expect(again.headers[.retryAfter] == "120")
+            auth.clock.advance(by: 121)
+            #expect(try await auth.login(email).status == .ok)
+
+            let audit = try await auth.postgres.query("SELECT count(*) FROM audit_events WHERE email = \(email) AND type = 'locked_out'")
+            for try await count in audit.decode(Int.self) { #expect(count == 2) }
+        }
+    }
+
+    @Test func oneAddressFailingOnManyAccountsIsLocked() async throws {
+        try await AuthHarness.run(["LOGIN_IP_MAX_FAILURES": "3"]) { auth in
+            let victim = try await auth.register()
+            let address = "203.0.113.\(Int.random(in: 1...254))"
+            for _ in 0..<3 {
+                _ = try await auth.login(AuthHarness.uniqueEmail("guess"), from: address)
+            }
+            #expect(try await auth.login(victim.user.email, from: address).status == .tooManyRequests)
+            #expect(try await auth.login(victim.user.email, from: "198.51.100.99").status == .ok)
+        }
+    }
+}

@@ -1,0 +1,188 @@
+import Contracts
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import PostgresNIO
+import ServiceKit
+import Testing
+import TestSupport
+
+@testable import Auth
+
+/// A clock the tests move forward.
+final class TestClock: Sendable {
+    private let offset = NIOLockedValueBox<TimeInterval>(0)
+
+    func advance(by seconds: TimeInterval) {
+        offset.withLockedValue { $0 += seconds }
+    }
+
+    var clock: AuthClock {
+        AuthClock { [offset] in Date().addingTimeInterval(offset.withLockedValue { $0 }) }
+    }
+}
+
+/// What reached the stand-in Notify.
+actor Mailbox {
+    private(set) var received: [NotificationRequest] = []
+
+    func add(_ request: NotificationRequest) {
+        received.append(request)
+    }
+
+    /// The latest notification of `type` for `userID`, waiting for the outbox to deliver it.
+    func latest(_ type: NotificationType, for userID: UUID) async -> NotificationRequest? {
+        for _ in 0..<100 {
+            if let found = received.last(where: { $0.type == type && $0.recipientId == userID }) { return found }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
+
+    func count(_ type: NotificationType, for userID: UUID) -> Int {
+        received.filter { $0.type == type && $0.recipientId == userID }.count
+    }
+}
+
+/// The Auth service under test, with a stand-in Notify, a movable clock, the test database (schema `auth`) and
+/// helpers for the calls most tests make.
+struct AuthHarness: Sendable {
+    let client: any TestClientProtocol
+    let clock: TestClock
+    let mailbox: Mailbox
+    let postgres: PostgresClient
+    let credential: ServiceCredential
+    /// The client address of this case's requests (the per-address throttle is per case then).
+    let address = "198.51.100.\(Int.random(in: 1...254))"
+
+    static let password = "correct horse battery staple"
+
+    /// Runs `body` against a fresh Auth; `overrides` are extra variables.
+    static func run<Value: Sendable>(_ overrides: [String: String] = [:], _ body: @Sendable (AuthHarness) async throws -> Value) async throws -> Value {
+        let mailbox = Mailbox()
+        let notify = Router()
+        notify.post("/internal/v1/notifications") { request, context -> HTTPResponse.Status in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            await mailbox.add(try JSONDecoder.mayaGo.decode(NotificationRequest.self, from: body))
+            return .accepted
+        }
+        return try await withStandIn(notify) { notifyPort in
+            let clock = TestClock()
+            let schema = "auth_\(UUID().uuidString.prefix(8).lowercased())"
+            let configuration = try TestEnvironment.configuration(.auth, [
+                "DATABASE_SCHEMA": schema,
+                "BCRYPT_COST": "4",
+                "NOTIFY_URL": "http://127.0.0.1:\(notifyPort)",
+                "PUBLIC_URL": "https://mayago.test",
+            ].merging(overrides) { $1 })
+            let app = try await buildApplication(configuration: configuration, clock: clock.clock)
+            let logger = Logger(label: "auth-test")
+            let postgres = PostgresClient(
+                configuration: try .init(url: URL(string: TestEnvironment.databaseURL)!, schema: schema, poolSize: 2),
+                backgroundLogger: logger
+            )
+            let credential = await ServiceCredential(service: .gateway, secret: configuration.serviceSecret)
+            return try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { await postgres.run() }
+                defer { tasks.cancelAll() }
+                let value = try await app.test(.router) { client in
+                    let ready = try await eventually {
+                        try await client.executeRequest(uri: "/ready", method: .get, headers: [:], body: nil).status == .ok
+                    }
+                    try #require(ready)
+                    return try await body(AuthHarness(client: client, clock: clock, mailbox: mailbox, postgres: postgres, credential: credential))
+                }
+                try await postgres.query("DROP SCHEMA \(unescaped: schema) CASCADE")
+                return value
+            }
+        }
+    }
+
+    // MARK: Requests
+
+    func send(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        _ body: [String: any Sendable]? = nil,
+        token: String? = nil,
+        headers: HTTPFields = [:]
+    ) async throws -> TestResponse {
+        var headers = headers
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        var buffer: ByteBuffer?
+        if let body {
+            headers[.contentType] = "application/json"
+            buffer = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))
+        }
+        return try await client.executeRequest(uri: path, method: method, headers: headers, body: buffer)
+    }
+
+    /// Calls an internal route as the gateway does, with a service credential.
+    func sendInternal(_ method: HTTPRequest.Method, _ path: String, _ body: [String: any Sendable]? = nil) async throws -> TestResponse {
+        try await send(method, path, body, token: try await credential.token())
+    }
+
+    // MARK: Fixtures
+
+    static func uniqueEmail(_ name: String = "user") -> String {
+        "\(name)-\(UUID().uuidString.prefix(8).lowercased())@example.com"
+    }
+
+    /// Registers a new account and returns its token answer.
+    func register(email: String = uniqueEmail(), password: String = password, name: String = "Ana Pérez", role: Role = .traveler) async throws -> Session {
+        let response = try await send(.post, "/api/v1/auth/register", ["email": email, "password": password, "name": name, "role": role.rawValue])
+        try #require(response.status == .created, "\(response.text)")
+        return try response.decode(Session.self)
+    }
+
+    func login(_ email: String, password: String = password, totpCode: String? = nil, from address: String? = nil) async throws -> TestResponse {
+        var body: [String: any Sendable] = ["email": email, "password": password]
+        if let totpCode { body["totpCode"] = totpCode }
+        return try await send(.post, "/api/v1/auth/login", body, headers: [HTTPField.Name("X-Forwarded-For")!: address ?? self.address])
+    }
+
+    /// Makes `userID` an admin directly in the database (the first admin of a real deployment is made the same way).
+    func makeAdmin(_ userID: UUID) async throws {
+        try await postgres.query("UPDATE users SET role = 'admin' WHERE id = \(userID)")
+    }
+
+    /// A user registered and made admin, signed in again so that the token carries the role.
+    func admin() async throws -> Session {
+        let session = try await register(name: "Root Admin")
+        try await makeAdmin(session.user.id)
+        let response = try await login(session.user.email)
+        try #require(response.status == .ok)
+        return try response.decode(Session.self)
+    }
+}
+
+/// The token answer of the contract.
+struct Session: Decodable, Sendable {
+    struct User: Decodable, Sendable, Equatable {
+        var id: UUID
+        var email: String
+        var name: String
+        var role: Role
+        var emailVerified: Bool
+        var twoFactorEnabled: Bool
+        var createdAt: Date
+    }
+
+    var user: User
+    var accessToken: String
+    var refreshToken: String
+    var tokenType: String
+    var expiresIn: Int
+}
+
+extension NotificationRequest {
+    /// The `token` query parameter of the link in the mail.
+    var linkToken: String? {
+        guard case .string(let link) = data["link"] else { return nil }
+        return URLComponents(string: link)?.queryItems?.first { $0.name == "token" }?.value
+    }
+}
