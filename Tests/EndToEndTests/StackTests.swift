@@ -45,6 +45,50 @@ import TestSupport
         }
     }
 
+    @Test func aTravelerSignsUpUsesAnAPIKeyAndSignsOutThroughTheGateway() async throws {
+        struct Session: Decodable { var accessToken: String; var refreshToken: String }
+        struct Me: Decodable { var id: UUID; var email: String }
+        struct Key: Decodable { var key: String }
+        let stack = try Stack()
+        let ready = await stack.waitUntilReady()
+        #expect(ready, "\(stack.output)")
+        guard ready else { return await stack.stop() }
+
+        let email = "e2e-\(UUID().uuidString.prefix(8).lowercased())@example.com"
+        let registration = try JSONSerialization.data(withJSONObject: ["email": email, "password": "a long enough passphrase", "name": "Eve", "role": "traveler"])
+        let (registered, answer) = try await HTTP.send("POST", stack.url(.gateway, "/api/v1/auth/register"), headers: ["Content-Type": "application/json"], body: registration)
+        #expect(answer.statusCode == 201, "\(String(decoding: registered, as: UTF8.self))")
+        let session = try JSONDecoder.mayaGo.decode(Session.self, from: registered)
+        let bearer = ["Authorization": "Bearer \(session.accessToken)"]
+
+        // The gateway verifies the token with Auth's published keys and Auth answers for the user.
+        let (me, meAnswer) = try await HTTP.get(stack.url(.gateway, "/api/v1/auth/me"), headers: bearer)
+        #expect(meAnswer.statusCode == 200)
+        #expect(try JSONDecoder.mayaGo.decode(Me.self, from: me).email == email)
+        let (jwks, jwksAnswer) = try await HTTP.get(stack.url(.gateway, "/.well-known/jwks.json"))
+        #expect(jwksAnswer.statusCode == 200)
+        #expect(String(decoding: jwks, as: UTF8.self).contains("Ed25519"))
+
+        // An API key works through the gateway, which swaps it for an access token.
+        let keyBody = try JSONSerialization.data(withJSONObject: ["name": "script", "scopes": ["read"]])
+        let (created, _) = try await HTTP.send("POST", stack.url(.gateway, "/api/v1/auth/api-keys"), headers: bearer.merging(["Content-Type": "application/json"]) { $1 }, body: keyBody)
+        let key = try JSONDecoder.mayaGo.decode(Key.self, from: created).key
+        let (viaKey, keyAnswer) = try await HTTP.get(stack.url(.gateway, "/api/v1/auth/me"), headers: ["Authorization": "ApiKey \(key)"])
+        #expect(keyAnswer.statusCode == 200, "\(String(decoding: viaKey, as: UTF8.self))")
+        let (_, readOnly) = try await HTTP.send("POST", stack.url(.gateway, "/api/v1/auth/logout"), headers: ["Authorization": "ApiKey \(key)"], body: nil)
+        #expect(readOnly.statusCode == 403)
+
+        // After logout the same access token is refused at the gateway, before any service sees it.
+        let (_, logout) = try await HTTP.send("POST", stack.url(.gateway, "/api/v1/auth/logout"), headers: bearer, body: nil)
+        #expect(logout.statusCode == 204)
+        let refused = try await eventually(timeout: .seconds(5)) {
+            let (body, answer) = try await HTTP.get(stack.url(.gateway, "/api/v1/bookings"), headers: bearer)
+            return answer.statusCode == 401 && String(decoding: body, as: UTF8.self).contains("revoked")
+        }
+        #expect(refused, "\(stack.output)")
+        await stack.stop()
+    }
+
     @Test func aBadSettingStopsAServiceWithAMessageNamingIt() async throws {
         let process = try ChildProcess("\(TestEnvironment.binPath)/booking", environment: ["HTTP_PORT": "eighty"], name: "booking-bad-port")
         let stopped = await eventually(timeout: .seconds(10)) { !process.isRunning }

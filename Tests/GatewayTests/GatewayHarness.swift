@@ -5,6 +5,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOConcurrencyHelpers
+import NIOFoundationCompat
 import NIOCore
 import ServiceKit
 import TestSupport
@@ -30,9 +32,28 @@ enum GatewayHarness {
         logger: Logger(label: "gateway-tests")
     )
 
+    /// The owner of the stand-in's API keys: `mgk_reader` may read, `mgk_writer` may also write.
+    static let apiKeyOwner = UUID()
+    /// How many introspections reached the stand-in Auth.
+    static let introspections = NIOLockedValueBox(0)
+
     static func standIn(instance: String = "a") -> Router<BasicRequestContext> {
         let router = Router()
         tokens.publish(on: router)
+        router.post("internal/v1/api-keys/introspect") { request, _ -> Response in
+            introspections.withLockedValue { $0 += 1 }
+            let key = try JSONDecoder().decode(APIKeyIntrospection.Request.self, from: try await request.body.collect(upTo: 4096)).key
+            let scopes: [APIKeyScope]
+            switch key {
+            case "mgk_reader": scopes = [.read]
+            case "mgk_writer": scopes = [.read, .write]
+            default: return Response(status: .notFound)
+            }
+            let answer = APIKeyIntrospection(
+                userId: apiKeyOwner, role: .provider, scopes: scopes, accessToken: try await tokens.token(for: apiKeyOwner, role: .provider), expiresIn: 300
+            )
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(answer))))
+        }
         router.get("openapi.json") { _, _ in
             Response(
                 status: .ok,

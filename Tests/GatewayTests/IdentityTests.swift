@@ -3,6 +3,8 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Logging
+import NIOConcurrencyHelpers
+import NIOCore
 import ServiceKit
 import Testing
 import TestSupport
@@ -28,6 +30,36 @@ import TestSupport
                 #expect(echo.headers["x-user-id"] == user.uuidString.lowercased())
                 #expect(echo.headers["x-user-role"] == "provider")
                 #expect(echo.headers["authorization"] == "Bearer \(token)")
+            }
+        }
+    }
+
+    @Test func anAPIKeyIsSwappedForItsOwnersAccessTokenWithinItsScopes() async throws {
+        try await GatewayHarness.withGateway { client in
+            let before = GatewayHarness.introspections.withLockedValue { $0 }
+            for _ in 0..<3 {
+                try await client.execute(uri: "/api/v1/bookings", method: .get, headers: [.authorization: "ApiKey mgk_reader"]) { response in
+                    #expect(response.status == .accepted)
+                    let echo = try response.decode(Echo.self)
+                    #expect(echo.headers["x-user-id"] == GatewayHarness.apiKeyOwner.uuidString.lowercased())
+                    #expect(echo.headers["x-user-role"] == "provider")
+                    // The service gets an access token, never the key.
+                    #expect(echo.headers["authorization"]?.hasPrefix("Bearer ey") == true)
+                }
+            }
+            // Asked once, then cached.
+            #expect(GatewayHarness.introspections.withLockedValue { $0 } - before == 1)
+
+            try await client.execute(uri: "/api/v1/bookings", method: .post, headers: [.authorization: "ApiKey mgk_reader"], body: ByteBuffer(string: "{}")) { response in
+                #expect(response.status == .forbidden)
+                #expect(response.problem?.detail == "This API key may only read.")
+            }
+            try await client.execute(uri: "/api/v1/bookings", method: .post, headers: [.authorization: "ApiKey mgk_writer"], body: ByteBuffer(string: "{}")) { response in
+                #expect(response.status == .created)
+            }
+            try await client.execute(uri: "/api/v1/bookings", method: .get, headers: [.authorization: "ApiKey mgk_revoked"]) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.problem?.detail == "The API key is invalid or revoked.")
             }
         }
     }

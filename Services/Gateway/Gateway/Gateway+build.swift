@@ -18,7 +18,10 @@ public func buildApplication(configuration: ServiceConfiguration) async throws -
         CompressionMiddleware(minimumSize: settings.gzipMinimumSize),
     ])
     let authenticator = runtime.tokenAuthenticator()
-    router.add(middleware: IdentityMiddleware(authenticator: authenticator))
+    router.add(middleware: IdentityMiddleware(
+        tokens: authenticator,
+        apiKeys: APIKeyAuthenticator(client: runtime.internalClient, logger: runtime.logger)
+    ))
     router.add(middleware: RateLimitMiddleware(
         limiter: RateLimiter(redis: redis, logger: runtime.logger),
         policy: settings.rateLimits,
