@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Hummingbird
 import Logging
 import PostgresNIO
@@ -22,6 +23,13 @@ public func buildApplication(configuration: ServiceConfiguration, clock: AuthClo
     TwoFactorRoutes(auth: auth).addRoutes(to: router)
     APIKeyRoutes(auth: auth).addRoutes(to: router)
     AdminRoutes(auth: auth).addRoutes(to: router)
+    SocialRoutes(
+        auth: auth,
+        providers: Dictionary(uniqueKeysWithValues: settings.oauthProviders.map { ($0.kind.rawValue, $0) }),
+        states: OAuthStates(postgres: auth.postgres, logger: runtime.logger),
+        links: IdentityLinks(logger: runtime.logger),
+        client: OAuthClient(http: .mayaGo, logger: runtime.logger)
+    ).addRoutes(to: router)
     InternalRoutes(auth: auth).addRoutes(to: runtime.internalRoutes(of: router))
     return runtime.makeApplication(router: router, services: [auth.revocations])
 }

@@ -25,7 +25,7 @@ struct AuthService: Sendable {
     /// Runs `body` in a transaction and afterwards publishes any revocation and nudges the outbox, so that the
     /// deny-list and the mails follow the commit at once instead of at the next poll.
     func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        let result = try await postgres.withTransaction(logger: logger) { connection in try await body(connection) }
+        let result = try await postgres.transaction(logger: logger, body)
         await revocations.publish()
         outbox.nudge()
         return result

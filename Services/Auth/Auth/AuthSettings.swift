@@ -13,6 +13,8 @@ import ServiceKit
 /// | `EMAIL_TOKEN_TTL_SECONDS`, `RESET_TOKEN_TTL_SECONDS` | `86400`, `3600` |
 /// | `PUBLIC_URL` | `http://localhost:8080`: where the links in mails point |
 /// | `SIGNING_KEY_RELOAD_SECONDS` | `60`: how often an instance looks for a rotated signing key |
+/// | `OAUTH_GOOGLE_CLIENT_ID`, `OAUTH_GOOGLE_CLIENT_SECRET` | none: set both to offer sign-in with Google (`…_AUTHORIZE_URL`, `…_TOKEN_URL`, `…_USERINFO_URL` override the endpoints) |
+/// | `OAUTH_FACEBOOK_CLIENT_ID`, `OAUTH_FACEBOOK_CLIENT_SECRET` | the same for Facebook |
 struct AuthSettings: Sendable {
     var bcryptCost: UInt8
     var accessTokenLifetime: TimeInterval
@@ -23,6 +25,7 @@ struct AuthSettings: Sendable {
     var resetTokenLifetime: TimeInterval
     var publicURL: URL
     var signingKeyReload: Duration
+    var oauthProviders: [OAuthProvider]
 
     init(_ configuration: ServiceConfiguration) throws {
         let settings = configuration.settings
@@ -49,5 +52,6 @@ struct AuthSettings: Sendable {
         resetTokenLifetime = TimeInterval(try settings.int("reset.token.ttl.seconds", default: 3600, in: 60...86_400))
         publicURL = try settings.url("public.url", default: "http://localhost:8080", schemes: ["http", "https"])
         signingKeyReload = .seconds(try settings.int("signing.key.reload.seconds", default: 60, in: 1...3600))
+        oauthProviders = try OAuthProvider.configured(settings)
     }
 }

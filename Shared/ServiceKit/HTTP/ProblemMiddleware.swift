@@ -1,6 +1,5 @@
 import Hummingbird
 import Logging
-import PostgresNIO
 
 /// Answers every failure as problem details: thrown ``Problem``s as they are, Hummingbird's own errors (404,
 /// 413, …) with their status, and anything unexpected as a 500 that is logged here but shows the client nothing
@@ -12,12 +11,7 @@ public struct ProblemMiddleware: RouterMiddleware {
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
-            do {
-                return try await next(request, context)
-            } catch let error as PostgresTransactionError {
-                // A handler that threw inside a transaction meant its own error; the rollback is a detail.
-                throw error.closureError ?? error
-            }
+            return try await next(request, context)
         } catch let problem as Problem {
             return problem.response(requestID: context.requestID)
         } catch let error as any HTTPResponseError {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 
 /// The state of ``LoginThrottle`` per key (`account:<email>`, `address:<ip>`), in PostgreSQL so that a lockout
 /// holds across instances and restarts.
@@ -18,7 +19,7 @@ struct LoginAttempts: Sendable {
     /// Counts a failure on `key` under `throttle`; returns the new state. The row is locked while it changes, so
     /// that concurrent failures all count.
     func recordFailure(_ key: String, throttle: LoginThrottle, at now: Date) async throws -> LoginThrottle.State {
-        try await postgres.withTransaction(logger: logger) { connection in
+        try await postgres.transaction(logger: logger) { connection in
             let rows = try await connection.query(
                 "SELECT failures, window_started_at, lockouts, locked_until FROM login_attempts WHERE key = \(key) FOR UPDATE",
                 logger: logger

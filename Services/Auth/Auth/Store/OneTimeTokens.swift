@@ -7,6 +7,8 @@ struct OneTimeTokens: Sendable {
     enum Purpose: String, Sendable {
         case verifyEmail = "verify_email"
         case resetPassword = "reset_password"
+        /// The code a social sign-in hands the app, exchanged once for a session.
+        case signIn = "sign_in"
     }
 
     let logger: Logger

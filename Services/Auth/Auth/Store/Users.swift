@@ -19,11 +19,11 @@ struct Users: Sendable {
         return try await first(query, on: connection)
     }
 
-    func find(email: EmailAddress) async throws -> UserRecord? {
+    func find(email: EmailAddress, on connection: PostgresConnection? = nil) async throws -> UserRecord? {
         var query = Self.columns
         query.sql += " WHERE email = $1"
         query.binds.append(email.value)
-        return try await first(query, on: nil)
+        return try await first(query, on: connection)
     }
 
     /// Inserts `user`; `false` if the email is taken.

@@ -1,0 +1,155 @@
+import Contracts
+import Foundation
+import Hummingbird
+import Logging
+import ServiceKit
+
+/// Social sign-in with Google and Facebook: the OAuth 2.0 authorization-code flow with PKCE and `state`.
+///
+/// 1. `GET /api/v1/auth/oauth/{provider}/start?redirectUri=…` answers 302 to the provider's consent page.
+/// 2. The provider sends the browser to `…/{provider}/callback?code=…&state=…`; Auth trades the code for the
+///    user's profile, finds or makes the account (linking by a verified email), and sends the browser back to
+///    the app's `redirectUri` with a one-time `code` (or an `error`).
+/// 3. The app posts that code to `POST /api/v1/auth/oauth/exchange` and gets the usual token answer. Tokens thus
+///    never travel in a URL.
+struct SocialRoutes {
+    let auth: AuthService
+    let providers: [String: OAuthProvider]
+    let states: OAuthStates
+    let links: IdentityLinks
+    let client: OAuthClient
+    static let exchangeLifetime: TimeInterval = 120
+
+    struct Exchange: Decodable {
+        var code: String
+    }
+
+    func addRoutes(to router: ServiceRouter) {
+        let group = router.group("api/v1/auth/oauth")
+        group.get(":provider/start", use: start)
+        group.get(":provider/callback", use: callback)
+        group.post("exchange", use: exchange)
+    }
+
+    @Sendable func start(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let provider = try self.provider(context)
+        let redirect = try appRedirect(request.uri.queryParameters.get("redirectUri"))
+        let state = SecretToken.make()
+        let verifier = SecretToken.make(bytes: 48)
+        try await states.save(
+            state: state,
+            .init(provider: provider.kind.rawValue, codeVerifier: verifier, redirectURI: redirect.absoluteString),
+            at: auth.clock.now()
+        )
+        var consent = URLComponents(url: provider.authorizeURL, resolvingAgainstBaseURL: false)!
+        consent.queryItems = (consent.queryItems ?? []) + [
+            URLQueryItem(name: "response_type", value: "code"),
+            URLQueryItem(name: "client_id", value: provider.clientID),
+            URLQueryItem(name: "redirect_uri", value: callbackURL(provider).absoluteString),
+            URLQueryItem(name: "scope", value: provider.scope),
+            URLQueryItem(name: "state", value: state),
+            URLQueryItem(name: "code_challenge", value: SecretToken.pkceChallenge(verifier)),
+            URLQueryItem(name: "code_challenge_method", value: "S256"),
+        ]
+        return Response(status: .found, headers: [.location: consent.string!, .cacheControl: "no-store"])
+    }
+
+    @Sendable func callback(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let provider = try self.provider(context)
+        let query = request.uri.queryParameters
+        guard let state = query.get("state"), let pending = try await states.take(state: state, at: auth.clock.now()),
+              pending.provider == provider.kind.rawValue, let appRedirect = URL(string: pending.redirectURI)
+        else { throw Problem(.badRequest, detail: "This sign-in is unknown or expired; start again.", code: "oauth_state_invalid") }
+        guard let code = query.get("code") else {
+            return Self.redirect(to: appRedirect, ["error": query.get("error") ?? "access_denied"])
+        }
+        let profile: OAuthProvider.Profile
+        do {
+            profile = try await client.profile(provider, code: code, codeVerifier: pending.codeVerifier, redirectURI: callbackURL(provider).absoluteString)
+        } catch {
+            context.logger.warning("Social sign-in failed at the provider", metadata: ["provider": "\(provider.kind.rawValue)", "error": "\(error)"])
+            return Self.redirect(to: appRedirect, ["error": "provider_failed"])
+        }
+        do {
+            let signInCode = try await signIn(provider.kind.rawValue, profile, client: ClientInfo(request, context: context))
+            return Self.redirect(to: appRedirect, ["code": signInCode])
+        } catch let problem as Problem {
+            return Self.redirect(to: appRedirect, ["error": problem.code ?? "signin_failed"])
+        }
+    }
+
+    @Sendable func exchange(_ request: Request, context: ServiceRequestContext) async throws -> TokenPair {
+        let body = try await request.decode(as: Exchange.self, context: context)
+        return try await auth.transaction { connection in
+            guard let userID = try await auth.oneTimeTokens.redeem(body.code, purpose: .signIn, at: auth.clock.now(), on: connection),
+                  let user = try await auth.users.find(id: userID, on: connection), !user.disabled
+            else {
+                throw Problem(.badRequest, detail: "The sign-in code is invalid, used or expired.", code: "token_invalid", errors: [FieldError(field: "code", message: "is invalid, used or expired")])
+            }
+            return try await auth.sessions.start(for: user, on: connection)
+        }
+    }
+
+    /// Finds the account of `profile` (by link, then by verified email) or makes one; returns a sign-in code.
+    private func signIn(_ provider: String, _ profile: OAuthProvider.Profile, client: ClientInfo) async throws -> String {
+        let now = auth.clock.now()
+        return try await auth.transaction { connection in
+            var user: UserRecord?
+            if let linked = try await links.user(provider: provider, subject: profile.subject, on: connection) {
+                user = try await auth.users.find(id: linked, on: connection)
+            } else {
+                guard let email = profile.email.flatMap(EmailAddress.init) else {
+                    throw Problem(.badRequest, detail: "The provider shared no email address.", code: "email_missing")
+                }
+                let account: UserRecord
+                if let existing = try await auth.users.find(email: email, on: connection) {
+                    // Only an address the provider verified may take over an existing account.
+                    guard profile.emailVerified else { throw Problem.conflict("Sign in with your password first.", code: "email_unverified") }
+                    if !existing.emailVerified { try await auth.users.markEmailVerified(existing.id, at: now, on: connection) }
+                    account = existing
+                } else {
+                    let name = profile.name?.trimmingCharacters(in: .whitespacesAndNewlines).prefix(100)
+                    account = UserRecord(
+                        id: UUID(), email: email.value, name: name.map(String.init) ?? String(email.value.prefix { $0 != "@" }), role: .traveler,
+                        passwordHash: nil, emailVerified: profile.emailVerified, disabled: false, totpSecret: nil, totpEnabled: false,
+                        totpLastStep: nil, createdAt: now
+                    )
+                    guard try await auth.users.insert(account, at: now, on: connection) else { throw Problem.conflict("Try again.") }
+                    try await auth.audit.record(.registered, userID: account.id, email: account.email, client: client, detail: provider, on: connection)
+                }
+                try await links.link(provider: provider, subject: profile.subject, to: account.id, at: now, on: connection)
+                user = account
+            }
+            guard let user, !user.disabled else { throw Problem(.forbidden, detail: "This account is disabled.", code: "account_disabled") }
+            try await auth.audit.record(.socialSignIn, userID: user.id, email: user.email, client: client, detail: provider, on: connection)
+            return try await auth.oneTimeTokens.issue(.signIn, for: user.id, at: now, expiresAt: now.addingTimeInterval(Self.exchangeLifetime), on: connection)
+        }
+    }
+
+    private func provider(_ context: ServiceRequestContext) throws -> OAuthProvider {
+        let name = try context.parameters.require("provider")
+        guard let provider = providers[name] else { throw Problem.notFound("Sign-in with \(name) is not set up.") }
+        return provider
+    }
+
+    /// Where the provider sends the browser back: this service's callback, as the public sees it.
+    private func callbackURL(_ provider: OAuthProvider) -> URL {
+        auth.settings.publicURL.appendingPathComponent("api/v1/auth/oauth/\(provider.kind.rawValue)/callback")
+    }
+
+    /// The app's page to return to: on the public origin only, so that the flow cannot send codes elsewhere.
+    private func appRedirect(_ text: String?) throws -> URL {
+        let base = auth.settings.publicURL
+        guard let text else { return base.appendingPathComponent("signed-in") }
+        guard let url = URL(string: text), url.scheme == base.scheme, url.host == base.host, url.port == base.port else {
+            throw Problem.invalid("redirectUri", "must be a page of \(base.absoluteString)")
+        }
+        return url
+    }
+
+    private static func redirect(to url: URL, _ parameters: [String: String]) -> Response {
+        var components = URLComponents(url: url, resolvingAgainstBaseURL: false)!
+        components.queryItems = (components.queryItems ?? []) + parameters.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+        return Response(status: .found, headers: [.location: components.string!, .cacheControl: "no-store"])
+    }
+}
