@@ -166,5 +166,5 @@ var serviceDependencies: [String: [Target.Dependency]] {
 
 /// Files a service reads at run time.
 var serviceResources: [String: [Resource]] {
-    ["Auth": [.copy("Resources/common-passwords.txt")]]
+    ["Auth": [.copy("Resources/common-passwords.txt"), .copy("Resources/openapi.json")]]
 }

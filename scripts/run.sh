@@ -52,7 +52,7 @@ for service in "${services[@]}"; do
     curl -sf "http://127.0.0.1:${ports[$service]}/ready" >/dev/null || { echo "$service did not become ready"; exit 1; }
 done
 
-scripts/seed.sh "http://127.0.0.1:${ports[gateway]}"
+scripts/seed.sh "http://127.0.0.1:${ports[gateway]}" "$DATABASE_URL"
 
 cat <<INFO
 

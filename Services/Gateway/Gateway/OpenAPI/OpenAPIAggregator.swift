@@ -51,13 +51,15 @@ actor OpenAPIAggregator {
         }
     }
 
-    /// The services' paths and schemas in one document, with the gateway's common parts.
+    /// The services' paths, schemas and shared responses in one document, with the gateway's common parts.
     static func merge(_ documents: [JSONValue]) -> JSONValue {
         var paths: [String: JSONValue] = [:]
         var schemas = gatewaySchemas
+        var responses: [String: JSONValue] = [:]
         for document in documents {
             paths.merge(document["paths"]?.objectValue ?? [:]) { first, _ in first }
             schemas.merge(document["components"]?["schemas"]?.objectValue ?? [:]) { first, _ in first }
+            responses.merge(document["components"]?["responses"]?.objectValue ?? [:]) { first, _ in first }
         }
         return .object([
             "openapi": .string("3.1.0"),
@@ -73,6 +75,7 @@ actor OpenAPIAggregator {
             "paths": .object(paths),
             "components": .object([
                 "schemas": .object(schemas),
+                "responses": .object(responses),
                 "securitySchemes": .object([
                     "bearer": .object(["type": .string("http"), "scheme": .string("bearer"), "bearerFormat": .string("JWT")])
                 ]),
