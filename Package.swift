@@ -158,6 +158,12 @@ var serviceDependencies: [String: [Target.Dependency]] {
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
         ],
+        "Booking": [
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ],
         "Messaging": [.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")],
         "Notify": [.product(name: "Mustache", package: "swift-mustache")],
         "Payment": [.product(name: "Mustache", package: "swift-mustache")],
@@ -166,5 +172,8 @@ var serviceDependencies: [String: [Target.Dependency]] {
 
 /// Files a service reads at run time.
 var serviceResources: [String: [Resource]] {
-    ["Auth": [.copy("Resources/common-passwords.txt"), .copy("Resources/openapi.json")]]
+    [
+        "Auth": [.copy("Resources/common-passwords.txt"), .copy("Resources/openapi.json")],
+        "Booking": [.copy("Resources/openapi.json")],
+    ]
 }

@@ -50,4 +50,17 @@ public struct NotificationType: RawRepresentable, Codable, Hashable, Sendable, E
     public static let passwordReset: NotificationType = "auth.password_reset"
     /// Data: `name`. A security mail, sent after a password change or reset.
     public static let passwordChanged: NotificationType = "auth.password_changed"
+
+    /// To the traveler. Data: `bookingId`, `experienceTitle`, `startsAt`, `guests`, `total`.
+    public static let bookingConfirmed: NotificationType = "booking.confirmed"
+    /// To the provider, for a new confirmed booking or a request to answer. Data as ``bookingConfirmed`` plus `status`.
+    public static let bookingReceived: NotificationType = "booking.received"
+    /// To the traveler: the provider declined, or did not answer in time. Data: `bookingId`, `experienceTitle`, `refund`.
+    public static let bookingDeclined: NotificationType = "booking.declined"
+    /// To the other side of a cancellation. Data: `bookingId`, `experienceTitle`, `startsAt`, `refund`, `cancelledBy`.
+    public static let bookingCancelled: NotificationType = "booking.cancelled"
+    /// To the traveler, 24 hours before the start. Data: `bookingId`, `experienceTitle`, `startsAt`, `address`.
+    public static let bookingReminder: NotificationType = "booking.reminder"
+    /// To the traveler after the experience. Data: `bookingId`, `experienceTitle`.
+    public static let reviewRequest: NotificationType = "booking.review_request"
 }

@@ -13,19 +13,6 @@ import TestSupport
 
 @testable import Auth
 
-/// A clock the tests move forward.
-final class TestClock: Sendable {
-    private let offset = NIOLockedValueBox<TimeInterval>(0)
-
-    func advance(by seconds: TimeInterval) {
-        offset.withLockedValue { $0 += seconds }
-    }
-
-    var clock: AuthClock {
-        AuthClock { [offset] in Date().addingTimeInterval(offset.withLockedValue { $0 }) }
-    }
-}
-
 /// What reached the stand-in Notify.
 actor Mailbox {
     private(set) var received: [NotificationRequest] = []

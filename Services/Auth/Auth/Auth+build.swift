@@ -6,7 +6,7 @@ import ServiceKit
 
 /// Builds the Auth service: accounts, sessions, recovery, 2FA, API keys, admin routes, the JWKS, and the
 /// internal routes other services call. `clock` is the system's except in tests.
-public func buildApplication(configuration: ServiceConfiguration, clock: AuthClock = .system) async throws -> some ApplicationProtocol {
+public func buildApplication(configuration: ServiceConfiguration, clock: WallClock = .system) async throws -> some ApplicationProtocol {
     let settings = try AuthSettings(configuration)
     let runtime = try await ServiceRuntime(
         configuration: configuration,
@@ -50,7 +50,7 @@ public func rotateSigningKey(configuration: ServiceConfiguration) async throws -
 }
 
 extension AuthService {
-    init(runtime: ServiceRuntime, settings: AuthSettings, clock: AuthClock) {
+    init(runtime: ServiceRuntime, settings: AuthSettings, clock: WallClock) {
         let postgres = runtime.postgres!
         let logger = runtime.logger
         let keys = KeyRing(postgres: postgres, logger: logger, clock: clock, tokenLifetime: settings.accessTokenLifetime, reloadInterval: settings.signingKeyReload)

@@ -8,7 +8,7 @@ import ServiceKit
 struct AuthService: Sendable {
     let postgres: PostgresClient
     let logger: Logger
-    let clock: AuthClock
+    let clock: WallClock
     let settings: AuthSettings
     let passwords: Passwords
     let users: Users

@@ -1,14 +1,26 @@
 import Hummingbird
 import ServiceKit
 
-/// Builds the Booking service: its schema migrated at start, `/health`, `/ready`, `/metrics` and its
-/// OpenAPI document.
-public func buildApplication(configuration: ServiceConfiguration) async throws -> some ApplicationProtocol {
-    let runtime = try await ServiceRuntime(
-        configuration: configuration,
-        database: .init(migrations: []),
-        usesRedis: false
+/// Builds the Booking service: experiences, availability, bookings and their clock-driven jobs. `clock` is the
+/// system's except in tests.
+public func buildApplication(configuration: ServiceConfiguration, clock: WallClock = .system) async throws -> some ApplicationProtocol {
+    let settings = try BookingSettings(configuration.settings)
+    let runtime = try await ServiceRuntime(configuration: configuration, database: .init(migrations: BookingMigrations.all), usesRedis: false)
+    let postgres = runtime.postgres!
+    let booking = BookingService(
+        postgres: postgres,
+        logger: runtime.logger,
+        clock: clock,
+        settings: settings,
+        experiences: Experiences(postgres: postgres, logger: runtime.logger),
+        slots: Slots(postgres: postgres, logger: runtime.logger),
+        bookings: Bookings(postgres: postgres, logger: runtime.logger),
+        outbox: runtime.outbox!
     )
     let router = runtime.makeRouter(openAPI: BookingAPI.document)
-    return runtime.makeApplication(router: router)
+    router.add(middleware: AuthenticationMiddleware(authenticator: runtime.tokenAuthenticator()))
+    ExperienceRoutes(booking: booking).addRoutes(to: router)
+    BookingRoutes(booking: booking).addRoutes(to: router)
+    InternalRoutes(booking: booking).addRoutes(to: runtime.internalRoutes(of: router))
+    return runtime.makeApplication(router: router, services: [BookingJobs(booking: booking, isMigrated: { runtime.isMigrated })])
 }

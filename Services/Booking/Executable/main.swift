@@ -1,5 +1,5 @@
-import Contracts
 import Booking
+import Contracts
 import ServiceKit
 
-await ServiceMain.run(.booking, build: buildApplication(configuration:))
+await ServiceMain.run(.booking, build: { try await buildApplication(configuration: $0) })

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 
 /// Security events, kept for admins to read (`GET /api/v1/auth/admin/audit`).
 struct AuditLog: Sendable {
@@ -27,7 +28,7 @@ struct AuditLog: Sendable {
 
     let postgres: PostgresClient
     let logger: Logger
-    let clock: AuthClock
+    let clock: WallClock
 
     func record(
         _ type: EventType,

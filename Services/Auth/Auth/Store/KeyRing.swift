@@ -10,7 +10,7 @@ import ServiceKit
 actor KeyRing {
     private let postgres: PostgresClient
     private let logger: Logger
-    private let clock: AuthClock
+    private let clock: WallClock
     /// How long a retired key stays published: the access token lifetime, plus the reload interval during which
     /// another instance may still sign with it, plus the verifiers' leeway.
     private let retention: TimeInterval
@@ -18,7 +18,7 @@ actor KeyRing {
     private var current: SigningKey?
     private var loadedAt: ContinuousClock.Instant?
 
-    init(postgres: PostgresClient, logger: Logger, clock: AuthClock, tokenLifetime: TimeInterval, reloadInterval: Duration) {
+    init(postgres: PostgresClient, logger: Logger, clock: WallClock, tokenLifetime: TimeInterval, reloadInterval: Duration) {
         self.postgres = postgres
         self.logger = logger
         self.clock = clock

@@ -12,7 +12,7 @@ struct Revocations: Service {
     let postgres: PostgresClient
     let redis: RedisClient
     let logger: Logger
-    let clock: AuthClock
+    let clock: WallClock
     /// Whether the tables exist yet.
     let isMigrated: @Sendable () -> Bool
     var interval: Duration = .seconds(2)

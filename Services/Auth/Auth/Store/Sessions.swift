@@ -20,7 +20,7 @@ struct TokenPair: ResponseCodable, Sendable {
 struct Sessions: Sendable {
     let keys: KeyRing
     let revocations: Revocations
-    let clock: AuthClock
+    let clock: WallClock
     let issuer: String
     let audience: String
     let accessLifetime: TimeInterval

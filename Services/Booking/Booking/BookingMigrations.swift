@@ -1,0 +1,118 @@
+import ServiceKit
+
+/// The `booking` schema. Seats are guarded twice: the conditional update that takes them, and a check that
+/// `remaining` stays within 0 and the capacity.
+enum BookingMigrations {
+    static let all = [
+        Migration(
+            100,
+            "experiences",
+            [
+                """
+                CREATE TABLE experiences (
+                    id uuid PRIMARY KEY,
+                    provider_id uuid NOT NULL,
+                    title text NOT NULL,
+                    description text NOT NULL,
+                    category text NOT NULL,
+                    tags text[] NOT NULL,
+                    latitude double precision NOT NULL,
+                    longitude double precision NOT NULL,
+                    city text NOT NULL,
+                    country text NOT NULL,
+                    address text,
+                    time_zone text NOT NULL,
+                    duration_minutes integer NOT NULL,
+                    price_amount bigint NOT NULL,
+                    currency text NOT NULL,
+                    max_guests integer NOT NULL,
+                    booking_mode text NOT NULL,
+                    cancellation_policy text NOT NULL,
+                    languages text[] NOT NULL,
+                    status text NOT NULL,
+                    rating_sum bigint NOT NULL DEFAULT 0,
+                    rating_count integer NOT NULL DEFAULT 0,
+                    version bigint NOT NULL DEFAULT 1,
+                    created_at timestamptz NOT NULL,
+                    updated_at timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX experiences_provider ON experiences (provider_id, created_at DESC)",
+                "CREATE INDEX experiences_published ON experiences (created_at DESC) WHERE status = 'published'",
+            ]
+        ),
+        Migration(
+            101,
+            "schedules and slots",
+            [
+                """
+                CREATE TABLE schedules (
+                    id uuid PRIMARY KEY,
+                    experience_id uuid NOT NULL REFERENCES experiences,
+                    weekdays integer[] NOT NULL,
+                    start_times text[] NOT NULL,
+                    starts_on text NOT NULL,
+                    ends_on text NOT NULL,
+                    capacity integer NOT NULL,
+                    created_at timestamptz NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE slots (
+                    id uuid PRIMARY KEY,
+                    experience_id uuid NOT NULL REFERENCES experiences,
+                    provider_id uuid NOT NULL,
+                    schedule_id uuid REFERENCES schedules,
+                    starts_at timestamptz NOT NULL,
+                    ends_at timestamptz NOT NULL,
+                    capacity integer NOT NULL,
+                    remaining integer NOT NULL,
+                    status text NOT NULL DEFAULT 'open',
+                    version bigint NOT NULL DEFAULT 1,
+                    CHECK (remaining >= 0 AND remaining <= capacity),
+                    UNIQUE (experience_id, starts_at)
+                )
+                """,
+                "CREATE INDEX slots_experience ON slots (experience_id, starts_at)",
+                "CREATE INDEX slots_provider ON slots (provider_id, starts_at)",
+            ]
+        ),
+        Migration(
+            102,
+            "bookings",
+            [
+                """
+                CREATE TABLE bookings (
+                    id uuid PRIMARY KEY,
+                    experience_id uuid NOT NULL REFERENCES experiences,
+                    slot_id uuid NOT NULL REFERENCES slots,
+                    traveler_id uuid NOT NULL,
+                    provider_id uuid NOT NULL,
+                    guests integer NOT NULL,
+                    total_amount bigint NOT NULL,
+                    currency text NOT NULL,
+                    status text NOT NULL,
+                    note text,
+                    starts_at timestamptz NOT NULL,
+                    ends_at timestamptz NOT NULL,
+                    hold_expires_at timestamptz,
+                    respond_by timestamptz,
+                    payment_id uuid,
+                    paid_amount bigint NOT NULL DEFAULT 0,
+                    refunded_amount bigint NOT NULL DEFAULT 0,
+                    cancellation_reason text,
+                    reminder_sent_at timestamptz,
+                    idempotency_key text NOT NULL,
+                    request_hash text NOT NULL,
+                    created_at timestamptz NOT NULL,
+                    updated_at timestamptz NOT NULL,
+                    UNIQUE (traveler_id, idempotency_key)
+                )
+                """,
+                "CREATE INDEX bookings_traveler ON bookings (traveler_id, created_at DESC)",
+                "CREATE INDEX bookings_provider ON bookings (provider_id, created_at DESC)",
+                "CREATE INDEX bookings_due ON bookings (status, hold_expires_at, respond_by, ends_at)",
+            ]
+        ),
+    ]
+}

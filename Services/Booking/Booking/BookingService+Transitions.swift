@@ -1,0 +1,81 @@
+import Contracts
+import Foundation
+import PostgresNIO
+import ServiceKit
+
+extension BookingService {
+    /// Applies `event` to a booking that the caller has locked (`FOR UPDATE`) and carries out what the transition
+    /// means: seats back to the slot, the refund owed, the status saved, and the people concerned told.
+    func apply(_ event: BookingStateMachine.Event, to booking: Booking, reason: String? = nil, on connection: PostgresConnection) async throws -> Booking {
+        let transition: BookingStateMachine.Transition
+        switch BookingStateMachine.apply(event, to: booking.status) {
+        case .success(let found): transition = found
+        case .failure: throw Problem.conflict("A booking that is \(booking.status.rawValue.replacingOccurrences(of: "_", with: " ")) cannot change that way.", code: "invalid_transition")
+        }
+        guard transition.changed || transition.refund != .none else { return booking }
+        guard let experience = try await experiences.find(booking.experienceId, on: connection) else { throw Problem.notFound() }
+        let now = clock.now()
+        var updated = booking
+        if transition.changed {
+            updated.status = transition.status
+            updated.cancellationReason = reason ?? booking.cancellationReason
+            updated.holdExpiresAt = transition.status == .pendingPayment ? booking.holdExpiresAt : nil
+            updated.respondBy = transition.status == .awaitingProvider ? now.addingTimeInterval(settings.responseWindow) : nil
+        }
+        if transition.releasesSeats, let slot = try await slots.release(booking.guests, to: booking.slotId, on: connection) {
+            try await feed(slot, on: connection)
+        }
+        let refund = owed(transition.refund, booking: booking, policy: experience.cancellationPolicy, at: now)
+        if refund.amount > 0 {
+            let reason = transition.changed ? transition.status.rawValue : "late payment"
+            try await send(BookingPayments.RefundRequest(bookingId: booking.id, amount: refund, reason: reason), to: .payment, path: BookingPayments.refundsPath, on: connection)
+            updated.refunded.amount += refund.amount
+        }
+        try await bookings.save(updated, at: now, on: connection)
+        if transition.changed {
+            try await announce(updated, from: booking.status, experience: experience, refund: refund, on: connection)
+        }
+        return updated
+    }
+
+    /// What goes back to the traveler: nothing, all that is left, or what the policy gives (never more than is left).
+    private func owed(_ refund: BookingStateMachine.Refund, booking: Booking, policy: CancellationPolicy, at now: Date) -> Money {
+        let left = booking.paid.amount - booking.refunded.amount
+        let amount: Int64 = switch refund {
+        case .none: 0
+        case .full: left
+        case .policy: min(left, policy.refund(of: booking.paid, startsAt: booking.startsAt, cancelledAt: now).amount)
+        }
+        return Money(amount: max(0, amount), currency: booking.total.currency)
+    }
+
+    /// Tells Notify, Search and Payment what the new status means for them.
+    private func announce(_ booking: Booking, from previous: BookingStatus, experience: Experience, refund: Money, on connection: PostgresConnection) async throws {
+        let refundData: [String: JSONValue] = ["refund": .object(["amount": .number(Double(refund.amount)), "currency": .string(refund.currency)])]
+        switch booking.status {
+        case .confirmed:
+            try await notify(.bookingConfirmed, booking.travelerId, booking, experience, on: connection)
+            try await notify(.bookingReceived, booking.providerId, booking, experience, extra: ["status": .string(booking.status.rawValue)], on: connection)
+            try await feed(
+                SearchFeedEvent(
+                    kind: .bookingConfirmed, version: 1, occurredAt: clock.now(),
+                    booking: .init(id: booking.id, experienceId: booking.experienceId, travelerId: booking.travelerId, guests: booking.guests)
+                ),
+                on: connection
+            )
+        case .awaitingProvider:
+            try await notify(.bookingReceived, booking.providerId, booking, experience, extra: ["status": .string(booking.status.rawValue)], on: connection)
+        case .declined:
+            try await notify(.bookingDeclined, booking.travelerId, booking, experience, extra: refundData, on: connection)
+        case .cancelledByTraveler where previous != .pendingPayment:
+            try await notify(.bookingCancelled, booking.providerId, booking, experience, extra: refundData.merging(["cancelledBy": .string("traveler")]) { $1 }, on: connection)
+        case .cancelledByProvider:
+            try await notify(.bookingCancelled, booking.travelerId, booking, experience, extra: refundData.merging(["cancelledBy": .string("provider")]) { $1 }, on: connection)
+        case .completed:
+            try await send(BookingPayments.ReleaseRequest(bookingId: booking.id), to: .payment, path: BookingPayments.releasesPath, on: connection)
+            try await notify(.reviewRequest, booking.travelerId, booking, experience, on: connection)
+        case .pendingPayment, .expired, .cancelledByTraveler:
+            break
+        }
+    }
+}

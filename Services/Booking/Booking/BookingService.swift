@@ -1,0 +1,75 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceKit
+
+/// Everything Booking's routes and jobs share, assembled once by `buildApplication`.
+struct BookingService: Sendable {
+    let postgres: PostgresClient
+    let logger: Logger
+    let clock: WallClock
+    let settings: BookingSettings
+    let experiences: Experiences
+    let slots: Slots
+    let bookings: Bookings
+    let outbox: OutboxRelay
+
+    /// Runs `body` in a transaction, then wakes the outbox so that what it queued goes out at once.
+    func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        let result = try await postgres.transaction(logger: logger, body)
+        outbox.nudge()
+        return result
+    }
+
+    func send(_ body: some Encodable, to service: ServiceName, path: String, on connection: PostgresConnection) async throws {
+        try await Outbox.enqueue(try OutboxMessage(to: service, path: path, body: body), on: connection, logger: logger)
+    }
+
+    /// Tells Search about a change, in the caller's transaction.
+    func feed(_ event: SearchFeedEvent, on connection: PostgresConnection) async throws {
+        try await send(event, to: .search, path: SearchFeedEvent.path, on: connection)
+    }
+
+    func feed(_ experience: Experience, on connection: PostgresConnection) async throws {
+        try await feed(
+            SearchFeedEvent(kind: .experienceChanged, version: experience.version, occurredAt: clock.now(), experience: experience.feedSnapshot),
+            on: connection
+        )
+    }
+
+    func feed(_ slot: Slot, on connection: PostgresConnection) async throws {
+        try await feed(SearchFeedEvent(kind: .slotChanged, version: slot.version, occurredAt: clock.now(), slot: slot.feedSnapshot), on: connection)
+    }
+
+    func notify(_ type: NotificationType, _ recipient: UUID, _ booking: Booking, _ experience: Experience, extra: [String: JSONValue] = [:], on connection: PostgresConnection) async throws {
+        var data: [String: JSONValue] = [
+            "bookingId": .string(booking.id.uuidString.lowercased()),
+            "experienceTitle": .string(experience.title),
+            "startsAt": .string(booking.startsAt.formatted(ISO8601Format.withFractionalSeconds)),
+            "timeZone": .string(experience.timeZone),
+            "guests": .number(Double(booking.guests)),
+            "total": .object(["amount": .number(Double(booking.total.amount)), "currency": .string(booking.total.currency)]),
+        ]
+        data.merge(extra) { $1 }
+        let request = NotificationRequest(type: type, recipientId: recipient, data: data, idempotencyKey: "\(type.rawValue):\(booking.id.uuidString.lowercased())")
+        try await send(request, to: .notify, path: NotificationRequest.path, on: connection)
+    }
+
+    /// The experience, if the caller may see it: published and archived ones are public, a draft only to its
+    /// provider and admins. Anything else is a 404, which does not say whether it exists.
+    func visibleExperience(_ id: UUID, to identity: Identity?) async throws -> Experience {
+        guard let experience = try await experiences.find(id),
+              experience.status != .draft || identity.map({ $0.userID == experience.providerId || $0.role == .admin }) == true
+        else { throw Problem.notFound("No such experience.") }
+        return experience
+    }
+
+    /// The experience, locked, if the caller owns it (or is an admin); 404 otherwise.
+    func ownedExperience(_ id: UUID, by identity: Identity, on connection: PostgresConnection) async throws -> Experience {
+        guard let experience = try await experiences.find(id, on: connection, forUpdate: true),
+              experience.providerId == identity.userID || identity.role == .admin
+        else { throw Problem.notFound("No such experience.") }
+        return experience
+    }
+}

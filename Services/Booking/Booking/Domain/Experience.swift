@@ -1,0 +1,133 @@
+import Contracts
+import Foundation
+import Hummingbird
+import ServiceKit
+
+/// An experience as the API shows it.
+struct Experience: ResponseCodable, Sendable, Equatable {
+    enum Status: String, Codable, Sendable {
+        case draft, published, archived
+    }
+
+    enum BookingMode: String, Codable, Sendable {
+        /// Paid means confirmed.
+        case instant
+        /// Paid, then the provider accepts or declines within a day.
+        case request
+    }
+
+    struct Location: Codable, Sendable, Equatable {
+        var latitude: Double
+        var longitude: Double
+        var city: String
+        var country: String
+        var address: String?
+    }
+
+    struct Rating: Codable, Sendable, Equatable {
+        var average: Double
+        var count: Int
+    }
+
+    var id: UUID
+    var providerId: UUID
+    var title: String
+    var description: String
+    var category: String
+    var tags: [String]
+    var location: Location
+    var timeZone: String
+    var durationMinutes: Int
+    var price: Money
+    var maxGuests: Int
+    var bookingMode: BookingMode
+    var cancellationPolicy: CancellationPolicy
+    var languages: [String]
+    var status: Status
+    var rating: Rating
+    var version: Int64
+    var createdAt: Date
+    var updatedAt: Date
+
+    /// What Search is told.
+    var feedSnapshot: SearchFeedEvent.Experience {
+        SearchFeedEvent.Experience(
+            id: id, providerId: providerId, title: title, description: description, category: category, tags: tags,
+            latitude: location.latitude, longitude: location.longitude, city: location.city, country: location.country,
+            durationMinutes: durationMinutes, price: price, maxGuests: maxGuests, languages: languages,
+            status: status.rawValue, ratingAverage: rating.average, ratingCount: rating.count
+        )
+    }
+}
+
+/// The fields a provider sets, all optional so that one type serves creation (where ``validate(creating:)``
+/// requires them) and `PATCH`.
+struct ExperienceFields: Decodable, Sendable {
+    var title: String?
+    var description: String?
+    var category: String?
+    var tags: [String]?
+    var location: Experience.Location?
+    var timeZone: String?
+    var durationMinutes: Int?
+    var price: Money?
+    var maxGuests: Int?
+    var bookingMode: Experience.BookingMode?
+    var cancellationPolicy: CancellationPolicy?
+    var languages: [String]?
+
+    /// Checks every given field (and, when `creating`, that none is missing); throws a 400 naming them.
+    func validate(creating: Bool) throws {
+        var validator = Validator()
+        func required(_ value: Any?, _ field: String) {
+            if creating, value == nil { validator.fail(field, "is required") }
+        }
+        required(title, "title")
+        required(description, "description")
+        required(category, "category")
+        required(location, "location")
+        required(timeZone, "timeZone")
+        required(durationMinutes, "durationMinutes")
+        required(price, "price")
+        required(maxGuests, "maxGuests")
+        required(bookingMode, "bookingMode")
+        required(cancellationPolicy, "cancellationPolicy")
+        required(languages, "languages")
+        if let title { validator.check((3...120).contains(title.trimmed.count), "title", "must be 3 to 120 characters") }
+        if let description { validator.check((1...5000).contains(description.trimmed.count), "description", "must be 1 to 5000 characters") }
+        if let category {
+            validator.check(category.range(of: "^[a-z][a-z-]{1,39}$", options: .regularExpression) != nil, "category", "must be a lower-case word such as tour or food")
+        }
+        if let tags {
+            validator.check(tags.count <= 20, "tags", "must have at most 20 tags")
+            for (index, tag) in tags.enumerated() where !(1...30).contains(tag.trimmed.count) {
+                validator.fail("tags[\(index)]", "must be 1 to 30 characters")
+            }
+        }
+        if let location {
+            validator.check((-90...90).contains(location.latitude), "location.latitude", "must be from -90 to 90")
+            validator.check((-180...180).contains(location.longitude), "location.longitude", "must be from -180 to 180")
+            validator.check((1...100).contains(location.city.trimmed.count), "location.city", "must be 1 to 100 characters")
+            validator.check(location.country.range(of: "^[A-Z]{2}$", options: .regularExpression) != nil, "location.country", "must be an ISO 3166 code such as MX")
+            if let address = location.address { validator.check(address.count <= 300, "location.address", "must be at most 300 characters") }
+        }
+        if let timeZone { validator.check(TimeZone(identifier: timeZone) != nil, "timeZone", "must be an IANA time zone such as America/Cancun") }
+        if let durationMinutes { validator.check((15...10_080).contains(durationMinutes), "durationMinutes", "must be from 15 to 10080") }
+        if let price {
+            validator.check(price.amount > 0 && price.amount <= 100_000_000_00, "price.amount", "must be a positive amount in minor units")
+            validator.check(Money.isCurrencyCode(price.currency), "price.currency", "must be an ISO 4217 code such as MXN")
+        }
+        if let maxGuests { validator.check((1...100).contains(maxGuests), "maxGuests", "must be from 1 to 100") }
+        if let languages {
+            validator.check((1...10).contains(languages.count), "languages", "must list 1 to 10 languages")
+            for (index, language) in languages.enumerated() where language.range(of: "^[a-z]{2}$", options: .regularExpression) == nil {
+                validator.fail("languages[\(index)]", "must be an ISO 639-1 code such as es")
+            }
+        }
+        try validator.validate()
+    }
+}
+
+extension String {
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}

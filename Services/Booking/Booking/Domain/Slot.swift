@@ -1,0 +1,23 @@
+import Contracts
+import Foundation
+import Hummingbird
+
+/// A time an experience takes place, with its seats.
+struct Slot: ResponseCodable, Sendable, Equatable {
+    enum Status: String, Codable, Sendable {
+        case open, cancelled
+    }
+
+    var id: UUID
+    var experienceId: UUID
+    var startsAt: Date
+    var endsAt: Date
+    var capacity: Int
+    var remaining: Int
+    var status: Status
+    var version: Int64
+
+    var feedSnapshot: SearchFeedEvent.Slot {
+        SearchFeedEvent.Slot(id: id, experienceId: experienceId, startsAt: startsAt, capacity: capacity, remaining: remaining, status: status.rawValue)
+    }
+}

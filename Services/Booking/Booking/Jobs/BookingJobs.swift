@@ -1,0 +1,76 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceKit
+import ServiceLifecycle
+
+/// The clock's work, every `interval`: unpaid holds expire, unanswered requests are declined, finished
+/// experiences complete (releasing escrow and asking for a review), and travelers are reminded a day ahead.
+/// Rows are claimed with `FOR UPDATE SKIP LOCKED`, so any number of instances share the work.
+struct BookingJobs: Service {
+    let booking: BookingService
+    let isMigrated: @Sendable () -> Bool
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                if isMigrated() { await runOnce() }
+                try await Task.sleep(for: booking.settings.jobsInterval)
+            }
+        }
+    }
+
+    /// One round; errors are logged and the next round tries again.
+    func runOnce() async {
+        let now = booking.clock.now()
+        for (status, column, event) in [
+            (BookingStatus.pendingPayment, Bookings.DueColumn.holdExpiresAt, BookingStateMachine.Event.holdExpired),
+            (.awaitingProvider, .respondBy, .requestTimedOut),
+            (.confirmed, .endsAt, .completed),
+        ] {
+            do {
+                try await booking.transaction { connection in
+                    for id in try await booking.bookings.due(status, column, at: now, on: connection) {
+                        guard let found = try await booking.bookings.find(id, on: connection) else { continue }
+                        _ = try await booking.apply(event, to: found, on: connection)
+                    }
+                }
+            } catch {
+                booking.logger.warning("Booking job failed; retrying next round", metadata: ["job": "\(event)", "error": "\(error)"])
+            }
+        }
+        do {
+            try await sendReminders(at: now)
+        } catch {
+            booking.logger.warning("Reminder job failed; retrying next round", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// A reminder to each confirmed traveler whose experience starts within a day, once.
+    private func sendReminders(at now: Date) async throws {
+        try await booking.transaction { connection in
+            let rows = try await connection.query(
+                """
+                UPDATE bookings SET reminder_sent_at = \(now)
+                WHERE id IN (
+                    SELECT id FROM bookings WHERE status = 'confirmed' AND reminder_sent_at IS NULL
+                      AND starts_at > \(now) AND starts_at <= \(now.addingTimeInterval(86_400))
+                    LIMIT 100 FOR UPDATE SKIP LOCKED
+                ) RETURNING id
+                """,
+                logger: booking.logger
+            )
+            var ids: [UUID] = []
+            for try await id in rows.decode(UUID.self) { ids.append(id) }
+            for id in ids {
+                guard let found = try await booking.bookings.find(id, on: connection),
+                      let experience = try await booking.experiences.find(found.experienceId, on: connection)
+                else { continue }
+                var extra: [String: JSONValue] = [:]
+                if let address = experience.location.address { extra["address"] = .string(address) }
+                try await booking.notify(.bookingReminder, found.travelerId, found, experience, extra: extra, on: connection)
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Contracts
+import Foundation
+import Hummingbird
+import ServiceKit
+
+/// What Payment tells Booking about a booking's payment (through Payment's outbox, so at least once: each
+/// message is applied once, by its `X-Outbox-Message-Id`).
+struct InternalRoutes {
+    let booking: BookingService
+
+    func addRoutes(to group: RouterGroup<ServiceRequestContext>) {
+        group.post("payment-events", use: paymentEvent)
+    }
+
+    @Sendable func paymentEvent(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let event = try await request.decode(as: BookingPayments.PaymentEvent.self, context: context)
+        let messageID = request.headers[.outboxMessageID].flatMap(UUID.init(uuidString:))
+        try await booking.transaction { connection in
+            if let messageID, try await !Outbox.receive(messageID, on: connection, logger: booking.logger) { return }
+            guard var found = try await booking.bookings.find(event.bookingId, on: connection, forUpdate: true) else {
+                throw Problem.notFound("No such booking.")
+            }
+            switch event.kind {
+            case .succeeded:
+                guard let experience = try await booking.experiences.find(found.experienceId, on: connection) else { throw Problem.notFound() }
+                try await booking.bookings.setPayment(event.paymentId, of: found.id, on: connection)
+                if found.paid.amount == 0 { found.paid = event.amount }
+                _ = try await booking.apply(.paymentSucceeded(instantBook: experience.bookingMode == .instant), to: found, on: connection)
+            case .failed:
+                _ = try await booking.apply(.paymentFailed, to: found, on: connection)
+            case .refunded:
+                // The refund Booking asked for went through; nothing changes here.
+                break
+            }
+        }
+        return Response(status: .noContent)
+    }
+}

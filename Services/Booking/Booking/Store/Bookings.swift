@@ -1,0 +1,121 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The `bookings` table.
+struct Bookings: Sendable {
+    let postgres: PostgresClient
+    let logger: Logger
+
+    static let columns = """
+        id, experience_id, slot_id, traveler_id, provider_id, guests, total_amount, currency, status, note, starts_at, ends_at,
+        hold_expires_at, respond_by, paid_amount, refunded_amount, cancellation_reason, created_at, updated_at
+        """
+
+    func insert(_ booking: Booking, idempotencyKey: String, requestHash: String, on connection: PostgresConnection) async throws {
+        let b = booking
+        try await connection.query(
+            """
+            INSERT INTO bookings (id, experience_id, slot_id, traveler_id, provider_id, guests, total_amount, currency, status, note,
+                starts_at, ends_at, hold_expires_at, idempotency_key, request_hash, created_at, updated_at)
+            VALUES (\(b.id), \(b.experienceId), \(b.slotId), \(b.travelerId), \(b.providerId), \(b.guests), \(b.total.amount),
+                \(b.total.currency), \(b.status.rawValue), \(b.note), \(b.startsAt), \(b.endsAt), \(b.holdExpiresAt),
+                \(idempotencyKey), \(requestHash), \(b.createdAt), \(b.updatedAt))
+            """,
+            logger: logger
+        )
+    }
+
+    /// The traveler's booking made with `idempotencyKey`, and the hash of the request that made it.
+    func find(travelerID: UUID, idempotencyKey: String, on connection: PostgresConnection) async throws -> (Booking, String)? {
+        let rows = try await connection.query(
+            "SELECT request_hash FROM bookings WHERE traveler_id = \(travelerID) AND idempotency_key = \(idempotencyKey)",
+            logger: logger
+        )
+        var hash: String?
+        for try await found in rows.decode(String.self) { hash = found }
+        guard let hash else { return nil }
+        let booking = try await list(
+            "SELECT \(unescaped: Self.columns) FROM bookings WHERE traveler_id = \(travelerID) AND idempotency_key = \(idempotencyKey)",
+            on: connection
+        ).first
+        return booking.map { ($0, hash) }
+    }
+
+    func find(_ id: UUID, on connection: PostgresConnection? = nil, forUpdate: Bool = false) async throws -> Booking? {
+        var query: PostgresQuery = "SELECT \(unescaped: Self.columns) FROM bookings WHERE id = \(id)"
+        if forUpdate { query.sql += " FOR UPDATE" }
+        return try await list(query, on: connection).first
+    }
+
+    /// A page of bookings, newest first: the traveler's, or those on the provider's experiences.
+    func page(travelerID: UUID?, providerID: UUID?, before cursor: (Date, UUID)?, limit: Int) async throws -> [Booking] {
+        try await list(
+            """
+            SELECT \(unescaped: Self.columns) FROM bookings
+            WHERE (\(travelerID)::uuid IS NULL OR traveler_id = \(travelerID)) AND (\(providerID)::uuid IS NULL OR provider_id = \(providerID))
+              AND (\(cursor?.0)::timestamptz IS NULL OR (created_at, id) < (\(cursor?.0), \(cursor?.1)::uuid))
+            ORDER BY created_at DESC, id DESC LIMIT \(limit)
+            """,
+            on: nil
+        )
+    }
+
+    /// Writes the booking's status and what goes with it.
+    func save(_ booking: Booking, at now: Date, on connection: PostgresConnection) async throws {
+        let b = booking
+        try await connection.query(
+            """
+            UPDATE bookings SET status = \(b.status.rawValue), hold_expires_at = \(b.holdExpiresAt), respond_by = \(b.respondBy),
+                paid_amount = \(b.paid.amount), refunded_amount = \(b.refunded.amount), cancellation_reason = \(b.cancellationReason),
+                updated_at = \(now)
+            WHERE id = \(b.id)
+            """,
+            logger: logger
+        )
+    }
+
+    func setPayment(_ paymentID: UUID, of id: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query("UPDATE bookings SET payment_id = \(paymentID) WHERE id = \(id)", logger: logger)
+    }
+
+    /// Ids of bookings in `status` whose `column` time has passed, locked for this caller only (other instances
+    /// skip them).
+    func due(_ status: BookingStatus, _ column: DueColumn, at now: Date, on connection: PostgresConnection) async throws -> [UUID] {
+        let rows = try await connection.query(
+            """
+            SELECT id FROM bookings WHERE status = \(status.rawValue) AND \(unescaped: column.rawValue) <= \(now)
+            ORDER BY \(unescaped: column.rawValue) LIMIT 100 FOR UPDATE SKIP LOCKED
+            """,
+            logger: logger
+        )
+        var ids: [UUID] = []
+        for try await id in rows.decode(UUID.self) { ids.append(id) }
+        return ids
+    }
+
+    enum DueColumn: String {
+        case holdExpiresAt = "hold_expires_at"
+        case respondBy = "respond_by"
+        case endsAt = "ends_at"
+    }
+
+    private func list(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> [Booking] {
+        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
+        var bookings: [Booking] = []
+        for try await row in rows {
+            let r = try row.decode(
+                (UUID, UUID, UUID, UUID, UUID, Int, Int64, String, String, String?, Date, Date, Date?, Date?, Int64, Int64, String?, Date, Date).self
+            )
+            bookings.append(Booking(
+                id: r.0, experienceId: r.1, slotId: r.2, travelerId: r.3, providerId: r.4, guests: r.5,
+                total: Money(amount: r.6, currency: r.7), status: BookingStatus(rawValue: r.8) ?? .expired, note: r.9,
+                startsAt: r.10, endsAt: r.11, holdExpiresAt: r.12, respondBy: r.13,
+                paid: Money(amount: r.14, currency: r.7), refunded: Money(amount: r.15, currency: r.7),
+                cancellationReason: r.16, createdAt: r.17, updatedAt: r.18
+            ))
+        }
+        return bookings
+    }
+}

@@ -1,0 +1,101 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceKit
+
+/// The `experiences` table.
+struct Experiences: Sendable {
+    let postgres: PostgresClient
+    let logger: Logger
+
+    static let columns = """
+        id, provider_id, title, description, category, tags, latitude, longitude, city, country, address, time_zone,
+        duration_minutes, price_amount, currency, max_guests, booking_mode, cancellation_policy, languages, status,
+        rating_sum, rating_count, version, created_at, updated_at
+        """
+
+    func insert(_ experience: Experience, on connection: PostgresConnection) async throws {
+        let e = experience
+        try await connection.query(
+            """
+            INSERT INTO experiences (id, provider_id, title, description, category, tags, latitude, longitude, city, country,
+                address, time_zone, duration_minutes, price_amount, currency, max_guests, booking_mode, cancellation_policy,
+                languages, status, created_at, updated_at)
+            VALUES (\(e.id), \(e.providerId), \(e.title), \(e.description), \(e.category), \(e.tags), \(e.location.latitude),
+                \(e.location.longitude), \(e.location.city), \(e.location.country), \(e.location.address), \(e.timeZone),
+                \(e.durationMinutes), \(e.price.amount), \(e.price.currency), \(e.maxGuests), \(e.bookingMode.rawValue),
+                \(e.cancellationPolicy.rawValue), \(e.languages), \(e.status.rawValue), \(e.createdAt), \(e.updatedAt))
+            """,
+            logger: logger
+        )
+    }
+
+    /// Writes every field of `experience` and bumps its version; returns it as stored.
+    func update(_ experience: Experience, at now: Date, on connection: PostgresConnection) async throws -> Experience {
+        let e = experience
+        try await connection.query(
+            """
+            UPDATE experiences SET title = \(e.title), description = \(e.description), category = \(e.category), tags = \(e.tags),
+                latitude = \(e.location.latitude), longitude = \(e.location.longitude), city = \(e.location.city),
+                country = \(e.location.country), address = \(e.location.address), time_zone = \(e.timeZone),
+                duration_minutes = \(e.durationMinutes), price_amount = \(e.price.amount), currency = \(e.price.currency),
+                max_guests = \(e.maxGuests), booking_mode = \(e.bookingMode.rawValue), cancellation_policy = \(e.cancellationPolicy.rawValue),
+                languages = \(e.languages), status = \(e.status.rawValue), version = version + 1, updated_at = \(now)
+            WHERE id = \(e.id)
+            """,
+            logger: logger
+        )
+        guard let stored = try await find(e.id, on: connection) else { throw Problem.notFound() }
+        return stored
+    }
+
+    func find(_ id: UUID, on connection: PostgresConnection? = nil, forUpdate: Bool = false) async throws -> Experience? {
+        var query: PostgresQuery = "SELECT \(unescaped: Self.columns) FROM experiences WHERE id = \(id)"
+        if forUpdate { query.sql += " FOR UPDATE" }
+        return try await list(query, on: connection).first
+    }
+
+    /// A page, newest first: those of `providerID` if given, only published ones unless `includeUnpublished`.
+    func page(providerID: UUID?, includeUnpublished: Bool, before cursor: (Date, UUID)?, limit: Int) async throws -> [Experience] {
+        try await list(
+            """
+            SELECT \(unescaped: Self.columns) FROM experiences
+            WHERE (\(providerID)::uuid IS NULL OR provider_id = \(providerID)) AND (\(includeUnpublished) OR status = 'published')
+              AND (\(cursor?.0)::timestamptz IS NULL OR (created_at, id) < (\(cursor?.0), \(cursor?.1)::uuid))
+            ORDER BY created_at DESC, id DESC LIMIT \(limit)
+            """,
+            on: nil
+        )
+    }
+
+    /// Adds a review's rating to the experience's average.
+    func addRating(_ rating: Int, to id: UUID, at now: Date, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE experiences SET rating_sum = rating_sum + \(rating), rating_count = rating_count + 1, version = version + 1, updated_at = \(now) WHERE id = \(id)",
+            logger: logger
+        )
+    }
+
+    private func list(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> [Experience] {
+        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
+        var experiences: [Experience] = []
+        for try await row in rows {
+            let r = try row.decode(
+                (UUID, UUID, String, String, String, [String], Double, Double, String, String, String?, String,
+                 Int, Int64, String, Int, String, String, [String], String, Int64, Int, Int64, Date, Date).self
+            )
+            experiences.append(Experience(
+                id: r.0, providerId: r.1, title: r.2, description: r.3, category: r.4, tags: r.5,
+                location: .init(latitude: r.6, longitude: r.7, city: r.8, country: r.9, address: r.10),
+                timeZone: r.11, durationMinutes: r.12, price: Money(amount: r.13, currency: r.14), maxGuests: r.15,
+                bookingMode: Experience.BookingMode(rawValue: r.16) ?? .instant,
+                cancellationPolicy: CancellationPolicy(rawValue: r.17) ?? .strict, languages: r.18,
+                status: Experience.Status(rawValue: r.19) ?? .draft,
+                rating: .init(average: r.21 == 0 ? 0 : (Double(r.20) / Double(r.21) * 100).rounded() / 100, count: r.21),
+                version: r.22, createdAt: r.23, updatedAt: r.24
+            ))
+        }
+        return experiences
+    }
+}

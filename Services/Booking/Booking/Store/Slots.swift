@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The `slots` table. Seats are taken by one conditional update, which PostgreSQL runs under the row's lock and
+/// re-checks after any concurrent change: two bookings can never both take the last seat.
+struct Slots: Sendable {
+    let postgres: PostgresClient
+    let logger: Logger
+
+    static let columns = "id, experience_id, starts_at, ends_at, capacity, remaining, status, version"
+
+    /// Inserts `slot` unless the experience has one at that start already; returns whether it did.
+    func insert(_ slot: Slot, providerID: UUID, scheduleID: UUID?, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            INSERT INTO slots (id, experience_id, provider_id, schedule_id, starts_at, ends_at, capacity, remaining)
+            VALUES (\(slot.id), \(slot.experienceId), \(providerID), \(scheduleID), \(slot.startsAt), \(slot.endsAt), \(slot.capacity), \(slot.capacity))
+            ON CONFLICT (experience_id, starts_at) DO NOTHING RETURNING id
+            """,
+            logger: logger
+        )
+        for try await _ in rows { return true }
+        return false
+    }
+
+    /// The first open slot of `providerID` that overlaps [start, end), if any.
+    func overlapping(providerID: UUID, start: Date, end: Date, on connection: PostgresConnection) async throws -> Slot? {
+        try await list(
+            """
+            SELECT \(unescaped: Self.columns) FROM slots
+            WHERE provider_id = \(providerID) AND status = 'open' AND starts_at < \(end) AND ends_at > \(start)
+            ORDER BY starts_at LIMIT 1
+            """,
+            on: connection
+        ).first
+    }
+
+    func find(_ id: UUID, on connection: PostgresConnection? = nil) async throws -> Slot? {
+        try await list("SELECT \(unescaped: Self.columns) FROM slots WHERE id = \(id)", on: connection).first
+    }
+
+    /// Open slots of an experience starting in [from, to) with at least `guests` seats left.
+    func available(experienceID: UUID, from: Date, to: Date, guests: Int) async throws -> [Slot] {
+        try await list(
+            """
+            SELECT \(unescaped: Self.columns) FROM slots
+            WHERE experience_id = \(experienceID) AND status = 'open' AND starts_at >= \(from) AND starts_at < \(to) AND remaining >= \(guests)
+            ORDER BY starts_at LIMIT 500
+            """,
+            on: nil
+        )
+    }
+
+    /// Takes `guests` seats of an open slot that starts after `now`; the slot as it is after, or `nil` if there
+    /// are not enough seats.
+    func take(_ guests: Int, from id: UUID, startingAfter now: Date, on connection: PostgresConnection) async throws -> Slot? {
+        try await list(
+            """
+            UPDATE slots SET remaining = remaining - \(guests), version = version + 1
+            WHERE id = \(id) AND status = 'open' AND remaining >= \(guests) AND starts_at > \(now)
+            RETURNING \(unescaped: Self.columns)
+            """,
+            on: connection
+        ).first
+    }
+
+    /// Gives `guests` seats back; returns the slot as it is after.
+    func release(_ guests: Int, to id: UUID, on connection: PostgresConnection) async throws -> Slot? {
+        try await list(
+            """
+            UPDATE slots SET remaining = LEAST(capacity, remaining + \(guests)), version = version + 1
+            WHERE id = \(id) RETURNING \(unescaped: Self.columns)
+            """,
+            on: connection
+        ).first
+    }
+
+    private func list(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> [Slot] {
+        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
+        var slots: [Slot] = []
+        for try await (id, experience, starts, ends, capacity, remaining, status, version) in rows.decode((UUID, UUID, Date, Date, Int, Int, String, Int64).self) {
+            slots.append(Slot(
+                id: id, experienceId: experience, startsAt: starts, endsAt: ends, capacity: capacity, remaining: remaining,
+                status: Slot.Status(rawValue: status) ?? .cancelled, version: version
+            ))
+        }
+        return slots
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// What Booking asks of Payment, on Payment's internal routes, through Booking's outbox. Every call is idempotent:
+/// a payment on the booking id, a refund and a release on the outbox message id (`X-Outbox-Message-Id`).
+public enum BookingPayments {
+    /// `POST`: hold the traveler's money in escrow for a booking.
+    public static let paymentsPath = "/internal/v1/payments"
+    /// `POST`: give back part or all of what was paid for a booking, never more than is left.
+    public static let refundsPath = "/internal/v1/payments/refunds"
+    /// `POST`: the experience took place; pay the provider their share.
+    public static let releasesPath = "/internal/v1/payments/releases"
+    /// `POST` on Booking: what happened to a booking's payment.
+    public static let eventsPath = "/internal/v1/payment-events"
+
+    public struct PaymentRequest: Codable, Sendable, Equatable {
+        public var bookingId: UUID
+        public var travelerId: UUID
+        public var providerId: UUID
+        public var amount: Money
+        /// What the traveler's statement and the invoice say.
+        public var description: String
+
+        public init(bookingId: UUID, travelerId: UUID, providerId: UUID, amount: Money, description: String) {
+            self.bookingId = bookingId
+            self.travelerId = travelerId
+            self.providerId = providerId
+            self.amount = amount
+            self.description = description
+        }
+    }
+
+    public struct RefundRequest: Codable, Sendable, Equatable {
+        public var bookingId: UUID
+        public var amount: Money
+        public var reason: String
+
+        public init(bookingId: UUID, amount: Money, reason: String) {
+            self.bookingId = bookingId
+            self.amount = amount
+            self.reason = reason
+        }
+    }
+
+    public struct ReleaseRequest: Codable, Sendable, Equatable {
+        public var bookingId: UUID
+
+        public init(bookingId: UUID) {
+            self.bookingId = bookingId
+        }
+    }
+
+    /// Payment's news about a booking's payment, sent through Payment's outbox.
+    public struct PaymentEvent: Codable, Sendable, Equatable {
+        public enum Kind: String, Codable, Sendable {
+            /// The money is held in escrow.
+            case succeeded
+            /// The payment cannot succeed any more (declined for good, abandoned).
+            case failed
+            /// `amount` went back to the traveler.
+            case refunded
+        }
+
+        public var bookingId: UUID
+        public var paymentId: UUID
+        public var kind: Kind
+        public var amount: Money
+        public var occurredAt: Date
+
+        public init(bookingId: UUID, paymentId: UUID, kind: Kind, amount: Money, occurredAt: Date) {
+            self.bookingId = bookingId
+            self.paymentId = paymentId
+            self.kind = kind
+            self.amount = amount
+            self.occurredAt = occurredAt
+        }
+    }
+}

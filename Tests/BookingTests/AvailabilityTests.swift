@@ -1,0 +1,66 @@
+import Contracts
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import PostgresNIO
+import ServiceKit
+import Testing
+import TestSupport
+
+@testable import Booking
+
+@Suite struct AvailabilityTests {
+    @Test func aProvidersSlotsMayNotOverlapUnlessTheySaySo() async throws {
+        try await BookingHarness.run { booking in
+            let provider = try await BookingHarness.user(.provider)
+            let first = try await booking.publishedExperience(of: provider)
+            let second = try await booking.publishedExperience(of: provider)
+            let start = booking.clock.clock.now().addingTimeInterval(5 * 86_400)
+            let at = start.formatted(ISO8601Format.withFractionalSeconds)
+            #expect(try await booking.send(.post, "/api/v1/experiences/\(first.id)/slots", ["startsAt": at, "capacity": 8], as: provider).status == .created)
+            // The other experience lasts three hours too: an hour later overlaps.
+            let later = start.addingTimeInterval(3600).formatted(ISO8601Format.withFractionalSeconds)
+            let clash = try await booking.send(.post, "/api/v1/experiences/\(second.id)/slots", ["startsAt": later, "capacity": 8], as: provider)
+            #expect(clash.status == .conflict)
+            #expect(clash.problem?.code == "slot_overlap")
+            let allowed = try await booking.send(.post, "/api/v1/experiences/\(second.id)/slots", ["startsAt": later, "capacity": 8, "allowOverlap": true], as: provider)
+            #expect(allowed.status == .created)
+            let past = try await booking.send(.post, "/api/v1/experiences/\(first.id)/slots", ["startsAt": "2020-01-01T09:00:00Z", "capacity": 0], as: provider)
+            #expect(Set(past.problem?.errors?.map(\.field) ?? []) == ["startsAt", "capacity"])
+        }
+    }
+
+    @Test func weeklySchedulesKeepLocalTimeAcrossDaylightSavingAndAvailabilityCountsSeats() async throws {
+        try await BookingHarness.run { booking in
+            let provider = try await BookingHarness.user(.provider)
+            var body = BookingHarness.experienceBody(timeZone: "Europe/Madrid")
+            body["durationMinutes"] = 60
+            let id = try await booking.send(.post, "/api/v1/experiences", body, as: provider).decode(Experience.self).id
+            _ = try await booking.send(.post, "/api/v1/experiences/\(id)/publish", as: provider)
+            let year = Calendar(identifier: .gregorian).component(.year, from: booking.clock.clock.now()) + 1
+            // Madrid moves its clocks on the last Sunday of March.
+            let schedule = try await booking.send(
+                .post, "/api/v1/experiences/\(id)/schedules",
+                ["weekdays": [1, 2, 3, 4, 5, 6, 7], "startTimes": ["09:00"], "from": "\(year)-03-20", "until": "\(year)-04-05", "capacity": 4],
+                as: provider
+            )
+            #expect(schedule.status == .created, "\(schedule.text)")
+            #expect(try schedule.decode(ExperienceRoutes.Schedule.self).slotsCreated == 17)
+
+            let window = "from=\(year)-03-20T00:00:00Z&to=\(year)-04-06T00:00:00Z"
+            let availability = try await booking.send(.get, "/api/v1/experiences/\(id)/availability?\(window)").decode(ExperienceRoutes.Availability.self)
+            let hours = Set(availability.slots.map { Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: $0.startsAt).hour! })
+            #expect(hours == [7, 8])
+            let madrid = Set(availability.slots.map { Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Europe/Madrid")!, from: $0.startsAt).hour! })
+            #expect(madrid == [9])
+
+            let traveler = try await BookingHarness.user(.traveler)
+            let slot = availability.slots[0]
+            #expect(try await booking.book(slot, as: traveler, guests: 3).status == .created)
+            let forFour = try await booking.send(.get, "/api/v1/experiences/\(id)/availability?\(window)&guests=4").decode(ExperienceRoutes.Availability.self)
+            #expect(!forFour.slots.contains { $0.id == slot.id })
+            #expect(forFour.slots.count == 16)
+            #expect(try await booking.send(.get, "/api/v1/experiences/\(id)/availability?from=soon").problem?.errors?.first?.field == "from")
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import Contracts
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import PostgresNIO
+import ServiceKit
+import Testing
+import TestSupport
+
+@testable import Booking
+
+/// The Booking service under test: one stand-in plays Auth's JWKS, Payment, Notify and Search; a movable clock;
+/// a schema of its own in the test database.
+struct BookingHarness: Sendable {
+    let client: any TestClientProtocol
+    let clock: TestClock
+    let peers: Recorder
+    let postgres: PostgresClient
+    let credential: ServiceCredential
+    static let tokens = TestTokens()
+
+    static func run<Value: Sendable>(_ overrides: [String: String] = [:], _ body: @Sendable (BookingHarness) async throws -> Value) async throws -> Value {
+        let peers = Recorder()
+        return try await withStandIn(peers.router(tokens: tokens)) { port in
+            let schema = "booking_\(UUID().uuidString.prefix(8).lowercased())"
+            var variables = ["DATABASE_SCHEMA": schema, "BOOKING_JOBS_INTERVAL_MS": "100", "OUTBOX_MIN_BACKOFF_MS": "50", "OUTBOX_MAX_BACKOFF_MS": "200"]
+            for peer in [ServiceName.auth, .payment, .notify, .search] { variables["\(peer.rawValue.uppercased())_URL"] = "http://127.0.0.1:\(port)" }
+            let configuration = try TestEnvironment.configuration(.booking, variables.merging(overrides) { $1 })
+            let clock = TestClock()
+            let app = try await buildApplication(configuration: configuration, clock: clock.clock)
+            let postgres = PostgresClient(
+                configuration: try .init(url: URL(string: TestEnvironment.databaseURL)!, schema: schema, poolSize: 2),
+                backgroundLogger: Logger(label: "booking-test")
+            )
+            let credential = await ServiceCredential(service: .payment, secret: configuration.serviceSecret)
+            return try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { await postgres.run() }
+                defer { tasks.cancelAll() }
+                let value = try await app.test(.router) { client in
+                    try #require(try await eventually { try await client.executeRequest(uri: "/ready", method: .get, headers: [:], body: nil).status == .ok })
+                    return try await body(BookingHarness(client: client, clock: clock, peers: peers, postgres: postgres, credential: credential))
+                }
+                try await postgres.query("DROP SCHEMA \(unescaped: schema) CASCADE")
+                return value
+            }
+        }
+    }
+
+    // MARK: Requests
+
+    func send(_ method: HTTPRequest.Method, _ path: String, _ body: [String: any Sendable]? = nil, as user: User? = nil, headers: HTTPFields = [:]) async throws -> TestResponse {
+        var headers = headers
+        if let user { headers[.authorization] = "Bearer \(user.token)" }
+        var buffer: ByteBuffer?
+        if let body {
+            headers[.contentType] = "application/json"
+            buffer = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))
+        }
+        return try await client.executeRequest(uri: path, method: method, headers: headers, body: buffer)
+    }
+
+    /// What Payment would tell Booking about the booking's payment.
+    func paymentEvent(_ kind: BookingPayments.PaymentEvent.Kind, for booking: Booking, amount: Int64? = nil) async throws -> TestResponse {
+        let event = BookingPayments.PaymentEvent(
+            bookingId: booking.id, paymentId: UUID(), kind: kind,
+            amount: Money(amount: amount ?? booking.total.amount, currency: booking.total.currency), occurredAt: Date()
+        )
+        return try await client.executeRequest(
+            uri: BookingPayments.eventsPath, method: .post,
+            headers: [.authorization: "Bearer \(try await credential.token())", .contentType: "application/json", .outboxMessageID: UUID().uuidString],
+            body: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(event))
+        )
+    }
+
+    // MARK: Fixtures
+
+    struct User: Sendable {
+        let id: UUID
+        let token: String
+    }
+
+    static func user(_ role: Role) async throws -> User {
+        let id = UUID()
+        return User(id: id, token: try await tokens.token(for: id, role: role))
+    }
+
+    static func experienceBody(mode: String = "instant", policy: String = "flexible", maxGuests: Int = 6, timeZone: String = "America/Cancun") -> [String: any Sendable] {
+        let location: [String: any Sendable] = ["latitude": 20.6296, "longitude": -87.0739, "city": "Tulum", "country": "MX", "address": "Carretera Tulum-Cobá km 8"]
+        let price: [String: any Sendable] = ["amount": 85000, "currency": "MXN"]
+        return [
+            "title": "Cenote snorkeling at dawn", "description": "Swim in three cenotes before the crowds.", "category": "nature",
+            "tags": ["cenote", "snorkel"], "location": location,
+            "timeZone": timeZone, "durationMinutes": 180, "price": price, "maxGuests": maxGuests,
+            "bookingMode": mode, "cancellationPolicy": policy, "languages": ["es", "en"],
+        ]
+    }
+
+    /// A published experience of `provider`.
+    func publishedExperience(of provider: User, mode: String = "instant", policy: String = "flexible") async throws -> Experience {
+        let created = try await send(.post, "/api/v1/experiences", Self.experienceBody(mode: mode, policy: policy), as: provider)
+        try #require(created.status == .created, "\(created.text)")
+        let id = try created.decode(Experience.self).id
+        let published = try await send(.post, "/api/v1/experiences/\(id)/publish", as: provider)
+        try #require(published.status == .ok)
+        return try published.decode(Experience.self)
+    }
+
+    /// A slot `daysAhead` days from now with `capacity` seats.
+    func slot(of experience: Experience, by provider: User, capacity: Int = 10, daysAhead: Double = 10) async throws -> Slot {
+        let startsAt = clock.clock.now().addingTimeInterval(daysAhead * 86_400).formatted(ISO8601Format.withFractionalSeconds)
+        let response = try await send(.post, "/api/v1/experiences/\(experience.id)/slots", ["startsAt": startsAt, "capacity": capacity, "allowOverlap": true], as: provider)
+        try #require(response.status == .created, "\(response.text)")
+        return try response.decode(Slot.self)
+    }
+
+    func book(_ slot: Slot, as traveler: User, guests: Int = 1, key: String = UUID().uuidString) async throws -> TestResponse {
+        try await send(.post, "/api/v1/bookings", ["slotId": slot.id.uuidString, "guests": guests], as: traveler, headers: [.idempotencyKey: key])
+    }
+
+    /// A booking, paid for (so confirmed for instant book, awaiting the provider for request to book).
+    func paidBooking(_ slot: Slot, as traveler: User, guests: Int = 1) async throws -> Booking {
+        let made = try await book(slot, as: traveler, guests: guests).decode(Booking.self)
+        try #require(try await paymentEvent(.succeeded, for: made).status == .noContent)
+        return try await send(.get, "/api/v1/bookings/\(made.id)", as: traveler).decode(Booking.self)
+    }
+
+    func remaining(_ slot: Slot) async throws -> Int {
+        let rows = try await postgres.query("SELECT remaining FROM slots WHERE id = \(slot.id)")
+        for try await remaining in rows.decode(Int.self) { return remaining }
+        return -1
+    }
+}

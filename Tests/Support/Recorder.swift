@@ -1,0 +1,57 @@
+import Contracts
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOFoundationCompat
+import ServiceKit
+
+/// A stand-in for the suite's other services in one: it publishes the test signing key as Auth's JWKS and
+/// records every call to an internal route (Payment, Notify, Search), answering 204; while `isDown`, it
+/// answers 503 instead, like a peer that is away.
+public actor Recorder {
+    public struct Call: Sendable {
+        public let path: String
+        public let body: Data
+        public let messageID: String?
+    }
+
+    public private(set) var calls: [Call] = []
+    public private(set) var isDown = false
+
+    public init() {}
+
+    public func setDown(_ down: Bool) {
+        isDown = down
+    }
+
+    /// The bodies sent to `path`, decoded.
+    public func bodies<T: Decodable>(_ type: T.Type, at path: String) -> [T] {
+        calls.filter { $0.path == path }.compactMap { try? JSONDecoder.mayaGo.decode(T.self, from: $0.body) }
+    }
+
+    /// Waits (up to about five seconds) until a body sent to `path` satisfies `condition`.
+    public func first<T: Decodable & Sendable>(_ type: T.Type, at path: String, where condition: @Sendable (T) -> Bool) async -> T? {
+        for _ in 0..<100 {
+            if let found = bodies(T.self, at: path).first(where: condition) { return found }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
+
+    private func record(_ call: Call) -> Bool {
+        guard !isDown else { return false }
+        calls.append(call)
+        return true
+    }
+
+    public nonisolated func router(tokens: TestTokens) -> Router<BasicRequestContext> {
+        let router = Router()
+        tokens.publish(on: router)
+        router.post("internal/**") { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let call = Call(path: request.uri.path, body: Data(buffer: body), messageID: request.headers[.outboxMessageID])
+            return await self.record(call) ? Response(status: .noContent) : Response(status: .serviceUnavailable)
+        }
+        return router
+    }
+}
