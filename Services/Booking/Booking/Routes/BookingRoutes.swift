@@ -2,7 +2,6 @@ import Contracts
 import Crypto
 import Foundation
 import Hummingbird
-import NIOFoundationCompat
 import PostgresNIO
 import ServiceKit
 
@@ -10,7 +9,7 @@ import ServiceKit
 struct BookingRoutes {
     let booking: BookingService
 
-    struct NewBooking: Decodable {
+    struct NewBooking: Codable {
         var slotId: UUID
         var guests: Int
         var note: String?
@@ -37,15 +36,15 @@ struct BookingRoutes {
         guard let key = request.headers[.idempotencyKey], (1...200).contains(key.count) else {
             throw Problem.invalid("Idempotency-Key", "the header is required: a unique key of up to 200 characters per booking attempt")
         }
-        var request = request
-        let raw = try await request.collectBody(upTo: context.maxUploadSize)
         let body = try await request.decode(as: NewBooking.self, context: context)
         let note = body.note?.trimmed
         var validator = Validator()
         validator.check((1...100).contains(body.guests), "guests", "must be from 1 to 100")
         validator.check((note?.count ?? 0) <= 1000, "note", "must be at most 1000 characters")
         try validator.validate()
-        let hash = SHA256.hash(data: Data(buffer: raw)).map { String(format: "%02x", $0) }.joined()
+        // The request as decoded and encoded again with sorted keys: the same booking hashes the same however the
+        // client ordered or spaced its JSON.
+        let hash = SHA256.hash(data: try JSONEncoder.mayaGo.encode(body)).map { String(format: "%02x", $0) }.joined()
 
         do {
             let made = try await booking.transaction { connection in
