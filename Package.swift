@@ -163,6 +163,8 @@ var serviceDependencies: [String: [Target.Dependency]] {
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ],
         "Messaging": [.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")],
         "Notify": [.product(name: "Mustache", package: "swift-mustache")],

@@ -76,6 +76,8 @@ import Testing
         #expect(rules.isPublic(.head, "/api/v1/experiences/42"))
         #expect(!rules.isPublic(.post, "/api/v1/experiences"))
         #expect(rules.isPublic(.post, "/api/v1/auth/login"))
+        #expect(rules.isPublic(.get, "/api/v1/providers/8c1f/calendar.ics"))
+        #expect(!rules.isPublic(.get, "/api/v1/providers/me/calendar"))
         #expect(!rules.isPublic(.get, "/api/v1/auth/me"))
         #expect(!rules.isPublic(.get, "/api/v1/bookings"))
         #expect(rules.isPublic(.get, "/api/v1/recommendations/similar/42"))

@@ -4,7 +4,7 @@ import ServiceKit
 /// Builds the Booking service: experiences, availability, bookings and their clock-driven jobs. `clock` is the
 /// system's except in tests.
 public func buildApplication(configuration: ServiceConfiguration, clock: WallClock = .system) async throws -> some ApplicationProtocol {
-    let settings = try BookingSettings(configuration.settings)
+    let settings = try BookingSettings(configuration)
     let runtime = try await ServiceRuntime(configuration: configuration, database: .init(migrations: BookingMigrations.all), usesRedis: false)
     let postgres = runtime.postgres!
     let booking = BookingService(
@@ -15,12 +15,19 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         experiences: Experiences(postgres: postgres, logger: runtime.logger),
         slots: Slots(postgres: postgres, logger: runtime.logger),
         bookings: Bookings(postgres: postgres, logger: runtime.logger),
+        reviews: Reviews(postgres: postgres, logger: runtime.logger),
+        calendars: Calendars(postgres: postgres, logger: runtime.logger),
         outbox: runtime.outbox!
     )
     let router = runtime.makeRouter(openAPI: BookingAPI.document)
     router.add(middleware: AuthenticationMiddleware(authenticator: runtime.tokenAuthenticator()))
     ExperienceRoutes(booking: booking).addRoutes(to: router)
     BookingRoutes(booking: booking).addRoutes(to: router)
+    ReviewRoutes(booking: booking).addRoutes(to: router)
+    CalendarRoutes(booking: booking).addRoutes(to: router)
     InternalRoutes(booking: booking).addRoutes(to: runtime.internalRoutes(of: router))
-    return runtime.makeApplication(router: router, services: [BookingJobs(booking: booking, isMigrated: { runtime.isMigrated })])
+    return runtime.makeApplication(router: router, services: [
+        BookingJobs(booking: booking, isMigrated: { runtime.isMigrated }),
+        CalendarImports(booking: booking, http: .mayaGo, isMigrated: { runtime.isMigrated }),
+    ])
 }

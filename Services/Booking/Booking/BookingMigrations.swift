@@ -114,5 +114,59 @@ enum BookingMigrations {
                 "CREATE INDEX bookings_due ON bookings (status, hold_expires_at, respond_by, ends_at)",
             ]
         ),
+        Migration(
+            103,
+            "reviews",
+            [
+                """
+                CREATE TABLE reviews (
+                    id uuid PRIMARY KEY,
+                    booking_id uuid NOT NULL UNIQUE REFERENCES bookings,
+                    experience_id uuid NOT NULL REFERENCES experiences,
+                    traveler_id uuid NOT NULL,
+                    provider_id uuid NOT NULL,
+                    rating integer NOT NULL CHECK (rating BETWEEN 1 AND 5),
+                    comment text NOT NULL,
+                    reply text,
+                    replied_at timestamptz,
+                    created_at timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX reviews_experience ON reviews (experience_id, created_at DESC)",
+            ]
+        ),
+        Migration(
+            104,
+            "calendars",
+            [
+                """
+                CREATE TABLE calendar_feeds (
+                    provider_id uuid PRIMARY KEY,
+                    token text NOT NULL UNIQUE,
+                    created_at timestamptz NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE calendar_imports (
+                    id uuid PRIMARY KEY,
+                    provider_id uuid NOT NULL,
+                    url text NOT NULL,
+                    created_at timestamptz NOT NULL,
+                    fetched_at timestamptz,
+                    last_error text,
+                    UNIQUE (provider_id, url)
+                )
+                """,
+                """
+                CREATE TABLE busy_times (
+                    import_id uuid NOT NULL REFERENCES calendar_imports ON DELETE CASCADE,
+                    provider_id uuid NOT NULL,
+                    starts_at timestamptz NOT NULL,
+                    ends_at timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX busy_times_provider ON busy_times (provider_id, starts_at)",
+            ]
+        ),
     ]
 }

@@ -13,6 +13,8 @@ struct BookingService: Sendable {
     let experiences: Experiences
     let slots: Slots
     let bookings: Bookings
+    let reviews: Reviews
+    let calendars: Calendars
     let outbox: OutboxRelay
 
     /// Runs `body` in a transaction, then wakes the outbox so that what it queued goes out at once.

@@ -8,14 +8,24 @@ import ServiceKit
 /// | `BOOKING_HOLD_MINUTES` | `15`: how long seats are held for an unpaid booking |
 /// | `BOOKING_RESPONSE_HOURS` | `24`: how long a provider has to answer a request to book |
 /// | `BOOKING_JOBS_INTERVAL_MS` | `1000`: how often holds, requests, completions and reminders are looked at |
+/// | `CALENDAR_REFRESH_MS` | `900000`: how often an imported calendar is fetched again |
+/// | `CALENDAR_ALLOW_PRIVATE_HOSTS` | `true` except in production: whether imports may name loopback or private addresses |
+/// | `PUBLIC_URL` | `http://localhost:8080`: where calendar feed URLs point |
 struct BookingSettings: Sendable {
     var hold: TimeInterval
     var responseWindow: TimeInterval
     var jobsInterval: Duration
+    var calendarRefresh: Duration
+    var allowPrivateCalendarHosts: Bool
+    var publicURL: URL
 
-    init(_ settings: Settings) throws {
+    init(_ configuration: ServiceConfiguration) throws {
+        let settings = configuration.settings
         hold = TimeInterval(try settings.int("booking.hold.minutes", default: 15, in: 1...1440) * 60)
         responseWindow = TimeInterval(try settings.int("booking.response.hours", default: 24, in: 1...720) * 3600)
         jobsInterval = try settings.milliseconds("booking.jobs.interval.ms", default: .seconds(1))
+        calendarRefresh = try settings.milliseconds("calendar.refresh.ms", default: .seconds(900))
+        allowPrivateCalendarHosts = try settings.bool("calendar.allow.private.hosts", default: configuration.environment != .production)
+        publicURL = try settings.url("public.url", default: "http://localhost:8080", schemes: ["http", "https"])
     }
 }

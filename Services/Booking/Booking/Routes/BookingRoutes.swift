@@ -70,6 +70,9 @@ struct BookingRoutes {
         else { throw Problem.invalid("slotId", "is not a slot of a published experience") }
         guard body.guests <= experience.maxGuests else { throw Problem.invalid("guests", "must be at most \(experience.maxGuests) for this experience") }
         guard slot.status == .open, slot.startsAt > now else { throw Problem.conflict("This slot cannot be booked any more.", code: "slot_closed") }
+        guard try await !booking.calendars.isBusy(experience.providerId, from: slot.startsAt, to: slot.endsAt, on: connection) else {
+            throw Problem.conflict("The provider is not available at this time.", code: "provider_busy")
+        }
         guard let taken = try await booking.slots.take(body.guests, from: slot.id, startingAfter: now, on: connection) else {
             throw Problem.conflict("Not enough seats left on this slot.", code: "not_enough_seats")
         }

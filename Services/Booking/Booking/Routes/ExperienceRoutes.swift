@@ -236,6 +236,12 @@ extension BookingService {
         try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("slots:" + experience.providerId.uuidString)))", logger: logger)
         var created = 0
         for slot in slots {
+            if !allowOverlap, try await calendars.isBusy(experience.providerId, from: slot.startsAt, to: slot.endsAt, on: connection) {
+                throw Problem.conflict(
+                    "Your imported calendar is busy at \(slot.startsAt.formatted(ISO8601Format.withFractionalSeconds)); send allowOverlap: true to add it anyway.",
+                    code: "calendar_busy"
+                )
+            }
             if !allowOverlap, let clash = try await self.slots.overlapping(providerID: experience.providerId, start: slot.startsAt, end: slot.endsAt, on: connection) {
                 throw Problem.conflict(
                     "This overlaps your slot at \(clash.startsAt.formatted(ISO8601Format.withFractionalSeconds)); send allowOverlap: true if both can run.",

@@ -40,12 +40,16 @@ struct Slots: Sendable {
         try await list("SELECT \(unescaped: Self.columns) FROM slots WHERE id = \(id)", on: connection).first
     }
 
-    /// Open slots of an experience starting in [from, to) with at least `guests` seats left.
+    /// Open slots of an experience starting in [from, to) with at least `guests` seats left, except those when
+    /// the provider's imported calendars say they are busy.
     func available(experienceID: UUID, from: Date, to: Date, guests: Int) async throws -> [Slot] {
         try await list(
             """
             SELECT \(unescaped: Self.columns) FROM slots
             WHERE experience_id = \(experienceID) AND status = 'open' AND starts_at >= \(from) AND starts_at < \(to) AND remaining >= \(guests)
+              AND NOT EXISTS (
+                  SELECT 1 FROM busy_times b WHERE b.provider_id = slots.provider_id AND b.starts_at < slots.ends_at AND b.ends_at > slots.starts_at
+              )
             ORDER BY starts_at LIMIT 500
             """,
             on: nil

@@ -19,7 +19,8 @@ struct AccessRules: Sendable {
         return publicRules.contains { $0.method == method && $0.pattern.matches(path) }
     }
 
-    /// Browsing, searching, signing up and in, and the calls others sign themselves (Stripe's webhooks).
+    /// Browsing, searching, signing up and in, and the calls that carry their own secret (Stripe's signed webhooks,
+    /// a provider's calendar feed with its token).
     static let mayaGo = AccessRules(public: [
         (.get, "/.well-known/jwks.json"),
         (.get, "/api/v1/experiences/**"),
@@ -34,5 +35,6 @@ struct AccessRules: Sendable {
         (.get, "/api/v1/auth/oauth/**"),
         (.post, "/api/v1/auth/oauth/**"),
         (.post, "/api/v1/webhooks/stripe"),
+        (.get, "/api/v1/providers/*/calendar.ics"),
     ])
 }

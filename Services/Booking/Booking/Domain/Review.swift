@@ -1,0 +1,15 @@
+import Foundation
+import Hummingbird
+
+/// A traveler's review of a completed booking, with the provider's reply.
+struct Review: ResponseCodable, Sendable, Equatable {
+    var id: UUID
+    var bookingId: UUID
+    var experienceId: UUID
+    var travelerId: UUID
+    var rating: Int
+    var comment: String
+    var reply: String?
+    var repliedAt: Date?
+    var createdAt: Date
+}

@@ -1,0 +1,80 @@
+import Contracts
+import Foundation
+import Hummingbird
+import ServiceKit
+
+/// Reviews: a completed booking's traveler reviews it once; the provider replies once; anyone reads them.
+struct ReviewRoutes {
+    let booking: BookingService
+
+    struct NewReview: Decodable {
+        var rating: Int
+        var comment: String
+    }
+
+    struct Reply: Decodable {
+        var reply: String
+    }
+
+    func addRoutes(to router: ServiceRouter) {
+        router.post("api/v1/bookings/:id/review", use: review)
+        router.post("api/v1/reviews/:id/reply", use: reply)
+        router.get("api/v1/experiences/:id/reviews", use: list)
+    }
+
+    @Sendable func review(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try context.parameters.require("id", as: UUID.self)
+        let body = try await request.decode(as: NewReview.self, context: context)
+        let comment = body.comment.trimmed
+        var validator = Validator()
+        validator.check((1...5).contains(body.rating), "rating", "must be from 1 to 5")
+        validator.check((1...2000).contains(comment.count), "comment", "must be 1 to 2000 characters")
+        try validator.validate()
+        let review = try await booking.transaction { connection in
+            guard let found = try await booking.bookings.find(id, on: connection, forUpdate: true), found.travelerId == identity.userID else {
+                throw BookingRoutes.notFound
+            }
+            guard found.status == .completed else { throw Problem.conflict("Only a completed booking can be reviewed.", code: "not_completed") }
+            let now = booking.clock.now()
+            let review = Review(
+                id: UUID(), bookingId: found.id, experienceId: found.experienceId, travelerId: identity.userID, rating: body.rating,
+                comment: comment, reply: nil, repliedAt: nil, createdAt: now
+            )
+            guard try await booking.reviews.insert(review, providerID: found.providerId, on: connection) else {
+                throw Problem.conflict("This booking has been reviewed already.", code: "already_reviewed")
+            }
+            try await booking.experiences.addRating(body.rating, to: found.experienceId, at: now, on: connection)
+            if let experience = try await booking.experiences.find(found.experienceId, on: connection) {
+                try await booking.feed(experience, on: connection)
+            }
+            return review
+        }
+        return try .json(review, status: .created)
+    }
+
+    @Sendable func reply(_ request: Request, context: ServiceRequestContext) async throws -> Review {
+        let identity = try context.requireIdentity()
+        let id = try context.parameters.require("id", as: UUID.self)
+        let text = try await request.decode(as: Reply.self, context: context).reply.trimmed
+        guard (1...2000).contains(text.count) else { throw Problem.invalid("reply", "must be 1 to 2000 characters") }
+        guard let (_, providerID) = try await booking.reviews.find(id), providerID == identity.userID || identity.role == .admin else {
+            throw Problem.notFound("No such review.")
+        }
+        return try await booking.transaction { connection in
+            guard let replied = try await booking.reviews.reply(text, to: id, providerID: providerID, at: booking.clock.now(), on: connection) else {
+                throw Problem.conflict("This review has a reply already.", code: "already_replied")
+            }
+            return replied
+        }
+    }
+
+    @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> Page<Review> {
+        let id = try context.parameters.require("id", as: UUID.self)
+        _ = try await booking.visibleExperience(id, to: context.identity)
+        let query = request.uri.queryParameters
+        let limit = try Paging.limit(query.get("limit"))
+        let items = try await booking.reviews.page(experienceID: id, before: try Paging.cursor(query.get("cursor")), limit: limit)
+        return Page(items: items, nextCursor: Paging.next(after: items.last.map { ($0.createdAt, $0.id) }, count: items.count, limit: limit))
+    }
+}
