@@ -1,5 +1,7 @@
 import Booking
 import Contracts
+import HTTPTypes
+import HummingbirdTesting
 import ServiceKit
 import Testing
 import TestSupport
@@ -14,5 +16,18 @@ import TestSupport
         let readiness = try await ServiceProbes.checkNotReadyWithoutDatabase(.booking) { try await buildApplication(configuration: $0) }
         #expect(readiness?.status == .unavailable)
         #expect(readiness?.checks["postgres"]?.hasPrefix("ok") == false)
+    }
+}
+
+@Suite struct BookingDocumentTests {
+    @Test func theOpenAPIDocumentNamesTheContractAndEveryReferenceResolves() async throws {
+        try await BookingHarness.run { booking in
+            let document = try await booking.send(.get, "/openapi.json").decode(JSONValue.self)
+            let paths = OpenAPIDocument.paths(of: document)
+            for path in ["/api/v1/experiences", "/api/v1/experiences/{id}/availability", "/api/v1/bookings", "/api/v1/bookings/{id}/cancel", "/api/v1/experiences/{id}/reviews"] {
+                #expect(paths.contains(path), "\(path)")
+            }
+            #expect(OpenAPIDocument.unresolvedReferences(in: document) == [])
+        }
     }
 }
