@@ -40,6 +40,8 @@ import TestSupport
             #expect(told?.data["experienceTitle"] == .string(experience.title))
             #expect(await booking.peers.first(NotificationRequest.self, at: NotificationRequest.path) { $0.type == .bookingReceived && $0.recipientId == provider.id } != nil)
             #expect(await booking.peers.first(SearchFeedEvent.self, at: SearchFeedEvent.path) { $0.booking?.id == made.id } != nil)
+            // Search hears of the slot's seats left, from the job that coalesces slot changes.
+            #expect(await booking.peers.first(SearchFeedEvent.self, at: SearchFeedEvent.path) { $0.slot?.id == slot.id && $0.slot?.remaining == 7 } != nil)
         }
     }
 

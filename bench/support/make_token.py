@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Makes an Ed25519 signing key, writes its JWKS, and prints an access token signed with it the way Auth signs
-them (EdDSA, kid, sub, role, jti, iat, exp, iss, aud). For benchmarks only.
+"""Makes an Ed25519 signing key, writes its JWKS, and prints access tokens signed with it the way Auth signs
+them (EdDSA, kid, sub, role, jti, iat, exp, iss, aud), one line per role asked for (a traveler by default).
+For benchmarks only.
 
-usage: make_token.py JWKS_PATH [LIFETIME_SECONDS]
+usage: make_token.py JWKS_PATH [LIFETIME_SECONDS [ROLE ...]]
 """
 import base64
 import json
@@ -27,9 +28,10 @@ with open(sys.argv[1], "w") as jwks:
 now = int(time.time())
 lifetime = int(sys.argv[2]) if len(sys.argv) > 2 else 3600
 header = {"alg": "EdDSA", "typ": "JWT", "kid": kid}
-claims = {
-    "sub": str(uuid.uuid4()), "role": "traveler", "jti": str(uuid.uuid4()),
-    "iat": now, "exp": now + lifetime, "iss": "mayago-auth", "aud": ["mayago"],
-}
-signing_input = b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(claims).encode())
-print(signing_input + "." + b64url(key.sign(signing_input.encode())))
+for role in sys.argv[3:] or ["traveler"]:
+    claims = {
+        "sub": str(uuid.uuid4()), "role": role, "jti": str(uuid.uuid4()),
+        "iat": now, "exp": now + lifetime, "iss": "mayago-auth", "aud": ["mayago"],
+    }
+    signing_input = b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(claims).encode())
+    print(signing_input + "." + b64url(key.sign(signing_input.encode())))

@@ -168,5 +168,13 @@ enum BookingMigrations {
                 "CREATE INDEX busy_times_provider ON busy_times (provider_id, starts_at)",
             ]
         ),
+        Migration(
+            105,
+            "slot feed versions",
+            [
+                "ALTER TABLE slots ADD COLUMN fed_version bigint NOT NULL DEFAULT 0",
+                "CREATE INDEX slots_unfed ON slots (id) WHERE version > fed_version",
+            ]
+        ),
     ]
 }

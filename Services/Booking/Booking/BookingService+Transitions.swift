@@ -22,8 +22,8 @@ extension BookingService {
             updated.holdExpiresAt = transition.status == .pendingPayment ? booking.holdExpiresAt : nil
             updated.respondBy = transition.status == .awaitingProvider ? now.addingTimeInterval(settings.responseWindow) : nil
         }
-        if transition.releasesSeats, let slot = try await slots.release(booking.guests, to: booking.slotId, on: connection) {
-            try await feed(slot, on: connection)
+        if transition.releasesSeats {
+            try await slots.release(booking.guests, to: booking.slotId, on: connection)
         }
         let refund = owed(transition.refund, booking: booking, policy: experience.cancellationPolicy, at: now)
         if refund.amount > 0 {

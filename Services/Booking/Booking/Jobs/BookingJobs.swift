@@ -6,8 +6,9 @@ import ServiceKit
 import ServiceLifecycle
 
 /// The clock's work, every `interval`: unpaid holds expire, unanswered requests are declined, finished
-/// experiences complete (releasing escrow and asking for a review), and travelers are reminded a day ahead.
-/// Rows are claimed with `FOR UPDATE SKIP LOCKED`, so any number of instances share the work.
+/// experiences complete (releasing escrow and asking for a review), travelers are reminded a day ahead, and
+/// Search is told each changed slot's seats (once per round, however many bookings changed it). Rows are
+/// claimed with `FOR UPDATE SKIP LOCKED`, so any number of instances share the work.
 struct BookingJobs: Service {
     let booking: BookingService
     let isMigrated: @Sendable () -> Bool
@@ -42,8 +43,20 @@ struct BookingJobs: Service {
         }
         do {
             try await sendReminders(at: now)
+            try await feedChangedSlots()
         } catch {
-            booking.logger.warning("Reminder job failed; retrying next round", metadata: ["error": "\(error)"])
+            booking.logger.warning("Reminder or feed job failed; retrying next round", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Each changed slot's state now, to Search. Another instance doing the same at once only repeats a version,
+    /// which Search ignores.
+    private func feedChangedSlots() async throws {
+        try await booking.transaction { connection in
+            for slot in try await booking.slots.unfed(limit: 500, on: connection) {
+                try await booking.feed(slot, on: connection)
+                try await booking.slots.markFed(slot, on: connection)
+            }
         }
     }
 

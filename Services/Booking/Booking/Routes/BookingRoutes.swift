@@ -63,33 +63,33 @@ struct BookingRoutes {
         }
     }
 
+    /// Everything that does not need the seats comes first, so that the slot's row stays locked (from taking the
+    /// seats to the commit) for as short a time as possible when many travelers want the same slot. Search hears
+    /// of the new seat count from ``BookingJobs``, which coalesces a busy slot's changes.
     private func hold(_ body: NewBooking, note: String?, for traveler: Identity, key: String, hash: String, on connection: PostgresConnection) async throws -> Booking {
         let now = booking.clock.now()
-        guard let slot = try await booking.slots.find(body.slotId, on: connection),
-              let experience = try await booking.experiences.find(slot.experienceId, on: connection), experience.status == .published
-        else { throw Problem.invalid("slotId", "is not a slot of a published experience") }
-        guard body.guests <= experience.maxGuests else { throw Problem.invalid("guests", "must be at most \(experience.maxGuests) for this experience") }
+        guard let bookable = try await booking.slots.bookable(body.slotId, on: connection), bookable.experienceStatus == Experience.Status.published.rawValue else {
+            throw Problem.invalid("slotId", "is not a slot of a published experience")
+        }
+        let slot = bookable.slot
+        guard body.guests <= bookable.maxGuests else { throw Problem.invalid("guests", "must be at most \(bookable.maxGuests) for this experience") }
         guard slot.status == .open, slot.startsAt > now else { throw Problem.conflict("This slot cannot be booked any more.", code: "slot_closed") }
-        guard try await !booking.calendars.isBusy(experience.providerId, from: slot.startsAt, to: slot.endsAt, on: connection) else {
-            throw Problem.conflict("The provider is not available at this time.", code: "provider_busy")
-        }
-        guard let taken = try await booking.slots.take(body.guests, from: slot.id, startingAfter: now, on: connection) else {
-            throw Problem.conflict("Not enough seats left on this slot.", code: "not_enough_seats")
-        }
-        let total = Money(amount: experience.price.amount * Int64(body.guests), currency: experience.price.currency)
+        guard !bookable.providerBusy else { throw Problem.conflict("The provider is not available at this time.", code: "provider_busy") }
+        guard slot.remaining >= body.guests else { throw Self.soldOut }
+        let total = Money(amount: bookable.price.amount * Int64(body.guests), currency: bookable.price.currency)
         let made = Booking(
-            id: UUID(), experienceId: experience.id, slotId: slot.id, travelerId: traveler.userID, providerId: experience.providerId,
+            id: UUID(), experienceId: slot.experienceId, slotId: slot.id, travelerId: traveler.userID, providerId: bookable.providerID,
             guests: body.guests, total: total, status: .pendingPayment, note: note, startsAt: slot.startsAt, endsAt: slot.endsAt,
             holdExpiresAt: now.addingTimeInterval(booking.settings.hold), respondBy: nil, paid: Money(amount: 0, currency: total.currency),
             refunded: Money(amount: 0, currency: total.currency), cancellationReason: nil, createdAt: now, updatedAt: now
         )
         try await booking.bookings.insert(made, idempotencyKey: key, requestHash: hash, on: connection)
-        try await booking.feed(taken, on: connection)
         let payment = BookingPayments.PaymentRequest(
             bookingId: made.id, travelerId: made.travelerId, providerId: made.providerId, amount: total,
-            description: "\(experience.title), \(body.guests) guest\(body.guests == 1 ? "" : "s")"
+            description: "\(bookable.title), \(body.guests) guest\(body.guests == 1 ? "" : "s")"
         )
         try await booking.send(payment, to: .payment, path: BookingPayments.paymentsPath, on: connection)
+        guard try await booking.slots.take(body.guests, from: slot.id, startingAfter: now, on: connection) != nil else { throw Self.soldOut }
         return made
     }
 
@@ -167,5 +167,6 @@ struct BookingRoutes {
     }
 
     static let notFound = Problem.notFound("No such booking.")
+    static let soldOut = Problem.conflict("Not enough seats left on this slot.", code: "not_enough_seats")
     static let keyReused = Problem(.unprocessableContent, detail: "This Idempotency-Key was used for another request.", code: "idempotency_key_reused")
 }

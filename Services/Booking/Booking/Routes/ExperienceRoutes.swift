@@ -145,7 +145,7 @@ struct ExperienceRoutes {
         let id = try context.parameters.require("id", as: UUID.self)
         let body = try await request.decode(as: NewSlot.self, context: context)
         var validator = Validator()
-        validator.check((1...1000).contains(body.capacity), "capacity", "must be from 1 to 1000")
+        validator.check((1...10_000).contains(body.capacity), "capacity", "must be from 1 to 10000")
         validator.check(body.startsAt > booking.clock.now(), "startsAt", "must be in the future")
         try validator.validate()
         let slot = try await booking.transaction { connection in
@@ -176,7 +176,7 @@ struct ExperienceRoutes {
         if let from, let until {
             validator.check(from <= until && from.days(to: until) <= 366, "until", "must be on or after from, within a year")
         }
-        validator.check((1...1000).contains(body.capacity), "capacity", "must be from 1 to 1000")
+        validator.check((1...10_000).contains(body.capacity), "capacity", "must be from 1 to 10000")
         try validator.validate()
 
         let scheduleID = UUID()
@@ -250,7 +250,6 @@ extension BookingService {
             }
             if try await self.slots.insert(slot, providerID: experience.providerId, scheduleID: scheduleID, on: connection) {
                 created += 1
-                try await feed(slot, on: connection)
             }
         }
         return created

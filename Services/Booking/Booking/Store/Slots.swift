@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Logging
 import PostgresNIO
@@ -56,6 +57,35 @@ struct Slots: Sendable {
         )
     }
 
+    /// What booking a slot needs to know, in one round trip: the slot, its experience's terms, and whether the
+    /// provider's imported calendars say they are busy then.
+    struct Bookable: Sendable {
+        var slot: Slot
+        var providerID: UUID
+        var experienceStatus: String
+        var title: String
+        var maxGuests: Int
+        var price: Money
+        var providerBusy: Bool
+    }
+
+    func bookable(_ id: UUID, on connection: PostgresConnection) async throws -> Bookable? {
+        let rows = try await connection.query(
+            """
+            SELECT s.id, s.experience_id, s.starts_at, s.ends_at, s.capacity, s.remaining, s.status, s.version,
+                   e.provider_id, e.status, e.title, e.max_guests, e.price_amount, e.currency,
+                   EXISTS (SELECT 1 FROM busy_times b WHERE b.provider_id = s.provider_id AND b.starts_at < s.ends_at AND b.ends_at > s.starts_at)
+            FROM slots s JOIN experiences e ON e.id = s.experience_id WHERE s.id = \(id)
+            """,
+            logger: logger
+        )
+        for try await r in rows.decode((UUID, UUID, Date, Date, Int, Int, String, Int64, UUID, String, String, Int, Int64, String, Bool).self) {
+            let slot = Slot(id: r.0, experienceId: r.1, startsAt: r.2, endsAt: r.3, capacity: r.4, remaining: r.5, status: Slot.Status(rawValue: r.6) ?? .cancelled, version: r.7)
+            return Bookable(slot: slot, providerID: r.8, experienceStatus: r.9, title: r.10, maxGuests: r.11, price: Money(amount: r.12, currency: r.13), providerBusy: r.14)
+        }
+        return nil
+    }
+
     /// Takes `guests` seats of an open slot that starts after `now`; the slot as it is after, or `nil` if there
     /// are not enough seats.
     func take(_ guests: Int, from id: UUID, startingAfter now: Date, on connection: PostgresConnection) async throws -> Slot? {
@@ -69,15 +99,22 @@ struct Slots: Sendable {
         ).first
     }
 
-    /// Gives `guests` seats back; returns the slot as it is after.
-    func release(_ guests: Int, to id: UUID, on connection: PostgresConnection) async throws -> Slot? {
-        try await list(
-            """
-            UPDATE slots SET remaining = LEAST(capacity, remaining + \(guests)), version = version + 1
-            WHERE id = \(id) RETURNING \(unescaped: Self.columns)
-            """,
-            on: connection
-        ).first
+    /// Gives `guests` seats back.
+    func release(_ guests: Int, to id: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE slots SET remaining = LEAST(capacity, remaining + \(guests)), version = version + 1 WHERE id = \(id)",
+            logger: logger
+        )
+    }
+
+    /// Slots changed since Search was last told (their `version` is past `fed_version`), up to `limit`.
+    func unfed(limit: Int, on connection: PostgresConnection) async throws -> [Slot] {
+        try await list("SELECT \(unescaped: Self.columns) FROM slots WHERE version > fed_version LIMIT \(limit)", on: connection)
+    }
+
+    /// Notes that Search was told of `slot`'s `version` (a later change keeps the slot unfed).
+    func markFed(_ slot: Slot, on connection: PostgresConnection) async throws {
+        try await connection.query("UPDATE slots SET fed_version = \(slot.version) WHERE id = \(slot.id) AND fed_version < \(slot.version)", logger: logger)
     }
 
     private func list(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> [Slot] {
