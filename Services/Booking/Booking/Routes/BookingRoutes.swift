@@ -89,7 +89,7 @@ struct BookingRoutes {
             description: "\(bookable.title), \(body.guests) guest\(body.guests == 1 ? "" : "s")"
         )
         try await booking.send(payment, to: .payment, path: BookingPayments.paymentsPath, on: connection)
-        guard try await booking.slots.take(body.guests, from: slot.id, startingAfter: now, on: connection) != nil else { throw Self.soldOut }
+        guard try await booking.slots.take(body.guests, from: slot.id, startingAfter: now, on: connection) else { throw Self.soldOut }
         return made
     }
 

@@ -37,10 +37,6 @@ struct Slots: Sendable {
         ).first
     }
 
-    func find(_ id: UUID, on connection: PostgresConnection? = nil) async throws -> Slot? {
-        try await list("SELECT \(unescaped: Self.columns) FROM slots WHERE id = \(id)", on: connection).first
-    }
-
     /// Open slots of an experience starting in [from, to) with at least `guests` seats left, except those when
     /// the provider's imported calendars say they are busy.
     func available(experienceID: UUID, from: Date, to: Date, guests: Int) async throws -> [Slot] {
@@ -86,17 +82,18 @@ struct Slots: Sendable {
         return nil
     }
 
-    /// Takes `guests` seats of an open slot that starts after `now`; the slot as it is after, or `nil` if there
-    /// are not enough seats.
-    func take(_ guests: Int, from id: UUID, startingAfter now: Date, on connection: PostgresConnection) async throws -> Slot? {
-        try await list(
+    /// Takes `guests` seats of an open slot that starts after `now`; `false` if there are not enough seats.
+    func take(_ guests: Int, from id: UUID, startingAfter now: Date, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
             """
             UPDATE slots SET remaining = remaining - \(guests), version = version + 1
             WHERE id = \(id) AND status = 'open' AND remaining >= \(guests) AND starts_at > \(now)
-            RETURNING \(unescaped: Self.columns)
+            RETURNING id
             """,
-            on: connection
-        ).first
+            logger: logger
+        )
+        for try await _ in rows { return true }
+        return false
     }
 
     /// Gives `guests` seats back.
