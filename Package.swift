@@ -168,7 +168,10 @@ var serviceDependencies: [String: [Target.Dependency]] {
         ],
         "Messaging": [.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")],
         "Notify": [.product(name: "Mustache", package: "swift-mustache")],
-        "Payment": [.product(name: "Mustache", package: "swift-mustache")],
+        "Payment": [
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ],
     ]
 }
 
@@ -177,5 +180,6 @@ var serviceResources: [String: [Resource]] {
     [
         "Auth": [.copy("Resources/common-passwords.txt"), .copy("Resources/openapi.json")],
         "Booking": [.copy("Resources/openapi.json")],
+        "Payment": [.copy("Resources/openapi.json")],
     ]
 }

@@ -10,7 +10,7 @@ final class Stack: Sendable {
     init() throws {
         var ports: [ServiceName: Int] = [:]
         for service in ServiceName.allCases { ports[service] = try TestEnvironment.freePort() }
-        var shared = TestEnvironment.variables(["LOG_LEVEL": "info"])
+        var shared = TestEnvironment.variables(["LOG_LEVEL": "info", "RATE_LIMIT_SENSITIVE": "1000/1m"])
         for (service, port) in ports where service != .gateway {
             shared["\(service.rawValue.uppercased())_URL"] = "http://127.0.0.1:\(port)"
         }

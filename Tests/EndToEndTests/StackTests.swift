@@ -90,6 +90,66 @@ import TestSupport
         await stack.stop()
     }
 
+    @Test func aProviderListsAnExperienceAndATravelerBooksAndPaysForIt() async throws {
+        let stack = try Stack()
+        let ready = await stack.waitUntilReady()
+        #expect(ready, "\(stack.output)")
+        guard ready else { return await stack.stop() }
+        let gateway = { (path: String) in stack.url(.gateway, path) }
+        func call(_ method: String, _ path: String, token: String, body: [String: Any]? = nil, headers: [String: String] = [:]) async throws -> (Int, [String: Any]) {
+            var all = headers.merging(["Authorization": "Bearer \(token)"]) { $1 }
+            if body != nil { all["Content-Type"] = "application/json" }
+            let (data, answer) = try await HTTP.send(method, gateway(path), headers: all, body: try body.map { try JSONSerialization.data(withJSONObject: $0) })
+            return (answer.statusCode, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
+        }
+        func signUp(_ role: String) async throws -> String {
+            let body = try JSONSerialization.data(withJSONObject: [
+                "email": "\(role)-\(UUID().uuidString.prefix(8).lowercased())@example.com", "password": "a long enough passphrase", "name": "E2E", "role": role,
+            ])
+            let (data, _) = try await HTTP.send("POST", gateway("/api/v1/auth/register"), headers: ["Content-Type": "application/json"], body: body)
+            return try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["accessToken"] as? String)
+        }
+        let provider = try await signUp("provider")
+        let traveler = try await signUp("traveler")
+
+        let (created, experience) = try await call("POST", "/api/v1/experiences", token: provider, body: [
+            "title": "Mayan ruins at sunrise", "description": "Cobá before the heat.", "category": "culture", "tags": ["ruins"],
+            "location": ["latitude": 20.49, "longitude": -87.73, "city": "Cobá", "country": "MX"], "timeZone": "America/Cancun",
+            "durationMinutes": 240, "price": ["amount": 120_000, "currency": "MXN"], "maxGuests": 8, "bookingMode": "instant",
+            "cancellationPolicy": "moderate", "languages": ["es", "en"],
+        ])
+        #expect(created == 201)
+        let experienceID = try #require(experience["id"] as? String)
+        #expect(try await call("POST", "/api/v1/experiences/\(experienceID)/publish", token: provider).0 == 200)
+        let startsAt = Date().addingTimeInterval(7 * 86_400).formatted(ISO8601Format.withFractionalSeconds)
+        let (_, slot) = try await call("POST", "/api/v1/experiences/\(experienceID)/slots", token: provider, body: ["startsAt": startsAt, "capacity": 6])
+        let slotID = try #require(slot["id"] as? String)
+
+        let (booked, booking) = try await call("POST", "/api/v1/bookings", token: traveler, body: ["slotId": slotID, "guests": 2], headers: ["Idempotency-Key": UUID().uuidString])
+        #expect(booked == 201)
+        let bookingID = try #require(booking["id"] as? String)
+        #expect(booking["status"] as? String == "pending_payment")
+
+        // Booking asked Payment through its outbox; the traveler pays with a test card through the gateway.
+        var paymentID: String?
+        _ = try await eventually(timeout: .seconds(10)) {
+            let (_, page) = try await call("GET", "/api/v1/payments?bookingId=\(bookingID)", token: traveler)
+            paymentID = ((page["items"] as? [[String: Any]])?.first)?["id"] as? String
+            return paymentID != nil
+        }
+        let payment = try #require(paymentID, "\(stack.output)")
+        let (paid, _) = try await call("POST", "/api/v1/payments/\(payment)/confirm", token: traveler, body: [
+            "card": ["number": "4242 4242 4242 4242", "expMonth": 12, "expYear": 2040, "cvc": "123"],
+        ])
+        #expect(paid == 200)
+        // Payment told Booking through its outbox: the booking is confirmed.
+        let confirmed = try await eventually(timeout: .seconds(10)) {
+            try await call("GET", "/api/v1/bookings/\(bookingID)", token: traveler).1["status"] as? String == "confirmed"
+        }
+        #expect(confirmed, "\(stack.output)")
+        await stack.stop()
+    }
+
     @Test func aBadSettingStopsAServiceWithAMessageNamingIt() async throws {
         let process = try ChildProcess("\(TestEnvironment.binPath)/booking", environment: ["HTTP_PORT": "eighty"], name: "booking-bad-port")
         let stopped = await eventually(timeout: .seconds(10)) { !process.isRunning }

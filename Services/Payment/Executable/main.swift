@@ -2,4 +2,4 @@ import Contracts
 import Payment
 import ServiceKit
 
-await ServiceMain.run(.payment, build: buildApplication(configuration:))
+await ServiceMain.run(.payment, build: { try await buildApplication(configuration: $0) })

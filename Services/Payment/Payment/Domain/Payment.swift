@@ -1,0 +1,29 @@
+import Contracts
+import Foundation
+import Hummingbird
+
+/// A booking's payment as the API shows it.
+struct Payment: ResponseCodable, Sendable, Equatable {
+    enum Status: String, Codable, Sendable {
+        /// Waiting for the traveler's card.
+        case requiresPayment = "requires_payment"
+        /// Paid and held in escrow.
+        case succeeded
+        /// The experience took place; the provider's share is in their balance.
+        case released
+    }
+
+    var id: UUID
+    var bookingId: UUID
+    var travelerId: UUID
+    var providerId: UUID
+    var amount: Money
+    var refunded: Money
+    var status: Status
+    var description: String
+    /// For the provider's own confirmation page (Stripe.js with the Stripe provider).
+    var clientSecret: String
+    var lastError: String?
+    var createdAt: Date
+    var updatedAt: Date
+}

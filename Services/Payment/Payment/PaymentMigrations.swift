@@ -1,0 +1,67 @@
+import ServiceKit
+
+/// The `payment` schema. The ledger is append-only: postings are never updated or deleted.
+enum PaymentMigrations {
+    static let all = [
+        Migration(
+            100,
+            "payments",
+            [
+                """
+                CREATE TABLE payments (
+                    id uuid PRIMARY KEY,
+                    booking_id uuid NOT NULL UNIQUE,
+                    traveler_id uuid NOT NULL,
+                    provider_id uuid NOT NULL,
+                    amount bigint NOT NULL CHECK (amount > 0),
+                    currency text NOT NULL,
+                    refunded_amount bigint NOT NULL DEFAULT 0,
+                    status text NOT NULL,
+                    description text NOT NULL,
+                    client_secret text NOT NULL,
+                    last_error text,
+                    created_at timestamptz NOT NULL,
+                    updated_at timestamptz NOT NULL,
+                    CHECK (refunded_amount >= 0 AND refunded_amount <= amount)
+                )
+                """,
+                "CREATE INDEX payments_traveler ON payments (traveler_id, created_at DESC)",
+                "CREATE INDEX payments_provider ON payments (provider_id, created_at DESC)",
+                """
+                CREATE TABLE refunds (
+                    id uuid PRIMARY KEY,
+                    payment_id uuid NOT NULL REFERENCES payments,
+                    amount bigint NOT NULL CHECK (amount > 0),
+                    reason text NOT NULL,
+                    created_at timestamptz NOT NULL
+                )
+                """,
+            ]
+        ),
+        Migration(
+            101,
+            "ledger",
+            [
+                """
+                CREATE TABLE ledger_transactions (
+                    id uuid PRIMARY KEY,
+                    kind text NOT NULL,
+                    payment_id uuid REFERENCES payments,
+                    created_at timestamptz NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE ledger_postings (
+                    id bigserial PRIMARY KEY,
+                    transaction_id uuid NOT NULL REFERENCES ledger_transactions,
+                    account text NOT NULL,
+                    currency text NOT NULL,
+                    amount bigint NOT NULL
+                )
+                """,
+                "CREATE INDEX ledger_postings_account ON ledger_postings (account, currency)",
+                "CREATE INDEX ledger_postings_transaction ON ledger_postings (transaction_id)",
+            ]
+        ),
+    ]
+}

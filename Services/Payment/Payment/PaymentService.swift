@@ -1,0 +1,54 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceKit
+
+/// Everything Payment's routes share, assembled once by `buildApplication`.
+struct PaymentService: Sendable {
+    let postgres: PostgresClient
+    let logger: Logger
+    let clock: WallClock
+    /// The platform's share, in basis points (`COMMISSION_BASIS_POINTS`, 1500 = 15 %).
+    let commissionBasisPoints: Int
+    let payments: Payments
+    let ledger: LedgerBook
+    let outbox: OutboxRelay
+
+    func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        let result = try await postgres.transaction(logger: logger, body)
+        outbox.nudge()
+        return result
+    }
+
+    /// Tells Booking what happened to a booking's payment, in the caller's transaction.
+    func tellBooking(_ kind: BookingPayments.PaymentEvent.Kind, _ payment: Payment, amount: Int64, on connection: PostgresConnection) async throws {
+        let event = BookingPayments.PaymentEvent(
+            bookingId: payment.bookingId, paymentId: payment.id, kind: kind,
+            amount: Money(amount: amount, currency: payment.amount.currency), occurredAt: clock.now()
+        )
+        try await Outbox.enqueue(try OutboxMessage(to: .booking, path: BookingPayments.eventsPath, body: event), on: connection, logger: logger)
+    }
+
+    /// Gives back up to `amount` of a locked, paid `payment` (never more than is left): out of escrow before the
+    /// release, out of the provider's balance after it. Returns the payment after and what was refunded.
+    func refund(_ payment: Payment, amount: Int64, reason: String, on connection: PostgresConnection) async throws -> (Payment, Int64) {
+        guard payment.status != .requiresPayment else { throw Problem.conflict("Nothing has been paid yet.", code: "not_paid") }
+        let refundable = min(amount, payment.amount.amount - payment.refunded.amount)
+        guard refundable > 0 else { return (payment, 0) }
+        let now = clock.now()
+        let source: Ledger.Account = payment.status == .released ? .provider(payment.providerId) : .escrow
+        try await ledger.append(Ledger.refund(refundable, payment.amount.currency, from: source), paymentID: payment.id, at: now, on: connection)
+        var updated = payment
+        updated.refunded.amount += refundable
+        try await payments.save(updated, at: now, on: connection)
+        try await payments.recordRefund(of: refundable, to: payment.id, reason: reason, at: now, on: connection)
+        try await tellBooking(.refunded, updated, amount: refundable, on: connection)
+        return (updated, refundable)
+    }
+
+    /// Whether the caller may see `payment`: its payer, its provider, an admin.
+    func isParty(_ identity: Identity, to payment: Payment) -> Bool {
+        identity.userID == payment.travelerId || identity.userID == payment.providerId || identity.role == .admin
+    }
+}

@@ -1,0 +1,137 @@
+import Contracts
+import Foundation
+import Hummingbird
+import ServiceKit
+
+/// Payments as their parties see them, the local provider's card confirmation, admins' refunds and the ledger
+/// check, and a provider's balance.
+struct PaymentRoutes {
+    let payment: PaymentService
+
+    struct Card: Decodable {
+        var number: String
+        var expMonth: Int
+        var expYear: Int
+        var cvc: String
+    }
+
+    struct Confirmation: Decodable {
+        var card: Card
+    }
+
+    struct RefundBody: Decodable {
+        var amount: Int64?
+        var reason: String
+    }
+
+    struct LedgerCheck: ResponseCodable {
+        var balanced: Bool
+        var postings: Int
+        var unbalancedTransactions: [UUID]
+    }
+
+    struct Balance: ResponseCodable {
+        var balances: [Money]
+    }
+
+    func addRoutes(to router: ServiceRouter) {
+        let group = router.group("api/v1/payments")
+        group.get(use: list)
+        group.get("ledger", use: checkLedger)
+        group.get(":id", use: show)
+        group.post(":id/confirm", use: confirm)
+        group.post(":id/refunds", use: refund)
+        router.get("api/v1/payouts/balance", use: balance)
+    }
+
+    @Sendable func show(_ request: Request, context: ServiceRequestContext) async throws -> Payment {
+        let identity = try context.requireIdentity()
+        guard let found = try await payment.payments.find(try context.parameters.require("id", as: UUID.self)), payment.isParty(identity, to: found) else {
+            throw Self.notFound
+        }
+        return found
+    }
+
+    /// `?bookingId=`: the booking's payment, as a one-item page (empty for anyone but its parties).
+    @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> Page<Payment> {
+        let identity = try context.requireIdentity()
+        guard let text = request.uri.queryParameters.get("bookingId") else { throw Problem.invalid("bookingId", "is required") }
+        guard let bookingID = UUID(uuidString: text) else { throw Problem.invalid("bookingId", "must be a UUID") }
+        let found = try await payment.payments.find(bookingID: bookingID)
+        return Page(items: found.map { payment.isParty(identity, to: $0) ? [$0] : [] } ?? [], nextCursor: nil)
+    }
+
+    /// Pays with one of the local provider's test cards. A declined card is a 402 naming Stripe's decline code; the
+    /// traveler may try another card until the booking's hold runs out.
+    @Sendable func confirm(_ request: Request, context: ServiceRequestContext) async throws -> Payment {
+        let identity = try context.requireIdentity()
+        let id = try context.parameters.require("id", as: UUID.self)
+        let card = try await request.decode(as: Confirmation.self, context: context).card
+        let year = Calendar(identifier: .gregorian).component(.year, from: payment.clock.now())
+        var validator = Validator()
+        let outcome = TestCard.outcome(of: card.number)
+        validator.check(outcome != nil, "card.number", "must be a test card such as 4242 4242 4242 4242")
+        validator.check((1...12).contains(card.expMonth), "card.expMonth", "must be from 1 to 12")
+        validator.check((year...(year + 20)).contains(card.expYear), "card.expYear", "must be this year or later")
+        validator.check(card.cvc.count >= 3 && card.cvc.count <= 4 && card.cvc.allSatisfy(\.isNumber), "card.cvc", "must be 3 or 4 digits")
+        try validator.validate()
+
+        let result: Result<Payment, Problem> = try await payment.transaction { connection in
+            guard var found = try await payment.payments.find(id, on: connection, forUpdate: true), found.travelerId == identity.userID else {
+                throw Self.notFound
+            }
+            guard found.status == .requiresPayment else { return .success(found) }
+            let now = payment.clock.now()
+            switch outcome {
+            case .succeeded:
+                try await payment.ledger.append(Ledger.charge(found.amount.amount, found.amount.currency), paymentID: found.id, at: now, on: connection)
+                found.status = .succeeded
+                found.lastError = nil
+                try await payment.payments.save(found, at: now, on: connection)
+                try await payment.tellBooking(.succeeded, found, amount: found.amount.amount, on: connection)
+                return .success(found)
+            case .declined(let code, let message):
+                found.lastError = code
+                try await payment.payments.save(found, at: now, on: connection)
+                return .failure(Problem(Self.paymentRequired, detail: message, code: code))
+            case nil:
+                throw Problem.invalid("card.number", "must be a test card")
+            }
+        }
+        return try result.get()
+    }
+
+    /// An admin refunds part or all of what is left, whatever the booking's policy says.
+    @Sendable func refund(_ request: Request, context: ServiceRequestContext) async throws -> Payment {
+        _ = try context.requireRole(.admin)
+        let id = try context.parameters.require("id", as: UUID.self)
+        let body = try await request.decode(as: RefundBody.self, context: context)
+        var validator = Validator()
+        if let amount = body.amount { validator.check(amount > 0, "amount", "must be positive") }
+        validator.check((1...500).contains(body.reason.count), "reason", "must be 1 to 500 characters")
+        try validator.validate()
+        return try await payment.transaction { connection in
+            guard let found = try await payment.payments.find(id, on: connection, forUpdate: true) else { throw Self.notFound }
+            let left = found.amount.amount - found.refunded.amount
+            if let amount = body.amount, amount > left {
+                throw Problem.invalid("amount", "must be at most \(left), what is left to refund")
+            }
+            return try await payment.refund(found, amount: body.amount ?? left, reason: body.reason, on: connection).0
+        }
+    }
+
+    @Sendable func checkLedger(_ request: Request, context: ServiceRequestContext) async throws -> LedgerCheck {
+        _ = try context.requireRole(.admin)
+        let (unbalanced, postings) = try await payment.ledger.check()
+        return LedgerCheck(balanced: unbalanced.isEmpty, postings: postings, unbalancedTransactions: unbalanced)
+    }
+
+    /// What the platform owes the provider, per currency (negative after refunds taken back from it).
+    @Sendable func balance(_ request: Request, context: ServiceRequestContext) async throws -> Balance {
+        let provider = try context.requireRole(.provider)
+        return Balance(balances: try await payment.ledger.balances(of: .provider(provider.userID)))
+    }
+
+    static let notFound = Problem.notFound("No such payment.")
+    static let paymentRequired = HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")
+}

@@ -1,0 +1,73 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The `payments` and `refunds` tables.
+struct Payments: Sendable {
+    let postgres: PostgresClient
+    let logger: Logger
+
+    static let columns = """
+        id, booking_id, traveler_id, provider_id, amount, currency, refunded_amount, status, description, client_secret,
+        last_error, created_at, updated_at
+        """
+
+    /// Inserts `payment` unless its booking has one; returns the booking's payment either way.
+    func insert(_ payment: Payment, on connection: PostgresConnection) async throws -> Payment? {
+        let p = payment
+        try await connection.query(
+            """
+            INSERT INTO payments (id, booking_id, traveler_id, provider_id, amount, currency, status, description, client_secret, created_at, updated_at)
+            VALUES (\(p.id), \(p.bookingId), \(p.travelerId), \(p.providerId), \(p.amount.amount), \(p.amount.currency), \(p.status.rawValue),
+                    \(p.description), \(p.clientSecret), \(p.createdAt), \(p.updatedAt))
+            ON CONFLICT (booking_id) DO NOTHING
+            """,
+            logger: logger
+        )
+        return try await find(bookingID: p.bookingId, on: connection)
+    }
+
+    func find(_ id: UUID, on connection: PostgresConnection? = nil, forUpdate: Bool = false) async throws -> Payment? {
+        var query: PostgresQuery = "SELECT \(unescaped: Self.columns) FROM payments WHERE id = \(id)"
+        if forUpdate { query.sql += " FOR UPDATE" }
+        return try await list(query, on: connection).first
+    }
+
+    func find(bookingID: UUID, on connection: PostgresConnection? = nil, forUpdate: Bool = false) async throws -> Payment? {
+        var query: PostgresQuery = "SELECT \(unescaped: Self.columns) FROM payments WHERE booking_id = \(bookingID)"
+        if forUpdate { query.sql += " FOR UPDATE" }
+        return try await list(query, on: connection).first
+    }
+
+    func save(_ payment: Payment, at now: Date, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            UPDATE payments SET status = \(payment.status.rawValue), refunded_amount = \(payment.refunded.amount),
+                last_error = \(payment.lastError), updated_at = \(now)
+            WHERE id = \(payment.id)
+            """,
+            logger: logger
+        )
+    }
+
+    func recordRefund(of amount: Int64, to paymentID: UUID, reason: String, at now: Date, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "INSERT INTO refunds (id, payment_id, amount, reason, created_at) VALUES (\(UUID()), \(paymentID), \(amount), \(reason), \(now))",
+            logger: logger
+        )
+    }
+
+    private func list(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> [Payment] {
+        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
+        var payments: [Payment] = []
+        for try await r in rows.decode((UUID, UUID, UUID, UUID, Int64, String, Int64, String, String, String, String?, Date, Date).self) {
+            payments.append(Payment(
+                id: r.0, bookingId: r.1, travelerId: r.2, providerId: r.3, amount: Money(amount: r.4, currency: r.5),
+                refunded: Money(amount: r.6, currency: r.5), status: Payment.Status(rawValue: r.7) ?? .requiresPayment,
+                description: r.8, clientSecret: r.9, lastError: r.10, createdAt: r.11, updatedAt: r.12
+            ))
+        }
+        return payments
+    }
+}

@@ -1,0 +1,106 @@
+import Contracts
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import PostgresNIO
+import ServiceKit
+import Testing
+import TestSupport
+
+@testable import Payment
+
+/// The Payment service under test: one stand-in plays Auth's JWKS and Booking; its own schema.
+struct PaymentHarness: Sendable {
+    let client: any TestClientProtocol
+    let peers: Recorder
+    let postgres: PostgresClient
+    let credential: ServiceCredential
+    static let tokens = TestTokens()
+
+    static func run<Value: Sendable>(_ body: @Sendable (PaymentHarness) async throws -> Value) async throws -> Value {
+        let peers = Recorder()
+        return try await withStandIn(peers.router(tokens: tokens)) { port in
+            let schema = "payment_\(UUID().uuidString.prefix(8).lowercased())"
+            let configuration = try TestEnvironment.configuration(.payment, [
+                "DATABASE_SCHEMA": schema, "AUTH_URL": "http://127.0.0.1:\(port)", "BOOKING_URL": "http://127.0.0.1:\(port)",
+            ])
+            let app = try await buildApplication(configuration: configuration)
+            let postgres = PostgresClient(
+                configuration: try .init(url: URL(string: TestEnvironment.databaseURL)!, schema: schema, poolSize: 2),
+                backgroundLogger: Logger(label: "payment-test")
+            )
+            let credential = await ServiceCredential(service: .booking, secret: configuration.serviceSecret)
+            return try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { await postgres.run() }
+                defer { tasks.cancelAll() }
+                let value = try await app.test(.router) { client in
+                    try #require(try await eventually { try await client.executeRequest(uri: "/ready", method: .get, headers: [:], body: nil).status == .ok })
+                    return try await body(PaymentHarness(client: client, peers: peers, postgres: postgres, credential: credential))
+                }
+                try await postgres.query("DROP SCHEMA \(unescaped: schema) CASCADE")
+                return value
+            }
+        }
+    }
+
+    struct User: Sendable {
+        let id: UUID
+        let token: String
+    }
+
+    static func user(_ role: Role) async throws -> User {
+        let id = UUID()
+        return User(id: id, token: try await tokens.token(for: id, role: role))
+    }
+
+    func send(_ method: HTTPRequest.Method, _ path: String, _ body: [String: any Sendable]? = nil, as user: User? = nil) async throws -> TestResponse {
+        var headers: HTTPFields = [:]
+        if let user { headers[.authorization] = "Bearer \(user.token)" }
+        var buffer: ByteBuffer?
+        if let body {
+            headers[.contentType] = "application/json"
+            buffer = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))
+        }
+        return try await client.executeRequest(uri: path, method: method, headers: headers, body: buffer)
+    }
+
+    /// Calls an internal route as Booking's outbox does.
+    func internalCall(_ path: String, _ body: some Encodable, messageID: UUID = UUID()) async throws -> TestResponse {
+        try await client.executeRequest(
+            uri: path, method: .post,
+            headers: [.authorization: "Bearer \(try await credential.token())", .contentType: "application/json", .outboxMessageID: messageID.uuidString],
+            body: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(body))
+        )
+    }
+
+    /// A payment Booking asked for.
+    func payment(traveler: User, provider: User, amount: Int64 = 255_000, currency: String = "MXN") async throws -> Payment {
+        let request = BookingPayments.PaymentRequest(
+            bookingId: UUID(), travelerId: traveler.id, providerId: provider.id, amount: Money(amount: amount, currency: currency),
+            description: "Cenote snorkeling at dawn, 3 guests"
+        )
+        let response = try await internalCall(BookingPayments.paymentsPath, request)
+        try #require(response.status == .created, "\(response.text)")
+        return try response.decode(Payment.self)
+    }
+
+    func pay(_ payment: Payment, as traveler: User, card: String = "4242 4242 4242 4242") async throws -> TestResponse {
+        let card: [String: any Sendable] = ["number": card, "expMonth": 12, "expYear": Calendar(identifier: .gregorian).component(.year, from: Date()) + 2, "cvc": "123"]
+        return try await send(.post, "/api/v1/payments/\(payment.id)/confirm", ["card": card], as: traveler)
+    }
+
+    func ledgerIsBalanced() async throws -> Bool {
+        let rows = try await postgres.query("SELECT count(*)::int FROM (SELECT 1 FROM ledger_postings GROUP BY transaction_id, currency HAVING sum(amount) <> 0) unbalanced")
+        for try await count in rows.decode(Int.self) { return count == 0 }
+        return false
+    }
+
+    func balance(_ account: String) async throws -> Int64 {
+        let rows = try await postgres.query("SELECT coalesce(sum(amount), 0)::bigint FROM ledger_postings WHERE account = \(account)")
+        for try await sum in rows.decode(Int64.self) { return sum }
+        return 0
+    }
+}
