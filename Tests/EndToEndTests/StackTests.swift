@@ -140,7 +140,7 @@ import TestSupport
         let payment = try #require(paymentID, "\(stack.output)")
         let (paid, _) = try await call("POST", "/api/v1/payments/\(payment)/confirm", token: traveler, body: [
             "card": ["number": "4242 4242 4242 4242", "expMonth": 12, "expYear": 2040, "cvc": "123"],
-        ])
+        ], headers: ["Idempotency-Key": UUID().uuidString])
         #expect(paid == 200)
         // Payment told Booking through its outbox: the booking is confirmed.
         let confirmed = try await eventually(timeout: .seconds(10)) {

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import PostgresNIO
 import ServiceKit
 import Testing
@@ -104,6 +105,34 @@ import TestSupport
             #expect(try await payments.ledgerIsBalanced())
             let events = await payments.peers.bodies(BookingPayments.PaymentEvent.self, at: BookingPayments.eventsPath).filter { $0.bookingId == created.bookingId && $0.kind == .refunded }
             #expect(try await eventually { await payments.peers.bodies(BookingPayments.PaymentEvent.self, at: BookingPayments.eventsPath).filter { $0.bookingId == created.bookingId && $0.kind == .refunded }.count == 2 }, "\(events)")
+        }
+    }
+}
+
+@Suite struct IdempotencyTests {
+    @Test func aRepeatedKeyReplaysTheFirstAnswerAndAnotherBodyIs422() async throws {
+        try await PaymentHarness.run { payments in
+            let traveler = try await PaymentHarness.user(.traveler)
+            let created = try await payments.payment(traveler: traveler, provider: try await PaymentHarness.user(.provider))
+            let declined = try await payments.pay(created, as: traveler, card: "4000 0000 0000 0002", key: "attempt-1")
+            #expect(declined.status.code == 402)
+            // The same key and card: the same decline, replayed, without asking the card again.
+            let replay = try await payments.pay(created, as: traveler, card: "4000 0000 0000 0002", key: "attempt-1")
+            #expect(replay.status.code == 402)
+            #expect(replay.headers[.idempotentReplayed] == "true")
+            #expect(replay.problem?.code == "card_declined")
+            let otherCard = try await payments.pay(created, as: traveler, key: "attempt-1")
+            #expect(otherCard.status == .unprocessableContent)
+            #expect(otherCard.problem?.code == "idempotency_key_reused")
+            let noKey = try await payments.client.executeRequest(
+                uri: "/api/v1/payments/\(created.id)/confirm", method: .post,
+                headers: [.authorization: "Bearer \(traveler.token)", .contentType: "application/json"], body: ByteBuffer(string: "{}")
+            )
+            #expect(noKey.problem?.errors?.first?.field == "Idempotency-Key")
+            let paid = try await payments.pay(created, as: traveler, key: "attempt-2")
+            #expect(paid.status == .ok)
+            #expect(try await payments.pay(created, as: traveler, key: "attempt-2").headers[.idempotentReplayed] == "true")
+            #expect(try await payments.balance("escrow") == created.amount.amount)
         }
     }
 }

@@ -56,8 +56,10 @@ struct PaymentHarness: Sendable {
         return User(id: id, token: try await tokens.token(for: id, role: role))
     }
 
-    func send(_ method: HTTPRequest.Method, _ path: String, _ body: [String: any Sendable]? = nil, as user: User? = nil) async throws -> TestResponse {
+    /// Sends a request; POSTs carry a fresh `Idempotency-Key` unless `key` names one.
+    func send(_ method: HTTPRequest.Method, _ path: String, _ body: [String: any Sendable]? = nil, as user: User? = nil, key: String? = nil) async throws -> TestResponse {
         var headers: HTTPFields = [:]
+        if method == .post { headers[.idempotencyKey] = key ?? UUID().uuidString }
         if let user { headers[.authorization] = "Bearer \(user.token)" }
         var buffer: ByteBuffer?
         if let body {
@@ -87,9 +89,9 @@ struct PaymentHarness: Sendable {
         return try response.decode(Payment.self)
     }
 
-    func pay(_ payment: Payment, as traveler: User, card: String = "4242 4242 4242 4242") async throws -> TestResponse {
+    func pay(_ payment: Payment, as traveler: User, card: String = "4242 4242 4242 4242", key: String? = nil) async throws -> TestResponse {
         let card: [String: any Sendable] = ["number": card, "expMonth": 12, "expYear": Calendar(identifier: .gregorian).component(.year, from: Date()) + 2, "cvc": "123"]
-        return try await send(.post, "/api/v1/payments/\(payment.id)/confirm", ["card": card], as: traveler)
+        return try await send(.post, "/api/v1/payments/\(payment.id)/confirm", ["card": card], as: traveler, key: key)
     }
 
     func ledgerIsBalanced() async throws -> Bool {

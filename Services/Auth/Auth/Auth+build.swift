@@ -43,7 +43,7 @@ public func rotateSigningKey(configuration: ServiceConfiguration) async throws -
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { await postgres.run() }
         defer { tasks.cancelAll() }
-        _ = try await Migrator(schema: configuration.databaseSchema, migrations: Outbox.migrations + AuthMigrations.all).migrate(postgres, logger: logger)
+        _ = try await Migrator(schema: configuration.databaseSchema, migrations: ServiceRuntime.sharedMigrations + AuthMigrations.all).migrate(postgres, logger: logger)
         let keys = KeyRing(postgres: postgres, logger: logger, clock: .system, tokenLifetime: settings.accessTokenLifetime, reloadInterval: settings.signingKeyReload)
         return try await keys.rotate()
     }

@@ -13,6 +13,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         commissionBasisPoints: try configuration.settings.int("commission.basis.points", default: 1500, in: 0...10_000),
         payments: Payments(postgres: postgres, logger: runtime.logger),
         ledger: LedgerBook(postgres: postgres, logger: runtime.logger),
+        idempotency: runtime.idempotentRequests!,
         outbox: runtime.outbox!
     )
     let router = runtime.makeRouter(openAPI: PaymentAPI.document)

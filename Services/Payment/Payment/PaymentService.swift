@@ -13,6 +13,7 @@ struct PaymentService: Sendable {
     let commissionBasisPoints: Int
     let payments: Payments
     let ledger: LedgerBook
+    let idempotency: IdempotentRequests
     let outbox: OutboxRelay
 
     func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {

@@ -8,6 +8,8 @@ extension HTTPField.Name {
     public static let userRole = HTTPField.Name("X-User-Role")!
     /// Makes an unsafe POST safe to retry.
     public static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    /// On an answer given again for a repeated `Idempotency-Key`.
+    public static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
     /// The outbox row a delivery comes from; receivers deduplicate on it.
     public static let outboxMessageID = HTTPField.Name("X-Outbox-Message-Id")!
 }

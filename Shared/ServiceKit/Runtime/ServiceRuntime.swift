@@ -28,6 +28,8 @@ public struct ServiceRuntime: Sendable {
     public let credential: ServiceCredential
     public let internalClient: InternalClient
     public let outbox: OutboxRelay?
+    /// `Idempotency-Key` handling for the service's public POSTs.
+    public let idempotentRequests: IdempotentRequests?
     private let migrations: SchemaMigrations?
 
     /// - Parameters:
@@ -57,8 +59,9 @@ public struct ServiceRuntime: Sendable {
                 logger: logger
             )
             self.outbox = outbox
+            idempotentRequests = IdempotentRequests(postgres: postgres, logger: logger)
             migrations = SchemaMigrations(
-                migrator: Migrator(schema: configuration.databaseSchema, migrations: Outbox.migrations + database.migrations),
+                migrator: Migrator(schema: configuration.databaseSchema, migrations: Self.sharedMigrations + database.migrations),
                 postgres: postgres,
                 logger: logger,
                 onApplied: outbox.activate
@@ -67,10 +70,14 @@ public struct ServiceRuntime: Sendable {
             postgres = nil
             migrations = nil
             outbox = nil
+            idempotentRequests = nil
         }
         redis = usesRedis
             ? RedisClient(configuration: .init(endpoint: try RedisEndpoint(url: configuration.redisURL)), logger: logger) : nil
     }
+
+    /// ServiceKit's tables in every service's schema (versions below 100): the outbox, the inbox, idempotency keys.
+    public static let sharedMigrations = Outbox.migrations + [IdempotentRequests.migration]
 
     /// The router with the suite's middleware (request id, access log, problem details, metrics), `/health`,
     /// `/ready`, `/metrics` and, given one, the service's OpenAPI document at `/openapi.json`. `edge` middleware

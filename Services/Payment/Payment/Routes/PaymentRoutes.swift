@@ -62,9 +62,15 @@ struct PaymentRoutes {
     }
 
     /// Pays with one of the local provider's test cards. A declined card is a 402 naming Stripe's decline code; the
-    /// traveler may try another card until the booking's hold runs out.
-    @Sendable func confirm(_ request: Request, context: ServiceRequestContext) async throws -> Payment {
+    /// traveler may try another card (with another `Idempotency-Key`) until the booking's hold runs out.
+    @Sendable func confirm(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
+        return try await payment.idempotency.run(request, context: context, owner: identity.userID) { request in
+            (.ok, try await pay(request, context: context, as: identity))
+        }
+    }
+
+    private func pay(_ request: Request, context: ServiceRequestContext, as identity: Identity) async throws -> Payment {
         let id = try context.parameters.require("id", as: UUID.self)
         let card = try await request.decode(as: Confirmation.self, context: context).card
         let year = Calendar(identifier: .gregorian).component(.year, from: payment.clock.now())
@@ -102,8 +108,14 @@ struct PaymentRoutes {
     }
 
     /// An admin refunds part or all of what is left, whatever the booking's policy says.
-    @Sendable func refund(_ request: Request, context: ServiceRequestContext) async throws -> Payment {
-        _ = try context.requireRole(.admin)
+    @Sendable func refund(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let admin = try context.requireRole(.admin)
+        return try await payment.idempotency.run(request, context: context, owner: admin.userID) { request in
+            (.ok, try await refundLeft(request, context: context))
+        }
+    }
+
+    private func refundLeft(_ request: Request, context: ServiceRequestContext) async throws -> Payment {
         let id = try context.parameters.require("id", as: UUID.self)
         let body = try await request.decode(as: RefundBody.self, context: context)
         var validator = Validator()
