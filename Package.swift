@@ -171,6 +171,7 @@ var serviceDependencies: [String: [Target.Dependency]] {
         "Payment": [
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ],
     ]
 }
@@ -180,6 +181,6 @@ var serviceResources: [String: [Resource]] {
     [
         "Auth": [.copy("Resources/common-passwords.txt"), .copy("Resources/openapi.json")],
         "Booking": [.copy("Resources/openapi.json")],
-        "Payment": [.copy("Resources/openapi.json")],
+        "Payment": [.copy("Resources/openapi.json"), .copy("Resources/invoice.mustache")],
     ]
 }

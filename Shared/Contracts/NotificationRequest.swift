@@ -63,4 +63,9 @@ public struct NotificationType: RawRepresentable, Codable, Hashable, Sendable, E
     public static let bookingReminder: NotificationType = "booking.reminder"
     /// To the traveler after the experience. Data: `bookingId`, `experienceTitle`.
     public static let reviewRequest: NotificationType = "booking.review_request"
+
+    /// To the traveler once paid. Data: `invoiceId`, `number`, `total`, `description`.
+    public static let paymentReceipt: NotificationType = "payment.receipt"
+    /// To the provider. Data: `payoutId`, `amount`.
+    public static let payoutSent: NotificationType = "payment.payout_sent"
 }

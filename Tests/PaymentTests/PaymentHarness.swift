@@ -20,13 +20,14 @@ struct PaymentHarness: Sendable {
     let credential: ServiceCredential
     static let tokens = TestTokens()
 
-    static func run<Value: Sendable>(_ body: @Sendable (PaymentHarness) async throws -> Value) async throws -> Value {
+    static func run<Value: Sendable>(_ overrides: [String: String] = [:], _ body: @Sendable (PaymentHarness) async throws -> Value) async throws -> Value {
         let peers = Recorder()
         return try await withStandIn(peers.router(tokens: tokens)) { port in
             let schema = "payment_\(UUID().uuidString.prefix(8).lowercased())"
             let configuration = try TestEnvironment.configuration(.payment, [
                 "DATABASE_SCHEMA": schema, "AUTH_URL": "http://127.0.0.1:\(port)", "BOOKING_URL": "http://127.0.0.1:\(port)",
-            ])
+                "NOTIFY_URL": "http://127.0.0.1:\(port)",
+            ].merging(overrides) { $1 })
             let app = try await buildApplication(configuration: configuration)
             let postgres = PostgresClient(
                 configuration: try .init(url: URL(string: TestEnvironment.databaseURL)!, schema: schema, poolSize: 2),

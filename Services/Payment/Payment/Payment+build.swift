@@ -1,24 +1,40 @@
 import Hummingbird
+import Mustache
 import ServiceKit
 
 /// Builds the Payment service: escrow payments on a double-entry ledger, with the local test-card provider.
 /// `clock` is the system's except in tests.
+///
+/// | variable | default |
+/// |---|---|
+/// | `COMMISSION_BASIS_POINTS` | `1500`: the platform's share, 15 % |
+/// | `PAYOUT_INTERVAL_MS`, `PAYOUT_MINIMUM` | `3600000`, `10000`: hourly, balances of at least 100.00 (in minor units) |
 public func buildApplication(configuration: ServiceConfiguration, clock: WallClock = .system) async throws -> some ApplicationProtocol {
+    let settings = configuration.settings
     let runtime = try await ServiceRuntime(configuration: configuration, database: .init(migrations: PaymentMigrations.all), usesRedis: false)
     let postgres = runtime.postgres!
     let payment = PaymentService(
         postgres: postgres,
         logger: runtime.logger,
         clock: clock,
-        commissionBasisPoints: try configuration.settings.int("commission.basis.points", default: 1500, in: 0...10_000),
+        commissionBasisPoints: try settings.int("commission.basis.points", default: 1500, in: 0...10_000),
         payments: Payments(postgres: postgres, logger: runtime.logger),
         ledger: LedgerBook(postgres: postgres, logger: runtime.logger),
+        payouts: Payouts(postgres: postgres, logger: runtime.logger),
+        invoices: Invoices(postgres: postgres, logger: runtime.logger),
         idempotency: runtime.idempotentRequests!,
         outbox: runtime.outbox!
     )
     let router = runtime.makeRouter(openAPI: PaymentAPI.document)
     router.add(middleware: AuthenticationMiddleware(authenticator: runtime.tokenAuthenticator()))
     PaymentRoutes(payment: payment).addRoutes(to: router)
+    InvoiceRoutes(payment: payment, template: try MustacheTemplate(string: PaymentAPI.resource("invoice", "mustache"))).addRoutes(to: router)
     InternalRoutes(payment: payment).addRoutes(to: runtime.internalRoutes(of: router))
-    return runtime.makeApplication(router: router)
+    let payouts = PayoutJob(
+        payment: payment,
+        interval: try settings.milliseconds("payout.interval.ms", default: .seconds(3600)),
+        minimum: Int64(try settings.int("payout.minimum", default: 10_000, in: 1...Int(Int32.max))),
+        isMigrated: { runtime.isMigrated }
+    )
+    return runtime.makeApplication(router: router, services: [payouts])
 }

@@ -63,5 +63,37 @@ enum PaymentMigrations {
                 "CREATE INDEX ledger_postings_transaction ON ledger_postings (transaction_id)",
             ]
         ),
+        Migration(
+            102,
+            "payouts and invoices",
+            [
+                """
+                CREATE TABLE payouts (
+                    id uuid PRIMARY KEY,
+                    provider_id uuid NOT NULL,
+                    amount bigint NOT NULL CHECK (amount > 0),
+                    currency text NOT NULL,
+                    status text NOT NULL,
+                    created_at timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX payouts_provider ON payouts (provider_id, created_at DESC)",
+                "ALTER TABLE ledger_transactions ADD COLUMN payout_id uuid REFERENCES payouts",
+                """
+                CREATE TABLE invoice_counters (
+                    year integer PRIMARY KEY,
+                    last integer NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE invoices (
+                    id uuid PRIMARY KEY,
+                    payment_id uuid NOT NULL UNIQUE REFERENCES payments,
+                    number text NOT NULL UNIQUE,
+                    issued_at timestamptz NOT NULL
+                )
+                """,
+            ]
+        ),
     ]
 }

@@ -13,6 +13,8 @@ struct PaymentService: Sendable {
     let commissionBasisPoints: Int
     let payments: Payments
     let ledger: LedgerBook
+    let payouts: Payouts
+    let invoices: Invoices
     let idempotency: IdempotentRequests
     let outbox: OutboxRelay
 
@@ -46,6 +48,20 @@ struct PaymentService: Sendable {
         try await payments.recordRefund(of: refundable, to: payment.id, reason: reason, at: now, on: connection)
         try await tellBooking(.refunded, updated, amount: refundable, on: connection)
         return (updated, refundable)
+    }
+
+    /// Issues the paid payment's invoice and sends the traveler the receipt, in the caller's transaction.
+    func sendReceipt(for payment: Payment, at now: Date, on connection: PostgresConnection) async throws {
+        let (id, number) = try await invoices.issue(for: payment.id, at: now, on: connection)
+        let receipt = NotificationRequest(
+            type: .paymentReceipt, recipientId: payment.travelerId,
+            data: [
+                "invoiceId": .string(id.uuidString.lowercased()), "number": .string(number), "description": .string(payment.description),
+                "total": .object(["amount": .number(Double(payment.amount.amount)), "currency": .string(payment.amount.currency)]),
+            ],
+            idempotencyKey: "receipt:\(payment.id.uuidString.lowercased())"
+        )
+        try await Outbox.enqueue(try OutboxMessage(to: .notify, path: NotificationRequest.path, body: receipt), on: connection, logger: logger)
     }
 
     /// Whether the caller may see `payment`: its payer, its provider, an admin.

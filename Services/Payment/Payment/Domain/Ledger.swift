@@ -64,6 +64,11 @@ enum Ledger {
         ])!
     }
 
+    /// A provider's balance goes to their bank account.
+    static func payout(_ amount: Int64, _ currency: String, to provider: UUID) -> Transaction {
+        Transaction(.payout, [.init(account: .provider(provider), amount: -amount, currency: currency), .init(account: .payouts, amount: amount, currency: currency)])!
+    }
+
     /// Money back to the traveler: out of escrow before release, out of the provider's balance after it (which may
     /// go negative and is netted from the next payout).
     static func refund(_ amount: Int64, _ currency: String, from account: Account) -> Transaction {

@@ -42,6 +42,7 @@ struct PaymentRoutes {
         group.post(":id/confirm", use: confirm)
         group.post(":id/refunds", use: refund)
         router.get("api/v1/payouts/balance", use: balance)
+        router.get("api/v1/payouts", use: payouts)
     }
 
     @Sendable func show(_ request: Request, context: ServiceRequestContext) async throws -> Payment {
@@ -95,6 +96,7 @@ struct PaymentRoutes {
                 found.lastError = nil
                 try await payment.payments.save(found, at: now, on: connection)
                 try await payment.tellBooking(.succeeded, found, amount: found.amount.amount, on: connection)
+                try await payment.sendReceipt(for: found, at: now, on: connection)
                 return .success(found)
             case .declined(let code, let message):
                 found.lastError = code
@@ -142,6 +144,23 @@ struct PaymentRoutes {
     @Sendable func balance(_ request: Request, context: ServiceRequestContext) async throws -> Balance {
         let provider = try context.requireRole(.provider)
         return Balance(balances: try await payment.ledger.balances(of: .provider(provider.userID)))
+    }
+
+    /// The provider's payouts, newest first.
+    @Sendable func payouts(_ request: Request, context: ServiceRequestContext) async throws -> Page<Payout> {
+        let provider = try context.requireRole(.provider)
+        let query = request.uri.queryParameters
+        let limit = try query.get("limit").map { text in
+            guard let limit = Int(text), (1...100).contains(limit) else { throw Problem.invalid("limit", "must be an integer from 1 to 100") }
+            return limit
+        } ?? 20
+        let cursor = try query.get("cursor").map { text in
+            guard let date = ISO8601Format.parse(text) else { throw Problem.invalid("cursor", "must be a cursor from a previous page") }
+            return date
+        }
+        let items = try await payment.payouts.page(of: provider.userID, before: cursor, limit: limit)
+        let next = items.count == limit ? items.last.map { $0.createdAt.formatted(ISO8601Format.withFractionalSeconds) } : nil
+        return Page(items: items, nextCursor: next)
     }
 
     static let notFound = Problem.notFound("No such payment.")

@@ -8,10 +8,14 @@ struct LedgerBook: Sendable {
     let postgres: PostgresClient
     let logger: Logger
 
-    func append(_ transaction: Ledger.Transaction, paymentID: UUID?, at now: Date, on connection: PostgresConnection) async throws {
+    /// Appends `transaction`, linked to the payment or payout it belongs to.
+    func append(_ transaction: Ledger.Transaction, paymentID: UUID? = nil, payoutID: UUID? = nil, at now: Date, on connection: PostgresConnection) async throws {
         let id = UUID()
         try await connection.query(
-            "INSERT INTO ledger_transactions (id, kind, payment_id, created_at) VALUES (\(id), \(transaction.kind.rawValue), \(paymentID), \(now))",
+            """
+            INSERT INTO ledger_transactions (id, kind, payment_id, payout_id, created_at)
+            VALUES (\(id), \(transaction.kind.rawValue), \(paymentID), \(payoutID), \(now))
+            """,
             logger: logger
         )
         for posting in transaction.postings {

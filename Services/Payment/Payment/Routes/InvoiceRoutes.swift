@@ -1,0 +1,45 @@
+import Contracts
+import Foundation
+import Hummingbird
+import Mustache
+import ServiceKit
+
+/// `GET /api/v1/invoices/{id}`: JSON, or HTML for `Accept: text/html`; the traveler's receipt, or for the provider
+/// the same invoice with the commission and their earnings.
+struct InvoiceRoutes {
+    let payment: PaymentService
+    let template: MustacheTemplate
+
+    func addRoutes(to router: ServiceRouter) {
+        router.get("api/v1/invoices/:id", use: show)
+    }
+
+    @Sendable func show(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try context.parameters.require("id", as: UUID.self)
+        guard let (number, issuedAt, paymentID) = try await payment.invoices.find(id),
+              let paid = try await payment.payments.find(paymentID), payment.isParty(identity, to: paid)
+        else { throw Problem.notFound("No such invoice.") }
+        let audience: Invoice.Audience = identity.userID == paid.travelerId ? .traveler : .provider
+        let invoice = Invoice(id: id, number: number, issuedAt: issuedAt, payment: paid, audience: audience, commissionBasisPoints: payment.commissionBasisPoints)
+        guard request.headers[.accept]?.contains("text/html") == true else { return try .json(invoice) }
+        let html = template.render(Self.view(invoice))
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// What the template shows; Mustache escapes every value.
+    static func view(_ invoice: Invoice) -> [String: Any] {
+        var view: [String: Any] = [
+            "title": invoice.audience == .traveler ? "receipt" : "invoice",
+            "number": invoice.number,
+            "issued": invoice.issuedAt.formatted(ISO8601Format.withFractionalSeconds),
+            "bookingId": invoice.bookingId.uuidString.lowercased(),
+            "lines": invoice.lines.map { ["description": $0.description, "amount": MoneyFormat.string($0.amount)] },
+            "total": MoneyFormat.string(invoice.total),
+        ]
+        if invoice.refunded.amount > 0 { view["refunded"] = MoneyFormat.string(invoice.refunded) }
+        if let commission = invoice.commission { view["commission"] = MoneyFormat.string(commission) }
+        if let net = invoice.net { view["net"] = MoneyFormat.string(net) }
+        return view
+    }
+}

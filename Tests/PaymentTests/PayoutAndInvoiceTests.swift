@@ -1,0 +1,73 @@
+import Contracts
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import ServiceKit
+import Testing
+import TestSupport
+
+@testable import Payment
+
+@Suite struct PayoutAndInvoiceTests {
+    @Test func aReleasedBalanceIsPaidOutOnceAndTheProviderIsTold() async throws {
+        try await PaymentHarness.run(["PAYOUT_INTERVAL_MS": "100", "PAYOUT_MINIMUM": "1000"]) { payments in
+            let traveler = try await PaymentHarness.user(.traveler)
+            let provider = try await PaymentHarness.user(.provider)
+            let created = try await payments.payment(traveler: traveler, provider: provider)
+            _ = try await payments.pay(created, as: traveler)
+            _ = try await payments.internalCall(BookingPayments.releasesPath, BookingPayments.ReleaseRequest(bookingId: created.bookingId))
+
+            let paidOut = try await eventually {
+                try await payments.send(.get, "/api/v1/payouts", as: provider).decode(Page<Payout>.self).items.count == 1
+            }
+            #expect(paidOut)
+            let payout = try await payments.send(.get, "/api/v1/payouts", as: provider).decode(Page<Payout>.self).items.first
+            #expect(payout?.amount == Money(amount: 216_750, currency: "MXN"))
+            #expect(try await payments.send(.get, "/api/v1/payouts/balance", as: provider).decode(PaymentRoutes.Balance.self).balances == [Money(amount: 0, currency: "MXN")])
+            #expect(try await payments.balance("external:payouts") == 216_750)
+            #expect(try await payments.ledgerIsBalanced())
+            #expect(await payments.peers.first(NotificationRequest.self, at: NotificationRequest.path) { $0.type == .payoutSent && $0.recipientId == provider.id } != nil)
+            // Later rounds find nothing more to pay.
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(try await payments.send(.get, "/api/v1/payouts", as: provider).decode(Page<Payout>.self).items.count == 1)
+            #expect(try await payments.send(.get, "/api/v1/payouts", as: traveler).status == .forbidden)
+        }
+    }
+
+    @Test func thePaidPaymentHasANumberedInvoiceInJSONAndHTML() async throws {
+        try await PaymentHarness.run { payments in
+            let traveler = try await PaymentHarness.user(.traveler)
+            let provider = try await PaymentHarness.user(.provider)
+            let created = try await payments.payment(traveler: traveler, provider: provider)
+            _ = try await payments.pay(created, as: traveler)
+            let receipt = try #require(await payments.peers.first(NotificationRequest.self, at: NotificationRequest.path) { $0.type == .paymentReceipt && $0.recipientId == traveler.id })
+            guard case .string(let invoiceID)? = receipt.data["invoiceId"] else { Issue.record("no invoice id"); return }
+            let year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date()).year!
+            #expect(receipt.data["number"] == .string(String(format: "MG-%04d-000001", year)))
+
+            let mine = try await payments.send(.get, "/api/v1/invoices/\(invoiceID)", as: traveler).decode(Invoice.self)
+            #expect(mine.audience == .traveler)
+            #expect(mine.total == created.amount)
+            #expect(mine.commission == nil)
+            let theirs = try await payments.send(.get, "/api/v1/invoices/\(invoiceID)", as: provider).decode(Invoice.self)
+            #expect(theirs.commission == Money(amount: 38_250, currency: "MXN"))
+            #expect(theirs.net == Money(amount: 216_750, currency: "MXN"))
+
+            let headers: HTTPFields = [.authorization: "Bearer \(provider.token)", .accept: "text/html"]
+            let html = try await payments.client.executeRequest(uri: "/api/v1/invoices/\(invoiceID)", method: .get, headers: headers, body: nil)
+            #expect(html.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(html.text.contains(mine.number))
+            #expect(html.text.contains("2550.00 MXN"))
+            #expect(html.text.contains("Your earnings"))
+            #expect(try await payments.send(.get, "/api/v1/invoices/\(invoiceID)", as: try await PaymentHarness.user(.traveler)).status == .notFound)
+        }
+    }
+
+    @Test func amountsReadWithTheCurrencysExponent() {
+        #expect(MoneyFormat.string(Money(amount: 255_000, currency: "MXN")) == "2550.00 MXN")
+        #expect(MoneyFormat.string(Money(amount: 5, currency: "USD")) == "0.05 USD")
+        #expect(MoneyFormat.string(Money(amount: 999, currency: "JPY")) == "999 JPY")
+        #expect(MoneyFormat.string(Money(amount: 1_234, currency: "KWD")) == "1.234 KWD")
+        #expect(MoneyFormat.string(Money(amount: -10_500, currency: "MXN")) == "-105.00 MXN")
+    }
+}
