@@ -9,6 +9,7 @@ import ServiceKit
 /// |---|---|
 /// | `COMMISSION_BASIS_POINTS` | `1500`: the platform's share, 15 % |
 /// | `PAYOUT_INTERVAL_MS`, `PAYOUT_MINIMUM` | `3600000`, `10000`: hourly, balances of at least 100.00 (in minor units) |
+/// | `STRIPE_WEBHOOK_SECRET` | none: the `whsec_…` secret that signs Stripe's webhooks; without it the route is a 404 |
 public func buildApplication(configuration: ServiceConfiguration, clock: WallClock = .system) async throws -> some ApplicationProtocol {
     let settings = configuration.settings
     let runtime = try await ServiceRuntime(configuration: configuration, database: .init(migrations: PaymentMigrations.all), usesRedis: false)
@@ -29,6 +30,8 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     router.add(middleware: AuthenticationMiddleware(authenticator: runtime.tokenAuthenticator()))
     PaymentRoutes(payment: payment).addRoutes(to: router)
     InvoiceRoutes(payment: payment, template: try MustacheTemplate(string: PaymentAPI.resource("invoice", "mustache"))).addRoutes(to: router)
+    WebhookRoutes(payment: payment, signature: settings.optionalString("stripe.webhook.secret", isSecret: true).map { StripeSignature(secret: $0) })
+        .addRoutes(to: router)
     InternalRoutes(payment: payment).addRoutes(to: runtime.internalRoutes(of: router))
     let payouts = PayoutJob(
         payment: payment,

@@ -95,5 +95,22 @@ enum PaymentMigrations {
                 """,
             ]
         ),
+        Migration(
+            103,
+            "stripe events",
+            [
+                """
+                CREATE TABLE stripe_events (
+                    id text PRIMARY KEY,
+                    type text NOT NULL,
+                    payment_id uuid,
+                    payload jsonb NOT NULL,
+                    received_at timestamptz NOT NULL,
+                    processed_at timestamptz
+                )
+                """,
+                "CREATE INDEX stripe_events_waiting ON stripe_events (payment_id) WHERE processed_at IS NULL",
+            ]
+        ),
     ]
 }

@@ -50,6 +50,20 @@ struct PaymentService: Sendable {
         return (updated, refundable)
     }
 
+    /// The traveler's money arrived (a test card, or Stripe's webhook): it is held in escrow, Booking hears of it and
+    /// the traveler gets the receipt. `payment` is locked and not paid yet.
+    func capture(_ payment: Payment, on connection: PostgresConnection) async throws -> Payment {
+        let now = clock.now()
+        try await ledger.append(Ledger.charge(payment.amount.amount, payment.amount.currency), paymentID: payment.id, at: now, on: connection)
+        var paid = payment
+        paid.status = .succeeded
+        paid.lastError = nil
+        try await payments.save(paid, at: now, on: connection)
+        try await tellBooking(.succeeded, paid, amount: paid.amount.amount, on: connection)
+        try await sendReceipt(for: paid, at: now, on: connection)
+        return paid
+    }
+
     /// Issues the paid payment's invoice and sends the traveler the receipt, in the caller's transaction.
     func sendReceipt(for payment: Payment, at now: Date, on connection: PostgresConnection) async throws {
         let (id, number) = try await invoices.issue(for: payment.id, at: now, on: connection)

@@ -91,13 +91,7 @@ struct PaymentRoutes {
             let now = payment.clock.now()
             switch outcome {
             case .succeeded:
-                try await payment.ledger.append(Ledger.charge(found.amount.amount, found.amount.currency), paymentID: found.id, at: now, on: connection)
-                found.status = .succeeded
-                found.lastError = nil
-                try await payment.payments.save(found, at: now, on: connection)
-                try await payment.tellBooking(.succeeded, found, amount: found.amount.amount, on: connection)
-                try await payment.sendReceipt(for: found, at: now, on: connection)
-                return .success(found)
+                return .success(try await payment.capture(found, on: connection))
             case .declined(let code, let message):
                 found.lastError = code
                 try await payment.payments.save(found, at: now, on: connection)
