@@ -147,6 +147,8 @@ var serviceDependencies: [String: [Target.Dependency]] {
             .product(name: "NIOWebSocket", package: "swift-nio"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ],
         "Auth": [
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -174,6 +176,8 @@ var serviceDependencies: [String: [Target.Dependency]] {
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ],
     ]
 }

@@ -31,6 +31,7 @@ import TestSupport
             try await Task.sleep(for: .milliseconds(400))
             #expect(try await payments.send(.get, "/api/v1/payouts", as: provider).decode(Page<Payout>.self).items.count == 1)
             #expect(try await payments.send(.get, "/api/v1/payouts", as: traveler).status == .forbidden)
+            #expect(try await payments.send(.post, "/api/v1/payouts/onboarding", as: provider).problem?.code == "onboarding_not_needed")
         }
     }
 

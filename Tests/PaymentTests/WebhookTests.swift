@@ -68,8 +68,11 @@ import TestSupport
             #expect(try await payments.balance("escrow") == 60_000)
             #expect(try await payments.balance("external:cards") == -60_000)
             #expect(try await payments.ledgerIsBalanced())
-            let told = await payments.peers.bodies(BookingPayments.PaymentEvent.self, at: BookingPayments.eventsPath).filter { $0.bookingId == created.bookingId }
-            #expect(Set(told.map(\.kind)) == [.succeeded, .refunded])
+            let told = await eventually {
+                let kinds = await payments.peers.bodies(BookingPayments.PaymentEvent.self, at: BookingPayments.eventsPath).filter { $0.bookingId == created.bookingId }.map(\.kind)
+                return Set(kinds) == [.succeeded, .refunded]
+            }
+            #expect(told)
             let rows = try await payments.postgres.query("SELECT count(*)::int FROM stripe_events WHERE processed_at IS NULL")
             for try await waiting in rows.decode(Int.self) { #expect(waiting == 0) }
         }

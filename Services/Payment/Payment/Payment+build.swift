@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 import Mustache
 import ServiceKit
 
@@ -9,6 +10,9 @@ import ServiceKit
 /// |---|---|
 /// | `COMMISSION_BASIS_POINTS` | `1500`: the platform's share, 15 % |
 /// | `PAYOUT_INTERVAL_MS`, `PAYOUT_MINIMUM` | `3600000`, `10000`: hourly, balances of at least 100.00 (in minor units) |
+/// | `PAYMENT_PROVIDER` | `local` (Stripe's test cards, nothing leaves the machine) or `stripe` |
+/// | `STRIPE_API_KEY`, `STRIPE_API_URL` | required with `stripe`; `https://api.stripe.com` |
+/// | `PUBLIC_URL` | `http://localhost:8080`: where Stripe onboarding sends providers back |
 /// | `STRIPE_WEBHOOK_SECRET` | none: the `whsec_…` secret that signs Stripe's webhooks; without it the route is a 404 |
 public func buildApplication(configuration: ServiceConfiguration, clock: WallClock = .system) async throws -> some ApplicationProtocol {
     let settings = configuration.settings
@@ -24,6 +28,8 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         payouts: Payouts(postgres: postgres, logger: runtime.logger),
         invoices: Invoices(postgres: postgres, logger: runtime.logger),
         idempotency: runtime.idempotentRequests!,
+        provider: try chargeProvider(settings, payments: Payments(postgres: postgres, logger: runtime.logger), logger: runtime.logger),
+        publicURL: try settings.url("public.url", default: "http://localhost:8080", schemes: ["http", "https"]),
         outbox: runtime.outbox!
     )
     let router = runtime.makeRouter(openAPI: PaymentAPI.document)
@@ -40,4 +46,27 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         isMigrated: { runtime.isMigrated }
     )
     return runtime.makeApplication(router: router, services: [payouts])
+}
+
+enum ProviderChoice: String, CaseIterable {
+    case local, stripe
+}
+
+/// The charge provider `PAYMENT_PROVIDER` names.
+func chargeProvider(_ settings: Settings, payments: Payments, logger: Logger) throws -> any ChargeProvider {
+    switch try settings.choice("payment.provider", default: ProviderChoice.local) {
+    case .local:
+        return LocalProvider()
+    case .stripe:
+        guard let apiKey = settings.optionalString("stripe.api.key", isSecret: true) else {
+            throw ConfigurationError(variable: "STRIPE_API_KEY", expected: "a secret key (sk_…) when PAYMENT_PROVIDER=stripe", value: nil)
+        }
+        return StripeProvider(
+            apiKey: apiKey,
+            baseURL: try settings.url("stripe.api.url", default: "https://api.stripe.com", schemes: ["https", "http"]),
+            http: .mayaGo,
+            logger: logger,
+            connectedAccount: { try await payments.connectedAccount(of: $0) }
+        )
+    }
 }

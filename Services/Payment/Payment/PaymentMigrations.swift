@@ -112,5 +112,19 @@ enum PaymentMigrations {
                 "CREATE INDEX stripe_events_waiting ON stripe_events (payment_id) WHERE processed_at IS NULL",
             ]
         ),
+        Migration(
+            104,
+            "provider references",
+            [
+                "ALTER TABLE payments ADD COLUMN provider_reference text",
+                """
+                CREATE TABLE provider_accounts (
+                    provider_id uuid PRIMARY KEY,
+                    stripe_account text NOT NULL,
+                    created_at timestamptz NOT NULL
+                )
+                """,
+            ]
+        ),
     ]
 }

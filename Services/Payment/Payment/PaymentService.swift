@@ -16,6 +16,9 @@ struct PaymentService: Sendable {
     let payouts: Payouts
     let invoices: Invoices
     let idempotency: IdempotentRequests
+    let provider: any ChargeProvider
+    /// Where the app lives, for links the provider sends people back to (`PUBLIC_URL`).
+    let publicURL: URL
     let outbox: OutboxRelay
 
     func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
@@ -34,11 +37,17 @@ struct PaymentService: Sendable {
     }
 
     /// Gives back up to `amount` of a locked, paid `payment` (never more than is left): out of escrow before the
-    /// release, out of the provider's balance after it. Returns the payment after and what was refunded.
-    func refund(_ payment: Payment, amount: Int64, reason: String, on connection: PostgresConnection) async throws -> (Payment, Int64) {
+    /// release, out of the provider's balance after it; at the provider too unless it happened there already (a
+    /// refund Stripe reports). Returns the payment after and what was refunded.
+    func refund(_ payment: Payment, amount: Int64, reason: String, atProvider: Bool = true, on connection: PostgresConnection) async throws -> (Payment, Int64) {
         guard payment.status != .requiresPayment else { throw Problem.conflict("Nothing has been paid yet.", code: "not_paid") }
         let refundable = min(amount, payment.amount.amount - payment.refunded.amount)
         guard refundable > 0 else { return (payment, 0) }
+        if atProvider, let reference = try await payments.reference(of: payment.id, on: connection) {
+            // Keyed by the total refunded after this one: a retry of the same refund is the same request.
+            let key = "refund-\(payment.id.uuidString.lowercased())-\(payment.refunded.amount + refundable)"
+            try await provider.refund(Money(amount: refundable, currency: payment.amount.currency), of: reference, idempotencyKey: key)
+        }
         let now = clock.now()
         let source: Ledger.Account = payment.status == .released ? .provider(payment.providerId) : .escrow
         try await ledger.append(Ledger.refund(refundable, payment.amount.currency, from: source), paymentID: payment.id, at: now, on: connection)

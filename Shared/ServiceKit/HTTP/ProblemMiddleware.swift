@@ -14,6 +14,8 @@ public struct ProblemMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as Problem {
             return problem.response(requestID: context.requestID)
+        } catch let error as any ProblemConvertible {
+            return error.problem.response(requestID: context.requestID)
         } catch let error as any HTTPResponseError {
             return Problem(error.status, detail: (error as? HTTPError)?.body).response(requestID: context.requestID)
         } catch is CancellationError {
@@ -23,4 +25,9 @@ public struct ProblemMiddleware: RouterMiddleware {
             return Problem.internalError.response(requestID: context.requestID)
         }
     }
+}
+
+/// An error that knows the problem it means for the client (a payment provider's refusal, say).
+public protocol ProblemConvertible: Error {
+    var problem: Problem { get }
 }

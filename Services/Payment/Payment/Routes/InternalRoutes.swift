@@ -20,13 +20,17 @@ struct InternalRoutes {
         validator.check(body.amount.amount > 0, "amount.amount", "must be positive")
         validator.check(Money.isCurrencyCode(body.amount.currency), "amount.currency", "must be an ISO 4217 code")
         try validator.validate()
+        if let existing = try await payment.payments.find(bookingID: body.bookingId) { return try .json(existing, status: .ok) }
         let now = payment.clock.now()
-        let new = Payment(
+        var new = Payment(
             id: UUID(), bookingId: body.bookingId, travelerId: body.travelerId, providerId: body.providerId, amount: body.amount,
             refunded: Money(amount: 0, currency: body.amount.currency), status: .requiresPayment, description: String(body.description.prefix(500)),
-            clientSecret: "pi_local_\(UUID().uuidString.lowercased())_secret", lastError: nil, createdAt: now, updatedAt: now
+            clientSecret: "", lastError: nil, createdAt: now, updatedAt: now
         )
-        let stored = try await payment.transaction { connection in try await payment.payments.insert(new, on: connection) }
+        // The provider's charge first (idempotent on the booking), so that a stored payment always has one.
+        let charge = try await payment.provider.createCharge(for: new)
+        new.clientSecret = charge.clientSecret
+        let stored = try await payment.transaction { connection in try await payment.payments.insert(new, reference: charge.reference, on: connection) }
         guard let stored else { throw Problem.internalError }
         return try .json(stored, status: stored.id == new.id ? .created : .ok)
     }
@@ -57,6 +61,12 @@ struct InternalRoutes {
             let now = payment.clock.now()
             let held = found.amount.amount - found.refunded.amount
             let split = Split(held, commissionBasisPoints: payment.commissionBasisPoints)
+            if split.provider > 0 {
+                try await payment.provider.transfer(
+                    Money(amount: split.provider, currency: found.amount.currency), to: found.providerId, for: found,
+                    idempotencyKey: "release-\(found.id.uuidString.lowercased())"
+                )
+            }
             try await payment.ledger.append(Ledger.release(split, to: found.providerId, found.amount.currency), paymentID: found.id, at: now, on: connection)
             found.status = .released
             try await payment.payments.save(found, at: now, on: connection)

@@ -43,6 +43,7 @@ struct PaymentRoutes {
         group.post(":id/refunds", use: refund)
         router.get("api/v1/payouts/balance", use: balance)
         router.get("api/v1/payouts", use: payouts)
+        router.post("api/v1/payouts/onboarding", use: onboard)
     }
 
     @Sendable func show(_ request: Request, context: ServiceRequestContext) async throws -> Payment {
@@ -66,6 +67,9 @@ struct PaymentRoutes {
     /// traveler may try another card (with another `Idempotency-Key`) until the booking's hold runs out.
     @Sendable func confirm(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
+        guard payment.provider.confirmsTestCards else {
+            throw Problem.conflict("Confirm this payment with Stripe.js and its clientSecret; Stripe reports the result.", code: "confirm_with_stripe")
+        }
         return try await payment.idempotency.run(request, context: context, owner: identity.userID) { request in
             (.ok, try await pay(request, context: context, as: identity))
         }
@@ -155,6 +159,20 @@ struct PaymentRoutes {
         let items = try await payment.payouts.page(of: provider.userID, before: cursor, limit: limit)
         let next = items.count == limit ? items.last.map { $0.createdAt.formatted(ISO8601Format.withFractionalSeconds) } : nil
         return Page(items: items, nextCursor: next)
+    }
+
+    struct Onboarding: ResponseCodable {
+        var url: String
+    }
+
+    /// Where the provider sets up their Stripe account to be paid.
+    @Sendable func onboard(_ request: Request, context: ServiceRequestContext) async throws -> Onboarding {
+        let provider = try context.requireRole(.provider)
+        let existing = try await payment.payments.connectedAccount(of: provider.userID)
+        let returnURL = payment.publicURL.appendingPathComponent("provider/payouts")
+        guard let link = try await payment.provider.onboard(provider.userID, account: existing, returnURL: returnURL) else { throw Problem.conflict("Payouts need no setup with the local provider.", code: "onboarding_not_needed") }
+        if existing == nil { try await payment.payments.saveConnectedAccount(link.account, of: provider.userID, at: payment.clock.now()) }
+        return Onboarding(url: link.url)
     }
 
     static let notFound = Problem.notFound("No such payment.")

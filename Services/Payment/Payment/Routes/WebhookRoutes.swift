@@ -100,7 +100,7 @@ struct WebhookRoutes {
             guard found.status != .requiresPayment else { return false }
             guard case .number(let refunded)? = event.data.object["amount_refunded"] else { return true }
             let more = Int64(refunded) - found.refunded.amount
-            if more > 0 { _ = try await payment.refund(found, amount: more, reason: "refunded at Stripe", on: connection) }
+            if more > 0 { _ = try await payment.refund(found, amount: more, reason: "refunded at Stripe", atProvider: false, on: connection) }
             return true
         default:
             return true

@@ -13,14 +13,16 @@ struct Payments: Sendable {
         last_error, created_at, updated_at
         """
 
-    /// Inserts `payment` unless its booking has one; returns the booking's payment either way.
-    func insert(_ payment: Payment, on connection: PostgresConnection) async throws -> Payment? {
+    /// Inserts `payment` with its provider's charge reference unless its booking has a payment; returns the
+    /// booking's payment either way.
+    func insert(_ payment: Payment, reference: String, on connection: PostgresConnection) async throws -> Payment? {
         let p = payment
         try await connection.query(
             """
-            INSERT INTO payments (id, booking_id, traveler_id, provider_id, amount, currency, status, description, client_secret, created_at, updated_at)
+            INSERT INTO payments (id, booking_id, traveler_id, provider_id, amount, currency, status, description, client_secret,
+                provider_reference, created_at, updated_at)
             VALUES (\(p.id), \(p.bookingId), \(p.travelerId), \(p.providerId), \(p.amount.amount), \(p.amount.currency), \(p.status.rawValue),
-                    \(p.description), \(p.clientSecret), \(p.createdAt), \(p.updatedAt))
+                    \(p.description), \(p.clientSecret), \(reference), \(p.createdAt), \(p.updatedAt))
             ON CONFLICT (booking_id) DO NOTHING
             """,
             logger: logger
@@ -38,6 +40,27 @@ struct Payments: Sendable {
         var query: PostgresQuery = "SELECT \(unescaped: Self.columns) FROM payments WHERE booking_id = \(bookingID)"
         if forUpdate { query.sql += " FOR UPDATE" }
         return try await list(query, on: connection).first
+    }
+
+    /// The provider's id of the payment's charge (Stripe's PaymentIntent).
+    func reference(of id: UUID, on connection: PostgresConnection) async throws -> String? {
+        let rows = try await connection.query("SELECT provider_reference FROM payments WHERE id = \(id)", logger: logger)
+        for try await reference in rows.decode(String?.self) { return reference }
+        return nil
+    }
+
+    /// The provider's connected account (`acct_…`) at Stripe, after onboarding.
+    func connectedAccount(of providerID: UUID) async throws -> String? {
+        let rows = try await postgres.query("SELECT stripe_account FROM provider_accounts WHERE provider_id = \(providerID)", logger: logger)
+        for try await account in rows.decode(String.self) { return account }
+        return nil
+    }
+
+    func saveConnectedAccount(_ account: String, of providerID: UUID, at now: Date) async throws {
+        try await postgres.query(
+            "INSERT INTO provider_accounts (provider_id, stripe_account, created_at) VALUES (\(providerID), \(account), \(now)) ON CONFLICT DO NOTHING",
+            logger: logger
+        )
     }
 
     func save(_ payment: Payment, at now: Date, on connection: PostgresConnection) async throws {

@@ -1,0 +1,57 @@
+import Contracts
+import Foundation
+import HTTPTypes
+import ServiceKit
+
+/// Where the money really moves, chosen by `PAYMENT_PROVIDER`: Stripe, or the local test-card provider. Every
+/// call carries an idempotency key, so that a retry after a timeout never moves money twice.
+protocol ChargeProvider: Sendable {
+    /// Whether travelers pay through `POST /api/v1/payments/{id}/confirm` with a test card (the local provider);
+    /// with Stripe they confirm with Stripe.js and the webhook reports the result.
+    var confirmsTestCards: Bool { get }
+
+    /// Makes the provider's charge for `payment` (Stripe: a PaymentIntent); the same payment gives the same charge.
+    func createCharge(for payment: Payment) async throws -> ProviderCharge
+
+    /// Gives `amount` of the charge `reference` back to the traveler.
+    func refund(_ amount: Money, of reference: String, idempotencyKey: String) async throws
+
+    /// Sends the provider's share of a released payment to their connected account.
+    func transfer(_ amount: Money, to providerID: UUID, for payment: Payment, idempotencyKey: String) async throws
+
+    /// A link where the provider sets up where their money goes, making their connected account if `account` is
+    /// `nil`; `nil` when the provider needs none (the local provider).
+    func onboard(_ providerID: UUID, account: String?, returnURL: URL) async throws -> (account: String, url: String)?
+}
+
+struct ProviderCharge: Sendable, Equatable {
+    var reference: String
+    var clientSecret: String
+}
+
+/// The provider said no; the message is safe to show. Clients get a 502 naming the provider's code.
+struct ProviderError: Error, CustomStringConvertible, ProblemConvertible {
+    var status: Int
+    var code: String?
+    var description: String
+
+    var problem: Problem {
+        Problem(.badGateway, detail: "The payment provider refused: \(description)", code: code)
+    }
+}
+
+/// The development provider: Stripe's test cards, nothing leaves the machine.
+struct LocalProvider: ChargeProvider {
+    var confirmsTestCards: Bool { true }
+
+    func createCharge(for payment: Payment) async throws -> ProviderCharge {
+        let reference = "pi_local_\(payment.id.uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+        return ProviderCharge(reference: reference, clientSecret: "\(reference)_secret_\(UUID().uuidString.prefix(8).lowercased())")
+    }
+
+    func refund(_ amount: Money, of reference: String, idempotencyKey: String) async throws {}
+
+    func transfer(_ amount: Money, to providerID: UUID, for payment: Payment, idempotencyKey: String) async throws {}
+
+    func onboard(_ providerID: UUID, account: String?, returnURL: URL) async throws -> (account: String, url: String)? { nil }
+}

@@ -1,0 +1,96 @@
+import AsyncHTTPClient
+import Contracts
+import Foundation
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// Stripe Connect, "separate charges and transfers": a PaymentIntent charges the traveler on the platform's
+/// account, Refunds give money back, a Transfer (in the booking's transfer group) pays the provider's connected
+/// account at release. Form-encoded requests with an `Idempotency-Key` on every POST.
+struct StripeProvider: ChargeProvider {
+    let apiKey: String
+    let baseURL: URL
+    let http: HTTPClient
+    let logger: Logger
+    /// The connected account (`acct_…`) of a provider, from Stripe onboarding.
+    let connectedAccount: @Sendable (UUID) async throws -> String?
+
+    var confirmsTestCards: Bool { false }
+
+    func createCharge(for payment: Payment) async throws -> ProviderCharge {
+        let intent = try await post("/v1/payment_intents", [
+            ("amount", String(payment.amount.amount)),
+            ("currency", payment.amount.currency.lowercased()),
+            ("automatic_payment_methods[enabled]", "true"),
+            ("description", payment.description),
+            ("transfer_group", payment.bookingId.uuidString.lowercased()),
+            ("metadata[payment_id]", payment.id.uuidString.lowercased()),
+            ("metadata[booking_id]", payment.bookingId.uuidString.lowercased()),
+        ], idempotencyKey: "payment-\(payment.bookingId.uuidString.lowercased())")
+        guard let id = intent["id"] as? String, let secret = intent["client_secret"] as? String else {
+            throw ProviderError(status: 502, code: nil, description: "Stripe answered a PaymentIntent without an id or client secret.")
+        }
+        return ProviderCharge(reference: id, clientSecret: secret)
+    }
+
+    func refund(_ amount: Money, of reference: String, idempotencyKey: String) async throws {
+        _ = try await post("/v1/refunds", [("payment_intent", reference), ("amount", String(amount.amount))], idempotencyKey: idempotencyKey)
+    }
+
+    func transfer(_ amount: Money, to providerID: UUID, for payment: Payment, idempotencyKey: String) async throws {
+        guard let account = try await connectedAccount(providerID) else {
+            throw ProviderError(status: 409, code: "no_connected_account", description: "The provider has not finished Stripe onboarding.")
+        }
+        _ = try await post("/v1/transfers", [
+            ("amount", String(amount.amount)), ("currency", amount.currency.lowercased()), ("destination", account),
+            ("transfer_group", payment.bookingId.uuidString.lowercased()),
+        ], idempotencyKey: idempotencyKey)
+    }
+
+    func onboard(_ providerID: UUID, account: String?, returnURL: URL) async throws -> (account: String, url: String)? {
+        var id = account
+        if id == nil {
+            let created = try await post(
+                "/v1/accounts", [("type", "express"), ("metadata[provider_id]", providerID.uuidString.lowercased())],
+                idempotencyKey: "account-\(providerID.uuidString.lowercased())"
+            )
+            id = created["id"] as? String
+        }
+        guard let id else { throw ProviderError(status: 502, code: nil, description: "Stripe answered an account without an id.") }
+        let link = try await post("/v1/account_links", [
+            ("account", id), ("type", "account_onboarding"), ("refresh_url", returnURL.absoluteString), ("return_url", returnURL.absoluteString),
+        ], idempotencyKey: "link-\(id)-\(UUID().uuidString)")
+        guard let url = link["url"] as? String else { throw ProviderError(status: 502, code: nil, description: "Stripe answered a link without a URL.") }
+        return (id, url)
+    }
+
+    /// A form-encoded POST; Stripe's error object (`{"error": {"type", "code", "message"}}`) becomes a ``ProviderError``.
+    private func post(_ path: String, _ fields: [(String, String)], idempotencyKey: String) async throws -> [String: Any] {
+        var request = HTTPClientRequest(url: baseURL.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path)
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+        request.headers.add(name: "Idempotency-Key", value: idempotencyKey)
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.body = .bytes(ByteBuffer(string: Self.formEncoded(fields)))
+        let response = try await http.execute(request, timeout: .seconds(30), logger: logger)
+        let body = try await response.body.collect(upTo: 1 << 20)
+        let object = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:]
+        guard (200..<300).contains(response.status.code) else {
+            let error = object["error"] as? [String: Any]
+            throw ProviderError(
+                status: Int(response.status.code), code: (error?["code"] as? String) ?? (error?["type"] as? String),
+                description: (error?["message"] as? String) ?? "Stripe answered \(response.status.code)."
+            )
+        }
+        return object
+    }
+
+    static func formEncoded(_ fields: [(String, String)]) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return fields.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
+            .joined(separator: "&")
+    }
+}
