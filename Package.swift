@@ -60,6 +60,7 @@ var targets: [Target] = [
             "Contracts", "ServiceKit", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "JWTKit", package: "jwt-kit"),
         ],
         swiftSettings: swiftSettings
     ),

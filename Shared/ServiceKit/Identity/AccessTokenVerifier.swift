@@ -43,6 +43,7 @@ public actor AccessTokenVerifier {
     /// these instead.
     private var keyIDs: Set<String> = []
     private var lastRefresh: ContinuousClock.Instant?
+    private var inFlight: Task<Void, any Error>?
     /// Tokens whose signature was checked already: a client sends the same token for its whole lifetime, and the
     /// signature check is the costliest step of a request. Claims are checked again on every use.
     private nonisolated let verified = NIOLockedValueBox<[String: AccessClaims]>([:])
@@ -83,7 +84,7 @@ public actor AccessTokenVerifier {
         var keys = try await currentKeys()
         if !keyIDs.contains(keyID) {
             // A key rotated in since the last fetch, perhaps.
-            _ = try? await refresh()
+            try? await refresh()
             guard keyIDs.contains(keyID), let refreshed = self.keys else {
                 throw Rejection(description: "The token was signed by an unknown key.")
             }
@@ -120,19 +121,28 @@ public actor AccessTokenVerifier {
 
     private func currentKeys() async throws -> JWTKeyCollection {
         if let keys { return keys }
-        guard try await refresh(), let keys else { throw Rejection(description: "Signing keys are not available.") }
+        try await refresh()
+        guard let keys else { throw Rejection(description: "Signing keys are not available.") }
         return keys
     }
 
-    /// Fetches the key set unless that was done less than `minimumRefreshInterval` ago; returns whether it did.
-    private func refresh() async throws -> Bool {
-        if let lastRefresh, ContinuousClock.now - lastRefresh < configuration.minimumRefreshInterval { return false }
+    /// Fetches the key set unless that was done less than `minimumRefreshInterval` ago. Callers that arrive while
+    /// a fetch is under way wait for that one (a burst of first requests must not fail for want of keys).
+    private func refresh() async throws {
+        if let inFlight { return try await inFlight.value }
+        if let lastRefresh, ContinuousClock.now - lastRefresh < configuration.minimumRefreshInterval { return }
         lastRefresh = .now
+        let fetch = Task { try await self.fetch() }
+        inFlight = fetch
+        defer { inFlight = nil }
+        try await fetch.value
+    }
+
+    private func fetch() async throws {
         do {
             let jwks = try await source()
             keys = try await JWTKeyCollection().add(jwks: jwks)
             keyIDs = Set(jwks.keys.compactMap { $0.keyIdentifier?.string })
-            return true
         } catch {
             logger.warning("Cannot fetch signing keys", metadata: ["error": "\(error)"])
             throw Rejection(description: "Signing keys are not available.")
