@@ -13,6 +13,7 @@ import ServiceKit
 /// | `PAYMENT_PROVIDER` | `local` (Stripe's test cards, nothing leaves the machine) or `stripe` |
 /// | `STRIPE_API_KEY`, `STRIPE_API_URL` | required with `stripe`; `https://api.stripe.com` |
 /// | `PUBLIC_URL` | `http://localhost:8080`: where Stripe onboarding sends providers back |
+/// | `INVOICE_NUMBERING_INTERVAL_MS` | `1000`: how soon a paid payment's invoice gets its number and the receipt goes out |
 /// | `STRIPE_WEBHOOK_SECRET` | none: the `whsec_…` secret that signs Stripe's webhooks; without it the route is a 404 |
 public func buildApplication(configuration: ServiceConfiguration, clock: WallClock = .system) async throws -> some ApplicationProtocol {
     let settings = configuration.settings
@@ -45,7 +46,12 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         minimum: Int64(try settings.int("payout.minimum", default: 10_000, in: 1...Int(Int32.max))),
         isMigrated: { runtime.isMigrated }
     )
-    return runtime.makeApplication(router: router, services: [payouts])
+    let numbering = InvoiceNumbering(
+        payment: payment,
+        interval: try settings.milliseconds("invoice.numbering.interval.ms", default: .seconds(1)),
+        isMigrated: { runtime.isMigrated }
+    )
+    return runtime.makeApplication(router: router, services: [payouts, numbering])
 }
 
 enum ProviderChoice: String, CaseIterable {

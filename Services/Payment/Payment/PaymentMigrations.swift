@@ -126,5 +126,13 @@ enum PaymentMigrations {
                 """,
             ]
         ),
+        Migration(
+            105,
+            "invoices numbered after payment",
+            [
+                "ALTER TABLE invoices ALTER COLUMN number DROP NOT NULL",
+                "CREATE INDEX invoices_unnumbered ON invoices (issued_at) WHERE number IS NULL",
+            ]
+        ),
     ]
 }

@@ -60,7 +60,8 @@ struct PaymentService: Sendable {
     }
 
     /// The traveler's money arrived (a test card, or Stripe's webhook): it is held in escrow, Booking hears of it and
-    /// the traveler gets the receipt. `payment` is locked and not paid yet.
+    /// the invoice is opened (numbered and sent as a receipt by ``InvoiceNumbering``). `payment` is locked and not
+    /// paid yet.
     func capture(_ payment: Payment, on connection: PostgresConnection) async throws -> Payment {
         let now = clock.now()
         try await ledger.append(Ledger.charge(payment.amount.amount, payment.amount.currency), paymentID: payment.id, at: now, on: connection)
@@ -69,13 +70,12 @@ struct PaymentService: Sendable {
         paid.lastError = nil
         try await payments.save(paid, at: now, on: connection)
         try await tellBooking(.succeeded, paid, amount: paid.amount.amount, on: connection)
-        try await sendReceipt(for: paid, at: now, on: connection)
+        try await invoices.open(for: paid.id, at: now, on: connection)
         return paid
     }
 
-    /// Issues the paid payment's invoice and sends the traveler the receipt, in the caller's transaction.
-    func sendReceipt(for payment: Payment, at now: Date, on connection: PostgresConnection) async throws {
-        let (id, number) = try await invoices.issue(for: payment.id, at: now, on: connection)
+    /// Sends the traveler the receipt of a numbered invoice, in the caller's transaction.
+    func sendReceipt(invoice id: UUID, number: String, for payment: Payment, on connection: PostgresConnection) async throws {
         let receipt = NotificationRequest(
             type: .paymentReceipt, recipientId: payment.travelerId,
             data: [

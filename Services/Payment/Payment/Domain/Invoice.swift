@@ -14,7 +14,8 @@ struct Invoice: ResponseCodable, Sendable, Equatable {
     }
 
     var id: UUID
-    var number: String
+    /// Given within about a second of the payment.
+    var number: String?
     var issuedAt: Date
     var paymentId: UUID
     var bookingId: UUID
@@ -26,7 +27,7 @@ struct Invoice: ResponseCodable, Sendable, Equatable {
     var commission: Money?
     var net: Money?
 
-    init(id: UUID, number: String, issuedAt: Date, payment: Payment, audience: Audience, commissionBasisPoints: Int) {
+    init(id: UUID, number: String?, issuedAt: Date, payment: Payment, audience: Audience, commissionBasisPoints: Int) {
         self.id = id
         self.number = number
         self.issuedAt = issuedAt

@@ -31,7 +31,7 @@ struct InvoiceRoutes {
     static func view(_ invoice: Invoice) -> [String: Any] {
         var view: [String: Any] = [
             "title": invoice.audience == .traveler ? "receipt" : "invoice",
-            "number": invoice.number,
+            "number": invoice.number ?? "(being numbered)",
             "issued": invoice.issuedAt.formatted(ISO8601Format.withFractionalSeconds),
             "bookingId": invoice.bookingId.uuidString.lowercased(),
             "lines": invoice.lines.map { ["description": $0.description, "amount": MoneyFormat.string($0.amount)] },

@@ -1,0 +1,33 @@
+import Foundation
+import Logging
+import ServiceKit
+import ServiceLifecycle
+
+/// Every `interval`, numbers the invoices opened since and sends their receipts.
+struct InvoiceNumbering: Service {
+    let payment: PaymentService
+    let interval: Duration
+    let isMigrated: @Sendable () -> Bool
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                if isMigrated() { await runOnce() }
+                try await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    func runOnce() async {
+        do {
+            try await payment.transaction { connection in
+                for (invoice, paymentID, number) in try await payment.invoices.number(on: connection) {
+                    guard let paid = try await payment.payments.find(paymentID, on: connection) else { continue }
+                    try await payment.sendReceipt(invoice: invoice, number: number, for: paid, on: connection)
+                }
+            }
+        } catch {
+            payment.logger.warning("Invoice numbering failed; retrying next round", metadata: ["error": "\(error)"])
+        }
+    }
+}
