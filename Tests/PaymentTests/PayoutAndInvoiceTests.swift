@@ -73,3 +73,43 @@ import TestSupport
         #expect(MoneyFormat.string(Money(amount: -10_500, currency: "MXN")) == "-105.00 MXN")
     }
 }
+
+@Suite struct ProviderTermsTests {
+    @Test func anAgreedCommissionAndAPayoutCurrencyApplyToThatProvider() async throws {
+        try await PaymentHarness.run(["PAYOUT_INTERVAL_MS": "100", "PAYOUT_MINIMUM": "1000", "PAYOUT_RATES": "MXN/USD=0.0550"]) { payments in
+            let traveler = try await PaymentHarness.user(.traveler)
+            let provider = try await PaymentHarness.user(.provider)
+            let admin = try await PaymentHarness.user(.admin)
+            let path = "/api/v1/payouts/providers/\(provider.id)/commission"
+            #expect(try await payments.send(.put, path, ["basisPoints": 1000], as: provider).status == .forbidden)
+            #expect(try await payments.send(.put, path, ["basisPoints": 10_001], as: admin).problem?.errors?.first?.field == "basisPoints")
+            #expect(try await payments.send(.put, path, ["basisPoints": 1000], as: admin).status == .ok)
+            #expect(try await payments.send(.put, "/api/v1/payouts/settings", ["currency": "usd"], as: provider).status == .badRequest)
+            #expect(try await payments.send(.put, "/api/v1/payouts/settings", ["currency": "USD"], as: provider).status == .ok)
+
+            let created = try await payments.payment(traveler: traveler, provider: provider, amount: 100_000)
+            _ = try await payments.pay(created, as: traveler)
+            _ = try await payments.internalCall(BookingPayments.releasesPath, BookingPayments.ReleaseRequest(bookingId: created.bookingId))
+            #expect(try await payments.balance("platform:commission") == 10_000)
+            let paidOut = try await eventually {
+                try await payments.send(.get, "/api/v1/payouts", as: provider).decode(Page<Payout>.self).items.count == 1
+            }
+            #expect(paidOut)
+            let payout = try await payments.send(.get, "/api/v1/payouts", as: provider).decode(Page<Payout>.self).items.first
+            #expect(payout?.amount == Money(amount: 90_000, currency: "MXN"))
+            #expect(payout?.paid == Money(amount: 4950, currency: "USD"))
+            #expect(payout?.rate == "0.055")
+        }
+    }
+
+    @Test func ratesConvertWithEachCurrencysExponent() throws {
+        let rates = try #require(PayoutRates("MXN/USD=0.0550, MXN/JPY=8.3,USD/KWD=0.3071"))
+        #expect(rates.convert(Money(amount: 216_750, currency: "MXN"), to: "USD")?.paid == Money(amount: 11_921, currency: "USD"))
+        #expect(rates.convert(Money(amount: 10_000, currency: "MXN"), to: "JPY")?.paid == Money(amount: 830, currency: "JPY"))
+        #expect(rates.convert(Money(amount: 100, currency: "USD"), to: "KWD")?.paid == Money(amount: 307, currency: "KWD"))
+        #expect(rates.convert(Money(amount: 100, currency: "USD"), to: "MXN") == nil)
+        #expect(PayoutRates("MXN/USD=-1") == nil)
+        #expect(PayoutRates("MXNUSD=0.05") == nil)
+        #expect(PayoutRates("") != nil)
+    }
+}

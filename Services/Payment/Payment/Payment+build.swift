@@ -13,6 +13,7 @@ import ServiceKit
 /// | `PAYMENT_PROVIDER` | `local` (Stripe's test cards, nothing leaves the machine) or `stripe` |
 /// | `STRIPE_API_KEY`, `STRIPE_API_URL` | required with `stripe`; `https://api.stripe.com` |
 /// | `PUBLIC_URL` | `http://localhost:8080`: where Stripe onboarding sends providers back |
+/// | `PAYOUT_RATES` | none: `FROM/TO=rate` pairs (`MXN/USD=0.0550`) for providers paid in another currency |
 /// | `INVOICE_NUMBERING_INTERVAL_MS` | `1000`: how soon a paid payment's invoice gets its number and the receipt goes out |
 /// | `STRIPE_WEBHOOK_SECRET` | none: the `whsec_…` secret that signs Stripe's webhooks; without it the route is a 404 |
 public func buildApplication(configuration: ServiceConfiguration, clock: WallClock = .system) async throws -> some ApplicationProtocol {
@@ -28,6 +29,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         ledger: LedgerBook(postgres: postgres, logger: runtime.logger),
         payouts: Payouts(postgres: postgres, logger: runtime.logger),
         invoices: Invoices(postgres: postgres, logger: runtime.logger),
+        terms: ProviderTerms(postgres: postgres, logger: runtime.logger),
         idempotency: runtime.idempotentRequests!,
         provider: try chargeProvider(settings, payments: Payments(postgres: postgres, logger: runtime.logger), logger: runtime.logger),
         publicURL: try settings.url("public.url", default: "http://localhost:8080", schemes: ["http", "https"]),
@@ -44,6 +46,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         payment: payment,
         interval: try settings.milliseconds("payout.interval.ms", default: .seconds(3600)),
         minimum: Int64(try settings.int("payout.minimum", default: 10_000, in: 1...Int(Int32.max))),
+        rates: try payoutRates(settings),
         isMigrated: { runtime.isMigrated }
     )
     let numbering = InvoiceNumbering(
@@ -75,4 +78,13 @@ func chargeProvider(_ settings: Settings, payments: Payments, logger: Logger) th
             connectedAccount: { try await payments.connectedAccount(of: $0) }
         )
     }
+}
+
+/// `PAYOUT_RATES`, empty when unset.
+func payoutRates(_ settings: Settings) throws -> PayoutRates {
+    let text = settings.optionalString("payout.rates") ?? ""
+    guard let rates = PayoutRates(text) else {
+        throw ConfigurationError(variable: "PAYOUT_RATES", expected: "FROM/TO=rate pairs such as MXN/USD=0.0550,EUR/USD=1.08", value: text)
+    }
+    return rates
 }

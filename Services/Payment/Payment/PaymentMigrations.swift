@@ -134,5 +134,20 @@ enum PaymentMigrations {
                 "CREATE INDEX invoices_unnumbered ON invoices (issued_at) WHERE number IS NULL",
             ]
         ),
+        Migration(
+            106,
+            "provider terms and payout currencies",
+            [
+                """
+                CREATE TABLE provider_terms (
+                    provider_id uuid PRIMARY KEY,
+                    commission_basis_points integer CHECK (commission_basis_points BETWEEN 0 AND 10000),
+                    payout_currency text,
+                    updated_at timestamptz NOT NULL
+                )
+                """,
+                "ALTER TABLE payouts ADD COLUMN paid_amount bigint, ADD COLUMN paid_currency text, ADD COLUMN rate text",
+            ]
+        ),
     ]
 }

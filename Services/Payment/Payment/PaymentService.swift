@@ -15,6 +15,7 @@ struct PaymentService: Sendable {
     let ledger: LedgerBook
     let payouts: Payouts
     let invoices: Invoices
+    let terms: ProviderTerms
     let idempotency: IdempotentRequests
     let provider: any ChargeProvider
     /// Where the app lives, for links the provider sends people back to (`PUBLIC_URL`).
@@ -85,6 +86,11 @@ struct PaymentService: Sendable {
             idempotencyKey: "receipt:\(payment.id.uuidString.lowercased())"
         )
         try await Outbox.enqueue(try OutboxMessage(to: .notify, path: NotificationRequest.path, body: receipt), on: connection, logger: logger)
+    }
+
+    /// The commission on `providerID`'s payments: the one an admin agreed with them, or the platform's.
+    func commissionBasisPoints(of providerID: UUID, on connection: PostgresConnection? = nil) async throws -> Int {
+        try await terms.commission(of: providerID, on: connection) ?? commissionBasisPoints
     }
 
     /// Whether the caller may see `payment`: its payer, its provider, an admin.

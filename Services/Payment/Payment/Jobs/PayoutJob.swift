@@ -13,6 +13,7 @@ struct PayoutJob: Service {
     let payment: PaymentService
     let interval: Duration
     let minimum: Int64
+    let rates: PayoutRates
     let isMigrated: @Sendable () -> Bool
 
     func run() async throws {
@@ -46,12 +47,22 @@ struct PayoutJob: Service {
             for try await sum in rows.decode(Int64.self) { balance = sum }
             guard balance >= minimum else { return }
             let now = payment.clock.now()
-            let payout = Payout(id: UUID(), providerId: provider, amount: Money(amount: balance, currency: currency), status: .paid, createdAt: now)
+            let amount = Money(amount: balance, currency: currency)
+            // In the currency the provider asked for when a rate is configured; in the balance's own otherwise.
+            let wanted = try await payment.terms.payoutCurrency(of: provider)
+            let converted = wanted.flatMap { $0 == currency ? nil : rates.convert(amount, to: $0) }
+            let payout = Payout(
+                id: UUID(), providerId: provider, amount: amount, paid: converted?.paid ?? amount,
+                rate: converted.map { "\($0.rate)" }, status: .paid, createdAt: now
+            )
             try await payment.payouts.insert(payout, on: connection)
             try await payment.ledger.append(Ledger.payout(balance, currency, to: provider), payoutID: payout.id, at: now, on: connection)
             let notice = NotificationRequest(
                 type: .payoutSent, recipientId: provider,
-                data: ["amount": .object(["amount": .number(Double(balance)), "currency": .string(currency)]), "payoutId": .string(payout.id.uuidString.lowercased())],
+                data: [
+                    "amount": .object(["amount": .number(Double(payout.paid.amount)), "currency": .string(payout.paid.currency)]),
+                    "payoutId": .string(payout.id.uuidString.lowercased()),
+                ],
                 idempotencyKey: "payout:\(payout.id.uuidString.lowercased())"
             )
             try await Outbox.enqueue(try OutboxMessage(to: .notify, path: NotificationRequest.path, body: notice), on: connection, logger: payment.logger)

@@ -60,7 +60,7 @@ struct InternalRoutes {
             guard found.status == .succeeded else { return }
             let now = payment.clock.now()
             let held = found.amount.amount - found.refunded.amount
-            let split = Split(held, commissionBasisPoints: payment.commissionBasisPoints)
+            let split = Split(held, commissionBasisPoints: try await payment.commissionBasisPoints(of: found.providerId, on: connection))
             if split.provider > 0 {
                 try await payment.provider.transfer(
                     Money(amount: split.provider, currency: found.amount.currency), to: found.providerId, for: found,

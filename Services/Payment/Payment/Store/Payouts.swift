@@ -11,8 +11,9 @@ struct Payouts: Sendable {
     func insert(_ payout: Payout, on connection: PostgresConnection) async throws {
         try await connection.query(
             """
-            INSERT INTO payouts (id, provider_id, amount, currency, status, created_at)
-            VALUES (\(payout.id), \(payout.providerId), \(payout.amount.amount), \(payout.amount.currency), \(payout.status.rawValue), \(payout.createdAt))
+            INSERT INTO payouts (id, provider_id, amount, currency, paid_amount, paid_currency, rate, status, created_at)
+            VALUES (\(payout.id), \(payout.providerId), \(payout.amount.amount), \(payout.amount.currency), \(payout.paid.amount),
+                    \(payout.paid.currency), \(payout.rate), \(payout.status.rawValue), \(payout.createdAt))
             """,
             logger: logger
         )
@@ -21,15 +22,18 @@ struct Payouts: Sendable {
     func page(of providerID: UUID, before cursor: Date?, limit: Int) async throws -> [Payout] {
         let rows = try await postgres.query(
             """
-            SELECT id, amount, currency, status, created_at FROM payouts
+            SELECT id, amount, currency, coalesce(paid_amount, amount), coalesce(paid_currency, currency), rate, status, created_at FROM payouts
             WHERE provider_id = \(providerID) AND (\(cursor)::timestamptz IS NULL OR created_at < \(cursor))
             ORDER BY created_at DESC LIMIT \(limit)
             """,
             logger: logger
         )
         var payouts: [Payout] = []
-        for try await (id, amount, currency, status, createdAt) in rows.decode((UUID, Int64, String, String, Date).self) {
-            payouts.append(Payout(id: id, providerId: providerID, amount: Money(amount: amount, currency: currency), status: Payout.Status(rawValue: status) ?? .paid, createdAt: createdAt))
+        for try await (id, amount, currency, paid, paidCurrency, rate, status, createdAt) in rows.decode((UUID, Int64, String, Int64, String, String?, String, Date).self) {
+            payouts.append(Payout(
+                id: id, providerId: providerID, amount: Money(amount: amount, currency: currency), paid: Money(amount: paid, currency: paidCurrency),
+                rate: rate, status: Payout.Status(rawValue: status) ?? .paid, createdAt: createdAt
+            ))
         }
         return payouts
     }
