@@ -3,8 +3,8 @@ import Logging
 import Mustache
 import ServiceKit
 
-/// Builds the Payment service: escrow payments on a double-entry ledger, with the local test-card provider.
-/// `clock` is the system's except in tests.
+/// Builds the Payment service: escrow payments on a double-entry ledger, charged through the local test-card
+/// provider or Stripe. `clock` is the system's except in tests.
 ///
 /// | variable | default |
 /// |---|---|
@@ -20,18 +20,19 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     let settings = configuration.settings
     let runtime = try await ServiceRuntime(configuration: configuration, database: .init(migrations: PaymentMigrations.all), usesRedis: false)
     let postgres = runtime.postgres!
+    let payments = Payments(postgres: postgres, logger: runtime.logger)
     let payment = PaymentService(
         postgres: postgres,
         logger: runtime.logger,
         clock: clock,
         commissionBasisPoints: try settings.int("commission.basis.points", default: 1500, in: 0...10_000),
-        payments: Payments(postgres: postgres, logger: runtime.logger),
+        payments: payments,
         ledger: LedgerBook(postgres: postgres, logger: runtime.logger),
         payouts: Payouts(postgres: postgres, logger: runtime.logger),
         invoices: Invoices(postgres: postgres, logger: runtime.logger),
         terms: ProviderTerms(postgres: postgres, logger: runtime.logger),
         idempotency: runtime.idempotentRequests!,
-        provider: try chargeProvider(settings, payments: Payments(postgres: postgres, logger: runtime.logger), logger: runtime.logger),
+        provider: try chargeProvider(settings, payments: payments, logger: runtime.logger),
         publicURL: try settings.url("public.url", default: "http://localhost:8080", schemes: ["http", "https"]),
         outbox: runtime.outbox!
     )
