@@ -50,6 +50,8 @@ var targets: [Target] = [
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
             .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ],
         path: "Tests/Support",
         swiftSettings: swiftSettings

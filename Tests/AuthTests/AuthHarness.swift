@@ -59,32 +59,12 @@ struct AuthHarness: Sendable {
         }
         return try await withStandIn(notify) { notifyPort in
             let clock = TestClock()
-            let schema = "auth_\(UUID().uuidString.prefix(8).lowercased())"
-            let configuration = try TestEnvironment.configuration(.auth, [
-                "DATABASE_SCHEMA": schema,
-                "BCRYPT_COST": "4",
-                "NOTIFY_URL": "http://127.0.0.1:\(notifyPort)",
-                "PUBLIC_URL": "https://mayago.test",
-            ].merging(overrides) { $1 })
-            let app = try await buildApplication(configuration: configuration, clock: clock.clock)
-            let logger = Logger(label: "auth-test")
-            let postgres = PostgresClient(
-                configuration: try .init(url: URL(string: TestEnvironment.databaseURL)!, schema: schema, poolSize: 2),
-                backgroundLogger: logger
-            )
-            let credential = await ServiceCredential(service: .gateway, secret: configuration.serviceSecret)
-            return try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { await postgres.run() }
-                defer { tasks.cancelAll() }
-                let value = try await app.test(.router) { client in
-                    let ready = try await eventually {
-                        try await client.executeRequest(uri: "/ready", method: .get, headers: [:], body: nil).status == .ok
-                    }
-                    try #require(ready)
-                    return try await body(AuthHarness(client: client, clock: clock, mailbox: mailbox, postgres: postgres, credential: credential))
-                }
-                try await postgres.query("DROP SCHEMA \(unescaped: schema) CASCADE")
-                return value
+            let variables = ["BCRYPT_COST": "4", "NOTIFY_URL": "http://127.0.0.1:\(notifyPort)", "PUBLIC_URL": "https://mayago.test"]
+            return try await ServiceUnderTest.run(.auth, variables: variables.merging(overrides) { $1 }, build: {
+                try await buildApplication(configuration: $0, clock: clock.clock)
+            }) { service in
+                let credential = await ServiceCredential(service: .gateway, secret: service.configuration.serviceSecret)
+                return try await body(AuthHarness(client: service.client, clock: clock, mailbox: mailbox, postgres: service.postgres, credential: credential))
             }
         }
     }

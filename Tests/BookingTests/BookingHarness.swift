@@ -25,26 +25,14 @@ struct BookingHarness: Sendable {
     static func run<Value: Sendable>(_ overrides: [String: String] = [:], _ body: @Sendable (BookingHarness) async throws -> Value) async throws -> Value {
         let peers = Recorder()
         return try await withStandIn(peers.router(tokens: tokens)) { port in
-            let schema = "booking_\(UUID().uuidString.prefix(8).lowercased())"
-            var variables = ["DATABASE_SCHEMA": schema, "BOOKING_JOBS_INTERVAL_MS": "100", "OUTBOX_MIN_BACKOFF_MS": "50", "OUTBOX_MAX_BACKOFF_MS": "200"]
+            var variables = ["BOOKING_JOBS_INTERVAL_MS": "100", "OUTBOX_MIN_BACKOFF_MS": "50", "OUTBOX_MAX_BACKOFF_MS": "200"]
             for peer in [ServiceName.auth, .payment, .notify, .search] { variables["\(peer.rawValue.uppercased())_URL"] = "http://127.0.0.1:\(port)" }
-            let configuration = try TestEnvironment.configuration(.booking, variables.merging(overrides) { $1 })
             let clock = TestClock()
-            let app = try await buildApplication(configuration: configuration, clock: clock.clock)
-            let postgres = PostgresClient(
-                configuration: try .init(url: URL(string: TestEnvironment.databaseURL)!, schema: schema, poolSize: 2),
-                backgroundLogger: Logger(label: "booking-test")
-            )
-            let credential = await ServiceCredential(service: .payment, secret: configuration.serviceSecret)
-            return try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { await postgres.run() }
-                defer { tasks.cancelAll() }
-                let value = try await app.test(.router) { client in
-                    try #require(try await eventually { try await client.executeRequest(uri: "/ready", method: .get, headers: [:], body: nil).status == .ok })
-                    return try await body(BookingHarness(client: client, clock: clock, peers: peers, postgres: postgres, credential: credential))
-                }
-                try await postgres.query("DROP SCHEMA \(unescaped: schema) CASCADE")
-                return value
+            return try await ServiceUnderTest.run(.booking, variables: variables.merging(overrides) { $1 }, build: {
+                try await buildApplication(configuration: $0, clock: clock.clock)
+            }) { service in
+                let credential = await ServiceCredential(service: .payment, secret: service.configuration.serviceSecret)
+                return try await body(BookingHarness(client: service.client, clock: clock, peers: peers, postgres: service.postgres, credential: credential))
             }
         }
     }

@@ -23,26 +23,12 @@ struct PaymentHarness: Sendable {
     static func run<Value: Sendable>(_ overrides: [String: String] = [:], _ body: @Sendable (PaymentHarness) async throws -> Value) async throws -> Value {
         let peers = Recorder()
         return try await withStandIn(peers.router(tokens: tokens)) { port in
-            let schema = "payment_\(UUID().uuidString.prefix(8).lowercased())"
-            let configuration = try TestEnvironment.configuration(.payment, [
-                "DATABASE_SCHEMA": schema, "AUTH_URL": "http://127.0.0.1:\(port)", "BOOKING_URL": "http://127.0.0.1:\(port)",
-                "NOTIFY_URL": "http://127.0.0.1:\(port)",
-            ].merging(overrides) { $1 })
-            let app = try await buildApplication(configuration: configuration)
-            let postgres = PostgresClient(
-                configuration: try .init(url: URL(string: TestEnvironment.databaseURL)!, schema: schema, poolSize: 2),
-                backgroundLogger: Logger(label: "payment-test")
-            )
-            let credential = await ServiceCredential(service: .booking, secret: configuration.serviceSecret)
-            return try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { await postgres.run() }
-                defer { tasks.cancelAll() }
-                let value = try await app.test(.router) { client in
-                    try #require(try await eventually { try await client.executeRequest(uri: "/ready", method: .get, headers: [:], body: nil).status == .ok })
-                    return try await body(PaymentHarness(client: client, peers: peers, postgres: postgres, credential: credential))
-                }
-                try await postgres.query("DROP SCHEMA \(unescaped: schema) CASCADE")
-                return value
+            let variables = ["AUTH_URL": "http://127.0.0.1:\(port)", "BOOKING_URL": "http://127.0.0.1:\(port)", "NOTIFY_URL": "http://127.0.0.1:\(port)"]
+            return try await ServiceUnderTest.run(.payment, variables: variables.merging(overrides) { $1 }, build: {
+                try await buildApplication(configuration: $0)
+            }) { service in
+                let credential = await ServiceCredential(service: .booking, secret: service.configuration.serviceSecret)
+                return try await body(PaymentHarness(client: service.client, peers: peers, postgres: service.postgres, credential: credential))
             }
         }
     }
