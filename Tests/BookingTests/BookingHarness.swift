@@ -65,14 +65,10 @@ struct BookingHarness: Sendable {
 
     // MARK: Fixtures
 
-    struct User: Sendable {
-        let id: UUID
-        let token: String
-    }
+    typealias User = TestTokens.User
 
     static func user(_ role: Role) async throws -> User {
-        let id = UUID()
-        return User(id: id, token: try await tokens.token(for: id, role: role))
+        try await tokens.user(role)
     }
 
     static func experienceBody(mode: String = "instant", policy: String = "flexible", maxGuests: Int = 6, timeZone: String = "America/Cancun") -> [String: any Sendable] {

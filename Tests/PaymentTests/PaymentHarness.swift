@@ -33,14 +33,10 @@ struct PaymentHarness: Sendable {
         }
     }
 
-    struct User: Sendable {
-        let id: UUID
-        let token: String
-    }
+    typealias User = TestTokens.User
 
     static func user(_ role: Role) async throws -> User {
-        let id = UUID()
-        return User(id: id, token: try await tokens.token(for: id, role: role))
+        try await tokens.user(role)
     }
 
     /// Sends a request; POSTs carry a fresh `Idempotency-Key` unless `key` names one.

@@ -37,6 +37,17 @@ public struct TestTokens: Sendable {
         return try await (signer ?? key).sign(claims)
     }
 
+    /// A user of a test: a fresh id and an access token for it.
+    public struct User: Sendable {
+        public let id: UUID
+        public let token: String
+    }
+
+    public func user(_ role: Role) async throws -> User {
+        let id = UUID()
+        return User(id: id, token: try await token(for: id, role: role))
+    }
+
     /// Adds `GET /.well-known/jwks.json` publishing `key` to a stand-in router.
     public func publish(on router: Router<BasicRequestContext>) {
         let jwks = JWKS(keys: [key.publicJWK])

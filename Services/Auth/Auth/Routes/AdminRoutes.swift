@@ -116,8 +116,6 @@ struct AdminRoutes {
     }
 
     static func limit(_ text: String?) throws -> Int {
-        guard let text else { return 50 }
-        guard let limit = Int(text), (1...200).contains(limit) else { throw Problem.invalid("limit", "must be an integer from 1 to 200") }
-        return limit
+        try PageLimit.parse(text, default: 50, maximum: 200)
     }
 }

@@ -1,12 +1,11 @@
 import Foundation
 import ServiceKit
 
-/// Keyset paging on (created time, id), newest first; the cursor is opaque to clients.
+/// Keyset paging on (created time, id), newest first; the cursor is opaque to clients. Pages hold 20 items unless
+/// `limit` (1 to 100) says otherwise.
 enum Paging {
     static func limit(_ text: String?) throws -> Int {
-        guard let text else { return 20 }
-        guard let limit = Int(text), (1...100).contains(limit) else { throw Problem.invalid("limit", "must be an integer from 1 to 100") }
-        return limit
+        try PageLimit.parse(text, default: 20, maximum: 100)
     }
 
     static func cursor(_ text: String?) throws -> (Date, UUID)? {

@@ -150,10 +150,7 @@ struct PaymentRoutes {
     @Sendable func payouts(_ request: Request, context: ServiceRequestContext) async throws -> Page<Payout> {
         let provider = try context.requireRole(.provider)
         let query = request.uri.queryParameters
-        let limit = try query.get("limit").map { text in
-            guard let limit = Int(text), (1...100).contains(limit) else { throw Problem.invalid("limit", "must be an integer from 1 to 100") }
-            return limit
-        } ?? 20
+        let limit = try PageLimit.parse(query.get("limit"), default: 20, maximum: 100)
         let cursor = try query.get("cursor").map { text in
             guard let date = ISO8601Format.parse(text) else { throw Problem.invalid("cursor", "must be a cursor from a previous page") }
             return date
