@@ -66,6 +66,8 @@ public struct NotificationType: RawRepresentable, Codable, Hashable, Sendable, E
 
     /// To the traveler once paid. Data: `invoiceId`, `number`, `total`, `description`.
     public static let paymentReceipt: NotificationType = "payment.receipt"
-    /// To the provider. Data: `payoutId`, `amount`.
+    /// To the provider once their bank has it. Data: `payoutId`, `amount`.
     public static let payoutSent: NotificationType = "payment.payout_sent"
+    /// To the provider: their bank did not take a payout; the money is back in their balance. Data: `payoutId`, `amount`, `failure`.
+    public static let payoutFailed: NotificationType = "payment.payout_failed"
 }

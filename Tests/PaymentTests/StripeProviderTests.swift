@@ -12,21 +12,68 @@ import TestSupport
 @testable import Payment
 
 /// A stand-in for Stripe's API: form-encoded POSTs, `Authorization: Bearer sk_…`, `Idempotency-Key` replays,
-/// and Stripe's error objects.
+/// `Stripe-Account`, list pagination (`has_more`, `starting_after`) and Stripe's error objects.
 actor FakeStripe {
     struct Call: Sendable {
         var path: String
         var form: [String: String]
         var idempotencyKey: String?
+        var account: String?
+    }
+
+    /// A payout of a connected account, as Stripe keeps it.
+    struct StoredPayout: Sendable {
+        var id: String
+        var account: String
+        var amount: Int
+        var currency: String
+        var status: String
+        var failureCode: String?
+        var metadata: [String: String]
+        var created: Int
+
+        var object: [String: any Sendable] {
+            var object: [String: any Sendable] = [
+                "id": id, "object": "payout", "amount": amount, "currency": currency, "status": status, "metadata": metadata, "created": created,
+            ]
+            if let failureCode { object["failure_code"] = failureCode }
+            return object
+        }
     }
 
     private(set) var calls: [Call] = []
     private var answers: [String: Data] = [:]
+    private var payouts: [StoredPayout] = []
 
     func record(_ call: Call) { calls.append(call) }
     func answer(for key: String) -> Data? { answers[key] }
     func remember(_ key: String, _ data: Data) { answers[key] = data }
     func calls(to path: String) -> [Call] { calls.filter { $0.path == path } }
+
+    func makePayout(account: String, form: [String: String]) -> StoredPayout {
+        var metadata: [String: String] = [:]
+        if let id = form["metadata[payout_id]"] { metadata["payout_id"] = id }
+        let payout = StoredPayout(
+            id: "po_\(payouts.count + 1)", account: account, amount: Int(form["amount"] ?? "0") ?? 0, currency: form["currency"] ?? "",
+            status: "pending", metadata: metadata, created: Int(Date().timeIntervalSince1970)
+        )
+        payouts.append(payout)
+        return payout
+    }
+
+    /// Settles a payout at the bank, as Stripe would report it.
+    func setPayout(_ id: String, status: String, failureCode: String? = nil) {
+        guard let index = payouts.firstIndex(where: { $0.id == id }) else { return }
+        payouts[index].status = status
+        payouts[index].failureCode = failureCode
+    }
+
+    /// The account's payouts newest first, in pages of at most two (so that a reader must follow `has_more`).
+    func listPayouts(account: String, since: Int, after: String?) -> (page: [StoredPayout], hasMore: Bool) {
+        var listed = Array(payouts.filter { $0.account == account && $0.created >= since }.reversed())
+        if let after, let index = listed.firstIndex(where: { $0.id == after }) { listed = Array(listed[(index + 1)...]) }
+        return (Array(listed.prefix(2)), listed.count > 2)
+    }
 
     static func form(_ text: String) -> [String: String] {
         var form: [String: String] = [:]
@@ -39,6 +86,18 @@ actor FakeStripe {
 
     nonisolated func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.get("v1/:object") { request, context -> Response in
+            guard try context.parameters.require("object") == "payouts" else {
+                return Self.json(["error": ["type": "invalid_request_error", "message": "Unrecognized request URL."] as [String: any Sendable]], status: .notFound)
+            }
+            guard request.headers[.authorization] == "Bearer sk_test_mayago", let account = request.headers[HTTPField.Name("Stripe-Account")!] else {
+                return Self.json(["error": ["type": "invalid_request_error", "message": "Invalid API Key provided."] as [String: any Sendable]], status: .unauthorized)
+            }
+            let query = Self.form(request.uri.query ?? "")
+            let since = query["created[gte]"].flatMap { Int($0) } ?? 0
+            let (page, hasMore) = await self.listPayouts(account: account, since: since, after: query["starting_after"])
+            return Self.json(["object": "list", "url": "/v1/payouts", "has_more": hasMore, "data": page.map(\.object)], status: .ok)
+        }
         router.post("v1/:object") { request, context -> Response in
             let object = try context.parameters.require("object")
             guard request.headers[.authorization] == "Bearer sk_test_mayago" else {
@@ -46,7 +105,8 @@ actor FakeStripe {
             }
             let form = Self.form(String(buffer: try await request.body.collect(upTo: 1 << 16)))
             let key = request.headers[HTTPField.Name("Idempotency-Key")!]
-            await self.record(Call(path: "/v1/\(object)", form: form, idempotencyKey: key))
+            let account = request.headers[HTTPField.Name("Stripe-Account")!]
+            await self.record(Call(path: "/v1/\(object)", form: form, idempotencyKey: key, account: account))
             if let key, let replay = await self.answer(for: key) {
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: replay)))
             }
@@ -62,6 +122,11 @@ actor FakeStripe {
                 answer = ["id": "tr_1MiN", "object": "transfer", "amount": Int(form["amount"] ?? "0") ?? 0, "destination": form["destination"] ?? ""]
             case "accounts":
                 answer = ["id": "acct_1Nv0", "object": "account", "type": "express"]
+            case "payouts":
+                guard let account else {
+                    return Self.json(["error": ["type": "invalid_request_error", "message": "Payouts need a Stripe-Account."] as [String: any Sendable]], status: .badRequest)
+                }
+                answer = await self.makePayout(account: account, form: form).object
             case "account_links":
                 answer = ["object": "account_link", "url": "https://connect.stripe.com/setup/e/acct_1Nv0/abc"]
             default:
@@ -128,5 +193,72 @@ actor FakeStripe {
                 #expect(try await payments.ledgerIsBalanced())
             }
         }
+    }
+
+    @Test func payoutsGoToTheConnectedAccountAndAFailedOneReturnsItsMoneyForTheNextRound() async throws {
+        let stripe = FakeStripe()
+        try await withStandIn(stripe.router()) { port in
+            try await PaymentHarness.run([
+                "PAYMENT_PROVIDER": "stripe", "STRIPE_API_KEY": "sk_test_mayago", "STRIPE_API_URL": "http://127.0.0.1:\(port)",
+                "STRIPE_WEBHOOK_SECRET": WebhookTests.secret, "PAYOUT_INTERVAL_MS": "100", "PAYOUT_MINIMUM": "1000",
+            ]) { payments in
+                let traveler = try await PaymentHarness.user(.traveler)
+                let provider = try await PaymentHarness.user(.provider)
+                let created = try await payments.payment(traveler: traveler, provider: provider, amount: 100_000)
+                #expect(try await WebhookTests.deliver(payments, WebhookTests.event("payment_intent.succeeded", created)).status == .ok)
+                _ = try await payments.send(.post, "/api/v1/payouts/onboarding", as: provider)
+                #expect(try await payments.internalCall(BookingPayments.releasesPath, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status == .noContent)
+
+                // The balance leaves as a payout of the provider's connected account, pending until the bank has it.
+                func payouts() async throws -> [Payout] { try await payments.send(.get, "/api/v1/payouts", as: provider).decode(Page<Payout>.self).items }
+                #expect(await eventually { await stripe.calls(to: "/v1/payouts").count == 1 })
+                let first = try #require(await stripe.calls(to: "/v1/payouts").first)
+                #expect(first.account == "acct_1Nv0")
+                #expect(first.form["amount"] == "85000")
+                #expect(first.form["currency"] == "mxn")
+                let firstID = try #require(first.form["metadata[payout_id]"])
+                #expect(first.idempotencyKey == "payout-\(firstID)")
+                #expect(try await payments.balance("external:payouts") == 85_000)
+                #expect(try await payouts().first?.status == .pending)
+
+                // The bank refuses it: the money is the provider's again, they hear of it, and the next round pays again.
+                let failed = Self.payoutEvent("payout.failed", id: "po_1", payoutID: firstID, status: "failed", failureCode: "account_closed")
+                #expect(try await WebhookTests.deliver(payments, failed).status == .ok)
+                await stripe.setPayout("po_1", status: "failed", failureCode: "account_closed")
+                let notice = await payments.peers.first(NotificationRequest.self, at: NotificationRequest.path) { $0.type == .payoutFailed }
+                #expect(notice?.recipientId == provider.id)
+                #expect(notice?.data["failure"] == .string("account_closed"))
+                #expect(await eventually { await stripe.calls(to: "/v1/payouts").count == 2 })
+                let second = try #require(await stripe.calls(to: "/v1/payouts").last)
+                #expect(second.form["amount"] == "85000")
+                #expect(second.form["metadata[payout_id]"] != firstID)
+
+                // Its webhook never comes: reading the account's payouts back (across pages) finds it paid.
+                await stripe.setPayout("po_2", status: "paid")
+                for _ in 0..<3 { _ = await stripe.makePayout(account: "acct_1Nv0", form: ["amount": "500", "currency": "mxn"]) }
+                #expect(try await eventually { try await payouts().map(\.status) == [.paid, .failed] })
+                #expect(try await payouts().last?.failure == "account_closed")
+                #expect(await payments.peers.first(NotificationRequest.self, at: NotificationRequest.path) { $0.type == .payoutSent } != nil)
+
+                // A late `payout.paid` for the failed one changes nothing: it stays failed and the money is paid once.
+                let late = Self.payoutEvent("payout.paid", id: "po_1", payoutID: firstID, status: "paid")
+                #expect(try await WebhookTests.deliver(payments, late).status == .ok)
+                #expect(try await payouts().map(\.status) == [.paid, .failed])
+                #expect(try await payments.balance("external:payouts") == 85_000)
+                #expect(try await payments.balance("provider:\(provider.id.uuidString.lowercased())") == 0)
+                #expect(try await payments.ledgerIsBalanced())
+                #expect(await stripe.calls(to: "/v1/payouts").count == 2)
+            }
+        }
+    }
+
+    /// A Connect event about a payout of the provider's account, as Stripe sends it.
+    static func payoutEvent(_ type: String, id: String, payoutID: String, status: String, failureCode: String? = nil) -> [String: any Sendable] {
+        var object: [String: any Sendable] = ["id": id, "object": "payout", "status": status, "metadata": ["payout_id": payoutID] as [String: any Sendable]]
+        if let failureCode { object["failure_code"] = failureCode }
+        return [
+            "id": "evt_\(UUID().uuidString.prefix(12))", "object": "event", "type": type, "account": "acct_1Nv0",
+            "created": Int(Date().timeIntervalSince1970), "data": ["object": object] as [String: any Sendable],
+        ]
     }
 }

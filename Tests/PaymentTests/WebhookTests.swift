@@ -50,6 +50,37 @@ import TestSupport
         }
     }
 
+    @Test func aDisputeTakesItsAmountFromEscrowOnceEvenBeforeThePaymentIsReported() async throws {
+        try await PaymentHarness.run(["STRIPE_WEBHOOK_SECRET": Self.secret]) { payments in
+            let created = try await payments.payment(traveler: try await PaymentHarness.user(.traveler), provider: try await PaymentHarness.user(.provider), amount: 100_000)
+            let rows = try await payments.postgres.query("SELECT provider_reference FROM payments WHERE id = \(created.id)")
+            var intent = ""
+            for try await reference in rows.decode(String.self) { intent = reference }
+            // Disputes name only their PaymentIntent; Stripe may send the same dispute in more than one event.
+            let dispute: [String: any Sendable] = ["id": "dp_1Mt", "object": "dispute", "amount": 30_000, "currency": "mxn", "payment_intent": intent, "reason": "fraudulent"]
+            func disputed() -> [String: any Sendable] {
+                ["id": "evt_\(UUID().uuidString.prefix(12))", "object": "event", "type": "charge.dispute.created", "data": ["object": dispute] as [String: any Sendable]]
+            }
+            #expect(try await Self.deliver(payments, disputed()).status == .ok)
+            #expect(try await payments.balance("external:disputes") == 0)
+
+            #expect(try await Self.deliver(payments, Self.event("payment_intent.succeeded", created)).status == .ok)
+            #expect(try await Self.deliver(payments, disputed()).status == .ok)
+            #expect(try await payments.balance("escrow") == 70_000)
+            #expect(try await payments.balance("external:disputes") == 30_000)
+
+            // What is left to refund or release is what the dispute did not take.
+            let admin = try await PaymentHarness.user(.admin)
+            let refund = try await payments.send(.post, "/api/v1/payments/\(created.id)/refunds", ["amount": 80_000, "reason": "goodwill"], as: admin)
+            #expect(refund.problem?.errors?.first?.field == "amount")
+            let rest = try await payments.send(.post, "/api/v1/payments/\(created.id)/refunds", ["reason": "goodwill"], as: admin).decode(Payment.self)
+            #expect(rest.refunded.amount == 70_000)
+            #expect(rest.disputed.amount == 30_000)
+            #expect(try await payments.balance("escrow") == 0)
+            #expect(try await payments.ledgerIsBalanced())
+        }
+    }
+
     @Test func eventsApplyOnceAndARefundBeforeItsPaymentWaitsForIt() async throws {
         try await PaymentHarness.run(["STRIPE_WEBHOOK_SECRET": Self.secret]) { payments in
             let created = try await payments.payment(traveler: try await PaymentHarness.user(.traveler), provider: try await PaymentHarness.user(.provider), amount: 100_000)

@@ -149,5 +149,25 @@ enum PaymentMigrations {
                 "ALTER TABLE payouts ADD COLUMN paid_amount bigint, ADD COLUMN paid_currency text, ADD COLUMN rate text",
             ]
         ),
+        Migration(
+            107,
+            "payouts at the provider and disputes",
+            [
+                "ALTER TABLE payouts ADD COLUMN reference text, ADD COLUMN failure text, ADD COLUMN updated_at timestamptz",
+                "CREATE UNIQUE INDEX payouts_reference ON payouts (reference)",
+                "CREATE INDEX payouts_pending ON payouts (created_at) WHERE status = 'pending'",
+                "ALTER TABLE payments ADD COLUMN disputed_amount bigint NOT NULL DEFAULT 0 CHECK (disputed_amount >= 0)",
+                "ALTER TABLE payments ADD CONSTRAINT payments_takings CHECK (refunded_amount + disputed_amount <= amount)",
+                """
+                CREATE TABLE disputes (
+                    id text PRIMARY KEY,
+                    payment_id uuid NOT NULL REFERENCES payments,
+                    amount bigint NOT NULL CHECK (amount > 0),
+                    reason text NOT NULL,
+                    created_at timestamptz NOT NULL
+                )
+                """,
+            ]
+        ),
     ]
 }

@@ -42,7 +42,7 @@ struct PaymentService: Sendable {
     /// refund Stripe reports). Returns the payment after and what was refunded.
     func refund(_ payment: Payment, amount: Int64, reason: String, atProvider: Bool = true, on connection: PostgresConnection) async throws -> (Payment, Int64) {
         guard payment.status != .requiresPayment else { throw Problem.conflict("Nothing has been paid yet.", code: "not_paid") }
-        let refundable = min(amount, payment.amount.amount - payment.refunded.amount)
+        let refundable = min(amount, payment.held)
         guard refundable > 0 else { return (payment, 0) }
         if atProvider, let reference = try await payments.reference(of: payment.id, on: connection) {
             // Keyed by the total refunded after this one: a retry of the same refund is the same request.

@@ -38,7 +38,7 @@ struct Invoice: ResponseCodable, Sendable, Equatable {
         total = payment.amount
         refunded = payment.refunded
         if audience == .provider {
-            let split = Split(payment.amount.amount - payment.refunded.amount, commissionBasisPoints: commissionBasisPoints)
+            let split = Split(payment.held, commissionBasisPoints: commissionBasisPoints)
             commission = Money(amount: split.platform, currency: payment.amount.currency)
             net = Money(amount: split.provider, currency: payment.amount.currency)
         }

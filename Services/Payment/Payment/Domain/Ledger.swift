@@ -15,6 +15,8 @@ enum Ledger {
         case provider(UUID)
         /// Money sent out to providers' bank accounts.
         case payouts
+        /// Money travelers' banks took back in disputes.
+        case disputes
 
         var description: String {
             switch self {
@@ -23,6 +25,7 @@ enum Ledger {
             case .commission: "platform:commission"
             case .provider(let id): "provider:\(id.uuidString.lowercased())"
             case .payouts: "external:payouts"
+            case .disputes: "external:disputes"
             }
         }
     }
@@ -34,7 +37,8 @@ enum Ledger {
     }
 
     enum Kind: String, Sendable {
-        case charge, release, refund, payout
+        case charge, release, refund, payout, dispute
+        case payoutReturned = "payout_returned"
     }
 
     struct Transaction: Sendable, Equatable {
@@ -67,6 +71,16 @@ enum Ledger {
     /// A provider's balance goes to their bank account.
     static func payout(_ amount: Int64, _ currency: String, to provider: UUID) -> Transaction {
         Transaction(.payout, [.init(account: .provider(provider), amount: -amount, currency: currency), .init(account: .payouts, amount: amount, currency: currency)])!
+    }
+
+    /// A payout the bank did not take: the money is the provider's again, paid in a later round.
+    static func payoutReturned(_ amount: Int64, _ currency: String, to provider: UUID) -> Transaction {
+        Transaction(.payoutReturned, [.init(account: .payouts, amount: -amount, currency: currency), .init(account: .provider(provider), amount: amount, currency: currency)])!
+    }
+
+    /// The traveler's bank took money back: out of escrow before release, out of the provider's balance after it.
+    static func dispute(_ amount: Int64, _ currency: String, from account: Account) -> Transaction {
+        Transaction(.dispute, [.init(account: account, amount: -amount, currency: currency), .init(account: .disputes, amount: amount, currency: currency)])!
     }
 
     /// Money back to the traveler: out of escrow before release, out of the provider's balance after it (which may

@@ -19,6 +19,8 @@ struct Payment: ResponseCodable, Sendable, Equatable {
     var providerId: UUID
     var amount: Money
     var refunded: Money
+    /// Taken back by the traveler's bank in a dispute (a chargeback).
+    var disputed: Money
     var status: Status
     var description: String
     /// For the provider's own confirmation page (Stripe.js with the Stripe provider).
@@ -26,4 +28,7 @@ struct Payment: ResponseCodable, Sendable, Equatable {
     var lastError: String?
     var createdAt: Date
     var updatedAt: Date
+
+    /// What is still the platform's to release or refund.
+    var held: Int64 { amount.amount - refunded.amount - disputed.amount }
 }

@@ -5,10 +5,10 @@ import PostgresNIO
 import ServiceKit
 import ServiceLifecycle
 
-/// Every `interval`, pays each provider's balance of at least `minimum`, per currency, and tells them. A lock per
-/// provider and currency (re-reading the balance under it) keeps two instances from paying the same money twice.
-/// The local provider's transfers always arrive; a failing transfer (Stripe's, later) would return the money to
-/// the balance for the next round.
+/// Every `interval`: takes each provider's balance of at least `minimum` (per currency) into a pending payout, sends
+/// the pending payouts the provider has not acknowledged, and reads back the ones still in transit whose webhook
+/// never came. A lock per provider and currency (re-reading the balance under it) keeps two instances from taking
+/// the same money twice; a payout the provider refuses gives its money back to the balance for the next round.
 struct PayoutJob: Service {
     let payment: PaymentService
     let interval: Duration
@@ -28,14 +28,23 @@ struct PayoutJob: Service {
     func runOnce() async {
         do {
             for (provider, currency, _) in try await payment.payouts.due(minimum: minimum) {
-                try await pay(provider, currency)
+                try await take(provider, currency)
+            }
+            for payout in try await payment.payouts.unsent() {
+                try await send(payout)
+            }
+            for (provider, since) in try await payment.payouts.inTransit() {
+                for answer in try await payment.provider.payouts(of: provider, since: since) where answer.status != .pending {
+                    try await record(answer, for: answer.payoutID)
+                }
             }
         } catch {
             payment.logger.warning("Payout round failed; retrying next round", metadata: ["error": "\(error)"])
         }
     }
 
-    private func pay(_ provider: UUID, _ currency: String) async throws {
+    /// Moves the provider's balance into a pending payout, in the currency they asked for when a rate is configured.
+    private func take(_ provider: UUID, _ currency: String) async throws {
         let account = Ledger.Account.provider(provider)
         try await payment.transaction { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(account.description + ":" + currency)))", logger: payment.logger)
@@ -46,26 +55,33 @@ struct PayoutJob: Service {
             var balance: Int64 = 0
             for try await sum in rows.decode(Int64.self) { balance = sum }
             guard balance >= minimum else { return }
-            let now = payment.clock.now()
             let amount = Money(amount: balance, currency: currency)
-            // In the currency the provider asked for when a rate is configured; in the balance's own otherwise.
             let wanted = try await payment.terms.payoutCurrency(of: provider)
             let converted = wanted.flatMap { $0 == currency ? nil : rates.convert(amount, to: $0) }
             let payout = Payout(
                 id: UUID(), providerId: provider, amount: amount, paid: converted?.paid ?? amount,
-                rate: converted.map { "\($0.rate)" }, status: .paid, createdAt: now
+                rate: converted.map { "\($0.rate)" }, status: .pending, createdAt: payment.clock.now()
             )
             try await payment.payouts.insert(payout, on: connection)
-            try await payment.ledger.append(Ledger.payout(balance, currency, to: provider), payoutID: payout.id, at: now, on: connection)
-            let notice = NotificationRequest(
-                type: .payoutSent, recipientId: provider,
-                data: [
-                    "amount": .object(["amount": .number(Double(payout.paid.amount)), "currency": .string(payout.paid.currency)]),
-                    "payoutId": .string(payout.id.uuidString.lowercased()),
-                ],
-                idempotencyKey: "payout:\(payout.id.uuidString.lowercased())"
-            )
-            try await Outbox.enqueue(try OutboxMessage(to: .notify, path: NotificationRequest.path, body: notice), on: connection, logger: payment.logger)
+            try await payment.ledger.append(Ledger.payout(balance, currency, to: provider), payoutID: payout.id, at: payout.createdAt, on: connection)
+        }
+    }
+
+    /// Sends a payout to the provider; a refusal fails it, anything else (the provider unreachable or busy) leaves
+    /// it for the next round, when the same idempotency key makes the second try the same payout.
+    private func send(_ payout: Payout) async throws {
+        do {
+            let answer = try await payment.provider.send(payout)
+            try await record(answer, for: payout.id)
+        } catch let refusal as ProviderError where refusal.isRefusal {
+            try await record(ProviderPayout(reference: nil, payoutID: payout.id, status: .failed, failure: refusal.code ?? "refused"), for: payout.id)
+        }
+    }
+
+    private func record(_ answer: ProviderPayout, for id: UUID?) async throws {
+        try await payment.transaction { connection in
+            guard let payout = try await payment.payouts.find(id, reference: answer.reference, on: connection) else { return }
+            try await payment.settle(payout, as: answer, on: connection)
         }
     }
 }

@@ -19,6 +19,13 @@ protocol ChargeProvider: Sendable {
     /// Sends the provider's share of a released payment to their connected account.
     func transfer(_ amount: Money, to providerID: UUID, for payment: Payment, idempotencyKey: String) async throws
 
+    /// Sends `payout.paid` to the provider's bank (Stripe: a payout of their connected account), keyed by the
+    /// payout's id so that sending it again is harmless. The local provider's payouts arrive at once.
+    func send(_ payout: Payout) async throws -> ProviderPayout
+
+    /// What became of the provider's payouts made since `since`, for those whose webhook never came.
+    func payouts(of providerID: UUID, since: Date) async throws -> [ProviderPayout]
+
     /// A link where the provider sets up where their money goes, making their connected account if `account` is
     /// `nil`; `nil` when the provider needs none (the local provider).
     func onboard(_ providerID: UUID, account: String?, returnURL: URL) async throws -> (account: String, url: String)?
@@ -29,11 +36,24 @@ struct ProviderCharge: Sendable, Equatable {
     var clientSecret: String
 }
 
+/// A payout as the provider sees it.
+struct ProviderPayout: Sendable, Equatable {
+    /// The provider's id (`po_…`); `nil` when it refused the payout before making one.
+    var reference: String?
+    /// MayaGo's payout, from the metadata; `nil` for payouts made elsewhere.
+    var payoutID: UUID?
+    var status: Payout.Status
+    var failure: String?
+}
+
 /// The provider said no; the message is safe to show. Clients get a 502 naming the provider's code.
 struct ProviderError: Error, CustomStringConvertible, ProblemConvertible {
     var status: Int
     var code: String?
     var description: String
+
+    /// Whether asking again cannot help: a 4xx other than a conflict (a concurrent request) or a rate limit.
+    var isRefusal: Bool { (400..<500).contains(status) && status != 409 && status != 429 }
 
     var problem: Problem {
         Problem(.badGateway, detail: "The payment provider refused: \(description)", code: code)
@@ -52,6 +72,12 @@ struct LocalProvider: ChargeProvider {
     func refund(_ amount: Money, of reference: String, idempotencyKey: String) async throws {}
 
     func transfer(_ amount: Money, to providerID: UUID, for payment: Payment, idempotencyKey: String) async throws {}
+
+    func send(_ payout: Payout) async throws -> ProviderPayout {
+        ProviderPayout(reference: "po_local_\(payout.id.uuidString.lowercased().replacingOccurrences(of: "-", with: ""))", payoutID: payout.id, status: .paid)
+    }
+
+    func payouts(of providerID: UUID, since: Date) async throws -> [ProviderPayout] { [] }
 
     func onboard(_ providerID: UUID, account: String?, returnURL: URL) async throws -> (account: String, url: String)? { nil }
 }

@@ -8,7 +8,8 @@ import NIOHTTP1
 
 /// Stripe Connect, "separate charges and transfers": a PaymentIntent charges the traveler on the platform's
 /// account, Refunds give money back, a Transfer (in the booking's transfer group) pays the provider's connected
-/// account at release. Form-encoded requests with an `Idempotency-Key` on every POST.
+/// account at release, and the provider's balance leaves as a payout of that account (`Stripe-Account`), read back
+/// page by page. Form-encoded requests with an `Idempotency-Key` on every POST.
 struct StripeProvider: ChargeProvider {
     let apiKey: String
     let baseURL: URL
@@ -40,13 +41,48 @@ struct StripeProvider: ChargeProvider {
     }
 
     func transfer(_ amount: Money, to providerID: UUID, for payment: Payment, idempotencyKey: String) async throws {
-        guard let account = try await connectedAccount(providerID) else {
-            throw ProviderError(status: 409, code: "no_connected_account", description: "The provider has not finished Stripe onboarding.")
-        }
+        let account = try await destination(of: providerID)
         _ = try await post("/v1/transfers", [
             ("amount", String(amount.amount)), ("currency", amount.currency.lowercased()), ("destination", account),
             ("transfer_group", payment.bookingId.uuidString.lowercased()),
         ], idempotencyKey: idempotencyKey)
+    }
+
+    func send(_ payout: Payout) async throws -> ProviderPayout {
+        let account = try await destination(of: payout.providerId)
+        let id = payout.id.uuidString.lowercased()
+        let object = try await post("/v1/payouts", [
+            ("amount", String(payout.paid.amount)), ("currency", payout.paid.currency.lowercased()), ("metadata[payout_id]", id),
+        ], idempotencyKey: "payout-\(id)", account: account)
+        guard let payout = Self.payout(object) else { throw ProviderError(status: 502, code: nil, description: "Stripe answered a payout without an id.") }
+        return payout
+    }
+
+    func payouts(of providerID: UUID, since: Date) async throws -> [ProviderPayout] {
+        let account = try await destination(of: providerID)
+        var found: [ProviderPayout] = []
+        var after: String?
+        repeat {
+            var query = [("limit", "100"), ("created[gte]", String(Int(since.timeIntervalSince1970)))]
+            if let after { query.append(("starting_after", after)) }
+            let page = try await call(.GET, "/v1/payouts?" + Self.formEncoded(query), account: account)
+            let objects = page["data"] as? [[String: Any]] ?? []
+            found += objects.compactMap(Self.payout)
+            after = (page["has_more"] as? Bool) == true ? objects.last?["id"] as? String : nil
+        } while after != nil
+        return found
+    }
+
+    /// Stripe's payout object: `pending` and `in_transit` are on their way, `failed` and `canceled` did not arrive.
+    static func payout(_ object: [String: Any]) -> ProviderPayout? {
+        guard let reference = object["id"] as? String else { return nil }
+        let status: Payout.Status = switch object["status"] as? String {
+        case "paid": .paid
+        case "failed", "canceled": .failed
+        default: .pending
+        }
+        let payoutID = ((object["metadata"] as? [String: Any])?["payout_id"] as? String).flatMap(UUID.init(uuidString:))
+        return ProviderPayout(reference: reference, payoutID: payoutID, status: status, failure: object["failure_code"] as? String)
     }
 
     func onboard(_ providerID: UUID, account: String?, returnURL: URL) async throws -> (account: String, url: String)? {
@@ -66,14 +102,32 @@ struct StripeProvider: ChargeProvider {
         return (id, url)
     }
 
-    /// A form-encoded POST; Stripe's error object (`{"error": {"type", "code", "message"}}`) becomes a ``ProviderError``.
-    private func post(_ path: String, _ fields: [(String, String)], idempotencyKey: String) async throws -> [String: Any] {
+    /// The provider's connected account (`acct_…`), which they have once onboarding is done.
+    private func destination(of providerID: UUID) async throws -> String {
+        guard let account = try await connectedAccount(providerID) else {
+            throw ProviderError(status: 400, code: "no_connected_account", description: "The provider has not finished Stripe onboarding.")
+        }
+        return account
+    }
+
+    /// A form-encoded POST, on behalf of a connected `account` when given.
+    private func post(_ path: String, _ fields: [(String, String)], idempotencyKey: String, account: String? = nil) async throws -> [String: Any] {
+        try await call(.POST, path, body: Self.formEncoded(fields), idempotencyKey: idempotencyKey, account: account)
+    }
+
+    /// One call of Stripe's API; its error object (`{"error": {"type", "code", "message"}}`) becomes a ``ProviderError``.
+    private func call(
+        _ method: HTTPMethod, _ path: String, body: String? = nil, idempotencyKey: String? = nil, account: String? = nil
+    ) async throws -> [String: Any] {
         var request = HTTPClientRequest(url: baseURL.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path)
-        request.method = .POST
+        request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
-        request.headers.add(name: "Idempotency-Key", value: idempotencyKey)
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.body = .bytes(ByteBuffer(string: Self.formEncoded(fields)))
+        if let idempotencyKey { request.headers.add(name: "Idempotency-Key", value: idempotencyKey) }
+        if let account { request.headers.add(name: "Stripe-Account", value: account) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
         let response = try await http.execute(request, timeout: .seconds(30), logger: logger)
         let body = try await response.body.collect(upTo: 1 << 20)
         let object = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:]

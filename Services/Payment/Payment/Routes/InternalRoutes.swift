@@ -24,7 +24,8 @@ struct InternalRoutes {
         let now = payment.clock.now()
         var new = Payment(
             id: UUID(), bookingId: body.bookingId, travelerId: body.travelerId, providerId: body.providerId, amount: body.amount,
-            refunded: Money(amount: 0, currency: body.amount.currency), status: .requiresPayment, description: String(body.description.prefix(500)),
+            refunded: Money(amount: 0, currency: body.amount.currency), disputed: Money(amount: 0, currency: body.amount.currency),
+            status: .requiresPayment, description: String(body.description.prefix(500)),
             clientSecret: "", lastError: nil, createdAt: now, updatedAt: now
         )
         // The provider's charge first (idempotent on the booking), so that a stored payment always has one.
@@ -59,7 +60,7 @@ struct InternalRoutes {
             }
             guard found.status == .succeeded else { return }
             let now = payment.clock.now()
-            let held = found.amount.amount - found.refunded.amount
+            let held = found.held
             let split = Split(held, commissionBasisPoints: try await payment.commissionBasisPoints(of: found.providerId, on: connection))
             if split.provider > 0 {
                 try await payment.provider.transfer(

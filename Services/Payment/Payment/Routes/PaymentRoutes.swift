@@ -126,7 +126,7 @@ struct PaymentRoutes {
         try validator.validate()
         return try await payment.transaction { connection in
             guard let found = try await payment.payments.find(id, on: connection, forUpdate: true) else { throw Self.notFound }
-            let left = found.amount.amount - found.refunded.amount
+            let left = found.held
             if let amount = body.amount, amount > left {
                 throw Problem.invalid("amount", "must be at most \(left), what is left to refund")
             }

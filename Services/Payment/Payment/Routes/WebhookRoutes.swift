@@ -7,8 +7,8 @@ import PostgresNIO
 import ServiceKit
 
 /// `POST /api/v1/webhooks/stripe`: Stripe's events, signed. A bad signature is a 400 and nothing is kept; each
-/// event is stored once by id and applied idempotently; one that arrives before what it depends on (a refund
-/// before the payment succeeded) waits and is applied after it.
+/// event is stored once by id and applied idempotently; one that arrives before what it depends on (a refund or a
+/// dispute before the payment succeeded) waits and is applied after it.
 struct WebhookRoutes {
     let payment: PaymentService
     /// `STRIPE_WEBHOOK_SECRET`; without it the route does not exist.
@@ -49,20 +49,44 @@ struct WebhookRoutes {
         }
         guard let event = try? JSONDecoder().decode(Event.self, from: payload) else { throw Problem.invalid("body", "must be a Stripe event") }
         try await payment.transaction { connection in
+            let paymentID = try await paymentID(of: event, on: connection)
             let inserted = try await connection.query(
                 """
                 INSERT INTO stripe_events (id, type, payment_id, payload, received_at)
-                VALUES (\(event.id), \(event.type), \(event.paymentID), \(String(decoding: payload, as: UTF8.self))::jsonb, \(payment.clock.now()))
+                VALUES (\(event.id), \(event.type), \(paymentID), \(String(decoding: payload, as: UTF8.self))::jsonb, \(payment.clock.now()))
                 ON CONFLICT DO NOTHING RETURNING id
                 """,
                 logger: payment.logger
             )
             var isNew = false
             for try await _ in inserted { isNew = true }
-            guard isNew, let paymentID = event.paymentID else { return }
-            try await applyWaiting(for: paymentID, on: connection)
+            guard isNew else { return }
+            if event.type.hasPrefix("payout.") {
+                try await applyPayout(payload, on: connection)
+                try await connection.query("UPDATE stripe_events SET processed_at = \(payment.clock.now()) WHERE id = \(event.id)", logger: payment.logger)
+            } else if let paymentID {
+                try await applyWaiting(for: paymentID, on: connection)
+            }
         }
         return Received(received: true)
+    }
+
+    /// The payment an event is about: named in the object's metadata (PaymentIntents and their charges), or by its
+    /// PaymentIntent (disputes).
+    private func paymentID(of event: Event, on connection: PostgresConnection) async throws -> UUID? {
+        if let id = event.paymentID { return id }
+        guard case .string(let intent)? = event.data.object["payment_intent"] else { return nil }
+        return try await payment.payments.find(reference: intent, on: connection)
+    }
+
+    /// `payout.paid` and `payout.failed` of a connected account: the payout object says where it stands now, so
+    /// events in any order end where Stripe is.
+    private func applyPayout(_ payload: Data, on connection: PostgresConnection) async throws {
+        let event = (try? JSONSerialization.jsonObject(with: payload)) as? [String: Any]
+        guard let object = (event?["data"] as? [String: Any])?["object"] as? [String: Any], let answer = StripeProvider.payout(object),
+            let payout = try await payment.payouts.find(answer.payoutID, reference: answer.reference, on: connection)
+        else { return }
+        try await payment.settle(payout, as: answer, on: connection)
     }
 
     /// Applies the payment's unapplied events, oldest first, until none can go further.
@@ -101,6 +125,12 @@ struct WebhookRoutes {
             guard case .number(let refunded)? = event.data.object["amount_refunded"] else { return true }
             let more = Int64(refunded) - found.refunded.amount
             if more > 0 { _ = try await payment.refund(found, amount: more, reason: "refunded at Stripe", atProvider: false, on: connection) }
+            return true
+        case "charge.dispute.created":
+            guard found.status != .requiresPayment else { return false }
+            guard case .string(let dispute)? = event.data.object["id"], case .number(let amount)? = event.data.object["amount"] else { return true }
+            let reason = if case .string(let text)? = event.data.object["reason"] { text } else { "unknown" }
+            try await payment.dispute(found, id: dispute, amount: Int64(amount), reason: reason, on: connection)
             return true
         default:
             return true

@@ -3,14 +3,14 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// The `payments` and `refunds` tables.
+/// The `payments`, `refunds` and `disputes` tables.
 struct Payments: Sendable {
     let postgres: PostgresClient
     let logger: Logger
 
     static let columns = """
-        id, booking_id, traveler_id, provider_id, amount, currency, refunded_amount, status, description, client_secret,
-        last_error, created_at, updated_at
+        id, booking_id, traveler_id, provider_id, amount, currency, refunded_amount, disputed_amount, status, description,
+        client_secret, last_error, created_at, updated_at
         """
 
     /// Inserts `payment` with its provider's charge reference unless its booking has a payment; returns the
@@ -67,7 +67,7 @@ struct Payments: Sendable {
         try await connection.query(
             """
             UPDATE payments SET status = \(payment.status.rawValue), refunded_amount = \(payment.refunded.amount),
-                last_error = \(payment.lastError), updated_at = \(now)
+                disputed_amount = \(payment.disputed.amount), last_error = \(payment.lastError), updated_at = \(now)
             WHERE id = \(payment.id)
             """,
             logger: logger
@@ -81,14 +81,35 @@ struct Payments: Sendable {
         )
     }
 
+    /// The payment whose provider charge is `reference` (Stripe's PaymentIntent), for events that name only that.
+    func find(reference: String, on connection: PostgresConnection) async throws -> UUID? {
+        let rows = try await connection.query("SELECT id FROM payments WHERE provider_reference = \(reference)", logger: logger)
+        for try await id in rows.decode(UUID.self) { return id }
+        return nil
+    }
+
+    /// Records dispute `id` once; whether it was new.
+    func recordDispute(_ id: String, of amount: Int64, to paymentID: UUID, reason: String, at now: Date, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            INSERT INTO disputes (id, payment_id, amount, reason, created_at) VALUES (\(id), \(paymentID), \(amount), \(reason), \(now))
+            ON CONFLICT DO NOTHING RETURNING id
+            """,
+            logger: logger
+        )
+        for try await _ in rows { return true }
+        return false
+    }
+
     private func list(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> [Payment] {
         let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
         var payments: [Payment] = []
-        for try await r in rows.decode((UUID, UUID, UUID, UUID, Int64, String, Int64, String, String, String, String?, Date, Date).self) {
+        for try await r in rows.decode((UUID, UUID, UUID, UUID, Int64, String, Int64, Int64, String, String, String, String?, Date, Date).self) {
             payments.append(Payment(
                 id: r.0, bookingId: r.1, travelerId: r.2, providerId: r.3, amount: Money(amount: r.4, currency: r.5),
-                refunded: Money(amount: r.6, currency: r.5), status: Payment.Status(rawValue: r.7) ?? .requiresPayment,
-                description: r.8, clientSecret: r.9, lastError: r.10, createdAt: r.11, updatedAt: r.12
+                refunded: Money(amount: r.6, currency: r.5), disputed: Money(amount: r.7, currency: r.5),
+                status: Payment.Status(rawValue: r.8) ?? .requiresPayment, description: r.9, clientSecret: r.10, lastError: r.11,
+                createdAt: r.12, updatedAt: r.13
             ))
         }
         return payments
