@@ -52,6 +52,20 @@ import TestSupport
         }
     }
 
+    @Test func aBookingServiceThatIsDownHearsOfThePaymentWhenItIsBack() async throws {
+        try await PaymentHarness.run { payments in
+            let traveler = try await PaymentHarness.user(.traveler)
+            let created = try await payments.payment(traveler: traveler, provider: try await PaymentHarness.user(.provider))
+            await payments.peers.setDown(true)
+            #expect(try await payments.pay(created, as: traveler).status == .ok)
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(await payments.peers.bodies(BookingPayments.PaymentEvent.self, at: BookingPayments.eventsPath).isEmpty)
+            await payments.peers.setDown(false)
+            let told = await payments.peers.first(BookingPayments.PaymentEvent.self, at: BookingPayments.eventsPath) { $0.bookingId == created.bookingId }
+            #expect(told?.kind == .succeeded)
+        }
+    }
+
     @Test func declinedCardsNameTheReasonAndBadCardsNameTheField() async throws {
         try await PaymentHarness.run { payments in
             let traveler = try await PaymentHarness.user(.traveler)
