@@ -16,6 +16,12 @@ var targets: [Target] = [
         pkgConfig: "hiredis",
         providers: [.apt(["libhiredis-dev"])]
     ),
+    .systemLibrary(
+        name: "CCurl",
+        path: "Shared/CCurl",
+        pkgConfig: "libcurl",
+        providers: [.apt(["libcurl4-openssl-dev"])]
+    ),
     .target(name: "Contracts", path: "Shared/Contracts", swiftSettings: swiftSettings),
     .target(
         name: "ServiceKit",
@@ -150,8 +156,6 @@ var serviceDependencies: [String: [Target.Dependency]] {
             .product(name: "NIOWebSocket", package: "swift-nio"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
         ],
         "Auth": [
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -172,7 +176,21 @@ var serviceDependencies: [String: [Target.Dependency]] {
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ],
         "Messaging": [.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")],
-        "Notify": [.product(name: "Mustache", package: "swift-mustache")],
+        "Notify": [
+            "CCurl",
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ],
         "Payment": [
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -191,5 +209,6 @@ var serviceResources: [String: [Resource]] {
         "Auth": [.copy("Resources/common-passwords.txt"), .copy("Resources/openapi.json")],
         "Booking": [.copy("Resources/openapi.json")],
         "Payment": [.copy("Resources/openapi.json"), .copy("Resources/invoice.mustache")],
+        "Notify": [.copy("Resources/openapi.json"), .copy("Resources/templates")],
     ]
 }

@@ -70,4 +70,8 @@ public struct NotificationType: RawRepresentable, Codable, Hashable, Sendable, E
     public static let payoutSent: NotificationType = "payment.payout_sent"
     /// To the provider: their bank did not take a payout; the money is back in their balance. Data: `payoutId`, `amount`, `failure`.
     public static let payoutFailed: NotificationType = "payment.payout_failed"
+
+    /// To a conversation's member who is offline. Data: `conversationId`, `senderName`, `experienceTitle`, `preview`.
+    /// Mailed in a digest with the other new messages of the next few minutes.
+    public static let newMessage: NotificationType = "messaging.new_message"
 }

@@ -6,12 +6,12 @@ import TestSupport
 
 @Suite struct NotifyServiceTests {
     @Test func answersHealthReadyAndMetrics() async throws {
-        let readiness = try await ServiceProbes.checkHealthReadyAndMetrics(.notify, build: buildApplication(configuration:))
+        let readiness = try await ServiceProbes.checkHealthReadyAndMetrics(.notify, build: { try await buildApplication(configuration: $0) })
         #expect(readiness == Readiness(status: .ok, checks: ["postgres": "ok"]))
     }
 
     @Test func isNotReadyWhileItsDatabaseIsUnreachable() async throws {
-        let readiness = try await ServiceProbes.checkNotReadyWithoutDatabase(.notify, build: buildApplication(configuration:))
+        let readiness = try await ServiceProbes.checkNotReadyWithoutDatabase(.notify, build: { try await buildApplication(configuration: $0) })
         #expect(readiness?.status == .unavailable)
         #expect(readiness?.checks["postgres"]?.hasPrefix("ok") == false)
     }

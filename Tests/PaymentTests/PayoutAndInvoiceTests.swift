@@ -66,11 +66,11 @@ import TestSupport
     }
 
     @Test func amountsReadWithTheCurrencysExponent() {
-        #expect(MoneyFormat.string(Money(amount: 255_000, currency: "MXN")) == "2550.00 MXN")
-        #expect(MoneyFormat.string(Money(amount: 5, currency: "USD")) == "0.05 USD")
-        #expect(MoneyFormat.string(Money(amount: 999, currency: "JPY")) == "999 JPY")
-        #expect(MoneyFormat.string(Money(amount: 1_234, currency: "KWD")) == "1.234 KWD")
-        #expect(MoneyFormat.string(Money(amount: -10_500, currency: "MXN")) == "-105.00 MXN")
+        #expect(Money(amount: 255_000, currency: "MXN").formatted == "2550.00 MXN")
+        #expect(Money(amount: 5, currency: "USD").formatted == "0.05 USD")
+        #expect(Money(amount: 999, currency: "JPY").formatted == "999 JPY")
+        #expect(Money(amount: 1_234, currency: "KWD").formatted == "1.234 KWD")
+        #expect(Money(amount: -10_500, currency: "MXN").formatted == "-105.00 MXN")
     }
 }
 

@@ -2,4 +2,4 @@ import Contracts
 import Notify
 import ServiceKit
 
-await ServiceMain.run(.notify, build: buildApplication(configuration:))
+await ServiceMain.run(.notify, build: { try await buildApplication(configuration: $0) })

@@ -1,12 +1,20 @@
-/// The Notify service's part of the public API as an OpenAPI 3.1 document, served at `/openapi.json`; the gateway
-/// merges every service's into `/api/v1/openapi.json`. Each route is added here with the route itself.
+import Foundation
+
+/// The Notify service's part of the public API as an OpenAPI 3.1 document (`Resources/openapi.json`), served at
+/// `/openapi.json`; the gateway merges every service's into `/api/v1/openapi.json`.
 enum NotifyAPI {
-    static let document = """
-        {
-          "openapi": "3.1.0",
-          "info": {"title": "MayaGo Notify", "version": "1.0.0"},
-          "paths": {},
-          "components": {"schemas": {}}
+    static let document: String = {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"), let text = try? String(contentsOf: url, encoding: .utf8) else {
+            fatalError("Resources/openapi.json is missing from the Notify bundle")
         }
-        """
+        return text
+    }()
+
+    /// The folder of the message templates.
+    static var templates: URL {
+        guard let url = Bundle.module.url(forResource: "templates", withExtension: nil) else {
+            fatalError("Resources/templates is missing from the Notify bundle")
+        }
+        return url
+    }
 }

@@ -44,24 +44,3 @@ struct Invoice: ResponseCodable, Sendable, Equatable {
         }
     }
 }
-
-/// Minor units as people read them: the currency's exponent (JPY 0, KWD 3, most 2).
-enum MoneyFormat {
-    static func exponent(of currency: String) -> Int {
-        switch currency {
-        case "JPY", "KRW", "CLP", "VND", "ISK", "XOF", "XAF", "UGX", "PYG": 0
-        case "KWD", "BHD", "JOD", "OMR", "TND", "LYD", "IQD": 3
-        default: 2
-        }
-    }
-
-    static func string(_ money: Money) -> String {
-        let exponent = exponent(of: money.currency)
-        let sign = money.amount < 0 ? "-" : ""
-        let magnitude = money.amount.magnitude
-        guard exponent > 0 else { return "\(sign)\(magnitude) \(money.currency)" }
-        let divisor = UInt64(pow(10, Double(exponent)))
-        let fraction = String(magnitude % divisor)
-        return "\(sign)\(magnitude / divisor).\(String(repeating: "0", count: exponent - fraction.count))\(fraction) \(money.currency)"
-    }
-}

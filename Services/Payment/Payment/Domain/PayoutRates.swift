@@ -23,7 +23,7 @@ struct PayoutRates: Sendable, Equatable {
     /// `amount` in `currency`, and the rate used; `nil` without a rate for that pair.
     func convert(_ amount: Money, to currency: String) -> (paid: Money, rate: Decimal)? {
         guard let rate = rates["\(amount.currency)/\(currency)"] else { return nil }
-        let shift = MoneyFormat.exponent(of: currency) - MoneyFormat.exponent(of: amount.currency)
+        let shift = Money.exponent(of: currency) - Money.exponent(of: amount.currency)
         var value = Decimal(amount.amount) * rate * pow(10, shift)
         var rounded = Decimal()
         NSDecimalRound(&rounded, &value, 0, .plain)

@@ -37,12 +37,12 @@ struct InvoiceRoutes {
             "number": invoice.number ?? "(being numbered)",
             "issued": invoice.issuedAt.formatted(ISO8601Format.withFractionalSeconds),
             "bookingId": invoice.bookingId.uuidString.lowercased(),
-            "lines": invoice.lines.map { ["description": $0.description, "amount": MoneyFormat.string($0.amount)] },
-            "total": MoneyFormat.string(invoice.total),
+            "lines": invoice.lines.map { ["description": $0.description, "amount": $0.amount.formatted] },
+            "total": invoice.total.formatted,
         ]
-        if invoice.refunded.amount > 0 { view["refunded"] = MoneyFormat.string(invoice.refunded) }
-        if let commission = invoice.commission { view["commission"] = MoneyFormat.string(commission) }
-        if let net = invoice.net { view["net"] = MoneyFormat.string(net) }
+        if invoice.refunded.amount > 0 { view["refunded"] = invoice.refunded.formatted }
+        if let commission = invoice.commission { view["commission"] = commission.formatted }
+        if let net = invoice.net { view["net"] = net.formatted }
         return view
     }
 }

@@ -151,13 +151,8 @@ struct PaymentRoutes {
         let provider = try context.requireRole(.provider)
         let query = request.uri.queryParameters
         let limit = try PageLimit.parse(query.get("limit"), default: 20, maximum: 100)
-        let cursor = try query.get("cursor").map { text in
-            guard let date = ISO8601Format.parse(text) else { throw Problem.invalid("cursor", "must be a cursor from a previous page") }
-            return date
-        }
-        let items = try await payment.payouts.page(of: provider.userID, before: cursor, limit: limit)
-        let next = items.count == limit ? items.last.map { $0.createdAt.formatted(ISO8601Format.withFractionalSeconds) } : nil
-        return Page(items: items, nextCursor: next)
+        let items = try await payment.payouts.page(of: provider.userID, before: try TimeCursor.parse(query.get("cursor")), limit: limit)
+        return Page(items: items, nextCursor: TimeCursor.next(after: items.last?.createdAt, pageWasFull: items.count == limit))
     }
 
     struct Onboarding: ResponseCodable {

@@ -1,0 +1,89 @@
+import CCurl
+import Foundation
+import NIOPosix
+
+/// Email through an SMTP server with libcurl: STARTTLS whenever the server offers it (`smtp://`), TLS from the
+/// first byte with `smtps://`, a login when a user name is configured. libcurl blocks, so each mail is sent on
+/// NIO's thread pool, never on an event loop.
+struct SMTPSender: Sender {
+    let url: String
+    let from: String
+    let fromName: String
+    let username: String?
+    let password: String?
+    var name: String { "smtp" }
+
+    init(url: String, from: String, fromName: String, username: String?, password: String?) {
+        // Once, before any thread uses libcurl: its global set-up is not thread-safe.
+        _ = Self.initialized
+        self.url = url
+        self.from = from
+        self.fromName = fromName
+        self.username = username
+        self.password = password
+    }
+
+    private static let initialized: CURLcode = mayago_curl_global_init()
+
+    func send(_ message: RenderedMessage, to address: String, key: String) async throws -> String {
+        let mail = MIMEMessage(from: from, fromName: fromName, to: address, message: message, key: key, date: Date()).bytes
+        return try await NIOThreadPool.singleton.runIfActive { try transfer(mail, to: address) }
+    }
+
+    private func transfer(_ mail: [UInt8], to address: String) throws -> String {
+        guard let curl = curl_easy_init() else { throw SendFailure(isPermanent: false, description: "libcurl could not start a transfer") }
+        defer { curl_easy_cleanup(curl) }
+        let recipients = curl_slist_append(nil, "<\(address)>")
+        defer { curl_slist_free_all(recipients) }
+        let source = Unmanaged.passRetained(MailSource(bytes: mail))
+        defer { source.release() }
+        var errorText = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        let code = errorText.withUnsafeMutableBufferPointer { buffer -> CURLcode in
+            mayago_curl_set_string(curl, CURLOPT_URL, url)
+            mayago_curl_set_string(curl, CURLOPT_MAIL_FROM, "<\(from)>")
+            mayago_curl_set_pointer(curl, CURLOPT_MAIL_RCPT, recipients)
+            mayago_curl_set_read_function(curl, readMail)
+            mayago_curl_set_pointer(curl, CURLOPT_READDATA, source.toOpaque())
+            mayago_curl_set_long(curl, CURLOPT_UPLOAD, 1)
+            mayago_curl_set_long(curl, CURLOPT_USE_SSL, Int(CURLUSESSL_TRY.rawValue))
+            mayago_curl_set_long(curl, CURLOPT_CONNECTTIMEOUT, 10)
+            mayago_curl_set_long(curl, CURLOPT_TIMEOUT, 60)
+            mayago_curl_set_long(curl, CURLOPT_NOSIGNAL, 1)
+            mayago_curl_set_pointer(curl, CURLOPT_ERRORBUFFER, buffer.baseAddress)
+            if let username {
+                mayago_curl_set_string(curl, CURLOPT_USERNAME, username)
+                mayago_curl_set_string(curl, CURLOPT_PASSWORD, password ?? "")
+            }
+            return curl_easy_perform(curl)
+        }
+        var reply = 0
+        mayago_curl_get_long(curl, CURLINFO_RESPONSE_CODE, &reply)
+        guard code == CURLE_OK else {
+            let reason = String(cString: errorText).isEmpty ? String(cString: curl_easy_strerror(code)) : String(cString: errorText)
+            // 5xx is the server's final no (an unknown mailbox, a refused login); anything else may pass later.
+            throw SendFailure(isPermanent: (500..<600).contains(reply) || code == CURLE_LOGIN_DENIED, description: "SMTP \(reply): \(reason)")
+        }
+        return "SMTP \(reply)"
+    }
+}
+
+/// The mail libcurl reads as it uploads.
+private final class MailSource {
+    let bytes: [UInt8]
+    var offset = 0
+
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+}
+
+private func readMail(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    guard let buffer, let context else { return 0 }
+    let source = Unmanaged<MailSource>.fromOpaque(context).takeUnretainedValue()
+    let length = min(size * count, source.bytes.count - source.offset)
+    source.bytes.withUnsafeBufferPointer { bytes in
+        UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + source.offset, byteCount: length)
+    }
+    source.offset += length
+    return length
+}

@@ -1,0 +1,158 @@
+import AsyncAlgorithms
+import Contracts
+import Foundation
+import Logging
+import Metrics
+import ServiceKit
+import ServiceLifecycle
+
+/// Sends due jobs, `workers` at a time: on every tick of `pollInterval`, and at once when a notification was just
+/// accepted. Each job is leased, so several instances share the work and none sends a job another holds.
+final class DeliveryWorker: Service, Sendable {
+    private let notify: NotifyService
+    private let workers: Int
+    private let pollInterval: Duration
+    private let isMigrated: @Sendable () -> Bool
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+    private let sent = Counter(label: "mayago.notify.sent")
+    private let failed = Counter(label: "mayago.notify.failed")
+
+    init(notify: NotifyService, workers: Int, pollInterval: Duration, isMigrated: @escaping @Sendable () -> Bool) {
+        self.notify = notify
+        self.workers = workers
+        self.pollInterval = pollInterval
+        self.isMigrated = isMigrated
+        (wakeups, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Looks for due jobs now.
+    func nudge() {
+        wake.yield()
+    }
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            let ticks = merge(AsyncTimerSequence(interval: self.pollInterval, clock: .continuous).map { _ in () }, self.wakeups)
+            for await _ in ticks where self.isMigrated() {
+                await self.drain()
+            }
+        }
+    }
+
+    /// Sends until nothing is due, `workers` jobs at a time.
+    func drain() async {
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            while !Task.isCancelled {
+                if running == workers {
+                    await group.next()
+                    running -= 1
+                }
+                let job: ClaimedJob?
+                do {
+                    job = try await notify.jobs.claim(now: notify.clock.now(), lease: notify.limits.lease)
+                } catch {
+                    notify.logger.warning("Notify cannot read its jobs", metadata: ["error": "\(String(reflecting: error))"])
+                    break
+                }
+                guard let job else { break }
+                group.addTask { await self.deliver(job) }
+                running += 1
+            }
+        }
+    }
+
+    private func deliver(_ job: ClaimedJob) async {
+        let now = notify.clock.now()
+        do {
+            switch try await attempt(job) {
+            case .done(let outcome, let reason):
+                try await notify.jobs.finish(job, outcome, error: reason, at: now)
+                if outcome == .sent { sent.increment() }
+            case .later(let time):
+                try await notify.jobs.postpone(job, until: time)
+            }
+        } catch {
+            failed.increment()
+            let permanent = (error as? SendFailure)?.isPermanent == true
+            let reason = String(describing: error)
+            do {
+                try await notify.jobs.record(job, provider: notify.senders[job.channel]?.name ?? job.channel.rawValue, outcome: "failed", answer: reason, at: now)
+                if permanent || job.attempts >= notify.limits.maxAttempts {
+                    notify.logger.error("Notification dead", metadata: ["job": "\(job.id)", "type": "\(job.type.rawValue)", "error": "\(reason)"])
+                    try await notify.jobs.finish(job, .dead, error: reason, at: now)
+                } else {
+                    try await notify.jobs.retry(job, at: now.addingTimeInterval(notify.backoff(after: job.attempts).milliseconds / 1000), error: reason)
+                }
+            } catch {
+                // The lease runs out and the job is tried again.
+                notify.logger.warning("Notify cannot record a failed delivery", metadata: ["error": "\(String(reflecting: error))"])
+            }
+        }
+    }
+
+    private enum Result {
+        case done(Jobs.Outcome, String?)
+        case later(Date)
+    }
+
+    /// Sends one job, or says why it is not sent (now).
+    private func attempt(_ job: ClaimedJob) async throws -> Result {
+        let isSecurity = NotificationCatalog.entries[job.type]?.isSecurity == true
+        guard let contact = try await notify.contacts.contact(job.recipientId) else { return .done(.skipped, "unknown_user") }
+        if contact.disabled, !isSecurity { return .done(.skipped, "disabled_user") }
+        let preferences = try await notify.preferences.find(job.recipientId)
+        let now = notify.clock.now()
+        guard preferences.allows(job.channel, for: job.type) else { return .done(.skipped, "turned_off") }
+        let time = preferences.sendTime(of: job.channel, for: job.type, at: now)
+        if time > now { return .later(time) }
+        if !isSecurity, job.channel != .inApp,
+           try await notify.jobs.sentCount(to: job.recipientId, on: job.channel, since: now.addingTimeInterval(-3600)) >= notify.limits.perHour
+        {
+            return .done(.skipped, "rate_limited")
+        }
+        var data = [job.data]
+        if NotificationCatalog.entries[job.type]?.digests == true, job.channel == .email {
+            data += try await notify.jobs.gather(into: job, now: now)
+        }
+        guard let message = notify.render(job.type, data, recipientName: contact.name, preferences: preferences) else {
+            return .done(.dead, "no_template")
+        }
+        let key = job.id.uuidString.lowercased()
+        switch job.channel {
+        case .inApp:
+            try await notify.inbox.add(job, message, at: now)
+        case .email:
+            try await send(job, message, to: contact.email, key: key)
+        case .sms:
+            guard let phone = preferences.phone else { return .done(.skipped, "no_phone") }
+            try await send(job, message, to: phone, key: key)
+        case .push:
+            let tokens = try await notify.devices.tokens(of: job.recipientId)
+            guard !tokens.isEmpty else { return .done(.skipped, "no_device") }
+            var lastFailure: (any Error)?
+            var reached = 0
+            for token in tokens {
+                do {
+                    try await send(job, message, to: token, key: key)
+                    reached += 1
+                } catch let failure as SendFailure where failure.isPermanent {
+                    // The provider no longer knows this device.
+                    try await notify.devices.forget(token)
+                    lastFailure = failure
+                } catch {
+                    lastFailure = error
+                }
+            }
+            if reached == 0, let lastFailure { throw lastFailure }
+        }
+        return .done(.sent, nil)
+    }
+
+    private func send(_ job: ClaimedJob, _ message: RenderedMessage, to address: String, key: String) async throws {
+        guard let sender = notify.senders[job.channel] else { throw SendFailure(isPermanent: true, description: "no provider for \(job.channel.rawValue)") }
+        let answer = try await sender.send(message, to: address, key: key)
+        try await notify.jobs.record(job, provider: sender.name, outcome: "sent", answer: answer, at: notify.clock.now())
+    }
+}

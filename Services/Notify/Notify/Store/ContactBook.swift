@@ -1,0 +1,34 @@
+import Contracts
+import Foundation
+import Logging
+import NIOHTTP1
+import ServiceKit
+
+/// Users' addresses, from Auth's internal route, kept for a minute so that a burst of notices to one user asks
+/// Auth once. `nil` for a user Auth does not know.
+actor ContactBook {
+    private let client: InternalClient
+    private let logger: Logger
+    private let clock: WallClock
+    private var cache: [UUID: (contact: UserContact?, until: Date)] = [:]
+
+    init(client: InternalClient, logger: Logger, clock: WallClock) {
+        self.client = client
+        self.logger = logger
+        self.clock = clock
+    }
+
+    func contact(_ user: UUID) async throws -> UserContact? {
+        let now = clock.now()
+        if let cached = cache[user], cached.until > now { return cached.contact }
+        let contact: UserContact?
+        do {
+            contact = try await client.call(.GET, to: .auth, path: UserContact.path(user), requestID: nil, logger: logger, as: UserContact.self)
+        } catch let error as InternalClient.UnexpectedStatus where error.status == 404 {
+            contact = nil
+        }
+        if cache.count > 10_000 { cache.removeAll() }
+        cache[user] = (contact, now.addingTimeInterval(60))
+        return contact
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+
+/// A phone or browser that takes push notices.
+struct Device: ResponseCodable, Sendable, Equatable {
+    enum Platform: String, Codable, CaseIterable, Sendable {
+        case ios, android, web
+    }
+
+    var id: UUID
+    var platform: Platform
+    var token: String
+    var createdAt: Date
+}
+
+/// The `devices` table. A token belongs to the user who registered it last (a shared tablet changes hands).
+struct Devices: Sendable {
+    let postgres: PostgresClient
+    let logger: Logger
+
+    func register(_ token: String, platform: Device.Platform, of user: UUID, at now: Date) async throws -> Device {
+        let rows = try await postgres.query(
+            """
+            INSERT INTO devices (id, user_id, platform, token, created_at) VALUES (\(UUID()), \(user), \(platform.rawValue), \(token), \(now))
+            ON CONFLICT (token) DO UPDATE SET user_id = excluded.user_id, platform = excluded.platform
+            RETURNING id, created_at
+            """,
+            logger: logger
+        )
+        for try await (id, createdAt) in rows.decode((UUID, Date).self) {
+            return Device(id: id, platform: platform, token: token, createdAt: createdAt)
+        }
+        return Device(id: UUID(), platform: platform, token: token, createdAt: now)
+    }
+
+    /// Whether the user had that device.
+    func remove(_ id: UUID, of user: UUID) async throws -> Bool {
+        let rows = try await postgres.query("DELETE FROM devices WHERE id = \(id) AND user_id = \(user) RETURNING id", logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
+    /// A token the push provider says is gone.
+    func forget(_ token: String) async throws {
+        try await postgres.query("DELETE FROM devices WHERE token = \(token)", logger: logger)
+    }
+
+    func tokens(of user: UUID) async throws -> [String] {
+        let rows = try await postgres.query("SELECT token FROM devices WHERE user_id = \(user) ORDER BY created_at", logger: logger)
+        var tokens: [String] = []
+        for try await token in rows.decode(String.self) { tokens.append(token) }
+        return tokens
+    }
+}

@@ -1,0 +1,156 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceKit
+
+/// A job a worker holds: one notification on one channel.
+struct ClaimedJob: Sendable {
+    var id: UUID
+    var recipientId: UUID
+    var type: NotificationType
+    var channel: Channel
+    /// This one included.
+    var attempts: Int
+    var data: [String: JSONValue]
+}
+
+/// The `notifications`, `jobs` and `deliveries` tables. A worker leases a job (`sending` until `locked_until`) and
+/// works outside any transaction; if it dies, the lease runs out and another worker sends that one job again.
+struct Jobs: Sendable {
+    enum Outcome: String, Sendable {
+        case sent, skipped, dead
+    }
+
+    let postgres: PostgresClient
+    let logger: Logger
+
+    /// Stores `request` with a job per channel, once per idempotency key; returns the notification's id and whether
+    /// it is new.
+    func accept(_ request: NotificationRequest, channels: [(Channel, Date)], at now: Date) async throws -> (UUID, Bool) {
+        try await postgres.transaction(logger: logger) { connection in
+            let id = UUID()
+            let data = String(decoding: try JSONEncoder.mayaGo.encode(request.data), as: UTF8.self)
+            let inserted = try await connection.query(
+                """
+                INSERT INTO notifications (id, idempotency_key, type, recipient_id, data, send_at, created_at)
+                VALUES (\(id), \(request.idempotencyKey), \(request.type.rawValue), \(request.recipientId), \(data)::jsonb,
+                        \(request.sendAt ?? now), \(now))
+                ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
+                """,
+                logger: logger
+            )
+            var isNew = false
+            for try await _ in inserted { isNew = true }
+            guard isNew else {
+                // Notifications are never deleted, so the key's first notification is there.
+                let existing = try await connection.query("SELECT id FROM notifications WHERE idempotency_key = \(request.idempotencyKey)", logger: logger)
+                var found = id
+                for try await first in existing.decode(UUID.self) { found = first }
+                return (found, false)
+            }
+            for (channel, runAt) in channels {
+                try await connection.query(
+                    """
+                    INSERT INTO jobs (id, notification_id, recipient_id, type, channel, status, run_at)
+                    VALUES (\(UUID()), \(id), \(request.recipientId), \(request.type.rawValue), \(channel.rawValue), 'queued', \(runAt))
+                    """,
+                    logger: logger
+                )
+            }
+            return (id, true)
+        }
+    }
+
+    /// Leases the job due first, or one whose lease ran out.
+    func claim(now: Date, lease: Duration) async throws -> ClaimedJob? {
+        let until = now.addingTimeInterval(Double(lease.components.seconds))
+        let rows = try await postgres.query(
+            """
+            WITH next AS (
+                SELECT id FROM jobs
+                WHERE (status = 'queued' AND run_at <= \(now)) OR (status = 'sending' AND locked_until < \(now))
+                ORDER BY run_at LIMIT 1 FOR UPDATE SKIP LOCKED
+            )
+            UPDATE jobs SET status = 'sending', attempts = attempts + 1, locked_until = \(until)
+            FROM next, notifications n WHERE jobs.id = next.id AND n.id = jobs.notification_id
+            RETURNING jobs.id, jobs.recipient_id, jobs.type, jobs.channel, jobs.attempts, n.data::text
+            """,
+            logger: logger
+        )
+        for try await (id, recipient, type, channel, attempts, data) in rows.decode((UUID, UUID, String, String, Int, String).self) {
+            return ClaimedJob(
+                id: id, recipientId: recipient, type: NotificationType(rawValue: type), channel: Channel(rawValue: channel) ?? .inApp,
+                attempts: attempts, data: (try? JSONDecoder.mayaGo.decode([String: JSONValue].self, from: Data(data.utf8))) ?? [:]
+            )
+        }
+        return nil
+    }
+
+    /// For a digest: the data of the notices that ride with `lead` — those gathered on an earlier try, and the other
+    /// queued ones of its recipient, type and channel, which join it now and are not sent on their own.
+    func gather(into lead: ClaimedJob, now: Date) async throws -> [[String: JSONValue]] {
+        let rows = try await postgres.query(
+            """
+            WITH joined AS (
+                UPDATE jobs SET status = 'digested', digest_of = \(lead.id), finished_at = \(now)
+                WHERE status = 'queued' AND recipient_id = \(lead.recipientId) AND type = \(lead.type.rawValue)
+                  AND channel = \(lead.channel.rawValue) AND id <> \(lead.id)
+                RETURNING notification_id
+            )
+            SELECT n.data::text FROM notifications n
+            WHERE n.id IN (SELECT notification_id FROM joined) OR n.id IN (SELECT notification_id FROM jobs WHERE digest_of = \(lead.id))
+            ORDER BY n.created_at
+            """,
+            logger: logger
+        )
+        var found: [[String: JSONValue]] = []
+        for try await text in rows.decode(String.self) {
+            if let data = try? JSONDecoder.mayaGo.decode([String: JSONValue].self, from: Data(text.utf8)) { found.append(data) }
+        }
+        return found
+    }
+
+    func finish(_ job: ClaimedJob, _ outcome: Outcome, error: String? = nil, at now: Date) async throws {
+        try await postgres.query(
+            "UPDATE jobs SET status = \(outcome.rawValue), last_error = \(error), locked_until = NULL, finished_at = \(now) WHERE id = \(job.id)",
+            logger: logger
+        )
+    }
+
+    func retry(_ job: ClaimedJob, at runAt: Date, error: String) async throws {
+        try await postgres.query(
+            "UPDATE jobs SET status = 'queued', run_at = \(runAt), last_error = \(error), locked_until = NULL WHERE id = \(job.id)",
+            logger: logger
+        )
+    }
+
+    /// Puts a job back until `runAt` without counting the attempt (quiet hours).
+    func postpone(_ job: ClaimedJob, until runAt: Date) async throws {
+        try await postgres.query(
+            "UPDATE jobs SET status = 'queued', run_at = \(runAt), attempts = attempts - 1, locked_until = NULL WHERE id = \(job.id)",
+            logger: logger
+        )
+    }
+
+    /// Records one attempt with what the provider answered.
+    func record(_ job: ClaimedJob, provider: String, outcome: String, answer: String, at now: Date) async throws {
+        try await postgres.query(
+            """
+            INSERT INTO deliveries (job_id, attempt, provider, outcome, answer, at)
+            VALUES (\(job.id), \(job.attempts), \(provider), \(outcome), \(String(answer.prefix(2000))), \(now))
+            """,
+            logger: logger
+        )
+    }
+
+    /// How many notices `recipient` got on `channel` since `since`, for the flood limit.
+    func sentCount(to recipient: UUID, on channel: Channel, since: Date) async throws -> Int {
+        let rows = try await postgres.query(
+            "SELECT count(*)::int FROM jobs WHERE status = 'sent' AND recipient_id = \(recipient) AND channel = \(channel.rawValue) AND finished_at > \(since)",
+            logger: logger
+        )
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+}

@@ -1,0 +1,158 @@
+import Contracts
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import NIOFoundationCompat
+import PostgresNIO
+import ServiceKit
+import Testing
+import TestSupport
+
+@testable import Notify
+
+/// The world around Notify in one stand-in: Auth's contact route and JWKS, and SendGrid, Twilio and FCM speaking
+/// their wire formats. It records what reached each and can be told to fail.
+actor Outside {
+    struct Call: Sendable {
+        var path: String
+        var headers: HTTPFields
+        var body: String
+    }
+
+    private(set) var calls: [Call] = []
+    private var contacts: [UUID: UserContact] = [:]
+    /// The status the providers answer with, 2xx unless a test says otherwise.
+    private var providerStatus: HTTPResponse.Status = .accepted
+    /// Device tokens FCM no longer knows.
+    private var unregistered: Set<String> = []
+
+    func add(_ contact: UserContact) { contacts[contact.id] = contact }
+    func contact(_ id: UUID) -> UserContact? { contacts[id] }
+    func failProviders(with status: HTTPResponse.Status) { providerStatus = status }
+    func unregister(_ token: String) { unregistered.insert(token) }
+    func isUnregistered(_ token: String) -> Bool { unregistered.contains(token) }
+    func status() -> HTTPResponse.Status { providerStatus }
+    func record(_ call: Call) { calls.append(call) }
+    func calls(to path: String) -> [Call] { calls.filter { $0.path == path } }
+
+    nonisolated func router(tokens: TestTokens) -> Router<BasicRequestContext> {
+        let router = Router()
+        tokens.publish(on: router)
+        router.get("internal/v1/users/:id") { _, context -> Response in
+            guard let id = UUID(uuidString: try context.parameters.require("id")), let contact = await self.contact(id) else {
+                return Response(status: .notFound)
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(contact))))
+        }
+        router.post("**") { request, context -> Response in
+            let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
+            await self.record(Call(path: request.uri.path, headers: request.headers, body: body))
+            let status = await self.status()
+            if request.uri.path == "/token" {
+                return Self.json(["access_token": "ya29.test", "expires_in": 3599, "token_type": "Bearer"], status: .ok)
+            }
+            guard status.code < 300 else { return Self.json(["errors": [["message": "provider says no"]]], status: status) }
+            switch request.uri.path {
+            case "/v3/mail/send":
+                return Response(status: .accepted, headers: [HTTPField.Name("X-Message-Id")!: "sg-\(UUID().uuidString.prefix(8))"])
+            case let path where path.hasSuffix("/Messages.json"):
+                return Self.json(["sid": "SM\(UUID().uuidString.prefix(8))", "status": "queued"], status: .created)
+            case let path where path.hasSuffix("/messages:send"):
+                let token = ((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]).flatMap { ($0["message"] as? [String: Any])?["token"] as? String }
+                if let token, await self.isUnregistered(token) {
+                    let error: [String: any Sendable] = ["code": 404, "status": "NOT_FOUND", "message": "Requested entity was not found.", "details": [["errorCode": "UNREGISTERED"]]]
+                    return Self.json(["error": error], status: .notFound)
+                }
+                return Self.json(["name": "projects/mayago-test/messages/\(UUID().uuidString.prefix(8))"], status: .ok)
+            default:
+                return Response(status: .notFound)
+            }
+        }
+        return router
+    }
+
+    nonisolated static func json(_ object: [String: any Sendable], status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: (try? JSONSerialization.data(withJSONObject: object)) ?? Data())))
+    }
+}
+
+/// Notify on a schema of its own, with `Outside` as Auth and every provider, and the mailbox in a fresh folder.
+struct NotifyHarness: Sendable {
+    let client: any TestClientProtocol
+    let outside: Outside
+    let postgres: PostgresClient
+    let credential: ServiceCredential
+    let configuration: ServiceConfiguration
+    let mailbox: URL
+    static let tokens = TestTokens()
+
+    static func run<Value: Sendable>(
+        _ overrides: [String: String] = [:], clock: WallClock = .system, _ body: @Sendable (NotifyHarness) async throws -> Value
+    ) async throws -> Value {
+        let outside = Outside()
+        let mailbox = FileManager.default.temporaryDirectory.appendingPathComponent("mayago-mailbox-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: mailbox) }
+        return try await withStandIn(outside.router(tokens: tokens)) { port in
+            let variables = [
+                "AUTH_URL": "http://127.0.0.1:\(port)", "MAILBOX_PATH": mailbox.path, "NOTIFY_POLL_MS": "50",
+                "SENDGRID_API_URL": "http://127.0.0.1:\(port)", "SENDGRID_API_KEY": "SG.test",
+                "TWILIO_API_URL": "http://127.0.0.1:\(port)", "TWILIO_ACCOUNT_SID": "AC123", "TWILIO_AUTH_TOKEN": "secret", "TWILIO_FROM": "+15005550006",
+                "FCM_API_URL": "http://127.0.0.1:\(port)",
+            ]
+            return try await ServiceUnderTest.run(.notify, variables: variables.merging(overrides) { $1 }, build: {
+                try await buildApplication(configuration: $0, clock: clock)
+            }) { service in
+                let credential = await ServiceCredential(service: .booking, secret: service.configuration.serviceSecret)
+                return try await body(NotifyHarness(
+                    client: service.client, outside: outside, postgres: service.postgres, credential: credential,
+                    configuration: service.configuration, mailbox: mailbox
+                ))
+            }
+        }
+    }
+
+    /// A signed-in user whom Auth knows.
+    func user(_ role: Role = .traveler, name: String = "Ana") async throws -> TestTokens.User {
+        let user = try await Self.tokens.user(role)
+        await outside.add(UserContact(id: user.id, email: "\(name.lowercased())-\(user.id.uuidString.prefix(6))@mayago.test", name: name, role: role, emailVerified: true, disabled: false))
+        return user
+    }
+
+    func send(_ method: HTTPRequest.Method, _ path: String, _ body: [String: any Sendable]? = nil, as user: TestTokens.User? = nil) async throws -> TestResponse {
+        var headers: HTTPFields = [:]
+        if let user { headers[.authorization] = "Bearer \(user.token)" }
+        var buffer: ByteBuffer?
+        if let body {
+            headers[.contentType] = "application/json"
+            buffer = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))
+        }
+        return try await client.executeRequest(uri: path, method: method, headers: headers, body: buffer)
+    }
+
+    /// Sends a notification as another service's outbox does.
+    @discardableResult
+    func notify(_ type: NotificationType, to user: UUID, data: [String: JSONValue] = [:], key: String = UUID().uuidString, sendAt: Date? = nil) async throws -> TestResponse {
+        let request = NotificationRequest(type: type, recipientId: user, data: data, idempotencyKey: key, sendAt: sendAt)
+        return try await client.executeRequest(
+            uri: NotificationRequest.path, method: .post,
+            headers: [.authorization: "Bearer \(try await credential.token())", .contentType: "application/json"],
+            body: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(request))
+        )
+    }
+
+    /// The statuses of the user's jobs by channel.
+    func jobs(of user: UUID) async throws -> [String: String] {
+        let rows = try await postgres.query("SELECT channel, status FROM jobs WHERE recipient_id = \(user)")
+        var found: [String: String] = [:]
+        for try await (channel, status) in rows.decode((String, String).self) { found[channel] = status }
+        return found
+    }
+
+    func count(_ sql: String) async throws -> Int {
+        let rows = try await postgres.query(PostgresQuery(unsafeSQL: sql))
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+}
