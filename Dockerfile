@@ -1,5 +1,5 @@
-# Builds every MayaGo executable in the Swift image, then copies them into a slim runtime image with only the
-# shared libraries they need. One image serves all seven services: the compose file picks the command.
+# Builds every MayaGo executable in the Swift image, then copies them and their resource bundles (OpenAPI
+# documents, templates) into a slim runtime image with only the shared libraries they need. One image serves all seven services: the compose file picks the command.
 
 FROM swift:6.3-bookworm AS build
 RUN apt-get update -qq \
@@ -14,7 +14,8 @@ RUN swift build -c release --static-swift-stdlib \
     && mkdir /staging \
     && for service in gateway auth booking payment search messaging notify; do \
         cp "$(swift build -c release --show-bin-path)/$service" /staging/; \
-    done
+    done \
+    && cp -R "$(swift build -c release --show-bin-path)"/*.resources /staging/
 
 FROM debian:bookworm-slim
 RUN apt-get update -qq \

@@ -190,6 +190,7 @@ var serviceDependencies: [String: [Target.Dependency]] {
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
         ],
         "Payment": [
             .product(name: "Mustache", package: "swift-mustache"),

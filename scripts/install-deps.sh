@@ -2,7 +2,7 @@
 # Installs the Debian packages the suite needs to build, test and run, if any is missing.
 set -euo pipefail
 
-packages=(libhiredis-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libpq-dev postgresql postgresql-contrib redis-server curl)
+packages=(libhiredis-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libpq-dev postgresql postgresql-contrib redis-server curl python3-aiosmtpd)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -34,6 +34,8 @@ trap stop_all EXIT
 export MAYAGO_ENV=development
 export DATABASE_URL="postgres://mayago@127.0.0.1:$pg_port/mayago"
 export REDIS_URL="redis://127.0.0.1:$redis_port"
+# Mail, SMS and push of the demo land in a folder, listed at /api/v1/dev/mailbox.
+export MAILBOX_PATH="$root/run/mailbox"
 for service in "${services[@]}"; do
     upper=$(echo "$service" | tr a-z A-Z)
     export "${upper}_URL=http://127.0.0.1:${ports[$service]}"
@@ -62,6 +64,7 @@ MayaGo is up. The gateway listens on http://127.0.0.1:${ports[gateway]}
   curl -s http://127.0.0.1:${ports[gateway]}/ready
   curl -s http://127.0.0.1:${ports[gateway]}/metrics | head
   curl -i http://127.0.0.1:${ports[gateway]}/api/v1/experiences
+  curl -s http://127.0.0.1:${ports[gateway]}/api/v1/dev/mailbox    # mail the demo sent (verification links)
 
 Each service also answers on its own port (auth 8081 … notify 8086). Ctrl-C stops everything.
 INFO

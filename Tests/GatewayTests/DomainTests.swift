@@ -58,7 +58,7 @@ import Testing
 @Suite struct RoutingRuleTests {
     @Test(arguments: [
         ("/api/v1/bookings", "booking"), ("/api/v1/bookings/42/cancel", "booking"), ("/api/v1/auth/login", "auth"),
-        ("/.well-known/jwks.json", "auth"), ("/api/v1/search/suggest", "search"), ("/api/v1/notifications", "notify"),
+        ("/.well-known/jwks.json", "auth"), ("/api/v1/search/suggest", "search"), ("/api/v1/notifications", "notify"), ("/api/v1/dev/mailbox", "notify"),
     ])
     func publicPathsGoToTheirOwner(path: String, owner: String) {
         #expect(RouteTable.mayaGo.service(for: path)?.rawValue == owner)
@@ -82,6 +82,8 @@ import Testing
         #expect(!rules.isPublic(.get, "/api/v1/bookings"))
         #expect(rules.isPublic(.get, "/api/v1/recommendations/similar/42"))
         #expect(!rules.isPublic(.get, "/api/v1/recommendations"))
+        #expect(rules.isPublic(.get, "/api/v1/dev/mailbox"))
+        #expect(!rules.isPublic(.get, "/api/v1/notifications"))
     }
 
     @Test func forwardedForCountsOnlyBehindTrustedProxies() {

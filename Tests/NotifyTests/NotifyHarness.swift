@@ -88,8 +88,10 @@ struct NotifyHarness: Sendable {
     let mailbox: URL
     static let tokens = TestTokens()
 
+    /// `prepare` adds variables that need the stand-in's port.
     static func run<Value: Sendable>(
-        _ overrides: [String: String] = [:], clock: WallClock = .system, _ body: @Sendable (NotifyHarness) async throws -> Value
+        _ overrides: [String: String] = [:], clock: WallClock = .system, prepare: @Sendable (Int) throws -> [String: String] = { _ in [:] },
+        _ body: @Sendable (NotifyHarness) async throws -> Value
     ) async throws -> Value {
         let outside = Outside()
         let mailbox = FileManager.default.temporaryDirectory.appendingPathComponent("mayago-mailbox-\(UUID().uuidString.prefix(8))")
@@ -101,7 +103,7 @@ struct NotifyHarness: Sendable {
                 "TWILIO_API_URL": "http://127.0.0.1:\(port)", "TWILIO_ACCOUNT_SID": "AC123", "TWILIO_AUTH_TOKEN": "secret", "TWILIO_FROM": "+15005550006",
                 "FCM_API_URL": "http://127.0.0.1:\(port)",
             ]
-            return try await ServiceUnderTest.run(.notify, variables: variables.merging(overrides) { $1 }, build: {
+            return try await ServiceUnderTest.run(.notify, variables: variables.merging(overrides) { $1 }.merging(try prepare(port)) { $1 }, build: {
                 try await buildApplication(configuration: $0, clock: clock)
             }) { service in
                 let credential = await ServiceCredential(service: .booking, secret: service.configuration.serviceSecret)

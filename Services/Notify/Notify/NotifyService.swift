@@ -36,7 +36,7 @@ struct NotifyService: Sendable {
     let mailbox: URL?
 
     /// Accepts `request` once per idempotency key: a job for each channel the recipient wants now (checked again at
-    /// sending time), due at `sendAt`, digests a little later by email.
+    /// sending time), due at `sendAt`; by email a digest's first notice waits a little and the next ones join it.
     func accept(_ request: NotificationRequest) async throws -> (id: UUID, isNew: Bool) {
         let now = clock.now()
         let wanted = try await preferences.find(request.recipientId)
@@ -45,7 +45,7 @@ struct NotifyService: Sendable {
         let channels = Channel.allCases.filter { wanted.allows($0, for: request.type) }.map { channel in
             (channel, digests && channel == .email ? due.addingTimeInterval(limits.digestWindow.milliseconds / 1000) : due)
         }
-        return try await jobs.accept(request, channels: channels, at: now)
+        return try await jobs.accept(request, channels: channels, digest: digests ? .email : nil, at: now)
     }
 
     /// Renders `type` for the reader, with the digest's other notices when it gathers them.

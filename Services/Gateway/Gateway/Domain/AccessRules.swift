@@ -19,8 +19,8 @@ struct AccessRules: Sendable {
         return publicRules.contains { $0.method == method && $0.pattern.matches(path) }
     }
 
-    /// Browsing, searching, signing up and in, and the calls that carry their own secret (Stripe's signed webhooks,
-    /// a provider's calendar feed with its token).
+    /// Browsing, searching, signing up and in, the calls that carry their own secret (Stripe's signed webhooks, a
+    /// provider's calendar feed with its token), and the development mailbox (Notify serves it outside production only).
     static let mayaGo = AccessRules(public: [
         (.get, "/.well-known/jwks.json"),
         (.get, "/api/v1/experiences/**"),
@@ -36,5 +36,6 @@ struct AccessRules: Sendable {
         (.post, "/api/v1/auth/oauth/**"),
         (.post, "/api/v1/webhooks/stripe"),
         (.get, "/api/v1/providers/*/calendar.ics"),
+        (.get, "/api/v1/dev/mailbox"),
     ])
 }

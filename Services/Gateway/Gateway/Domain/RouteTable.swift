@@ -36,6 +36,7 @@ public struct RouteTable: Sendable {
             .init(prefix: "/api/v1/attachments", service: .messaging),
             .init(prefix: "/api/v1/messaging", service: .messaging),
             .init(prefix: "/api/v1/notifications", service: .notify),
+            .init(prefix: "/api/v1/dev/mailbox", service: .notify),
         ]
     )
 

@@ -114,7 +114,7 @@ final class DeliveryWorker: Service, Sendable {
         }
         var data = [job.data]
         if NotificationCatalog.entries[job.type]?.digests == true, job.channel == .email {
-            data += try await notify.jobs.gather(into: job, now: now)
+            data += try await notify.jobs.digested(into: job)
         }
         guard let message = notify.render(job.type, data, recipientName: contact.name, preferences: preferences) else {
             return .done(.dead, "no_template")

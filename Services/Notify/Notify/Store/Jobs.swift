@@ -26,8 +26,10 @@ struct Jobs: Sendable {
     let logger: Logger
 
     /// Stores `request` with a job per channel, once per idempotency key; returns the notification's id and whether
-    /// it is new.
-    func accept(_ request: NotificationRequest, channels: [(Channel, Date)], at now: Date) async throws -> (UUID, Bool) {
+    /// it is new. On the `digest` channel the job joins the recipient's queued one of the same type, if there is one,
+    /// and goes out with it: its row is locked here, so a worker either takes it before (and this one leads a new
+    /// digest) or after (and sends this one with it).
+    func accept(_ request: NotificationRequest, channels: [(Channel, Date)], digest: Channel?, at now: Date) async throws -> (UUID, Bool) {
         try await postgres.transaction(logger: logger) { connection in
             let id = UUID()
             let data = String(decoding: try JSONEncoder.mayaGo.encode(request.data), as: UTF8.self)
@@ -50,16 +52,36 @@ struct Jobs: Sendable {
                 return (found, false)
             }
             for (channel, runAt) in channels {
+                let lead = channel == digest ? try await digestLead(for: request, on: channel, connection) : nil
                 try await connection.query(
                     """
-                    INSERT INTO jobs (id, notification_id, recipient_id, type, channel, status, run_at)
-                    VALUES (\(UUID()), \(id), \(request.recipientId), \(request.type.rawValue), \(channel.rawValue), 'queued', \(runAt))
+                    INSERT INTO jobs (id, notification_id, recipient_id, type, channel, status, run_at, digest_of, finished_at)
+                    VALUES (\(UUID()), \(id), \(request.recipientId), \(request.type.rawValue), \(channel.rawValue),
+                            \(lead == nil ? "queued" : "digested"), \(runAt), \(lead), \(lead.map { _ in now }))
                     """,
                     logger: logger
                 )
             }
             return (id, true)
         }
+    }
+
+    /// The recipient's queued job of this type on `channel` that a new one can join, locked. Accepts for one recipient
+    /// and type take turns here, so that two at once do not both start a digest.
+    private func digestLead(for request: NotificationRequest, on channel: Channel, _ connection: PostgresConnection) async throws -> UUID? {
+        let group = "digest:\(request.recipientId.uuidString):\(request.type.rawValue):\(channel.rawValue)"
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(group)))", logger: logger)
+        let rows = try await connection.query(
+            """
+            SELECT id FROM jobs
+            WHERE recipient_id = \(request.recipientId) AND type = \(request.type.rawValue) AND channel = \(channel.rawValue)
+              AND status = 'queued' AND digest_of IS NULL
+            ORDER BY run_at LIMIT 1 FOR UPDATE
+            """,
+            logger: logger
+        )
+        for try await id in rows.decode(UUID.self) { return id }
+        return nil
     }
 
     /// Leases the job due first, or one whose lease ran out.
@@ -87,20 +109,12 @@ struct Jobs: Sendable {
         return nil
     }
 
-    /// For a digest: the data of the notices that ride with `lead` — those gathered on an earlier try, and the other
-    /// queued ones of its recipient, type and channel, which join it now and are not sent on their own.
-    func gather(into lead: ClaimedJob, now: Date) async throws -> [[String: JSONValue]] {
+    /// For a digest: the data of the notices that joined `lead`, oldest first.
+    func digested(into lead: ClaimedJob) async throws -> [[String: JSONValue]] {
         let rows = try await postgres.query(
             """
-            WITH joined AS (
-                UPDATE jobs SET status = 'digested', digest_of = \(lead.id), finished_at = \(now)
-                WHERE status = 'queued' AND recipient_id = \(lead.recipientId) AND type = \(lead.type.rawValue)
-                  AND channel = \(lead.channel.rawValue) AND id <> \(lead.id)
-                RETURNING notification_id
-            )
-            SELECT n.data::text FROM notifications n
-            WHERE n.id IN (SELECT notification_id FROM joined) OR n.id IN (SELECT notification_id FROM jobs WHERE digest_of = \(lead.id))
-            ORDER BY n.created_at
+            SELECT n.data::text FROM jobs j JOIN notifications n ON n.id = j.notification_id
+            WHERE j.digest_of = \(lead.id) ORDER BY n.created_at
             """,
             logger: logger
         )

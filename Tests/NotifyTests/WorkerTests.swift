@@ -1,0 +1,79 @@
+import Contracts
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PostgresNIO
+import ServiceKit
+import Testing
+import TestSupport
+
+@testable import Notify
+
+@Suite struct WorkerTests {
+    @Test func twoInstancesWithTwoWorkersEachSendEveryJobOnce() async throws {
+        try await NotifyHarness.run(["EMAIL_PROVIDER": "sendgrid", "NOTIFY_WORKERS": "2", "NOTIFY_RATE_LIMIT_PER_HOUR": "1000"]) { notify in
+            // A second instance on the same schema, as `--scale notify=2` runs it.
+            let second = try await buildApplication(configuration: notify.configuration)
+            try await second.test(.router) { _ in
+                let ana = try await notify.user()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in 0..<40 {
+                        group.addTask {
+                            try await notify.notify(.paymentReceipt, to: ana.id, data: NotificationCatalog.entries[.paymentReceipt]!.sample, key: "receipt:\(index)")
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                #expect(try await eventually(timeout: .seconds(20)) {
+                    try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'email' AND status = 'sent'") == 40
+                })
+                let keys = await notify.outside.calls(to: "/v3/mail/send").compactMap {
+                    ((try? JSONSerialization.jsonObject(with: Data($0.body.utf8))) as? [String: Any]).flatMap { ($0["custom_args"] as? [String: String])?["delivery_key"] }
+                }
+                #expect(keys.count == 40)
+                #expect(Set(keys).count == 40)
+                #expect(try await notify.count("SELECT count(*)::int FROM deliveries WHERE provider = 'sendgrid'") == 40)
+            }
+        }
+    }
+
+    @Test func mailReachesARealSMTPServer() async throws {
+        let port = try TestEnvironment.freePort()
+        let maildir = FileManager.default.temporaryDirectory.appendingPathComponent("mayago-maildir-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: maildir) }
+        // Python's aiosmtpd, keeping what it receives in a Maildir.
+        let server = try ChildProcess(
+            "/usr/bin/python3", arguments: ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir.path], name: "aiosmtpd"
+        )
+        do {
+            try await deliverToSMTP(port: port, maildir: maildir, server: server)
+            await server.stop()
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
+    private func deliverToSMTP(port: Int, maildir: URL, server: ChildProcess) async throws {
+        try await NotifyHarness.run(["EMAIL_PROVIDER": "smtp", "SMTP_URL": "smtp://127.0.0.1:\(port)", "NOTIFY_RETRY_BASE_MS": "200"]) { notify in
+            let ana = try await notify.user()
+            _ = try await notify.send(.put, "/api/v1/notifications/preferences", ["language": "es"], as: ana)
+            try await notify.notify(.bookingConfirmed, to: ana.id, data: NotificationCatalog.entries[.bookingConfirmed]!.sample)
+            #expect(try await eventually(timeout: .seconds(15)) { try await notify.jobs(of: ana.id)["email"] == "sent" }, "\(server.output())")
+            let files = try FileManager.default.contentsOfDirectory(at: maildir.appendingPathComponent("new"), includingPropertiesForKeys: nil)
+            #expect(files.count == 1)
+            let mail = try String(contentsOf: try #require(files.first), encoding: .utf8)
+            #expect(mail.contains("X-RcptTo: ana-"))
+            #expect(mail.contains("X-MailFrom: no-reply@mayago.example"))
+            #expect(mail.contains("Subject: Reservado: Cenote swim near Valladolid"))
+            let key = try #require(try await notify.postgres.query("SELECT id FROM jobs WHERE channel = 'email'").decode(UUID.self).first { _ in true })
+            #expect(mail.contains("Message-ID: <\(key.uuidString.lowercased())@mayago>"))
+            // The text part, decoded, is the Spanish text.
+            let text = mail.components(separatedBy: "Content-Type: text/plain; charset=utf-8")[1]
+                .components(separatedBy: "\n\n")[1].components(separatedBy: "--mayago-")[0]
+            let decoded = String(decoding: Data(base64Encoded: text.filter { !$0.isWhitespace }) ?? Data(), as: UTF8.self)
+            #expect(decoded.contains("Tu reserva está confirmada."))
+            #expect(try await notify.count("SELECT count(*)::int FROM deliveries WHERE provider = 'smtp' AND answer = 'SMTP 250'") == 1)
+        }
+    }
+}
