@@ -176,6 +176,12 @@ var serviceDependencies: [String: [Target.Dependency]] {
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ],
         "Messaging": [.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")],
+        "Search": [
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ],
         "Notify": [
             "CCurl",
             .product(name: "Mustache", package: "swift-mustache"),
@@ -211,5 +217,6 @@ var serviceResources: [String: [Resource]] {
         "Booking": [.copy("Resources/openapi.json")],
         "Payment": [.copy("Resources/openapi.json"), .copy("Resources/invoice.mustache")],
         "Notify": [.copy("Resources/openapi.json"), .copy("Resources/templates")],
+        "Search": [.copy("Resources/openapi.json")],
     ]
 }

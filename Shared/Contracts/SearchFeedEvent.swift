@@ -111,3 +111,20 @@ public struct SearchFeedEvent: Codable, Sendable, Equatable {
         self.booking = booking
     }
 }
+
+/// Booking's whole index, page by page, for Search's full reindex: `GET` ``SearchFeedPage/path``
+/// `?after=<experience id>&limit=`. Each experience comes as its `experience_changed` event followed by the
+/// `slot_changed` events of its slots still to come, with their current versions, so that applying a page over
+/// newer events changes nothing.
+public struct SearchFeedPage: Codable, Sendable, Equatable {
+    public static let path = "/internal/v1/feed/experiences"
+
+    public var events: [SearchFeedEvent]
+    /// The `after` of the next page; `nil` after the last.
+    public var nextCursor: String?
+
+    public init(events: [SearchFeedEvent], nextCursor: String?) {
+        self.events = events
+        self.nextCursor = nextCursor
+    }
+}

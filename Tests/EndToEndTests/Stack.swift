@@ -6,11 +6,14 @@ import TestSupport
 final class Stack: Sendable {
     let ports: [ServiceName: Int]
     let processes: [ServiceName: ChildProcess]
+    /// Where Notify's mailbox providers write: the stack's mail, SMS and push.
+    let mailbox: URL
 
     init() throws {
+        let mailbox = FileManager.default.temporaryDirectory.appendingPathComponent("mayago-e2e-mailbox-\(UUID().uuidString.prefix(8))")
         var ports: [ServiceName: Int] = [:]
         for service in ServiceName.allCases { ports[service] = try TestEnvironment.freePort() }
-        var shared = TestEnvironment.variables(["LOG_LEVEL": "info", "RATE_LIMIT_SENSITIVE": "1000/1m"])
+        var shared = TestEnvironment.variables(["LOG_LEVEL": "info", "RATE_LIMIT_SENSITIVE": "1000/1m", "MAILBOX_PATH": mailbox.path])
         for (service, port) in ports where service != .gateway {
             shared["\(service.rawValue.uppercased())_URL"] = "http://127.0.0.1:\(port)"
         }
@@ -24,6 +27,7 @@ final class Stack: Sendable {
         }
         self.ports = ports
         self.processes = processes
+        self.mailbox = mailbox
     }
 
     func url(_ service: ServiceName, _ path: String) -> URL {
@@ -42,6 +46,7 @@ final class Stack: Sendable {
 
     func stop() async {
         for process in processes.values { await process.stop() }
+        try? FileManager.default.removeItem(at: mailbox)
     }
 
     /// What each service wrote, for failure messages.

@@ -62,6 +62,24 @@ import TestSupport
         let session = try JSONDecoder.mayaGo.decode(Session.self, from: registered)
         let bearer = ["Authorization": "Bearer \(session.accessToken)"]
 
+        // Auth asked Notify for the verification mail; in development it lands in the mailbox the gateway shows, and
+        // its link's token verifies the address.
+        struct Letters: Decodable { struct Letter: Decodable { var to: String; var subject: String; var text: String }; var items: [Letter] }
+        var mail: Letters.Letter?
+        _ = try await eventually(timeout: .seconds(15)) {
+            let (body, _) = try await HTTP.get(stack.url(.gateway, "/api/v1/dev/mailbox"))
+            mail = try? JSONDecoder.mayaGo.decode(Letters.self, from: body).items.first { $0.to == email }
+            return mail != nil
+        }
+        let letter = try #require(mail, "\(stack.output)")
+        #expect(letter.subject == "Confirm your email for MayaGo")
+        let token = try #require(letter.text.firstMatch(of: /verify-email\?token=([A-Za-z0-9_\-]+)/)?.1)
+        let (verified, verifiedAnswer) = try await HTTP.send(
+            "POST", stack.url(.gateway, "/api/v1/auth/verify-email"), headers: ["Content-Type": "application/json"],
+            body: try JSONSerialization.data(withJSONObject: ["token": String(token)])
+        )
+        #expect(verifiedAnswer.statusCode == 200, "\(String(decoding: verified, as: UTF8.self))")
+
         // The gateway verifies the token with Auth's published keys and Auth answers for the user.
         let (me, meAnswer) = try await HTTP.get(stack.url(.gateway, "/api/v1/auth/me"), headers: bearer)
         #expect(meAnswer.statusCode == 200)
@@ -147,6 +165,12 @@ import TestSupport
             try await call("GET", "/api/v1/bookings/\(bookingID)", token: traveler).1["status"] as? String == "confirmed"
         }
         #expect(confirmed, "\(stack.output)")
+        // Booking told Notify, which asked Auth for the traveler's address: the inbox has the confirmation and the receipt.
+        let notified = try await eventually(timeout: .seconds(10)) {
+            let titles = ((try await call("GET", "/api/v1/notifications", token: traveler).1["items"] as? [[String: Any]]) ?? []).compactMap { $0["title"] as? String }
+            return titles.contains("Booked: Mayan ruins at sunrise") && titles.contains { $0.hasPrefix("Receipt ") }
+        }
+        #expect(notified, "\(stack.output)")
         await stack.stop()
     }
 

@@ -1,5 +1,6 @@
 import Contracts
-import Notify
+import HTTPTypes
+@testable import Notify
 import ServiceKit
 import Testing
 import TestSupport
@@ -14,5 +15,18 @@ import TestSupport
         let readiness = try await ServiceProbes.checkNotReadyWithoutDatabase(.notify, build: { try await buildApplication(configuration: $0) })
         #expect(readiness?.status == .unavailable)
         #expect(readiness?.checks["postgres"]?.hasPrefix("ok") == false)
+    }
+}
+
+@Suite struct NotifyDocumentTests {
+    @Test func theOpenAPIDocumentNamesTheRoutesAndEveryReferenceResolves() async throws {
+        try await NotifyHarness.run { notify in
+            let document = try await notify.send(.get, "/openapi.json").decode(JSONValue.self)
+            #expect(OpenAPIDocument.paths(of: document).isSuperset(of: [
+                "/api/v1/notifications", "/api/v1/notifications/{id}/read", "/api/v1/notifications/preferences", "/api/v1/notifications/devices",
+                "/api/v1/dev/mailbox",
+            ]))
+            #expect(OpenAPIDocument.unresolvedReferences(in: document) == [])
+        }
     }
 }

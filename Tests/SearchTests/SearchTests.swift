@@ -1,18 +1,28 @@
 import Contracts
-import Search
+@testable import Search
 import ServiceKit
 import Testing
 import TestSupport
 
 @Suite struct SearchServiceTests {
     @Test func answersHealthReadyAndMetrics() async throws {
-        let readiness = try await ServiceProbes.checkHealthReadyAndMetrics(.search, build: buildApplication(configuration:))
-        #expect(readiness == Readiness(status: .ok, checks: ["postgres": "ok", "redis": "ok"]))
+        let readiness = try await ServiceProbes.checkHealthReadyAndMetrics(.search, build: { try await buildApplication(configuration: $0) })
+        #expect(readiness == Readiness(status: .ok, checks: ["postgres": "ok"]))
     }
 
     @Test func isNotReadyWhileItsDatabaseIsUnreachable() async throws {
-        let readiness = try await ServiceProbes.checkNotReadyWithoutDatabase(.search, build: buildApplication(configuration:))
+        let readiness = try await ServiceProbes.checkNotReadyWithoutDatabase(.search, build: { try await buildApplication(configuration: $0) })
         #expect(readiness?.status == .unavailable)
         #expect(readiness?.checks["postgres"]?.hasPrefix("ok") == false)
+    }
+}
+
+@Suite struct SearchDocumentTests {
+    @Test func theOpenAPIDocumentNamesTheRoutesAndEveryReferenceResolves() async throws {
+        try await SearchHarness.run { search in
+            let document = try await search.get("/openapi.json").decode(JSONValue.self)
+            #expect(OpenAPIDocument.paths(of: document).isSuperset(of: ["/api/v1/search", "/api/v1/search/suggest"]))
+            #expect(OpenAPIDocument.unresolvedReferences(in: document) == [])
+        }
     }
 }

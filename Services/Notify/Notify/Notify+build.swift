@@ -10,7 +10,7 @@ import ServiceKit
 /// | variable | default |
 /// |---|---|
 /// | `NOTIFY_WORKERS`, `NOTIFY_POLL_MS` | `2`, `250`: deliveries at a time per instance, and how often to look for due jobs |
-/// | `NOTIFY_MAX_ATTEMPTS`, `NOTIFY_RETRY_BASE_MS` | `6`, `2000`: tries before a job is dead; the first retry's delay, doubled per try up to an hour |
+/// | `NOTIFY_MAX_ATTEMPTS`, `NOTIFY_RETRY_BASE_MS` | `12`, `5000`: tries before a job is dead (about two and a half hours of retrying); the first retry's delay, doubled per try up to an hour |
 /// | `NOTIFY_RATE_LIMIT_PER_HOUR` | `30`: notices per recipient per channel per hour (security mail aside) |
 /// | `NOTIFY_DIGEST_WINDOW_MS` | `300000`: how long a new-message mail waits to gather the next ones |
 /// | `EMAIL_PROVIDER` | `mailbox` (a folder), `smtp` or `sendgrid` |
@@ -28,8 +28,8 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     let postgres = runtime.postgres!
     let logger = runtime.logger
     let limits = NotifyService.Limits(
-        maxAttempts: try settings.int("notify.max.attempts", default: 6, in: 1...50),
-        firstBackoff: try settings.milliseconds("notify.retry.base.ms", default: .seconds(2)),
+        maxAttempts: try settings.int("notify.max.attempts", default: 12, in: 1...50),
+        firstBackoff: try settings.milliseconds("notify.retry.base.ms", default: .seconds(5)),
         perHour: try settings.int("notify.rate.limit.per.hour", default: 30, in: 1...100_000),
         digestWindow: try settings.milliseconds("notify.digest.window.ms", default: .seconds(300), in: 0...86_400_000)
     )

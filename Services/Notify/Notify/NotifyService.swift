@@ -8,9 +8,9 @@ import ServiceKit
 struct NotifyService: Sendable {
     struct Limits: Sendable {
         /// Tries before a job is dead (`NOTIFY_MAX_ATTEMPTS`).
-        var maxAttempts = 6
+        var maxAttempts = 12
         /// The first retry's delay, doubled per try up to `maxBackoff`.
-        var firstBackoff: Duration = .seconds(2)
+        var firstBackoff: Duration = .seconds(5)
         var maxBackoff: Duration = .seconds(3600)
         /// How long a worker holds a job before another may take it over.
         var lease: Duration = .seconds(60)

@@ -2,4 +2,4 @@ import Contracts
 import Search
 import ServiceKit
 
-await ServiceMain.run(.search, build: buildApplication(configuration:))
+await ServiceMain.run(.search, build: { try await buildApplication(configuration: $0) })

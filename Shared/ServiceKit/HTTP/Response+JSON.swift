@@ -16,4 +16,5 @@ extension Response {
 // The suite's shared answer types are returned from handlers as they are, encoded the MayaGo way.
 extension Page: ResponseEncodable {}
 extension UserContact: ResponseEncodable {}
+extension SearchFeedPage: ResponseEncodable {}
 extension APIKeyIntrospection: ResponseEncodable {}

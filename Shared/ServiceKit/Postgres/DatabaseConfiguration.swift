@@ -29,6 +29,7 @@ extension PostgresClient.Configuration {
         )
         options.maximumConnections = poolSize
         options.connectTimeout = .seconds(3)
-        options.additionalStartupParameters = [("search_path", schema), ("application_name", "mayago-\(schema)")]
+        // `public` second: PostgreSQL extensions (pg_trgm, unaccent, earthdistance) live there, once per database.
+        options.additionalStartupParameters = [("search_path", "\(schema), public"), ("application_name", "mayago-\(schema)")]
     }
 }

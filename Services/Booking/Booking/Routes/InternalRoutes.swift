@@ -4,12 +4,35 @@ import Hummingbird
 import ServiceKit
 
 /// What Payment tells Booking about a booking's payment (through Payment's outbox, so at least once: each
-/// message is applied once, by its `X-Outbox-Message-Id`).
+/// message is applied once, by its `X-Outbox-Message-Id`), and the whole index feed for Search's reindex.
 struct InternalRoutes {
     let booking: BookingService
 
     func addRoutes(to group: RouterGroup<ServiceRequestContext>) {
         group.post("payment-events", use: paymentEvent)
+        group.get("feed/experiences", use: feedPage)
+    }
+
+    /// A page of every experience and its slots to come, as index feed events with their current versions.
+    @Sendable func feedPage(_ request: Request, context: ServiceRequestContext) async throws -> SearchFeedPage {
+        let query = request.uri.queryParameters
+        let limit = try PageLimit.parse(query.get("limit"), default: 100, maximum: 500)
+        let after = try query.get("after").map { text in
+            guard let id = UUID(uuidString: text) else { throw Problem.invalid("after", "must be a cursor from a previous page") }
+            return id
+        }
+        let experiences = try await booking.experiences.all(after: after, limit: limit)
+        let now = booking.clock.now()
+        let slots = Dictionary(grouping: try await booking.slots.upcoming(of: experiences.map(\.id), after: now), by: \.experienceId)
+        var events: [SearchFeedEvent] = []
+        for experience in experiences {
+            events.append(SearchFeedEvent(kind: .experienceChanged, version: experience.version, occurredAt: now, experience: experience.feedSnapshot))
+            for slot in slots[experience.id] ?? [] {
+                events.append(SearchFeedEvent(kind: .slotChanged, version: slot.version, occurredAt: now, slot: slot.feedSnapshot))
+            }
+        }
+        let next = experiences.count == limit ? experiences.last?.id.uuidString.lowercased() : nil
+        return SearchFeedPage(events: events, nextCursor: next)
     }
 
     @Sendable func paymentEvent(_ request: Request, context: ServiceRequestContext) async throws -> Response {

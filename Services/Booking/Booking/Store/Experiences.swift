@@ -69,6 +69,14 @@ struct Experiences: Sendable {
         )
     }
 
+    /// Every experience after `id` in id order, for Search's full reindex.
+    func all(after id: UUID?, limit: Int) async throws -> [Experience] {
+        try await list(
+            "SELECT \(unescaped: Self.columns) FROM experiences WHERE \(id)::uuid IS NULL OR id > \(id) ORDER BY id LIMIT \(limit)",
+            on: nil
+        )
+    }
+
     /// Adds a review's rating to the experience's average.
     func addRating(_ rating: Int, to id: UUID, at now: Date, on connection: PostgresConnection) async throws {
         try await connection.query(

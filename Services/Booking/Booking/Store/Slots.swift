@@ -53,6 +53,14 @@ struct Slots: Sendable {
         )
     }
 
+    /// The slots of `experienceIDs` starting after `now`, for Search's full reindex.
+    func upcoming(of experienceIDs: [UUID], after now: Date) async throws -> [Slot] {
+        try await list(
+            "SELECT \(unescaped: Self.columns) FROM slots WHERE experience_id = ANY(\(experienceIDs)) AND starts_at > \(now) ORDER BY starts_at",
+            on: nil
+        )
+    }
+
     /// What booking a slot needs to know, in one round trip: the slot, its experience's terms, and whether the
     /// provider's imported calendars say they are busy then.
     struct Bookable: Sendable {

@@ -1,0 +1,27 @@
+import Contracts
+import Foundation
+import Hummingbird
+import ServiceKit
+
+/// Booking's index feed (`POST /internal/v1/feed`, through Booking's outbox) and the full reindex
+/// (`POST /internal/v1/reindex`), which pages through Booking's whole index in the background.
+struct FeedRoutes {
+    let search: SearchService
+    let reindex: Reindex
+
+    func addRoutes(to group: RouterGroup<ServiceRequestContext>) {
+        group.post("feed", use: receive)
+        group.post("reindex", use: startReindex)
+    }
+
+    @Sendable func receive(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let event = try await request.decode(as: SearchFeedEvent.self, context: context)
+        try await search.documents.apply(event, at: search.clock.now())
+        return Response(status: .noContent)
+    }
+
+    @Sendable func startReindex(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        reindex.start()
+        return Response(status: .accepted)
+    }
+}

@@ -1,0 +1,30 @@
+import Contracts
+import Foundation
+import Hummingbird
+import ServiceKit
+
+/// `GET /api/v1/search` and `GET /api/v1/search/suggest`, both public.
+struct SearchRoutes {
+    let search: SearchService
+
+    struct Suggestions: ResponseCodable {
+        var suggestions: [SearchIndex.Completion]
+    }
+
+    func addRoutes(to router: ServiceRouter) {
+        router.get("api/v1/search", use: find)
+        router.get("api/v1/search/suggest", use: suggest)
+    }
+
+    @Sendable func find(_ request: Request, context: ServiceRequestContext) async throws -> SearchResults {
+        try await search.search(try SearchRequest(request.uri.queryParameters))
+    }
+
+    @Sendable func suggest(_ request: Request, context: ServiceRequestContext) async throws -> Suggestions {
+        let query = request.uri.queryParameters
+        let text = query.get("q") ?? ""
+        guard text.count <= 100 else { throw Problem.invalid("q", "must be at most 100 characters") }
+        let limit = try PageLimit.parse(query.get("limit"), default: 8, maximum: 20)
+        return Suggestions(suggestions: try await search.index.suggest(text, limit: limit))
+    }
+}

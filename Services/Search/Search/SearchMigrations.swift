@@ -1,0 +1,129 @@
+import ServiceKit
+
+/// The `search` schema: the searchable documents (one per experience, kept current by Booking's feed), their slots
+/// for availability, the words they use (for typo tolerance) and the completions of the search box.
+enum SearchMigrations {
+    static let all = [
+        Migration(
+            100,
+            "documents, slots, lexicon",
+            [
+                // Extensions live once per database, in `public` (instances of Search migrate one at a time).
+                "CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public",
+                "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public",
+                "CREATE EXTENSION IF NOT EXISTS cube WITH SCHEMA public",
+                "CREATE EXTENSION IF NOT EXISTS earthdistance WITH SCHEMA public",
+                // unaccent() is only STABLE (its dictionary could change); pinned to one dictionary it may index.
+                """
+                CREATE FUNCTION folded(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+                AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$
+                """,
+                // array_to_string() is only STABLE in general; for text it is not.
+                """
+                CREATE FUNCTION joined(text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+                AS $$ SELECT array_to_string($1, ' ') $$
+                """,
+                """
+                CREATE TABLE documents (
+                    id uuid PRIMARY KEY,
+                    provider_id uuid NOT NULL,
+                    title text NOT NULL,
+                    description text NOT NULL,
+                    category text NOT NULL,
+                    tags text[] NOT NULL,
+                    latitude double precision NOT NULL,
+                    longitude double precision NOT NULL,
+                    city text NOT NULL,
+                    country text NOT NULL,
+                    duration_minutes integer NOT NULL,
+                    price_amount bigint NOT NULL,
+                    currency text NOT NULL,
+                    max_guests integer NOT NULL,
+                    languages text[] NOT NULL,
+                    status text NOT NULL,
+                    rating_average double precision NOT NULL,
+                    rating_count integer NOT NULL,
+                    bookings integer NOT NULL DEFAULT 0,
+                    version bigint NOT NULL,
+                    updated_at timestamptz NOT NULL,
+                    words tsvector GENERATED ALWAYS AS (
+                        setweight(to_tsvector('simple', folded(title)), 'A') ||
+                        setweight(to_tsvector('english', folded(title)), 'A') ||
+                        setweight(to_tsvector('spanish', folded(title)), 'A') ||
+                        setweight(to_tsvector('simple', folded(joined(tags) || ' ' || category || ' ' || city)), 'B') ||
+                        setweight(to_tsvector('english', folded(joined(tags))), 'B') ||
+                        setweight(to_tsvector('spanish', folded(joined(tags))), 'B') ||
+                        setweight(to_tsvector('english', folded(description)), 'C') ||
+                        setweight(to_tsvector('spanish', folded(description)), 'C')
+                    ) STORED
+                )
+                """,
+                "CREATE INDEX documents_words ON documents USING gin (words)",
+                "CREATE INDEX documents_place ON documents USING gist (ll_to_earth(latitude, longitude))",
+                "CREATE INDEX documents_published ON documents (status, category)",
+                """
+                CREATE TABLE slots (
+                    id uuid PRIMARY KEY,
+                    experience_id uuid NOT NULL,
+                    starts_at timestamptz NOT NULL,
+                    remaining integer NOT NULL,
+                    status text NOT NULL,
+                    version bigint NOT NULL
+                )
+                """,
+                "CREATE INDEX slots_open ON slots (experience_id, starts_at) WHERE status = 'open'",
+                """
+                CREATE TABLE feed_events (
+                    id uuid PRIMARY KEY,
+                    received_at timestamptz NOT NULL
+                )
+                """,
+                // Every word the documents use, folded: a query's misspelt word is replaced by its nearest ones here.
+                "CREATE TABLE lexicon (word text PRIMARY KEY)",
+                "CREATE INDEX lexicon_trigrams ON lexicon USING gin (word gin_trgm_ops)",
+                // What the search box completes: titles, tags and cities, weighted by how many documents use them.
+                """
+                CREATE TABLE completions (
+                    folded text NOT NULL,
+                    kind text NOT NULL,
+                    text text NOT NULL,
+                    weight integer NOT NULL DEFAULT 1,
+                    PRIMARY KEY (folded, kind)
+                )
+                """,
+                "CREATE INDEX completions_prefix ON completions (folded text_pattern_ops)",
+                "CREATE INDEX completions_trigrams ON completions USING gin (folded gin_trgm_ops)",
+                // A query: each word (its alternatives, `|`-separated, typo corrections among them) in English, in
+                // Spanish or as written, the last one as a prefix while it is being typed; and each phrase as written.
+                """
+                CREATE FUNCTION text_query(words text[], last_is_prefix boolean, phrases text[]) RETURNS tsquery
+                LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+                DECLARE
+                    result tsquery;
+                    group_query tsquery;
+                    alternative text;
+                    phrase text;
+                    term tsquery;
+                    count integer := coalesce(array_length(words, 1), 0);
+                BEGIN
+                    FOR i IN 1 .. count LOOP
+                        group_query := NULL;
+                        FOREACH alternative IN ARRAY string_to_array(words[i], '|') LOOP
+                            term := plainto_tsquery('english', alternative) || plainto_tsquery('spanish', alternative) ||
+                                CASE WHEN last_is_prefix AND i = count THEN to_tsquery('simple', alternative || ':*')
+                                     ELSE plainto_tsquery('simple', alternative) END;
+                            group_query := CASE WHEN group_query IS NULL THEN term ELSE group_query || term END;
+                        END LOOP;
+                        result := CASE WHEN result IS NULL THEN group_query ELSE result && group_query END;
+                    END LOOP;
+                    FOREACH phrase IN ARRAY coalesce(phrases, '{}') LOOP
+                        result := CASE WHEN result IS NULL THEN phraseto_tsquery('simple', phrase) ELSE result && phraseto_tsquery('simple', phrase) END;
+                    END LOOP;
+                    RETURN result;
+                END
+                $$
+                """,
+            ]
+        ),
+    ]
+}

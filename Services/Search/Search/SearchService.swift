@@ -1,0 +1,26 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceKit
+
+/// Everything Search's routes and jobs share, assembled once by `buildApplication`.
+struct SearchService: Sendable {
+    let logger: Logger
+    let clock: WallClock
+    let documents: Documents
+    let index: SearchIndex
+
+    /// Searches with typo tolerance: a word the documents do not use (nor, while it is being typed, start with) may
+    /// also be one of the nearest words they do use.
+    func search(_ request: SearchRequest) async throws -> SearchResults {
+        var groups: [String] = []
+        for (position, word) in request.text.words.enumerated() {
+            let typing = request.text.lastIsPrefix && position == request.text.words.count - 1
+            var alternatives = [word]
+            if try await !index.knows(word, asPrefix: typing) { alternatives += try await index.corrections(of: word) }
+            groups.append(alternatives.joined(separator: "|"))
+        }
+        return try await index.search(request, words: groups, now: clock.now())
+    }
+}

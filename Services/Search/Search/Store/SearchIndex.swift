@@ -1,0 +1,213 @@
+import Contracts
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+
+/// One experience found.
+struct SearchHit: Codable, Sendable, Equatable {
+    struct Rating: Codable, Sendable, Equatable {
+        var average: Double
+        var count: Int
+    }
+
+    var id: UUID
+    var title: String
+    /// A piece of the description with the matched words in `<mark>`; the rest is escaped HTML.
+    var snippet: String
+    var category: String
+    var city: String
+    var country: String
+    var price: Money
+    var durationMinutes: Int
+    var rating: Rating
+    var distanceKm: Double?
+    var nextAvailable: Date?
+    var score: Double
+}
+
+/// Counts over everything found (not only the page).
+struct Facets: Codable, Sendable, Equatable {
+    struct PriceBucket: Codable, Sendable, Equatable {
+        var from: Int64
+        var to: Int64
+        var currency: String
+        var count: Int
+    }
+
+    struct DurationBucket: Codable, Sendable, Equatable {
+        var from: Int
+        /// Minutes, exclusive; `nil` for the last bucket.
+        var to: Int?
+        var count: Int
+    }
+
+    var category: [String: Int]
+    /// Five equal ranges between the cheapest and the dearest, in the asked currency or the most common one.
+    var priceRange: [PriceBucket]
+    var duration: [DurationBucket]
+    var language: [String: Int]
+}
+
+struct SearchResults: ResponseCodable, Sendable, Equatable {
+    var items: [SearchHit]
+    var facets: Facets
+    var total: Int
+    var nextCursor: String?
+}
+
+/// Searches the documents in one round trip: the page and every facet come back as JSON from one statement over
+/// the same matched set.
+struct SearchIndex: Sendable {
+    let postgres: PostgresClient
+    let logger: Logger
+
+    func search(_ request: SearchRequest, words: [String], now: Date) async throws -> SearchResults {
+        let hasText = !request.text.isEmpty
+        let sort = request.sort.rawValue
+        let rows = try await postgres.query(
+            """
+            WITH query AS (
+                SELECT CASE WHEN \(hasText) THEN text_query(\(words)::text[], \(request.text.lastIsPrefix), \(request.text.phrases)::text[]) END AS q,
+                       CASE WHEN \(request.latitude)::float8 IS NULL THEN NULL ELSE ll_to_earth(\(request.latitude), \(request.longitude)) END AS point
+            ),
+            matched AS (
+                SELECT d.*, query.q,
+                    CASE WHEN query.q IS NULL THEN 0 ELSE ts_rank_cd(d.words, query.q) END AS score,
+                    CASE WHEN query.point IS NULL THEN NULL ELSE earth_distance(query.point, ll_to_earth(d.latitude, d.longitude)) / 1000 END AS distance_km,
+                    (SELECT min(s.starts_at) FROM slots s
+                     WHERE s.experience_id = d.id AND s.status = 'open' AND s.starts_at > \(now) AND s.remaining >= \(request.guests)
+                       AND (\(request.from)::timestamptz IS NULL OR s.starts_at >= \(request.from))
+                       AND (\(request.to)::timestamptz IS NULL OR s.starts_at < \(request.to))) AS next_available
+                FROM documents d, query
+                WHERE d.status = 'published'
+                  AND (query.q IS NULL OR d.words @@ query.q)
+                  AND (cardinality(\(request.categories)::text[]) = 0 OR d.category = ANY(\(request.categories)::text[]))
+                  AND (\(request.currency)::text IS NULL OR d.currency = \(request.currency))
+                  AND (\(request.minPrice)::bigint IS NULL OR d.price_amount >= \(request.minPrice))
+                  AND (\(request.maxPrice)::bigint IS NULL OR d.price_amount <= \(request.maxPrice))
+                  AND (\(request.minDuration)::int IS NULL OR d.duration_minutes >= \(request.minDuration))
+                  AND (\(request.maxDuration)::int IS NULL OR d.duration_minutes <= \(request.maxDuration))
+                  AND (\(request.language)::text IS NULL OR \(request.language) = ANY(d.languages))
+                  AND (\(request.minRating)::float8 IS NULL OR d.rating_average >= \(request.minRating))
+                  AND (\(request.guests) <= d.max_guests)
+                  AND (query.point IS NULL OR \(request.radiusKm)::float8 IS NULL
+                       OR earth_box(query.point, \(request.radiusKm) * 1000) @> ll_to_earth(d.latitude, d.longitude))
+            ),
+            found AS (
+                SELECT * FROM matched
+                WHERE (\(request.includeUnavailable) OR next_available IS NOT NULL)
+                  AND (\(request.radiusKm)::float8 IS NULL OR distance_km <= \(request.radiusKm))
+            ),
+            page AS (
+                SELECT *, row_number() OVER (ORDER BY
+                    CASE WHEN \(sort) = 'price' THEN price_amount END ASC,
+                    CASE WHEN \(sort) = '-price' THEN price_amount END DESC,
+                    CASE WHEN \(sort) = 'distance' THEN distance_km END ASC,
+                    CASE WHEN \(sort) = 'rating' THEN rating_average END DESC,
+                    CASE WHEN \(sort) = 'popularity' THEN bookings END DESC,
+                    score DESC, rating_average DESC, bookings DESC, id
+                ) AS ordinal
+                FROM found ORDER BY ordinal LIMIT \(request.limit) OFFSET \(request.offset)
+            ),
+            prices AS (
+                SELECT price_amount, currency FROM found
+                WHERE currency = coalesce(\(request.currency), (SELECT currency FROM found GROUP BY currency ORDER BY count(*) DESC LIMIT 1))
+            ),
+            bounds AS (SELECT min(price_amount) AS low, max(price_amount) AS high, min(currency) AS currency FROM prices)
+            SELECT
+                (SELECT count(*) FROM found)::int,
+                (SELECT coalesce(json_object_agg(category, n), '{}') FROM (SELECT category, count(*) AS n FROM found GROUP BY category) c)::text,
+                (SELECT coalesce(json_object_agg(language, n), '{}')
+                 FROM (SELECT unnest(languages) AS language, count(*) AS n FROM found GROUP BY 1) l)::text,
+                (SELECT coalesce(json_agg(json_build_object('from', low, 'to', high, 'currency', currency, 'count', n) ORDER BY low), '[]')
+                 FROM (SELECT bounds.low + (bounds.high - bounds.low) * (b - 1) / 5 AS low,
+                              CASE WHEN b = 5 THEN bounds.high ELSE bounds.low + (bounds.high - bounds.low) * b / 5 END AS high,
+                              bounds.currency,
+                              (SELECT count(*) FROM prices WHERE least(width_bucket(price_amount, bounds.low, bounds.high + 1, 5), 5) = b) AS n
+                       FROM bounds, generate_series(1, 5) AS b WHERE bounds.low IS NOT NULL) p)::text,
+                (SELECT json_agg(json_build_object('from', low, 'to', high, 'count',
+                        (SELECT count(*) FROM found WHERE duration_minutes >= low AND (high IS NULL OR duration_minutes < high))) ORDER BY low)
+                 FROM (VALUES (0, 60), (60, 120), (120, 240), (240, 480), (480, NULL)) AS d(low, high))::text,
+                (SELECT coalesce(json_agg(json_build_object(
+                    'id', id, 'title', title, 'category', category, 'city', city, 'country', country,
+                    'snippet', CASE WHEN q IS NULL THEN left(replace(replace(replace(description, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), 160)
+                               ELSE ts_headline('simple', replace(replace(replace(description, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), q,
+                                    'StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=10, MaxFragments=1') END,
+                    'price', json_build_object('amount', price_amount, 'currency', currency), 'durationMinutes', duration_minutes,
+                    'rating', json_build_object('average', rating_average, 'count', rating_count),
+                    'distanceKm', round(distance_km::numeric, 2),
+                    'nextAvailable', to_char(next_available AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                    'score', round(score::numeric, 4)
+                 ) ORDER BY ordinal), '[]') FROM page)::text
+            """,
+            logger: logger
+        )
+        for try await (total, categories, languages, prices, durations, page) in rows.decode((Int, String, String, String, String, String).self) {
+            let decoder = JSONDecoder.mayaGo
+            let items = try decoder.decode([SearchHit].self, from: Data(page.utf8))
+            let facets = Facets(
+                category: try decoder.decode([String: Int].self, from: Data(categories.utf8)),
+                priceRange: try decoder.decode([Facets.PriceBucket].self, from: Data(prices.utf8)),
+                duration: try decoder.decode([Facets.DurationBucket].self, from: Data(durations.utf8)),
+                language: try decoder.decode([String: Int].self, from: Data(languages.utf8))
+            )
+            let more = request.offset + items.count < total
+            return SearchResults(items: items, facets: facets, total: total, nextCursor: more ? request.nextCursor : nil)
+        }
+        return SearchResults(items: [], facets: Facets(category: [:], priceRange: [], duration: [], language: [:]), total: 0, nextCursor: nil)
+    }
+
+    /// The lexicon's words within `word`'s typo allowance, nearest first.
+    func corrections(of word: String) async throws -> [String] {
+        let allowed = Typos.allowed(in: word)
+        guard allowed > 0 else { return [] }
+        let rows = try await postgres.query(
+            "SELECT word FROM lexicon WHERE word % \(word) ORDER BY similarity(word, \(word)) DESC LIMIT 20",
+            logger: logger
+        )
+        var found: [String] = []
+        for try await candidate in rows.decode(String.self) where candidate != word && Typos.distance(candidate, word) <= allowed {
+            found.append(candidate)
+        }
+        return Array(found.prefix(3))
+    }
+
+    /// Whether the lexicon has `word` (or, for a word still being typed, a word starting with it).
+    func knows(_ word: String, asPrefix: Bool) async throws -> Bool {
+        let rows = try await postgres.query(
+            "SELECT 1 FROM lexicon WHERE word = \(word) OR (\(asPrefix) AND word LIKE \(word + "%")) LIMIT 1",
+            logger: logger
+        )
+        for try await _ in rows { return true }
+        return false
+    }
+
+    struct Completion: Codable, Sendable, Equatable {
+        var text: String
+        /// `title`, `tag` or `city`.
+        var kind: String
+    }
+
+    /// Completions of what is being typed: starting with it first, then containing a word starting with it, then
+    /// close to it (a typo); heavier ones first.
+    func suggest(_ text: String, limit: Int) async throws -> [Completion] {
+        let folded = QueryText.tokens(text).joined(separator: " ")
+        guard !folded.isEmpty else { return [] }
+        let rows = try await postgres.query(
+            """
+            SELECT text, kind FROM (
+                SELECT text, kind, weight, CASE WHEN folded LIKE \(folded + "%") THEN 0 WHEN folded LIKE \("% " + folded + "%") THEN 1 ELSE 2 END AS rank,
+                       similarity(folded, \(folded)) AS closeness
+                FROM completions
+                WHERE folded LIKE \(folded + "%") OR folded LIKE \("% " + folded + "%") OR folded % \(folded)
+            ) c
+            ORDER BY rank, weight DESC, closeness DESC, length(text) LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        var completions: [Completion] = []
+        for try await (text, kind) in rows.decode((String, String).self) { completions.append(Completion(text: text, kind: kind)) }
+        return completions
+    }
+}

@@ -1,0 +1,94 @@
+import Contracts
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import ServiceKit
+import Testing
+import TestSupport
+
+@testable import Search
+
+@Suite struct FeedTests {
+    @Test func availabilityFollowsBookingsEventsWhateverTheirOrder() async throws {
+        try await SearchHarness.run { search in
+            let catalog = Catalog.make()
+            try await search.load(catalog)
+            let tacos = try #require(catalog[2].slot)
+            #expect(try await search.titles("q=tacos%20").first == "Tacos al pastor night tour")
+
+            // The slot sells out (version 3): the tour has nothing to book and is not found.
+            var soldOut = tacos
+            soldOut.remaining = 0
+            #expect(try await search.feed(SearchFeedEvent(kind: .slotChanged, version: 3, occurredAt: Date(), slot: soldOut)).status == .noContent)
+            #expect(try await search.titles("q=tacos%20") == ["Cooking class: Yucatecan cuisine"])
+            // An older event arriving late (version 2) changes nothing; the same event again neither.
+            var older = tacos
+            older.remaining = 8
+            let late = SearchFeedEvent(kind: .slotChanged, version: 2, occurredAt: Date(), slot: older)
+            #expect(try await search.feed(late).status == .noContent)
+            #expect(try await search.titles("q=tacos%20") == ["Cooking class: Yucatecan cuisine"])
+            // A cancellation frees seats (version 4).
+            var freed = tacos
+            freed.remaining = 4
+            let newer = SearchFeedEvent(kind: .slotChanged, version: 4, occurredAt: Date(), slot: freed)
+            #expect(try await search.feed(newer).status == .noContent)
+            #expect(try await search.titles("q=tacos%20&guests=4").first == "Tacos al pastor night tour")
+            #expect(try await search.titles("q=tacos%20&guests=5") == ["Cooking class: Yucatecan cuisine"])
+
+            // Renamed and then archived, by version; a repeated old rename does not bring it back.
+            var renamed = catalog[0].experience
+            renamed.title = "Cenote Zací swim"
+            let rename = SearchFeedEvent(kind: .experienceChanged, version: 2, occurredAt: Date(), experience: renamed)
+            #expect(try await search.feed(rename).status == .noContent)
+            #expect(try await search.titles("q=zaci%20") == ["Cenote Zací swim"])
+            var archived = renamed
+            archived.status = "archived"
+            #expect(try await search.feed(SearchFeedEvent(kind: .experienceChanged, version: 3, occurredAt: Date(), experience: archived)).status == .noContent)
+            #expect(try await search.feed(rename).status == .noContent)
+            #expect(try await search.titles("q=zaci%20").isEmpty)
+            var stale = rename
+            stale.id = UUID()
+            #expect(try await search.feed(stale).status == .noContent)
+            #expect(try await search.titles("q=zaci%20").isEmpty)
+
+            // Confirmed bookings make an experience popular.
+            for _ in 0..<3 {
+                let booking = SearchFeedEvent.Booking(id: UUID(), experienceId: catalog[4].experience.id, travelerId: UUID(), guests: 2)
+                #expect(try await search.feed(SearchFeedEvent(kind: .bookingConfirmed, version: 1, occurredAt: Date(), booking: booking)).status == .noContent)
+            }
+            #expect(try await search.titles("sort=popularity").first == "Cooking class: Yucatecan cuisine")
+        }
+    }
+
+    @Test func aFullReindexPagesThroughBookingsIndex() async throws {
+        let catalog = Catalog.make()
+        let pages = Counter()
+        let booking = Router()
+        booking.get(RouterPath(SearchFeedPage.path)) { request, _ -> Response in
+            await pages.increment()
+            // Two pages: the first three experiences, then the rest.
+            let first = request.uri.queryParameters.get("after") == nil
+            let entries = first ? Array(catalog.prefix(3)) : Array(catalog.dropFirst(3))
+            let events = entries.flatMap { [$0.experienceEvent] + ($0.slotEvent.map { [$0] } ?? []) }
+            let page = SearchFeedPage(events: events, nextCursor: first ? catalog[2].experience.id.uuidString : nil)
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(page))))
+        }
+        try await SearchHarness.run(booking: booking) { search in
+            // The index was empty at start: it filled itself from Booking, two pages.
+            #expect(try await eventually { try await search.search("available=any").total == 6 })
+            #expect(await pages.value == 2)
+            let again = try await search.client.executeRequest(
+                uri: "/internal/v1/reindex", method: .post, headers: [.authorization: "Bearer \(try await search.credential.token())"], body: nil
+            )
+            #expect(again.status == .accepted)
+            #expect(await eventually { await pages.value == 4 })
+            #expect(try await search.search("available=any").total == 6)
+        }
+    }
+}
+
+actor Counter {
+    private(set) var value = 0
+    func increment() { value += 1 }
+}
