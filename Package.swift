@@ -178,6 +178,9 @@ var serviceDependencies: [String: [Target.Dependency]] {
         "Messaging": [.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")],
         "Search": [
             .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import PostgresNIO
 import ServiceKit
 import Testing
 import TestSupport
@@ -61,6 +62,23 @@ import TestSupport
         }
     }
 
+    @Test func resultsAreCachedUntilTheIndexChanges() async throws {
+        try await SearchHarness.run { search in
+            let catalog = Catalog.make()
+            try await search.load(catalog)
+            #expect(try await search.titles("q=tacos%20").first == "Tacos al pastor night tour")
+            // Changed behind the feed's back: the cached answer still stands, as nothing told the index.
+            try await search.postgres.query("UPDATE documents SET title = 'Changed quietly' WHERE title = 'Tacos al pastor night tour'")
+            #expect(try await search.titles("q=tacos%20").first == "Tacos al pastor night tour")
+            #expect(try await search.titles("q=tacos%20&limit=5").first == "Changed quietly")
+            // A change through the feed is searchable at once.
+            var renamed = catalog[2].experience
+            renamed.title = "Tacos de canasta at dawn"
+            #expect(try await search.feed(SearchFeedEvent(kind: .experienceChanged, version: 2, occurredAt: Date(), experience: renamed)).status == .noContent)
+            #expect(try await search.titles("q=tacos%20").first == "Tacos de canasta at dawn")
+        }
+    }
+
     @Test func aFullReindexPagesThroughBookingsIndex() async throws {
         let catalog = Catalog.make()
         let pages = Counter()
@@ -76,13 +94,13 @@ import TestSupport
         }
         try await SearchHarness.run(booking: booking) { search in
             // The index was empty at start: it filled itself from Booking, two pages.
-            #expect(try await eventually { try await search.search("available=any").total == 6 })
+            #expect(try await eventually(timeout: .seconds(30)) { try await search.search("available=any").total == 6 })
             #expect(await pages.value == 2)
             let again = try await search.client.executeRequest(
                 uri: "/internal/v1/reindex", method: .post, headers: [.authorization: "Bearer \(try await search.credential.token())"], body: nil
             )
             #expect(again.status == .accepted)
-            #expect(await eventually { await pages.value == 4 })
+            #expect(await eventually(timeout: .seconds(30)) { await pages.value == 4 })
             #expect(try await search.search("available=any").total == 6)
         }
     }

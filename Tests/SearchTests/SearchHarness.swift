@@ -16,10 +16,15 @@ struct SearchHarness: Sendable {
     let client: any TestClientProtocol
     let postgres: PostgresClient
     let credential: ServiceCredential
+    static let tokens = TestTokens()
 
     static func run<Value: Sendable>(booking: Router<BasicRequestContext> = emptyBooking(), _ body: @Sendable (SearchHarness) async throws -> Value) async throws -> Value {
-        try await withStandIn(booking) { port in
-            try await ServiceUnderTest.run(.search, variables: ["BOOKING_URL": "http://127.0.0.1:\(port)"], build: {
+        // The stand-in is Auth too, for the signed-in routes' keys.
+        tokens.publish(on: booking)
+        return try await withStandIn(booking) { port in
+            try await ServiceUnderTest.run(.search, variables: [
+                "BOOKING_URL": "http://127.0.0.1:\(port)", "AUTH_URL": "http://127.0.0.1:\(port)", "RECOMMENDATIONS_INTERVAL_MS": "200",
+            ], build: {
                 try await buildApplication(configuration: $0)
             }) { service in
                 let credential = await ServiceCredential(service: .booking, secret: service.configuration.serviceSecret)
@@ -65,8 +70,8 @@ struct SearchHarness: Sendable {
         try await search(query).items.map(\.title)
     }
 
-    func get(_ path: String) async throws -> TestResponse {
-        try await client.executeRequest(uri: path, method: .get, headers: [:], body: nil)
+    func get(_ path: String, as user: TestTokens.User? = nil) async throws -> TestResponse {
+        try await client.executeRequest(uri: path, method: .get, headers: user.map { [.authorization: "Bearer \($0.token)"] } ?? [:], body: nil)
     }
 }
 

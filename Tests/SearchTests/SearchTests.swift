@@ -7,7 +7,7 @@ import TestSupport
 @Suite struct SearchServiceTests {
     @Test func answersHealthReadyAndMetrics() async throws {
         let readiness = try await ServiceProbes.checkHealthReadyAndMetrics(.search, build: { try await buildApplication(configuration: $0) })
-        #expect(readiness == Readiness(status: .ok, checks: ["postgres": "ok"]))
+        #expect(readiness == Readiness(status: .ok, checks: ["postgres": "ok", "redis": "ok"]))
     }
 
     @Test func isNotReadyWhileItsDatabaseIsUnreachable() async throws {
@@ -21,7 +21,7 @@ import TestSupport
     @Test func theOpenAPIDocumentNamesTheRoutesAndEveryReferenceResolves() async throws {
         try await SearchHarness.run { search in
             let document = try await search.get("/openapi.json").decode(JSONValue.self)
-            #expect(OpenAPIDocument.paths(of: document).isSuperset(of: ["/api/v1/search", "/api/v1/search/suggest"]))
+            #expect(OpenAPIDocument.paths(of: document).isSuperset(of: ["/api/v1/search", "/api/v1/search/suggest", "/api/v1/recommendations", "/api/v1/recommendations/similar/{experienceId}"]))
             #expect(OpenAPIDocument.unresolvedReferences(in: document) == [])
         }
     }

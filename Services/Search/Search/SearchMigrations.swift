@@ -125,5 +125,30 @@ enum SearchMigrations {
                 """,
             ]
         ),
+        Migration(
+            101,
+            "recommendations",
+            [
+                // Who booked what, from the feed's confirmed bookings: the traveler × experience matrix.
+                """
+                CREATE TABLE booked (
+                    booking_id uuid PRIMARY KEY,
+                    traveler_id uuid NOT NULL,
+                    experience_id uuid NOT NULL
+                )
+                """,
+                "CREATE INDEX booked_traveler ON booked (traveler_id)",
+                // Each experience's nearest others by each source, replaced whole by every recomputation.
+                """
+                CREATE TABLE neighbours (
+                    experience_id uuid NOT NULL,
+                    other_id uuid NOT NULL,
+                    source text NOT NULL,
+                    score double precision NOT NULL,
+                    PRIMARY KEY (experience_id, source, other_id)
+                )
+                """,
+            ]
+        ),
     ]
 }

@@ -10,6 +10,17 @@ struct SearchService: Sendable {
     let clock: WallClock
     let documents: Documents
     let index: SearchIndex
+    let cache: ResultCache
+
+    /// `request`'s results as JSON, from the cache when the index has not changed since they were cached.
+    func results(of request: SearchRequest, query: String) async throws -> Data {
+        try await cache.answer(query) { try JSONEncoder.mayaGo.encode(try await search(request)) }
+    }
+
+    /// Applies one event of Booking's feed; the cache forgets what it knew when the index changed.
+    func apply(_ event: SearchFeedEvent) async throws {
+        if try await documents.apply(event, at: clock.now()) { await cache.invalidate() }
+    }
 
     /// Searches with typo tolerance: a word the documents do not use (nor, while it is being typed, start with) may
     /// also be one of the nearest words they do use.

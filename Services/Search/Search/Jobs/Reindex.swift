@@ -46,7 +46,9 @@ final class Reindex: Service, Sendable {
             do {
                 let page = try await client.call(.GET, to: .booking, path: path, requestID: nil, logger: search.logger, as: SearchFeedPage.self)
                 let now = search.clock.now()
-                for event in page.events { _ = try await search.documents.applyState(event, at: now) }
+                var changed = false
+                for event in page.events { changed = try await search.documents.applyState(event, at: now) || changed }
+                if changed { await search.cache.invalidate() }
                 cursor = page.nextCursor
                 pages += 1
                 pause = .seconds(1)

@@ -16,7 +16,7 @@ struct FeedRoutes {
 
     @Sendable func receive(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let event = try await request.decode(as: SearchFeedEvent.self, context: context)
-        try await search.documents.apply(event, at: search.clock.now())
+        try await search.apply(event)
         return Response(status: .noContent)
     }
 

@@ -1,6 +1,8 @@
 import Contracts
 import Foundation
 import Hummingbird
+import NIOCore
+import NIOFoundationCompat
 import ServiceKit
 
 /// `GET /api/v1/search` and `GET /api/v1/search/suggest`, both public.
@@ -16,8 +18,9 @@ struct SearchRoutes {
         router.get("api/v1/search/suggest", use: suggest)
     }
 
-    @Sendable func find(_ request: Request, context: ServiceRequestContext) async throws -> SearchResults {
-        try await search.search(try SearchRequest(request.uri.queryParameters))
+    @Sendable func find(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let results = try await search.results(of: try SearchRequest(request.uri.queryParameters), query: request.uri.query ?? "")
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: results)))
     }
 
     @Sendable func suggest(_ request: Request, context: ServiceRequestContext) async throws -> Suggestions {

@@ -45,6 +45,14 @@ struct Documents: Sendable {
             )
         case .bookingConfirmed:
             guard let booking = event.booking else { return false }
+            let recorded = try await changed(
+                """
+                INSERT INTO booked (booking_id, traveler_id, experience_id) VALUES (\(booking.id), \(booking.travelerId), \(booking.experienceId))
+                ON CONFLICT DO NOTHING RETURNING booking_id
+                """,
+                on: connection
+            )
+            guard recorded else { return false }
             return try await changed("UPDATE documents SET bookings = bookings + 1 WHERE id = \(booking.experienceId) RETURNING id", on: connection)
         }
     }

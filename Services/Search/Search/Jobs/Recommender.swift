@@ -1,0 +1,38 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Recomputes every experience's neighbours every `interval`, off the query path: content similarity over the
+/// published documents and co-booking similarity over who booked what, the ten nearest of each.
+struct Recommender: Service {
+    let recommendations: Recommendations
+    let interval: Duration
+    let logger: Logger
+    let isMigrated: @Sendable () -> Bool
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                if isMigrated() {
+                    do {
+                        try await recompute()
+                    } catch {
+                        logger.warning("Recommendations not recomputed; trying next round", metadata: ["error": "\(error)"])
+                    }
+                }
+                try await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    func recompute() async throws {
+        let content = ContentSimilarity(try await recommendations.corpus())
+        var byContent: [UUID: [(UUID, Double)]] = [:]
+        for id in content.vectors.keys {
+            let nearest = content.nearest(to: id, limit: 10)
+            if !nearest.isEmpty { byContent[id] = nearest }
+        }
+        let byBookings = CoBookings.similarity(try await recommendations.bookings()).mapValues { Array($0.prefix(10)) }
+        try await recommendations.replace(["content": byContent, "co-booking": byBookings])
+    }
+}

@@ -1,0 +1,40 @@
+import Contracts
+import Foundation
+import Hummingbird
+import ServiceKit
+
+/// `GET /api/v1/recommendations` (signed in; `lat` and `lng` help a traveler with no history) and
+/// `GET /api/v1/recommendations/similar/{experienceId}` (public).
+struct RecommendationRoutes {
+    let recommendations: Recommendations
+
+    func addRoutes(to router: ServiceRouter) {
+        router.get("api/v1/recommendations", use: forCaller)
+        router.get("api/v1/recommendations/similar/:id", use: similar)
+    }
+
+    @Sendable func forCaller(_ request: Request, context: ServiceRequestContext) async throws -> RecommendationList {
+        let traveler = try context.requireIdentity().userID
+        let query = request.uri.queryParameters
+        let limit = try PageLimit.parse(query.get("limit"), default: 10, maximum: 50)
+        var point: (latitude: Double, longitude: Double)?
+        if query.get("lat") != nil || query.get("lng") != nil {
+            guard let latitude = query.get("lat").flatMap(Double.init), (-90...90).contains(latitude) else {
+                throw Problem.invalid("lat", "must be a latitude from -90 to 90, with lng")
+            }
+            guard let longitude = query.get("lng").flatMap(Double.init), (-180...180).contains(longitude) else {
+                throw Problem.invalid("lng", "must be a longitude from -180 to 180, with lat")
+            }
+            point = (latitude, longitude)
+        }
+        return RecommendationList(items: try await recommendations.forTraveler(traveler, near: point, limit: limit))
+    }
+
+    @Sendable func similar(_ request: Request, context: ServiceRequestContext) async throws -> RecommendationList {
+        guard let id = UUID(uuidString: try context.parameters.require("id")), try await recommendations.exists(id) else {
+            throw Problem.notFound("No such experience.")
+        }
+        let limit = try PageLimit.parse(request.uri.queryParameters.get("limit"), default: 10, maximum: 50)
+        return RecommendationList(items: try await recommendations.similar(to: id, limit: limit))
+    }
+}
