@@ -3,17 +3,12 @@
 --            wrk -s payments.lua URL -- create SERVICE_TOKEN TRAVELER_ID
 --   confirm: POST /api/v1/payments/{id}/confirm with the 4242 test card, each id of the file once
 --            wrk -s payments.lua URL -- confirm TRAVELER_TOKEN IDS_FILE
-local threads = {}
-
-function setup(thread)
-    thread:set("id", #threads)
-    table.insert(threads, thread)
-end
+package.path = "bench/support/?.lua;" .. package.path
+require("wrk_common")
 
 function init(args)
     mode, token = args[1], args[2]
     counter = 0
-    failures = 0
     sample = ""
     math.randomseed(os.time() * 1000 + id)
     if mode == "create" then
@@ -43,18 +38,4 @@ function request()
     headers["Idempotency-Key"] = "bench-" .. id .. "-" .. counter
     return wrk.format("POST", "/api/v1/payments/" .. payment .. "/confirm", headers,
         '{"card":{"number":"4242 4242 4242 4242","expMonth":12,"expYear":2040,"cvc":"123"}}')
-end
-
-function response(status, headers, body)
-    if status >= 300 then
-        failures = failures + 1
-        if sample == "" then sample = status .. " " .. body end
-    end
-end
-
-function done(summary, latency, requests)
-    io.write(string.format("percentiles-ms %.2f %.2f %.2f\n", latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
-    for _, thread in ipairs(threads) do
-        if thread:get("sample") ~= "" then io.write("first failure: " .. thread:get("sample") .. "\n") end
-    end
 end

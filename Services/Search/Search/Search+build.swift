@@ -34,6 +34,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     let recommendations = Recommendations(postgres: postgres, logger: runtime.logger)
     let recommender = Recommender(
         recommendations: recommendations,
+        documents: search.documents,
         interval: try configuration.settings.milliseconds("recommendations.interval.ms", default: .seconds(600)),
         logger: runtime.logger,
         isMigrated: { runtime.isMigrated }

@@ -56,11 +56,12 @@ struct Templates: Sendable {
     /// `type` in `language` (English when there is no such translation), or `nil` for an unknown type.
     func render(_ type: NotificationType, language: String, view: [String: Any]) -> RenderedMessage? {
         guard let parts = parts["\(type.rawValue).\(language)"] ?? parts["\(type.rawValue).en"] else { return nil }
+        let subject = parts.subject.render(view).trimmingCharacters(in: .whitespacesAndNewlines)
         var page = view
-        page["subject"] = parts.subject.render(view).trimmingCharacters(in: .whitespacesAndNewlines)
+        page["subject"] = subject
         page["content"] = parts.html.render(view)
         return RenderedMessage(
-            subject: page["subject"] as! String,
+            subject: subject,
             text: parts.text.render(view).trimmingCharacters(in: .whitespacesAndNewlines) + "\n",
             html: layout.render(page),
             short: parts.short.render(view).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -2,10 +2,12 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Recomputes every experience's neighbours every `interval`, off the query path: content similarity over the
-/// published documents and co-booking similarity over who booked what, the ten nearest of each.
+/// Recomputes what comes from the whole index every `interval`, off the query and feed paths: every experience's
+/// neighbours (content similarity over the published documents and co-booking similarity over who booked what,
+/// the ten nearest of each) and the completions' weights.
 struct Recommender: Service {
     let recommendations: Recommendations
+    let documents: Documents
     let interval: Duration
     let logger: Logger
     let isMigrated: @Sendable () -> Bool
@@ -34,5 +36,6 @@ struct Recommender: Service {
         }
         let byBookings = CoBookings.similarity(try await recommendations.bookings()).mapValues { Array($0.prefix(10)) }
         try await recommendations.replace(["content": byContent, "co-booking": byBookings])
+        try await documents.weighCompletions()
     }
 }

@@ -47,7 +47,7 @@ final class Reindex: Service, Sendable {
                 let page = try await client.call(.GET, to: .booking, path: path, requestID: nil, logger: search.logger, as: SearchFeedPage.self)
                 let now = search.clock.now()
                 var changed = false
-                for event in page.events { changed = try await search.documents.applyState(event, at: now) || changed }
+                for event in page.events { changed = try await search.documents.apply(event, at: now, oncePerID: false) || changed }
                 if changed { await search.cache.invalidate() }
                 cursor = page.nextCursor
                 pages += 1

@@ -10,22 +10,27 @@ struct Documents: Sendable {
     let postgres: PostgresClient
     let logger: Logger
 
-    /// Applies `event` unless it was applied before; returns whether the index changed.
+    /// Applies `event` — once per event id, unless only the versions should decide (a reindex page, whose events
+    /// are made up on the spot) — and learns its words; returns whether the index changed.
     @discardableResult
-    func apply(_ event: SearchFeedEvent, at now: Date) async throws -> Bool {
-        try await postgres.transaction(logger: logger) { connection in
-            let fresh = try await connection.query(
-                "INSERT INTO feed_events (id, received_at) VALUES (\(event.id), \(now)) ON CONFLICT DO NOTHING RETURNING id", logger: logger
-            )
-            var isNew = false
-            for try await _ in fresh { isNew = true }
-            guard isNew else { return false }
+    func apply(_ event: SearchFeedEvent, at now: Date, oncePerID: Bool = true) async throws -> Bool {
+        let changed = try await postgres.transaction(logger: logger) { connection in
+            if oncePerID {
+                let fresh = try await connection.query(
+                    "INSERT INTO feed_events (id, received_at) VALUES (\(event.id), \(now)) ON CONFLICT DO NOTHING RETURNING id", logger: logger
+                )
+                var isNew = false
+                for try await _ in fresh { isNew = true }
+                guard isNew else { return false }
+            }
             return try await applyState(event, at: now, on: connection)
         }
+        if changed, let experience = event.experience { try await learn(experience) }
+        return changed
     }
 
-    /// Applies what `event` says is the state now, if it is newer than what the index has (a reindex page).
-    func applyState(_ event: SearchFeedEvent, at now: Date, on connection: PostgresConnection? = nil) async throws -> Bool {
+    /// Applies what `event` says is the state now, if it is newer than what the index has.
+    private func applyState(_ event: SearchFeedEvent, at now: Date, on connection: PostgresConnection) async throws -> Bool {
         switch event.kind {
         case .experienceChanged:
             guard let experience = event.experience else { return false }
@@ -57,8 +62,8 @@ struct Documents: Sendable {
         }
     }
 
-    private func upsert(_ e: SearchFeedEvent.Experience, version: Int64, at now: Date, on connection: PostgresConnection?) async throws -> Bool {
-        let rows = try await query(
+    private func upsert(_ e: SearchFeedEvent.Experience, version: Int64, at now: Date, on connection: PostgresConnection) async throws -> Bool {
+        try await changed(
             """
             INSERT INTO documents (id, provider_id, title, description, category, tags, latitude, longitude, city, country, duration_minutes,
                 price_amount, currency, max_guests, languages, status, rating_average, rating_count, version, updated_at)
@@ -72,39 +77,55 @@ struct Documents: Sendable {
                 languages = excluded.languages, status = excluded.status, rating_average = excluded.rating_average,
                 rating_count = excluded.rating_count, version = excluded.version, updated_at = excluded.updated_at
             WHERE documents.version < excluded.version
-            RETURNING xmax = 0
+            RETURNING id
             """,
             on: connection
         )
-        var inserted: Bool?
-        for try await isNew in rows.decode(Bool.self) { inserted = isNew }
-        guard let inserted else { return false }
-        guard e.status == "published" else { return true }
-        // The words a misspelling may be corrected to, and what the search box completes.
+    }
+
+    /// Adds `experience`'s words to the lexicon and its title, tags and city to the completions. Outside the feed's
+    /// transaction and only for what is missing, so that experiences arriving together do not queue on the same rows.
+    func learn(_ e: SearchFeedEvent.Experience) async throws {
+        guard e.status == "published" else { return }
         let words = Set(QueryText.tokens([e.title, e.description, e.city, e.category, e.tags.joined(separator: " ")].joined(separator: " ")).filter { $0.count >= 3 })
-        _ = try await changed("INSERT INTO lexicon (word) SELECT unnest(\(Array(words))::text[]) ON CONFLICT DO NOTHING RETURNING word", on: connection)
+        try await postgres.query(
+            """
+            INSERT INTO lexicon (word) SELECT w FROM unnest(\(Array(words))::text[]) w
+            WHERE NOT EXISTS (SELECT 1 FROM lexicon WHERE word = w) ON CONFLICT DO NOTHING
+            """,
+            logger: logger
+        )
         let completions = [(e.title, "title"), (e.city, "city")] + e.tags.map { ($0, "tag") }
-        for (text, kind) in completions where !text.isEmpty {
-            // Weighed by how many experiences brought it: counted when an experience first arrives.
-            _ = try await changed(
-                """
-                INSERT INTO completions (folded, kind, text) VALUES (folded(\(text)), \(kind), \(text))
-                ON CONFLICT (folded, kind) DO UPDATE SET weight = completions.weight + \(inserted ? 1 : 0) RETURNING folded
-                """,
-                on: connection
-            )
-        }
-        return true
+        try await postgres.query(
+            """
+            INSERT INTO completions (folded, kind, text)
+            SELECT folded(t), k, t FROM unnest(\(completions.map(\.0))::text[], \(completions.map(\.1))::text[]) AS c(t, k)
+            WHERE t <> '' AND NOT EXISTS (SELECT 1 FROM completions WHERE folded = folded(c.t) AND kind = c.k)
+            ON CONFLICT DO NOTHING
+            """,
+            logger: logger
+        )
+    }
+
+    /// Weighs each city and tag completion by how many published experiences use it (titles weigh one).
+    func weighCompletions() async throws {
+        try await postgres.query(
+            """
+            UPDATE completions c SET weight = counted.n FROM (
+                SELECT folded(city) AS folded, 'city' AS kind, count(*)::int AS n FROM documents WHERE status = 'published' GROUP BY 1
+                UNION ALL
+                SELECT folded(tag), 'tag', count(*)::int FROM documents, unnest(tags) AS tag WHERE status = 'published' GROUP BY 1
+            ) counted
+            WHERE c.folded = counted.folded AND c.kind = counted.kind AND c.weight <> counted.n
+            """,
+            logger: logger
+        )
     }
 
     /// Runs a statement that returns a row for each change; whether it returned any.
-    private func changed(_ statement: PostgresQuery, on connection: PostgresConnection?) async throws -> Bool {
+    private func changed(_ statement: PostgresQuery, on connection: PostgresConnection) async throws -> Bool {
         var any = false
-        for try await _ in try await query(statement, on: connection) { any = true }
+        for try await _ in try await connection.query(statement, logger: logger) { any = true }
         return any
-    }
-
-    private func query(_ statement: PostgresQuery, on connection: PostgresConnection?) async throws -> PostgresRowSequence {
-        if let connection { try await connection.query(statement, logger: logger) } else { try await postgres.query(statement, logger: logger) }
     }
 }
