@@ -14,18 +14,19 @@ struct Documents: Sendable {
     /// are made up on the spot) — and learns its words; returns whether the index changed.
     @discardableResult
     func apply(_ event: SearchFeedEvent, at now: Date, oncePerID: Bool = true) async throws -> Bool {
-        let changed = try await postgres.transaction(logger: logger) { connection in
+        let (changed, repeated) = try await postgres.transaction(logger: logger) { connection in
             if oncePerID {
                 let fresh = try await connection.query(
                     "INSERT INTO feed_events (id, received_at) VALUES (\(event.id), \(now)) ON CONFLICT DO NOTHING RETURNING id", logger: logger
                 )
                 var isNew = false
                 for try await _ in fresh { isNew = true }
-                guard isNew else { return false }
+                guard isNew else { return (false, true) }
             }
-            return try await applyState(event, at: now, on: connection)
+            return (try await applyState(event, at: now, on: connection), false)
         }
-        if changed, let experience = event.experience { try await learn(experience) }
+        // Learning again on a repeat is harmless, and makes up for a first delivery that failed at this step.
+        if changed || repeated, let experience = event.experience { try await learn(experience) }
         return changed
     }
 
@@ -84,14 +85,15 @@ struct Documents: Sendable {
     }
 
     /// Adds `experience`'s words to the lexicon and its title, tags and city to the completions. Outside the feed's
-    /// transaction and only for what is missing, so that experiences arriving together do not queue on the same rows.
+    /// transaction and only for what is missing, so that experiences arriving together do not queue on the same rows;
+    /// in sorted order, so that two inserting the same words at once take their locks in the same order (no deadlock).
     func learn(_ e: SearchFeedEvent.Experience) async throws {
         guard e.status == "published" else { return }
         let words = Set(QueryText.tokens([e.title, e.description, e.city, e.category, e.tags.joined(separator: " ")].joined(separator: " ")).filter { $0.count >= 3 })
         try await postgres.query(
             """
             INSERT INTO lexicon (word) SELECT w FROM unnest(\(Array(words))::text[]) w
-            WHERE NOT EXISTS (SELECT 1 FROM lexicon WHERE word = w) ON CONFLICT DO NOTHING
+            WHERE NOT EXISTS (SELECT 1 FROM lexicon WHERE word = w) ORDER BY w ON CONFLICT DO NOTHING
             """,
             logger: logger
         )
@@ -101,7 +103,7 @@ struct Documents: Sendable {
             INSERT INTO completions (folded, kind, text)
             SELECT folded(t), k, t FROM unnest(\(completions.map(\.0))::text[], \(completions.map(\.1))::text[]) AS c(t, k)
             WHERE t <> '' AND NOT EXISTS (SELECT 1 FROM completions WHERE folded = folded(c.t) AND kind = c.k)
-            ON CONFLICT DO NOTHING
+            ORDER BY 1, 2 ON CONFLICT DO NOTHING
             """,
             logger: logger
         )
