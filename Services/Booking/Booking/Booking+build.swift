@@ -27,7 +27,8 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     CalendarRoutes(booking: booking).addRoutes(to: router)
     InternalRoutes(booking: booking).addRoutes(to: runtime.internalRoutes(of: router))
     return runtime.makeApplication(router: router, services: [
-        BookingJobs(booking: booking, isMigrated: { runtime.isMigrated }),
-        CalendarImports(booking: booking, http: .mayaGo, isMigrated: { runtime.isMigrated }),
+        PeriodicJob(BookingJobs(booking: booking), every: booking.settings.jobsInterval, isMigrated: { runtime.isMigrated }),
+        // Looks often; each calendar is fetched only when its refresh is due.
+        PeriodicJob(CalendarImports(booking: booking, http: .mayaGo), every: .milliseconds(250), isMigrated: { runtime.isMigrated }),
     ])
 }

@@ -43,16 +43,18 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     WebhookRoutes(payment: payment, signature: settings.optionalString("stripe.webhook.secret", isSecret: true).map { StripeSignature(secret: $0) })
         .addRoutes(to: router)
     InternalRoutes(payment: payment).addRoutes(to: runtime.internalRoutes(of: router))
-    let payouts = PayoutJob(
-        payment: payment,
-        interval: try settings.milliseconds("payout.interval.ms", default: .seconds(3600)),
-        minimum: Int64(try settings.int("payout.minimum", default: 10_000, in: 1...Int(Int32.max))),
-        rates: try payoutRates(settings),
+    let payouts = PeriodicJob(
+        PayoutJob(
+            payment: payment,
+            minimum: Int64(try settings.int("payout.minimum", default: 10_000, in: 1...Int(Int32.max))),
+            rates: try payoutRates(settings)
+        ),
+        every: try settings.milliseconds("payout.interval.ms", default: .seconds(3600)),
         isMigrated: { runtime.isMigrated }
     )
-    let numbering = InvoiceNumbering(
-        payment: payment,
-        interval: try settings.milliseconds("invoice.numbering.interval.ms", default: .seconds(1)),
+    let numbering = PeriodicJob(
+        InvoiceNumbering(payment: payment),
+        every: try settings.milliseconds("invoice.numbering.interval.ms", default: .seconds(1)),
         isMigrated: { runtime.isMigrated }
     )
     return runtime.makeApplication(router: router, services: [payouts, numbering])

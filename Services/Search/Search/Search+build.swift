@@ -32,11 +32,9 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         isMigrated: { runtime.isMigrated }
     )
     let recommendations = Recommendations(postgres: postgres, logger: runtime.logger)
-    let recommender = Recommender(
-        recommendations: recommendations,
-        documents: search.documents,
-        interval: try configuration.settings.milliseconds("recommendations.interval.ms", default: .seconds(600)),
-        logger: runtime.logger,
+    let recommender = PeriodicJob(
+        Recommender(recommendations: recommendations, documents: search.documents, logger: runtime.logger),
+        every: try configuration.settings.milliseconds("recommendations.interval.ms", default: .seconds(600)),
         isMigrated: { runtime.isMigrated }
     )
     let router = runtime.makeRouter(openAPI: SearchAPI.document)

@@ -3,24 +3,13 @@ import Foundation
 import Logging
 import PostgresNIO
 import ServiceKit
-import ServiceLifecycle
 
 /// The clock's work, every `interval`: unpaid holds expire, unanswered requests are declined, finished
 /// experiences complete (releasing escrow and asking for a review), travelers are reminded a day ahead, and
 /// Search is told each changed slot's seats (once per round, however many bookings changed it). Rows are
 /// claimed with `FOR UPDATE SKIP LOCKED`, so any number of instances share the work.
-struct BookingJobs: Service {
+struct BookingJobs: PeriodicWork {
     let booking: BookingService
-    let isMigrated: @Sendable () -> Bool
-
-    func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                if isMigrated() { await runOnce() }
-                try await Task.sleep(for: booking.settings.jobsInterval)
-            }
-        }
-    }
 
     /// One round; errors are logged and the next round tries again.
     func runOnce() async {

@@ -5,23 +5,12 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 import ServiceKit
-import ServiceLifecycle
 
 /// Fetches each provider's imported calendars every `interval` and keeps their busy times, which then block the
 /// provider's availability. A calendar that cannot be fetched keeps its last good busy times and says why.
-struct CalendarImports: Service {
+struct CalendarImports: PeriodicWork {
     let booking: BookingService
     let http: HTTPClient
-    let isMigrated: @Sendable () -> Bool
-
-    func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                if isMigrated() { await runOnce() }
-                try await Task.sleep(for: .milliseconds(250))
-            }
-        }
-    }
 
     func runOnce() async {
         let now = booking.clock.now()

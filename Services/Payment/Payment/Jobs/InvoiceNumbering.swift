@@ -1,22 +1,10 @@
 import Foundation
 import Logging
 import ServiceKit
-import ServiceLifecycle
 
-/// Every `interval`, numbers the invoices opened since and sends their receipts.
-struct InvoiceNumbering: Service {
+/// Numbers the invoices opened since and sends their receipts.
+struct InvoiceNumbering: PeriodicWork {
     let payment: PaymentService
-    let interval: Duration
-    let isMigrated: @Sendable () -> Bool
-
-    func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                if isMigrated() { await runOnce() }
-                try await Task.sleep(for: interval)
-            }
-        }
-    }
 
     func runOnce() async {
         do {

@@ -3,27 +3,15 @@ import Foundation
 import Logging
 import PostgresNIO
 import ServiceKit
-import ServiceLifecycle
 
-/// Every `interval`: takes each provider's balance of at least `minimum` (per currency) into a pending payout, sends
+/// Each round: takes each provider's balance of at least `minimum` (per currency) into a pending payout, sends
 /// the pending payouts the provider has not acknowledged, and reads back the ones still in transit whose webhook
 /// never came. A lock per provider and currency (re-reading the balance under it) keeps two instances from taking
 /// the same money twice; a payout the provider refuses gives its money back to the balance for the next round.
-struct PayoutJob: Service {
+struct PayoutJob: PeriodicWork {
     let payment: PaymentService
-    let interval: Duration
     let minimum: Int64
     let rates: PayoutRates
-    let isMigrated: @Sendable () -> Bool
-
-    func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                if isMigrated() { await runOnce() }
-                try await Task.sleep(for: interval)
-            }
-        }
-    }
 
     func runOnce() async {
         do {

@@ -1,29 +1,20 @@
 import Foundation
 import Logging
-import ServiceLifecycle
+import ServiceKit
 
-/// Recomputes what comes from the whole index every `interval`, off the query and feed paths: every experience's
+/// Recomputes what comes from the whole index each round, off the query and feed paths: every experience's
 /// neighbours (content similarity over the published documents and co-booking similarity over who booked what,
 /// the ten nearest of each) and the completions' weights.
-struct Recommender: Service {
+struct Recommender: PeriodicWork {
     let recommendations: Recommendations
     let documents: Documents
-    let interval: Duration
     let logger: Logger
-    let isMigrated: @Sendable () -> Bool
 
-    func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                if isMigrated() {
-                    do {
-                        try await recompute()
-                    } catch {
-                        logger.warning("Recommendations not recomputed; trying next round", metadata: ["error": "\(error)"])
-                    }
-                }
-                try await Task.sleep(for: interval)
-            }
+    func runOnce() async {
+        do {
+            try await recompute()
+        } catch {
+            logger.warning("Recommendations not recomputed; trying next round", metadata: ["error": "\(error)"])
         }
     }
 
