@@ -1,12 +1,8 @@
 import Foundation
+import ServiceKit
 
 /// The Booking service's part of the public API as an OpenAPI 3.1 document (`Resources/openapi.json`), served at
 /// `/openapi.json`; the gateway merges every service's into `/api/v1/openapi.json`.
 enum BookingAPI {
-    static let document: String = {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
-              let text = try? String(contentsOf: url, encoding: .utf8)
-        else { fatalError("Resources/openapi.json is missing from the Booking bundle") }
-        return text
-    }()
+    static let document = Bundle.module.resourceText("openapi", "json")
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import Mustache
@@ -39,7 +40,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     let router = runtime.makeRouter(openAPI: PaymentAPI.document)
     router.add(middleware: AuthenticationMiddleware(authenticator: runtime.tokenAuthenticator()))
     PaymentRoutes(payment: payment).addRoutes(to: router)
-    InvoiceRoutes(payment: payment, template: try MustacheTemplate(string: PaymentAPI.resource("invoice", "mustache"))).addRoutes(to: router)
+    InvoiceRoutes(payment: payment, template: try MustacheTemplate(string: Bundle.module.resourceText("invoice", "mustache"))).addRoutes(to: router)
     WebhookRoutes(payment: payment, signature: settings.optionalString("stripe.webhook.secret", isSecret: true).map { StripeSignature(secret: $0) })
         .addRoutes(to: router)
     InternalRoutes(payment: payment).addRoutes(to: runtime.internalRoutes(of: router))

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceKit
 
 /// What makes a password acceptable (OWASP ASVS 2.1): long enough, not absurdly long (bcrypt reads 72 bytes),
 /// and not one that attackers try first.
@@ -28,9 +29,7 @@ struct PasswordPolicy: Sendable {
     }
 
     private static func loadCommonPasswords() -> Set<String> {
-        guard let url = Bundle.module.url(forResource: "common-passwords", withExtension: "txt"),
-              let text = try? String(contentsOf: url, encoding: .utf8)
-        else { fatalError("Resources/common-passwords.txt is missing from the Auth bundle") }
+        let text = Bundle.module.resourceText("common-passwords", "txt")
         return Set(text.split(whereSeparator: \.isNewline).map { $0.lowercased() })
     }
 }
