@@ -112,6 +112,10 @@ targets.append(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ],
         swiftSettings: swiftSettings
     )
@@ -175,7 +179,18 @@ var serviceDependencies: [String: [Target.Dependency]] {
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ],
-        "Messaging": [.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")],
+        "Messaging": [
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
         "Search": [
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -221,5 +236,6 @@ var serviceResources: [String: [Resource]] {
         "Payment": [.copy("Resources/openapi.json"), .copy("Resources/invoice.mustache")],
         "Notify": [.copy("Resources/openapi.json"), .copy("Resources/templates")],
         "Search": [.copy("Resources/openapi.json")],
+        "Messaging": [.copy("Resources/openapi.json")],
     ]
 }

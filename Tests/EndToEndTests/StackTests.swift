@@ -1,5 +1,9 @@
 import Contracts
 import Foundation
+import HummingbirdWSClient
+import Logging
+import NIOConcurrencyHelpers
+import NIOWebSocket
 import Testing
 import TestSupport
 
@@ -108,7 +112,7 @@ import TestSupport
         await stack.stop()
     }
 
-    @Test func aProviderListsAnExperienceAndATravelerBooksAndPaysForIt() async throws {
+    @Test func aProviderListsAnExperienceAndATravelerBooksPaysAndWritesToTheProvider() async throws {
         let stack = try Stack()
         let ready = await stack.waitUntilReady()
         #expect(ready, "\(stack.output)")
@@ -171,6 +175,33 @@ import TestSupport
             return titles.contains("Booked: Mayan ruins at sunrise") && titles.contains { $0.hasPrefix("Receipt ") }
         }
         #expect(notified, "\(stack.output)")
+
+        // The traveler writes to the provider about the booking; the provider hears it on a socket the gateway relays.
+        let (opened, conversation) = try await call("POST", "/api/v1/conversations", token: traveler, body: ["experienceId": experienceID, "bookingId": bookingID])
+        #expect(opened == 201)
+        let conversationID = try #require(conversation["id"] as? String)
+        let heard = NIOLockedValueBox(false)
+        let messages = gateway("/api/v1/conversations/\(conversationID)/messages")
+        try await WebSocketClient.connect(url: "ws://127.0.0.1:\(stack.ports[.gateway]!)/api/v1/messaging/ws?token=\(provider)", logger: Logger(label: "e2e")) {
+            inbound, outbound, _ in
+            // A ping's ack says the socket is subscribed; then the message is sent over HTTP.
+            try await outbound.write(.text(#"{"type":"ping"}"#))
+            for try await message in inbound.messages(maxSize: 1 << 16) {
+                guard case .text(let text) = message else { continue }
+                if text.contains("\"ping\"") {
+                    let (_, sent) = try await HTTP.send(
+                        "POST", messages, headers: ["Authorization": "Bearer \(traveler)", "Content-Type": "application/json"],
+                        body: Data(#"{"body": "¿Hay estacionamiento?", "clientMessageId": "e2e-1"}"#.utf8)
+                    )
+                    #expect(sent.statusCode == 201)
+                } else if text.contains("estacionamiento") {
+                    heard.withLockedValue { $0 = true }
+                    break
+                }
+            }
+            try await outbound.close(.normalClosure, reason: nil)
+        }
+        #expect(heard.withLockedValue { $0 }, "\(stack.output)")
         await stack.stop()
     }
 

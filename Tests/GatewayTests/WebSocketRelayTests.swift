@@ -53,7 +53,7 @@ import TestSupport
         let token = try await GatewayHarness.tokens.token(for: user)
         try await withRelay { client in
             let received = NIOLockedValueBox<[String]>([])
-            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(client.port!)/api/v1/messaging/ws?token=\(token)", logger: Logger(label: "ws-test")) {
+            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(client.port!)/api/v1/messaging/ws?token=\(token)&since=42", logger: Logger(label: "ws-test")) {
                 inbound, outbound, _ in
                 try await outbound.write(.text("ping"))
                 for try await message in inbound.messages(maxSize: 1 << 16) {
@@ -63,8 +63,8 @@ import TestSupport
                 }
                 try await outbound.close(.normalClosure, reason: nil)
             }
-            // The token reached Messaging in a header, not in the URL.
-            #expect(received.withLockedValue { $0 } == ["hello \(user.uuidString.lowercased()) /api/v1/messaging/ws", "echo: ping"])
+            // The token reached Messaging in a header, not in the URL; the rest of the query came along.
+            #expect(received.withLockedValue { $0 } == ["hello \(user.uuidString.lowercased()) /api/v1/messaging/ws?since=42", "echo: ping"])
         }
     }
 

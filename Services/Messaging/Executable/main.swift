@@ -2,4 +2,4 @@ import Contracts
 import Messaging
 import ServiceKit
 
-await ServiceMain.run(.messaging, build: buildApplication(configuration:))
+await ServiceMain.run(.messaging, build: { try await buildApplication(configuration: $0) })

@@ -1,12 +1,8 @@
-/// The Messaging service's part of the public API as an OpenAPI 3.1 document, served at `/openapi.json`; the gateway
-/// merges every service's into `/api/v1/openapi.json`. Each route is added here with the route itself.
+import Foundation
+import ServiceKit
+
+/// The Messaging service's part of the public API as an OpenAPI 3.1 document (`Resources/openapi.json`), served at
+/// `/openapi.json`; the gateway merges every service's into `/api/v1/openapi.json`.
 enum MessagingAPI {
-    static let document = """
-        {
-          "openapi": "3.1.0",
-          "info": {"title": "MayaGo Messaging", "version": "1.0.0"},
-          "paths": {},
-          "components": {"schemas": {}}
-        }
-        """
+    static let document = Bundle.module.resourceText("openapi", "json")
 }

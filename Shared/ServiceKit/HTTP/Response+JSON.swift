@@ -18,3 +18,5 @@ extension Page: ResponseEncodable {}
 extension UserContact: ResponseEncodable {}
 extension SearchFeedPage: ResponseEncodable {}
 extension APIKeyIntrospection: ResponseEncodable {}
+extension ExperienceParties: ResponseEncodable {}
+extension BookingParties: ResponseEncodable {}

@@ -4,13 +4,26 @@ import Hummingbird
 import ServiceKit
 
 /// What Payment tells Booking about a booking's payment (through Payment's outbox, so at least once: each
-/// message is applied once, by its `X-Outbox-Message-Id`), and the whole index feed for Search's reindex.
+/// message is applied once, by its `X-Outbox-Message-Id`), the whole index feed for Search's reindex, and who
+/// the parties of an experience or a booking are, for Messaging.
 struct InternalRoutes {
     let booking: BookingService
 
     func addRoutes(to group: RouterGroup<ServiceRequestContext>) {
         group.post("payment-events", use: paymentEvent)
         group.get("feed/experiences", use: feedPage)
+        group.get("experiences/:id", use: experienceParties)
+        group.get("bookings/:id", use: bookingParties)
+    }
+
+    @Sendable func experienceParties(_ request: Request, context: ServiceRequestContext) async throws -> ExperienceParties {
+        guard let experience = try await booking.experiences.find(try context.parameters.require("id", as: UUID.self)) else { throw Problem.notFound("No such experience.") }
+        return ExperienceParties(id: experience.id, providerId: experience.providerId, title: experience.title, status: experience.status.rawValue)
+    }
+
+    @Sendable func bookingParties(_ request: Request, context: ServiceRequestContext) async throws -> BookingParties {
+        guard let found = try await booking.bookings.find(try context.parameters.require("id", as: UUID.self)) else { throw Problem.notFound("No such booking.") }
+        return BookingParties(id: found.id, experienceId: found.experienceId, travelerId: found.travelerId, providerId: found.providerId)
     }
 
     /// A page of every experience and its slots to come, as index feed events with their current versions.

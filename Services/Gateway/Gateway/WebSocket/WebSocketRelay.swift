@@ -13,7 +13,7 @@ import ServiceKit
 /// ways. The token (in `Authorization`, or in the `token` query parameter, which browsers' WebSocket API forces)
 /// is verified here first; without a valid one, or without a healthy instance, the request is not upgraded and
 /// the HTTP pipeline answers it (401, 503). Upstream gets the verified identity as `X-User-Id`/`X-User-Role` and
-/// the token in `Authorization`, never in the URL.
+/// the token in `Authorization`, never in the URL; the rest of the query (`since`) is passed on.
 struct WebSocketRelay: Sendable {
     static let maximumMessageSize = 1 << 20
 
@@ -33,8 +33,12 @@ struct WebSocketRelay: Sendable {
             let instance = pool.pick()
         else { return .dontUpgrade }
         let requestID = request.headerFields[.requestID].flatMap { RequestID.isValid($0) ? $0 : nil } ?? RequestID.make()
+        // The query goes along (`since`, to catch up), but the token, which travels in a header instead.
+        var forwarded = URLComponents()
+        forwarded.queryItems = components.queryItems?.filter { $0.name != "token" }
+        let query = forwarded.queryItems?.isEmpty == false ? "?" + (forwarded.percentEncodedQuery ?? "") : ""
         let upstreamURL = instance.baseURL.replacingOccurrences(of: "http://", with: "ws://").replacingOccurrences(of: "https://", with: "wss://")
-            + TokenAuthenticator.webSocketPath
+            + TokenAuthenticator.webSocketPath + query
         let headers: HTTPFields = [
             .authorization: "Bearer \(token)",
             .userID: identity.userID.uuidString.lowercased(),

@@ -1,0 +1,121 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceKit
+
+/// Everything Messaging's routes and sockets share, assembled once by `buildApplication`; the rules that HTTP and
+/// the socket have in common live here, so that both answer alike.
+struct MessagingService: Sendable {
+    struct Limits: Sendable {
+        /// Characters in a message (`MESSAGING_MAX_MESSAGE_CHARS`).
+        var messageCharacters = 4000
+        var attachmentsPerMessage = 10
+        /// Bytes in an attachment (`MESSAGING_MAX_ATTACHMENT_BYTES`).
+        var attachmentBytes = 10 << 20
+        /// At most one offline notice per conversation and recipient within this time (`MESSAGING_NOTIFY_WINDOW_MS`).
+        var noticeWindow: Duration = .seconds(300)
+        /// Frames waiting for a socket before its client is let go as too slow (`MESSAGING_SOCKET_QUEUE`).
+        var socketQueue = 256
+        /// Messages sent to a reconnecting socket at most; beyond, the client pages the history.
+        var catchUp = 1000
+    }
+
+    let logger: Logger
+    let clock: WallClock
+    let limits: Limits
+    let conversations: Conversations
+    let messages: Messages
+    let attachments: Attachments
+    let storage: any AttachmentStorage
+    let directory: Directory
+    let presence: Presence
+    let hub: Hub
+    let translator: any Translator
+
+    /// Opens the caller's conversation with the provider of `experienceID` (published, or archived when it is about
+    /// one of the caller's bookings of it), or finds the one there is.
+    func open(about experienceID: UUID?, booking bookingID: UUID?, by caller: Identity) async throws -> (conversation: Conversation, isNew: Bool) {
+        guard let experienceID else { throw Problem.invalid("experienceId", "is required") }
+        guard let experience = try await directory.experience(experienceID), experience.status != "draft" else {
+            throw Problem.invalid("experienceId", "must be a published experience")
+        }
+        guard experience.providerId != caller.userID else { throw Problem.invalid("experienceId", "is your own experience") }
+        if let bookingID {
+            let booking = try await directory.booking(bookingID)
+            guard let booking, booking.travelerId == caller.userID, booking.experienceId == experienceID else {
+                throw Problem.invalid("bookingId", "must be one of your bookings of this experience")
+            }
+        } else if experience.status != "published" {
+            throw Problem.invalid("experienceId", "must be a published experience")
+        }
+        let traveler = Conversations.Party(id: caller.userID, name: try await directory.name(of: caller.userID) ?? "Traveler")
+        let provider = Conversations.Party(id: experience.providerId, name: try await directory.name(of: experience.providerId) ?? "Host")
+        let opened = try await conversations.open(about: experience, booking: bookingID, traveler: traveler, provider: provider, at: clock.now())
+        return (try await conversation(opened.id, for: caller), opened.isNew)
+    }
+
+    /// The conversation if `caller` may read it (a member, or an admin); a 404 otherwise, as if it did not exist.
+    func conversation(_ id: UUID, for caller: Identity) async throws -> Conversation {
+        guard let conversation = try await conversations.find(id, reader: caller.userID),
+              conversation.isMember(caller.userID) || caller.role == .admin
+        else { throw Problem.notFound("No such conversation.") }
+        return conversation
+    }
+
+    /// Checks and stores a message, then sends it to the members' other sockets; a resend of the same
+    /// `clientMessageId` returns the first message and sends nothing.
+    func send(
+        to conversation: Conversation, body: String?, attachments: [UUID]?, clientMessageID: String?, by caller: Identity, from socket: UUID? = nil
+    ) async throws -> (message: Message, isNew: Bool) {
+        var validator = Validator()
+        let text = MessageBody.clean(body ?? "")
+        let attachments = attachments ?? []
+        validator.check(text.count <= limits.messageCharacters, "body", "must be at most \(limits.messageCharacters) characters")
+        validator.check(!text.isEmpty || !attachments.isEmpty, "body", "must not be empty unless attachments are sent")
+        validator.check(attachments.count <= limits.attachmentsPerMessage, "attachmentIds", "must name at most \(limits.attachmentsPerMessage) attachments")
+        let clientID = clientMessageID ?? ""
+        validator.check((1...100).contains(clientID.count), "clientMessageId", "must be 1 to 100 characters, the same for a resend of one message")
+        try validator.validate()
+
+        let others = conversation.others(than: caller.userID)
+        var offline: [UUID] = []
+        for user in others where await !presence.isOnline(user, at: clock.now()) {
+            offline.append(user)
+        }
+        let draft = Messages.Draft(conversation: conversation.id, sender: caller.userID, body: text, attachments: attachments, clientMessageID: clientID)
+        let sent = try await messages.send(draft, in: conversation, offline: .init(recipients: offline, window: limits.noticeWindow))
+        if sent.isNew {
+            let members = conversation.participants.map(\.userId)
+            await hub.deliver(.message(sent.message), to: members.contains(caller.userID) ? members : members + [caller.userID], except: socket, message: sent.message.id)
+        }
+        return sent
+    }
+
+    /// Marks the conversation read up to `message` for the caller and tells the other side.
+    func markRead(_ conversation: Conversation, upTo message: UUID?, by caller: Identity) async throws -> (seq: Int64, unread: Int) {
+        guard let message else { throw Problem.invalid("upToMessageId", "is required") }
+        guard conversation.isMember(caller.userID) else { throw Problem.forbidden("Only the conversation's members have read marks.") }
+        let now = clock.now()
+        guard let read = try await conversations.markRead(conversation.id, reader: caller.userID, upTo: message, at: now) else {
+            throw Problem.invalid("upToMessageId", "must be a message of this conversation")
+        }
+        await hub.deliver(.read(caller.userID, in: conversation.id, upTo: message, at: now), to: conversation.others(than: caller.userID))
+        return read
+    }
+
+    /// `messages` with the body in `language` where it is someone else's; a translation that fails is left out.
+    func translated(_ messages: [Message], into language: String?, for reader: UUID) async -> [Message] {
+        guard let language else { return messages }
+        var result = messages
+        for index in result.indices where result[index].senderId != reader && !result[index].body.isEmpty {
+            do {
+                let body = try await translator.translate(result[index].body, to: language)
+                result[index].translation = .init(language: language, body: body)
+            } catch {
+                logger.warning("Translation failed", metadata: ["error": "\(error)"])
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import ServiceKit
+import ServiceLifecycle
+
+/// This instance's open sockets, and the fan-out between instances: a frame for a user goes straight to the user's
+/// sockets here and, through Redis pub/sub on the user's channel, to every other instance that has one of the
+/// user's sockets (each subscribes to the channels of the users connected to it). If Redis is away, local delivery
+/// goes on; the others catch up when they reconnect.
+final class Hub: Service, Sendable {
+    private let instance = UUID().uuidString
+    private let redis: RedisClient
+    private let subscriber: RedisSubscriber
+    private let presence: Presence
+    private let clock: WallClock
+    private let logger: Logger
+    private let sockets = NIOLockedValueBox([UUID: [UUID: Socket]]())
+    /// Users whose sockets came or went, to subscribe or unsubscribe one at a time (so that a quick reconnect
+    /// cannot end unsubscribed), with whom to tell when it is done.
+    private let changes: AsyncStream<(UUID, CheckedContinuation<Void, Never>?)>.Continuation
+    private let changed: AsyncStream<(UUID, CheckedContinuation<Void, Never>?)>
+
+    init(redis: RedisClient, subscriber: RedisSubscriber, presence: Presence, clock: WallClock, logger: Logger) {
+        self.redis = redis
+        self.subscriber = subscriber
+        self.presence = presence
+        self.clock = clock
+        self.logger = logger
+        (changed, changes) = AsyncStream.makeStream()
+    }
+
+    /// How many sockets are open here.
+    var count: Int {
+        sockets.withLockedValue { $0.values.reduce(0) { $0 + $1.count } }
+    }
+
+    /// Adds `socket`; returns once frames for its user reach it from every instance.
+    func attach(_ socket: Socket) async {
+        sockets.withLockedValue { $0[socket.user, default: [:]][socket.id] = socket }
+        await withCheckedContinuation { done in changes.yield((socket.user, done)) }
+    }
+
+    func detach(_ socket: Socket) {
+        sockets.withLockedValue { sockets in
+            sockets[socket.user]?[socket.id] = nil
+            if sockets[socket.user]?.isEmpty == true { sockets[socket.user] = nil }
+        }
+        changes.yield((socket.user, nil))
+    }
+
+    /// Sends `frame` to every socket of `users`, here and on the other instances, but `except`. `message` names the
+    /// message the frame carries, which a socket that is catching up may already have sent.
+    func deliver(_ frame: ServerFrame, to users: [UUID], except: UUID? = nil, message: UUID? = nil) async {
+        let text = frame.text
+        deliverHere(text, to: users, except: except, message: message)
+        let header = "\(instance) \(except?.uuidString ?? "-") \(message?.uuidString ?? "-")\n"
+        let commands = users.map { user -> [RedisArgument] in ["PUBLISH", RedisArgument(Self.channel(user)), RedisArgument(header + text)] }
+        do { _ = try await redis.pipeline(commands) } catch {
+            logger.warning("Cannot publish to other instances", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func deliverHere(_ text: String, to users: [UUID], except: UUID?, message: UUID?) {
+        let targets = sockets.withLockedValue { sockets in users.flatMap { sockets[$0].map { Array($0.values) } ?? [] } }
+        for socket in targets where socket.id != except {
+            socket.send(text, message: message)
+        }
+    }
+
+    /// Hands what other instances publish to the sockets here, and keeps this instance's presence marks fresh.
+    func run() async throws {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.refreshPresence() }
+            group.addTask { await self.followSubscriptions() }
+            for await published in subscriber.messages.cancelOnGracefulShutdown() {
+                receive(published)
+            }
+            changes.finish()
+            group.cancelAll()
+        }
+    }
+
+    private func receive(_ published: RedisMessage) {
+        let text = published.text
+        guard let newline = text.firstIndex(of: "\n"), let user = UUID(uuidString: String(published.channel.dropFirst(Self.channelPrefix.count))) else { return }
+        let header = text[..<newline].split(separator: " ")
+        guard header.count == 3, header[0] != instance else { return }
+        deliverHere(String(text[text.index(after: newline)...]), to: [user], except: UUID(uuidString: String(header[1])), message: UUID(uuidString: String(header[2])))
+    }
+
+    /// Subscribes to the channel of each user with a socket here, and unsubscribes when the last one is gone.
+    private func followSubscriptions() async {
+        var subscribed: Set<UUID> = []
+        for await (user, done) in changed {
+            let isHere = sockets.withLockedValue { $0[user] != nil }
+            do {
+                if isHere, !subscribed.contains(user) {
+                    // The subscriber remembers the channel, and subscribes again after a reconnect, even when this fails.
+                    subscribed.insert(user)
+                    try await subscriber.subscribe([Self.channel(user)])
+                } else if !isHere, subscribed.contains(user) {
+                    subscribed.remove(user)
+                    try await subscriber.unsubscribe([Self.channel(user)])
+                }
+            } catch {
+                logger.warning("Cannot follow a user's channel", metadata: ["error": "\(error)"])
+            }
+            done?.resume()
+        }
+    }
+
+    private func refreshPresence() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: presence.lifetime / 3)
+            let open = sockets.withLockedValue { sockets in sockets.flatMap { user, sockets in sockets.keys.map { (user: user, socket: $0) } } }
+            await presence.refresh(open, at: clock.now())
+        }
+    }
+
+    private static let channelPrefix = "messaging:user:"
+
+    static func channel(_ user: UUID) -> String {
+        channelPrefix + user.uuidString.lowercased()
+    }
+}

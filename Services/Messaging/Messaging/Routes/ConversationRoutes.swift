@@ -1,0 +1,143 @@
+import Contracts
+import Foundation
+import Hummingbird
+import ServiceKit
+
+/// Conversations over HTTP: open, list, read the history, send (the fallback for clients without a socket) and
+/// mark read. Only a conversation's members (and admins, to read) get past the 404.
+struct ConversationRoutes {
+    let messaging: MessagingService
+
+    struct OpenRequest: Decodable {
+        var experienceId: UUID?
+        var bookingId: UUID?
+    }
+
+    struct SendRequest: Decodable {
+        var body: String?
+        var attachmentIds: [UUID]?
+        var clientMessageId: String?
+    }
+
+    struct ReadRequest: Decodable {
+        var upToMessageId: UUID?
+    }
+
+    struct ReadMark: ResponseCodable {
+        var conversationId: UUID
+        var upToMessageId: UUID
+        var unreadCount: Int
+    }
+
+    struct ConversationPage: ResponseCodable {
+        var items: [Conversation]
+        var nextCursor: String?
+    }
+
+    struct MessagePage: ResponseCodable {
+        var items: [Message]
+        /// The `before` of the next (older) page; with `after`, the `after` of the next (newer) one.
+        var nextCursor: String?
+    }
+
+    func addRoutes(to router: ServiceRouter) {
+        router.post("api/v1/conversations", use: open)
+        router.get("api/v1/conversations", use: list)
+        router.get("api/v1/conversations/:id", use: show)
+        router.get("api/v1/conversations/:id/messages", use: history)
+        router.post("api/v1/conversations/:id/messages", use: send)
+        router.post("api/v1/conversations/:id/read", use: read)
+    }
+
+    @Sendable func open(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let caller = try context.requireIdentity()
+        let body = try await request.decode(as: OpenRequest.self, context: context)
+        let opened = try await messaging.open(about: body.experienceId, booking: body.bookingId, by: caller)
+        return try Response.json(await withPresence(opened.conversation), status: opened.isNew ? .created : .ok)
+    }
+
+    @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> ConversationPage {
+        let caller = try context.requireIdentity()
+        let query = request.uri.queryParameters
+        let limit = try PageLimit.parse(query.get("limit"), default: 20, maximum: 100)
+        let items = try await messaging.conversations.list(of: caller.userID, before: try TimeCursor.parse(query.get("cursor")), limit: limit)
+        return ConversationPage(
+            items: await withPresence(items),
+            nextCursor: TimeCursor.next(after: items.last?.lastActivityAt, pageWasFull: items.count == limit)
+        )
+    }
+
+    @Sendable func show(_ request: Request, context: ServiceRequestContext) async throws -> Conversation {
+        await withPresence(try await messaging.conversation(try conversationID(context), for: try context.requireIdentity()))
+    }
+
+    @Sendable func history(_ request: Request, context: ServiceRequestContext) async throws -> MessagePage {
+        let caller = try context.requireIdentity()
+        let conversation = try await messaging.conversation(try conversationID(context), for: caller)
+        let query = request.uri.queryParameters
+        let limit = try PageLimit.parse(query.get("limit"), default: 50, maximum: 100)
+        let language = try query.get("translateTo").map { language in
+            guard language.wholeMatch(of: /[a-z]{2,3}(-[A-Za-z0-9]{2,8})?/) != nil else {
+                throw Problem.invalid("translateTo", "must be a language tag such as es or pt-BR")
+            }
+            return language
+        }
+        let before = try await position(query.get("before"), "before", in: conversation.id)
+        let after = try await position(query.get("after"), "after", in: conversation.id)
+        guard before == nil || after == nil else { throw Problem.invalid("after", "cannot be combined with before") }
+        let items = try await messaging.messages.page(of: conversation.id, before: before, after: after, limit: limit)
+        return MessagePage(
+            items: await messaging.translated(items, into: language, for: caller.userID),
+            nextCursor: items.count == limit ? items.last?.id.uuidString.lowercased() : nil
+        )
+    }
+
+    @Sendable func send(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let caller = try context.requireIdentity()
+        let conversation = try await messaging.conversation(try conversationID(context), for: caller)
+        let body = try await request.decode(as: SendRequest.self, context: context)
+        let sent = try await messaging.send(to: conversation, body: body.body, attachments: body.attachmentIds, clientMessageID: body.clientMessageId, by: caller)
+        return try Response.json(sent.message, status: sent.isNew ? .created : .ok)
+    }
+
+    @Sendable func read(_ request: Request, context: ServiceRequestContext) async throws -> ReadMark {
+        let caller = try context.requireIdentity()
+        let conversation = try await messaging.conversation(try conversationID(context), for: caller)
+        let body = try await request.decode(as: ReadRequest.self, context: context)
+        let read = try await messaging.markRead(conversation, upTo: body.upToMessageId, by: caller)
+        return ReadMark(conversationId: conversation.id, upToMessageId: body.upToMessageId!, unreadCount: read.unread)
+    }
+
+    private func conversationID(_ context: ServiceRequestContext) throws -> UUID {
+        guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw Problem.notFound("No such conversation.") }
+        return id
+    }
+
+    /// The `seq` of the message a cursor names, which must be one of this conversation's.
+    private func position(_ text: String?, _ field: String, in conversation: UUID) async throws -> Int64? {
+        guard let text else { return nil }
+        guard let id = UUID(uuidString: text), let seq = try await messaging.messages.seq(of: id, in: conversation) else {
+            throw Problem.invalid(field, "must be the id of a message of this conversation")
+        }
+        return seq
+    }
+
+    private func withPresence(_ conversation: Conversation) async -> Conversation {
+        await withPresence([conversation])[0]
+    }
+
+    /// The conversations with their participants' presence, read from Redis in one round trip.
+    private func withPresence(_ conversations: [Conversation]) async -> [Conversation] {
+        let users = Array(Set(conversations.flatMap { $0.participants.map(\.userId) }))
+        let states = await messaging.presence.states(of: users, at: messaging.clock.now())
+        return conversations.map { conversation in
+            var conversation = conversation
+            for index in conversation.participants.indices {
+                let state = states[conversation.participants[index].userId]
+                conversation.participants[index].online = state?.online
+                conversation.participants[index].lastSeenAt = state?.lastSeenAt
+            }
+            return conversation
+        }
+    }
+}

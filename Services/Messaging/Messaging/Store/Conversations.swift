@@ -1,0 +1,132 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceKit
+
+/// The `conversations` and `members` tables: who talks to whom about which experience, and how far each has read.
+struct Conversations: Sendable {
+    let postgres: PostgresClient
+    let logger: Logger
+
+    struct Party: Sendable {
+        var id: UUID
+        var name: String
+    }
+
+    /// The traveler's conversation about `experience`, made when there is none yet (`isNew`). A booking named later
+    /// is remembered on the existing conversation.
+    func open(
+        about experience: ExperienceParties, booking: UUID?, traveler: Party, provider: Party, at now: Date
+    ) async throws -> (id: UUID, isNew: Bool) {
+        try await postgres.transaction(logger: logger) { connection in
+            let inserted = try await connection.query(
+                """
+                INSERT INTO conversations (id, experience_id, experience_title, booking_id, traveler_id, provider_id, last_activity_at, created_at)
+                VALUES (\(UUID()), \(experience.id), \(experience.title), \(booking), \(traveler.id), \(provider.id), \(now), \(now))
+                ON CONFLICT (traveler_id, experience_id) DO NOTHING RETURNING id
+                """,
+                logger: logger
+            )
+            for try await id in inserted.decode(UUID.self) {
+                try await connection.query(
+                    """
+                    INSERT INTO members (conversation_id, user_id, role, name)
+                    VALUES (\(id), \(traveler.id), 'traveler', \(traveler.name)), (\(id), \(provider.id), 'provider', \(provider.name))
+                    """,
+                    logger: logger
+                )
+                return (id, true)
+            }
+            let existing = try await connection.query(
+                """
+                UPDATE conversations SET booking_id = coalesce(booking_id, \(booking))
+                WHERE traveler_id = \(traveler.id) AND experience_id = \(experience.id) RETURNING id
+                """,
+                logger: logger
+            )
+            for try await id in existing.decode(UUID.self) { return (id, false) }
+            throw Problem.conflict("The conversation changed while it was opened; try again.")
+        }
+    }
+
+    /// The conversation as `reader` sees it (their unread count), or `nil` when there is none.
+    func find(_ id: UUID, reader: UUID) async throws -> Conversation? {
+        try await select("\(unescaped: Self.head) WHERE c.id = \(id)", reader: reader).first
+    }
+
+    /// The reader's conversations, newest activity first, older than `cursor`.
+    func list(of reader: UUID, before cursor: Date?, limit: Int) async throws -> [Conversation] {
+        try await select(
+            """
+            \(unescaped: Self.head)
+            WHERE c.id IN (SELECT conversation_id FROM members WHERE user_id = \(reader))
+              AND (\(cursor)::timestamptz IS NULL OR c.last_activity_at < \(cursor))
+            ORDER BY c.last_activity_at DESC LIMIT \(limit)
+            """,
+            reader: reader
+        )
+    }
+
+    /// Marks the reader's conversation read up to `message` (never backwards); `nil` when that message is not one of
+    /// the conversation's.
+    func markRead(_ conversation: UUID, reader: UUID, upTo message: UUID, at now: Date) async throws -> (seq: Int64, unread: Int)? {
+        let rows = try await postgres.query(
+            """
+            UPDATE members SET read_seq = greatest(members.read_seq, m.seq), read_at = \(now)
+            FROM messages m, conversations c
+            WHERE m.id = \(message) AND m.conversation_id = \(conversation) AND c.id = \(conversation)
+              AND members.conversation_id = \(conversation) AND members.user_id = \(reader)
+            RETURNING m.seq, (c.last_seq - members.read_seq)::int
+            """,
+            logger: logger
+        )
+        for try await (seq, unread) in rows.decode((Int64, Int).self) { return (seq, unread) }
+        return nil
+    }
+
+    /// Everyone the user has a conversation with, who hear when the user comes and goes.
+    func counterparts(of user: UUID) async throws -> [UUID] {
+        let rows = try await postgres.query(
+            """
+            SELECT DISTINCT other.user_id FROM members me
+            JOIN members other ON other.conversation_id = me.conversation_id AND other.user_id <> me.user_id
+            WHERE me.user_id = \(user) LIMIT 1000
+            """,
+            logger: logger
+        )
+        return try await rows.decode(UUID.self).reduce(into: []) { $0.append($1) }
+    }
+
+    /// A conversation with its parties (traveler first) and their read marks, and its last message.
+    private static let head = """
+        SELECT c.id, c.experience_id, c.experience_title, c.booking_id, c.last_activity_at, c.created_at, c.last_seq,
+               parties.ids, parties.roles, parties.names, parties.read, \(Messages.columns("last"))
+        FROM conversations c
+        CROSS JOIN LATERAL (
+            SELECT array_agg(user_id ORDER BY role DESC) AS ids, array_agg(role ORDER BY role DESC) AS roles,
+                   array_agg(name ORDER BY role DESC) AS names, array_agg(read_seq ORDER BY role DESC) AS read
+            FROM members WHERE conversation_id = c.id
+        ) parties
+        LEFT JOIN messages last ON last.conversation_id = c.id AND last.seq = c.last_seq
+        """
+
+    private func select(_ query: PostgresQuery, reader: UUID) async throws -> [Conversation] {
+        let rows = try await postgres.query(query, logger: logger)
+        var conversations: [Conversation] = []
+        for try await row in rows {
+            let (id, experience, title, booking, activity, created, lastSeq, ids, roles, names, read) =
+                try row.decode((UUID, UUID, String, UUID?, Date, Date, Int64, [UUID], [String], [String], [Int64]).self)
+            let participants = ids.indices.map { index in
+                Conversation.Participant(userId: ids[index], role: .init(rawValue: roles[index]) ?? .traveler, name: names[index])
+            }
+            let readSeq = ids.firstIndex(of: reader).map { read[$0] } ?? lastSeq
+            conversations.append(Conversation(
+                id: id, experienceId: experience, experienceTitle: title, bookingId: booking, participants: participants,
+                unreadCount: Int(Swift.max(0, lastSeq - readSeq)), lastMessage: try Messages.message(in: row, from: 11),
+                lastActivityAt: activity, createdAt: created
+            ))
+        }
+        return conversations
+    }
+}

@@ -1,0 +1,33 @@
+import Crypto
+import Foundation
+import Logging
+import ServiceKit
+
+/// Turns a message's text into the reader's language.
+protocol Translator: Sendable {
+    func translate(_ text: String, to language: String) async throws -> String
+}
+
+/// For development and tests: marks the text with the language instead of translating it.
+struct MarkingTranslator: Translator {
+    func translate(_ text: String, to language: String) async throws -> String {
+        "[\(language)] \(text)"
+    }
+}
+
+/// Keeps translations in Redis for a week, by language and the text's hash, so that a message is translated once
+/// however often it is read. Without Redis it asks the translator every time.
+struct CachedTranslator: Translator {
+    let base: any Translator
+    let redis: RedisClient
+    let logger: Logger
+
+    func translate(_ text: String, to language: String) async throws -> String {
+        let digest = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        let key = RedisArgument("messaging:translation:\(language):\(digest)")
+        if let cached = try? await redis.send("GET", key).string { return cached }
+        let translated = try await base.translate(text, to: language)
+        _ = try? await redis.send("SET", key, RedisArgument(translated), "EX", RedisArgument(7 * 86_400))
+        return translated
+    }
+}

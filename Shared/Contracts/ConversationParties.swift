@@ -1,0 +1,41 @@
+import Foundation
+
+/// What Messaging needs from Booking to open a conversation: who provides an experience (Booking's internal route
+/// ``ExperienceParties/path(_:)``) and, for a conversation about a booking, whose booking it is
+/// (``BookingParties/path(_:)``).
+public struct ExperienceParties: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var providerId: UUID
+    public var title: String
+    /// `draft`, `published` or `archived`.
+    public var status: String
+
+    public static func path(_ id: UUID) -> String {
+        "/internal/v1/experiences/\(id.uuidString.lowercased())"
+    }
+
+    public init(id: UUID, providerId: UUID, title: String, status: String) {
+        self.id = id
+        self.providerId = providerId
+        self.title = title
+        self.status = status
+    }
+}
+
+public struct BookingParties: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var experienceId: UUID
+    public var travelerId: UUID
+    public var providerId: UUID
+
+    public static func path(_ id: UUID) -> String {
+        "/internal/v1/bookings/\(id.uuidString.lowercased())"
+    }
+
+    public init(id: UUID, experienceId: UUID, travelerId: UUID, providerId: UUID) {
+        self.id = id
+        self.experienceId = experienceId
+        self.travelerId = travelerId
+        self.providerId = providerId
+    }
+}

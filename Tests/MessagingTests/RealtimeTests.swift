@@ -1,0 +1,142 @@
+import Contracts
+import Foundation
+import HTTPTypes
+import PostgresNIO
+import ServiceKit
+import Testing
+import TestSupport
+
+@testable import Messaging
+
+/// The socket across two instances sharing Redis: delivery, acks and order, resends, catch-up, presence, typing,
+/// read receipts, authorization, and a slow consumer.
+@Suite struct RealtimeTests {
+    @Test func aMessageSentOnOneInstanceReachesAMemberOnTheOtherInOrderWithItsAck() async throws {
+        try await MessagingHarness.run { harness in
+            let (traveler, provider, conversation) = try await harness.pair()
+            let providerSocket = try await harness.connect(provider, instance: 1)
+            let travelerSocket = try await harness.connect(traveler, instance: 0)
+            // The provider hears the traveler come online, through the other instance.
+            try await providerSocket.wait { $0.type == "presence" && $0.userId == traveler.id && $0.online == true }
+
+            for index in 1...5 {
+                try await travelerSocket.send(["type": "send", "conversationId": conversation.uuidString, "body": "message \(index)", "clientMessageId": "c\(index)"])
+            }
+            let acks = try await travelerSocket.wait(for: 5) { $0.type == "ack" && $0.of == "send" }
+            let received = try await providerSocket.wait(for: 5) { $0.type == "message" }.compactMap(\.message)
+            #expect(received.map(\.body) == (1...5).map { "message \($0)" })
+            #expect(received.map(\.id) == acks.compactMap(\.message?.id))
+            #expect(received.map(\.seq) == [1, 2, 3, 4, 5])
+            #expect(acks.map(\.clientMessageId) == ["c1", "c2", "c3", "c4", "c5"])
+            // The sender's own socket gets the ack, not the message again.
+            #expect(travelerSocket.messages.isEmpty)
+
+            // Typing and read receipts reach the other side; the read mark shows in the unread count.
+            try await providerSocket.send(["type": "typing", "conversationId": conversation.uuidString])
+            try await travelerSocket.wait { $0.type == "typing" && $0.userId == provider.id && $0.conversationId == conversation }
+            try await providerSocket.send(["type": "read", "conversationId": conversation.uuidString, "upToMessageId": received[2].id.uuidString])
+            try await travelerSocket.wait { $0.type == "read" && $0.upToMessageId == received[2].id }
+            let seen = try await harness.request(.get, "/api/v1/conversations/\(conversation)", as: provider, instance: 1)
+            #expect(seen.json["unreadCount"] as? Int == 2)
+
+            try await travelerSocket.send(["type": "ping"])
+            try await travelerSocket.wait { $0.type == "ack" && $0.of == "ping" }
+            await travelerSocket.close()
+            try await providerSocket.wait { $0.type == "presence" && $0.userId == traveler.id && $0.online == false }
+            await providerSocket.close()
+        }
+    }
+
+    @Test func aResendWithTheSameClientMessageIdIsStoredOnce() async throws {
+        try await MessagingHarness.run { harness in
+            let (traveler, _, conversation) = try await harness.pair()
+            let socket = try await harness.connect(traveler)
+            let frame: [String: any Sendable] = ["type": "send", "conversationId": conversation.uuidString, "body": "Are towels included?", "clientMessageId": "m-1"]
+            try await socket.send(frame)
+            try await socket.send(frame)
+            let acks = try await socket.wait(for: 2) { $0.type == "ack" && $0.of == "send" }
+            #expect(acks[0].message?.id == acks[1].message?.id)
+            // The HTTP fallback knows the resend too: 200 and the first message.
+            let again = try await harness.request(.post, "/api/v1/conversations/\(conversation)/messages", as: traveler, json: ["body": "Are towels included?", "clientMessageId": "m-1"], instance: 1)
+            #expect(again.status == .ok)
+            #expect(try again.decode(Message.self).id == acks[0].message?.id)
+            #expect(try await harness.storedMessages(conversation) == 1)
+            await socket.close()
+        }
+    }
+
+    @Test func aReconnectingClientGetsWhatItMissedInOrder() async throws {
+        try await MessagingHarness.run { harness in
+            let (traveler, provider, conversation) = try await harness.pair()
+            let socket = try await harness.connect(traveler)
+            let first = try await harness.request(.post, "/api/v1/conversations/\(conversation)/messages", as: provider, json: ["body": "Welcome!", "clientMessageId": "p1"])
+            let firstMessage = try first.decode(Message.self)
+            try await socket.wait { $0.message?.id == firstMessage.id }
+            await socket.close()
+
+            var missed: [UUID] = []
+            for index in 1...3 {
+                let sent = try await harness.request(.post, "/api/v1/conversations/\(conversation)/messages", as: provider, json: ["body": "while away \(index)", "clientMessageId": "p\(index + 1)"], instance: 1)
+                missed.append(try sent.decode(Message.self).id)
+            }
+            let back = try await harness.connect(traveler, instance: 1, since: firstMessage.id)
+            let caughtUp = try await back.wait(for: 3) { $0.type == "message" }
+            #expect(caughtUp.compactMap(\.message?.id) == missed)
+            // Live messages follow, without repeats.
+            _ = try await harness.request(.post, "/api/v1/conversations/\(conversation)/messages", as: provider, json: ["body": "live", "clientMessageId": "p5"])
+            try await back.wait(for: 4) { $0.type == "message" }
+            #expect(back.messages.map(\.body) == ["while away 1", "while away 2", "while away 3", "live"])
+            await back.close()
+        }
+    }
+
+    @Test func onlyMembersReachAConversationOnTheSocket() async throws {
+        try await MessagingHarness.run { harness in
+            let (_, _, conversation) = try await harness.pair()
+            let stranger = try await harness.user(name: "Eve")
+            let socket = try await harness.connect(stranger)
+            try await socket.send(["type": "send", "conversationId": conversation.uuidString, "body": "hi", "clientMessageId": "x"])
+            try await socket.send(["type": "typing", "conversationId": conversation.uuidString])
+            let errors = try await socket.wait(for: 2) { $0.type == "error" }
+            #expect(errors.map(\.code) == ["not_found", "not_found"])
+            #expect(errors[0].clientMessageId == "x")
+            try await socket.send(["type": "shout"])
+            try await socket.wait { $0.code == "bad_frame" }
+            #expect(try await harness.storedMessages(conversation) == 0)
+            await socket.close()
+
+            // Without a valid token there is no socket, and the HTTP route says why.
+            await #expect(throws: (any Error).self) {
+                _ = try await TestSocket.connect(url: "ws://127.0.0.1:\(harness.ports[0])/api/v1/messaging/ws", token: "forged")
+            }
+            #expect(try await harness.request(.get, "/api/v1/messaging/ws", as: nil).status == .unauthorized)
+            #expect(try await harness.request(.get, "/api/v1/messaging/ws?since=nope", as: stranger).status == .badRequest)
+        }
+    }
+
+    @Test func aSlowConsumerIsLetGoWithoutDelayingOthers() async throws {
+        try await MessagingHarness.run(["MESSAGING_SOCKET_QUEUE": "8"]) { harness in
+            let (traveler, provider, conversation) = try await harness.pair()
+            let slow = try StalledSocket(port: harness.ports[0], token: traveler.token)
+            let fast = try await harness.connect(provider)
+            try await fast.wait { $0.type == "presence" && $0.online == true }
+            let body = String(repeating: "Bring a towel and sunscreen. ", count: 130)
+            var sent = 0
+            var letGo = false
+            while sent < 1500, !letGo {
+                let started = ContinuousClock.now
+                _ = try await harness.request(.post, "/api/v1/conversations/\(conversation)/messages", as: provider, json: ["body": body, "clientMessageId": "m\(sent)"])
+                sent += 1
+                // The provider's own socket hears of each message at once, however far behind the traveler is.
+                try await fast.wait(for: sent, timeout: .seconds(1)) { $0.type == "message" }
+                #expect(ContinuousClock.now - started < .seconds(1))
+                if sent % 20 == 0 {
+                    letGo = try await harness.request(.get, "/api/v1/conversations/\(conversation)", as: provider).text.contains("\"online\":false")
+                }
+            }
+            #expect(letGo, "the stalled socket was still open after \(sent) messages")
+            #expect(try slow.readsToTheEnd(timeout: 5))
+            await fast.close()
+        }
+    }
+}
