@@ -21,7 +21,8 @@ FROM debian:bookworm-slim
 RUN apt-get update -qq \
     && apt-get install -y -qq --no-install-recommends libhiredis0.14 libcurl4 ca-certificates tzdata curl \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --home-dir /app mayago
+    && useradd --system --uid 10001 --home-dir /app mayago \
+    && mkdir -p /app/run/attachments && chown -R mayago /app
 WORKDIR /app
 COPY --from=build /staging/ /usr/local/bin/
 USER mayago

@@ -64,6 +64,7 @@ MayaGo is up. The gateway listens on http://127.0.0.1:${ports[gateway]}
   curl -s http://127.0.0.1:${ports[gateway]}/ready
   curl -s http://127.0.0.1:${ports[gateway]}/metrics | head
   curl -i http://127.0.0.1:${ports[gateway]}/api/v1/experiences
+  curl -s "http://127.0.0.1:${ports[gateway]}/api/v1/search?q=cenot"   # typos welcome
   curl -s http://127.0.0.1:${ports[gateway]}/api/v1/dev/mailbox    # mail the demo sent (verification links)
 
 Each service also answers on its own port (auth 8081 … notify 8086). Ctrl-C stops everything.

@@ -167,6 +167,17 @@ import TestSupport
         }
     }
 
+    @Test func theOpenAPIDocumentNamesTheRoutesAndEveryReferenceResolves() async throws {
+        try await MessagingHarness.run { harness in
+            let document = try await harness.request(.get, "/openapi.json", as: nil).decode(JSONValue.self)
+            #expect(OpenAPIDocument.paths(of: document) == [
+                "/api/v1/conversations", "/api/v1/conversations/{id}", "/api/v1/conversations/{id}/messages", "/api/v1/conversations/{id}/read",
+                "/api/v1/attachments", "/api/v1/attachments/{id}", "/api/v1/messaging/ws",
+            ])
+            #expect(OpenAPIDocument.unresolvedReferences(in: document) == [])
+        }
+    }
+
     @Test func historyCanBeReadTranslated() async throws {
         try await MessagingHarness.run { harness in
             let (traveler, provider, conversation) = try await harness.pair()
