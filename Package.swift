@@ -121,6 +121,26 @@ targets.append(
     )
 )
 
+/// The load generator of `bench/messaging`: thousands of sockets in one process.
+targets.append(
+    .executableTarget(
+        name: "MessagingLoad",
+        dependencies: [
+            "Contracts", "ServiceKit",
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
+        ],
+        path: "bench/support/MessagingLoad",
+        swiftSettings: swiftSettings
+    )
+)
+
 let package = Package(
     name: "MayaGo",
     platforms: [.macOS(.v15)],

@@ -17,10 +17,11 @@ final class Hub: Service, Sendable {
     private let clock: WallClock
     private let logger: Logger
     private let sockets = NIOLockedValueBox([UUID: [UUID: Socket]]())
-    /// Users whose sockets came or went, to subscribe or unsubscribe one at a time (so that a quick reconnect
-    /// cannot end unsubscribed), with whom to tell when it is done.
-    private let changes: AsyncStream<(UUID, CheckedContinuation<Void, Never>?)>.Continuation
-    private let changed: AsyncStream<(UUID, CheckedContinuation<Void, Never>?)>
+    /// Users whose sockets came or went, with whom to tell when their channel is followed. One loop takes them in
+    /// batches, so that a quick reconnect cannot end unsubscribed and a crowd of arrivals is one `SUBSCRIBE`.
+    private let changes = NIOLockedValueBox([(user: UUID, done: CheckedContinuation<Void, Never>?)]())
+    private let wake: AsyncStream<Void>.Continuation
+    private let wakes: AsyncStream<Void>
 
     init(redis: RedisClient, subscriber: RedisSubscriber, presence: Presence, clock: WallClock, logger: Logger) {
         self.redis = redis
@@ -28,7 +29,7 @@ final class Hub: Service, Sendable {
         self.presence = presence
         self.clock = clock
         self.logger = logger
-        (changed, changes) = AsyncStream.makeStream()
+        (wakes, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// How many sockets are open here.
@@ -39,7 +40,10 @@ final class Hub: Service, Sendable {
     /// Adds `socket`; returns once frames for its user reach it from every instance.
     func attach(_ socket: Socket) async {
         sockets.withLockedValue { $0[socket.user, default: [:]][socket.id] = socket }
-        await withCheckedContinuation { done in changes.yield((socket.user, done)) }
+        await withCheckedContinuation { done in
+            changes.withLockedValue { $0.append((socket.user, done)) }
+            wake.yield()
+        }
     }
 
     func detach(_ socket: Socket) {
@@ -47,7 +51,8 @@ final class Hub: Service, Sendable {
             sockets[socket.user]?[socket.id] = nil
             if sockets[socket.user]?.isEmpty == true { sockets[socket.user] = nil }
         }
-        changes.yield((socket.user, nil))
+        changes.withLockedValue { $0.append((socket.user, nil)) }
+        wake.yield()
     }
 
     /// Sends `frame` to every socket of `users`, here and on the other instances, but `except`. `message` names the
@@ -77,7 +82,7 @@ final class Hub: Service, Sendable {
             for await published in subscriber.messages.cancelOnGracefulShutdown() {
                 receive(published)
             }
-            changes.finish()
+            wake.finish()
             group.cancelAll()
         }
     }
@@ -93,21 +98,24 @@ final class Hub: Service, Sendable {
     /// Subscribes to the channel of each user with a socket here, and unsubscribes when the last one is gone.
     private func followSubscriptions() async {
         var subscribed: Set<UUID> = []
-        for await (user, done) in changed {
-            let isHere = sockets.withLockedValue { $0[user] != nil }
-            do {
-                if isHere, !subscribed.contains(user) {
-                    // The subscriber remembers the channel, and subscribes again after a reconnect, even when this fails.
-                    subscribed.insert(user)
-                    try await subscriber.subscribe([Self.channel(user)])
-                } else if !isHere, subscribed.contains(user) {
-                    subscribed.remove(user)
-                    try await subscriber.unsubscribe([Self.channel(user)])
-                }
-            } catch {
-                logger.warning("Cannot follow a user's channel", metadata: ["error": "\(error)"])
+        for await _ in wakes {
+            let batch = changes.withLockedValue { changes in
+                defer { changes.removeAll() }
+                return changes
             }
-            done?.resume()
+            let here = sockets.withLockedValue { sockets in Set(batch.map(\.user).filter { sockets[$0] != nil }) }
+            let joining = here.subtracting(subscribed)
+            let leaving = Set(batch.map(\.user)).subtracting(here).intersection(subscribed)
+            // The subscriber remembers its channels and subscribes again after a reconnect, even when this fails.
+            subscribed.formUnion(joining)
+            subscribed.subtract(leaving)
+            do {
+                try await subscriber.subscribe(joining.map(Self.channel))
+                try await subscriber.unsubscribe(leaving.map(Self.channel))
+            } catch {
+                logger.warning("Cannot follow users' channels", metadata: ["error": "\(error)"])
+            }
+            for change in batch { change.done?.resume() }
         }
     }
 

@@ -29,18 +29,16 @@ struct Messages: Sendable {
     /// Stores `draft` once per `clientMessageId` (`isNew` false for a resend, which returns the first one). Offline
     /// recipients not told of this conversation lately get a notice through the outbox, in the same transaction.
     func send(_ draft: Draft, in conversation: Conversation, offline: OfflineNotice) async throws -> (message: Message, isNew: Bool) {
+        do {
+            return try await store(draft, in: conversation, offline: offline)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresError.Code.uniqueViolation.raw {
+            // The same resend arrived twice at once and the other stored it first: now it is found.
+            return try await store(draft, in: conversation, offline: offline)
+        }
+    }
+
+    private func store(_ draft: Draft, in conversation: Conversation, offline: OfflineNotice) async throws -> (message: Message, isNew: Bool) {
         try await postgres.transaction(logger: logger) { connection in
-            try await connection.query("SELECT 1 FROM conversations WHERE id = \(draft.conversation) FOR UPDATE", logger: logger)
-            let earlier = try await connection.query(
-                """
-                SELECT \(unescaped: Self.columns("m")) FROM messages m
-                WHERE m.conversation_id = \(draft.conversation) AND m.sender_id = \(draft.sender) AND m.client_message_id = \(draft.clientMessageID)
-                """,
-                logger: logger
-            )
-            for try await row in earlier {
-                if let message = try Self.message(in: row, from: 0) { return (message, false) }
-            }
             if !draft.attachments.isEmpty {
                 let bound = try await connection.query(
                     """
@@ -56,11 +54,16 @@ struct Messages: Sendable {
                     throw Problem.invalid("attachmentIds", "must be attachments you uploaded and have not sent in another conversation")
                 }
             }
-            let stored = try await connection.query(
+            // One statement: a resend finds the first message; otherwise the conversation's row lock gives the
+            // message its place and its time, and the sender has read up to it.
+            let rows = try await connection.query(
                 """
-                WITH next AS (
+                WITH earlier AS (
+                    SELECT * FROM messages
+                    WHERE conversation_id = \(draft.conversation) AND sender_id = \(draft.sender) AND client_message_id = \(draft.clientMessageID)
+                ), next AS (
                     UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = clock_timestamp()
-                    WHERE id = \(draft.conversation) RETURNING last_seq, last_activity_at
+                    WHERE id = \(draft.conversation) AND NOT EXISTS (SELECT 1 FROM earlier) RETURNING last_seq, last_activity_at
                 ), stored AS (
                     INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, body, attachment_ids, created_at)
                     SELECT \(UUID()), \(draft.conversation), last_seq, \(draft.sender), \(draft.clientMessageID), \(draft.body), \(draft.attachments), last_activity_at
@@ -70,17 +73,20 @@ struct Messages: Sendable {
                     UPDATE members SET read_seq = stored.seq, read_at = stored.created_at FROM stored
                     WHERE members.conversation_id = stored.conversation_id AND members.user_id = stored.sender_id
                 )
-                SELECT \(unescaped: Self.columns("m")) FROM stored m
+                SELECT \(unescaped: Self.columns("m")), true FROM stored m
+                UNION ALL SELECT \(unescaped: Self.columns("m")), false FROM earlier m
                 """,
                 logger: logger
             )
-            var message: Message?
-            for try await row in stored { message = try Self.message(in: row, from: 0) }
-            guard let message else { throw Problem.notFound("No such conversation.") }
-            if !offline.recipients.isEmpty {
+            var found: (Message, Bool)?
+            for try await row in rows {
+                if let message = try Self.message(in: row, from: 0) { found = (message, try row.makeRandomAccess()[8].decode(Bool.self)) }
+            }
+            guard let (message, isNew) = found else { throw Problem.notFound("No such conversation.") }
+            if isNew, !offline.recipients.isEmpty {
                 try await notify(offline, of: message, in: conversation, on: connection)
             }
-            return (message, true)
+            return (message, isNew)
         }
     }
 

@@ -1,0 +1,138 @@
+import Contracts
+import Crypto
+import Foundation
+import HTTPTypes
+import HummingbirdWSClient
+import JWTKit
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOWebSocket
+import ServiceKit
+
+// The load of bench/messaging: holds `connections` sockets of as many users on one Messaging instance, then sends
+// `rate` messages a second for `seconds` seconds in the first `active` of the conversations the bench made, each
+// from one member to the other, and prints the time from send to delivery. Users and conversations have the ids
+// bench/messaging gave them in the database: md5("u<i>") and md5("c<j>"), conversation j between users 2j and 2j+1.
+//
+//   MessagingLoad <ws URL> <JWKS file to write> <connections> <active conversations> <rate> <seconds>
+
+let arguments = CommandLine.arguments
+guard arguments.count == 7, let connections = Int(arguments[3]), let active = Int(arguments[4]), let rate = Int(arguments[5]),
+      let seconds = Int(arguments[6])
+else {
+    print("usage: MessagingLoad <ws URL> <JWKS file> <connections> <active conversations> <rate> <seconds>")
+    exit(2)
+}
+let url = arguments[1]
+
+func id(_ text: String) -> UUID {
+    let digest = Array(Insecure.MD5.hash(data: Data(text.utf8)))
+    return UUID(uuid: (digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7],
+                       digest[8], digest[9], digest[10], digest[11], digest[12], digest[13], digest[14], digest[15]))
+}
+
+/// What every socket shares: the writers by user, the delivery times, the counts.
+final class Tally: Sendable {
+    let writers = NIOLockedValueBox([Int: WebSocketOutboundWriter]())
+    let latencies = NIOLockedValueBox([UInt64]())
+    let acks = NIOLockedValueBox(0)
+    let errors = NIOLockedValueBox(0)
+    let closed = NIOLockedValueBox(0)
+}
+let tally = Tally()
+
+// Auth's part: a key whose public half the bench's nginx serves as Auth's JWKS.
+let key = SigningKey.generate()
+try JSONEncoder().encode(JWKS(keys: [key.publicJWK])).write(to: URL(fileURLWithPath: arguments[2]))
+var tokens: [String] = []
+for index in 0..<connections {
+    let now = Date()
+    tokens.append(try await key.sign(AccessClaims(
+        userID: id("u\(index)"), role: index % 2 == 0 ? .traveler : .provider, id: UUID().uuidString, issuedAt: now,
+        expiresAt: now.addingTimeInterval(3600), issuer: "mayago-auth", audience: "mayago"
+    )))
+}
+
+let logger = Logger(label: "messaging-load")
+let started = ContinuousClock.now
+let sockets = Task {
+    await withDiscardingTaskGroup { group in
+        // At most 256 handshakes at a time, as a crowd of clients would arrive.
+        let gate = AsyncStream<Void>.makeStream()
+        for _ in 0..<256 { gate.continuation.yield() }
+        var slots = gate.stream.makeAsyncIterator()
+        for index in 0..<connections {
+            _ = await slots.next()
+            group.addTask {
+                do {
+                    try await WebSocketClient.connect(url: url, configuration: .init(additionalHeaders: [.authorization: "Bearer \(tokens[index])"]), logger: logger) {
+                        inbound, outbound, _ in
+                        // A socket counts once its session answers a ping: subscribed, present, reading.
+                        try await outbound.write(.text(#"{"type":"ping"}"#))
+                        gate.continuation.yield()
+                        for try await message in inbound.messages(maxSize: 1 << 16) {
+                            guard case .text(let text) = message else { continue }
+                            if text.contains(#""of":"ping""#) {
+                                tally.writers.withLockedValue { $0[index] = outbound }
+                            } else if text.contains(#""type":"message""#), let range = text.range(of: #"t=(\d+)"#, options: .regularExpression),
+                               let sent = UInt64(text[range].dropFirst(2)) {
+                                let now = DispatchTime.now().uptimeNanoseconds
+                                tally.latencies.withLockedValue { $0.append(now - sent) }
+                            } else if text.contains(#""type":"ack""#) {
+                                tally.acks.withLockedValue { $0 += 1 }
+                            } else if text.contains(#""type":"error""#) {
+                                tally.errors.withLockedValue { $0 += 1 }
+                            }
+                        }
+                    }
+                } catch {
+                    gate.continuation.yield()
+                    tally.errors.withLockedValue { $0 += 1 }
+                }
+                tally.closed.withLockedValue { $0 += 1 }
+            }
+        }
+    }
+}
+
+// Wait until every socket is open (or has failed).
+while tally.writers.withLockedValue({ $0.count }) + tally.errors.withLockedValue({ $0 }) < connections,
+      ContinuousClock.now - started < .seconds(120) {
+    try await Task.sleep(for: .milliseconds(100))
+}
+let open = tally.writers.withLockedValue { $0.count }
+print(String(format: "sockets: %d of %d open and answering in %.1f s", open, connections, Double((ContinuousClock.now - started).components.seconds)))
+try await Task.sleep(for: .seconds(2))
+
+// A fixed rate, on a schedule, so that slow answers do not slow the sending.
+let total = rate * seconds
+let interval = Duration.nanoseconds(1_000_000_000 / rate)
+let sendStart = ContinuousClock.now
+var sent = 0
+for number in 0..<total {
+    try await Task.sleep(until: sendStart + interval * number)
+    let conversation = number % active
+    let from = 2 * conversation + (number / active) % 2
+    guard let writer = tally.writers.withLockedValue({ $0[from] }) else { continue }
+    let frame = #"{"type":"send","conversationId":"\#(id("c\(conversation)").uuidString.lowercased())","body":"t=\#(DispatchTime.now().uptimeNanoseconds)","clientMessageId":"m\#(number)"}"#
+    Task { try? await writer.write(.text(frame)) }
+    sent += 1
+}
+let sendingTook = ContinuousClock.now - sendStart
+try await Task.sleep(for: .seconds(3))
+
+let latencies = tally.latencies.withLockedValue { $0 }.sorted()
+func percentile(_ p: Double) -> Double {
+    latencies.isEmpty ? .nan : Double(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) / 1_000_000
+}
+print(String(format: "sent %d messages in %.1f s (%.0f/s); delivered %d, acknowledged %d, errors %d",
+             sent, Double(sendingTook.components.seconds) + Double(sendingTook.components.attoseconds) / 1e18,
+             Double(sent) / (Double(sendingTook.components.seconds) + Double(sendingTook.components.attoseconds) / 1e18),
+             latencies.count, tally.acks.withLockedValue { $0 }, tally.errors.withLockedValue { $0 }))
+print(String(format: "send to delivery: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms", percentile(0.5), percentile(0.9), percentile(0.99), percentile(1)))
+for writer in tally.writers.withLockedValue({ Array($0.values) }) {
+    Task { try? await writer.close(.normalClosure, reason: nil) }
+}
+_ = try? await withTimeout(.seconds(10)) { await sockets.value }
