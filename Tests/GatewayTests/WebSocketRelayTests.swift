@@ -14,7 +14,8 @@ import Testing
 import TestSupport
 
 @Suite struct WebSocketRelayTests {
-    /// A stand-in Messaging: greets with the identity and path it saw, then echoes every message.
+    /// A stand-in Messaging: greets with the identity and path it saw, then echoes every message, until "bye", when it
+    /// closes with a reason.
     func messagingStandIn() -> some ApplicationProtocol {
         let router = Router()
         router.get("health") { _, _ in "ok" }
@@ -25,7 +26,9 @@ import TestSupport
                 return .upgrade([:]) { inbound, outbound, _ in
                     try await outbound.write(.text(greeting))
                     for try await message in inbound.messages(maxSize: 1 << 16) {
-                        if case .text(let text) = message { try await outbound.write(.text("echo: \(text)")) }
+                        guard case .text(let text) = message else { continue }
+                        if text == "bye" { return try await outbound.close(.policyViolation, reason: "too slow") }
+                        try await outbound.write(.text("echo: \(text)"))
                     }
                 }
             },
@@ -65,6 +68,19 @@ import TestSupport
             }
             // The token reached Messaging in a header, not in the URL; the rest of the query came along.
             #expect(received.withLockedValue { $0 } == ["hello \(user.uuidString.lowercased()) /api/v1/messaging/ws?since=42", "echo: ping"])
+        }
+    }
+
+    @Test func messagingsReasonForClosingReachesTheClient() async throws {
+        let token = try await GatewayHarness.tokens.token(for: UUID())
+        try await withRelay { client in
+            let close = try await WebSocketClient.connect(url: "ws://127.0.0.1:\(client.port!)/api/v1/messaging/ws?token=\(token)", logger: Logger(label: "ws-test")) {
+                inbound, outbound, _ in
+                try await outbound.write(.text("bye"))
+                for try await _ in inbound.messages(maxSize: 1 << 16) {}
+            }
+            #expect(close?.closeCode == .policyViolation)
+            #expect(close?.reason == "too slow")
         }
     }
 

@@ -191,6 +191,27 @@ import TestSupport
     }
 }
 
+@Suite struct TranslationTests {
+    @Test func libreTranslateIsAskedOncePerTextAndLanguage() async throws {
+        let port = try TestEnvironment.freePort()
+        try await MessagingHarness.run(["TRANSLATION_PROVIDER": "libretranslate", "TRANSLATION_API_URL": "http://127.0.0.1:\(port)", "TRANSLATION_API_KEY": "k"]) { harness in
+            // LibreTranslate is the same stand-in as the other peers, on a port of its own.
+            try await withStandIn(harness.outside.router(tokens: MessagingHarness.tokens), port: port) {
+                let (traveler, provider, conversation) = try await harness.pair()
+                // A text of its own, which no earlier run has in the cache.
+                let text = "Bienvenida \(UUID().uuidString.prefix(8))"
+                _ = try await harness.request(.post, "/api/v1/conversations/\(conversation)/messages", as: provider, json: ["body": text, "clientMessageId": "1"])
+                for instance in [0, 1] {
+                    let page = try await harness.request(.get, "/api/v1/conversations/\(conversation)/messages?translateTo=en", as: traveler, instance: instance)
+                    #expect(try page.decode(ConversationRoutes.MessagePage.self).items.first?.translation?.body == "(en) \(text)")
+                }
+                let asked = await harness.outside.translations
+                #expect(asked == [["q": text, "source": "auto", "target": "en", "format": "text", "api_key": "k"]])
+            }
+        }
+    }
+}
+
 @Suite struct MessageBodyTests {
     @Test func keepsTextAndLineBreaksAndDropsControlsAndDirectionOverrides() {
         #expect(MessageBody.clean("  Hola\r\nmundo\u{0000}\u{001B}[31m\t!  ") == "Hola\nmundo[31m\t!")

@@ -22,11 +22,14 @@ actor Outside {
     private var bookings: [UUID: BookingParties] = [:]
     private var names: [UUID: String] = [:]
     private(set) var notices: [NotificationRequest] = []
+    /// The bodies LibreTranslate's `POST /translate` received.
+    private(set) var translations: [[String: String]] = []
 
     func add(_ experience: ExperienceParties) { experiences[experience.id] = experience }
     func add(_ booking: BookingParties) { bookings[booking.id] = booking }
     func name(_ user: UUID, _ name: String) { names[user] = name }
     func record(_ notice: NotificationRequest) { notices.append(notice) }
+    func record(translation: [String: String]) { translations.append(translation) }
     func experience(_ id: UUID) -> ExperienceParties? { experiences[id] }
     func booking(_ id: UUID) -> BookingParties? { bookings[id] }
     func contact(_ id: UUID) -> UserContact? { names[id].map { UserContact(id: id, email: "u@example.com", name: $0, role: .traveler, emailVerified: true, disabled: false) } }
@@ -40,6 +43,11 @@ actor Outside {
         router.post("internal/v1/notifications") { request, context -> Response in
             await self.record(try await request.decode(as: NotificationRequest.self, context: context))
             return Response(status: .accepted)
+        }
+        router.post("translate") { request, _ -> Response in
+            let body = try JSONDecoder().decode([String: String].self, from: try await request.body.collect(upTo: 1 << 16))
+            await self.record(translation: body)
+            return try Self.json(["translatedText": "(\(body["target"] ?? "")) \(body["q"] ?? "")"])
         }
         return router
     }

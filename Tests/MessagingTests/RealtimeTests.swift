@@ -114,6 +114,19 @@ import TestSupport
         }
     }
 
+    @Test func heartbeatsCloseASocketThatStoppedAnswering() async throws {
+        try await MessagingHarness.run(["MESSAGING_HEARTBEAT_MS": "200"]) { harness in
+            let (traveler, provider, _) = try await harness.pair()
+            let watcher = try await harness.connect(provider)
+            // The stalled client never answers the server's pings.
+            let stalled = try StalledSocket(port: harness.ports[1], token: traveler.token)
+            try await watcher.wait { $0.type == "presence" && $0.userId == traveler.id && $0.online == true }
+            try await watcher.wait(timeout: .seconds(3)) { $0.type == "presence" && $0.userId == traveler.id && $0.online == false }
+            #expect(try stalled.readsToTheEnd(timeout: 2))
+            await watcher.close()
+        }
+    }
+
     @Test func aSlowConsumerIsLetGoWithoutDelayingOthers() async throws {
         try await MessagingHarness.run(["MESSAGING_SOCKET_QUEUE": "8"]) { harness in
             let (traveler, provider, conversation) = try await harness.pair()

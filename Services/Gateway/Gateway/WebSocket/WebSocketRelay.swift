@@ -50,15 +50,21 @@ struct WebSocketRelay: Sendable {
         logger.info("WebSocket relayed", metadata: ["upstream": .string("messaging@\(instance.name)"), "userId": .string(identity.userID.uuidString.lowercased())])
         return .upgrade([.requestID: requestID]) { [logger] inbound, outbound, _ in
             do {
-                try await WebSocketClient.connect(url: upstreamURL, configuration: .init(additionalHeaders: headers), logger: logger) { upstreamInbound, upstreamOutbound, _ in
+                let upstreamClose = try await WebSocketClient.connect(url: upstreamURL, configuration: .init(additionalHeaders: headers), logger: logger) {
+                    upstreamInbound, upstreamOutbound, _ in
                     try await withThrowingTaskGroup(of: Void.self) { group in
-                        group.addTask { try await Self.pipe(inbound, to: upstreamOutbound) }
+                        group.addTask {
+                            try await Self.pipe(inbound, to: upstreamOutbound)
+                            try? await upstreamOutbound.close(.normalClosure, reason: nil)
+                        }
                         group.addTask { try await Self.pipe(upstreamInbound, to: outbound) }
                         // Either side closing ends the relay.
                         try await group.next()
                         group.cancelAll()
                     }
                 }
+                // Messaging's reason for closing (a client too slow to keep up, say) reaches the client.
+                try? await outbound.close(upstreamClose?.closeCode ?? .normalClosure, reason: upstreamClose?.reason)
             } catch {
                 logger.warning("WebSocket upstream failed", metadata: ["error": "\(error)"])
                 try? await outbound.close(.unexpectedServerError, reason: "messaging is unavailable")
@@ -73,6 +79,5 @@ struct WebSocketRelay: Sendable {
             case .binary(let bytes): try await outbound.write(.binary(bytes))
             }
         }
-        try? await outbound.close(.normalClosure, reason: nil)
     }
 }

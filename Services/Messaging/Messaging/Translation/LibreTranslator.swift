@@ -10,6 +10,7 @@ struct LibreTranslator: Translator {
     let baseURL: URL
     let apiKey: String?
     let http: HTTPClient
+    let name = "libretranslate"
 
     private struct Request: Encodable {
         var q: String
