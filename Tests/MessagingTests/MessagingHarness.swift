@@ -153,10 +153,13 @@ struct MessagingHarness: Sendable {
         return Answer(status: .init(code: Int(response.status.code)), headers: fields, body: try await response.body.collect(upTo: 64 << 20))
     }
 
-    /// A WebSocket to instance `instance`.
+    /// A WebSocket to instance `instance`, once its session answers a ping: subscribed and announced.
     func connect(_ user: TestTokens.User, instance: Int = 0, since: UUID? = nil) async throws -> TestSocket {
         let query = since.map { "?since=\($0.uuidString.lowercased())" } ?? ""
-        return try await TestSocket.connect(url: "ws://127.0.0.1:\(ports[instance])/api/v1/messaging/ws\(query)", token: user.token)
+        let socket = try await TestSocket.connect(url: "ws://127.0.0.1:\(ports[instance])/api/v1/messaging/ws\(query)", token: user.token)
+        try await socket.send(["type": "ping"])
+        try await socket.wait { $0.of == "ping" }
+        return socket
     }
 
     /// How many messages the conversation has stored.

@@ -40,7 +40,7 @@ import TestSupport
             #expect(seen.json["unreadCount"] as? Int == 2)
 
             try await travelerSocket.send(["type": "ping"])
-            try await travelerSocket.wait { $0.type == "ack" && $0.of == "ping" }
+            try await travelerSocket.wait(for: 2) { $0.type == "ack" && $0.of == "ping" }
             await travelerSocket.close()
             try await providerSocket.wait { $0.type == "presence" && $0.userId == traveler.id && $0.online == false }
             await providerSocket.close()
@@ -131,9 +131,9 @@ import TestSupport
     @Test func aSlowConsumerIsLetGoWithoutDelayingOthers() async throws {
         try await MessagingHarness.run(["MESSAGING_SOCKET_QUEUE": "8"]) { harness in
             let (traveler, provider, conversation) = try await harness.pair()
-            let slow = try StalledSocket(port: harness.ports[0], token: traveler.token)
             let fast = try await harness.connect(provider)
-            try await fast.wait(timeout: .seconds(20)) { $0.type == "presence" && $0.online == true }
+            let slow = try StalledSocket(port: harness.ports[0], token: traveler.token)
+            try await fast.wait(timeout: .seconds(20)) { $0.type == "presence" && $0.userId == traveler.id && $0.online == true }
             let body = String(repeating: "Bring a towel and sunscreen. ", count: 130)
             var sent = 0
             var letGo = false
