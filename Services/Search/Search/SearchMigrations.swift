@@ -150,5 +150,21 @@ enum SearchMigrations {
                 """,
             ]
         ),
+        Migration(
+            102,
+            "availability on documents",
+            [
+                // The start of an experience's last open slot with a seat: it has future availability while this is
+                // in the future, so that a search reads the slots only to filter by date or by seats for a group.
+                "ALTER TABLE documents ADD COLUMN last_open_at timestamptz",
+                """
+                UPDATE documents d SET last_open_at = (
+                    SELECT max(starts_at) FROM slots s WHERE s.experience_id = d.id AND s.status = 'open' AND s.remaining > 0
+                )
+                """,
+                // Whether a word being typed starts a known word, by range over the bytes, which a query can bind.
+                "CREATE INDEX lexicon_prefix ON lexicon (word text_pattern_ops)",
+            ]
+        ),
     ]
 }

@@ -25,13 +25,9 @@ struct SearchService: Sendable {
     /// Searches with typo tolerance: a word the documents do not use (nor, while it is being typed, start with) may
     /// also be one of the nearest words they do use.
     func search(_ request: SearchRequest) async throws -> SearchResults {
-        var groups: [String] = []
-        for (position, word) in request.text.words.enumerated() {
-            let typing = request.text.lastIsPrefix && position == request.text.words.count - 1
-            var alternatives = [word]
-            if try await !index.knows(word, asPrefix: typing) { alternatives += try await index.corrections(of: word) }
-            groups.append(alternatives.joined(separator: "|"))
-        }
+        let words = request.text.words
+        let corrections = try await index.corrections(of: words, lastIsPrefix: request.text.lastIsPrefix)
+        let groups = zip(words, corrections).map { ([$0] + $1).joined(separator: "|") }
         return try await index.search(request, words: groups, now: clock.now())
     }
 }

@@ -35,10 +35,15 @@ struct Documents: Sendable {
         switch event.kind {
         case .experienceChanged:
             guard let experience = event.experience else { return false }
-            return try await upsert(experience, version: event.version, at: now, on: connection)
+            try await lock(experience.id, on: connection)
+            guard try await upsert(experience, version: event.version, at: now, on: connection) else { return false }
+            // Its slots may have arrived first.
+            try await noteAvailability(of: experience.id, on: connection)
+            return true
         case .slotChanged:
             guard let slot = event.slot else { return false }
-            return try await changed(
+            try await lock(slot.experienceId, on: connection)
+            let changed = try await changed(
                 """
                 INSERT INTO slots (id, experience_id, starts_at, remaining, status, version)
                 VALUES (\(slot.id), \(slot.experienceId), \(slot.startsAt), \(slot.remaining), \(slot.status), \(event.version))
@@ -49,6 +54,8 @@ struct Documents: Sendable {
                 """,
                 on: connection
             )
+            if changed { try await noteAvailability(of: slot.experienceId, on: connection) }
+            return changed
         case .bookingConfirmed:
             guard let booking = event.booking else { return false }
             let recorded = try await changed(
@@ -119,6 +126,27 @@ struct Documents: Sendable {
                 SELECT folded(tag), 'tag', count(*)::int FROM documents, unnest(tags) AS tag WHERE status = 'published' GROUP BY 1
             ) counted
             WHERE c.folded = counted.folded AND c.kind = counted.kind AND c.weight <> counted.n
+            """,
+            logger: logger
+        )
+    }
+
+    /// Takes the experience's turn: its events apply one after the other, so that each sees the slots the
+    /// others wrote when it notes the experience's availability.
+    private func lock(_ experience: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockNamespace), hashtext(\(experience.uuidString)))", logger: logger)
+    }
+
+    /// A key of the advisory locks of Search's feed ("MYS"), apart from the migrations' and anyone else's.
+    private static let lockNamespace: Int32 = 0x4D_59_53
+
+    /// Notes on the document the start of its last open slot with a seat.
+    private func noteAvailability(of experience: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            UPDATE documents SET last_open_at = (
+                SELECT max(starts_at) FROM slots WHERE experience_id = \(experience) AND status = 'open' AND remaining > 0
+            ) WHERE id = \(experience)
             """,
             logger: logger
         )
