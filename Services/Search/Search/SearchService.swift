@@ -11,6 +11,7 @@ struct SearchService: Sendable {
     let documents: Documents
     let index: SearchIndex
     let cache: ResultCache
+    let completer: Completer
 
     /// `request`'s results as JSON, from the cache when the index has not changed since they were cached.
     func results(of request: SearchRequest, query: String) async throws -> Data {

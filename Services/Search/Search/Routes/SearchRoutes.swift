@@ -10,7 +10,7 @@ struct SearchRoutes {
     let search: SearchService
 
     struct Suggestions: ResponseCodable {
-        var suggestions: [SearchIndex.Completion]
+        var suggestions: [CompletionSet.Completion]
     }
 
     func addRoutes(to router: ServiceRouter) {
@@ -28,6 +28,7 @@ struct SearchRoutes {
         let text = query.get("q") ?? ""
         guard text.count <= 100 else { throw Problem.invalid("q", "must be at most 100 characters") }
         let limit = try PageLimit.parse(query.get("limit"), default: 8, maximum: 20)
-        return Suggestions(suggestions: try await search.index.suggest(text, limit: limit))
+        let folded = QueryText.tokens(text).joined(separator: " ")
+        return Suggestions(suggestions: folded.isEmpty ? [] : try await search.completer.suggest(folded, limit: limit))
     }
 }

@@ -44,6 +44,15 @@ struct ResultCache: Sendable {
         return answer
     }
 
+    /// The index's version now; `nil` when Redis cannot say.
+    func version() async -> String? {
+        do {
+            return try await redis.send("GET", RedisArgument(versionKey)).string ?? "0"
+        } catch {
+            return nil
+        }
+    }
+
     /// The index changed: what was cached is no longer asked for.
     func invalidate() async {
         do {

@@ -192,32 +192,4 @@ struct SearchIndex: Sendable {
         }
         return corrections
     }
-
-    struct Completion: Codable, Sendable, Equatable {
-        var text: String
-        /// `title`, `tag` or `city`.
-        var kind: String
-    }
-
-    /// Completions of what is being typed: starting with it first, then containing a word starting with it, then
-    /// close to it (a typo); heavier ones first.
-    func suggest(_ text: String, limit: Int) async throws -> [Completion] {
-        let folded = QueryText.tokens(text).joined(separator: " ")
-        guard !folded.isEmpty else { return [] }
-        let rows = try await postgres.query(
-            """
-            SELECT text, kind FROM (
-                SELECT text, kind, weight, CASE WHEN folded LIKE \(folded + "%") THEN 0 WHEN folded LIKE \("% " + folded + "%") THEN 1 ELSE 2 END AS rank,
-                       similarity(folded, \(folded)) AS closeness
-                FROM completions
-                WHERE folded LIKE \(folded + "%") OR folded LIKE \("% " + folded + "%") OR folded % \(folded)
-            ) c
-            ORDER BY rank, weight DESC, closeness DESC, length(text) LIMIT \(limit)
-            """,
-            logger: logger
-        )
-        var completions: [Completion] = []
-        for try await (text, kind) in rows.decode((String, String).self) { completions.append(Completion(text: text, kind: kind)) }
-        return completions
-    }
 }
