@@ -47,14 +47,11 @@ struct BookingRoutes {
         let hash = SHA256.hash(data: try JSONEncoder.mayaGo.encode(body)).map { String(format: "%02x", $0) }.joined()
 
         do {
-            let made = try await booking.transaction { connection in
-                if let (existing, firstHash) = try await booking.bookings.find(travelerID: traveler.userID, idempotencyKey: key, on: connection) {
-                    guard firstHash == hash else { throw Self.keyReused }
-                    return existing
-                }
-                return try await hold(body, note: note, for: traveler, key: key, hash: hash, on: connection)
+            if let (existing, firstHash) = try await booking.postgres.withConnection({ try await booking.bookings.find(travelerID: traveler.userID, idempotencyKey: key, on: $0) }) {
+                guard firstHash == hash else { throw Self.keyReused }
+                return try .json(existing, status: .created)
             }
-            return try .json(made, status: .created)
+            return try .json(try await hold(body, note: note, for: traveler, key: key, hash: hash), status: .created)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             // The same key raced itself: the other request won; answer as it did.
             guard let (existing, firstHash) = try await booking.postgres.withConnection({ try await booking.bookings.find(travelerID: traveler.userID, idempotencyKey: key, on: $0) }) else { throw error }
@@ -63,12 +60,15 @@ struct BookingRoutes {
         }
     }
 
-    /// Everything that does not need the seats comes first, so that the slot's row stays locked (from taking the
-    /// seats to the commit) for as short a time as possible when many travelers want the same slot. Search hears
-    /// of the new seat count from ``BookingJobs``, which coalesces a busy slot's changes.
-    private func hold(_ body: NewBooking, note: String?, for traveler: Identity, key: String, hash: String, on connection: PostgresConnection) async throws -> Booking {
+    /// Checks what can be checked without the seats, then takes them, records the booking and asks Payment for the
+    /// money in one statement (``Bookings/hold(_:idempotencyKey:requestHash:now:payment:)``), so that the slot's row
+    /// is locked for as short a time as possible when many travelers want the same slot. Search hears of the new
+    /// seat count from ``BookingJobs``, which coalesces a busy slot's changes.
+    private func hold(_ body: NewBooking, note: String?, for traveler: Identity, key: String, hash: String) async throws -> Booking {
         let now = booking.clock.now()
-        guard let bookable = try await booking.slots.bookable(body.slotId, on: connection), bookable.experienceStatus == Experience.Status.published.rawValue else {
+        guard let bookable = try await booking.postgres.withConnection({ try await booking.slots.bookable(body.slotId, on: $0) }),
+              bookable.experienceStatus == Experience.Status.published.rawValue
+        else {
             throw Problem.invalid("slotId", "is not a slot of a published experience")
         }
         let slot = bookable.slot
@@ -83,13 +83,12 @@ struct BookingRoutes {
             holdExpiresAt: now.addingTimeInterval(booking.settings.hold), respondBy: nil, paid: Money(amount: 0, currency: total.currency),
             refunded: Money(amount: 0, currency: total.currency), cancellationReason: nil, createdAt: now, updatedAt: now
         )
-        try await booking.bookings.insert(made, idempotencyKey: key, requestHash: hash, on: connection)
         let payment = BookingPayments.PaymentRequest(
             bookingId: made.id, travelerId: made.travelerId, providerId: made.providerId, amount: total,
             description: "\(bookable.title), \(body.guests) guest\(body.guests == 1 ? "" : "s")"
         )
-        try await booking.send(payment, to: .payment, path: BookingPayments.paymentsPath, on: connection)
-        guard try await booking.slots.take(body.guests, from: slot.id, startingAfter: now, on: connection) else { throw Self.soldOut }
+        let request = try OutboxMessage(to: .payment, path: BookingPayments.paymentsPath, body: payment)
+        guard try await booking.bookings.hold(made, idempotencyKey: key, requestHash: hash, now: now, payment: request) else { throw Self.soldOut }
         return made
     }
 

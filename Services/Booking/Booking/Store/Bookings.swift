@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 
 /// The `bookings` table.
 struct Bookings: Sendable {
@@ -13,18 +14,37 @@ struct Bookings: Sendable {
         hold_expires_at, respond_by, paid_amount, refunded_amount, cancellation_reason, created_at, updated_at
         """
 
-    func insert(_ booking: Booking, idempotencyKey: String, requestHash: String, on connection: PostgresConnection) async throws {
+    /// Takes the booking's seats from its slot (open, starting after `now`, with enough left), records the booking and
+    /// writes `payment` to the outbox, all in one statement and so one transaction: the slot's row is locked only
+    /// while the statement runs, not across round trips, which is what lets many travelers book one slot at once.
+    /// `false` when the seats were not there; then nothing was written.
+    func hold(_ booking: Booking, idempotencyKey: String, requestHash: String, now: Date, payment: OutboxMessage) async throws -> Bool {
         let b = booking
-        try await connection.query(
+        // The outbox row as `Outbox.enqueue` writes it.
+        let rows = try await postgres.query(
             """
-            INSERT INTO bookings (id, experience_id, slot_id, traveler_id, provider_id, guests, total_amount, currency, status, note,
-                starts_at, ends_at, hold_expires_at, idempotency_key, request_hash, created_at, updated_at)
-            VALUES (\(b.id), \(b.experienceId), \(b.slotId), \(b.travelerId), \(b.providerId), \(b.guests), \(b.total.amount),
-                \(b.total.currency), \(b.status.rawValue), \(b.note), \(b.startsAt), \(b.endsAt), \(b.holdExpiresAt),
-                \(idempotencyKey), \(requestHash), \(b.createdAt), \(b.updatedAt))
+            WITH taken AS (
+                UPDATE slots SET remaining = remaining - \(b.guests), version = version + 1
+                WHERE id = \(b.slotId) AND status = 'open' AND remaining >= \(b.guests) AND starts_at > \(now)
+                RETURNING id
+            ), booked AS (
+                INSERT INTO bookings (id, experience_id, slot_id, traveler_id, provider_id, guests, total_amount, currency, status, note,
+                    starts_at, ends_at, hold_expires_at, idempotency_key, request_hash, created_at, updated_at)
+                SELECT \(b.id), \(b.experienceId), \(b.slotId), \(b.travelerId), \(b.providerId), \(b.guests), \(b.total.amount),
+                    \(b.total.currency), \(b.status.rawValue), \(b.note), \(b.startsAt), \(b.endsAt), \(b.holdExpiresAt),
+                    \(idempotencyKey), \(requestHash), \(b.createdAt), \(b.updatedAt)
+                FROM taken
+                RETURNING id
+            ), asked AS (
+                INSERT INTO outbox (id, destination, path, payload)
+                SELECT \(payment.id), \(payment.destination.rawValue), \(payment.path), \(payment.payload)::jsonb FROM booked
+            )
+            SELECT count(*)::int FROM booked
             """,
             logger: logger
         )
+        for try await count in rows.decode(Int.self) { return count == 1 }
+        return false
     }
 
     /// The traveler's booking made with `idempotencyKey`, and the hash of the request that made it.

@@ -90,20 +90,6 @@ struct Slots: Sendable {
         return nil
     }
 
-    /// Takes `guests` seats of an open slot that starts after `now`; `false` if there are not enough seats.
-    func take(_ guests: Int, from id: UUID, startingAfter now: Date, on connection: PostgresConnection) async throws -> Bool {
-        let rows = try await connection.query(
-            """
-            UPDATE slots SET remaining = remaining - \(guests), version = version + 1
-            WHERE id = \(id) AND status = 'open' AND remaining >= \(guests) AND starts_at > \(now)
-            RETURNING id
-            """,
-            logger: logger
-        )
-        for try await _ in rows { return true }
-        return false
-    }
-
     /// Gives `guests` seats back.
     func release(_ guests: Int, to id: UUID, on connection: PostgresConnection) async throws {
         try await connection.query(
