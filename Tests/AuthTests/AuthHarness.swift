@@ -78,14 +78,7 @@ struct AuthHarness: Sendable {
         token: String? = nil,
         headers: HTTPFields = [:]
     ) async throws -> TestResponse {
-        var headers = headers
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        var buffer: ByteBuffer?
-        if let body {
-            headers[.contentType] = "application/json"
-            buffer = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))
-        }
-        return try await client.executeRequest(uri: path, method: method, headers: headers, body: buffer)
+        try await client.send(method, path, json: body, token: token, headers: headers)
     }
 
     /// Calls an internal route as the gateway does, with a service credential.

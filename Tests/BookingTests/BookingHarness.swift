@@ -40,14 +40,7 @@ struct BookingHarness: Sendable {
     // MARK: Requests
 
     func send(_ method: HTTPRequest.Method, _ path: String, _ body: [String: any Sendable]? = nil, as user: User? = nil, headers: HTTPFields = [:]) async throws -> TestResponse {
-        var headers = headers
-        if let user { headers[.authorization] = "Bearer \(user.token)" }
-        var buffer: ByteBuffer?
-        if let body {
-            headers[.contentType] = "application/json"
-            buffer = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))
-        }
-        return try await client.executeRequest(uri: path, method: method, headers: headers, body: buffer)
+        try await client.send(method, path, json: body, token: user?.token, headers: headers)
     }
 
     /// What Payment would tell Booking about the booking's payment.

@@ -123,14 +123,7 @@ struct NotifyHarness: Sendable {
     }
 
     func send(_ method: HTTPRequest.Method, _ path: String, _ body: [String: any Sendable]? = nil, as user: TestTokens.User? = nil) async throws -> TestResponse {
-        var headers: HTTPFields = [:]
-        if let user { headers[.authorization] = "Bearer \(user.token)" }
-        var buffer: ByteBuffer?
-        if let body {
-            headers[.contentType] = "application/json"
-            buffer = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))
-        }
-        return try await client.executeRequest(uri: path, method: method, headers: headers, body: buffer)
+        try await client.send(method, path, json: body, token: user?.token)
     }
 
     /// Sends a notification as another service's outbox does.

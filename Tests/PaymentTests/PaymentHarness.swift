@@ -43,13 +43,7 @@ struct PaymentHarness: Sendable {
     func send(_ method: HTTPRequest.Method, _ path: String, _ body: [String: any Sendable]? = nil, as user: User? = nil, key: String? = nil) async throws -> TestResponse {
         var headers: HTTPFields = [:]
         if method == .post { headers[.idempotencyKey] = key ?? UUID().uuidString }
-        if let user { headers[.authorization] = "Bearer \(user.token)" }
-        var buffer: ByteBuffer?
-        if let body {
-            headers[.contentType] = "application/json"
-            buffer = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))
-        }
-        return try await client.executeRequest(uri: path, method: method, headers: headers, body: buffer)
+        return try await client.send(method, path, json: body, token: user?.token, headers: headers)
     }
 
     /// Calls an internal route as Booking's outbox does.
