@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import HTTPTypes
+import Logging
 import NIOCore
 import PostgresNIO
 import ServiceKit
@@ -140,6 +141,28 @@ import TestSupport
             #expect(download.headers[.xContentTypeOptions] == "nosniff")
             let stranger = try await harness.user(name: "Eve")
             #expect(try await harness.request(.get, path, as: stranger).status == .notFound)
+        }
+    }
+
+    @Test func uploadsNeverSentAreForgottenAfterADayAndTheirBytesWithThem() async throws {
+        try await MessagingHarness.run { harness in
+            let (traveler, _, conversation) = try await harness.pair()
+            func upload(_ bytes: [UInt8]) async throws -> Messaging.Attachment {
+                try await harness.request(.post, "/api/v1/attachments", as: traveler, body: ByteBuffer(bytes: bytes), headers: [.contentType: "image/png"]).decode(Messaging.Attachment.self)
+            }
+            let sent = try await upload([1, 2, 3])
+            let sameBytesUnsent = try await upload([1, 2, 3])
+            let unsent = try await upload([4, 5, 6])
+            _ = try await harness.request(.post, "/api/v1/conversations/\(conversation)/messages", as: traveler, json: ["body": "map", "attachmentIds": [sent.id.uuidString], "clientMessageId": "a"])
+            let storage = DiskAttachmentStorage(folder: harness.attachments)
+            let tomorrow = WallClock { Date().addingTimeInterval(86_400 + 60) }
+            await AttachmentSweeper(attachments: Attachments(postgres: harness.postgres, logger: Logger(label: "sweeper")), storage: storage, clock: tomorrow, logger: Logger(label: "sweeper")).runOnce()
+            for gone in [sameBytesUnsent, unsent] {
+                #expect(try await harness.request(.get, "/api/v1/attachments/\(gone.id)", as: traveler).status == .notFound)
+            }
+            #expect(try await storage.read(unsent.sha256) == nil)
+            // The sent file's bytes stay: the forgotten upload of the same bytes shared them.
+            #expect(try await harness.request(.get, "/api/v1/attachments/\(sent.id)", as: traveler).body == ByteBuffer(bytes: [1, 2, 3]))
         }
     }
 

@@ -10,7 +10,7 @@ import ServiceKit
 /// | variable | default |
 /// |---|---|
 /// | `MESSAGING_MAX_MESSAGE_CHARS` | `4000` |
-/// | `MESSAGING_MAX_ATTACHMENT_BYTES`, `MESSAGING_ATTACHMENTS_PATH` | `10485760`; `run/attachments` |
+/// | `MESSAGING_MAX_ATTACHMENT_BYTES`, `MESSAGING_ATTACHMENTS_PATH` | `10485760`; `run/attachments` (uploads not sent within a day are forgotten, hourly) |
 /// | `MESSAGING_NOTIFY_WINDOW_MS` | `300000`: at most one offline notice per conversation and member in this time |
 /// | `MESSAGING_SOCKET_QUEUE` | `256`: frames waiting for one socket before its client is let go as too slow |
 /// | `MESSAGING_HEARTBEAT_MS` | `30000`: WebSocket pings; a socket that does not answer one by the next is closed |
@@ -36,12 +36,14 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     )
     let subscriber = RedisSubscriber(configuration: redis.configuration, logger: logger)
     let hub = Hub(redis: redis, subscriber: subscriber, presence: presence, clock: clock, logger: logger)
+    let storage = DiskAttachmentStorage(folder: URL(fileURLWithPath: settings.string("messaging.attachments.path", default: "run/attachments")))
+    let attachments = Attachments(postgres: postgres, logger: logger)
     let messaging = MessagingService(
         logger: logger, clock: clock, limits: limits,
         conversations: Conversations(postgres: postgres, logger: logger),
         messages: Messages(postgres: postgres, logger: logger),
-        attachments: Attachments(postgres: postgres, logger: logger),
-        storage: DiskAttachmentStorage(folder: URL(fileURLWithPath: settings.string("messaging.attachments.path", default: "run/attachments"))),
+        attachments: attachments,
+        storage: storage,
         directory: Directory(client: runtime.internalClient, logger: logger),
         presence: presence,
         hub: hub,
@@ -60,7 +62,10 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         server: .http1WebSocketUpgrade(configuration: .init(maxFrameSize: SocketSession.maximumFrameSize, autoPing: .enabled(timePeriod: heartbeat))) {
             request, channel, logger in await sockets.shouldUpgrade(request, channel: channel, logger: logger)
         },
-        services: [subscriber, hub]
+        services: [
+            subscriber, hub,
+            PeriodicJob(AttachmentSweeper(attachments: attachments, storage: storage, clock: clock, logger: logger), every: .seconds(3600), isMigrated: { runtime.isMigrated }),
+        ]
     )
 }
 

@@ -37,6 +37,10 @@ struct MessagingService: Sendable {
     /// one of the caller's bookings of it), or finds the one there is.
     func open(about experienceID: UUID?, booking bookingID: UUID?, by caller: Identity) async throws -> (conversation: Conversation, isNew: Bool) {
         guard let experienceID else { throw Problem.invalid("experienceId", "is required") }
+        // The conversation there is needs nobody else's word, unless a booking is to be checked and remembered.
+        if bookingID == nil, let existing = try await conversations.id(traveler: caller.userID, experience: experienceID) {
+            return (try await conversation(existing, for: caller), false)
+        }
         guard let experience = try await directory.experience(experienceID), experience.status != "draft" else {
             throw Problem.invalid("experienceId", "must be a published experience")
         }

@@ -9,6 +9,8 @@ protocol AttachmentStorage: Sendable {
     func store(_ body: some AsyncSequence<ByteBuffer, any Error> & Sendable, limit: Int) async throws -> (sha256: String, size: Int64)
     /// The stored bytes of `sha256`, `nil` when there are none.
     func read(_ sha256: String) async throws -> ByteBuffer?
+    /// Forgets the bytes of `sha256`; nothing when there are none.
+    func delete(_ sha256: String) async throws
 }
 
 /// What ``AttachmentStorage/store(_:limit:)`` throws when the body is larger than allowed.
@@ -52,6 +54,10 @@ struct DiskAttachmentStorage: AttachmentStorage {
     func read(_ sha256: String) async throws -> ByteBuffer? {
         guard let data = FileManager.default.contents(atPath: path(of: sha256).path) else { return nil }
         return ByteBuffer(bytes: data)
+    }
+
+    func delete(_ sha256: String) async throws {
+        do { try FileManager.default.removeItem(at: path(of: sha256)) } catch CocoaError.fileNoSuchFile {}
     }
 
     private func path(of sha256: String) -> URL {

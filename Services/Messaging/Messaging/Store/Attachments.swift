@@ -28,4 +28,19 @@ struct Attachments: Sendable {
         }
         return nil
     }
+
+    /// Forgets the uploads never sent in a message and older than `cutoff`; returns the hashes no attachment uses any
+    /// more, whose bytes can go.
+    func forgetUnsent(before cutoff: Date) async throws -> [String] {
+        let rows = try await postgres.query(
+            """
+            WITH gone AS (DELETE FROM attachments WHERE conversation_id IS NULL AND created_at < \(cutoff) RETURNING id, content_hash)
+            SELECT DISTINCT content_hash FROM gone
+            -- The statement still sees the rows it deletes: they do not count.
+            WHERE NOT EXISTS (SELECT 1 FROM attachments a WHERE a.content_hash = gone.content_hash AND a.id NOT IN (SELECT id FROM gone))
+            """,
+            logger: logger
+        )
+        return try await rows.decode(String.self).reduce(into: []) { $0.append($1) }
+    }
 }

@@ -50,6 +50,15 @@ struct Conversations: Sendable {
         }
     }
 
+    /// The traveler's conversation about the experience, if there is one.
+    func id(traveler: UUID, experience: UUID) async throws -> UUID? {
+        let rows = try await postgres.query(
+            "SELECT id FROM conversations WHERE traveler_id = \(traveler) AND experience_id = \(experience)", logger: logger
+        )
+        for try await id in rows.decode(UUID.self) { return id }
+        return nil
+    }
+
     /// The conversation as `reader` sees it (their unread count), or `nil` when there is none.
     func find(_ id: UUID, reader: UUID) async throws -> Conversation? {
         try await select("\(unescaped: Self.head) WHERE c.id = \(id)", reader: reader).first
