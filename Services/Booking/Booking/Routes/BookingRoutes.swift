@@ -46,14 +46,12 @@ struct BookingRoutes {
         // client ordered or spaced its JSON.
         let hash = SHA256.hash(data: try JSONEncoder.mayaGo.encode(body)).map { String(format: "%02x", $0) }.joined()
 
+        // A new key is the common case: the hold goes first, and the key is looked up only when it did not go
+        // through (the unique index refused a key used before, or the seats or the slot are gone since the first
+        // answer), so that a retry is answered as the first time whatever changed since.
         do {
-            if let (existing, firstHash) = try await booking.postgres.withConnection({ try await booking.bookings.find(travelerID: traveler.userID, idempotencyKey: key, on: $0) }) {
-                guard firstHash == hash else { throw Self.keyReused }
-                return try .json(existing, status: .created)
-            }
             return try .json(try await hold(body, note: note, for: traveler, key: key, hash: hash), status: .created)
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-            // The same key raced itself: the other request won; answer as it did.
+        } catch {
             guard let (existing, firstHash) = try await booking.postgres.withConnection({ try await booking.bookings.find(travelerID: traveler.userID, idempotencyKey: key, on: $0) }) else { throw error }
             guard firstHash == hash else { throw Self.keyReused }
             return try .json(existing, status: .created)
