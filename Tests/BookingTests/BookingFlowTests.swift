@@ -83,6 +83,12 @@ import TestSupport
             let tooMany = try await booking.book(slot, as: traveler, guests: 7)
             #expect(tooMany.problem?.errors?.first?.field == "guests")
             #expect(try await booking.remaining(slot) == 8)
+            // Once the slot has sold out, a retry of the first request still answers as the first time.
+            for _ in 0..<2 { #expect(try await booking.book(slot, as: try await BookingHarness.user(.traveler), guests: 4).status == .created) }
+            #expect(try await booking.remaining(slot) == 0)
+            let late = try await booking.book(slot, as: traveler, guests: 2, key: "try-1")
+            #expect(late.status == .created)
+            #expect(try late.decode(Booking.self).id == first.decode(Booking.self).id)
         }
     }
 
