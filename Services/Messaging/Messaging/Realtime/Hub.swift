@@ -117,6 +117,8 @@ final class Hub: Service, Sendable {
             }
             for change in batch { change.done?.resume() }
         }
+        // Shutting down: nobody waits for a channel any more.
+        for change in changes.withLockedValue({ changes in defer { changes.removeAll() }; return changes }) { change.done?.resume() }
     }
 
     private func refreshPresence() async {
