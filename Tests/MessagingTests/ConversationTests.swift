@@ -22,7 +22,7 @@ import TestSupport
             #expect(opened.status == .created)
             let conversation = try opened.decode(Conversation.self)
             #expect(conversation.participants.map(\.name) == ["Ana", "Luis"])
-            #expect(conversation.providerId == provider.id)
+            #expect(conversation.participants.map(\.userId) == [traveler.id, provider.id])
             #expect(conversation.experienceTitle == "Cenote swim")
 
             let again = try await harness.request(.post, "/api/v1/conversations", as: traveler, json: ["experienceId": experience.uuidString], instance: 1)

@@ -83,10 +83,8 @@ struct MessagingService: Sendable {
         try validator.validate()
 
         let others = conversation.others(than: caller.userID)
-        var offline: [UUID] = []
-        for user in others where await !presence.isOnline(user, at: clock.now()) {
-            offline.append(user)
-        }
+        let states = await presence.states(of: others, at: clock.now())
+        let offline = others.filter { states[$0]?.online != true }
         let draft = Messages.Draft(conversation: conversation.id, sender: caller.userID, body: text, attachments: attachments, clientMessageID: clientID)
         let sent = try await messages.send(draft, in: conversation, offline: .init(recipients: offline, window: limits.noticeWindow))
         if sent.isNew {
@@ -96,16 +94,17 @@ struct MessagingService: Sendable {
         return sent
     }
 
-    /// Marks the conversation read up to `message` for the caller and tells the other side.
-    func markRead(_ conversation: Conversation, upTo message: UUID?, by caller: Identity) async throws -> (seq: Int64, unread: Int) {
+    /// Marks the conversation read up to `message` for the caller, tells the other side, and returns what is left unread.
+    @discardableResult
+    func markRead(_ conversation: Conversation, upTo message: UUID?, by caller: Identity) async throws -> Int {
         guard let message else { throw Problem.invalid("upToMessageId", "is required") }
         guard conversation.isMember(caller.userID) else { throw Problem.forbidden("Only the conversation's members have read marks.") }
         let now = clock.now()
-        guard let read = try await conversations.markRead(conversation.id, reader: caller.userID, upTo: message, at: now) else {
+        guard let unread = try await conversations.markRead(conversation.id, reader: caller.userID, upTo: message, at: now) else {
             throw Problem.invalid("upToMessageId", "must be a message of this conversation")
         }
         await hub.deliver(.read(caller.userID, in: conversation.id, upTo: message, at: now), to: conversation.others(than: caller.userID))
-        return read
+        return unread
     }
 
     /// `messages` with the body in `language` where it is someone else's; a translation that fails is left out.

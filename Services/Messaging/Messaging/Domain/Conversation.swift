@@ -28,9 +28,6 @@ struct Conversation: ResponseCodable, Equatable {
     var lastActivityAt: Date
     var createdAt: Date
 
-    var travelerId: UUID? { participants.first { $0.role == .traveler }?.userId }
-    var providerId: UUID? { participants.first { $0.role == .provider }?.userId }
-
     func isMember(_ user: UUID) -> Bool {
         participants.contains { $0.userId == user }
     }

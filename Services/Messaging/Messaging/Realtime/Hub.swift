@@ -32,11 +32,6 @@ final class Hub: Service, Sendable {
         (wakes, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// How many sockets are open here.
-    var count: Int {
-        sockets.withLockedValue { $0.values.reduce(0) { $0 + $1.count } }
-    }
-
     /// Adds `socket`; returns once frames for its user reach it from every instance.
     func attach(_ socket: Socket) async {
         sockets.withLockedValue { $0[socket.user, default: [:]][socket.id] = socket }

@@ -57,11 +57,7 @@ struct Presence: Sendable {
         return true
     }
 
-    /// Whether `user` has a socket open; `false` when Redis cannot say.
-    func isOnline(_ user: UUID, at now: Date) async -> Bool {
-        await states(of: [user], at: now)[user]?.online ?? false
-    }
-
+    /// Each user's presence, in one round trip; none when Redis cannot say (callers count them offline).
     func states(of users: [UUID], at now: Date) async -> [UUID: State] {
         guard !users.isEmpty else { return [:] }
         let commands = users.flatMap { user -> [[RedisArgument]] in

@@ -119,7 +119,7 @@ struct SocketSession {
             }
         case .read:
             let conversation = try await conversation()
-            _ = try await messaging.markRead(conversation, upTo: frame.upToMessageId, by: caller)
+            try await messaging.markRead(conversation, upTo: frame.upToMessageId, by: caller)
             socket.send(ServerFrame.acknowledged(.read, conversation: conversation.id).text)
         case .ping:
             socket.send(ServerFrame.acknowledged(.ping).text)

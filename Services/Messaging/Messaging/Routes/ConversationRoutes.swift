@@ -104,8 +104,8 @@ struct ConversationRoutes {
         let caller = try context.requireIdentity()
         let conversation = try await messaging.conversation(try conversationID(context), for: caller)
         let body = try await request.decode(as: ReadRequest.self, context: context)
-        let read = try await messaging.markRead(conversation, upTo: body.upToMessageId, by: caller)
-        return ReadMark(conversationId: conversation.id, upToMessageId: body.upToMessageId!, unreadCount: read.unread)
+        let unread = try await messaging.markRead(conversation, upTo: body.upToMessageId, by: caller)
+        return ReadMark(conversationId: conversation.id, upToMessageId: body.upToMessageId!, unreadCount: unread)
     }
 
     private func conversationID(_ context: ServiceRequestContext) throws -> UUID {

@@ -77,20 +77,20 @@ struct Conversations: Sendable {
         )
     }
 
-    /// Marks the reader's conversation read up to `message` (never backwards); `nil` when that message is not one of
-    /// the conversation's.
-    func markRead(_ conversation: UUID, reader: UUID, upTo message: UUID, at now: Date) async throws -> (seq: Int64, unread: Int)? {
+    /// Marks the reader's conversation read up to `message` (never backwards) and returns what is left unread; `nil`
+    /// when that message is not one of the conversation's.
+    func markRead(_ conversation: UUID, reader: UUID, upTo message: UUID, at now: Date) async throws -> Int? {
         let rows = try await postgres.query(
             """
             UPDATE members SET read_seq = greatest(members.read_seq, m.seq), read_at = \(now)
             FROM messages m, conversations c
             WHERE m.id = \(message) AND m.conversation_id = \(conversation) AND c.id = \(conversation)
               AND members.conversation_id = \(conversation) AND members.user_id = \(reader)
-            RETURNING m.seq, (c.last_seq - members.read_seq)::int
+            RETURNING (c.last_seq - members.read_seq)::int
             """,
             logger: logger
         )
-        for try await (seq, unread) in rows.decode((Int64, Int).self) { return (seq, unread) }
+        for try await unread in rows.decode(Int.self) { return unread }
         return nil
     }
 

@@ -34,10 +34,10 @@ final class Completer: Sendable {
         let (set, loading) = state.withLockedValue { state -> (CompletionSet?, Task<CompletionSet, any Error>?) in
             let age = ContinuousClock.now - state.loadedAt
             if let set = state.set, (version == state.version || age < .seconds(1)) && age < .seconds(60) { return (set, nil) }
-            if let loading = state.loading { return (state.set, state.set == nil ? loading : nil) }
-            let task = Task { try await self.load(version: version) }
-            state.loading = task
-            return (state.set, state.set == nil ? task : nil)
+            let loading = state.loading ?? Task { try await self.load(version: version) }
+            state.loading = loading
+            // Until it is loaded, the set before serves.
+            return (state.set, loading)
         }
         if let set { return set }
         return try await loading!.value
