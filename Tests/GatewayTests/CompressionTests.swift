@@ -57,6 +57,20 @@ import TestSupport
         }
     }
 
+    @Test(arguments: [(1, 9), (1024, 10), (2459, 12), (32768, 15), (100_000, 15)])
+    func theWindowFitsTheBody(length: Int, windowBits: Int32) throws {
+        let configuration = CompressionMiddleware<BasicRequestContextStub>.zlibConfiguration(level: 4, length: length)
+        #expect(configuration.windowSize == windowBits)
+        let original = ByteBuffer(string: String((0..<length).map { _ in "abcdefghij{}\":,".randomElement()! }))
+        var input = original
+        var zipped = try input.compress(with: .gzip(configuration: configuration))
+        #expect(try zipped.decompress(with: .gzip) == original)
+    }
+
+    @Test func aBodyOfUnknownLengthGetsTheWholeWindow() {
+        #expect(CompressionMiddleware<BasicRequestContextStub>.zlibConfiguration(level: 4, length: nil).windowSize == 15)
+    }
+
     @Test func compressibleTypes() {
         #expect(CompressionMiddleware<BasicRequestContextStub>.isCompressible("application/problem+json"))
         #expect(CompressionMiddleware<BasicRequestContextStub>.isCompressible("text/html; charset=utf-8"))

@@ -2,4 +2,5 @@ import Booking
 import Contracts
 import ServiceKit
 
+ServiceMain.runTasksOnEventLoops()
 await ServiceMain.run(.booking, build: { try await buildApplication(configuration: $0) })

@@ -15,7 +15,7 @@ public func buildApplication(configuration: ServiceConfiguration) async throws -
     let router = runtime.makeRouter(edge: [
         SecurityHeadersMiddleware(behindTLS: settings.behindTLS),
         CORSMiddleware(allowedOrigins: settings.allowedOrigins),
-        CompressionMiddleware(minimumSize: settings.gzipMinimumSize),
+        CompressionMiddleware(minimumSize: settings.gzipMinimumSize, level: settings.gzipLevel),
     ])
     let authenticator = runtime.tokenAuthenticator()
     router.add(middleware: IdentityMiddleware(

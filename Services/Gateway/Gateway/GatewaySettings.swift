@@ -12,6 +12,7 @@ import ServiceKit
 /// | `BEHIND_TLS` | `false`: clients come over TLS through a proxy in front, so answers carry HSTS |
 /// | `RATE_LIMIT_ANONYMOUS`, `RATE_LIMIT_USER`, `RATE_LIMIT_SENSITIVE` | `100/15m`, `1000/1h`, `10/15m` |
 /// | `GZIP_MIN_BYTES` | `1024`: smaller bodies are sent as they are |
+/// | `GZIP_LEVEL` | `4`: zlib's level, 1 (fastest) to 9 (smallest) |
 struct GatewaySettings: Sendable {
     var proxy = ReverseProxy.Configuration()
     var healthCheckInterval: Duration
@@ -21,6 +22,7 @@ struct GatewaySettings: Sendable {
     var behindTLS: Bool
     var rateLimits: RateLimitPolicy
     var gzipMinimumSize: Int
+    var gzipLevel: Int32
 
     init(_ settings: Settings) throws {
         proxy.timeout = try settings.milliseconds("upstream.timeout.ms", default: .seconds(30))
@@ -38,5 +40,6 @@ struct GatewaySettings: Sendable {
         behindTLS = try settings.bool("behind.tls", default: false)
         rateLimits = try RateLimitPolicy(settings: settings)
         gzipMinimumSize = try settings.int("gzip.min.bytes", default: 1024, in: 0...(1 << 30))
+        gzipLevel = Int32(try settings.int("gzip.level", default: 4, in: 1...9))
     }
 }

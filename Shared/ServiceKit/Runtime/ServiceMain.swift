@@ -2,6 +2,8 @@ import Contracts
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
+import NIOPosix
 
 /// The body of every service's `main`: read the configuration (exiting with a message naming the bad variable
 /// if it is wrong), log JSON, build the application and run it until SIGTERM or SIGINT.
@@ -26,6 +28,14 @@ public enum ServiceMain {
             logger.critical("Service stopped", metadata: ["error": "\(String(reflecting: error))"])
             exit(1)
         }
+    }
+
+    /// Makes NIO's event loops Swift's global executor, so that a task resumes on the loop whose I/O woke it instead
+    /// of switching to the concurrency pool's threads and back at every await. For services whose requests are
+    /// mostly waiting on sockets (the gateway, Booking); not for one that runs long computations on its tasks,
+    /// which would hold up a loop's I/O. Call it first thing in `main`, on the main thread, before any task starts.
+    public static func runTasksOnEventLoops() {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }
 
     /// The body of a one-off administrative command (`auth rotate-signing-key`): read the configuration, run
