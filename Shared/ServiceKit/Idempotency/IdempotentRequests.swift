@@ -118,7 +118,7 @@ public struct IdempotentRequests: Sendable {
         var hasher = SHA256()
         hasher.update(data: Data("\(method) \(path)\n".utf8))
         hasher.update(data: canonical)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hexString
     }
 
     static func response(status: HTTPResponse.Status, body: Data, replayed: Bool) -> Response {

@@ -1,3 +1,4 @@
+import Contracts
 import Crypto
 import Foundation
 
@@ -18,7 +19,7 @@ enum SecretToken {
 
     /// The stored form: SHA-256 in lower-case hex.
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).hexString
     }
 
     /// A recovery code a person can type: ten characters of an unambiguous alphabet in two groups (50 bits).

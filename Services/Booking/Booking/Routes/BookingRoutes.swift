@@ -44,7 +44,7 @@ struct BookingRoutes {
         try validator.validate()
         // The request as decoded and encoded again with sorted keys: the same booking hashes the same however the
         // client ordered or spaced its JSON.
-        let hash = SHA256.hash(data: try JSONEncoder.mayaGo.encode(body)).map { String(format: "%02x", $0) }.joined()
+        let hash = SHA256.hash(data: try JSONEncoder.mayaGo.encode(body)).hexString
 
         // A new key is the common case: the hold goes first, and the key is looked up only when it did not go
         // through (the unique index refused a key used before, or the seats or the slot are gone since the first

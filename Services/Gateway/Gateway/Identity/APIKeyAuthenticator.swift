@@ -29,7 +29,7 @@ struct APIKeyAuthenticator: Sendable {
 
     /// Who `key` belongs to, or `.refused`; throws when Auth cannot be asked.
     func authenticate(_ key: String, requestID: String) async throws -> Outcome {
-        let cacheKey = SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        let cacheKey = SHA256.hash(data: Data(key.utf8)).hexString
         let now = Date()
         if let cached = cache.withLockedValue({ $0[cacheKey] }), cached.until > now { return cached.outcome }
         let outcome: Outcome

@@ -1,3 +1,4 @@
+import Contracts
 import Crypto
 import Foundation
 import NIOCore
@@ -41,7 +42,7 @@ struct DiskAttachmentStorage: AttachmentStorage {
             try? file.close()
             throw error
         }
-        let sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let sha256 = hasher.finalize().hexString
         let destination = path(of: sha256)
         if !FileManager.default.fileExists(atPath: destination.path) {
             try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -1,3 +1,4 @@
+import Contracts
 import Crypto
 import Foundation
 import Logging
@@ -28,7 +29,7 @@ struct CachedTranslator: Translator {
     var name: String { base.name }
 
     func translate(_ text: String, to language: String) async throws -> String {
-        let digest = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: Data(text.utf8)).hexString
         let key = RedisArgument("messaging:translation:\(base.name):\(language):\(digest)")
         if let cached = try? await redis.send("GET", key).string { return cached }
         let translated = try await base.translate(text, to: language)

@@ -1,3 +1,4 @@
+import Contracts
 import Crypto
 import Foundation
 
@@ -31,7 +32,7 @@ struct StripeSignature: Sendable {
     static func sign(_ payload: Data, timestamp: Int, secret: String) -> String {
         var signed = Data("\(timestamp).".utf8)
         signed.append(payload)
-        return HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(secret.utf8))).map { String(format: "%02x", $0) }.joined()
+        return HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(secret.utf8))).hexString
     }
 
     private static func constantTimeEquals(_ a: String, _ b: String) -> Bool {

@@ -1,3 +1,4 @@
+import Contracts
 import Crypto
 import Foundation
 import Logging
@@ -27,7 +28,7 @@ struct ResultCache: Sendable {
 
     /// The cached answer to `query`, or what `compute` answers (then cached under the version it was asked at).
     func answer(_ query: String, compute: () async throws -> Data) async throws -> Data {
-        let key = SHA256.hash(data: Data(query.utf8)).map { String(format: "%02x", $0) }.joined()
+        let key = SHA256.hash(data: Data(query.utf8)).hexString
         var version: String?
         do {
             let found = try await redis.run(Self.lookup, keys: [RedisArgument(versionKey)], arguments: [RedisArgument(key)]).array ?? []
