@@ -45,6 +45,32 @@ import TestSupport
         }
     }
 
+    @Test func everySlotChangedInARoundReachesSearchOnce() async throws {
+        try await BookingHarness.run { booking in
+            let provider = try await BookingHarness.user(.provider)
+            let traveler = try await BookingHarness.user(.traveler)
+            let experience = try await booking.publishedExperience(of: provider)
+            var slots: [Slot] = []
+            for day in 1...3 {
+                slots.append(try await booking.slot(of: experience, by: provider, capacity: 5, daysAhead: Double(day)))
+            }
+            for slot in slots {
+                #expect(try await booking.book(slot, as: traveler, guests: 2).status == .created)
+            }
+            for slot in slots {
+                let told = await booking.peers.first(SearchFeedEvent.self, at: SearchFeedEvent.path) { $0.slot?.id == slot.id && $0.slot?.remaining == 3 }
+                #expect(told != nil)
+            }
+            let unfed = try await booking.postgres.query("SELECT count(*) FROM slots WHERE experience_id = \(experience.id) AND version > fed_version")
+            for try await count in unfed.decode(Int.self) { #expect(count == 0) }
+            try await Task.sleep(for: .milliseconds(300))  // a few more rounds of the job
+            let versions = await booking.peers.bodies(SearchFeedEvent.self, at: SearchFeedEvent.path).compactMap { event in
+                event.slot.map { "\($0.id) \(event.version)" }
+            }
+            #expect(versions.count == Set(versions).count)
+        }
+    }
+
     @Test func bookingsAreTheirPartiesOnly() async throws {
         try await BookingHarness.run { booking in
             let provider = try await BookingHarness.user(.provider)

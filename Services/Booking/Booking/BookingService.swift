@@ -40,8 +40,8 @@ struct BookingService: Sendable {
         )
     }
 
-    func feed(_ slot: Slot, on connection: PostgresConnection) async throws {
-        try await feed(SearchFeedEvent(kind: .slotChanged, version: slot.version, occurredAt: clock.now(), slot: slot.feedSnapshot), on: connection)
+    func feedEvent(for slot: Slot) -> SearchFeedEvent {
+        SearchFeedEvent(kind: .slotChanged, version: slot.version, occurredAt: clock.now(), slot: slot.feedSnapshot)
     }
 
     func notify(_ type: NotificationType, _ recipient: UUID, _ booking: Booking, _ experience: Experience, extra: [String: JSONValue] = [:], on connection: PostgresConnection) async throws {

@@ -48,6 +48,20 @@ public enum Outbox {
         )
     }
 
+    /// Writes `messages` in one statement on `connection`, which must be inside the caller's transaction.
+    public static func enqueue(_ messages: [OutboxMessage], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !messages.isEmpty else { return }
+        try await connection.query(
+            """
+            INSERT INTO outbox (id, destination, path, payload)
+            SELECT id, destination, path, payload::jsonb
+            FROM unnest(\(messages.map(\.id)), \(messages.map(\.destination.rawValue)), \(messages.map(\.path)), \(messages.map(\.payload)))
+                AS m(id, destination, path, payload)
+            """,
+            logger: logger
+        )
+    }
+
     /// Records that the message `id` was received, on `connection` inside the receiver's transaction. Returns
     /// `false` when it had been received before: the receiver then skips the work and answers as if done.
     public static func receive(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Bool {

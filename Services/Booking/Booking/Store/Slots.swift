@@ -103,9 +103,17 @@ struct Slots: Sendable {
         try await list("SELECT \(unescaped: Self.columns) FROM slots WHERE version > fed_version LIMIT \(limit)", on: connection)
     }
 
-    /// Notes that Search was told of `slot`'s `version` (a later change keeps the slot unfed).
-    func markFed(_ slot: Slot, on connection: PostgresConnection) async throws {
-        try await connection.query("UPDATE slots SET fed_version = \(slot.version) WHERE id = \(slot.id) AND fed_version < \(slot.version)", logger: logger)
+    /// Notes that Search was told of these slots' versions (a later change keeps a slot unfed), in one statement.
+    func markFed(_ slots: [Slot], on connection: PostgresConnection) async throws {
+        guard !slots.isEmpty else { return }
+        try await connection.query(
+            """
+            UPDATE slots SET fed_version = fed.version
+            FROM unnest(\(slots.map(\.id)), \(slots.map(\.version))) AS fed(id, version)
+            WHERE slots.id = fed.id AND slots.fed_version < fed.version
+            """,
+            logger: logger
+        )
     }
 
     private func list(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> [Slot] {
