@@ -94,15 +94,28 @@ public final class OutboxRelay: Service, Sendable {
             guard let destination = ServiceName(rawValue: destination) else { continue }
             claimed.append((OutboxMessage(id: id, destination: destination, path: path, payload: payload), attempts))
         }
-        await withTaskGroup(of: Void.self) { group in
+        let deliveredIDs = await withTaskGroup(of: UUID?.self) { group in
             for (message, attempts) in claimed {
-                group.addTask { await self.deliver(message, attempts: attempts) }
+                group.addTask { await self.deliver(message, attempts: attempts) ? message.id : nil }
+            }
+            return await group.reduce(into: [UUID]()) { ids, id in id.map { ids.append($0) } }
+        }
+        if !deliveredIDs.isEmpty {
+            delivered.increment(by: deliveredIDs.count)
+            do {
+                // One statement for the whole batch: at a thousand bookings a second, a statement per message was
+                // a good part of PostgreSQL's work.
+                try await postgres.query("UPDATE outbox SET delivered_at = now(), last_error = NULL WHERE id = ANY(\(deliveredIDs))", logger: logger)
+            } catch {
+                // The lease runs out and the rows are tried again; the receivers' inboxes absorb the repeats.
+                logger.warning("Outbox cannot record deliveries", metadata: ["messages": "\(deliveredIDs.count)", "error": "\(error)"])
             }
         }
         return claimed.count
     }
 
-    private func deliver(_ message: OutboxMessage, attempts: Int) async {
+    /// Sends one message; a failure is recorded with its next attempt's time. Returns whether it was delivered.
+    private func deliver(_ message: OutboxMessage, attempts: Int) async -> Bool {
         let outcome: String?
         do {
             let (status, body) = try await client.send(
@@ -118,32 +131,29 @@ public final class OutboxRelay: Service, Sendable {
         } catch {
             outcome = "\(error)"
         }
+        guard let outcome else { return true }
+        failed.increment()
+        let delay = backoff(afterAttempts: attempts)
+        logger.warning(
+            "Outbox delivery failed",
+            metadata: [
+                "messageId": "\(message.id)", "destination": .string(message.destination.rawValue),
+                "attempts": "\(attempts)", "retryInMs": "\(Int(delay.milliseconds))", "error": .string(outcome),
+            ]
+        )
         do {
-            if let outcome {
-                failed.increment()
-                let delay = backoff(afterAttempts: attempts)
-                logger.warning(
-                    "Outbox delivery failed",
-                    metadata: [
-                        "messageId": "\(message.id)", "destination": .string(message.destination.rawValue),
-                        "attempts": "\(attempts)", "retryInMs": "\(Int(delay.milliseconds))", "error": .string(outcome),
-                    ]
-                )
-                try await postgres.query(
-                    """
-                    UPDATE outbox SET next_attempt_at = now() + make_interval(secs => \(delay.milliseconds / 1000)), last_error = \(outcome)
-                    WHERE id = \(message.id)
-                    """,
-                    logger: logger
-                )
-            } else {
-                delivered.increment()
-                try await postgres.query("UPDATE outbox SET delivered_at = now(), last_error = NULL WHERE id = \(message.id)", logger: logger)
-            }
+            try await postgres.query(
+                """
+                UPDATE outbox SET next_attempt_at = now() + make_interval(secs => \(delay.milliseconds / 1000)), last_error = \(outcome)
+                WHERE id = \(message.id)
+                """,
+                logger: logger
+            )
         } catch {
-            // The lease runs out and the row is tried again; the receiver's inbox absorbs a repeat.
-            logger.warning("Outbox cannot record a delivery", metadata: ["messageId": "\(message.id)", "error": "\(error)"])
+            // The lease runs out and the row is tried again.
+            logger.warning("Outbox cannot record a failed delivery", metadata: ["messageId": "\(message.id)", "error": "\(error)"])
         }
+        return false
     }
 
     /// Exponential backoff with ±20 % jitter, so that rows that failed together do not retry together.
