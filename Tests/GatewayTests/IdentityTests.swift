@@ -90,6 +90,20 @@ import TestSupport
         }
     }
 
+    @Test func aRevokedTokenOnAPublicRouteCountsAsAnonymous() async throws {
+        let id = UUID().uuidString
+        let token = try await tokens.token(id: id)
+        try await GatewayHarness.redis.send("SET", RedisArgument(RevokedTokens.key(jti: id)), "1", "EX", 60)
+        try await GatewayHarness.withGateway(["RATE_LIMIT_ANONYMOUS": "77/15m", "RATE_LIMIT_USER": "999/1h"]) { client in
+            try await client.execute(uri: "/api/v1/experiences", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+                #expect(response.status == .accepted)
+                #expect(response.headers[HTTPField.Name("RateLimit-Limit")!] == "77")
+                let echo = try response.decode(Echo.self)
+                #expect(echo.headers["x-user-id"] == nil)
+            }
+        }
+    }
+
     @Test func aRevokedTokenIsRefused() async throws {
         let id = UUID().uuidString
         let token = try await tokens.token(id: id)

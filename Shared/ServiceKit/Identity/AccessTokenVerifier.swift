@@ -33,6 +33,9 @@ public actor AccessTokenVerifier {
         public init(description: String) {
             self.description = description
         }
+
+        /// The token is on the deny-list (its holder logged out, or it was revoked).
+        public static let revoked = Rejection(description: "The token has been revoked.")
     }
 
     private let configuration: Configuration

@@ -9,6 +9,7 @@ import ServiceKit
 /// Auth (see ``APIKeyAuthenticator``) and replaced by the access token Auth hands for it, so that services only
 /// ever see access tokens. A verified caller becomes the context's identity (the proxy forwards it as `X-User-Id`
 /// and `X-User-Role`, never what the client sent); why a credential was refused is kept for ``AccessMiddleware``.
+/// Whether a token was revoked is asked by ``RateLimitMiddleware``, in the same Redis round trip as the limit.
 struct IdentityMiddleware: RouterMiddleware {
     typealias Context = ServiceRequestContext
 
@@ -35,8 +36,9 @@ struct IdentityMiddleware: RouterMiddleware {
             }
         } else if let token = TokenAuthenticator.token(authorization: authorization, path: request.uri.path, token: request.uri.queryParameters.get("token")) {
             do {
-                let identity = try await tokens.identity(for: token)
+                let (identity, claims) = try await tokens.verify(token)
                 context.identity = identity
+                context.claims = claims
                 context.notes.userID = identity.userID.uuidString.lowercased()
             } catch let rejection as AccessTokenVerifier.Rejection {
                 context.authenticationFailure = rejection.description

@@ -7,7 +7,8 @@ import ServiceKit
 /// Charges each request to its buckets and answers with `RateLimit-Limit`, `RateLimit-Remaining` and
 /// `RateLimit-Reset`; a refused request is a 429 problem with `Retry-After`. On the sensitive auth routes the
 /// small JSON body is read for its `email`, so that guesses against one account are limited wherever they come
-/// from, and passed on unchanged.
+/// from, and passed on unchanged. The same round trip tells whether the caller's token was revoked: the request
+/// then goes on as anonymous, charged as such, and ``AccessMiddleware`` refuses it where a token is needed.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = ServiceRequestContext
 
@@ -19,6 +20,7 @@ struct RateLimitMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
+        var context = context
         let client = clientAddress.resolve(peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers[.xForwardedFor])
         var email: String?
         if request.method == .post, RateLimitPolicy.isSensitive(request.uri.path) {
@@ -26,7 +28,21 @@ struct RateLimitMiddleware: RouterMiddleware {
             request.body = RequestBody(buffer: body)
             email = Self.email(in: body)
         }
-        let decision = await limiter.check(policy.buckets(path: request.uri.path, client: client, identity: context.identity, email: email))
+        let buckets = { (identity: Identity?) in policy.buckets(path: request.uri.path, client: client, identity: identity, email: email) }
+        let decision: RateLimitDecision
+        if let tokenID = context.claims?.tokenID {
+            if let charged = await limiter.check(buckets(context.identity), unlessRevoked: tokenID) {
+                decision = charged
+            } else {
+                context.identity = nil
+                context.claims = nil
+                context.authenticationFailure = AccessTokenVerifier.Rejection.revoked.description
+                context.notes.userID = nil
+                decision = await limiter.check(buckets(nil))
+            }
+        } else {
+            decision = await limiter.check(buckets(context.identity))
+        }
         let headers: HTTPFields = [
             .rateLimitLimit: String(decision.limit),
             .rateLimitRemaining: String(decision.remaining),

@@ -4,7 +4,9 @@ import NIOConcurrencyHelpers
 import ServiceKit
 
 /// Rate limiting in Redis, falling back to this process's own limiter while Redis is unreachable: the switch is
-/// logged once each way and shown by the gauge `mayago_gateway_ratelimit_fallback` (1 while falling back).
+/// logged once each way and shown by the gauge `mayago_gateway_ratelimit_fallback` (1 while falling back). While
+/// falling back the deny-list cannot be read: tokens are accepted (they are signed and expire within minutes, and
+/// the owning service checks the deny-list again).
 final class RateLimiter: Sendable {
     private let redis: RedisRateLimiter
     private let local = LocalRateLimiter()
@@ -19,8 +21,18 @@ final class RateLimiter: Sendable {
     }
 
     func check(_ buckets: [RateLimitBucket]) async -> RateLimitDecision {
+        // Without a token there is nothing to be revoked: Redis always decides.
+        await decide(buckets, unlessRevoked: nil) ?? local.check(buckets)
+    }
+
+    /// The decision for `buckets`, or `nil` (nothing charged) when the token `tokenID` is known to be revoked.
+    func check(_ buckets: [RateLimitBucket], unlessRevoked tokenID: String) async -> RateLimitDecision? {
+        await decide(buckets, unlessRevoked: tokenID)
+    }
+
+    private func decide(_ buckets: [RateLimitBucket], unlessRevoked tokenID: String?) async -> RateLimitDecision? {
         do {
-            let decision = try await redis.check(buckets)
+            let decision = try await redis.check(buckets, unlessRevoked: tokenID)
             if fallingBack.withLockedValue({ was in defer { was = false }; return was }) {
                 logger.notice("Rate limiting is back in Redis")
                 fallbackGauge.record(0)

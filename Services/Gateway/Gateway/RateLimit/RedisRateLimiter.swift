@@ -1,22 +1,28 @@
+import Contracts
 import ServiceKit
 
 /// GCRA in Redis, shared by every gateway instance: all buckets of a request are checked and, only if every one
-/// allows it, charged, in one atomic round trip. Redis' own clock is used, so instances need not agree on time.
+/// allows it, charged, in one atomic round trip, which also looks the caller's token up on the revoked-`jti`
+/// deny-list. Redis' own clock is used, so instances need not agree on time.
 struct RedisRateLimiter: Sendable {
     let redis: RedisClient
 
-    /// KEYS: the buckets; ARGV: per bucket its emission interval (ms) and count.
-    /// Returns {allowed, limit, remaining, reset ms, retry-after ms} for the bucket closest to its limit.
+    /// KEYS: the token's deny-list key when ARGV[1] is 1, then the buckets; ARGV: then per bucket its emission
+    /// interval (ms) and count. Returns {allowed, limit, remaining, reset ms, retry-after ms} for the bucket
+    /// closest to its limit, or {-1} (nothing charged) when the token is revoked.
     static let script = RedisScript(
         """
+        local denied = tonumber(ARGV[1])
+        if denied == 1 and redis.call('EXISTS', KEYS[1]) == 1 then return {-1} end
         local time = redis.call('TIME')
         local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
         local allowed = 1
         local best = nil
         local updates = {}
-        for i, key in ipairs(KEYS) do
-            local interval = tonumber(ARGV[2 * i - 1])
-            local count = tonumber(ARGV[2 * i])
+        for i = denied + 1, #KEYS do
+            local key = KEYS[i]
+            local interval = tonumber(ARGV[2 * (i - denied)])
+            local count = tonumber(ARGV[2 * (i - denied) + 1])
             local burst = interval * count
             local tat = tonumber(redis.call('GET', key) or now)
             if tat < now then tat = now end
@@ -44,11 +50,16 @@ struct RedisRateLimiter: Sendable {
         """
     )
 
-    func check(_ buckets: [RateLimitBucket]) async throws -> RateLimitDecision {
-        let keys = buckets.map { RedisArgument("ratelimit:\($0.key)") }
-        let arguments = buckets.flatMap { [RedisArgument(String($0.limit.emissionIntervalMs)), RedisArgument($0.limit.count)] }
+    /// The decision for `buckets`, or `nil` (nothing charged) when `tokenID` is on the deny-list.
+    func check(_ buckets: [RateLimitBucket], unlessRevoked tokenID: String?) async throws -> RateLimitDecision? {
+        let denied = tokenID.map { [RedisArgument(RevokedTokens.key(jti: $0))] } ?? []
+        let keys = denied + buckets.map { RedisArgument("ratelimit:\($0.key)") }
+        let arguments = [RedisArgument(denied.count)]
+            + buckets.flatMap { [RedisArgument(String($0.limit.emissionIntervalMs)), RedisArgument($0.limit.count)] }
         let reply = try await redis.run(Self.script, keys: keys, arguments: arguments)
-        guard let values = reply.array?.compactMap(\.int), values.count == 5 else {
+        let values = reply.array?.compactMap(\.int)
+        if values == [-1] { return nil }
+        guard let values, values.count == 5 else {
             throw RedisError.protocolError("unexpected rate limit reply \(reply)")
         }
         return RateLimitDecision(
