@@ -10,7 +10,9 @@ import NIOPosix
 import ServiceKit
 
 /// Forwards a request to an instance of the owning service and streams the answer back, both bodies without
-/// buffering. A connection that cannot be made counts against the instance (ejected after
+/// buffering, except bodies of a known length up to ``bufferedBodyLimit``, which (as nginx's `client_body_buffer_size`
+/// and `proxy_buffers` do) are passed whole: for the usual small JSON body that saves an asynchronous stream
+/// with its back-pressure on each side. A connection that cannot be made counts against the instance (ejected after
 /// `ejectAfter` in a row) and, for a request without a body and with an idempotent method, is tried once more on
 /// another instance. Failures become problem details: 503 when no instance is available or reachable, 504 when
 /// the instance does not answer in time, 502 when its answer is broken.
@@ -31,6 +33,8 @@ struct ReverseProxy: Sendable {
         "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
         "proxy-authenticate", "proxy-authorization", "host",
     ]
+
+    static let bufferedBodyLimit = 64 * 1024
 
     private enum Failure: Error {
         case unreachable(any Error)
@@ -79,9 +83,11 @@ struct ReverseProxy: Sendable {
         var upstream = HTTPClientRequest(url: instance.baseURL + request.uri.description)
         upstream.method = HTTPMethod(rawValue: request.method.rawValue)
         upstream.headers = Self.forwardedHeaders(request, context: context)
-        if request.headers[.contentLength] != nil || request.headers[.transferEncoding] != nil {
-            let length = request.headers[.contentLength].flatMap(Int64.init).map { HTTPClientRequest.Body.Length.known($0) } ?? .unknown
-            upstream.body = .stream(request.body, length: length)
+        let requestLength = request.headers[.contentLength].flatMap(Int.init)
+        if let requestLength, requestLength <= Self.bufferedBodyLimit {
+            upstream.body = .bytes(try await request.body.collect(upTo: requestLength))
+        } else if requestLength != nil || request.headers[.transferEncoding] != nil {
+            upstream.body = .stream(request.body, length: requestLength.map { .known(Int64($0)) } ?? .unknown)
         }
         let response: HTTPClientResponse
         do {
@@ -100,11 +106,17 @@ struct ReverseProxy: Sendable {
             guard !Self.hopByHop.contains(name), !named.contains(name), let fieldName = HTTPField.Name(header.name) else { continue }
             headers.append(HTTPField(name: fieldName, value: header.value))
         }
-        return Response(
-            status: HTTPResponse.Status(code: Int(response.status.code), reasonPhrase: response.status.reasonPhrase),
-            headers: headers,
-            body: ResponseBody(asyncSequence: response.body)
-        )
+        let status = HTTPResponse.Status(code: Int(response.status.code), reasonPhrase: response.status.reasonPhrase)
+        if request.method != .head, let length = response.headers.first(name: "content-length").flatMap(Int.init), length <= Self.bufferedBodyLimit {
+            let body: ByteBuffer
+            do {
+                body = try await response.body.collect(upTo: length)
+            } catch {
+                throw Failure.broken(error)
+            }
+            return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
+        }
+        return Response(status: status, headers: headers, body: ResponseBody(asyncSequence: response.body))
     }
 
     /// The request's headers less hop-by-hop ones (and those its `Connection` header names) and any `X-User-*`
