@@ -31,7 +31,7 @@ start() {
     fi
     if ! as_postgres "$pgbin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
         as_postgres "$pgbin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 60 start \
-            -o "-p $pgport -c listen_addresses=127.0.0.1 -c unix_socket_directories=$pgdata -c max_connections=300 -c fsync=off" >/dev/null
+            -o "-p $pgport -c listen_addresses=127.0.0.1 -c unix_socket_directories=$pgdata -c max_connections=1000 -c fsync=off" >/dev/null
     fi
     for database in mayago; do
         "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'mayago'" | grep -q 1 ||
