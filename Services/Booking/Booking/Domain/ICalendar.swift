@@ -1,7 +1,7 @@
 import Foundation
 
 /// Just enough of iCalendar (RFC 5545) for calendar sync: writing a feed of events, and reading the busy times of
-/// another calendar's `VEVENT`s (UTC, `TZID` and all-day times; recurrence rules are not expanded).
+/// another calendar's `VEVENT`s (UTC, `TZID` and all-day times, repeated by the common `RRULE`s less `EXDATE`s).
 enum ICalendar {
     struct Event: Sendable, Equatable {
         var uid: String
@@ -28,22 +28,17 @@ enum ICalendar {
         return lines.map(fold).joined(separator: "\r\n") + "\r\n"
     }
 
-    /// The busy intervals of `text`'s events, skipping cancelled and transparent (free) ones.
-    static func busyTimes(in text: String) -> [(start: Date, end: Date)] {
+    /// The busy intervals of `text`'s events that end after `start`, skipping cancelled and transparent (free)
+    /// ones; a repeating event's occurrences up to `end`. An `RRULE` beyond ``RecurrenceRule``'s common part counts
+    /// its first occurrence only, and a moved occurrence (`RECURRENCE-ID`) blocks both its old and its new time.
+    static func busyTimes(in text: String, from start: Date, through end: Date) -> [(start: Date, end: Date)] {
         var busy: [(Date, Date)] = []
         var properties: [(name: String, parameters: [String: String], value: String)]?
         for line in unfold(text) {
             if line == "BEGIN:VEVENT" { properties = []; continue }
             if line == "END:VEVENT", let event = properties {
                 properties = nil
-                let status = event.first { $0.name == "STATUS" }?.value.uppercased()
-                let transparent = event.first { $0.name == "TRANSP" }?.value.uppercased() == "TRANSPARENT"
-                guard status != "CANCELLED", !transparent,
-                      let start = event.first(where: { $0.name == "DTSTART" }).flatMap({ date($0.value, $0.parameters) })
-                else { continue }
-                let end = event.first(where: { $0.name == "DTEND" }).flatMap { date($0.value, $0.parameters) }
-                    ?? start.addingTimeInterval(event.first { $0.name == "DTSTART" }?.value.count == 8 ? 86_400 : 0)
-                if end > start { busy.append((start, end)) }
+                busy += occurrences(of: event, through: end).filter { $0.end > start }
                 continue
             }
             guard properties != nil, let colon = line.firstIndex(of: ":") else { continue }
@@ -57,6 +52,27 @@ enum ICalendar {
             properties?.append((name, parameters, String(line[line.index(after: colon)...])))
         }
         return busy
+    }
+
+    private static func occurrences(of event: [(name: String, parameters: [String: String], value: String)], through end: Date) -> [(start: Date, end: Date)] {
+        let status = event.first { $0.name == "STATUS" }?.value.uppercased()
+        let transparent = event.first { $0.name == "TRANSP" }?.value.uppercased() == "TRANSPARENT"
+        guard status != "CANCELLED", !transparent, let dtstart = event.first(where: { $0.name == "DTSTART" }),
+              let first = date(dtstart.value, dtstart.parameters)
+        else { return [] }
+        let length = event.first(where: { $0.name == "DTEND" }).flatMap { date($0.value, $0.parameters) }.map { $0.timeIntervalSince(first) }
+            ?? (dtstart.value.count == 8 ? 86_400 : 0)
+        guard length > 0 else { return [] }
+        let timeZone = dtstart.value.hasSuffix("Z") ? TimeZone(identifier: "UTC")!
+            : dtstart.parameters["TZID"].flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
+        var starts = [first]
+        if let text = event.first(where: { $0.name == "RRULE" })?.value, let rule = RecurrenceRule(text, timeZone: timeZone) {
+            starts = rule.starts(from: first, in: timeZone, through: end)
+        }
+        let excluded = Set(event.filter { $0.name == "EXDATE" }.flatMap { exdate in
+            exdate.value.split(separator: ",").compactMap { date(String($0), exdate.parameters) }
+        })
+        return starts.filter { !excluded.contains($0) }.map { ($0, $0.addingTimeInterval(length)) }
     }
 
     /// `20261201T090000Z` (UTC), `20261201T090000` with `TZID` (or floating, read as UTC), or `20261201` (a day).

@@ -12,6 +12,9 @@ struct CalendarImports: PeriodicWork {
     let booking: BookingService
     let http: HTTPClient
 
+    /// How far ahead a repeating busy time is expanded: a year, beyond which few experiences are scheduled.
+    static let horizon: TimeInterval = 366 * 86_400
+
     func runOnce() async {
         let now = booking.clock.now()
         let interval = TimeInterval(booking.settings.calendarRefresh.components.seconds)
@@ -20,7 +23,7 @@ struct CalendarImports: PeriodicWork {
                 let busy: [(start: Date, end: Date)]?
                 let failure: String?
                 do {
-                    busy = ICalendar.busyTimes(in: try await fetch(url))
+                    busy = ICalendar.busyTimes(in: try await fetch(url), from: now, through: now.addingTimeInterval(Self.horizon))
                     failure = nil
                 } catch {
                     busy = nil
