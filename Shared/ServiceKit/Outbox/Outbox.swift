@@ -39,13 +39,7 @@ public enum Outbox {
 
     /// Writes `message` on `connection`, which must be inside the caller's transaction.
     public static func enqueue(_ message: OutboxMessage, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query(
-            """
-            INSERT INTO outbox (id, destination, path, payload)
-            VALUES (\(message.id), \(message.destination.rawValue), \(message.path), \(message.payload)::jsonb)
-            """,
-            logger: logger
-        )
+        try await enqueue([message], on: connection, logger: logger)
     }
 
     /// Writes `messages` in one statement on `connection`, which must be inside the caller's transaction.
