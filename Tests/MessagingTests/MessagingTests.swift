@@ -7,7 +7,7 @@ import TestSupport
 @Suite struct MessagingServiceTests {
     @Test func answersHealthReadyAndMetrics() async throws {
         let readiness = try await ServiceProbes.checkHealthReadyAndMetrics(.messaging, build: { try await buildApplication(configuration: $0) })
-        #expect(readiness == Readiness(status: .ok, checks: ["postgres": "ok", "redis": "ok"]))
+        #expect(readiness == Readiness(status: .ok, checks: ["postgres": "ok", "redis": "ok", "redis subscriber": "ok"]))
     }
 
     @Test func isNotReadyWhileItsDatabaseIsUnreachable() async throws {

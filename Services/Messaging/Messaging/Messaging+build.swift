@@ -50,7 +50,12 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         translator: CachedTranslator(base: try translator(settings), redis: redis, logger: logger)
     )
     let authenticator = runtime.tokenAuthenticator()
-    let router = runtime.makeRouter(openAPI: MessagingAPI.document)
+    // Not ready until this instance hears the others: a socket attached before would miss what they publish.
+    let router = runtime.makeRouter(openAPI: MessagingAPI.document, readiness: [
+        ReadinessCheck(name: "redis subscriber") {
+            guard subscriber.isConnected else { throw RedisError.unavailable("the subscriber is not connected") }
+        },
+    ])
     router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
     ConversationRoutes(messaging: messaging).addRoutes(to: router)
     AttachmentRoutes(messaging: messaging).addRoutes(to: router)

@@ -82,10 +82,11 @@ public struct ServiceRuntime: Sendable {
     /// The router with the suite's middleware (request id, access log, problem details, metrics), `/health`,
     /// `/ready`, `/metrics` and, given one, the service's OpenAPI document at `/openapi.json`. `edge` middleware
     /// (the gateway's headers and compression) goes between the access log and the problem details, so that it
-    /// sees every answer, errors included.
+    /// sees every answer, errors included. `readiness` adds the service's own checks to PostgreSQL's and Redis'.
     public func makeRouter(
         openAPI: String? = nil,
-        edge: [any MiddlewareProtocol<Request, Response, ServiceRequestContext>] = []
+        edge: [any MiddlewareProtocol<Request, Response, ServiceRequestContext>] = [],
+        readiness: [ReadinessCheck] = []
     ) -> ServiceRouter {
         let router = ServiceRouter()
         router.add(middleware: RequestIDMiddleware())
@@ -95,7 +96,7 @@ public struct ServiceRuntime: Sendable {
         }
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
-        HealthRoutes(checks: readinessChecks).addRoutes(to: router)
+        HealthRoutes(checks: readinessChecks + readiness).addRoutes(to: router)
         if let migrations {
             router.add(middleware: StartupMiddleware(migrations: migrations))
         }
