@@ -50,7 +50,14 @@ struct SocketSession {
 
     /// Tells everyone the caller has a conversation with that the caller came or went.
     private func announce(online: Bool) async {
-        guard let counterparts = try? await messaging.conversations.counterparts(of: caller.userID), !counterparts.isEmpty else { return }
+        let counterparts: [UUID]
+        do {
+            counterparts = try await messaging.conversations.counterparts(of: caller.userID)
+        } catch {
+            logger.warning("Cannot announce presence", metadata: ["userId": "\(caller.userID.uuidString.lowercased())", "error": "\(error)"])
+            return
+        }
+        guard !counterparts.isEmpty else { return }
         await messaging.hub.deliver(.presence(caller.userID, online: online, lastSeenAt: online ? nil : messaging.clock.now()), to: counterparts)
     }
 
