@@ -63,8 +63,7 @@ enum ICalendar {
         let length = event.first(where: { $0.name == "DTEND" }).flatMap { date($0.value, $0.parameters) }.map { $0.timeIntervalSince(first) }
             ?? (dtstart.value.count == 8 ? 86_400 : 0)
         guard length > 0 else { return [] }
-        let timeZone = dtstart.value.hasSuffix("Z") ? TimeZone(identifier: "UTC")!
-            : dtstart.parameters["TZID"].flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
+        let timeZone = timeZone(of: dtstart.value, dtstart.parameters)
         var starts = [first]
         if let text = event.first(where: { $0.name == "RRULE" })?.value, let rule = RecurrenceRule(text, timeZone: timeZone) {
             starts = rule.starts(from: first, in: timeZone, through: end)
@@ -78,7 +77,7 @@ enum ICalendar {
     /// `20261201T090000Z` (UTC), `20261201T090000` with `TZID` (or floating, read as UTC), or `20261201` (a day).
     static func date(_ value: String, _ parameters: [String: String]) -> Date? {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = parameters["TZID"].flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
+        calendar.timeZone = timeZone(of: value, parameters)
         let digits = value.filter(\.isNumber)
         func number(_ offset: Int, _ length: Int) -> Int? {
             let start = digits.index(digits.startIndex, offsetBy: offset)
@@ -90,9 +89,14 @@ enum ICalendar {
             components.hour = hour
             components.minute = minute
             components.second = second
-            if value.hasSuffix("Z") { calendar.timeZone = TimeZone(identifier: "UTC")! }
         }
         return calendar.date(from: components)
+    }
+
+    /// The zone of a date or date-time: UTC when it ends in `Z`, else its `TZID`, else (floating) UTC.
+    static func timeZone(of value: String, _ parameters: [String: String]) -> TimeZone {
+        let utc = TimeZone(identifier: "UTC")!
+        return value.hasSuffix("Z") ? utc : parameters["TZID"].flatMap(TimeZone.init(identifier:)) ?? utc
     }
 
     private static func utc(_ date: Date) -> String {

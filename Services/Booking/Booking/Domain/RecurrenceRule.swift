@@ -43,7 +43,7 @@ struct RecurrenceRule: Sendable, Equatable {
                 guard let count = Int(pair[1]), count > 0 else { return nil }
                 self.count = count
             case "UNTIL":
-                guard let until = ICalendar.date(pair[1], timeZone.identifier == "UTC" ? [:] : ["TZID": timeZone.identifier]) else { return nil }
+                guard let until = ICalendar.date(pair[1], ["TZID": timeZone.identifier]) else { return nil }
                 // A date without a time includes that whole day.
                 self.until = pair[1].count == 8 ? until.addingTimeInterval(86_399) : until
             case "BYDAY":
