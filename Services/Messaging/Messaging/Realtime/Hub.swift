@@ -32,7 +32,8 @@ final class Hub: Service, Sendable {
         (wakes, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Adds `socket`; returns once frames for its user reach it from every instance.
+    /// Adds `socket`; returns once frames for its user reach it from every instance (while the subscriber is not
+    /// connected yet, `/ready` keeps sockets away from this instance).
     func attach(_ socket: Socket) async {
         sockets.withLockedValue { $0[socket.user, default: [:]][socket.id] = socket }
         await withCheckedContinuation { done in
