@@ -9,6 +9,7 @@ struct SearchService: Sendable {
     let logger: Logger
     let clock: WallClock
     let documents: Documents
+    let follower: IndexFollower
     let index: SearchIndex
     let cache: ResultCache
     let completer: Completer
@@ -18,17 +19,13 @@ struct SearchService: Sendable {
         try await cache.answer(query) { try JSONEncoder.mayaGo.encode(try await search(request)) }
     }
 
-    /// Applies one event of Booking's feed; the cache forgets what it knew when the index changed.
+    /// Applies one event of Booking's feed, searchable on this instance when it returns (on the others within a round
+    /// of their followers).
     func apply(_ event: SearchFeedEvent) async throws {
-        if try await documents.apply(event, at: clock.now()) { await cache.invalidate() }
+        if try await documents.apply(event, at: clock.now()) { try await follower.catchUp() }
     }
 
-    /// Searches with typo tolerance: a word the documents do not use (nor, while it is being typed, start with) may
-    /// also be one of the nearest words they do use.
     func search(_ request: SearchRequest) async throws -> SearchResults {
-        let words = request.text.words
-        let corrections = try await index.corrections(of: words, lastIsPrefix: request.text.lastIsPrefix)
-        let groups = zip(words, corrections).map { ([$0] + $1).joined(separator: "|") }
-        return try await index.search(request, words: groups, now: clock.now())
+        try await index.search(request, now: clock.now())
     }
 }

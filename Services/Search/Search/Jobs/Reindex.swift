@@ -46,9 +46,8 @@ final class Reindex: Service, Sendable {
             do {
                 let page = try await client.call(.GET, to: .booking, path: path, requestID: nil, logger: search.logger, as: SearchFeedPage.self)
                 let now = search.clock.now()
-                var changed = false
-                for event in page.events { changed = try await search.documents.apply(event, at: now, oncePerID: false) || changed }
-                if changed { await search.cache.invalidate() }
+                // The index follower reads what changed in its next round.
+                for event in page.events { try await search.documents.apply(event, at: now, oncePerID: false) }
                 cursor = page.nextCursor
                 pages += 1
                 pause = .seconds(1)

@@ -140,7 +140,8 @@ struct Documents: Sendable {
     /// A key of the advisory locks of Search's feed ("MYS"), apart from the migrations' and anyone else's.
     private static let lockNamespace: Int32 = 0x4D_59_53
 
-    /// Notes on the document the start of its last open slot with a seat.
+    /// Notes on the document the start of its last open slot with a seat, which also marks the document written, so
+    /// that the index followers read its slots again.
     private func noteAvailability(of experience: UUID, on connection: PostgresConnection) async throws {
         try await connection.query(
             """

@@ -1,0 +1,201 @@
+import Contracts
+import Foundation
+
+/// An experience as the index holds it: what the filters, the order and a page of results read.
+struct IndexedDocument: Sendable {
+    struct Slot: Sendable, Equatable {
+        var startsAt: Date
+        var remaining: Int
+    }
+
+    var id: UUID
+    /// The transaction that wrote this state, which tells a new state from the same one read again.
+    var writtenBy: UInt64
+    var isPublished: Bool
+    var title: String
+    var description: String
+    var category: String
+    var city: String
+    var country: String
+    var price: Money
+    var durationMinutes: Int
+    var languages: [String]
+    var maxGuests: Int
+    var rating: SearchHit.Rating
+    var bookings: Int
+    var latitude: Double
+    var longitude: Double
+    /// Open slots with a seat, soonest first.
+    var slots: [Slot]
+    /// Where each lexeme stands, as `lexeme << 16 | position` ascending; a lexeme without positions at 0.
+    fileprivate(set) var occurrences: [UInt64] = []
+}
+
+/// The documents in memory with an inverted index of their `tsvector`s' lexemes, so that a query walks posting lists
+/// instead of PostgreSQL's heap. A value: a search keeps the copy it took while changes are applied to another.
+struct TextIndex: Sendable {
+    private(set) var documents: [IndexedDocument] = []
+    private var numbers: [UUID: Int] = [:]
+    private var lexemeNumbers: [String: UInt32] = [:]
+    private var lexemes: [String] = []
+    /// For each lexeme, the documents that use it, ascending, each as `document << 2 | weight`.
+    private var postings: [[UInt32]] = []
+    /// The lexemes by their first three characters (or all of a shorter one), for prefixes.
+    private var byStart: [String: [UInt32]] = [:]
+
+    /// What a match counts by the weight of where it was found, as in PostgreSQL's `ts_rank` (D, C, B, A).
+    static let weights: [Float] = [0.1, 0.2, 0.4, 1.0]
+
+    /// Puts `document`, with the lexemes of its `tsvector`, in place of what the index had for it; whether it changed.
+    @discardableResult
+    mutating func upsert(_ document: IndexedDocument, words: [TSVector.Entry]) -> Bool {
+        let number: Int
+        if let known = numbers[document.id] {
+            guard documents[known].writtenBy != document.writtenBy else { return false }
+            number = known
+            var previous: UInt32?
+            for occurrence in documents[known].occurrences where UInt32(occurrence >> 16) != previous {
+                previous = UInt32(occurrence >> 16)
+                remove(number, from: previous!)
+            }
+        } else {
+            number = documents.count
+            numbers[document.id] = number
+            documents.append(document)
+        }
+        var occurrences: [UInt64] = []
+        for entry in words {
+            let lexeme = self.number(ofLexeme: entry.lexeme)
+            insert(UInt32(number) << 2 | UInt32(entry.weight), into: lexeme)
+            for position in entry.positions.isEmpty ? [0] : entry.positions {
+                occurrences.append(UInt64(lexeme) << 16 | UInt64(position))
+            }
+        }
+        var document = document
+        document.occurrences = occurrences.sorted()
+        documents[number] = document
+        return true
+    }
+
+    /// The documents that match every group of `query`, each with its relevance from 0 to 1: per group, the weight
+    /// of the strongest place one of its terms was found, times the term's weight; averaged over the groups.
+    func matches(_ query: TextQuery) -> [(document: Int, score: Float)] {
+        var best = [Float](repeating: 0, count: documents.count)
+        var total = [Float](repeating: 0, count: documents.count)
+        // How many groups in a row each document matched: a group only looks at those that matched all before it.
+        var matched = [UInt8](repeating: 0, count: documents.count)
+        var touched: [Int] = []
+        for (number, group) in query.groups.prefix(Int(UInt8.max)).enumerated() {
+            touched.removeAll(keepingCapacity: true)
+            for term in group {
+                forEachMatch(of: term) { document, weight in
+                    guard Int(matched[document]) == number else { return }
+                    if best[document] == 0 { touched.append(document) }
+                    best[document] = max(best[document], weight * term.weight)
+                }
+            }
+            for document in touched {
+                matched[document] = UInt8(number + 1)
+                total[document] += best[document]
+                best[document] = 0
+            }
+        }
+        let groups = min(query.groups.count, Int(UInt8.max))
+        return touched.filter { matched[$0] == groups }.map { ($0, total[$0] / Float(groups)) }
+    }
+
+    /// Calls `body` with each document `term` matches and the weight of the strongest place it was found.
+    private func forEachMatch(of term: TextQuery.Term, _ body: (Int, Float) -> Void) {
+        if term.isPrefix {
+            for lexeme in lexemes(startingWith: term.lexemes[0]) {
+                for posting in postings[Int(lexeme)] { body(Int(posting >> 2), Self.weights[Int(posting & 3)]) }
+            }
+            return
+        }
+        let numbers = term.lexemes.compactMap { lexemeNumbers[$0] }
+        guard numbers.count == term.lexemes.count, let first = numbers.first else { return }
+        for posting in postings[Int(first)] {
+            let document = Int(posting >> 2)
+            var weight = posting & 3
+            for other in numbers.dropFirst() {
+                guard let found = self.weight(of: other, in: document) else {
+                    weight = .max
+                    break
+                }
+                weight = min(weight, found)
+            }
+            guard weight != .max, !term.isPhrase || standInOrder(numbers, in: document) else { continue }
+            body(document, Self.weights[Int(weight)])
+        }
+    }
+
+    /// Whether the lexemes stand one right after the other somewhere in the document.
+    private func standInOrder(_ numbers: [UInt32], in document: Int) -> Bool {
+        let occurrences = documents[document].occurrences
+        let first = UInt64(numbers[0]) << 16
+        var index = occurrences.firstIndex(atLeast: first)
+        while index < occurrences.count, occurrences[index] >> 16 == first >> 16 {
+            let position = occurrences[index] & 0xFFFF
+            let following = numbers.enumerated().dropFirst().allSatisfy { offset, lexeme in
+                let wanted = UInt64(lexeme) << 16 | (position + UInt64(offset))
+                let at = occurrences.firstIndex(atLeast: wanted)
+                return at < occurrences.count && occurrences[at] == wanted
+            }
+            if following { return true }
+            index += 1
+        }
+        return false
+    }
+
+    /// The weight of the strongest place `lexeme` stands in `document`, or nil.
+    private func weight(of lexeme: UInt32, in document: Int) -> UInt32? {
+        let list = postings[Int(lexeme)]
+        let at = list.firstIndex(atLeast: UInt32(document) << 2)
+        return at < list.count && Int(list[at] >> 2) == document ? list[at] & 3 : nil
+    }
+
+    private func lexemes(startingWith prefix: String) -> [UInt32] {
+        if prefix.count >= 3 {
+            return byStart[String(prefix.prefix(3)), default: []].filter { lexemes[Int($0)].hasPrefix(prefix) }
+        }
+        return byStart.filter { $0.key.hasPrefix(prefix) }.flatMap(\.value)
+    }
+
+    private mutating func number(ofLexeme lexeme: String) -> UInt32 {
+        if let number = lexemeNumbers[lexeme] { return number }
+        let number = UInt32(lexemes.count)
+        lexemeNumbers[lexeme] = number
+        lexemes.append(lexeme)
+        postings.append([])
+        byStart[String(lexeme.prefix(3)), default: []].append(number)
+        return number
+    }
+
+    private mutating func insert(_ posting: UInt32, into lexeme: UInt32) {
+        // New documents come last, so that most postings are appended.
+        if let last = postings[Int(lexeme)].last, last > posting {
+            postings[Int(lexeme)].insert(posting, at: postings[Int(lexeme)].firstIndex(atLeast: posting))
+        } else {
+            postings[Int(lexeme)].append(posting)
+        }
+    }
+
+    private mutating func remove(_ document: Int, from lexeme: UInt32) {
+        let at = postings[Int(lexeme)].firstIndex(atLeast: UInt32(document) << 2)
+        if at < postings[Int(lexeme)].count, Int(postings[Int(lexeme)][at] >> 2) == document {
+            postings[Int(lexeme)].remove(at: at)
+        }
+    }
+}
+
+extension Array where Element: Comparable {
+    /// The index of the first element not below `value` in this ascending array (binary search).
+    func firstIndex(atLeast value: Element) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if self[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}

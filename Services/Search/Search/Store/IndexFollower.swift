@@ -1,0 +1,125 @@
+import Contracts
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import PostgresNIO
+import ServiceKit
+
+/// Keeps this instance's `TextIndex` as PostgreSQL's documents are, whoever wrote them: it reads them all first,
+/// then, every round of the periodic job and whenever this instance applied a feed event, the documents written since.
+/// "Since" goes by writing transaction: a document carries the id of the transaction that wrote it, and a read takes
+/// every document whose writer was still running at the read before, so that one committing late is not missed (one
+/// read twice changes nothing).
+actor IndexFollower: PeriodicWork {
+    private let postgres: PostgresClient
+    private let logger: Logger
+    /// Told when the index changed (the result cache, the remembered corrections).
+    private let changed: @Sendable () async -> Void
+    /// What searches read: taken whole, so that a search never waits for a read.
+    private nonisolated let published = NIOLockedValueBox<TextIndex?>(nil)
+    /// The oldest transaction still running at the last read.
+    private var horizon: UInt64 = 0
+    /// Reads asked for and reads done, as tickets: a read covers every ask made before it started.
+    private var asked = 0
+    private var covered = 0
+    private var reading: Task<Void, any Error>?
+
+    init(postgres: PostgresClient, logger: Logger, changed: @escaping @Sendable () async -> Void) {
+        self.postgres = postgres
+        self.logger = logger
+        self.changed = changed
+    }
+
+    /// The index, read first if it never was.
+    nonisolated func current() async throws -> TextIndex {
+        if let index = published.withLockedValue({ $0 }) { return index }
+        try await catchUp()
+        return published.withLockedValue { $0 } ?? TextIndex()
+    }
+
+    /// Whether the index was read at least once (`/ready` waits for it; a search would read it first).
+    nonisolated var isLoaded: Bool {
+        published.withLockedValue { $0 != nil }
+    }
+
+    nonisolated func runOnce() async {
+        do {
+            try await catchUp()
+        } catch {
+            logger.error("Search index not read from PostgreSQL", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+
+    /// Returns once the index has every document committed before the call.
+    func catchUp() async throws {
+        asked += 1
+        let ticket = asked
+        while covered < ticket {
+            if let reading {
+                // Started before this ask, or by another ask after it: either way, see what it covered.
+                _ = try? await reading.value
+                continue
+            }
+            let task = Task { try await read(covering: asked) }
+            reading = task
+            try await task.value
+        }
+    }
+
+    private func read(covering ticket: Int) async throws {
+        defer { reading = nil }
+        let (next, rows) = try await changes(since: horizon)
+        var index = published.withLockedValue { $0 } ?? TextIndex()
+        var changes = 0
+        for row in rows where index.upsert(row.document, words: TSVector.parse(row.words)) { changes += 1 }
+        published.withLockedValue { $0 = index }
+        horizon = next
+        covered = max(covered, ticket)
+        if changes > 0 { await changed() }
+    }
+
+    /// The documents written by transactions from `since` on, and the horizon for the next read, in one snapshot.
+    private func changes(since: UInt64) async throws -> (UInt64, [(document: IndexedDocument, words: String)]) {
+        try await postgres.withConnection { connection in
+            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            do {
+                var horizon = since
+                for try await xmin in try await connection.query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text", logger: logger).decode(String.self) {
+                    horizon = UInt64(xmin) ?? since
+                }
+                let rows = try await connection.query(
+                    """
+                    SELECT d.id, d.written_by::text, d.status = 'published', d.title, d.description, d.category, d.city, d.country,
+                        d.price_amount, d.currency, d.duration_minutes, d.languages, d.max_guests, d.rating_average, d.rating_count, d.bookings,
+                        d.latitude, d.longitude, coalesce(open.starts, '{}'), coalesce(open.remaining, '{}')::int8[], d.words::text
+                    FROM documents d
+                    LEFT JOIN LATERAL (
+                        SELECT array_agg(s.starts_at ORDER BY s.starts_at) AS starts, array_agg(s.remaining ORDER BY s.starts_at) AS remaining
+                        FROM slots s WHERE s.experience_id = d.id AND s.status = 'open' AND s.remaining > 0 AND s.starts_at > now()
+                    ) open ON true
+                    WHERE d.written_by >= \(String(since))::xid8
+                    """,
+                    logger: logger
+                )
+                var documents: [(document: IndexedDocument, words: String)] = []
+                for try await row in rows.decode(
+                    (UUID, String, Bool, String, String, String, String, String, Int64, String, Int, [String], Int, Double, Int, Int, Double, Double, [Date], [Int], String).self
+                ) {
+                    let slots = zip(row.18, row.19).map { IndexedDocument.Slot(startsAt: $0, remaining: $1) }
+                    let document = IndexedDocument(
+                        id: row.0, writtenBy: UInt64(row.1) ?? 0, isPublished: row.2, title: row.3, description: row.4, category: row.5,
+                        city: row.6, country: row.7, price: Money(amount: row.8, currency: row.9), durationMinutes: row.10, languages: row.11,
+                        maxGuests: row.12, rating: .init(average: row.13, count: row.14), bookings: row.15, latitude: row.16, longitude: row.17,
+                        slots: slots
+                    )
+                    documents.append((document, row.20))
+                }
+                try await connection.query("COMMIT", logger: logger)
+                return (horizon, documents)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+}

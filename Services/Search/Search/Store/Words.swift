@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import PostgresNIO
+
+/// What PostgreSQL says about words, remembered: their English and Spanish stems (fixed by the dictionaries), and
+/// the lexicon's nearest words to a misspelt one (until the index changes), so that a query asks only about words
+/// not seen before.
+final class Words: Sendable {
+    private let postgres: PostgresClient
+    private let logger: Logger
+    private let known = NIOLockedValueBox(Known())
+
+    private struct Known {
+        var stems: [String: Stems] = [:]
+        var corrections: [String: [String]] = [:]
+    }
+
+    /// Words remembered at most, of each kind (they come from travelers' queries); past it, all are forgotten.
+    static let capacity = 100_000
+
+    init(postgres: PostgresClient, logger: Logger) {
+        self.postgres = postgres
+        self.logger = logger
+    }
+
+    /// `text` ready for the index: each word with its corrections and all their stems.
+    func query(for text: QueryText) async throws -> TextQuery {
+        guard !text.isEmpty else { return TextQuery() }
+        let corrections = try await self.corrections(of: text.words, lastIsPrefix: text.lastIsPrefix)
+        let stems = try await self.stems(of: Set(text.words + corrections.joined()))
+        return TextQuery(text, corrections: corrections, stems: stems)
+    }
+
+    /// The stems of each of `words` (folded): `to_tsvector` in English and in Spanish, as the documents were indexed.
+    func stems(of words: Set<String>) async throws -> [String: Stems] {
+        var stems = known.withLockedValue { known in words.reduce(into: [String: Stems]()) { $0[$1] = known.stems[$1] } }
+        // A number is its own stem in both languages.
+        for word in words where stems[word] == nil && word.allSatisfy(\.isNumber) { stems[word] = Stems(english: [word], spanish: [word]) }
+        let missing = words.filter { stems[$0] == nil }
+        guard !missing.isEmpty else { return stems }
+        let rows = try await postgres.query(
+            """
+            SELECT w, tsvector_to_array(to_tsvector('english', w)), tsvector_to_array(to_tsvector('spanish', w))
+            FROM unnest(\(Array(missing))::text[]) w
+            """,
+            logger: logger
+        )
+        var learnt: [String: Stems] = [:]
+        for try await (word, english, spanish) in rows.decode((String, [String], [String]).self) {
+            learnt[word] = Stems(english: english, spanish: spanish)
+        }
+        known.withLockedValue { known in
+            if known.stems.count + learnt.count > Self.capacity { known.stems = [:] }
+            known.stems.merge(learnt) { $1 }
+        }
+        return stems.merging(learnt) { $1 }
+    }
+
+    /// For each of `words` the lexicon does not know (nor, for the last while it is typed, starts a word of), the
+    /// lexicon's nearest words within its typo allowance, nearest first, at most three.
+    func corrections(of words: [String], lastIsPrefix: Bool) async throws -> [[String]] {
+        let keys = words.indices.map { "\(words[$0])\(lastIsPrefix && $0 == words.count - 1 ? "*" : "")" }
+        var corrections = known.withLockedValue { known in keys.map { known.corrections[$0] } }
+        let looked = words.indices.filter { corrections[$0] == nil && Typos.allowed(in: words[$0]) > 0 }
+        guard !looked.isEmpty else { return corrections.map { $0 ?? [] } }
+        let rows = try await postgres.query(
+            """
+            SELECT t.i::int, array(SELECT word FROM lexicon WHERE word % t.w ORDER BY similarity(word, t.w) DESC LIMIT 20)
+            FROM unnest(\(looked.map { words[$0] })::text[], \(looked.map { lastIsPrefix && $0 == words.count - 1 })::bool[]) WITH ORDINALITY AS t(w, typing, i)
+            WHERE NOT EXISTS (SELECT 1 FROM lexicon WHERE word = t.w)
+              AND NOT (t.typing AND EXISTS (SELECT 1 FROM lexicon WHERE word ~>=~ t.w AND word ~<~ (t.w || chr(1114111))))
+            """,
+            logger: logger
+        )
+        for index in looked { corrections[index] = [] }
+        for try await (ordinal, candidates) in rows.decode((Int, [String]).self) {
+            let index = looked[ordinal - 1], word = words[index]
+            corrections[index] = Array(candidates.filter { $0 != word && Typos.distance($0, word) <= Typos.allowed(in: word) }.prefix(3))
+        }
+        known.withLockedValue { known in
+            if known.corrections.count + looked.count > Self.capacity { known.corrections = [:] }
+            for index in looked { known.corrections[keys[index]] = corrections[index] }
+        }
+        return corrections.map { $0 ?? [] }
+    }
+
+    /// The lexicon may have new words: corrections are looked up again.
+    func forgetCorrections() {
+        known.withLockedValue { $0.corrections = [:] }
+    }
+}

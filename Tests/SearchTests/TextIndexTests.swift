@@ -1,0 +1,105 @@
+import Contracts
+import Foundation
+import HummingbirdCore
+import Testing
+
+@testable import Search
+
+/// The index in memory without PostgreSQL: `tsvector`s as PostgreSQL writes them, queries as `Words` makes them.
+@Suite struct TextIndexTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func document(_ title: String, writtenBy: UInt64 = 1, price: Int64 = 50_000, minutes: Int = 120) -> IndexedDocument {
+        IndexedDocument(
+            id: UUID(), writtenBy: writtenBy, isPublished: true, title: title, description: "", category: "food", city: "Mérida", country: "MX",
+            price: Money(amount: price, currency: "MXN"), durationMinutes: minutes, languages: ["es"], maxGuests: 8,
+            rating: .init(average: 4.5, count: 3), bookings: 0, latitude: 20.97, longitude: -89.59,
+            slots: [.init(startsAt: now.addingTimeInterval(86_400), remaining: 4)]
+        )
+    }
+
+    static func words(_ query: String, prefix: Bool = false) -> TextQuery {
+        var text = QueryText(query)
+        text.lastIsPrefix = prefix
+        return TextQuery(text, corrections: text.words.map { _ in [] }, stems: [:])
+    }
+
+    @Test func parsesWhatPostgreSQLWrites() {
+        #expect(TSVector.parse("'cenot':1A,5C 'it''s':2 'swim':3B,4") == [
+            .init(lexeme: "cenot", positions: [1, 5], weight: 3), .init(lexeme: "it's", positions: [2], weight: 0),
+            .init(lexeme: "swim", positions: [3, 4], weight: 2),
+        ])
+        #expect(TSVector.parse("'a\\\\b' 'x'") == [.init(lexeme: "a\\b", positions: [], weight: 0), .init(lexeme: "x", positions: [], weight: 0)])
+        #expect(TSVector.parse("").isEmpty)
+    }
+
+    @Test func everyGroupMustMatchAndTheStrongestPlaceCounts() {
+        var index = TextIndex()
+        let tacos = Self.document("Tacos tour"), cooking = Self.document("Cooking class")
+        index.upsert(tacos, words: TSVector.parse("'tacos':1A 'tour':2A"))
+        index.upsert(cooking, words: TSVector.parse("'cooking':1A 'class':2A 'tacos':9C"))
+        let found = index.matches(Self.words("tacos"))
+        #expect(Set(found.map(\.document)) == [0, 1])
+        #expect(found.first { $0.document == 0 }?.score == 1)
+        #expect(found.first { $0.document == 1 }?.score == 0.2)
+        #expect(index.matches(Self.words("tacos class")).map(\.document) == [1])
+        #expect(index.matches(Self.words("tacos nothing")).isEmpty)
+        // The last word while typed is a prefix; a correction counts half.
+        #expect(index.matches(Self.words("tacos cook", prefix: true)).map(\.document) == [1])
+        let corrected = TextQuery(QueryText("tocos "), corrections: [["tacos"]], stems: [:])
+        #expect(index.matches(corrected).first { $0.document == 0 }?.score == 0.5)
+    }
+
+    @Test func phrasesNeedTheirWordsInOrder() {
+        var index = TextIndex()
+        index.upsert(Self.document("Street food"), words: TSVector.parse("'street':1A 'food':2A"))
+        index.upsert(Self.document("Food street"), words: TSVector.parse("'food':1A 'street':2A"))
+        #expect(index.matches(Self.words("\"street food\"")).map(\.document) == [0])
+        #expect(index.matches(Self.words("\"food street\"")).map(\.document) == [1])
+        #expect(index.matches(Self.words("street food")).count == 2)
+    }
+
+    @Test func aNewStateReplacesTheOldOnceAndTheSameStateChangesNothing() {
+        var index = TextIndex()
+        var tour = Self.document("Tacos tour")
+        let first = index.upsert(tour, words: TSVector.parse("'tacos':1A"))
+        let again = index.upsert(tour, words: TSVector.parse("'tacos':1A"))
+        tour.writtenBy = 2
+        tour.title = "Mezcal tour"
+        let renamed = index.upsert(tour, words: TSVector.parse("'mezcal':1A"))
+        #expect(first && !again && renamed)
+        #expect(index.matches(Self.words("tacos")).isEmpty)
+        #expect(index.matches(Self.words("mezcal")).map(\.document) == [0])
+        #expect(index.documents.count == 1)
+    }
+
+    @Test func filtersFacetsAndPages() throws {
+        var index = TextIndex()
+        for (number, price) in [40_000, 60_000, 90_000, 140_000].enumerated() {
+            index.upsert(Self.document("Tour \(number)", price: Int64(price), minutes: 60 * (number + 1)), words: [])
+        }
+        var sold = Self.document("Sold out")
+        sold.slots = []
+        index.upsert(sold, words: [])
+        let request = try SearchRequest(["sort": "price", "limit": "2"])
+        let found = index.search(request, text: TextQuery(), now: Self.now)
+        #expect(found.total == 4)
+        #expect(found.page.map { index.documents[$0.document].title } == ["Tour 0", "Tour 1"])
+        #expect(found.facets.duration.map(\.count) == [0, 1, 2, 1, 0])
+        #expect(found.facets.priceRange.map(\.count) == [2, 0, 1, 0, 1])
+        #expect(found.facets.priceRange.first?.from == 40_000 && found.facets.priceRange.last?.to == 140_000)
+        let next = index.search(try SearchRequest(["sort": "price", "limit": "2", "cursor": Substring(request.nextCursor)]), text: TextQuery(), now: Self.now)
+        #expect(next.page.map { index.documents[$0.document].title } == ["Tour 2", "Tour 3"])
+        #expect(index.search(try SearchRequest(["maxPrice": "60000", "currency": "MXN"]), text: TextQuery(), now: Self.now).total == 2)
+        #expect(index.search(try SearchRequest(["guests": "5"]), text: TextQuery(), now: Self.now).total == 0)
+        #expect(index.search(try SearchRequest(["available": "any"]), text: TextQuery(), now: Self.now).total == 5)
+    }
+
+    @Test func snippetsMarkMatchedWordsAndCutLongTexts() {
+        let marked = Snippet.highlighting("Float above <sea> turtles & rays.") { $0 == "turtles" }
+        #expect(marked == "Float above &lt;sea&gt; <mark>turtles</mark> &amp; rays.")
+        let long = (1...40).map { "w\($0)" }.joined(separator: " ")
+        #expect(Snippet.highlighting(long) { $0 == "w30" } == (17...40).map { $0 == 30 ? "<mark>w30</mark>" : "w\($0)" }.joined(separator: " "))
+        #expect(Snippet.highlighting(long) { $0 == "w10" }.hasPrefix("w7 w8 w9 <mark>w10</mark>"))
+    }
+}
