@@ -1,7 +1,6 @@
 import Contracts
 import Foundation
 import Logging
-import NIOConcurrencyHelpers
 import PostgresNIO
 import ServiceKit
 
@@ -15,8 +14,7 @@ actor IndexFollower: PeriodicWork {
     private let logger: Logger
     /// Told when the index changed (the result cache, the remembered corrections).
     private let changed: @Sendable () async -> Void
-    /// What searches read: taken whole, so that a search never waits for a read.
-    private nonisolated let published = NIOLockedValueBox<TextIndex?>(nil)
+    private nonisolated let shared = SharedIndex()
     /// The oldest transaction still running at the last read.
     private var horizon: UInt64 = 0
     /// Reads asked for and reads done, as tickets: a read covers every ask made before it started.
@@ -30,16 +28,15 @@ actor IndexFollower: PeriodicWork {
         self.changed = changed
     }
 
-    /// The index, read first if it never was.
-    nonisolated func current() async throws -> TextIndex {
-        if let index = published.withLockedValue({ $0 }) { return index }
-        try await catchUp()
-        return published.withLockedValue { $0 } ?? TextIndex()
+    /// What `body` makes of the index, read first if it never was.
+    nonisolated func read<Result>(_ body: (TextIndex) throws -> Result) async throws -> Result {
+        if !shared.isLoaded { try await catchUp() }
+        return try shared.read(body)
     }
 
     /// Whether the index was read at least once (`/ready` waits for it; a search would read it first).
     nonisolated var isLoaded: Bool {
-        published.withLockedValue { $0 != nil }
+        shared.isLoaded
     }
 
     nonisolated func runOnce() async {
@@ -60,19 +57,17 @@ actor IndexFollower: PeriodicWork {
                 _ = try? await reading.value
                 continue
             }
-            let task = Task { try await read(covering: asked) }
+            let task = Task { try await readChanges(covering: asked) }
             reading = task
             try await task.value
         }
     }
 
-    private func read(covering ticket: Int) async throws {
+    private func readChanges(covering ticket: Int) async throws {
         defer { reading = nil }
         let (next, rows) = try await changes(since: horizon)
-        var index = published.withLockedValue { $0 } ?? TextIndex()
-        var changes = 0
-        for row in rows where index.upsert(row.document, words: TSVector.parse(row.words)) { changes += 1 }
-        published.withLockedValue { $0 = index }
+        let parsed = rows.map { ($0.document, TSVector.parse($0.words)) }
+        let changes = shared.write { index in parsed.filter { index.upsert($0, words: $1) }.count }
         horizon = next
         covered = max(covered, ticket)
         if changes > 0 { await changed() }

@@ -10,13 +10,13 @@ struct SearchIndex: Sendable {
 
     func search(_ request: SearchRequest, now: Date) async throws -> SearchResults {
         let text = try await words.query(for: request.text)
-        let index = try await follower.current()
-        let found = index.search(request, text: text, now: now)
-        let pageWords = Set(found.page.flatMap { QueryText.tokens(index.documents[$0.document].description) })
-        let stems = text.isEmpty ? [:] : try await words.stems(of: pageWords)
-        let items = found.page.map { hit in
-            let document = index.documents[hit.document]
-            return SearchHit(
+        let (found, documents) = try await follower.read { index in
+            let found = index.search(request, text: text, now: now)
+            return (found, found.page.map { index.documents[$0.document] })
+        }
+        let stems = text.isEmpty ? [:] : try await words.stems(of: Set(documents.flatMap { QueryText.tokens($0.description) }))
+        let items = zip(found.page, documents).map { hit, document in
+            SearchHit(
                 id: document.id, title: document.title,
                 snippet: text.isEmpty
                     ? Snippet.opening(document.description) : Snippet.highlighting(document.description) { text.marks($0, stems: stems[$0]) },
