@@ -19,7 +19,6 @@ final class SharedIndex: @unchecked Sendable {
         #if os(Linux)
         pthread_rwlockattr_setkind_np(&attributes, Int32(PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP))
         #endif
-        lock.initialize(to: pthread_rwlock_t())
         pthread_rwlock_init(lock, &attributes)
         pthread_rwlockattr_destroy(&attributes)
     }
