@@ -73,48 +73,38 @@ actor IndexFollower: PeriodicWork {
         if changes > 0 { await changed() }
     }
 
-    /// The documents written by transactions from `since` on, and the horizon for the next read, in one snapshot.
+    /// The documents written by transactions from `since` on, and the horizon for the next read (unchanged when
+    /// nothing was written), from one statement: one snapshot, one round trip.
     private func changes(since: UInt64) async throws -> (UInt64, [(document: IndexedDocument, words: String)]) {
-        try await postgres.withConnection { connection in
-            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-            do {
-                var horizon = since
-                for try await xmin in try await connection.query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text", logger: logger).decode(String.self) {
-                    horizon = UInt64(xmin) ?? since
-                }
-                let rows = try await connection.query(
-                    """
-                    SELECT d.id, d.written_by::text, d.status = 'published', d.title, d.description, d.category, d.city, d.country,
-                        d.price_amount, d.currency, d.duration_minutes, d.languages, d.max_guests, d.rating_average, d.rating_count, d.bookings,
-                        d.latitude, d.longitude, coalesce(open.starts, '{}'), coalesce(open.remaining, '{}')::int8[], d.words::text
-                    FROM documents d
-                    LEFT JOIN LATERAL (
-                        SELECT array_agg(s.starts_at ORDER BY s.starts_at) AS starts, array_agg(s.remaining ORDER BY s.starts_at) AS remaining
-                        FROM slots s WHERE s.experience_id = d.id AND s.status = 'open' AND s.remaining > 0 AND s.starts_at > now()
-                    ) open ON true
-                    WHERE d.written_by >= \(String(since))::xid8
-                    """,
-                    logger: logger
-                )
-                var documents: [(document: IndexedDocument, words: String)] = []
-                for try await row in rows.decode(
-                    (UUID, String, Bool, String, String, String, String, String, Int64, String, Int, [String], Int, Double, Int, Int, Double, Double, [Date], [Int], String).self
-                ) {
-                    let slots = zip(row.18, row.19).map { IndexedDocument.Slot(startsAt: $0, remaining: $1) }
-                    let document = IndexedDocument(
-                        id: row.0, writtenBy: UInt64(row.1) ?? 0, isPublished: row.2, title: row.3, description: row.4, category: row.5,
-                        city: row.6, country: row.7, price: Money(amount: row.8, currency: row.9), durationMinutes: row.10, languages: row.11,
-                        maxGuests: row.12, rating: .init(average: row.13, count: row.14), bookings: row.15, latitude: row.16, longitude: row.17,
-                        slots: slots
-                    )
-                    documents.append((document, row.20))
-                }
-                try await connection.query("COMMIT", logger: logger)
-                return (horizon, documents)
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
-            }
+        let rows = try await postgres.query(
+            """
+            SELECT pg_snapshot_xmin(pg_current_snapshot())::text, d.id, d.written_by::text, d.status = 'published', d.title, d.description,
+                d.category, d.city, d.country, d.price_amount, d.currency, d.duration_minutes, d.languages, d.max_guests, d.rating_average,
+                d.rating_count, d.bookings, d.latitude, d.longitude, coalesce(open.starts, '{}'), coalesce(open.remaining, '{}')::int8[],
+                d.words::text
+            FROM documents d
+            LEFT JOIN LATERAL (
+                SELECT array_agg(s.starts_at ORDER BY s.starts_at) AS starts, array_agg(s.remaining ORDER BY s.starts_at) AS remaining
+                FROM slots s WHERE s.experience_id = d.id AND s.status = 'open' AND s.remaining > 0 AND s.starts_at > now()
+            ) open ON true
+            WHERE d.written_by >= \(String(since))::xid8
+            """,
+            logger: logger
+        )
+        var horizon = since
+        var documents: [(document: IndexedDocument, words: String)] = []
+        for try await row in rows.decode(
+            (String, UUID, String, Bool, String, String, String, String, String, Int64, String, Int, [String], Int, Double, Int, Int, Double, Double, [Date], [Int], String).self
+        ) {
+            horizon = UInt64(row.0) ?? since
+            let document = IndexedDocument(
+                id: row.1, writtenBy: UInt64(row.2) ?? 0, isPublished: row.3, title: row.4, description: row.5, category: row.6, city: row.7,
+                country: row.8, price: Money(amount: row.9, currency: row.10), durationMinutes: row.11, languages: row.12, maxGuests: row.13,
+                rating: .init(average: row.14, count: row.15), bookings: row.16, latitude: row.17, longitude: row.18,
+                slots: zip(row.19, row.20).map { IndexedDocument.Slot(startsAt: $0, remaining: $1) }
+            )
+            documents.append((document, row.21))
         }
+        return (horizon, documents)
     }
 }
