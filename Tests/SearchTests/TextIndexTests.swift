@@ -95,6 +95,33 @@ import Testing
         #expect(index.search(try SearchRequest(["available": "any"]), text: TextQuery(), now: Self.now).total == 5)
     }
 
+    @Test func namesAreFilteredAndCountedByNumberWhateverTheirCount() throws {
+        var index = TextIndex()
+        // 70 languages: the first 64 are bits of a document's facts, the rest are read from the document.
+        let languages = (0..<70).map { "l\($0)" }
+        for (number, language) in languages.enumerated() {
+            var document = Self.document("Tour \(number)")
+            document.languages = [language, "es"]
+            document.category = number.isMultiple(of: 2) ? "food" : "water"
+            index.upsert(document, words: [])
+        }
+        let all = index.search(try SearchRequest([:]), text: TextQuery(), now: Self.now)
+        #expect(all.facets.language["es"] == 70 && all.facets.language["l3"] == 1 && all.facets.language["l68"] == 1)
+        #expect(all.facets.category == ["food": 35, "water": 35])
+        for language in ["l3", "l68"] {
+            let found = index.search(try SearchRequest(["language": Substring(language)]), text: TextQuery(), now: Self.now)
+            #expect(found.page.map { index.documents[$0.document].languages.first } == [language])
+        }
+        #expect(index.search(try SearchRequest(["language": "fr"]), text: TextQuery(), now: Self.now).total == 0)
+        #expect(index.search(try SearchRequest(["category": "water", "category": "caves"]), text: TextQuery(), now: Self.now).total == 35)
+        #expect(index.search(try SearchRequest(["category": "caves"]), text: TextQuery(), now: Self.now).total == 0)
+        #expect(index.search(try SearchRequest(["currency": "USD"]), text: TextQuery(), now: Self.now).total == 0)
+        // Seats and dates are read from the slots: the one slot has 4 seats, a day after now.
+        #expect(index.search(try SearchRequest(["guests": "4"]), text: TextQuery(), now: Self.now).total == 70)
+        let tomorrow = ISO8601DateFormatter().string(from: Self.now.addingTimeInterval(86_400 * 2))
+        #expect(index.search(try SearchRequest(["from": Substring(tomorrow)]), text: TextQuery(), now: Self.now).total == 0)
+    }
+
     @Test func snippetsMarkMatchedWordsAndCutLongTexts() {
         let marked = Snippet.highlighting("Float above <sea> turtles & rays.") { $0 == "turtles" }
         #expect(marked == "Float above &lt;sea&gt; <mark>turtles</mark> &amp; rays.")

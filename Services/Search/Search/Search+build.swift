@@ -40,7 +40,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         },
         isMigrated: { runtime.isMigrated }
     )
-    let recommendations = Recommendations(postgres: postgres, logger: runtime.logger)
+    let recommendations = Recommendations(postgres: postgres, follower: follower, logger: runtime.logger)
     let recommender = PeriodicJob(
         Recommender(recommendations: recommendations, documents: search.documents, logger: runtime.logger),
         every: try configuration.settings.milliseconds("recommendations.interval.ms", default: .seconds(600)),

@@ -20,13 +20,13 @@ extension TextIndex {
     /// in the asked order.
     func search(_ request: SearchRequest, text: TextQuery, now: Date) -> Found {
         let origin = request.latitude.flatMap { latitude in request.longitude.map { (latitude, $0) } }
+        let filter = Filter(request, in: self, now: now)
         var found: [Hit] = []
         func consider(_ number: Int, score: Float) {
-            let document = documents[number]
-            guard document.passes(request, now: now) else { return }
+            guard filter.passes(number, in: self) else { return }
             var hit = Hit(document: number, score: score)
             if let origin {
-                let distance = GreatCircle.kilometres(from: origin, to: (document.latitude, document.longitude))
+                let distance = GreatCircle.kilometres(from: origin, to: (facts[number].latitude, facts[number].longitude))
                 if let radius = request.radiusKm, distance > radius { return }
                 hit.distanceKm = distance
             }
@@ -43,7 +43,7 @@ extension TextIndex {
 
     /// The first `count` of `hits` in `sort`'s order: kept in a short sorted list for a page (most hits fall behind
     /// its last one at the first comparison), sorted whole for a deep one.
-    private func top(_ count: Int, of hits: [Hit], by sort: SearchRequest.Sort) -> [Hit] {
+    func top(_ count: Int, of hits: [Hit], by sort: SearchRequest.Sort) -> [Hit] {
         guard count <= 256 else { return Array(hits.sorted { precedes($0, $1, by: sort) }.prefix(count)) }
         var top: [Hit] = []
         top.reserveCapacity(count + 1)
@@ -62,33 +62,48 @@ extension TextIndex {
 
     /// The asked order, then relevance, rating, popularity, and the id so that pages never overlap.
     private func precedes(_ a: Hit, _ b: Hit, by sort: SearchRequest.Sort) -> Bool {
-        let x = documents[a.document], y = documents[b.document]
+        let x = facts[a.document], y = facts[b.document]
         switch sort {
-        case .price where x.price.amount != y.price.amount: return x.price.amount < y.price.amount
-        case .priceDescending where x.price.amount != y.price.amount: return x.price.amount > y.price.amount
+        case .price where x.price != y.price: return x.price < y.price
+        case .priceDescending where x.price != y.price: return x.price > y.price
         case .distance where a.distanceKm != b.distanceKm: return (a.distanceKm ?? .infinity) < (b.distanceKm ?? .infinity)
-        case .rating where x.rating.average != y.rating.average: return x.rating.average > y.rating.average
+        case .rating where x.rating != y.rating: return x.rating > y.rating
         case .popularity where x.bookings != y.bookings: return x.bookings > y.bookings
         default: break
         }
         if a.score != b.score { return a.score > b.score }
-        if x.rating.average != y.rating.average { return x.rating.average > y.rating.average }
+        if x.rating != y.rating { return x.rating > y.rating }
         if x.bookings != y.bookings { return x.bookings > y.bookings }
-        return x.id < y.id
+        return documents[a.document].id < documents[b.document].id
     }
 
     /// Categories and languages counted; five equal price ranges between the cheapest and the dearest in `currency`
-    /// or else the most common one; durations in fixed ranges.
+    /// or else the most common one; durations in fixed ranges. Counted by the index's numbers, named at the end.
     private func facets(of hits: [Hit], currency asked: String?) -> Facets {
-        var categories: [String: Int] = [:], languages: [String: Int] = [:], currencies: [String: Int] = [:]
+        var categoryCounts = [Int](repeating: 0, count: categories.all.count)
+        var languageCounts = [Int](repeating: 0, count: languages.all.count)
+        var currencyCounts = [Int](repeating: 0, count: currencies.all.count)
         var durations = [Int](repeating: 0, count: Facets.durationBounds.count)
         for hit in hits {
-            let document = documents[hit.document]
-            categories[document.category, default: 0] += 1
-            for language in document.languages { languages[language, default: 0] += 1 }
-            currencies[document.price.currency, default: 0] += 1
-            durations[Facets.durationBounds.lastIndex { $0 <= document.durationMinutes } ?? 0] += 1
+            let facts = facts[hit.document]
+            categoryCounts[Int(facts.category)] += 1
+            currencyCounts[Int(facts.currency)] += 1
+            var bits = facts.languages
+            while bits != 0 {
+                languageCounts[bits.trailingZeroBitCount] += 1
+                bits &= bits - 1
+            }
+            if facts.hasOtherLanguages {
+                for language in documents[hit.document].languages {
+                    if let number = languages.number(of: language), number >= 64 { languageCounts[Int(number)] += 1 }
+                }
+            }
+            durations[Facets.durationBounds.lastIndex { $0 <= Int(facts.durationMinutes) } ?? 0] += 1
         }
+        func named(_ counts: [Int], _ names: Names) -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: counts.indices.filter { counts[$0] > 0 }.map { (names[UInt32($0)], counts[$0]) })
+        }
+        let category = named(categoryCounts, categories), language = named(languageCounts, languages)
         let duration = Facets.durationBounds.indices.map { index in
             Facets.DurationBucket(
                 from: Facets.durationBounds[index],
@@ -96,10 +111,11 @@ extension TextIndex {
                 count: durations[index]
             )
         }
-        let currency = asked ?? currencies.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
-        let prices = hits.map { documents[$0.document].price }.filter { $0.currency == currency }.map(\.amount)
+        let currency = asked ?? named(currencyCounts, currencies).max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+        let number = currency.flatMap { currencies.number(of: $0) }
+        let prices = hits.compactMap { facts[$0.document].currency == number ? facts[$0.document].price : nil }
         guard let currency, let low = prices.min(), let high = prices.max() else {
-            return Facets(category: categories, priceRange: [], duration: duration, language: languages)
+            return Facets(category: category, priceRange: [], duration: duration, language: language)
         }
         var counts = [Int](repeating: 0, count: 5)
         for price in prices { counts[min(Int(5 * (price - low) / (high + 1 - low)), 4)] += 1 }
@@ -108,26 +124,11 @@ extension TextIndex {
         let priceRange = (0..<5).map { bucket in
             Facets.PriceBucket(from: step(Int64(bucket)), to: bucket == 4 ? high : step(Int64(bucket + 1)), currency: currency, count: counts[bucket])
         }
-        return Facets(category: categories, priceRange: priceRange, duration: duration, language: languages)
+        return Facets(category: category, priceRange: priceRange, duration: duration, language: language)
     }
 }
 
 extension IndexedDocument {
-    /// Whether the document is published and passes every filter of `request`, a slot to book included.
-    func passes(_ request: SearchRequest, now: Date) -> Bool {
-        guard isPublished, request.guests <= maxGuests,
-            request.categories.isEmpty || request.categories.contains(category),
-            request.currency.map({ $0 == price.currency }) ?? true,
-            request.minPrice.map({ price.amount >= $0 }) ?? true,
-            request.maxPrice.map({ price.amount <= $0 }) ?? true,
-            request.minDuration.map({ durationMinutes >= $0 }) ?? true,
-            request.maxDuration.map({ durationMinutes <= $0 }) ?? true,
-            request.language.map({ languages.contains($0) }) ?? true,
-            request.minRating.map({ rating.average >= $0 }) ?? true
-        else { return false }
-        return request.includeUnavailable || nextSlot(for: request, after: now) != nil
-    }
-
     /// The start of the soonest open slot after `now` with the asked seats, within the asked dates.
     func nextSlot(for request: SearchRequest, after now: Date) -> Date? {
         slots.first { slot in

@@ -32,9 +32,14 @@ struct IndexedDocument: Sendable {
 }
 
 /// The documents in memory with an inverted index of their `tsvector`s' lexemes, so that a query walks posting lists
-/// instead of PostgreSQL's heap. A value: a search keeps the copy it took while changes are applied to another.
+/// instead of PostgreSQL's heap. `SharedIndex` holds the one copy, changed in place.
 struct TextIndex: Sendable {
     private(set) var documents: [IndexedDocument] = []
+    /// Each document's facts, by the same number.
+    private(set) var facts: [DocumentFacts] = []
+    private(set) var categories = Names()
+    private(set) var currencies = Names()
+    private(set) var languages = Names()
     private var numbers: [UUID: Int] = [:]
     private var lexemeNumbers: [String: UInt32] = [:]
     private var lexemes: [String] = []
@@ -62,6 +67,7 @@ struct TextIndex: Sendable {
             number = documents.count
             numbers[document.id] = number
             documents.append(document)
+            facts.append(facts(of: document))
         }
         var occurrences: [UInt64] = []
         for entry in words {
@@ -74,7 +80,25 @@ struct TextIndex: Sendable {
         var document = document
         document.occurrences = occurrences.sorted()
         documents[number] = document
+        facts[number] = facts(of: document)
         return true
+    }
+
+    private mutating func facts(of document: IndexedDocument) -> DocumentFacts {
+        var languages: UInt64 = 0
+        var hasOtherLanguages = false
+        for language in document.languages {
+            let number = self.languages.numbering(language)
+            if number < 64 { languages |= 1 << number } else { hasOtherLanguages = true }
+        }
+        return DocumentFacts(
+            price: document.price.amount, latitude: document.latitude, longitude: document.longitude, rating: document.rating.average,
+            bookings: document.bookings,
+            lastStart: document.slots.filter { $0.remaining > 0 }.map(\.startsAt.timeIntervalSinceReferenceDate).max() ?? -.infinity,
+            languages: languages, category: categories.numbering(document.category), currency: currencies.numbering(document.price.currency),
+            durationMinutes: Int32(clamping: document.durationMinutes), maxGuests: Int32(clamping: document.maxGuests),
+            isPublished: document.isPublished, hasOtherLanguages: hasOtherLanguages
+        )
     }
 
     /// The documents that match every group of `query`, each with its relevance from 0 to 1: per group, the weight

@@ -29,6 +29,8 @@ struct Recommendations: Sendable {
     static let weights = ["co-booking": 0.6, "content": 0.4]
 
     let postgres: PostgresClient
+    /// The index in memory, where what is popular is counted.
+    let follower: IndexFollower
     let logger: Logger
 
     /// Published experiences as the content model reads them: the description, and what says more (title, tags,
@@ -107,22 +109,16 @@ struct Recommendations: Sendable {
             """
         )
         guard personal.isEmpty else { return personal }
-        if let point {
-            let near = try await list(
-                """
-                SELECT \(unescaped: Self.columns), d.bookings::float8, 'popular' FROM documents d
-                WHERE d.status = 'published' AND earth_box(ll_to_earth(\(point.latitude), \(point.longitude)), 50000) @> ll_to_earth(d.latitude, d.longitude)
-                ORDER BY d.bookings DESC, d.rating_average DESC, d.id LIMIT \(limit)
-                """
-            )
-            if !near.isEmpty { return near }
+        let popular = try await follower.read { index in
+            let near = point.map { index.popular(near: $0, radiusKm: 50, limit: limit) } ?? []
+            return near.isEmpty ? index.popular(near: nil, radiusKm: 0, limit: limit) : near
         }
-        return try await list(
-            """
-            SELECT \(unescaped: Self.columns), d.bookings::float8, 'popular' FROM documents d WHERE d.status = 'published'
-            ORDER BY d.bookings DESC, d.rating_average DESC, d.id LIMIT \(limit)
-            """
-        )
+        return popular.map { document in
+            Recommendation(
+                id: document.id, title: document.title, category: document.category, city: document.city, country: document.country,
+                price: document.price, rating: document.rating, score: Double(document.bookings), source: "popular"
+            )
+        }
     }
 
     func exists(_ id: UUID) async throws -> Bool {

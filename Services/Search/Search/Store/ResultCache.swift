@@ -7,8 +7,8 @@ import NIOFoundationCompat
 import ServiceKit
 
 /// Search results in Redis for `ttl`, under the index's version: every change of the index bumps the version, so a
-/// change is searchable at once and stale entries simply expire. Redis away is no error: searches then go to
-/// PostgreSQL every time.
+/// change is searchable at once and stale entries simply expire. Redis away is no error: searches are then
+/// answered from the index every time.
 struct ResultCache: Sendable {
 
     /// The version and the entry under it, in one round trip (`''` for a miss: a Lua table cannot hold nil).
