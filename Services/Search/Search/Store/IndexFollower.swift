@@ -65,17 +65,22 @@ actor IndexFollower: PeriodicWork {
 
     private func readChanges(covering ticket: Int) async throws {
         defer { reading = nil }
-        let (next, rows) = try await changes(since: horizon)
-        let parsed = rows.map { ($0.document, TSVector.parse($0.words)) }
-        let changes = shared.write { index in parsed.filter { index.upsert($0, words: $1) }.count }
+        var changes = 0
+        let next = try await readDocuments(writtenSince: horizon) { batch in
+            changes += shared.write { index in batch.filter { index.upsert($0, words: $1) }.count }
+        }
+        shared.markLoaded()
         horizon = next
         covered = max(covered, ticket)
         if changes > 0 { await changed() }
     }
 
-    /// The documents written by transactions from `since` on, and the horizon for the next read (unchanged when
-    /// nothing was written), from one statement: one snapshot, one round trip.
-    private func changes(since: UInt64) async throws -> (UInt64, [(document: IndexedDocument, words: String)]) {
+    /// Gives `apply` the documents written by transactions from `since` on, a thousand at a time (so that reading them
+    /// all at the start holds a thousand rows, not every one); returns the horizon for the next read (unchanged when
+    /// nothing was written). One statement: one snapshot, one round trip.
+    private func readDocuments(
+        writtenSince since: UInt64, apply: ([(IndexedDocument, [TSVector.Entry])]) -> Void
+    ) async throws -> UInt64 {
         let rows = try await postgres.query(
             """
             SELECT pg_snapshot_xmin(pg_current_snapshot())::text, d.id, d.written_by::text, d.status = 'published', d.title, d.description,
@@ -92,7 +97,7 @@ actor IndexFollower: PeriodicWork {
             logger: logger
         )
         var horizon = since
-        var documents: [(document: IndexedDocument, words: String)] = []
+        var batch: [(IndexedDocument, [TSVector.Entry])] = []
         for try await row in rows.decode(
             (String, UUID, String, Bool, String, String, String, String, String, Int64, String, Int, [String], Int, Double, Int, Int, Double, Double, [Date], [Int], String).self
         ) {
@@ -103,8 +108,13 @@ actor IndexFollower: PeriodicWork {
                 rating: .init(average: row.14, count: row.15), bookings: row.16, latitude: row.17, longitude: row.18,
                 slots: zip(row.19, row.20).map { IndexedDocument.Slot(startsAt: $0, remaining: $1) }
             )
-            documents.append((document, row.21))
+            batch.append((document, TSVector.parse(row.21)))
+            if batch.count == 1000 {
+                apply(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
         }
-        return (horizon, documents)
+        apply(batch)
+        return horizon
     }
 }

@@ -39,11 +39,17 @@ final class SharedIndex: @unchecked Sendable {
         return try body(index)
     }
 
-    /// Changes the index in place while no search reads it; it counts as loaded from then on.
+    /// Changes the index in place while no search reads it.
     func write<Result>(_ body: (inout TextIndex) throws -> Result) rethrows -> Result {
         pthread_rwlock_wrlock(lock)
         defer { pthread_rwlock_unlock(lock) }
-        loaded = true
         return try body(&index)
+    }
+
+    /// The follower read every document once: the index is whole from now on.
+    func markLoaded() {
+        pthread_rwlock_wrlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
+        loaded = true
     }
 }
