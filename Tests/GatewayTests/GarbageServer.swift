@@ -17,7 +17,8 @@ final class GarbageServer: Sendable {
             let text = request.hasPrefix("GET /health ")
                 ? "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n" : "NOT HTTP AT ALL\r\n\r\n"
             let reply = context.channel.allocator.buffer(string: text)
-            context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in context.close(promise: nil) }
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in channel.close(promise: nil) }
         }
     }
 

@@ -74,7 +74,7 @@ final class TestSocket: Sendable {
     /// The first `count` frames that match, once they have arrived.
     @discardableResult
     func wait(for count: Int = 1, timeout: Duration = .seconds(15), _ matching: @escaping @Sendable (TestFrame) -> Bool) async throws -> [TestFrame] {
-        let arrived = try await eventually(timeout: timeout) { self.frames.filter(matching).count >= count }
+        let arrived = await eventually(timeout: timeout) { self.frames.filter(matching).count >= count }
         try #require(arrived, "waited \(timeout) for \(count) frames; got \(frames.map(\.type))")
         return Array(frames.filter(matching).prefix(count))
     }
@@ -91,7 +91,7 @@ final class TestSocket: Sendable {
 
     func close() async {
         try? await writer.withLockedValue { $0 }?.close(.normalClosure, reason: nil)
-        _ = try? await eventually(timeout: .seconds(5)) { self.isClosed }
+        _ = await eventually(timeout: .seconds(5)) { self.isClosed }
         task.withLockedValue { $0 }?.cancel()
     }
 }

@@ -20,7 +20,7 @@ public final class ChildProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         // Nothing else of the test process's: an inherited socket would keep connections of the test open
         // after the test closed them.
-        Self.closeFrom(&actions, 3)
+        _ = Self.closeFrom(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

@@ -64,7 +64,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     let heartbeat = try settings.milliseconds("messaging.heartbeat.ms", default: .seconds(30), in: 100...600_000)
     return runtime.makeApplication(
         router: router,
-        server: .http1WebSocketUpgrade(configuration: .init(maxFrameSize: SocketSession.maximumFrameSize, autoPing: .enabled(timePeriod: heartbeat))) {
+        server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: SocketSession.maximumFrameSize, autoPing: .enabled(timePeriod: heartbeat)))) {
             request, channel, logger in await sockets.shouldUpgrade(request, channel: channel, logger: logger)
         },
         services: [

@@ -62,7 +62,7 @@ public struct IdempotentRequests: Sendable {
         do {
             (status, encoded) = try await Self.answer(handler, request: request, requestID: context.requestID)
         } catch {
-            try? await postgres.query("DELETE FROM idempotency_keys WHERE owner = \(owner) AND key = \(key)", logger: logger)
+            _ = try? await postgres.query("DELETE FROM idempotency_keys WHERE owner = \(owner) AND key = \(key)", logger: logger)
             throw error
         }
         try await postgres.query(

@@ -59,7 +59,8 @@ struct SMTPSender: Sender {
         var reply = 0
         mayago_curl_get_long(curl, CURLINFO_RESPONSE_CODE, &reply)
         guard code == CURLE_OK else {
-            let reason = String(cString: errorText).isEmpty ? String(cString: curl_easy_strerror(code)) : String(cString: errorText)
+            let detail = String(decoding: errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             // 5xx is the server's final no (an unknown mailbox, a refused login); anything else may pass later.
             throw SendFailure(isPermanent: (500..<600).contains(reply) || code == CURLE_LOGIN_DENIED, description: "SMTP \(reply): \(reason)")
         }
