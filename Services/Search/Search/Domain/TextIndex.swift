@@ -66,8 +66,6 @@ struct TextIndex: Sendable {
         } else {
             number = documents.count
             numbers[document.id] = number
-            documents.append(document)
-            facts.append(facts(of: document))
         }
         var occurrences: [UInt64] = []
         for entry in words {
@@ -79,8 +77,14 @@ struct TextIndex: Sendable {
         }
         var document = document
         document.occurrences = occurrences.sorted()
-        documents[number] = document
-        facts[number] = facts(of: document)
+        let facts = facts(of: document)
+        if number == documents.count {
+            documents.append(document)
+            self.facts.append(facts)
+        } else {
+            documents[number] = document
+            self.facts[number] = facts
+        }
         return true
     }
 
