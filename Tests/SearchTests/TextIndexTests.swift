@@ -123,10 +123,10 @@ import Testing
     }
 
     @Test func snippetsMarkMatchedWordsAndCutLongTexts() {
-        let marked = Snippet.highlighting("Float above <sea> turtles & rays.") { $0 == "turtles" }
+        let marked = Snippet("Float above <sea> turtles & rays.").highlighting { $0 == "turtles" }
         #expect(marked == "Float above &lt;sea&gt; <mark>turtles</mark> &amp; rays.")
         let long = (1...40).map { "w\($0)" }.joined(separator: " ")
-        #expect(Snippet.highlighting(long) { $0 == "w30" } == (17...40).map { $0 == 30 ? "<mark>w30</mark>" : "w\($0)" }.joined(separator: " "))
-        #expect(Snippet.highlighting(long) { $0 == "w10" }.hasPrefix("w7 w8 w9 <mark>w10</mark>"))
+        #expect(Snippet(long).highlighting { $0 == "w30" } == (17...40).map { $0 == 30 ? "<mark>w30</mark>" : "w\($0)" }.joined(separator: " "))
+        #expect(Snippet(long).highlighting { $0 == "w10" }.hasPrefix("w7 w8 w9 <mark>w10</mark>"))
     }
 }
