@@ -1,0 +1,32 @@
+import Foundation
+import Logging
+import ServiceKit
+import Testing
+import TestSupport
+
+@testable import Search
+
+/// The result cache against real Redis: an answer is computed once per query and index version.
+@Suite struct ResultCacheTests {
+    @Test func answersAreKeptUntilTheIndexChanges() async throws {
+        let logger = Logger(label: "result-cache-test")
+        let redis = RedisClient(configuration: .init(endpoint: try RedisEndpoint(url: URL(string: TestEnvironment.redisURL)!)), logger: logger)
+        let cache = ResultCache(redis: redis, versionKey: "test:search:\(UUID().uuidString):version", ttl: .seconds(30), logger: logger)
+        let computed = Counter()
+        func answer(_ query: String) async throws -> String {
+            let data = try await cache.answer(query) {
+                await computed.increment()
+                return Data("\(query) #\(await computed.value)".utf8)
+            }
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(try await answer("q=tacos") == "q=tacos #1")
+        #expect(try await answer("q=tacos") == "q=tacos #1")
+        #expect(try await answer("q=mezcal") == "q=mezcal #2")
+        // The index changed: every answer is computed again, then kept again.
+        await cache.invalidate()
+        #expect(try await answer("q=tacos") == "q=tacos #3")
+        #expect(try await answer("q=tacos") == "q=tacos #3")
+        #expect(await computed.value == 3)
+    }
+}
