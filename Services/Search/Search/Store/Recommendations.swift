@@ -110,8 +110,8 @@ struct Recommendations: Sendable {
         )
         guard personal.isEmpty else { return personal }
         let popular = try await follower.read { index in
-            let near = point.map { index.popular(near: $0, radiusKm: 50, limit: limit) } ?? []
-            return near.isEmpty ? index.popular(near: nil, radiusKm: 0, limit: limit) : near
+            let near = point.map { index.popular(within: ($0.latitude, $0.longitude, 50), limit: limit) } ?? []
+            return near.isEmpty ? index.popular(within: nil, limit: limit) : near
         }
         return popular.map { document in
             Recommendation(
