@@ -130,14 +130,14 @@ enum GatewayHarness {
         "198.51.100.\(Int.random(in: 1...254))"
     }
 
-    /// Runs `body` with a gateway (router test client) in front of the stand-in.
+    /// Runs `body` with a gateway on a real socket (the proxy is a channel handler) in front of the stand-in.
     static func withGateway<Value: Sendable>(
         _ overrides: [String: String] = [:],
         _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
         try await withStandIn(standIn()) { port in
             let configuration = try TestEnvironment.configuration(.gateway, upstreams(port).merging(overrides) { $1 })
-            return try await buildApplication(configuration: configuration).test(.router) { client in
+            return try await buildApplication(configuration: configuration).test(.live) { client in
                 try await body(client)
             }
         }

@@ -69,7 +69,7 @@ import TestSupport
     @Test func answersServiceUnavailableWhenTheOwnerIsDown() async throws {
         let closedPort = try TestEnvironment.freePort()
         let app = try await buildApplication(configuration: try TestEnvironment.configuration(.gateway, ["SEARCH_URL": "http://127.0.0.1:\(closedPort)"]))
-        try await app.test(.router) { client in
+        try await app.test(.live) { client in
             try await client.execute(uri: "/api/v1/search?q=cenote", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.contentType] == ProblemDetails.mediaType)
@@ -93,7 +93,7 @@ import TestSupport
         let garbage = try GarbageServer()
         defer { garbage.close() }
         let app = try await buildApplication(configuration: try TestEnvironment.configuration(.gateway, ["SEARCH_URL": "http://127.0.0.1:\(garbage.port)"]))
-        try await app.test(.router) { client in
+        try await app.test(.live) { client in
             try await client.execute(uri: "/api/v1/search", method: .get) { response in
                 #expect(response.status == .badGateway)
                 #expect(response.problem?.status == 502)

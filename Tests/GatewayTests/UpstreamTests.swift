@@ -21,7 +21,7 @@ import TestSupport
                     ]
                 )
             )
-            try await app.test(.router) { client in
+            try await app.test(.live) { client in
                 // Every GET succeeds: a refused connection is retried on the other instance.
                 for _ in 0..<6 {
                     try await client.execute(uri: "/api/v1/experiences", method: .get) { response in

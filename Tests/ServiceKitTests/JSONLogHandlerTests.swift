@@ -11,9 +11,9 @@ import Testing
     }
 
     @Test func stringsAreEscapedForJSON() throws {
-        var line = ""
-        JSONLogHandler.appendString("quote \" backslash \\ newline \n tab \t bell \u{7}", to: &line)
-        let decoded = try JSONDecoder().decode(String.self, from: Data(line.utf8))
-        #expect(decoded == "quote \" backslash \\ newline \n tab \t bell \u{7}")
+        var line: [UInt8] = []
+        JSONLogHandler.appendString("quote \" backslash \\ newline \n tab \t bell \u{7} café ✓", to: &line)
+        let decoded = try JSONDecoder().decode(String.self, from: Data(line))
+        #expect(decoded == "quote \" backslash \\ newline \n tab \t bell \u{7} café ✓")
     }
 }

@@ -3,35 +3,39 @@ import Hummingbird
 import HummingbirdWebSocket
 import ServiceKit
 
-/// Builds the gateway, the only public door. In order: request id, access log, security headers, CORS, gzip,
-/// problem details, metrics, token verification, rate limiting, access rules, then the proxy to an instance of
-/// the owning service.
+/// Builds the gateway, the only public door. Requests for the public API are proxied by ``ProxyChannelHandler``
+/// on each connection's event loop: request id, token or API key, rate limit, access rules, then an instance of
+/// the owning service, with security headers, CORS and gzip on the answer, logged and counted. The router answers
+/// the rest (health, metrics, the API docs, CORS preflights, unknown paths) with the same edge policies, and the
+/// WebSocket upgrade is relayed to Messaging.
 public func buildApplication(configuration: ServiceConfiguration) async throws -> some ApplicationProtocol {
     let settings = try GatewaySettings(configuration.settings)
     let runtime = try await ServiceRuntime(configuration: configuration, database: nil, usesRedis: true)
-    let redis = runtime.redis!
     let pools = Dictionary(uniqueKeysWithValues: configuration.peers.map { ($0.key, UpstreamPool(service: $0.key, urls: $0.value)) })
-
-    let router = runtime.makeRouter(edge: [
-        SecurityHeadersMiddleware(behindTLS: settings.behindTLS),
-        CORSMiddleware(allowedOrigins: settings.allowedOrigins),
-        CompressionMiddleware(minimumSize: settings.gzipMinimumSize, level: settings.gzipLevel),
-    ])
+    let security = SecurityHeaders(behindTLS: settings.behindTLS)
+    let cors = CORSPolicy(allowedOrigins: settings.allowedOrigins)
+    let gzip = GzipPolicy(minimumSize: settings.gzipMinimumSize, level: settings.gzipLevel)
     let authenticator = runtime.tokenAuthenticator()
-    router.add(middleware: IdentityMiddleware(
-        tokens: authenticator,
-        apiKeys: APIKeyAuthenticator(client: runtime.internalClient, logger: runtime.logger)
-    ))
-    router.add(middleware: RateLimitMiddleware(
-        limiter: RateLimiter(redis: redis, logger: runtime.logger),
-        policy: settings.rateLimits,
-        clientAddress: ClientAddress(trustedProxies: settings.trustedProxies)
-    ))
-    router.add(middleware: AccessMiddleware(routes: .mayaGo, rules: .mayaGo))
-    router.add(middleware: ProxyMiddleware(
+    let proxy = Proxy(
         routes: .mayaGo,
-        proxy: ReverseProxy(http: .mayaGo, pools: pools, configuration: settings.proxy)
-    ))
+        pools: pools,
+        admission: Admission(
+            tokens: authenticator,
+            apiKeys: APIKeyAuthenticator(client: runtime.internalClient, logger: runtime.logger),
+            limiter: RateLimiter(logger: runtime.logger),
+            policy: settings.rateLimits,
+            rules: .mayaGo
+        ),
+        clientAddress: ClientAddress(trustedProxies: settings.trustedProxies),
+        security: security,
+        cors: cors,
+        gzip: gzip,
+        configuration: settings.proxy,
+        redis: runtime.redis!.configuration,
+        logger: runtime.logger
+    )
+
+    let router = runtime.makeRouter(edge: [EdgeMiddleware(security: security, cors: cors, gzip: gzip)])
     let monitor = UpstreamMonitor(
         pools: Array(pools.values),
         http: .mayaGo,
@@ -43,7 +47,11 @@ public func buildApplication(configuration: ServiceConfiguration) async throws -
     let relay = WebSocketRelay(pool: pools[.messaging]!, authenticator: authenticator, logger: runtime.logger)
     return runtime.makeApplication(
         router: router,
-        server: .http1WebSocketUpgrade { request, _, _ in await relay.shouldUpgrade(request) },
+        server: .http1WebSocketUpgrade(
+            configuration: .init(http1: .init(additionalChannelHandlers: [ProxyChannelHandler(proxy: proxy)]))
+        ) { request, _, _ in
+            await relay.shouldUpgrade(request)
+        },
         services: [monitor]
     )
 }

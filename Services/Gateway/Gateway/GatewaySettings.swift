@@ -14,7 +14,7 @@ import ServiceKit
 /// | `GZIP_MIN_BYTES` | `1024`: smaller bodies are sent as they are |
 /// | `GZIP_LEVEL` | `4`: zlib's level, 1 (fastest) to 9 (smallest) |
 struct GatewaySettings: Sendable {
-    var proxy = ReverseProxy.Configuration()
+    var proxy = Proxy.Configuration()
     var healthCheckInterval: Duration
     var healthCheckTimeout: Duration
     var allowedOrigins: Set<String>

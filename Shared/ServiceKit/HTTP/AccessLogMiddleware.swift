@@ -11,19 +11,41 @@ public struct AccessLogMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let response = try await next(request, context)
-        var metadata: Logger.Metadata = [
-            "method": .string(request.method.rawValue),
-            "path": .string(request.uri.path),
-            "status": .stringConvertible(response.status.code),
-            "durationMs": .stringConvertible((ContinuousClock.now - start).milliseconds),
-        ]
-        if let bytes = response.body.contentLength ?? response.headers[.contentLength].flatMap(Int.init) {
-            metadata["bytes"] = .stringConvertible(bytes)
-        }
-        if let upstream = context.notes.upstream { metadata["upstream"] = .string(upstream) }
-        if let duration = context.notes.upstreamDuration { metadata["upstreamMs"] = .stringConvertible(duration.milliseconds) }
-        if let userID = context.notes.userID { metadata["userId"] = .string(userID) }
-        context.logger.info("request", metadata: metadata)
+        AccessLog.record(
+            context.logger, method: request.method, path: request.uri.path, status: response.status,
+            bytes: response.body.contentLength ?? response.headers[.contentLength].flatMap(Int.init),
+            duration: ContinuousClock.now - start, upstream: context.notes.upstream,
+            upstreamDuration: context.notes.upstreamDuration, userID: context.notes.userID
+        )
         return response
+    }
+}
+
+/// The access log's line, for the middleware and for the gateway's proxy, which answers outside the router.
+public enum AccessLog {
+    public static func record(
+        _ logger: Logger,
+        method: HTTPRequest.Method,
+        path: String,
+        status: HTTPResponse.Status,
+        bytes: Int?,
+        duration: Duration,
+        upstream: String? = nil,
+        upstreamDuration: Duration? = nil,
+        userID: String? = nil,
+        requestID: String? = nil
+    ) {
+        var metadata: Logger.Metadata = [
+            "method": .string(method.rawValue),
+            "path": .string(path),
+            "status": .stringConvertible(status.code),
+            "durationMs": .stringConvertible(duration.milliseconds),
+        ]
+        if let bytes { metadata["bytes"] = .stringConvertible(bytes) }
+        if let upstream { metadata["upstream"] = .string(upstream) }
+        if let upstreamDuration { metadata["upstreamMs"] = .stringConvertible(upstreamDuration.milliseconds) }
+        if let userID { metadata["userId"] = .string(userID) }
+        if let requestID { metadata["requestId"] = .string(requestID) }
+        logger.info("request", metadata: metadata)
     }
 }

@@ -51,8 +51,12 @@ public struct Problem: Error, HTTPResponseError, CustomStringConvertible {
     public func response(requestID: String?) -> Response {
         var headers = headers
         headers[.contentType] = ProblemDetails.mediaType
-        let body = (try? JSONEncoder.mayaGo.encode(details(requestID: requestID))) ?? Data()
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body(requestID: requestID)))
+    }
+
+    /// The `application/problem+json` body.
+    public func body(requestID: String?) -> ByteBuffer {
+        ByteBuffer(bytes: (try? JSONEncoder.mayaGo.encode(details(requestID: requestID))) ?? Data())
     }
 }
 

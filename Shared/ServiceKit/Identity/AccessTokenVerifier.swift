@@ -69,8 +69,8 @@ public actor AccessTokenVerifier {
 
     /// The claims of `token` if it is valid now.
     public nonisolated func verify(_ token: String, now: Date = .now) async throws -> AccessClaims {
-        if let claims = verified.withLockedValue({ $0[token] }) {
-            return try check(claims, now: now)
+        if let claims = try verifiedBefore(token, now: now) {
+            return claims
         }
         let claims = try check(try await verifySignature(token), now: now)
         verified.withLockedValue { cache in
@@ -78,6 +78,12 @@ public actor AccessTokenVerifier {
             cache[token] = claims
         }
         return claims
+    }
+
+    /// The claims of `token` if its signature was checked before (and its claims hold now), without waiting:
+    /// `nil` when the signature has not been checked yet.
+    public nonisolated func verifiedBefore(_ token: String, now: Date = .now) throws -> AccessClaims? {
+        try verified.withLockedValue({ $0[token] }).map { try check($0, now: now) }
     }
 
     private func verifySignature(_ token: String) async throws -> AccessClaims {

@@ -3,7 +3,8 @@ import Logging
 import NIOConcurrencyHelpers
 
 /// Writes one JSON object per line to standard output: `timestamp`, `level`, `service`, `message`, then the
-/// metadata (the request id among it), so that log shippers need no parsing rules.
+/// metadata (the request id among it) by key, so that log shippers need no parsing rules. Lines are built as
+/// bytes and written with one system call: the gateway writes one for every request it proxies.
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
@@ -22,82 +23,125 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields = metadata
-        if let provided = metadataProvider?.get() { fields.merge(provided) { $1 } }
-        if let extra = event.metadata { fields.merge(extra) { $1 } }
+        // The event's own metadata wins over the provider's, which wins over the logger's.
+        var fields = event.metadata ?? [:]
+        if let provided = metadataProvider?.get(), !provided.isEmpty { fields.merge(provided) { kept, _ in kept } }
+        if !metadata.isEmpty { fields.merge(metadata) { kept, _ in kept } }
         if let error = event.error { fields["error"] = .string(String(describing: error)) }
 
-        var line = "{\"timestamp\":\"\(Self.timestamp(Date.now))\""
-        line += ",\"level\":\"\(event.level.rawValue)\",\"service\":"
+        var line: [UInt8] = []
+        line.reserveCapacity(384)
+        line.append(contentsOf: #"{"timestamp":""#.utf8)
+        Self.appendTimestamp(Date.now, to: &line)
+        line.append(contentsOf: #"","level":""#.utf8)
+        line.append(contentsOf: event.level.rawValue.utf8)
+        line.append(contentsOf: #"","service":"#.utf8)
         Self.appendString(service, to: &line)
-        line += ",\"message\":"
+        line.append(contentsOf: #","message":"#.utf8)
         Self.appendString(event.message.description, to: &line)
         for key in fields.keys.sorted() {
-            line += ","
+            line.append(UInt8(ascii: ","))
             Self.appendString(key, to: &line)
-            line += ":"
+            line.append(UInt8(ascii: ":"))
             Self.append(fields[key]!, to: &line)
         }
-        line += "}\n"
-        let bytes = Data(line.utf8)
-        Self.output.withLock { FileHandle.standardOutput.write(bytes) }
+        line.append(contentsOf: "}\n".utf8)
+        Self.output.withLock {
+            line.withUnsafeBytes { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let written = write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                    if written > 0 {
+                        offset += written
+                    } else if written < 0, errno == EINTR {
+                        continue
+                    } else {
+                        return
+                    }
+                }
+            }
+        }
     }
 
     private static let output = NIOLock()
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// `2026-11-23T10:00:00.123Z`, formatted by hand: Foundation's formatters cost more than the rest of the line.
     static func timestamp(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        appendTimestamp(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func appendTimestamp(_ date: Date, to line: inout [UInt8]) {
         let interval = date.timeIntervalSince1970
         var seconds = time_t(interval.rounded(.down))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        let milliseconds = Int((interval - interval.rounded(.down)) * 1000)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        func digits(_ value: Int32, _ width: Int) {
+            var divisor: Int32 = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 {
+                line.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
         }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(milliseconds), 3))Z"
+        digits(parts.tm_year + 1900, 4)
+        line.append(UInt8(ascii: "-"))
+        digits(parts.tm_mon + 1, 2)
+        line.append(UInt8(ascii: "-"))
+        digits(parts.tm_mday, 2)
+        line.append(UInt8(ascii: "T"))
+        digits(parts.tm_hour, 2)
+        line.append(UInt8(ascii: ":"))
+        digits(parts.tm_min, 2)
+        line.append(UInt8(ascii: ":"))
+        digits(parts.tm_sec, 2)
+        line.append(UInt8(ascii: "."))
+        digits(Int32((interval - interval.rounded(.down)) * 1000), 3)
+        line.append(UInt8(ascii: "Z"))
     }
 
-    private static func append(_ value: Logger.Metadata.Value, to line: inout String) {
+    private static func append(_ value: Logger.Metadata.Value, to line: inout [UInt8]) {
         switch value {
         case .string(let string): appendString(string, to: &line)
         case .stringConvertible(let value): appendString(value.description, to: &line)
         case .array(let values):
-            line += "["
+            line.append(UInt8(ascii: "["))
             for (index, value) in values.enumerated() {
-                if index > 0 { line += "," }
+                if index > 0 { line.append(UInt8(ascii: ",")) }
                 append(value, to: &line)
             }
-            line += "]"
+            line.append(UInt8(ascii: "]"))
         case .dictionary(let dictionary):
-            line += "{"
+            line.append(UInt8(ascii: "{"))
             for (index, key) in dictionary.keys.sorted().enumerated() {
-                if index > 0 { line += "," }
+                if index > 0 { line.append(UInt8(ascii: ",")) }
                 appendString(key, to: &line)
-                line += ":"
+                line.append(UInt8(ascii: ":"))
                 append(dictionary[key]!, to: &line)
             }
-            line += "}"
+            line.append(UInt8(ascii: "}"))
         }
     }
 
-    /// Appends `string` as a JSON string literal, escaping what RFC 8259 requires.
-    static func appendString(_ string: String, to line: inout String) {
-        line += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": line += "\\\""
-            case "\\": line += "\\\\"
-            case "\n": line += "\\n"
-            case "\r": line += "\\r"
-            case "\t": line += "\\t"
-            case _ where scalar.value < 0x20:
-                line += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-            default: line.unicodeScalars.append(scalar)
+    /// Appends `string` as a JSON string literal, escaping what RFC 8259 requires (UTF-8 passes as it is).
+    static func appendString(_ string: String, to line: inout [UInt8]) {
+        line.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): line.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): line.append(contentsOf: #"\\"#.utf8)
+            case UInt8(ascii: "\n"): line.append(contentsOf: #"\n"#.utf8)
+            case UInt8(ascii: "\r"): line.append(contentsOf: #"\r"#.utf8)
+            case UInt8(ascii: "\t"): line.append(contentsOf: #"\t"#.utf8)
+            case 0..<0x20:
+                line.append(contentsOf: #"\u00"#.utf8)
+                line.append(hexDigits[Int(byte >> 4)])
+                line.append(hexDigits[Int(byte & 0xF)])
+            default: line.append(byte)
             }
         }
-        line += "\""
+        line.append(UInt8(ascii: "\""))
     }
 }

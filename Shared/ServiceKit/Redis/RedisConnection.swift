@@ -9,14 +9,16 @@ public final class RedisConnection: Sendable {
         self.channel = channel
     }
 
-    /// Connects, authenticates and selects the database of `endpoint`.
-    static func connect(
+    /// Connects, authenticates and selects the database of `endpoint`, on an event loop of `group` (one given
+    /// event loop, for a caller that wants its replies there without a thread hop).
+    public static func connect(
         to endpoint: RedisEndpoint,
         connectTimeout: Duration,
         commandTimeout: Duration,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         onMessage: (@Sendable (RedisMessage) -> Void)? = nil
     ) async throws -> RedisConnection {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let channel = try await ClientBootstrap(group: group)
             .connectTimeout(TimeAmount(connectTimeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
@@ -48,20 +50,34 @@ public final class RedisConnection: Sendable {
 
     /// Sends one command; an error reply is thrown as ``RedisError/server(_:)``.
     public func send(_ command: [RedisArgument], timeout: Duration) async throws -> RedisValue {
-        let reply = try await roundTrip([command], expectedReplies: 1, timeout: timeout)[0]
-        if case .error(let message) = reply { throw RedisError.server(message) }
-        return reply
+        try await reply(to: command, timeout: timeout).get()
+    }
+
+    /// The reply to one command, on the connection's event loop; an error reply fails the future with
+    /// ``RedisError/server(_:)``. Unless `flush`, the command waits in the channel for a ``flush()``, so that
+    /// the commands of many callers go in one write.
+    public func reply(to command: [RedisArgument], timeout: Duration, flush: Bool = true) -> EventLoopFuture<RedisValue> {
+        roundTrip([command], expectedReplies: 1, timeout: timeout, flush: flush).flatMapThrowing { replies in
+            if case .error(let message) = replies[0] { throw RedisError.server(message) }
+            return replies[0]
+        }
     }
 
     /// Sends all commands in one write and returns their replies in order; error replies stay in the list.
     public func pipeline(_ commands: [[RedisArgument]], timeout: Duration) async throws -> [RedisValue] {
-        try await roundTrip(commands, expectedReplies: commands.count, timeout: timeout)
+        try await roundTrip(commands, expectedReplies: commands.count, timeout: timeout).get()
     }
 
-    func roundTrip(_ commands: [[RedisArgument]], expectedReplies: Int, timeout: Duration) async throws -> [RedisValue] {
+    /// Sends what commands wait in the channel.
+    public func flush() {
+        channel.flush()
+    }
+
+    func roundTrip(_ commands: [[RedisArgument]], expectedReplies: Int, timeout: Duration, flush: Bool = true) -> EventLoopFuture<[RedisValue]> {
         let promise = channel.eventLoop.makePromise(of: [RedisValue].self)
         let request = RedisRequest(commands: commands, expectedReplies: expectedReplies, promise: promise)
-        channel.writeAndFlush(request).whenFailure { _ in promise.fail(RedisError.connectionClosed) }
+        let written = flush ? channel.writeAndFlush(request) : channel.write(request)
+        written.whenFailure { _ in promise.fail(RedisError.connectionClosed) }
         let channel = channel
         let deadline = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
             // The reply may still come, and would then be taken for the next command's: drop the connection.
@@ -69,7 +85,7 @@ public final class RedisConnection: Sendable {
             channel.close(promise: nil)
         }
         promise.futureResult.whenComplete { _ in deadline.cancel() }
-        return try await promise.futureResult.get()
+        return promise.futureResult
     }
 
     public func close() {

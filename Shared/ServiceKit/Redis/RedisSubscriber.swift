@@ -49,7 +49,7 @@ public final class RedisSubscriber: Service, Sendable {
             [[verb] + channels.map { RedisArgument($0) }],
             expectedReplies: channels.count,
             timeout: configuration.commandTimeout
-        )
+        ).get()
     }
 
     /// Whether a subscribed connection is up.

@@ -13,11 +13,15 @@ final class UpstreamInstance: Sendable {
     let baseURL: String
     /// `host:port`, for logs and metrics.
     let name: String
+    let host: String
+    let port: Int
     private let health = NIOLockedValueBox(Health())
 
     init(baseURL: URL) {
         self.baseURL = baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
-        name = "\(baseURL.host ?? "?"):\(baseURL.port ?? 80)"
+        host = baseURL.host ?? "localhost"
+        port = baseURL.port ?? 80
+        name = "\(host):\(port)"
     }
 
     var isAvailable: Bool {

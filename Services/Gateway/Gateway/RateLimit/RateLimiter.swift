@@ -1,6 +1,7 @@
 import Logging
 import Metrics
 import NIOConcurrencyHelpers
+import NIOCore
 import ServiceKit
 
 /// Rate limiting in Redis, falling back to this process's own limiter while Redis is unreachable: the switch is
@@ -8,37 +9,25 @@ import ServiceKit
 /// falling back the deny-list cannot be read: tokens are accepted (they are signed and expire within minutes, and
 /// the owning service checks the deny-list again).
 final class RateLimiter: Sendable {
-    private let redis: RedisRateLimiter
     private let local = LocalRateLimiter()
     private let logger: Logger
     private let fallingBack = NIOLockedValueBox(false)
     private let fallbackGauge = Gauge(label: "mayago.gateway.ratelimit.fallback")
 
-    init(redis: RedisClient, logger: Logger) {
-        self.redis = RedisRateLimiter(redis: redis)
+    init(logger: Logger) {
         self.logger = logger
         fallbackGauge.record(0)
     }
 
-    func check(_ buckets: [RateLimitBucket]) async -> RateLimitDecision {
-        // Without a token there is nothing to be revoked: Redis always decides.
-        await decide(buckets, unlessRevoked: nil) ?? local.check(buckets)
-    }
-
     /// The decision for `buckets`, or `nil` (nothing charged) when the token `tokenID` is known to be revoked.
-    func check(_ buckets: [RateLimitBucket], unlessRevoked tokenID: String) async -> RateLimitDecision? {
-        await decide(buckets, unlessRevoked: tokenID)
-    }
-
-    private func decide(_ buckets: [RateLimitBucket], unlessRevoked tokenID: String?) async -> RateLimitDecision? {
-        do {
-            let decision = try await redis.check(buckets, unlessRevoked: tokenID)
+    func check(_ buckets: [RateLimitBucket], unlessRevoked tokenID: String?, on redis: LoopRedis) -> EventLoopFuture<RateLimitDecision?> {
+        RedisRateLimiter.check(buckets, unlessRevoked: tokenID, on: redis).map { [self] decision in
             if fallingBack.withLockedValue({ was in defer { was = false }; return was }) {
                 logger.notice("Rate limiting is back in Redis")
                 fallbackGauge.record(0)
             }
             return decision
-        } catch {
+        }.recover { [self] error in
             if !fallingBack.withLockedValue({ was in defer { was = true }; return was }) {
                 logger.error("Redis is unreachable: rate limiting falls back to this instance", metadata: ["error": "\(error)"])
                 fallbackGauge.record(1)

@@ -1,12 +1,11 @@
 import Contracts
+import NIOCore
 import ServiceKit
 
 /// GCRA in Redis, shared by every gateway instance: all buckets of a request are checked and, only if every one
 /// allows it, charged, in one atomic round trip, which also looks the caller's token up on the revoked-`jti`
 /// deny-list. Redis' own clock is used, so instances need not agree on time.
-struct RedisRateLimiter: Sendable {
-    let redis: RedisClient
-
+enum RedisRateLimiter {
     /// KEYS: the token's deny-list key when ARGV[1] is 1, then the buckets; ARGV: then per bucket its emission
     /// interval (ms) and count. Returns {allowed, limit, remaining, reset ms, retry-after ms} for the bucket
     /// closest to its limit, or {-1} (nothing charged) when the token is revoked.
@@ -51,23 +50,24 @@ struct RedisRateLimiter: Sendable {
     )
 
     /// The decision for `buckets`, or `nil` (nothing charged) when `tokenID` is on the deny-list.
-    func check(_ buckets: [RateLimitBucket], unlessRevoked tokenID: String?) async throws -> RateLimitDecision? {
+    static func check(_ buckets: [RateLimitBucket], unlessRevoked tokenID: String?, on redis: LoopRedis) -> EventLoopFuture<RateLimitDecision?> {
         let denied = tokenID.map { [RedisArgument(RevokedTokens.key(jti: $0))] } ?? []
         let keys = denied + buckets.map { RedisArgument("ratelimit:\($0.key)") }
         let arguments = [RedisArgument(denied.count)]
             + buckets.flatMap { [RedisArgument(String($0.limit.emissionIntervalMs)), RedisArgument($0.limit.count)] }
-        let reply = try await redis.run(Self.script, keys: keys, arguments: arguments)
-        let values = reply.array?.compactMap(\.int)
-        if values == [-1] { return nil }
-        guard let values, values.count == 5 else {
-            throw RedisError.protocolError("unexpected rate limit reply \(reply)")
+        return redis.run(script, keys: keys, arguments: arguments).flatMapThrowing { reply in
+            let values = reply.array?.compactMap(\.int)
+            if values == [-1] { return nil }
+            guard let values, values.count == 5 else {
+                throw RedisError.protocolError("unexpected rate limit reply \(reply)")
+            }
+            return RateLimitDecision(
+                allowed: values[0] == 1,
+                limit: values[1],
+                remaining: values[2],
+                resetSeconds: (values[3] + 999) / 1000,
+                retryAfterSeconds: (values[4] + 999) / 1000
+            )
         }
-        return RateLimitDecision(
-            allowed: values[0] == 1,
-            limit: values[1],
-            remaining: values[2],
-            resetSeconds: (values[3] + 999) / 1000,
-            retryAfterSeconds: (values[4] + 999) / 1000
-        )
     }
 }

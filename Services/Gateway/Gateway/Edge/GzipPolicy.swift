@@ -1,36 +1,30 @@
 import CompressNIO
-import Foundation
-import ServiceKit
 import HTTPTypes
-import Hummingbird
 import NIOCore
+import ServiceKit
 
 /// gzip for clients that accept it, on bodies that are compressible (JSON, text, JavaScript, SVG), not already
 /// encoded and at least `minimumSize` bytes (or of unknown length: streamed bodies are compressed as they
 /// stream, one flushed gzip block per chunk), at zlib's `level`.
-struct CompressionMiddleware<Context: RequestContext>: RouterMiddleware {
+struct GzipPolicy: Sendable {
     let minimumSize: Int
     var level: Int32 = 4
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await next(request, context)
-        let length = response.body.contentLength ?? response.headers[.contentLength].flatMap(Int.init)
-        guard Self.isCompressible(response.headers[.contentType]), response.headers[.contentEncoding] == nil else { return response }
-        response.headers[.vary] = response.headers[.vary].map { $0 + ", Accept-Encoding" } ?? "Accept-Encoding"
+    /// Decides for one answer: adds `Vary: Accept-Encoding` to any compressible one and, when it is to be
+    /// compressed, `Content-Encoding: gzip` in place of its length; returns zlib's configuration for it then.
+    func prepare(_ headers: inout HTTPFields, status: HTTPResponse.Status, for request: HTTPRequest) -> ZlibConfiguration? {
+        guard Self.isCompressible(headers[.contentType]), headers[.contentEncoding] == nil else { return nil }
+        headers[.vary] = headers[.vary].map { $0 + ", Accept-Encoding" } ?? "Accept-Encoding"
+        let length = headers[.contentLength].flatMap(Int.init)
         guard
-            Self.acceptsGzip(request.headers[.acceptEncoding]),
+            Self.acceptsGzip(request.headerFields[.acceptEncoding]),
             request.method != .head,
-            response.status != .noContent, response.status != .notModified,
+            status != .noContent, status != .notModified,
             (length ?? .max) >= minimumSize
-        else { return response }
-        let configuration = Self.zlibConfiguration(level: level, length: length)
-        response.headers[.contentEncoding] = "gzip"
-        response.headers[values: .contentLength] = []
-        let original = response.body
-        response.body = ResponseBody { writer in
-            try await original.write(GzipWriter(parent: writer, configuration: configuration))
-        }
-        return response
+        else { return nil }
+        headers[.contentEncoding] = "gzip"
+        headers[values: .contentLength] = []
+        return Self.zlibConfiguration(level: level, length: length)
     }
 
     /// zlib's history window need not be longer than the body: a 2 KiB answer compresses as well with 4 KiB of
@@ -59,27 +53,20 @@ struct CompressionMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// Compresses what is written through it into one gzip stream.
-struct GzipWriter: ResponseBodyWriter {
-    var parent: any ResponseBodyWriter
-    let compressor: ZlibCompressor
-
-    init(parent: any ResponseBodyWriter, configuration: ZlibConfiguration) throws {
-        self.parent = parent
-        compressor = try ZlibCompressor(algorithm: .gzip, configuration: configuration)
+extension ZlibCompressor {
+    static func gzip(_ configuration: ZlibConfiguration) throws -> ZlibCompressor {
+        try ZlibCompressor(algorithm: .gzip, configuration: configuration)
     }
 
-    mutating func write(_ buffer: ByteBuffer) async throws {
-        var buffer = buffer
-        // A sync flush, so that each chunk reaches the client as it streams.
-        let compressed = try buffer.compressStream(with: compressor, flush: .sync)
-        try await parent.write(compressed)
+    /// `chunk` compressed and flushed, so that it reaches the client as it streams.
+    func compressed(_ chunk: ByteBuffer) throws -> ByteBuffer {
+        var chunk = chunk
+        return try chunk.compressStream(with: self, flush: .sync)
     }
 
-    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
+    /// The end of the gzip stream.
+    func finished() throws -> ByteBuffer {
         var empty = ByteBuffer()
-        let last = try empty.compressStream(with: compressor, flush: .finish)
-        try await parent.write(last)
-        try await parent.finish(trailingHeaders)
+        return try empty.compressStream(with: self, flush: .finish)
     }
 }

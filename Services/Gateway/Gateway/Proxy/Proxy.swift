@@ -1,0 +1,64 @@
+import Contracts
+import HTTPTypes
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import ServiceKit
+
+/// What every proxied request shares: where paths go, who may pass, the edge's policies, and, per event loop,
+/// the state its connections use without locks (see ``LoopState``).
+final class Proxy: Sendable {
+    struct Configuration: Sendable {
+        /// How long an instance may take to start answering (504 after).
+        var timeout: Duration = .seconds(30)
+        var connectTimeout: Duration = .seconds(2)
+        var ejectAfter = 3
+        var ejectionCoolDown: Duration = .seconds(10)
+    }
+
+    let routes: RouteTable
+    let pools: [ServiceName: UpstreamPool]
+    let admission: Admission
+    let clientAddress: ClientAddress
+    let security: SecurityHeaders
+    let cors: CORSPolicy
+    let gzip: GzipPolicy
+    let configuration: Configuration
+    let logger: Logger
+    private let redis: RedisClient.Configuration
+    private let loops = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<LoopState>]>([:])
+
+    init(
+        routes: RouteTable, pools: [ServiceName: UpstreamPool], admission: Admission, clientAddress: ClientAddress,
+        security: SecurityHeaders, cors: CORSPolicy, gzip: GzipPolicy, configuration: Configuration,
+        redis: RedisClient.Configuration, logger: Logger
+    ) {
+        self.routes = routes
+        self.pools = pools
+        self.admission = admission
+        self.clientAddress = clientAddress
+        self.security = security
+        self.cors = cors
+        self.gzip = gzip
+        self.configuration = configuration
+        self.redis = redis
+        self.logger = logger
+    }
+
+    /// The route family and owner of a request the proxy takes; `nil` for what the router answers (the
+    /// gateway's own paths, unknown and internal ones, CORS preflights).
+    func route(for head: HTTPRequest) -> (prefix: String, service: ServiceName)? {
+        guard !CORSPolicy.isPreflight(head), let path = head.path else { return nil }
+        return routes.route(for: String(path.prefix { $0 != "?" }))
+    }
+
+    /// The state of the event loop `loop`, made when one of its connections first needs it.
+    func state(on loop: any EventLoop) -> LoopState {
+        loops.withLockedValue { loops in
+            if let state = loops[ObjectIdentifier(loop)] { return state.value }
+            let state = LoopState(loop: loop, connectTimeout: configuration.connectTimeout, redis: redis)
+            loops[ObjectIdentifier(loop)] = NIOLoopBound(state, eventLoop: loop)
+            return state
+        }
+    }
+}

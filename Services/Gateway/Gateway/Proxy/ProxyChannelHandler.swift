@@ -1,0 +1,172 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTPTypes
+
+/// Sits in each client connection's pipeline ahead of Hummingbird: requests for the route table's paths are
+/// proxied here, on the connection's event loop, without a task per request (see ``ProxiedRequest``); the rest
+/// (the gateway's own routes, unknown paths, CORS preflights) goes on to the router. One request is handled at a
+/// time, whichever side handles it, so that pipelined requests are answered in the order they came: parts of
+/// the next request wait, and the socket is not read meanwhile.
+final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private enum Current {
+        case idle
+        /// A request the router handles: whether its body ended, whether its answer did.
+        case router(requestEnded: Bool, answered: Bool)
+        case proxied(ProxiedRequest)
+    }
+
+    private let proxy: Proxy
+    private var context: ChannelHandlerContext?
+    private var local: LoopState?
+    private var peer: String?
+    private var current = Current.idle
+    private var waiting = CircularBuffer<HTTPRequestPart>()
+    private var readPending = false
+    private var draining = false
+
+    init(proxy: Proxy) {
+        self.proxy = proxy
+    }
+
+    var eventLoop: any EventLoop { context!.eventLoop }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        local = proxy.state(on: context.eventLoop)
+        peer = context.channel.remoteAddress?.ipAddress
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        if waiting.isEmpty, takes(part) {
+            handle(part)
+        } else {
+            waiting.append(part)
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if case .proxied(let request) = current { request.clientWritabilityChanged(isWritable: context.channel.isWritable) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if case .proxied(let request) = current { request.clientClosed() }
+        context.fireChannelInactive()
+    }
+
+    /// Whether `part` can be handled now: it belongs to the current request, or it starts one and none is current.
+    private func takes(_ part: HTTPRequestPart) -> Bool {
+        switch current {
+        case .idle: true
+        case .router(let requestEnded, _): !requestEnded
+        case .proxied(let request): !request.requestEnded
+        }
+    }
+
+    private func handle(_ part: HTTPRequestPart) {
+        switch current {
+        case .idle:
+            guard case .head(let head) = part, let local, let route = proxy.route(for: head) else {
+                current = .router(requestEnded: false, answered: false)
+                return passToRouter(part)
+            }
+            let request = ProxiedRequest(head: head, route: route, proxy: proxy, local: local, owner: self, peer: peer)
+            current = .proxied(request)
+            request.start()
+        case .router(_, let answered):
+            passToRouter(part)
+            if case .end = part { routerProgressed(requestEnded: true, answered: answered) }
+        case .proxied(let request):
+            request.receive(part)
+        }
+    }
+
+    private func passToRouter(_ part: HTTPRequestPart) {
+        context?.fireChannelRead(wrapInboundOut(part))
+        if draining { context?.fireChannelReadComplete() }
+    }
+
+    private func routerProgressed(requestEnded: Bool, answered: Bool) {
+        if requestEnded, answered {
+            current = .idle
+            drain()
+        } else {
+            current = .router(requestEnded: requestEnded, answered: answered)
+        }
+    }
+
+    /// Handles what waited for the request that just ended.
+    private func drain() {
+        guard !draining else { return }
+        draining = true
+        while let part = waiting.first, takes(part) {
+            handle(waiting.removeFirst())
+        }
+        draining = false
+        resumeReading()
+    }
+
+    // MARK: Outbound
+
+    /// The router's answers pass on; the end of one lets the next request start.
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        context.write(data, promise: promise)
+        if case .end = unwrapOutboundIn(data), case .router(let requestEnded, _) = current {
+            routerProgressed(requestEnded: requestEnded, answered: true)
+        }
+    }
+
+    /// Holds the socket's reads while a request waits, or while the instance cannot take the body yet.
+    func read(context: ChannelHandlerContext) {
+        if isReading {
+            context.read()
+        } else {
+            readPending = true
+        }
+    }
+
+    private var isReading: Bool {
+        guard waiting.isEmpty else { return false }
+        if case .proxied(let request) = current { return request.wantsInput }
+        return true
+    }
+
+    // MARK: For the proxied request
+
+    func write(_ part: HTTPResponsePart) {
+        context?.write(wrapOutboundOut(part), promise: nil)
+    }
+
+    func flush() {
+        context?.flush()
+    }
+
+    func resumeReading() {
+        guard readPending, isReading, let context else { return }
+        readPending = false
+        context.read()
+    }
+
+    func closeConnection() {
+        context?.close(promise: nil)
+    }
+
+    func requestFinished(_ request: ProxiedRequest) {
+        guard case .proxied(let finished) = current, finished === request else { return }
+        current = .idle
+        if request.closesConnection { return closeConnection() }
+        drain()
+    }
+}

@@ -1,0 +1,51 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
+import NIOPosix
+
+/// The idle keep-alive connections of one event loop, by instance: a request takes one (or a new one) and gives
+/// it back when its exchange ended cleanly.
+final class UpstreamConnectionPool {
+    /// Idle connections kept per instance (as nginx's `keepalive`); more are closed when given back.
+    static let idleLimit = 64
+
+    private let loop: any EventLoop
+    private let connectTimeout: Duration
+    private var idle: [String: [UpstreamConnection]] = [:]
+
+    init(loop: any EventLoop, connectTimeout: Duration) {
+        self.loop = loop
+        self.connectTimeout = connectTimeout
+    }
+
+    /// Hands `completion` an idle connection to `instance` (at once) or a new one.
+    func connection(to instance: UpstreamInstance, _ completion: @escaping (Result<UpstreamConnection, any Error>) -> Void) {
+        while let connection = idle[instance.name]?.popLast() {
+            if connection.isActive {
+                connection.isReused = true
+                return completion(.success(connection))
+            }
+        }
+        ClientBootstrap(group: loop)
+            .connectTimeout(TimeAmount(connectTimeout))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandlers([HTTP1ToHTTPClientCodec(), UpstreamConnection()])
+                }
+            }
+            .connect(host: instance.host, port: instance.port)
+            .assumeIsolated()
+            .whenComplete { result in
+                completion(result.flatMap { channel in Result { try channel.pipeline.syncOperations.handler(type: UpstreamConnection.self) } })
+            }
+    }
+
+    func giveBack(_ connection: UpstreamConnection, to instance: UpstreamInstance) {
+        connection.request = nil
+        guard connection.isActive, idle[instance.name, default: []].count < Self.idleLimit else { return connection.close() }
+        idle[instance.name, default: []].append(connection)
+    }
+}

@@ -1,0 +1,82 @@
+import Logging
+import NIOCore
+import ServiceKit
+
+/// A Redis connection on one event loop, for the requests of that loop's clients, so that a command and its
+/// reply never change threads. The commands issued while the loop handles one batch of socket events go to Redis
+/// in one write when the batch is done (as Lettuce's and ioredis' automatic pipelining does): under load that is
+/// one system call and one wake-up of Redis for many requests instead of one each. Made when first needed and
+/// again after it closes; after a failed connect, commands fail at once until a backoff (doubling up to the
+/// client configuration's maximum) has passed.
+final class LoopRedis {
+    let loop: any EventLoop
+    private let configuration: RedisClient.Configuration
+    private var connection: RedisConnection?
+    private var connecting: EventLoopFuture<RedisConnection>?
+    private var flushScheduled = false
+    private var failures = 0
+    private var retryAt = NIODeadline.distantPast
+
+    init(loop: any EventLoop, configuration: RedisClient.Configuration) {
+        self.loop = loop
+        self.configuration = configuration
+    }
+
+    /// Runs a Lua script by its SHA-1, loading it with `EVAL` when the server does not know it yet.
+    func run(_ script: RedisScript, keys: [RedisArgument], arguments: [RedisArgument]) -> EventLoopFuture<RedisValue> {
+        let counts = [RedisArgument(keys.count)] + keys + arguments
+        return send(["EVALSHA", RedisArgument(script.sha1)] + counts).assumeIsolated().flatMapError { [self] error in
+            guard case RedisError.server(let message) = error, message.hasPrefix("NOSCRIPT") else {
+                return loop.makeFailedFuture(error)
+            }
+            return send(["EVAL", RedisArgument(script.source)] + counts)
+        }.nonisolated()
+    }
+
+    func send(_ command: [RedisArgument]) -> EventLoopFuture<RedisValue> {
+        connected().assumeIsolated().flatMap { [self] connection in
+            let reply = connection.reply(to: command, timeout: configuration.commandTimeout, flush: false)
+            if !flushScheduled {
+                flushScheduled = true
+                // Tasks run once the loop has handled the socket events at hand.
+                loop.assumeIsolated().execute { [self] in
+                    flushScheduled = false
+                    connection.flush()
+                }
+            }
+            return reply
+        }.nonisolated()
+    }
+
+    private func connected() -> EventLoopFuture<RedisConnection> {
+        loop.preconditionInEventLoop()
+        if let connection, connection.isActive { return loop.makeSucceededFuture(connection) }
+        if let connecting { return connecting }
+        guard NIODeadline.now() >= retryAt else { return loop.makeFailedFuture(RedisError.unavailable("backing off")) }
+        let (loop, configuration) = (self.loop, self.configuration)
+        let attempt = loop.makeFutureWithTask {
+            try await RedisConnection.connect(
+                to: configuration.endpoint, connectTimeout: configuration.connectTimeout,
+                commandTimeout: configuration.commandTimeout, group: loop
+            )
+        }
+        connecting = attempt
+        attempt.assumeIsolated().whenComplete { [self] result in
+            connecting = nil
+            switch result {
+            case .success(let connection):
+                self.connection = connection
+                failures = 0
+            case .failure:
+                failures += 1
+                let backoff = min(configuration.minimumBackoff * (1 << min(failures - 1, 16)), configuration.maximumBackoff)
+                retryAt = .now() + TimeAmount(backoff)
+            }
+        }
+        return attempt
+    }
+
+    func close() {
+        connection?.close()
+    }
+}
