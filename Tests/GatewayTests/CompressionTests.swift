@@ -59,7 +59,7 @@ import TestSupport
 
     @Test(arguments: [(1, 9), (1024, 10), (2459, 12), (32768, 15), (100_000, 15)])
     func theWindowFitsTheBody(length: Int, windowBits: Int32) throws {
-        let configuration = GzipPolicy.zlibConfiguration(level: 4, length: length)
+        let configuration = EdgePolicy.zlibConfiguration(level: 4, length: length)
         #expect(configuration.windowSize == windowBits)
         let original = ByteBuffer(string: String((0..<length).map { _ in "abcdefghij{}\":,".randomElement()! }))
         var input = original
@@ -68,14 +68,14 @@ import TestSupport
     }
 
     @Test func aBodyOfUnknownLengthGetsTheWholeWindow() {
-        #expect(GzipPolicy.zlibConfiguration(level: 4, length: nil).windowSize == 15)
+        #expect(EdgePolicy.zlibConfiguration(level: 4, length: nil).windowSize == 15)
     }
 
     @Test func compressibleTypes() {
-        #expect(GzipPolicy.isCompressible("application/problem+json"))
-        #expect(GzipPolicy.isCompressible("text/html; charset=utf-8"))
-        #expect(GzipPolicy.isCompressible("image/svg+xml"))
-        #expect(!GzipPolicy.isCompressible("image/png"))
-        #expect(!GzipPolicy.isCompressible(nil))
+        #expect(EdgePolicy.isCompressible("application/problem+json"))
+        #expect(EdgePolicy.isCompressible("text/html; charset=utf-8"))
+        #expect(EdgePolicy.isCompressible("image/svg+xml"))
+        #expect(!EdgePolicy.isCompressible("image/png"))
+        #expect(!EdgePolicy.isCompressible(nil))
     }
 }

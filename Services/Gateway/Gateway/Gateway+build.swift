@@ -12,9 +12,12 @@ public func buildApplication(configuration: ServiceConfiguration) async throws -
     let settings = try GatewaySettings(configuration.settings)
     let runtime = try await ServiceRuntime(configuration: configuration, database: nil, usesRedis: true)
     let pools = Dictionary(uniqueKeysWithValues: configuration.peers.map { ($0.key, UpstreamPool(service: $0.key, urls: $0.value)) })
-    let security = SecurityHeaders(behindTLS: settings.behindTLS)
-    let cors = CORSPolicy(allowedOrigins: settings.allowedOrigins)
-    let gzip = GzipPolicy(minimumSize: settings.gzipMinimumSize, level: settings.gzipLevel)
+    let edge = EdgePolicy(
+        behindTLS: settings.behindTLS,
+        allowedOrigins: settings.allowedOrigins,
+        gzipMinimumSize: settings.gzipMinimumSize,
+        gzipLevel: settings.gzipLevel
+    )
     let authenticator = runtime.tokenAuthenticator()
     let proxy = Proxy(
         routes: .mayaGo,
@@ -27,15 +30,13 @@ public func buildApplication(configuration: ServiceConfiguration) async throws -
             rules: .mayaGo
         ),
         clientAddress: ClientAddress(trustedProxies: settings.trustedProxies),
-        security: security,
-        cors: cors,
-        gzip: gzip,
+        edge: edge,
         configuration: settings.proxy,
         redis: runtime.redis!.configuration,
         logger: runtime.logger
     )
 
-    let router = runtime.makeRouter(edge: [EdgeMiddleware(security: security, cors: cors, gzip: gzip)])
+    let router = runtime.makeRouter(edge: [EdgeMiddleware(policy: edge)])
     let monitor = UpstreamMonitor(
         pools: Array(pools.values),
         http: .mayaGo,

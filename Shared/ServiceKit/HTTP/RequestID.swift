@@ -17,11 +17,15 @@ public enum RequestID {
             }
     }
 
-    /// A random (version 4) UUID in lower case, from the system's generator without Foundation's UUID, which
-    /// showed in profiles of the gateway.
+    /// A random (version 4) UUID in lower case, from the system's generator in one call, without Foundation's
+    /// UUID: both showed in profiles of the gateway.
     public static func make() -> String {
-        var generator = SystemRandomNumberGenerator()
-        var bytes = withUnsafeBytes(of: (generator.next() as UInt64, generator.next() as UInt64)) { Array($0) }
+        var bytes = [UInt8](repeating: 0, count: 16)
+        bytes.withUnsafeMutableBytes { buffer in
+            // glibc's ChaCha20 generator, seeded from the kernel: no system call per id, as there is for each
+            // value of SystemRandomNumberGenerator.
+            arc4random_buf(buffer.baseAddress!, buffer.count)
+        }
         bytes[6] = bytes[6] & 0x0F | 0x40  // version 4
         bytes[8] = bytes[8] & 0x3F | 0x80  // RFC 4122 variant
         var text: [UInt8] = []

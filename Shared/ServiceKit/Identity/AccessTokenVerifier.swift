@@ -69,21 +69,15 @@ public actor AccessTokenVerifier {
 
     /// The claims of `token` if it is valid now.
     public nonisolated func verify(_ token: String, now: Date = .now) async throws -> AccessClaims {
-        if let claims = try verifiedBefore(token, now: now) {
-            return claims
+        if let claims = verified.withLockedValue({ $0[token] }) {
+            return try current(claims, now: now)
         }
-        let claims = try check(try await verifySignature(token), now: now)
+        let claims = try current(try await verifySignature(token), now: now)
         verified.withLockedValue { cache in
             if cache.count >= Self.verifiedCacheSize { cache.removeAll(keepingCapacity: true) }
             cache[token] = claims
         }
         return claims
-    }
-
-    /// The claims of `token` if its signature was checked before (and its claims hold now), without waiting:
-    /// `nil` when the signature has not been checked yet.
-    public nonisolated func verifiedBefore(_ token: String, now: Date = .now) throws -> AccessClaims? {
-        try verified.withLockedValue({ $0[token] }).map { try check($0, now: now) }
     }
 
     private func verifySignature(_ token: String) async throws -> AccessClaims {
@@ -106,7 +100,8 @@ public actor AccessTokenVerifier {
         }
     }
 
-    private nonisolated func check(_ claims: AccessClaims, now: Date) throws -> AccessClaims {
+    /// `claims` if they hold at `now`: for claims verified earlier, which expire.
+    public nonisolated func current(_ claims: AccessClaims, now: Date = .now) throws -> AccessClaims {
         guard claims.exp.value.addingTimeInterval(configuration.leeway) > now else {
             throw Rejection(description: "The token has expired.")
         }

@@ -38,12 +38,9 @@ public struct TokenAuthenticator: Sendable {
         return (identity, claims)
     }
 
-    /// What ``verify(_:)`` would answer, without waiting, for a token whose signature was checked before; `nil`
-    /// for one that was not.
-    public func verifiedBefore(_ token: String) throws -> (identity: Identity, claims: AccessClaims)? {
-        guard let claims = try verifier.verifiedBefore(token) else { return nil }
-        guard let identity = claims.identity else { throw AccessTokenVerifier.Rejection(description: "The token has no valid subject.") }
-        return (identity, claims)
+    /// Throws the ``AccessTokenVerifier/Rejection`` of claims verified earlier that no longer hold (expired).
+    public func checkStillValid(_ claims: AccessClaims) throws {
+        _ = try verifier.current(claims)
     }
 
     /// The token of `Authorization: Bearer …`, or on the WebSocket path the `token` query parameter.

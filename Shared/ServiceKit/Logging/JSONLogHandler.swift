@@ -46,18 +46,27 @@ public struct JSONLogHandler: LogHandler {
             Self.append(fields[key]!, to: &line)
         }
         line.append(contentsOf: "}\n".utf8)
-        Self.output.withLock {
-            line.withUnsafeBytes { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let written = write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
-                    if written > 0 {
-                        offset += written
-                    } else if written < 0, errno == EINTR {
-                        continue
-                    } else {
-                        return
-                    }
+        // One write() of at most PIPE_BUF bytes is never interleaved with another (pipes) and a file's offset moves
+        // atomically (regular files): such lines need no lock, which both event loops of the gateway would contend
+        // for on every request. Longer ones are written under the lock, in as many calls as it takes.
+        if line.count <= Int(PIPE_BUF) {
+            Self.write(line)
+        } else {
+            Self.output.withLock { Self.write(line) }
+        }
+    }
+
+    private static func write(_ line: [UInt8]) {
+        line.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                if written > 0 {
+                    offset += written
+                } else if written < 0, errno == EINTR {
+                    continue
+                } else {
+                    return
                 }
             }
         }

@@ -31,9 +31,10 @@ struct RateLimitPolicy: Sendable {
         sensitivePaths.contains(path)
     }
 
-    func buckets(path: String, client: String, identity: Identity?, email: String?) -> [RateLimitBucket] {
+    /// `userID` is a signed-in caller's id, in lower case.
+    func buckets(path: String, client: String, userID: String?, email: String?) -> [RateLimitBucket] {
         var buckets = [
-            identity.map { RateLimitBucket(key: "user:\($0.userID.uuidString.lowercased())", limit: signedIn) }
+            userID.map { RateLimitBucket(key: "user:\($0)", limit: signedIn) }
                 ?? RateLimitBucket(key: "ip:\(client)", limit: anonymous)
         ]
         if Self.isSensitive(path) {

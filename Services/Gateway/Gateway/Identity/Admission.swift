@@ -15,15 +15,20 @@ struct Admission: Sendable {
     /// A request let through.
     struct Admitted: Sendable {
         var identity: Identity?
+        /// The identity's user id as text (lower case), as it is forwarded and logged.
+        var userID: String?
         /// What to send upstream as `Authorization` in place of the client's (an API key's access token).
         var authorization: String?
         var rateLimitHeaders: HTTPFields
     }
 
     /// Who a credential says the caller is, before the rate limit is asked about the token.
-    private struct Caller: Sendable {
+    struct Caller: Sendable {
         var identity: Identity?
+        var userID: String?
         var tokenID: String?
+        /// A verified token's claims, whose expiry is checked again when the token comes back.
+        var claims: AccessClaims?
         var authorization: String?
         /// Why a presented credential was refused, for the 401 if the route needs one.
         var refusal: String?
@@ -36,12 +41,13 @@ struct Admission: Sendable {
     let rules: AccessRules
 
     /// `email` is the one a sensitive route's body names, `client` the caller's address.
-    func admit(_ request: HTTPRequest, path: String, client: String, email: String?, requestID: String, redis: LoopRedis) -> EventLoopFuture<Admitted> {
-        let buckets: @Sendable (Identity?) -> [RateLimitBucket] = { identity in
-            policy.buckets(path: path, client: client, identity: identity, email: email)
+    func admit(_ request: HTTPRequest, path: String, client: String, email: String?, requestID: String, on local: LoopState) -> EventLoopFuture<Admitted> {
+        let redis = local.redis
+        let buckets: @Sendable (String?) -> [RateLimitBucket] = { userID in
+            policy.buckets(path: path, client: client, userID: userID, email: email)
         }
-        return caller(of: request, path: path, requestID: requestID, on: redis.loop).assumeIsolated().flatMap { caller in
-            limiter.check(buckets(caller.identity), unlessRevoked: caller.tokenID, on: redis).assumeIsolated().flatMap { decision in
+        return caller(of: request, path: path, requestID: requestID, on: local).assumeIsolated().flatMap { caller in
+            limiter.check(buckets(caller.userID), unlessRevoked: caller.tokenID, on: redis).assumeIsolated().flatMap { decision in
                 if let decision { return redis.loop.makeSucceededFuture((caller, decision)) }
                 let anonymous = Caller(refusal: AccessTokenVerifier.Rejection.revoked.description)
                 return limiter.check(buckets(nil), unlessRevoked: nil, on: redis).map { (anonymous, $0!) }
@@ -60,12 +66,13 @@ struct Admission: Sendable {
             if caller.identity == nil, !rules.isPublic(request.method, path) {
                 throw Problem.unauthorized(caller.refusal ?? "Sign in: this needs an access token.")
             }
-            return Admitted(identity: caller.identity, authorization: caller.authorization, rateLimitHeaders: headers)
+            return Admitted(identity: caller.identity, userID: caller.userID, authorization: caller.authorization, rateLimitHeaders: headers)
         }.nonisolated()
     }
 
-    private func caller(of request: HTTPRequest, path: String, requestID: String, on loop: any EventLoop) -> EventLoopFuture<Caller> {
-        let authorization = request.headerFields[.authorization]
+    private func caller(of request: HTTPRequest, path: String, requestID: String, on local: LoopState) -> EventLoopFuture<Caller> {
+        let loop = local.redis.loop
+        let authorization = request.headerFields.first { $0.name == .authorization }?.value
         if let key = authorization.flatMap(Self.apiKey) {
             return loop.makeFutureWithTask { [apiKeys] in
                 try await apiKeys.authenticate(key, requestID: requestID)
@@ -77,26 +84,37 @@ struct Admission: Sendable {
                 guard answer.scopes.contains(.write) || Self.isSafe(request.method) else {
                     throw Problem.forbidden("This API key may only read.")
                 }
-                return Caller(identity: Identity(userID: answer.userId, role: answer.role), authorization: "Bearer \(answer.accessToken)")
+                return Caller(
+                    identity: Identity(userID: answer.userId, role: answer.role), userID: answer.userId.uuidString.lowercased(),
+                    authorization: "Bearer \(answer.accessToken)"
+                )
             }
         }
         let query = { URLComponents(string: request.path ?? "")?.queryItems?.first { $0.name == "token" }?.value }
         guard let token = TokenAuthenticator.token(authorization: authorization, path: path, token: query()) else {
             return loop.makeSucceededFuture(Caller())
         }
-        let verified: EventLoopFuture<(identity: Identity, claims: AccessClaims)>
-        do {
-            if let known = try tokens.verifiedBefore(token) {
-                verified = loop.makeSucceededFuture(known)
-            } else {
-                verified = loop.makeFutureWithTask { [tokens] in try await tokens.verify(token) }
-            }
-        } catch {
-            verified = loop.makeFailedFuture(error)
-        }
-        return verified.map { Caller(identity: $0.identity, tokenID: $0.claims.tokenID) }.recover { error in
+        let refused = { (error: any Error) in
             Caller(refusal: (error as? AccessTokenVerifier.Rejection)?.description ?? "The token could not be verified.")
         }
+        // A client sends the same token for its whole life: after the first request on this loop, only its
+        // expiry is checked again.
+        if let known = local.verifiedTokens[token] {
+            do {
+                try known.claims.map(tokens.checkStillValid)
+                return loop.makeSucceededFuture(known)
+            } catch {
+                return loop.makeSucceededFuture(refused(error))
+            }
+        }
+        return loop.makeFutureWithTask { [tokens] in try await tokens.verify(token) }.assumeIsolated().map { verified in
+            let caller = Caller(
+                identity: verified.identity, userID: verified.identity.userID.uuidString.lowercased(), tokenID: verified.claims.tokenID,
+                claims: verified.claims
+            )
+            local.remember(caller, for: token)
+            return caller
+        }.recover(refused).nonisolated()
     }
 
     /// The `email` of a sensitive route's small JSON body, so that guesses against one account are limited

@@ -4,36 +4,38 @@ import Hummingbird
 import NIOCore
 import ServiceKit
 
-/// The edge policies for the gateway's own answers (health, metrics, the docs, CORS preflights for any path):
-/// preflights answered, then security headers, CORS and gzip on the way out. Proxied requests get the same
-/// policies from ``ProxyChannelHandler``.
+/// The edge's policy (see ``EdgePolicy``) for the gateway's own answers: health, metrics, the docs, unknown paths,
+/// and CORS preflights for any path, answered here. Proxied requests get it from ``ProxiedRequest``.
 struct EdgeMiddleware: RouterMiddleware {
     typealias Context = ServiceRequestContext
 
-    let security: SecurityHeaders
-    let cors: CORSPolicy
-    let gzip: GzipPolicy
+    let policy: EdgePolicy
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var edgeRequest = EdgePolicy.Request(request.head)
         var response: Response
-        if CORSPolicy.isPreflight(request.head), let origin = request.headers[.origin] {
+        var preflight: HTTPFields = [:]
+        if EdgePolicy.isPreflight(request.head), let origin = edgeRequest.origin {
+            // A preflight's CORS headers are its own.
+            edgeRequest.origin = nil
             do {
-                response = Response(status: .noContent, headers: try cors.preflight(origin: origin))
+                preflight = try policy.preflight(origin: origin)
+                response = Response(status: .noContent)
             } catch let problem as Problem {
                 response = problem.response(requestID: context.requestID)
             }
         } else {
             response = try await next(request, context)
-            cors.apply(to: &response.headers, origin: request.headers[.origin])
         }
-        security.apply(to: &response.headers)
         if let length = response.body.contentLength, response.headers[.contentLength] == nil {
             response.headers[.contentLength] = String(length)
         }
-        if let configuration = gzip.prepare(&response.headers, status: response.status, for: request.head) {
+        let (headers, gzip) = policy.answer(response.headers, status: response.status, to: edgeRequest, adding: preflight)
+        response.headers = headers
+        if let gzip {
             let original = response.body
             response.body = ResponseBody { writer in
-                try await original.write(GzipWriter(parent: writer, compressor: try .gzip(configuration)))
+                try await original.write(GzipWriter(parent: writer, compressor: try .gzip(gzip)))
             }
         }
         return response

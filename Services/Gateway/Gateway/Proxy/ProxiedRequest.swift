@@ -30,15 +30,19 @@ final class ProxiedRequest {
     }
 
     /// Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus those only the gateway
-    /// may set; never forwarded as they came.
+    /// may set; never forwarded as they came (``EdgePolicy`` drops them from answers).
     static let hopByHop: Set<String> = [
         "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
         "proxy-authenticate", "proxy-authorization", "host",
     ]
 
+    /// Request headers the gateway sets itself.
+    static let replaced: Set<String> = ["x-request-id", "authorization", "x-forwarded-for", "x-forwarded-host"]
+
     static let inspectedBodyLimit = 16 * 1024
 
     let head: HTTPRequest
+    private let edgeRequest: EdgePolicy.Request
     private let path: String
     private let route: (prefix: String, service: ServiceName)
     private let proxy: Proxy
@@ -61,6 +65,9 @@ final class ProxiedRequest {
     private var upstreamDuration: Duration?
     private var keepsUpstream = true
     private var compressor: ZlibCompressor?
+    /// What came of a gzipped body since the last read from the instance: compressed in one go at the end of the
+    /// read (at the end of the answer, usually, which then takes one call into zlib).
+    private var uncompressed: ByteBuffer?
     private var status: HTTPResponse.Status?
     private var bytes = 0
 
@@ -71,8 +78,9 @@ final class ProxiedRequest {
         self.local = local
         self.owner = owner
         self.peer = peer
+        edgeRequest = EdgePolicy.Request(head)
         path = String((head.path ?? "/").prefix { $0 != "?" })
-        requestID = head.headerFields[.requestID].flatMap { RequestID.isValid($0) ? $0 : nil } ?? RequestID.make()
+        requestID = head.headerFields.first { $0.name == .requestID }.flatMap { RequestID.isValid($0.value) ? $0.value : nil } ?? RequestID.make()
         stage = head.method == .post && RateLimitPolicy.isSensitive(path) ? .collecting(ByteBuffer()) : .admitting
     }
 
@@ -88,7 +96,7 @@ final class ProxiedRequest {
 
     /// Whether the client asked to close the connection after this answer.
     var closesConnection: Bool {
-        head.headerFields[values: .connection].contains { $0.lowercased().contains("close") }
+        Self.asksToClose(head.headerFields)
     }
 
     /// Whether the request can be sent again elsewhere: no body, and a method that may be repeated.
@@ -150,7 +158,7 @@ final class ProxiedRequest {
     private func admit(email: String?) {
         stage = .admitting
         let client = proxy.clientAddress.resolve(peer: peer, forwardedFor: head.headerFields[.xForwardedFor])
-        proxy.admission.admit(head, path: path, client: client, email: email, requestID: requestID, redis: local.redis)
+        proxy.admission.admit(head, path: path, client: client, email: email, requestID: requestID, on: local)
             .assumeIsolated()
             .whenComplete { [self] result in
                 guard case .admitting = stage else { return }
@@ -233,24 +241,29 @@ final class ProxiedRequest {
     /// names) and any `X-User-*` the client sent; plus the request id, the verified identity and `X-Forwarded-*`.
     private func forwardedHead(to instance: UpstreamInstance) -> HTTPRequest {
         let fields = head.headerFields
-        let named = Self.connectionOptions(fields)
+        let named = fields.contains { $0.name == .connection } ? Self.connectionOptions(fields) : []
         var forwarded = HTTPFields()
         forwarded.reserveCapacity(fields.count + 6)
+        var forwardedFor: [String] = []
         for field in fields {
             let name = field.name.canonicalName
-            guard !Self.hopByHop.contains(name), !named.contains(name), !name.hasPrefix("x-user-"), field.name != .requestID else { continue }
+            if field.name == .xForwardedFor { forwardedFor.append(field.value) }
+            guard !Self.hopByHop.contains(name), !named.contains(name), !name.hasPrefix("x-user-"), !Self.replaced.contains(name) else { continue }
             forwarded.append(field)
         }
-        if let authorization = admitted?.authorization { forwarded[.authorization] = authorization }
-        forwarded[.requestID] = requestID
-        if let identity = admitted?.identity {
-            forwarded[.userID] = identity.userID.uuidString.lowercased()
-            forwarded[.userRole] = identity.role.rawValue
+        forwarded.append(HTTPField(name: .requestID, value: requestID))
+        if let authorization = admitted?.authorization ?? fields.first(where: { $0.name == .authorization })?.value {
+            forwarded.append(HTTPField(name: .authorization, value: authorization))
+        }
+        if let identity = admitted?.identity, let userID = admitted?.userID {
+            forwarded.append(HTTPField(name: .userID, value: userID))
+            forwarded.append(HTTPField(name: .userRole, value: identity.role.rawValue))
         }
         if let peer {
-            forwarded[.xForwardedFor] = fields[.xForwardedFor].map { "\($0), \(peer)" } ?? peer
+            forwardedFor.append(peer)
+            forwarded.append(HTTPField(name: .xForwardedFor, value: forwardedFor.joined(separator: ", ")))
         }
-        if let host = head.authority { forwarded[.xForwardedHost] = host }
+        if let host = head.authority { forwarded.append(HTTPField(name: .xForwardedHost, value: host)) }
         return HTTPRequest(method: head.method, scheme: nil, authority: instance.name, path: head.path, headerFields: forwarded)
     }
 
@@ -265,22 +278,24 @@ final class ProxiedRequest {
                 instance?.recordSuccess()
                 noteUpstreamTime()
                 stage = .relaying(connection)
-                let named = Self.connectionOptions(response.headerFields)
-                keepsUpstream = !named.contains("close")
-                var headers = HTTPFields()
-                for field in response.headerFields where !Self.hopByHop.contains(field.name.canonicalName) && !named.contains(field.name.canonicalName) {
-                    headers.append(field)
-                }
-                decorate(&headers)
-                compressor = try proxy.gzip.prepare(&headers, status: response.status, for: head).map(ZlibCompressor.gzip)
+                keepsUpstream = !Self.asksToClose(response.headerFields)
+                let (headers, gzip) = proxy.edge.answer(response.headerFields, status: response.status, to: edgeRequest, adding: edgeHeaders)
+                compressor = try gzip.map(ZlibCompressor.gzip)
                 status = response.status
                 owner.write(.head(HTTPResponse(status: response.status, headerFields: headers)))
-            case (.body(let chunk), .relaying):
-                let body = try compressor?.compressed(chunk) ?? chunk
-                bytes += body.readableBytes
-                owner.write(.body(body))
+            case (.body(var chunk), .relaying):
+                if compressor == nil {
+                    bytes += chunk.readableBytes
+                    owner.write(.body(chunk))
+                } else if uncompressed == nil {
+                    uncompressed = chunk
+                } else {
+                    uncompressed!.writeBuffer(&chunk)
+                }
             case (.end, .relaying(let connection)):
-                if let last = try compressor?.finished() {
+                if let compressor {
+                    let last = try compressor.finished(uncompressed ?? ByteBuffer())
+                    uncompressed = nil
                     bytes += last.readableBytes
                     owner.write(.body(last))
                 }
@@ -303,7 +318,19 @@ final class ProxiedRequest {
     }
 
     func upstreamReadComplete() {
-        if case .relaying = stage { owner.flush() }
+        guard case .relaying = stage else { return }
+        if let compressor, let chunk = uncompressed {
+            uncompressed = nil
+            do {
+                let body = try compressor.compressed(chunk)
+                bytes += body.readableBytes
+                owner.write(.body(body))
+            } catch {
+                log(.warning, "Cannot compress an answer", ["error": "\(error)"])
+                return owner.closeConnection()
+            }
+        }
+        owner.flush()
     }
 
     func upstreamWritabilityChanged() {
@@ -335,18 +362,19 @@ final class ProxiedRequest {
     // MARK: Answering
 
     private func answer(_ problem: Problem) {
-        var headers = problem.headers
-        headers[.contentType] = ProblemDetails.mediaType
+        var fields = problem.headers
+        fields[.contentType] = ProblemDetails.mediaType
         var body = problem.body(requestID: requestID)
-        headers[.contentLength] = String(body.readableBytes)
-        decorate(&headers)
-        do {
-            if let compressor = try proxy.gzip.prepare(&headers, status: problem.status, for: head).map(ZlibCompressor.gzip) {
-                body = try compressor.compressed(body)
-                body.writeImmutableBuffer(try compressor.finished())
+        fields[.contentLength] = String(body.readableBytes)
+        var (headers, gzip) = proxy.edge.answer(fields, status: problem.status, to: edgeRequest, adding: edgeHeaders)
+        if let gzip {
+            do {
+                body = try ZlibCompressor.gzip(gzip).finished(body)
+            } catch {
+                var plain = edgeRequest
+                plain.acceptsGzip = false
+                headers = proxy.edge.answer(fields, status: problem.status, to: plain, adding: edgeHeaders).fields
             }
-        } catch {
-            headers[values: .contentEncoding] = []
         }
         status = problem.status
         bytes = body.readableBytes
@@ -358,12 +386,11 @@ final class ProxiedRequest {
         if requestEnded { finish() } else { owner.resumeReading() }
     }
 
-    /// What every answer of the edge carries: request id, security headers, CORS, the rate limit's state.
-    private func decorate(_ headers: inout HTTPFields) {
-        headers[.requestID] = requestID
-        proxy.security.apply(to: &headers)
-        proxy.cors.apply(to: &headers, origin: head.headerFields[.origin])
+    /// What the gateway adds to every answer besides the edge's policy: the request id, the rate limit's state.
+    private var edgeHeaders: HTTPFields {
+        var headers: HTTPFields = [.requestID: requestID]
         if let admitted { headers.append(contentsOf: admitted.rateLimitHeaders) }
+        return headers
     }
 
     private func finish() {
@@ -375,7 +402,7 @@ final class ProxiedRequest {
         AccessLog.record(
             proxy.logger, method: head.method, path: path, status: status, bytes: bytes, duration: duration,
             upstream: instance.map { "\(route.service.rawValue)@\($0.name)" }, upstreamDuration: upstreamDuration,
-            userID: admitted?.identity?.userID.uuidString.lowercased(), requestID: requestID
+            userID: admitted?.userID, requestID: requestID
         )
         local.count(route: route.prefix, method: head.method, status: status, duration: duration)
         owner.requestFinished(self)
@@ -392,5 +419,9 @@ final class ProxiedRequest {
     /// The header names a `Connection` header lists, lowercased.
     private static func connectionOptions(_ fields: HTTPFields) -> Set<String> {
         Set(fields[values: .connection].flatMap { $0.split(separator: ",") }.map { $0.trimmingOptionalWhitespace.lowercased() })
+    }
+
+    private static func asksToClose(_ fields: HTTPFields) -> Bool {
+        fields.contains { $0.name == .connection && $0.value.lowercased().contains("close") }
     }
 }

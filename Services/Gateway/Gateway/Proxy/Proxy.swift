@@ -20,9 +20,7 @@ final class Proxy: Sendable {
     let pools: [ServiceName: UpstreamPool]
     let admission: Admission
     let clientAddress: ClientAddress
-    let security: SecurityHeaders
-    let cors: CORSPolicy
-    let gzip: GzipPolicy
+    let edge: EdgePolicy
     let configuration: Configuration
     let logger: Logger
     private let redis: RedisClient.Configuration
@@ -30,16 +28,14 @@ final class Proxy: Sendable {
 
     init(
         routes: RouteTable, pools: [ServiceName: UpstreamPool], admission: Admission, clientAddress: ClientAddress,
-        security: SecurityHeaders, cors: CORSPolicy, gzip: GzipPolicy, configuration: Configuration,
+        edge: EdgePolicy, configuration: Configuration,
         redis: RedisClient.Configuration, logger: Logger
     ) {
         self.routes = routes
         self.pools = pools
         self.admission = admission
         self.clientAddress = clientAddress
-        self.security = security
-        self.cors = cors
-        self.gzip = gzip
+        self.edge = edge
         self.configuration = configuration
         self.redis = redis
         self.logger = logger
@@ -48,7 +44,7 @@ final class Proxy: Sendable {
     /// The route family and owner of a request the proxy takes; `nil` for what the router answers (the
     /// gateway's own paths, unknown and internal ones, CORS preflights).
     func route(for head: HTTPRequest) -> (prefix: String, service: ServiceName)? {
-        guard !CORSPolicy.isPreflight(head), let path = head.path else { return nil }
+        guard !EdgePolicy.isPreflight(head), let path = head.path else { return nil }
         return routes.route(for: String(path.prefix { $0 != "?" }))
     }
 

@@ -1,0 +1,187 @@
+import CompressNIO
+import HTTPTypes
+import NIOCore
+import ServiceKit
+
+/// What the edge does to every answer, whoever made it (an upstream through the proxy, or the gateway's router):
+/// - security headers as Helmet sets them for an API: no sniffing, no framing, no referrer, a CSP that allows
+///   nothing unless the answer brings its own (the docs page), HSTS when clients come over TLS, and no `Server` or
+///   `X-Powered-By` from upstreams;
+/// - CORS for an allowlist of origins: only an allowed origin gets `Access-Control-Allow-*` (credentials
+///   included); other origins get nothing a browser would accept; preflights are answered by the gateway;
+/// - gzip for clients that accept it, on bodies that are compressible (JSON, text, JavaScript, SVG), not already
+///   encoded and at least `gzipMinimumSize` bytes (or of unknown length: streamed bodies are compressed as they
+///   stream), with `Vary: Accept-Encoding` on every compressible answer;
+/// - and the headers that describe a connection rather than the message (RFC 9110 §7.6.1) dropped.
+/// It takes one pass over the answer's fields: `HTTPFields` finds a field by scanning them all and joins values on
+/// every read, which on the proxy's path cost more than the rest of the answer.
+struct EdgePolicy: Sendable {
+    /// What the edge needs of a request, read from its fields once.
+    struct Request {
+        var method: HTTPRequest.Method
+        var origin: String?
+        var acceptsGzip: Bool
+
+        init(_ head: HTTPRequest) {
+            method = head.method
+            origin = head.headerFields.first { $0.name == .origin }?.value
+            acceptsGzip = EdgePolicy.acceptsGzip(head.headerFields[.acceptEncoding])
+        }
+    }
+
+    /// Whether clients reach the gateway over TLS (a terminating proxy in front), so HSTS applies.
+    let behindTLS: Bool
+    let allowedOrigins: Set<String>
+    let gzipMinimumSize: Int
+    var gzipLevel: Int32 = 4
+
+    static let allowedHeaders = "Authorization, Content-Type, Idempotency-Key, X-Request-Id"
+    static let exposedHeaders = "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, X-Request-Id"
+
+    static func isPreflight(_ request: HTTPRequest) -> Bool {
+        request.method == .options && request.headerFields[.origin] != nil && request.headerFields[.accessControlRequestMethod] != nil
+    }
+
+    /// The headers of the answer to a preflight from `origin`; a problem for an origin not allowed.
+    func preflight(origin: String) throws -> HTTPFields {
+        guard allowedOrigins.contains(origin) else { throw Problem(.forbidden, detail: "This origin may not call the API.") }
+        return [
+            .accessControlAllowOrigin: origin,
+            .accessControlAllowCredentials: "true",
+            .vary: "Origin",
+            .accessControlAllowMethods: "GET, POST, PUT, PATCH, DELETE",
+            .accessControlAllowHeaders: Self.allowedHeaders,
+            .accessControlMaxAge: "600",
+        ]
+    }
+
+    /// `fields` as the client gets them, with `extra` (the request id, the rate limit's state) added, and zlib's
+    /// configuration when the body is to be gzipped (its length is then dropped for `Content-Encoding: gzip`).
+    func answer(_ fields: HTTPFields, status: HTTPResponse.Status, to request: Request, adding extra: HTTPFields = [:]) -> (fields: HTTPFields, gzip: ZlibConfiguration?) {
+        let named = fields.contains { $0.name == .connection }
+            ? Set(fields[values: .connection].flatMap { $0.split(separator: ",") }.map { $0.trimmingOptionalWhitespace.lowercased() }) : []
+        var answer = HTTPFields()
+        answer.reserveCapacity(fields.count + Self.security.count + extra.count + 8)
+        var vary: [String] = []
+        var contentType: String?
+        var encoded = false
+        var length: String?
+        var ownPolicy = false
+        for field in fields {
+            let name = field.name.canonicalName
+            switch Self.roles[name] {
+            case .dropped: continue
+            case .vary: vary.append(field.value); continue
+            case .contentLength: length = field.value; continue
+            case .contentType: contentType = field.value
+            case .contentEncoding: encoded = true
+            case .contentSecurityPolicy: ownPolicy = true
+            case nil: if named.contains(name) { continue }
+            }
+            answer.append(field)
+        }
+
+        var gzip: ZlibConfiguration?
+        if Self.isCompressible(contentType), !encoded {
+            vary.append("Accept-Encoding")
+            let size = length.flatMap(Int.init)
+            if request.acceptsGzip, request.method != .head, status != .noContent, status != .notModified, (size ?? .max) >= gzipMinimumSize {
+                gzip = Self.zlibConfiguration(level: gzipLevel, length: size)
+                answer.append(HTTPField(name: .contentEncoding, value: "gzip"))
+            }
+        }
+        if gzip == nil, let length { answer.append(HTTPField(name: .contentLength, value: length)) }
+        if let origin = request.origin {
+            vary.append("Origin")
+            if allowedOrigins.contains(origin) {
+                answer.append(HTTPField(name: .accessControlAllowOrigin, value: origin))
+                answer.append(HTTPField(name: .accessControlAllowCredentials, value: "true"))
+                answer.append(HTTPField(name: .accessControlExposeHeaders, value: Self.exposedHeaders))
+            }
+        }
+        if !vary.isEmpty { answer.append(HTTPField(name: .vary, value: vary.joined(separator: ", "))) }
+        answer.append(contentsOf: Self.security)
+        if !ownPolicy { answer.append(HTTPField(name: .contentSecurityPolicy, value: "default-src 'none'; frame-ancestors 'none'")) }
+        if behindTLS { answer.append(HTTPField(name: .strictTransportSecurity, value: "max-age=31536000; includeSubDomains")) }
+        answer.append(contentsOf: extra)
+        return (answer, gzip)
+    }
+
+    private enum Role {
+        case dropped, vary, contentLength, contentType, contentEncoding, contentSecurityPolicy
+    }
+
+    /// What the one pass does with a field, by its lowercased name.
+    private static let roles: [String: Role] = {
+        let dropped = [
+            // Hop by hop, plus those only the gateway may set.
+            "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
+            "proxy-authenticate", "proxy-authorization", "host",
+            // Upstream banners, and what the edge sets itself.
+            "server", "x-powered-by", "strict-transport-security", "access-control-allow-origin",
+            "access-control-allow-credentials", "access-control-expose-headers",
+        ] + security.map(\.name.canonicalName)
+        var roles = Dictionary(uniqueKeysWithValues: dropped.map { ($0, Role.dropped) })
+        roles["vary"] = .vary
+        roles["content-length"] = .contentLength
+        roles["content-type"] = .contentType
+        roles["content-encoding"] = .contentEncoding
+        roles["content-security-policy"] = .contentSecurityPolicy
+        return roles
+    }()
+
+    /// The headers every answer gets, built once (header names are parsed when made).
+    private static let security: HTTPFields = [
+        .xContentTypeOptions: "nosniff",
+        HTTPField.Name("X-Frame-Options")!: "DENY",
+        HTTPField.Name("Referrer-Policy")!: "no-referrer",
+        HTTPField.Name("Cross-Origin-Opener-Policy")!: "same-origin",
+        HTTPField.Name("Cross-Origin-Resource-Policy")!: "same-origin",
+        HTTPField.Name("X-DNS-Prefetch-Control")!: "off",
+        HTTPField.Name("X-Permitted-Cross-Domain-Policies")!: "none",
+    ]
+
+    /// zlib's history window need not be longer than the body: a 2 KiB answer compresses as well with 4 KiB of
+    /// history as with 32 KiB, and its compressor then takes 40 KiB of state instead of 320 KiB, which zlib
+    /// allocates and clears for every response.
+    static func zlibConfiguration(level: Int32, length: Int?) -> ZlibConfiguration {
+        let windowBits = Int32(min(15, max(9, Int.bitWidth - max((length ?? .max) - 1, 1).leadingZeroBitCount)))
+        return ZlibConfiguration(windowSize: windowBits, compressionLevel: level, memoryLevel: max(1, min(8, windowBits - 7)))
+    }
+
+    static func isCompressible(_ contentType: String?) -> Bool {
+        if contentType == "application/json" || contentType == "application/json; charset=utf-8" { return true }  // the usual answer
+        guard let type = contentType?.split(separator: ";").first?.trimmingOptionalWhitespace.lowercased() else { return false }
+        return type.hasPrefix("text/") || type.hasSuffix("+json") || type.hasSuffix("+xml")
+            || ["application/json", "application/javascript", "application/xml", "image/svg+xml"].contains(type)
+    }
+
+    /// Whether `Accept-Encoding` names gzip (or `*`) with a quality above zero.
+    static func acceptsGzip(_ header: String?) -> Bool {
+        guard let header else { return false }
+        return header.split(separator: ",").contains { entry in
+            let parts = entry.split(separator: ";").map { $0.trimmingOptionalWhitespace.lowercased() }
+            guard let coding = parts.first, coding == "gzip" || coding == "*" else { return false }
+            let quality = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            return quality > 0
+        }
+    }
+}
+
+extension ZlibCompressor {
+    static func gzip(_ configuration: ZlibConfiguration) throws -> ZlibCompressor {
+        try ZlibCompressor(algorithm: .gzip, configuration: configuration)
+    }
+
+    /// `chunk` compressed and flushed, so that it reaches the client as it streams.
+    func compressed(_ chunk: ByteBuffer) throws -> ByteBuffer {
+        var chunk = chunk
+        return try chunk.compressStream(with: self, flush: .sync)
+    }
+
+    /// `chunk` compressed and the gzip stream ended.
+    func finished(_ chunk: ByteBuffer = ByteBuffer()) throws -> ByteBuffer {
+        var chunk = chunk
+        return try chunk.compressStream(with: self, flush: .finish)
+    }
+}
