@@ -39,11 +39,11 @@ public struct JSONLogHandler: LogHandler {
         Self.appendString(service, to: &line)
         line.append(contentsOf: #","message":"#.utf8)
         Self.appendString(event.message.description, to: &line)
-        for key in fields.keys.sorted() {
+        for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
             line.append(UInt8(ascii: ","))
             Self.appendString(key, to: &line)
             line.append(UInt8(ascii: ":"))
-            Self.append(fields[key]!, to: &line)
+            Self.append(value, to: &line)
         }
         line.append(contentsOf: "}\n".utf8)
         // One write() of at most PIPE_BUF bytes is never interleaved with another (pipes) and a file's offset moves

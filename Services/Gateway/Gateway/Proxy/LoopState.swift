@@ -1,18 +1,21 @@
+import CompressNIO
 import HTTPTypes
 import Metrics
 import NIOCore
 import ServiceKit
 
 /// What the proxied requests of one event loop share, used only on that loop, so without locks: idle upstream
-/// connections, a Redis connection, the tokens verified here, and the request metrics by route family, method
-/// and status (as Hummingbird's `MetricsMiddleware` names them, so that the gateway's own routes and proxied ones
-/// read alike).
+/// connections, a Redis connection, the tokens verified here, gzip compressors to reuse (zlib's state is tens of
+/// KiB, allocated and freed for each answer otherwise), and the request metrics by route family, method and status
+/// (as Hummingbird's `MetricsMiddleware` names them, so that the gateway's own routes and proxied ones read alike).
 final class LoopState {
     static let verifiedTokenLimit = 10_000
+    static let idleCompressorLimit = 64
 
     let connections: UpstreamConnectionPool
     let redis: LoopRedis
     private(set) var verifiedTokens: [String: Admission.Caller] = [:]
+    private var idleCompressors: [Int32: [ZlibCompressor]] = [:]
     private var metrics: [String: (requests: Counter, duration: Metrics.Timer)] = [:]
 
     init(loop: any EventLoop, connectTimeout: Duration, redis: RedisClient.Configuration) {
@@ -23,6 +26,17 @@ final class LoopState {
     func remember(_ caller: Admission.Caller, for token: String) {
         if verifiedTokens.count >= Self.verifiedTokenLimit { verifiedTokens.removeAll(keepingCapacity: true) }
         verifiedTokens[token] = caller
+    }
+
+    /// A gzip compressor for `configuration`, reused if one is idle.
+    func compressor(_ configuration: ZlibConfiguration) throws -> ZlibCompressor {
+        try idleCompressors[configuration.windowSize]?.popLast() ?? .gzip(configuration)
+    }
+
+    /// Takes back a compressor made by ``compressor(_:)`` with the same configuration, reset for the next answer.
+    func giveBack(_ compressor: ZlibCompressor, _ configuration: ZlibConfiguration) {
+        guard idleCompressors[configuration.windowSize, default: []].count < Self.idleCompressorLimit, (try? compressor.reset()) != nil else { return }
+        idleCompressors[configuration.windowSize, default: []].append(compressor)
     }
 
     func count(route: String, method: HTTPRequest.Method, status: HTTPResponse.Status, duration: Duration) {

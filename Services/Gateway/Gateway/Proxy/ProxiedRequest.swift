@@ -65,6 +65,7 @@ final class ProxiedRequest {
     private var upstreamDuration: Duration?
     private var keepsUpstream = true
     private var compressor: ZlibCompressor?
+    private var compression: ZlibConfiguration?
     /// What came of a gzipped body since the last read from the instance: compressed in one go at the end of the
     /// read (at the end of the answer, usually, which then takes one call into zlib).
     private var uncompressed: ByteBuffer?
@@ -280,7 +281,8 @@ final class ProxiedRequest {
                 stage = .relaying(connection)
                 keepsUpstream = !Self.asksToClose(response.headerFields)
                 let (headers, gzip) = proxy.edge.answer(response.headerFields, status: response.status, to: edgeRequest, adding: edgeHeaders)
-                compressor = try gzip.map(ZlibCompressor.gzip)
+                compression = gzip
+                compressor = try gzip.map(local.compressor)
                 status = response.status
                 owner.write(.head(HTTPResponse(status: response.status, headerFields: headers)))
             case (.body(var chunk), .relaying):
@@ -397,6 +399,8 @@ final class ProxiedRequest {
         if case .finished = stage { return }
         stage = .finished
         deadline?.cancel()
+        if let compressor, let compression { local.giveBack(compressor, compression) }
+        compressor = nil
         let status = status ?? .internalServerError
         let duration = ContinuousClock.now - started
         AccessLog.record(
