@@ -58,12 +58,16 @@ import Testing
     @Test(arguments: [
         ("/api/v1/bookings", "booking"), ("/api/v1/bookings/42/cancel", "booking"), ("/api/v1/auth/login", "auth"),
         ("/.well-known/jwks.json", "auth"), ("/api/v1/search/suggest", "search"), ("/api/v1/notifications", "notify"), ("/api/v1/dev/mailbox", "notify"),
+        ("/api/v1/bookings/a.b/..c/%41", "booking"),
     ])
     func publicPathsGoToTheirOwner(path: String, owner: String) {
         #expect(RouteTable.mayaGo.service(for: path)?.rawValue == owner)
     }
 
-    @Test(arguments: ["/api/v1/bookingsx", "/internal/v1/x", "/api/v1/bookings/../internal", "/api/v1/bookings/%2E%2E/x", "/api/v1/x%2Fy", "/"])
+    @Test(arguments: [
+        "/api/v1/bookingsx", "/internal/v1/x", "/api/v1/bookings/../internal", "/api/v1/bookings/%2E%2E/x", "/api/v1/bookings/%2e",
+        "/api/v1/bookings/x%2fy", "/api/v1/bookings/x%5Cy", "/api/v1/bookings\\..\\x", "/api/v1/bookings/.", "/api/v1/bookings/./x", "/", "api/v1/bookings",
+    ])
     func otherPathsGoNowhere(path: String) {
         #expect(RouteTable.mayaGo.service(for: path) == nil)
     }

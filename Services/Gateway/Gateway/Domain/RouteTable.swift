@@ -46,18 +46,46 @@ public struct RouteTable: Sendable {
         route(for: path)?.service
     }
 
-    /// The matching prefix and its owner.
+    /// The matching prefix and its owner. Asked for every request the gateway takes, so it reads the path's bytes
+    /// once and allocates nothing.
     func route(for path: String) -> (prefix: String, service: ServiceName)? {
         guard Self.isPlain(path) else { return nil }
-        return entries.first { entry in
-            path == entry.prefix || path.hasPrefix(entry.prefix + "/")
-        }.map { ($0.prefix, $0.service) }
+        for entry in entries where path.hasPrefix(entry.prefix) {
+            let rest = path.utf8.dropFirst(entry.prefix.utf8.count)
+            if rest.isEmpty || rest.first == UInt8(ascii: "/") { return (entry.prefix, entry.service) }
+        }
+        return nil
     }
 
+    /// Whether `path` is absolute and has no `.` or `..` segment, no backslash, and no encoded slash, backslash or dot.
     static func isPlain(_ path: String) -> Bool {
-        guard path.hasPrefix("/") else { return false }
-        let lowered = path.lowercased()
-        if lowered.contains("%2f") || lowered.contains("%5c") || lowered.contains("%2e") || path.contains("\\") { return false }
-        return !path.split(separator: "/", omittingEmptySubsequences: false).contains { $0 == "." || $0 == ".." }
+        path.utf8.withContiguousStorageIfAvailable(isPlain) ?? isPlain(Array(path.utf8))
+    }
+
+    private static func isPlain<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> Bool where Bytes.Index == Int {
+        guard bytes.first == UInt8(ascii: "/") else { return false }
+        var segmentStart = bytes.startIndex
+        for (index, byte) in zip(bytes.indices, bytes) {
+            switch byte {
+            case UInt8(ascii: "\\"):
+                return false
+            case UInt8(ascii: "%") where index + 2 < bytes.endIndex:
+                let encoded = (bytes[index + 1], bytes[index + 2] | 0x20)  // the hex digit in lower case
+                if encoded == (UInt8(ascii: "2"), UInt8(ascii: "f")) || encoded == (UInt8(ascii: "5"), UInt8(ascii: "c"))
+                    || encoded == (UInt8(ascii: "2"), UInt8(ascii: "e")) {
+                    return false
+                }
+            case UInt8(ascii: "/"):
+                if isDotSegment(bytes[segmentStart..<index]) { return false }
+                segmentStart = index + 1
+            default:
+                break
+            }
+        }
+        return !isDotSegment(bytes[segmentStart...])
+    }
+
+    private static func isDotSegment(_ segment: some Collection<UInt8>) -> Bool {
+        (segment.count == 1 || segment.count == 2) && segment.allSatisfy { $0 == UInt8(ascii: ".") }
     }
 }
