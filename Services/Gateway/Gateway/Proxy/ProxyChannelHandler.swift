@@ -6,7 +6,8 @@ import NIOHTTPTypes
 /// proxied here, on the connection's event loop, without a task per request (see ``ProxiedRequest``); the rest
 /// (the gateway's own routes, unknown paths, CORS preflights) goes on to the router. One request is handled at a
 /// time, whichever side handles it, so that pipelined requests are answered in the order they came: parts of
-/// the next request wait, and the socket is not read meanwhile.
+/// the next request wait, and the socket is not read meanwhile. When the server shuts down gracefully, a proxied
+/// request in flight is finished before Hummingbird (which does not see it) is told to close the connection.
 final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -28,6 +29,8 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var waiting = CircularBuffer<HTTPRequestPart>()
     private var readPending = false
     private var draining = false
+    /// A graceful shutdown asked to close the connection while a proxied request was in flight.
+    private var quiescing = false
 
     init(proxy: Proxy) {
         self.proxy = proxy
@@ -64,6 +67,14 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         if case .proxied(let request) = current { request.clientClosed() }
         context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent, case .proxied = current {
+            quiescing = true
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 
     /// Whether `part` can be handled now: it belongs to the current request, or it starts one and none is current.
@@ -166,7 +177,7 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func requestFinished(_ request: ProxiedRequest) {
         guard case .proxied(let finished) = current, finished === request else { return }
         current = .idle
-        if request.closesConnection { return closeConnection() }
+        if request.closesConnection || quiescing { return closeConnection() }
         drain()
     }
 }
