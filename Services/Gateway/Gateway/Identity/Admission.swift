@@ -49,6 +49,7 @@ struct Admission: Sendable {
         return caller(of: request, path: path, requestID: requestID, on: local).assumeIsolated().flatMap { caller in
             limiter.check(buckets(caller.userID), unlessRevoked: caller.tokenID, on: redis).assumeIsolated().flatMap { decision in
                 if let decision { return redis.loop.makeSucceededFuture((caller, decision)) }
+                // Revoked: charged as anonymous instead (without a token there is nothing revoked, so a decision).
                 let anonymous = Caller(refusal: AccessTokenVerifier.Rejection.revoked.description)
                 return limiter.check(buckets(nil), unlessRevoked: nil, on: redis).map { (anonymous, $0!) }
             }.nonisolated()

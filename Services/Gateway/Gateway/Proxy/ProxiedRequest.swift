@@ -1,6 +1,6 @@
 import CompressNIO
-import Foundation
 import Contracts
+import Foundation
 import HTTPTypes
 import Logging
 import NIOCore
@@ -301,7 +301,7 @@ final class ProxiedRequest {
                     bytes += last.readableBytes
                     owner.write(.body(last))
                 }
-                owner.write(.end(nil))
+                owner.write(.end(nil))  // trailers, which HTTP/1.1 answers hardly use, are not relayed
                 owner.flush()
                 if requestEnded, keepsUpstream, let instance {
                     local.connections.giveBack(connection, to: instance)
