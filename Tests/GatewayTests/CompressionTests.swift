@@ -78,4 +78,12 @@ import TestSupport
         #expect(!EdgePolicy.isCompressible("image/png"))
         #expect(!EdgePolicy.isCompressible(nil))
     }
+
+    @Test(arguments: [
+        ("gzip", true), ("GZip", true), ("br, gzip;q=0.5", true), ("deflate, gzip, br, zstd", true), (" gzip ; q=1.0", true),
+        ("*;q=0.1", true), ("gzip;q=0", false), ("gzip; q=0.0, br", false), ("identity", false), ("gzipx, br", false), ("", false),
+    ])
+    func acceptedEncodings(header: String, acceptsGzip: Bool) {
+        #expect(EdgePolicy.acceptsGzip(header) == acceptsGzip)
+    }
 }

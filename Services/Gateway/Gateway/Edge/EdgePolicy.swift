@@ -160,9 +160,11 @@ struct EdgePolicy: Sendable {
     static func acceptsGzip(_ header: String?) -> Bool {
         guard let header else { return false }
         return header.split(separator: ",").contains { entry in
-            let parts = entry.split(separator: ";").map { $0.trimmingOptionalWhitespace.lowercased() }
-            guard let coding = parts.first, coding == "gzip" || coding == "*" else { return false }
-            let quality = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            let coding = entry.prefix { $0 != ";" }.trimmingOptionalWhitespace
+            guard coding == "*" || coding.utf8.count == 4 && coding.lowercased() == "gzip" else { return false }
+            // Parameters are rare: only then are they read.
+            let parameters = entry.split(separator: ";").dropFirst().map { $0.trimmingOptionalWhitespace.lowercased() }
+            let quality = parameters.first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
             return quality > 0
         }
     }

@@ -34,23 +34,25 @@ final class LoopRedis {
     }
 
     func send(_ command: [RedisArgument]) -> EventLoopFuture<RedisValue> {
-        connected().assumeIsolated().flatMap { [self] connection in
-            let reply = connection.reply(to: command, timeout: configuration.commandTimeout, flush: false)
-            if !flushScheduled {
-                flushScheduled = true
-                // Tasks run once the loop has handled the socket events at hand.
-                loop.assumeIsolated().execute { [self] in
-                    flushScheduled = false
-                    connection.flush()
-                }
-            }
-            return reply
-        }.nonisolated()
+        loop.preconditionInEventLoop()
+        if let connection, connection.isActive { return send(command, on: connection) }
+        return connect().assumeIsolated().flatMap { [self] in send(command, on: $0) }.nonisolated()
     }
 
-    private func connected() -> EventLoopFuture<RedisConnection> {
-        loop.preconditionInEventLoop()
-        if let connection, connection.isActive { return loop.makeSucceededFuture(connection) }
+    private func send(_ command: [RedisArgument], on connection: RedisConnection) -> EventLoopFuture<RedisValue> {
+        let reply = connection.reply(to: command, timeout: configuration.commandTimeout, flush: false)
+        if !flushScheduled {
+            flushScheduled = true
+            // Tasks run once the loop has handled the socket events at hand.
+            loop.assumeIsolated().execute { [self] in
+                flushScheduled = false
+                connection.flush()
+            }
+        }
+        return reply
+    }
+
+    private func connect() -> EventLoopFuture<RedisConnection> {
         if let connecting { return connecting }
         guard NIODeadline.now() >= retryAt else { return loop.makeFailedFuture(RedisError.unavailable("backing off")) }
         let (loop, configuration) = (self.loop, self.configuration)
