@@ -73,7 +73,7 @@ enum GatewayHarness {
             let echo = Echo(path: request.uri.path, query: request.uri.query ?? "", headers: headers)
             return try Response(
                 status: .accepted,
-                headers: [.contentType: "application/json", HTTPField.Name("X-Powered-By")!: "Express", .instance: instance],
+                headers: [.contentType: "application/json", HTTPField.Name("X-Powered-By")!: "Express", .instance: instance, .requestID: "upstream's own"],
                 body: .init(byteBuffer: ByteBuffer(bytes: JSONEncoder().encode(echo)))
             )
         }

@@ -41,7 +41,7 @@ import TestSupport
         try await GatewayHarness.withGateway { client in
             try await client.execute(uri: "/api/v1/experiences/42?guests=2", method: .get, headers: [.requestID: "trace-1"]) { response in
                 #expect(response.status == .accepted)
-                #expect(response.headers[.requestID] == "trace-1")
+                #expect(response.headers[values: .requestID] == ["trace-1"])
                 let echo = try response.decode(Echo.self)
                 #expect(echo.path == "/api/v1/experiences/42")
                 #expect(echo.query == "guests=2")

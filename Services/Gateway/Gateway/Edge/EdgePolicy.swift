@@ -117,9 +117,10 @@ struct EdgePolicy: Sendable {
             // Hop by hop, plus those only the gateway may set.
             "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
             "proxy-authenticate", "proxy-authorization", "host",
-            // Upstream banners, and what the edge sets itself.
+            // Upstream banners, and what the edge sets itself (services answer with the request id too).
             "server", "x-powered-by", "strict-transport-security", "access-control-allow-origin",
-            "access-control-allow-credentials", "access-control-expose-headers",
+            "access-control-allow-credentials", "access-control-expose-headers", "x-request-id", "ratelimit-limit",
+            "ratelimit-remaining", "ratelimit-reset",
         ] + security.map(\.name.canonicalName)
         var roles = Dictionary(uniqueKeysWithValues: dropped.map { ($0, Role.dropped) })
         roles["vary"] = .vary
