@@ -31,6 +31,19 @@ import TestSupport
         }
     }
 
+    @Test func connectionsWithoutARequestUnderWayAreClosed() async throws {
+        try await GatewayHarness.withGateway(["CLIENT_IDLE_TIMEOUT_MS": "300"]) { client in
+            // Kept alive after its answer, then closed once idle, whether the client sends nothing more or only
+            // part of the next request's head.
+            for next in ["", "GET /api/v1/exper"] {
+                let start = ContinuousClock.now
+                let answers = try await RawConnection.exchange("GET /api/v1/experiences/1 HTTP/1.1\r\nHost: gateway\r\n\r\n" + next, port: client.port!)
+                #expect(ContinuousClock.now - start < RawConnection.patience / 2, "the idle connection was not closed")
+                #expect(answers.hasPrefix("HTTP/1.1 202"))
+            }
+        }
+    }
+
     @Test func answersHealthReadyAndMetrics() async throws {
         let readiness = try await ServiceProbes.checkHealthReadyAndMetrics(.gateway, build: buildApplication(configuration:))
         #expect(readiness == Readiness(status: .ok, checks: ["redis": "ok"]))

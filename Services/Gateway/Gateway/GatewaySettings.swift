@@ -7,6 +7,7 @@ import ServiceKit
 /// | `UPSTREAM_TIMEOUT_MS` | `30000`: how long an instance may take to start answering |
 /// | `UPSTREAM_EJECT_AFTER`, `UPSTREAM_EJECT_MS` | `3` failed connections in a row eject an instance for `10000` ms |
 /// | `UPSTREAM_HEALTH_INTERVAL_MS`, `UPSTREAM_HEALTH_TIMEOUT_MS` | `2000`, `1000`: active `/health` checks |
+/// | `CLIENT_IDLE_TIMEOUT_MS` | `75000`: a client connection without a request under way is closed after this |
 /// | `CORS_ALLOWED_ORIGINS` | none: a comma-separated list of origins allowed to call the API from a browser |
 /// | `TRUSTED_PROXIES` | none: addresses or CIDR blocks whose `X-Forwarded-For` is believed |
 /// | `BEHIND_TLS` | `false`: clients come over TLS through a proxy in front, so answers carry HSTS |
@@ -28,6 +29,7 @@ struct GatewaySettings: Sendable {
         proxy.timeout = try settings.milliseconds("upstream.timeout.ms", default: .seconds(30))
         proxy.ejectAfter = try settings.int("upstream.eject.after", default: 3, in: 1...1000)
         proxy.ejectionCoolDown = try settings.milliseconds("upstream.eject.ms", default: .seconds(10))
+        proxy.clientIdleTimeout = try settings.milliseconds("client.idle.timeout.ms", default: .seconds(75))
         healthCheckInterval = try settings.milliseconds("upstream.health.interval.ms", default: .seconds(2))
         healthCheckTimeout = try settings.milliseconds("upstream.health.timeout.ms", default: .seconds(1))
         allowedOrigins = Set(settings.list("cors.allowed.origins"))

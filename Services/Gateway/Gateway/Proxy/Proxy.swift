@@ -14,6 +14,8 @@ final class Proxy: Sendable {
         var connectTimeout: Duration = .seconds(2)
         var ejectAfter = 3
         var ejectionCoolDown: Duration = .seconds(10)
+        /// How long a client connection may stay open without a request under way.
+        var clientIdleTimeout: Duration = .seconds(75)
     }
 
     let routes: RouteTable

@@ -7,7 +7,10 @@ import NIOHTTPTypes
 /// (the gateway's own routes, unknown paths, CORS preflights) goes on to the router. One request is handled at a
 /// time, whichever side handles it, so that pipelined requests are answered in the order they came: parts of
 /// the next request wait, and the socket is not read meanwhile. When the server shuts down gracefully, a proxied
-/// request in flight is finished before Hummingbird (which does not see it) is told to close the connection.
+/// request in flight is finished before Hummingbird (which does not see it) is told to close the connection. A
+/// connection that has no request under way for `clientIdleTimeout` is closed (as nginx's `keepalive_timeout`
+/// does), which also ends one that sends the head of its next request too slowly. (The handler joins the pipeline
+/// once the first request's head has come, when the WebSocket upgrade was ruled out.)
 final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -31,6 +34,7 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var draining = false
     /// A graceful shutdown asked to close the connection while a proxied request was in flight.
     private var quiescing = false
+    private var idleClose: Scheduled<Void>?
 
     init(proxy: Proxy) {
         self.proxy = proxy
@@ -42,15 +46,19 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.context = context
         local = proxy.state(on: context.eventLoop)
         peer = context.channel.remoteAddress?.ipAddress
+        closeWhenIdle()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        idleClose?.cancel()
         self.context = nil
     }
 
     // MARK: Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        idleClose?.cancel()
+        idleClose = nil
         let part = unwrapInboundIn(data)
         if waiting.isEmpty, takes(part) {
             handle(part)
@@ -127,6 +135,16 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         draining = false
         resumeReading()
+        closeWhenIdle()
+    }
+
+    /// Closes the connection if it is still idle after `clientIdleTimeout`.
+    private func closeWhenIdle() {
+        guard idleClose == nil, case .idle = current, waiting.isEmpty, let context else { return }
+        idleClose = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(proxy.configuration.clientIdleTimeout)) { [self] in
+            idleClose = nil
+            if case .idle = current, waiting.isEmpty { closeConnection() }
+        }
     }
 
     // MARK: Outbound
