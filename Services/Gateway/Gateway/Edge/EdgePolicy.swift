@@ -107,16 +107,20 @@ struct EdgePolicy: Sendable {
         return (answer, gzip)
     }
 
+    /// Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus those only the gateway may
+    /// set: never passed on as they came, in either direction.
+    static let hopByHop: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
+        "proxy-authenticate", "proxy-authorization", "host",
+    ]
+
     private enum Role {
         case dropped, vary, contentLength, contentType, contentEncoding, contentSecurityPolicy
     }
 
     /// What the one pass does with a field, by its lowercased name.
     private static let roles: [String: Role] = {
-        let dropped = [
-            // Hop by hop, plus those only the gateway may set.
-            "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
-            "proxy-authenticate", "proxy-authorization", "host",
+        let dropped = Array(hopByHop) + [
             // Upstream banners, and what the edge sets itself (services answer with the request id too).
             "server", "x-powered-by", "strict-transport-security", "access-control-allow-origin",
             "access-control-allow-credentials", "access-control-expose-headers", "x-request-id", "ratelimit-limit",

@@ -29,13 +29,6 @@ final class ProxiedRequest {
         case finished
     }
 
-    /// Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus those only the gateway
-    /// may set; never forwarded as they came (``EdgePolicy`` drops them from answers).
-    static let hopByHop: Set<String> = [
-        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
-        "proxy-authenticate", "proxy-authorization", "host",
-    ]
-
     /// Request headers the gateway sets itself.
     static let replaced: Set<String> = ["x-request-id", "authorization", "x-forwarded-for", "x-forwarded-host"]
 
@@ -249,7 +242,7 @@ final class ProxiedRequest {
         for field in fields {
             let name = field.name.canonicalName
             if field.name == .xForwardedFor { forwardedFor.append(field.value) }
-            guard !Self.hopByHop.contains(name), !named.contains(name), !name.hasPrefix("x-user-"), !Self.replaced.contains(name) else { continue }
+            guard !EdgePolicy.hopByHop.contains(name), !named.contains(name), !name.hasPrefix("x-user-"), !Self.replaced.contains(name) else { continue }
             forwarded.append(field)
         }
         forwarded.append(HTTPField(name: .requestID, value: requestID))
