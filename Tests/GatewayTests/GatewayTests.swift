@@ -44,6 +44,18 @@ import TestSupport
         }
     }
 
+    @Test func aGracefulShutdownLetsAProxiedRequestInFlightFinish() async throws {
+        let inFlight = try await GatewayHarness.withGateway { client in
+            // The stand-in takes 2 s over …/slow; the gateway is told to shut down meanwhile, when this returns.
+            let port = client.port!
+            let exchange = Task { try await RawConnection.exchange("GET /api/v1/search/slow HTTP/1.1\r\nHost: gateway\r\n\r\n", port: port) }
+            try await Task.sleep(for: .milliseconds(300))
+            return exchange
+        }
+        let answer = try await inFlight.value
+        #expect(answer.hasPrefix("HTTP/1.1 202"), "the request was cut off: \(answer.prefix(80))")
+    }
+
     @Test func answersHealthReadyAndMetrics() async throws {
         let readiness = try await ServiceProbes.checkHealthReadyAndMetrics(.gateway, build: buildApplication(configuration:))
         #expect(readiness == Readiness(status: .ok, checks: ["redis": "ok"]))
