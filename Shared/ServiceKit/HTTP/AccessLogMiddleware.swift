@@ -2,7 +2,7 @@ import Hummingbird
 import Logging
 
 /// One log line per request once its handler answered: method, path (never the query, which may hold a token),
-/// status, bytes, duration, and what inner layers noted (upstream and its time, user id).
+/// status, bytes, duration, and the user id an inner layer noted.
 public struct AccessLogMiddleware: RouterMiddleware {
     public typealias Context = ServiceRequestContext
 
@@ -14,8 +14,7 @@ public struct AccessLogMiddleware: RouterMiddleware {
         AccessLog.record(
             context.logger, method: request.method, path: request.uri.path, status: response.status,
             bytes: response.body.contentLength ?? response.headers[.contentLength].flatMap(Int.init),
-            duration: ContinuousClock.now - start, upstream: context.notes.upstream,
-            upstreamDuration: context.notes.upstreamDuration, userID: context.notes.userID
+            duration: ContinuousClock.now - start, userID: context.notes.userID
         )
         return response
     }
