@@ -3,10 +3,29 @@ import Foundation
 @testable import Gateway
 import HTTPTypes
 import HummingbirdTesting
+import Logging
+import ServiceKit
 import Testing
 import TestSupport
 
 @Suite struct UpstreamTests {
+    @Test func aStoppedGatewayLeavesNoRedisConnectionOpen() async throws {
+        let server = try PrivateRedis()
+        let redis = RedisClient(configuration: .init(endpoint: RedisEndpoint(host: "127.0.0.1", port: server.port), connections: 1), logger: Logger(label: "test"))
+        let clients: @Sendable () async throws -> Substring? = {
+            try await redis.send("INFO", "clients").string?.split(separator: "\r\n").first { $0.hasPrefix("connected_clients:") }
+        }
+        #expect(await eventually { (try? await clients()) != nil })
+        let before = try await clients()
+        try await GatewayHarness.withGateway(["REDIS_URL": server.url]) { client in
+            // Proxied requests made the event loop's own connection to Redis.
+            try await client.execute(uri: "/api/v1/experiences/1", method: .get) { #expect($0.status == .accepted) }
+            #expect(try await clients() != before)
+        }
+        #expect(try await eventually { try await clients() == before }, "the gateway's Redis connections outlived it")
+        await server.stop()
+    }
+
     @Test func aDownInstanceIsSkippedEjectedAndUsedAgainWhenItReturns() async throws {
         let downPort = try TestEnvironment.freePort()
         try await withStandIn(GatewayHarness.standIn(instance: "up")) { upPort in

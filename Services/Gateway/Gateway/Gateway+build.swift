@@ -53,6 +53,6 @@ public func buildApplication(configuration: ServiceConfiguration) async throws -
         ) { request, _, _ in
             await relay.shouldUpgrade(request)
         },
-        services: [monitor]
+        services: [monitor, proxy]
     )
 }

@@ -23,6 +23,11 @@ final class LoopState {
         self.redis = LoopRedis(loop: loop, configuration: redis)
     }
 
+    func close() {
+        redis.close()
+        connections.closeIdle()
+    }
+
     func remember(_ caller: Admission.Caller, for token: String) {
         if verifiedTokens.count >= Self.verifiedTokenLimit { verifiedTokens.removeAll(keepingCapacity: true) }
         verifiedTokens[token] = caller

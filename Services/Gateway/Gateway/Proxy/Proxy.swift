@@ -4,10 +4,12 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import ServiceKit
+import ServiceLifecycle
 
 /// What every proxied request shares: where paths go, who may pass, the edge's policies, and, per event loop,
-/// the state its connections use without locks (see ``LoopState``).
-final class Proxy: Sendable {
+/// the state its connections use without locks (see ``LoopState``). As a service, it closes those loops' Redis and
+/// idle upstream connections when the application shuts down, after the server (which stops first).
+final class Proxy: Service, Sendable {
     struct Configuration: Sendable {
         /// How long an instance may take to start answering (504 after).
         var timeout: Duration = .seconds(30)
@@ -57,6 +59,13 @@ final class Proxy: Sendable {
             let state = LoopState(loop: loop, connectTimeout: configuration.connectTimeout, redis: redis)
             loops[ObjectIdentifier(loop)] = NIOLoopBound(state, eventLoop: loop)
             return state
+        }
+    }
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        for state in loops.withLockedValue({ Array($0.values) }) {
+            state.eventLoop.execute { state.value.close() }
         }
     }
 }

@@ -43,6 +43,11 @@ final class UpstreamConnectionPool {
             }
     }
 
+    func closeIdle() {
+        for connection in idle.values.joined() { connection.close() }
+        idle.removeAll()
+    }
+
     func giveBack(_ connection: UpstreamConnection, to instance: UpstreamInstance) {
         connection.request = nil
         guard connection.isActive, idle[instance.name, default: []].count < Self.idleLimit else { return connection.close() }
