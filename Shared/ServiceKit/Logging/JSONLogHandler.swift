@@ -39,11 +39,9 @@ public struct JSONLogHandler: LogHandler {
         Self.appendString(service, to: &line)
         line.append(contentsOf: #","message":"#.utf8)
         Self.appendString(event.message.description, to: &line)
-        for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
+        if !fields.isEmpty {
             line.append(UInt8(ascii: ","))
-            Self.appendString(key, to: &line)
-            line.append(UInt8(ascii: ":"))
-            Self.append(value, to: &line)
+            Self.appendMembers(fields, to: &line)
         }
         line.append(contentsOf: "}\n".utf8)
         // One write() of at most PIPE_BUF bytes is never interleaved with another (pipes) and a file's offset moves
@@ -124,13 +122,18 @@ public struct JSONLogHandler: LogHandler {
             line.append(UInt8(ascii: "]"))
         case .dictionary(let dictionary):
             line.append(UInt8(ascii: "{"))
-            for (index, key) in dictionary.keys.sorted().enumerated() {
-                if index > 0 { line.append(UInt8(ascii: ",")) }
-                appendString(key, to: &line)
-                line.append(UInt8(ascii: ":"))
-                append(dictionary[key]!, to: &line)
-            }
+            appendMembers(dictionary, to: &line)
             line.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// `"key":value` pairs by key, separated by commas.
+    private static func appendMembers(_ members: Logger.Metadata, to line: inout [UInt8]) {
+        for (index, (key, value)) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { line.append(UInt8(ascii: ",")) }
+            appendString(key, to: &line)
+            line.append(UInt8(ascii: ":"))
+            append(value, to: &line)
         }
     }
 
