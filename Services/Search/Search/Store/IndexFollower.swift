@@ -69,7 +69,8 @@ actor IndexFollower: PeriodicWork {
         let next = try await readDocuments(writtenSince: horizon) { batch in
             changes += shared.write { index in batch.filter { index.upsert($0, words: $1) }.count }
         }
-        shared.markLoaded()
+        // The write lock shuts searches out: taken once, not every round.
+        if !shared.isLoaded { shared.markLoaded() }
         horizon = next
         covered = max(covered, ticket)
         if changes > 0 { await changed() }
@@ -114,7 +115,7 @@ actor IndexFollower: PeriodicWork {
                 batch.removeAll(keepingCapacity: true)
             }
         }
-        apply(batch)
+        if !batch.isEmpty { apply(batch) }
         return horizon
     }
 }
