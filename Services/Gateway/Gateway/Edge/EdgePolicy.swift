@@ -58,8 +58,7 @@ struct EdgePolicy: Sendable {
     /// `fields` as the client gets them, with `extra` (the request id, the rate limit's state) added, and zlib's
     /// configuration when the body is to be gzipped (its length is then dropped for `Content-Encoding: gzip`).
     func answer(_ fields: HTTPFields, status: HTTPResponse.Status, to request: Request, adding extra: HTTPFields = [:]) -> (fields: HTTPFields, gzip: ZlibConfiguration?) {
-        let named = fields.contains { $0.name == .connection }
-            ? Set(fields[values: .connection].flatMap { $0.split(separator: ",") }.map { $0.trimmingOptionalWhitespace.lowercased() }) : []
+        let named = Self.connectionOptions(fields)
         var answer = HTTPFields()
         answer.reserveCapacity(fields.count + Self.security.count + extra.count + 8)
         var vary: [String] = []
@@ -113,6 +112,12 @@ struct EdgePolicy: Sendable {
         "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
         "proxy-authenticate", "proxy-authorization", "host",
     ]
+
+    /// The header names a `Connection` header lists (lower case), which are hop by hop too.
+    static func connectionOptions(_ fields: HTTPFields) -> Set<String> {
+        guard fields.contains(where: { $0.name == .connection }) else { return [] }
+        return Set(fields[values: .connection].flatMap { $0.split(separator: ",") }.map { $0.trimmingOptionalWhitespace.lowercased() })
+    }
 
     private enum Role {
         case dropped, vary, contentLength, contentType, contentEncoding, contentSecurityPolicy

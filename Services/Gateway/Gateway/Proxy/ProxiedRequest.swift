@@ -235,7 +235,7 @@ final class ProxiedRequest {
     /// names) and any `X-User-*` the client sent; plus the request id, the verified identity and `X-Forwarded-*`.
     private func forwardedHead(to instance: UpstreamInstance) -> HTTPRequest {
         let fields = head.headerFields
-        let named = fields.contains { $0.name == .connection } ? Self.connectionOptions(fields) : []
+        let named = EdgePolicy.connectionOptions(fields)
         var forwarded = HTTPFields()
         forwarded.reserveCapacity(fields.count + 6)
         var forwardedFor: [String] = []
@@ -411,11 +411,6 @@ final class ProxiedRequest {
 
     private func log(_ level: Logger.Level, _ message: Logger.Message, _ metadata: Logger.Metadata) {
         proxy.logger.log(level: level, message, metadata: metadata.merging(["requestId": .string(requestID)]) { $1 })
-    }
-
-    /// The header names a `Connection` header lists, lowercased.
-    private static func connectionOptions(_ fields: HTTPFields) -> Set<String> {
-        Set(fields[values: .connection].flatMap { $0.split(separator: ",") }.map { $0.trimmingOptionalWhitespace.lowercased() })
     }
 
     private static func asksToClose(_ fields: HTTPFields) -> Bool {
