@@ -31,6 +31,21 @@ import TestSupport
         }
     }
 
+    @Test func hopByHopHeadersAreNotForwarded() async throws {
+        try await GatewayHarness.withGateway { client in
+            // Those RFC 9110 names, and those the client's Connection header names; the rest goes on.
+            let text = "GET /api/v1/experiences/1 HTTP/1.1\r\nHost: gateway\r\nConnection: X-Secret, close\r\nX-Secret: 1\r\n"
+                + "Keep-Alive: timeout=5\r\nTE: trailers\r\nProxy-Authorization: Basic eA==\r\nX-Kept: yes\r\n\r\n"
+            let answer = try await RawConnection.exchange(text, port: client.port!)
+            let body = try #require(answer.range(of: "\r\n\r\n").map { answer[$0.upperBound...] })
+            let echo = try JSONDecoder().decode(Echo.self, from: Data(body.utf8))
+            #expect(echo.headers["x-kept"] == "yes")
+            for name in ["connection", "x-secret", "keep-alive", "te", "proxy-authorization"] {
+                #expect(echo.headers[name] == nil, "\(name) reached the upstream")
+            }
+        }
+    }
+
     @Test func connectionsWithoutARequestUnderWayAreClosed() async throws {
         try await GatewayHarness.withGateway(["CLIENT_IDLE_TIMEOUT_MS": "300"]) { client in
             // Kept alive after its answer, then closed once idle, whether the client sends nothing more or only
