@@ -36,8 +36,7 @@ final class ProxiedRequest {
 
     let head: HTTPRequest
     private let edgeRequest: EdgePolicy.Request
-    private let path: String
-    private let route: (prefix: String, service: ServiceName)
+    private let route: Proxy.Route
     private let proxy: Proxy
     private let local: LoopState
     private let owner: ProxyChannelHandler
@@ -65,7 +64,7 @@ final class ProxiedRequest {
     private var status: HTTPResponse.Status?
     private var bytes = 0
 
-    init(head: HTTPRequest, route: (prefix: String, service: ServiceName), proxy: Proxy, local: LoopState, owner: ProxyChannelHandler, peer: String?) {
+    init(head: HTTPRequest, route: Proxy.Route, proxy: Proxy, local: LoopState, owner: ProxyChannelHandler, peer: String?) {
         self.head = head
         self.route = route
         self.proxy = proxy
@@ -73,9 +72,8 @@ final class ProxiedRequest {
         self.owner = owner
         self.peer = peer
         edgeRequest = EdgePolicy.Request(head)
-        path = String((head.path ?? "/").prefix { $0 != "?" })
         requestID = head.headerFields.first { $0.name == .requestID }.flatMap { RequestID.isValid($0.value) ? $0.value : nil } ?? RequestID.make()
-        stage = head.method == .post && RateLimitPolicy.isSensitive(path) ? .collecting(ByteBuffer()) : .admitting
+        stage = head.method == .post && RateLimitPolicy.isSensitive(route.path) ? .collecting(ByteBuffer()) : .admitting
     }
 
     /// Whether the client's body should be read now.
@@ -152,7 +150,7 @@ final class ProxiedRequest {
     private func admit(email: String?) {
         stage = .admitting
         let client = proxy.clientAddress.resolve(peer: peer, forwardedFor: head.headerFields[.xForwardedFor])
-        proxy.admission.admit(head, path: path, client: client, email: email, requestID: requestID, on: local)
+        proxy.admission.admit(head, path: route.path, client: client, email: email, requestID: requestID, on: local)
             .assumeIsolated()
             .whenComplete { [self] result in
                 guard case .admitting = stage else { return }
@@ -397,7 +395,7 @@ final class ProxiedRequest {
         let status = status ?? .internalServerError
         let duration = ContinuousClock.now - started
         AccessLog.record(
-            proxy.logger, method: head.method, path: path, status: status, bytes: bytes, duration: duration,
+            proxy.logger, method: head.method, path: route.path, status: status, bytes: bytes, duration: duration,
             upstream: instance.map { "\(route.service.rawValue)@\($0.name)" }, upstreamDuration: upstreamDuration,
             userID: admitted?.userID, requestID: requestID
         )

@@ -20,6 +20,13 @@ final class Proxy: Service, Sendable {
         var clientIdleTimeout: Duration = .seconds(75)
     }
 
+    /// Where a proxied request goes: its route family (the table's prefix), the owner, and its path, without the query.
+    struct Route {
+        let prefix: String
+        let service: ServiceName
+        let path: String
+    }
+
     let routes: RouteTable
     let pools: [ServiceName: UpstreamPool]
     let admission: Admission
@@ -47,9 +54,10 @@ final class Proxy: Service, Sendable {
 
     /// The route family and owner of a request the proxy takes; `nil` for what the router answers (the
     /// gateway's own paths, unknown and internal ones, CORS preflights).
-    func route(for head: HTTPRequest) -> (prefix: String, service: ServiceName)? {
-        guard !EdgePolicy.isPreflight(head), let path = head.path else { return nil }
-        return routes.route(for: String(path.prefix { $0 != "?" }))
+    func route(for head: HTTPRequest) -> Route? {
+        guard !EdgePolicy.isPreflight(head), let target = head.path else { return nil }
+        let path = String(target.prefix { $0 != "?" })
+        return routes.route(for: path).map { Route(prefix: $0.prefix, service: $0.service, path: path) }
     }
 
     /// The state of the event loop `loop`, made when one of its connections first needs it.
