@@ -208,10 +208,7 @@ final class ProxiedRequest {
     }
 
     private func unreachable(_ instance: UpstreamInstance, _ error: any Error) {
-        noteUpstreamTime()
-        if instance.recordFailure(ejectAfter: proxy.configuration.ejectAfter, coolDown: proxy.configuration.ejectionCoolDown) {
-            log(.warning, "Ejected an upstream instance", ["upstream": .string(route.service.rawValue), "instance": .string(instance.name)])
-        }
+        failed(instance)
         if isReplayable, tried.count < 2 {
             log(.info, "Retrying on another instance", ["instance": .string(instance.name), "error": "\(error)"])
             return forward()
@@ -219,13 +216,18 @@ final class ProxiedRequest {
         answer(Problem(.serviceUnavailable, detail: "\(route.service.rawValue) cannot be reached."))
     }
 
-    private func timedOut() {
-        guard case .forwarding(let connection) = stage, let instance else { return }
-        connection.close()
+    /// Counts a failure against `instance`, which ejects it after `ejectAfter` in a row.
+    private func failed(_ instance: UpstreamInstance) {
         noteUpstreamTime()
         if instance.recordFailure(ejectAfter: proxy.configuration.ejectAfter, coolDown: proxy.configuration.ejectionCoolDown) {
             log(.warning, "Ejected an upstream instance", ["upstream": .string(route.service.rawValue), "instance": .string(instance.name)])
         }
+    }
+
+    private func timedOut() {
+        guard case .forwarding(let connection) = stage, let instance else { return }
+        connection.close()
+        failed(instance)
         answer(Problem(.gatewayTimeout, detail: "\(route.service.rawValue) did not answer in time."))
     }
 
