@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceKit
 import ServiceLifecycle
 import Testing
@@ -80,6 +81,36 @@ import TestSupport
             #expect(received.last == "hola")
             group.cancelAll()
         }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func commandsWithoutReplyTimeOut() async throws {
+        // A server that takes the connection and never answers.
+        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        defer { silent.close(promise: nil) }
+        let redis = RedisClient(
+            configuration: .init(
+                endpoint: RedisEndpoint(host: "127.0.0.1", port: silent.localAddress!.port!), connections: 1,
+                commandTimeout: .milliseconds(300)
+            ),
+            logger: logger
+        )
+        @Sendable func failure(of command: RedisArgument) async -> RedisError? {
+            do {
+                _ = try await redis.send(command, "key")
+                return nil
+            } catch {
+                return error as? RedisError
+            }
+        }
+        let start = ContinuousClock.now
+        async let first = failure(of: "GET")
+        async let second = failure(of: "TTL")
+        let failures = await [first, second]
+        let elapsed = ContinuousClock.now - start
+        #expect(failures == [.timeout, .timeout])
+        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(2))
+        // The connection is closed (a late reply would be misread): the next command times out on a new one.
+        await #expect(throws: RedisError.timeout) { try await redis.send("PING") }
     }
 
     @Test func recoversWhenTheServerRestarts() async throws {

@@ -17,7 +17,8 @@ public struct RedisMessage: Sendable, Hashable {
 
 /// Encodes commands, parses replies with hiredis and hands each reply to the request that waits for it, in order,
 /// so that any number of requests can be in flight on one connection (pipelining). On a subscriber connection,
-/// published messages go to `onMessage` instead.
+/// published messages go to `onMessage` instead. A request not answered within `commandTimeout` fails every
+/// request waiting and closes the connection: its reply may still come, and would be taken for the next one's.
 final class RedisChannelHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = RedisRequest
@@ -27,14 +28,30 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         var remaining: Int
         var replies: [RedisValue]
         let promise: EventLoopPromise<[RedisValue]>
+        let deadline: NIODeadline
     }
 
     private let reader = RESPReader()
     private var waiting = CircularBuffer<Waiting>()
+    private let commandTimeout: TimeAmount
+    private var timer: DeadlineTimer?
     private let onMessage: (@Sendable (RedisMessage) -> Void)?
 
-    init(onMessage: (@Sendable (RedisMessage) -> Void)?) {
+    init(commandTimeout: Duration, onMessage: (@Sendable (RedisMessage) -> Void)?) {
+        self.commandTimeout = TimeAmount(commandTimeout)
         self.onMessage = onMessage
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        timer = DeadlineTimer(on: context.eventLoop) { [weak self] in
+            self?.failAll(RedisError.timeout)
+            context.close(promise: nil)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil  // its action holds the context
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -43,7 +60,9 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         for command in request.commands {
             buffer.writeRESPCommand(command)
         }
-        waiting.append(Waiting(remaining: request.expectedReplies, replies: [], promise: request.promise))
+        let deadline = NIODeadline.now() + commandTimeout
+        if waiting.isEmpty { timer?.set(deadline) }
+        waiting.append(Waiting(remaining: request.expectedReplies, replies: [], promise: request.promise, deadline: deadline))
         context.write(wrapOutboundOut(buffer), promise: promise)
     }
 
@@ -79,11 +98,13 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         waiting[waiting.startIndex].remaining -= 1
         if waiting[waiting.startIndex].remaining == 0 {
             let done = waiting.removeFirst()
+            timer?.set(waiting.first?.deadline)
             done.promise.succeed(done.replies)
         }
     }
 
     private func failAll(_ error: any Error) {
+        timer?.set(nil)
         while let entry = waiting.popFirst() {
             entry.promise.fail(error)
         }

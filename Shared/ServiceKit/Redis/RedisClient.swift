@@ -53,12 +53,12 @@ public final class RedisClient: Service, Sendable {
 
     @discardableResult
     public func send(_ command: [RedisArgument]) async throws -> RedisValue {
-        try await connection().send(command, timeout: configuration.commandTimeout)
+        try await connection().send(command)
     }
 
     /// Sends the commands in one write and returns every reply in order (error replies included, not thrown).
     public func pipeline(_ commands: [[RedisArgument]]) async throws -> [RedisValue] {
-        try await connection().pipeline(commands, timeout: configuration.commandTimeout)
+        try await connection().pipeline(commands)
     }
 
     /// Runs a Lua script by its SHA-1 and loads it with `EVAL` when the server does not know it yet (after a

@@ -45,11 +45,7 @@ public final class RedisSubscriber: Service, Sendable {
     /// Sends `SUBSCRIBE` or `UNSUBSCRIBE`, which Redis confirms once per channel.
     private func send(_ verb: RedisArgument, _ channels: [String], on connection: RedisConnection?) async throws {
         guard let connection, !channels.isEmpty else { return }
-        _ = try await connection.roundTrip(
-            [[verb] + channels.map { RedisArgument($0) }],
-            expectedReplies: channels.count,
-            timeout: configuration.commandTimeout
-        ).get()
+        _ = try await connection.roundTrip([[verb] + channels.map { RedisArgument($0) }], expectedReplies: channels.count).get()
     }
 
     /// Whether a subscribed connection is up.

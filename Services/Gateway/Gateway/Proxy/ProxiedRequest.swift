@@ -52,7 +52,6 @@ final class ProxiedRequest {
     private var instance: UpstreamInstance?
     private var tried: Set<String> = []
     private var retriedStale = false
-    private var deadline: Scheduled<Void>?
     private var upstreamStart: ContinuousClock.Instant?
     private var upstreamDuration: Duration?
     private var keepsUpstream = true
@@ -201,9 +200,7 @@ final class ProxiedRequest {
         for part in pending { connection.write(part) }
         pending.removeAll()
         connection.flush()
-        deadline = owner.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(proxy.configuration.timeout)) { [self] in
-            timedOut()
-        }
+        owner.answerDue(.now() + TimeAmount(proxy.configuration.timeout))
         owner.resumeReading()
     }
 
@@ -224,7 +221,7 @@ final class ProxiedRequest {
         }
     }
 
-    private func timedOut() {
+    func timedOut() {
         guard case .forwarding(let connection) = stage, let instance else { return }
         connection.close()
         failed(instance)
@@ -268,7 +265,7 @@ final class ProxiedRequest {
             switch (part, stage) {
             case (.head(let response), .forwarding(let connection)):
                 guard response.status.kind != .informational else { return }
-                deadline?.cancel()
+                owner.answerDue(nil)
                 instance?.recordSuccess()
                 noteUpstreamTime()
                 stage = .relaying(connection)
@@ -336,7 +333,7 @@ final class ProxiedRequest {
     func upstreamClosed() {
         switch stage {
         case .forwarding(let connection):
-            deadline?.cancel()
+            owner.answerDue(nil)
             // An idle connection the instance closed just as it was reused: once more on a new one.
             if connection.isReused, isReplayable, !retriedStale, let instance {
                 retriedStale = true
@@ -391,7 +388,7 @@ final class ProxiedRequest {
     private func finish() {
         if case .finished = stage { return }
         stage = .finished
-        deadline?.cancel()
+        owner.answerDue(nil)
         if let compressor, let compression { local.giveBack(compressor, compression) }
         compressor = nil
         let status = status ?? .internalServerError

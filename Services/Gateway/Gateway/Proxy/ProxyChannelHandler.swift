@@ -1,6 +1,7 @@
 import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
+import ServiceKit
 
 /// Sits in each client connection's pipeline ahead of Hummingbird: requests for the route table's paths are
 /// proxied here, on the connection's event loop, without a task per request (see ``ProxiedRequest``); the rest
@@ -34,7 +35,10 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var draining = false
     /// A graceful shutdown asked to close the connection while a proxied request was in flight.
     private var quiescing = false
-    private var idleClose: Scheduled<Void>?
+    /// Closes the connection when no request came for `clientIdleTimeout`.
+    private var idleTimer: DeadlineTimer?
+    /// Ends a proxied request whose instance does not answer in time (see ``ProxiedRequest/timedOut()``).
+    private var requestTimer: DeadlineTimer?
 
     init(proxy: Proxy) {
         self.proxy = proxy
@@ -46,19 +50,26 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.context = context
         local = proxy.state(on: context.eventLoop)
         peer = context.channel.remoteAddress?.ipAddress
+        idleTimer = DeadlineTimer(on: context.eventLoop) { [weak self] in
+            guard let self, case .idle = current, waiting.isEmpty else { return }
+            closeConnection()
+        }
+        requestTimer = DeadlineTimer(on: context.eventLoop) { [weak self] in
+            if case .proxied(let request) = self?.current { request.timedOut() }
+        }
         closeWhenIdle()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        idleClose?.cancel()
+        idleTimer?.cancel()
+        requestTimer?.cancel()
         self.context = nil
     }
 
     // MARK: Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        idleClose?.cancel()
-        idleClose = nil
+        idleTimer?.set(nil)
         let part = unwrapInboundIn(data)
         if waiting.isEmpty, takes(part) {
             handle(part)
@@ -140,11 +151,8 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Closes the connection if it is still idle after `clientIdleTimeout`.
     private func closeWhenIdle() {
-        guard idleClose == nil, case .idle = current, waiting.isEmpty, let context else { return }
-        idleClose = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(proxy.configuration.clientIdleTimeout)) { [self] in
-            idleClose = nil
-            if case .idle = current, waiting.isEmpty { closeConnection() }
-        }
+        guard case .idle = current, waiting.isEmpty else { return }
+        idleTimer?.set(.now() + TimeAmount(proxy.configuration.clientIdleTimeout))
     }
 
     // MARK: Outbound
@@ -186,6 +194,11 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard readPending, isReading, let context else { return }
         readPending = false
         context.read()
+    }
+
+    /// When the instance's answer is due, or `nil` once it started.
+    func answerDue(_ deadline: NIODeadline?) {
+        requestTimer?.set(deadline)
     }
 
     func closeConnection() {

@@ -40,7 +40,7 @@ final class LoopRedis {
     }
 
     private func send(_ command: [RedisArgument], on connection: RedisConnection) -> EventLoopFuture<RedisValue> {
-        let reply = connection.reply(to: command, timeout: configuration.commandTimeout, flush: false)
+        let reply = connection.reply(to: command, flush: false)
         if !flushScheduled {
             flushScheduled = true
             // Tasks run once the loop has handled the socket events at hand.
