@@ -74,8 +74,10 @@ public final class RedisConnection: Sendable {
         channel.flush()
     }
 
-    /// The replies to `commands`, or the failure of all of them (the connection's command timeout included).
-    func roundTrip(_ commands: [[RedisArgument]], expectedReplies: Int, flush: Bool = true) -> EventLoopFuture<[RedisValue]> {
+    /// The replies to `commands` (`expectedReplies` of them: more than one each for `SUBSCRIBE` of many
+    /// channels), error replies included, or the failure of all of them (the command timeout included); on the
+    /// connection's event loop. Unless `flush`, the commands wait in the channel for a ``flush()``.
+    public func roundTrip(_ commands: [[RedisArgument]], expectedReplies: Int, flush: Bool = true) -> EventLoopFuture<[RedisValue]> {
         let promise = channel.eventLoop.makePromise(of: [RedisValue].self)
         let request = RedisRequest(commands: commands, expectedReplies: expectedReplies, promise: promise)
         let written = flush ? channel.writeAndFlush(request) : channel.write(request)

@@ -9,8 +9,8 @@ import ServiceKit
 /// Who is calling and whether they may, for a request to be proxied: the credential verified (a bearer token,
 /// or an API key that Auth exchanges for an access token, so that services only ever see access tokens), the
 /// request charged to its rate limit buckets (the same Redis round trip tells whether the token was revoked:
-/// the request then goes on as anonymous), and the route's access rule applied. A refusal fails the future
-/// with its ``Problem``.
+/// the request then goes on as anonymous), and the route's access rule applied. A refusal is a failure with its
+/// ``Problem``.
 struct Admission: Sendable {
     /// A request let through.
     struct Admitted: Sendable {
@@ -40,38 +40,49 @@ struct Admission: Sendable {
     let policy: RateLimitPolicy
     let rules: AccessRules
 
-    /// `email` is the one a sensitive route's body names, `client` the caller's address.
-    func admit(_ request: HTTPRequest, path: String, client: String, email: String?, requestID: String, on local: LoopState) -> EventLoopFuture<Admitted> {
-        let redis = local.redis
-        let buckets: @Sendable (String?) -> [RateLimitBucket] = { userID in
-            policy.buckets(path: path, client: client, userID: userID, email: email)
-        }
-        return caller(of: request, path: path, requestID: requestID, on: local).assumeIsolated().flatMap { caller in
-            limiter.check(buckets(caller.userID), unlessRevoked: caller.tokenID, on: redis).assumeIsolated().flatMap { decision in
-                if let decision { return redis.loop.makeSucceededFuture((caller, decision)) }
+    /// `email` is the one a sensitive route's body names, `client` the caller's address. `decide` runs on the
+    /// loop of `local`, at once when nothing needs to be waited for.
+    func admit(
+        _ request: HTTPRequest, path: String, client: String, email: String?, requestID: String, on local: LoopState,
+        then decide: @escaping (Result<Admitted, any Error>) -> Void
+    ) {
+        let buckets = { (userID: String?) in policy.buckets(path: path, client: client, userID: userID, email: email) }
+        caller(of: request, path: path, requestID: requestID, on: local) { [self] found in
+            let caller: Caller
+            switch found {
+            case .success(let found): caller = found
+            case .failure(let error): return decide(.failure(error))
+            }
+            limiter.check(buckets(caller.userID), unlessRevoked: caller.tokenID, on: local.redis) { [self] decision in
+                if let decision { return decide(Result { try admitted(caller, decision, request, path) }) }
                 // Revoked: charged as anonymous instead (without a token there is nothing revoked, so a decision).
                 let anonymous = Caller(refusal: AccessTokenVerifier.Rejection.revoked.description)
-                return limiter.check(buckets(nil), unlessRevoked: nil, on: redis).map { (anonymous, $0!) }
-            }.nonisolated()
-        }.flatMapThrowing { caller, decision in
-            let headers: HTTPFields = [
-                .rateLimitLimit: String(decision.limit),
-                .rateLimitRemaining: String(decision.remaining),
-                .rateLimitReset: String(decision.resetSeconds),
-            ]
-            guard decision.allowed else {
-                var problem = Problem(.tooManyRequests, detail: "Too many requests: try again in \(decision.retryAfterSeconds) s.", headers: headers)
-                problem.headers[.retryAfter] = String(decision.retryAfterSeconds)
-                throw problem
+                limiter.check(buckets(nil), unlessRevoked: nil, on: local.redis) { [self] decision in
+                    decide(Result { try admitted(anonymous, decision!, request, path) })
+                }
             }
-            if caller.identity == nil, !rules.isPublic(request.method, path) {
-                throw Problem.unauthorized(caller.refusal ?? "Sign in: this needs an access token.")
-            }
-            return Admitted(identity: caller.identity, userID: caller.userID, authorization: caller.authorization, rateLimitHeaders: headers)
-        }.nonisolated()
+        }
     }
 
-    private func caller(of request: HTTPRequest, path: String, requestID: String, on local: LoopState) -> EventLoopFuture<Caller> {
+    /// The request let through, or the refusal (429, 401) as a ``Problem``.
+    private func admitted(_ caller: Caller, _ decision: RateLimitDecision, _ request: HTTPRequest, _ path: String) throws -> Admitted {
+        let headers: HTTPFields = [
+            .rateLimitLimit: String(decision.limit),
+            .rateLimitRemaining: String(decision.remaining),
+            .rateLimitReset: String(decision.resetSeconds),
+        ]
+        guard decision.allowed else {
+            var problem = Problem(.tooManyRequests, detail: "Too many requests: try again in \(decision.retryAfterSeconds) s.", headers: headers)
+            problem.headers[.retryAfter] = String(decision.retryAfterSeconds)
+            throw problem
+        }
+        if caller.identity == nil, !rules.isPublic(request.method, path) {
+            throw Problem.unauthorized(caller.refusal ?? "Sign in: this needs an access token.")
+        }
+        return Admitted(identity: caller.identity, userID: caller.userID, authorization: caller.authorization, rateLimitHeaders: headers)
+    }
+
+    private func caller(of request: HTTPRequest, path: String, requestID: String, on local: LoopState, then found: @escaping (Result<Caller, any Error>) -> Void) {
         let loop = local.redis.loop
         let authorization = request.headerFields.first { $0.name == .authorization }?.value
         if let key = authorization.flatMap(Self.apiKey) {
@@ -89,11 +100,11 @@ struct Admission: Sendable {
                     identity: Identity(userID: answer.userId, role: answer.role), userID: answer.userId.uuidString.lowercased(),
                     authorization: "Bearer \(answer.accessToken)"
                 )
-            }
+            }.assumeIsolated().whenComplete(found)
         }
         let query = { URLComponents(string: request.path ?? "")?.queryItems?.first { $0.name == "token" }?.value }
         guard let token = TokenAuthenticator.token(authorization: authorization, path: path, token: query()) else {
-            return loop.makeSucceededFuture(Caller())
+            return found(.success(Caller()))
         }
         let refused = { (error: any Error) in
             Caller(refusal: (error as? AccessTokenVerifier.Rejection)?.description ?? "The token could not be verified.")
@@ -103,19 +114,24 @@ struct Admission: Sendable {
         if let known = local.verifiedTokens[token] {
             do {
                 try known.claims.map(tokens.checkStillValid)
-                return loop.makeSucceededFuture(known)
+                return found(.success(known))
             } catch {
-                return loop.makeSucceededFuture(refused(error))
+                return found(.success(refused(error)))
             }
         }
-        return loop.makeFutureWithTask { [tokens] in try await tokens.verify(token) }.assumeIsolated().map { verified in
-            let caller = Caller(
-                identity: verified.identity, userID: verified.identity.userID.uuidString.lowercased(), tokenID: verified.claims.tokenID,
-                claims: verified.claims
-            )
-            local.remember(caller, for: token)
-            return caller
-        }.recover(refused).nonisolated()
+        loop.makeFutureWithTask { [tokens] in try await tokens.verify(token) }.assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let verified):
+                let caller = Caller(
+                    identity: verified.identity, userID: verified.identity.userID.uuidString.lowercased(), tokenID: verified.claims.tokenID,
+                    claims: verified.claims
+                )
+                local.remember(caller, for: token)
+                found(.success(caller))
+            case .failure(let error):
+                found(.success(refused(error)))
+            }
+        }
     }
 
     /// The `email` of a sensitive route's small JSON body, so that guesses against one account are limited

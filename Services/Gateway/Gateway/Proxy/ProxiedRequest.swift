@@ -149,21 +149,19 @@ final class ProxiedRequest {
     private func admit(email: String?) {
         stage = .admitting
         let client = proxy.clientAddress.resolve(peer: peer, forwardedFor: head.headerFields[.xForwardedFor])
-        proxy.admission.admit(head, path: route.path, client: client, email: email, requestID: requestID, on: local)
-            .assumeIsolated()
-            .whenComplete { [self] result in
-                guard case .admitting = stage else { return }
-                switch result {
-                case .success(let admitted):
-                    self.admitted = admitted
-                    forward()
-                case .failure(let problem as Problem):
-                    answer(problem)
-                case .failure(let error):
-                    log(.error, "Cannot admit a request", ["error": "\(error)"])
-                    answer(.internalError)
-                }
+        proxy.admission.admit(head, path: route.path, client: client, email: email, requestID: requestID, on: local) { [self] result in
+            guard case .admitting = stage else { return }
+            switch result {
+            case .success(let admitted):
+                self.admitted = admitted
+                forward()
+            case .failure(let problem as Problem):
+                answer(problem)
+            case .failure(let error):
+                log(.error, "Cannot admit a request", ["error": "\(error)"])
+                answer(.internalError)
             }
+        }
     }
 
     private func forward() {

@@ -5,10 +5,13 @@ import ServiceKit
 /// A Redis connection on one event loop, for the requests of that loop's clients, so that a command and its
 /// reply never change threads. The commands issued while the loop handles one batch of socket events go to Redis
 /// in one write when the batch is done (as Lettuce's and ioredis' automatic pipelining does): under load that is
-/// one system call and one wake-up of Redis for many requests instead of one each. Made when first needed and
-/// again after it closes; after a failed connect, commands fail at once until a backoff (doubling up to the
-/// client configuration's maximum) has passed.
+/// one system call and one wake-up of Redis for many requests instead of one each. Replies come to callbacks on
+/// the loop rather than through chains of futures, each of which allocates. Made when first needed and again
+/// after it closes; after a failed connect, commands fail at once until a backoff (doubling up to the client
+/// configuration's maximum) has passed.
 final class LoopRedis {
+    typealias Reply = (Result<RedisValue, any Error>) -> Void
+
     let loop: any EventLoop
     private let configuration: RedisClient.Configuration
     private var connection: RedisConnection?
@@ -23,24 +26,38 @@ final class LoopRedis {
     }
 
     /// Runs a Lua script by its SHA-1, loading it with `EVAL` when the server does not know it yet.
-    func run(_ script: RedisScript, keys: [RedisArgument], arguments: [RedisArgument]) -> EventLoopFuture<RedisValue> {
+    func run(_ script: RedisScript, keys: [RedisArgument], arguments: [RedisArgument], then reply: @escaping Reply) {
         let counts = [RedisArgument(keys.count)] + keys + arguments
-        return send(["EVALSHA", RedisArgument(script.sha1)] + counts).assumeIsolated().flatMapError { [self] error in
-            guard case RedisError.server(let message) = error, message.hasPrefix("NOSCRIPT") else {
-                return loop.makeFailedFuture(error)
+        send(["EVALSHA", RedisArgument(script.sha1)] + counts) { [self] result in
+            if case .failure(RedisError.server(let message)) = result, message.hasPrefix("NOSCRIPT") {
+                return send(["EVAL", RedisArgument(script.source)] + counts, then: reply)
             }
-            return send(["EVAL", RedisArgument(script.source)] + counts)
-        }.nonisolated()
+            reply(result)
+        }
     }
 
-    func send(_ command: [RedisArgument]) -> EventLoopFuture<RedisValue> {
+    /// Sends one command; an error reply is a failure with ``RedisError/server(_:)``.
+    func send(_ command: [RedisArgument], then reply: @escaping Reply) {
         loop.preconditionInEventLoop()
-        if let connection, connection.isActive { return send(command, on: connection) }
-        return connect().assumeIsolated().flatMap { [self] in send(command, on: $0) }.nonisolated()
+        if let connection, connection.isActive { return send(command, on: connection, then: reply) }
+        connect().assumeIsolated().whenComplete { [self] result in
+            switch result {
+            case .success(let connection): send(command, on: connection, then: reply)
+            case .failure(let error): reply(.failure(error))
+            }
+        }
     }
 
-    private func send(_ command: [RedisArgument], on connection: RedisConnection) -> EventLoopFuture<RedisValue> {
-        let reply = connection.reply(to: command, flush: false)
+    private func send(_ command: [RedisArgument], on connection: RedisConnection, then reply: @escaping Reply) {
+        connection.roundTrip([command], expectedReplies: 1, flush: false).assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let replies):
+                if case .error(let message) = replies[0] { return reply(.failure(RedisError.server(message))) }
+                reply(.success(replies[0]))
+            case .failure(let error):
+                reply(.failure(error))
+            }
+        }
         if !flushScheduled {
             flushScheduled = true
             // Tasks run once the loop has handled the socket events at hand.
@@ -49,7 +66,6 @@ final class LoopRedis {
                 connection.flush()
             }
         }
-        return reply
     }
 
     private func connect() -> EventLoopFuture<RedisConnection> {

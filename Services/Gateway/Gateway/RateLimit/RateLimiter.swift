@@ -1,8 +1,7 @@
 import Logging
 import Metrics
-import NIOConcurrencyHelpers
-import NIOCore
 import ServiceKit
+import Synchronization
 
 /// Rate limiting in Redis, falling back to this process's own limiter while Redis is unreachable: the switch is
 /// logged once each way and shown by the gauge `mayago_gateway_ratelimit_fallback` (1 while falling back). While
@@ -11,7 +10,7 @@ import ServiceKit
 final class RateLimiter: Sendable {
     private let local = LocalRateLimiter()
     private let logger: Logger
-    private let fallingBack = NIOLockedValueBox(false)
+    private let fallingBack = Atomic(false)
     private let fallbackGauge = Gauge(label: "mayago.gateway.ratelimit.fallback")
 
     init(logger: Logger) {
@@ -20,19 +19,25 @@ final class RateLimiter: Sendable {
     }
 
     /// The decision for `buckets`, or `nil` (nothing charged) when the token `tokenID` is known to be revoked.
-    func check(_ buckets: [RateLimitBucket], unlessRevoked tokenID: String?, on redis: LoopRedis) -> EventLoopFuture<RateLimitDecision?> {
-        RedisRateLimiter.check(buckets, unlessRevoked: tokenID, on: redis).map { [self] decision in
-            if fallingBack.withLockedValue({ was in defer { was = false }; return was }) {
-                logger.notice("Rate limiting is back in Redis")
-                fallbackGauge.record(0)
+    func check(
+        _ buckets: [RateLimitBucket], unlessRevoked tokenID: String?, on redis: LoopRedis,
+        then decide: @escaping (RateLimitDecision?) -> Void
+    ) {
+        RedisRateLimiter.check(buckets, unlessRevoked: tokenID, on: redis) { [self] result in
+            switch result {
+            case .success(let decision):
+                if fallingBack.load(ordering: .relaxed), fallingBack.exchange(false, ordering: .relaxed) {
+                    logger.notice("Rate limiting is back in Redis")
+                    fallbackGauge.record(0)
+                }
+                decide(decision)
+            case .failure(let error):
+                if !fallingBack.exchange(true, ordering: .relaxed) {
+                    logger.error("Redis is unreachable: rate limiting falls back to this instance", metadata: ["error": "\(error)"])
+                    fallbackGauge.record(1)
+                }
+                decide(local.check(buckets))
             }
-            return decision
-        }.recover { [self] error in
-            if !fallingBack.withLockedValue({ was in defer { was = true }; return was }) {
-                logger.error("Redis is unreachable: rate limiting falls back to this instance", metadata: ["error": "\(error)"])
-                fallbackGauge.record(1)
-            }
-            return local.check(buckets)
         }
     }
 }

@@ -50,24 +50,33 @@ enum RedisRateLimiter {
     )
 
     /// The decision for `buckets`, or `nil` (nothing charged) when `tokenID` is on the deny-list.
-    static func check(_ buckets: [RateLimitBucket], unlessRevoked tokenID: String?, on redis: LoopRedis) -> EventLoopFuture<RateLimitDecision?> {
+    static func check(
+        _ buckets: [RateLimitBucket], unlessRevoked tokenID: String?, on redis: LoopRedis,
+        then decide: @escaping (Result<RateLimitDecision?, any Error>) -> Void
+    ) {
         let denied = tokenID.map { [RedisArgument(RevokedTokens.key(jti: $0))] } ?? []
         let keys = denied + buckets.map { RedisArgument("ratelimit:\($0.key)") }
         let arguments = [RedisArgument(denied.count)]
             + buckets.flatMap { [RedisArgument(String($0.limit.emissionIntervalMs)), RedisArgument($0.limit.count)] }
-        return redis.run(script, keys: keys, arguments: arguments).flatMapThrowing { reply in
-            let values = reply.array?.compactMap(\.int)
-            if values == [-1] { return nil }
-            guard let values, values.count == 5 else {
-                throw RedisError.protocolError("unexpected rate limit reply \(reply)")
-            }
-            return RateLimitDecision(
+        redis.run(script, keys: keys, arguments: arguments) { reply in
+            decide(reply.flatMap(decision))
+        }
+    }
+
+    private static func decision(_ reply: RedisValue) -> Result<RateLimitDecision?, any Error> {
+        let values = reply.array?.compactMap(\.int)
+        if values == [-1] { return .success(nil) }
+        guard let values, values.count == 5 else {
+            return .failure(RedisError.protocolError("unexpected rate limit reply \(reply)"))
+        }
+        return .success(
+            RateLimitDecision(
                 allowed: values[0] == 1,
                 limit: values[1],
                 remaining: values[2],
                 resetSeconds: (values[3] + 999) / 1000,
                 retryAfterSeconds: (values[4] + 999) / 1000
             )
-        }
+        )
     }
 }
