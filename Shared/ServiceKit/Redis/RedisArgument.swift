@@ -1,25 +1,49 @@
 import NIOCore
 
-/// One argument of a command, binary-safe: text, a number, or raw bytes.
+/// One argument of a command, binary-safe: text, a number, or raw bytes. Text is kept as it is and written
+/// straight into the command's buffer (a buffer per argument showed in the gateway's profiles).
 public struct RedisArgument: Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
-    public let buffer: ByteBuffer
+    enum Value: Sendable {
+        case text(String)
+        case bytes(ByteBuffer)
+    }
 
-    public init(_ buffer: ByteBuffer) { self.buffer = buffer }
-    public init(_ string: String) { buffer = ByteBuffer(string: string) }
-    public init(_ int: Int) { buffer = ByteBuffer(string: String(int)) }
-    public init(_ bytes: [UInt8]) { buffer = ByteBuffer(bytes: bytes) }
+    let value: Value
+
+    public init(_ buffer: ByteBuffer) { value = .bytes(buffer) }
+    public init(_ string: String) { value = .text(string) }
+    public init(_ int: Int) { value = .text(String(int)) }
+    public init(_ bytes: [UInt8]) { value = .bytes(ByteBuffer(bytes: bytes)) }
     public init(stringLiteral value: String) { self.init(value) }
     public init(integerLiteral value: Int) { self.init(value) }
+
+    var byteCount: Int {
+        switch value {
+        case .text(let text): text.utf8.count
+        case .bytes(let bytes): bytes.readableBytes
+        }
+    }
 }
 
 extension ByteBuffer {
     /// Writes `arguments` as a RESP array of bulk strings, the form every command takes.
     mutating func writeRESPCommand(_ arguments: [RedisArgument]) {
-        writeString("*\(arguments.count)\r\n")
+        writeInteger(UInt8(ascii: "*"))
+        writeDecimal(arguments.count)
         for argument in arguments {
-            writeString("$\(argument.buffer.readableBytes)\r\n")
-            writeImmutableBuffer(argument.buffer)
-            writeString("\r\n")
+            writeStaticString("\r\n$")
+            writeDecimal(argument.byteCount)
+            writeStaticString("\r\n")
+            switch argument.value {
+            case .text(let text): writeString(text)
+            case .bytes(let bytes): writeImmutableBuffer(bytes)
+            }
         }
+        writeStaticString("\r\n")
+    }
+
+    private mutating func writeDecimal(_ number: Int) {
+        if number >= 10 { writeDecimal(number / 10) }
+        writeInteger(UInt8(ascii: "0") + UInt8(number % 10))
     }
 }

@@ -56,7 +56,8 @@ final class RedisChannelHandler: ChannelDuplexHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
-        var buffer = context.channel.allocator.buffer(capacity: 64)
+        let size = request.commands.reduce(0) { size, command in command.reduce(size + 16) { $0 + $1.byteCount + 16 } }
+        var buffer = context.channel.allocator.buffer(capacity: size)
         for command in request.commands {
             buffer.writeRESPCommand(command)
         }
