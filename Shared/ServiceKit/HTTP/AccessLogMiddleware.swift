@@ -34,12 +34,12 @@ public enum AccessLog {
         userID: String? = nil,
         requestID: String? = nil
     ) {
-        var metadata: Logger.Metadata = [
-            "method": .string(method.rawValue),
-            "path": .string(path),
-            "status": .stringConvertible(status.code),
-            "durationMs": .stringConvertible(duration.milliseconds),
-        ]
+        // Made at its final size: the proxy writes one for every request.
+        var metadata = Logger.Metadata(minimumCapacity: 9)
+        metadata["method"] = .string(method.rawValue)
+        metadata["path"] = .string(path)
+        metadata["status"] = .stringConvertible(status.code)
+        metadata["durationMs"] = .stringConvertible(duration.milliseconds)
         if let bytes { metadata["bytes"] = .stringConvertible(bytes) }
         if let upstream { metadata["upstream"] = .string(upstream) }
         if let upstreamDuration { metadata["upstreamMs"] = .stringConvertible(upstreamDuration.milliseconds) }
