@@ -113,10 +113,18 @@ struct EdgePolicy: Sendable {
         "proxy-authenticate", "proxy-authorization", "host",
     ]
 
-    /// The header names a `Connection` header lists (lower case), which are hop by hop too.
+    /// The header names a `Connection` header lists (lower case), which are hop by hop too, and `close` when
+    /// it asks for the connection to close. `keep-alive`, the usual value, is left out: it is hop by hop anyway,
+    /// and most answers then need no set made.
     static func connectionOptions(_ fields: HTTPFields) -> Set<String> {
-        guard fields.contains(where: { $0.name == .connection }) else { return [] }
-        return Set(fields[values: .connection].flatMap { $0.split(separator: ",") }.map { $0.trimmingOptionalWhitespace.lowercased() })
+        var options: Set<String> = []
+        for field in fields where field.name == .connection {
+            for option in field.value.split(separator: ",") {
+                let name = option.trimmingOptionalWhitespace.lowercased()
+                if name != "keep-alive" { options.insert(name) }
+            }
+        }
+        return options
     }
 
     private enum Role {
@@ -166,17 +174,24 @@ struct EdgePolicy: Sendable {
             || ["application/json", "application/javascript", "application/xml", "image/svg+xml"].contains(type)
     }
 
-    /// Whether `Accept-Encoding` names gzip (or `*`) with a quality above zero.
+    /// Whether `Accept-Encoding` names gzip with a quality above zero, or else `*` does (RFC 9110 §12.5.3).
     static func acceptsGzip(_ header: String?) -> Bool {
         guard let header else { return false }
-        return header.split(separator: ",").contains { entry in
+        var anyCoding = false
+        var entries = Substring(header)
+        while !entries.isEmpty {
+            let entry = entries.prefix { $0 != "," }
+            entries = entries[entry.endIndex...].dropFirst()
             let coding = entry.prefix { $0 != ";" }.trimmingOptionalWhitespace
-            guard coding == "*" || coding.utf8.count == 4 && coding.lowercased() == "gzip" else { return false }
+            let isGzip = coding.utf8.count == 4 && coding.lowercased() == "gzip"
+            guard isGzip || coding == "*" else { continue }
             // Parameters are rare: only then are they read.
-            let parameters = entry.split(separator: ";").dropFirst().map { $0.trimmingOptionalWhitespace.lowercased() }
-            let quality = parameters.first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
-            return quality > 0
+            let parameters = entry[coding.endIndex...].split(separator: ";").map { $0.trimmingOptionalWhitespace.lowercased() }
+            let accepted = (parameters.first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1) > 0
+            if isGzip { return accepted }
+            anyCoding = accepted
         }
+        return anyCoding
     }
 }
 

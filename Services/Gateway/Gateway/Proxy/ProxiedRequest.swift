@@ -409,6 +409,6 @@ final class ProxiedRequest {
     }
 
     private static func asksToClose(_ fields: HTTPFields) -> Bool {
-        fields.contains { $0.name == .connection && $0.value.lowercased().contains("close") }
+        EdgePolicy.connectionOptions(fields).contains("close")
     }
 }

@@ -27,10 +27,16 @@ final class LoopRedis {
 
     /// Runs a Lua script by its SHA-1, loading it with `EVAL` when the server does not know it yet.
     func run(_ script: RedisScript, keys: [RedisArgument], arguments: [RedisArgument], then reply: @escaping Reply) {
-        let counts = [RedisArgument(keys.count)] + keys + arguments
-        send(["EVALSHA", RedisArgument(script.sha1)] + counts) { [self] result in
+        var command: [RedisArgument] = ["EVALSHA", RedisArgument(script.sha1), RedisArgument(keys.count)]
+        command.reserveCapacity(command.count + keys.count + arguments.count)
+        command += keys
+        command += arguments
+        send(command) { [self, command] result in
             if case .failure(RedisError.server(let message)) = result, message.hasPrefix("NOSCRIPT") {
-                return send(["EVAL", RedisArgument(script.source)] + counts, then: reply)
+                var eval = command
+                eval[0] = "EVAL"
+                eval[1] = RedisArgument(script.source)
+                return send(eval, then: reply)
             }
             reply(result)
         }

@@ -54,10 +54,16 @@ enum RedisRateLimiter {
         _ buckets: [RateLimitBucket], unlessRevoked tokenID: String?, on redis: LoopRedis,
         then decide: @escaping (Result<RateLimitDecision?, any Error>) -> Void
     ) {
-        let denied = tokenID.map { [RedisArgument(RevokedTokens.key(jti: $0))] } ?? []
-        let keys = denied + buckets.map { RedisArgument("ratelimit:\($0.key)") }
-        let arguments = [RedisArgument(denied.count)]
-            + buckets.flatMap { [RedisArgument(String($0.limit.emissionIntervalMs)), RedisArgument($0.limit.count)] }
+        var keys: [RedisArgument] = []
+        var arguments = [RedisArgument(tokenID == nil ? 0 : 1)]
+        keys.reserveCapacity(buckets.count + 1)
+        arguments.reserveCapacity(2 * buckets.count + 1)
+        if let tokenID { keys.append(RedisArgument(RevokedTokens.key(jti: tokenID))) }
+        for bucket in buckets {
+            keys.append(RedisArgument("ratelimit:" + bucket.key))
+            arguments.append(RedisArgument(String(bucket.limit.emissionIntervalMs)))
+            arguments.append(RedisArgument(bucket.limit.count))
+        }
         redis.run(script, keys: keys, arguments: arguments) { reply in
             decide(reply.flatMap(decision))
         }
