@@ -140,6 +140,12 @@ public struct JSONLogHandler: LogHandler {
     /// Appends `string` as a JSON string literal, escaping what RFC 8259 requires (UTF-8 passes as it is).
     static func appendString(_ string: String, to line: inout [UInt8]) {
         line.append(UInt8(ascii: "\""))
+        // Most strings need no escape: copied in one go.
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            line.append(contentsOf: string.utf8)
+            line.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): line.append(contentsOf: #"\""#.utf8)
