@@ -8,4 +8,17 @@ extension StringProtocol {
         }
         return Substring(self[first...last])
     }
+
+    /// Whether the text starts with `prefix` (given in lower case), letters in any case: an authorization
+    /// scheme, read without lowercasing a whole token.
+    public func hasPrefixIgnoringCase(_ prefix: StaticString) -> Bool {
+        let expected = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+        var bytes = utf8.makeIterator()
+        for byte in expected {
+            guard let next = bytes.next() else { return false }
+            let isLetter = (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+            guard isLetter ? next | 0x20 == byte : next == byte else { return false }
+        }
+        return true
+    }
 }
