@@ -119,7 +119,10 @@ struct EdgePolicy: Sendable {
     static func connectionOptions(_ fields: HTTPFields) -> Set<String> {
         var options: Set<String> = []
         for field in fields where field.name == .connection {
-            for option in field.value.split(separator: ",") {
+            var rest = Substring(field.value)
+            while !rest.isEmpty {
+                let option = rest.prefix { $0 != "," }
+                rest = rest[option.endIndex...].dropFirst()
                 let name = option.trimmingOptionalWhitespace.lowercased()
                 if name != "keep-alive" { options.insert(name) }
             }

@@ -102,12 +102,12 @@ struct Admission: Sendable {
                 )
             }.assumeIsolated().whenComplete(found)
         }
-        let query = { URLComponents(string: request.path ?? "")?.queryItems?.first { $0.name == "token" }?.value }
-        guard let token = TokenAuthenticator.token(authorization: authorization, path: path, token: query()) else {
+        let token = TokenAuthenticator.token(
+            authorization: authorization, path: path,
+            token: URLComponents(string: request.path ?? "")?.queryItems?.first { $0.name == "token" }?.value
+        )
+        guard let token else {
             return found(.success(Caller()))
-        }
-        let refused = { (error: any Error) in
-            Caller(refusal: (error as? AccessTokenVerifier.Rejection)?.description ?? "The token could not be verified.")
         }
         // A client sends the same token for its whole life: after the first request on this loop, only its
         // expiry is checked again.
@@ -116,7 +116,7 @@ struct Admission: Sendable {
                 try known.claims.map(tokens.checkStillValid)
                 return found(.success(known))
             } catch {
-                return found(.success(refused(error)))
+                return found(.success(Self.refused(error)))
             }
         }
         loop.makeFutureWithTask { [tokens] in try await tokens.verify(token) }.assumeIsolated().whenComplete { result in
@@ -129,9 +129,14 @@ struct Admission: Sendable {
                 local.remember(caller, for: token)
                 found(.success(caller))
             case .failure(let error):
-                found(.success(refused(error)))
+                found(.success(Self.refused(error)))
             }
         }
+    }
+
+    /// A caller whose token was refused: anonymous, with the reason kept for a 401.
+    private static func refused(_ error: any Error) -> Caller {
+        Caller(refusal: (error as? AccessTokenVerifier.Rejection)?.description ?? "The token could not be verified.")
     }
 
     /// The `email` of a sensitive route's small JSON body, so that guesses against one account are limited
@@ -144,7 +149,7 @@ struct Admission: Sendable {
 
     /// The key of `Authorization: ApiKey <key>`.
     static func apiKey(_ authorization: String) -> String? {
-        guard authorization.lowercased().hasPrefix("apikey ") else { return nil }
+        guard authorization.hasPrefixIgnoringCase("apikey ") else { return nil }
         let key = authorization.dropFirst(7).trimmingOptionalWhitespace
         return key.isEmpty ? nil : String(key)
     }

@@ -16,7 +16,13 @@ final class LoopState {
     let redis: LoopRedis
     private(set) var verifiedTokens: [String: Admission.Caller] = [:]
     private var idleCompressors: [Int32: [ZlibCompressor]] = [:]
-    private var metrics: [String: (requests: Counter, duration: Metrics.Timer)] = [:]
+    private var metrics: [MetricKey: (requests: Counter, duration: Metrics.Timer)] = [:]
+
+    private struct MetricKey: Hashable {
+        let route: String
+        let method: HTTPRequest.Method
+        let status: Int
+    }
 
     init(loop: any EventLoop, connectTimeout: Duration, redis: RedisClient.Configuration) {
         connections = UpstreamConnectionPool(loop: loop, connectTimeout: connectTimeout)
@@ -45,7 +51,7 @@ final class LoopState {
     }
 
     func count(route: String, method: HTTPRequest.Method, status: HTTPResponse.Status, duration: Duration) {
-        let key = "\(route) \(method.rawValue) \(status.code)"
+        let key = MetricKey(route: route, method: method, status: status.code)
         let metric = metrics[key] ?? {
             let dimensions = [("http.route", route), ("http.request.method", method.rawValue), ("http.response.status_code", String(status.code))]
             let made = (Counter(label: "hb.requests", dimensions: dimensions), Metrics.Timer(label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds))

@@ -393,7 +393,7 @@ final class ProxiedRequest {
         let duration = ContinuousClock.now - started
         AccessLog.record(
             proxy.logger, method: head.method, path: route.path, status: status, bytes: bytes, duration: duration,
-            upstream: instance.map { "\(route.service.rawValue)@\($0.name)" }, upstreamDuration: upstreamDuration,
+            upstream: instance?.label, upstreamDuration: upstreamDuration,
             userID: admitted?.userID, requestID: requestID
         )
         local.count(route: route.prefix, method: head.method, status: status, duration: duration)

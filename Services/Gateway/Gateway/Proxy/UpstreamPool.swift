@@ -15,7 +15,7 @@ final class UpstreamPool: Sendable {
     init(service: ServiceName, urls: [URL]) {
         self.service = service
         configured = urls
-        instances = NIOLockedValueBox(urls.map(UpstreamInstance.init))
+        instances = NIOLockedValueBox(urls.map { UpstreamInstance(baseURL: $0, service: service) })
     }
 
     var all: [UpstreamInstance] {
@@ -26,11 +26,23 @@ final class UpstreamPool: Sendable {
     /// for example because the gateway started before them), any is tried rather than none, as Envoy does below
     /// its panic threshold: a wrong health verdict then costs a refused connection, not an outage.
     func pick(excluding: Set<String> = []) -> UpstreamInstance? {
-        let untried = all.filter { !excluding.contains($0.name) }
-        let available = untried.filter(\.isAvailable)
-        let candidates = available.isEmpty ? untried : available
-        guard !candidates.isEmpty else { return nil }
-        return candidates[next.loadThenWrappingIncrement(ordering: .relaxed) % candidates.count]
+        let all = all
+        let turn = Int(UInt(bitPattern: next.loadThenWrappingIncrement(ordering: .relaxed)) % UInt(max(all.count, 1)))
+        // Counted, then taken, without making lists: this runs for every request.
+        func candidate(availableOnly: Bool) -> UpstreamInstance? {
+            let isCandidate = { (instance: UpstreamInstance) in
+                !excluding.contains(instance.name) && (!availableOnly || instance.isAvailable)
+            }
+            let count = all.reduce(0) { $0 + (isCandidate($1) ? 1 : 0) }
+            guard count > 0 else { return nil }
+            var skip = turn % count
+            for instance in all where isCandidate(instance) {
+                if skip == 0 { return instance }
+                skip -= 1
+            }
+            return nil
+        }
+        return candidate(availableOnly: true) ?? candidate(availableOnly: false)
     }
 
     /// Re-reads the configured URLs' addresses, keeping what is known of the instances that remain.
@@ -38,13 +50,13 @@ final class UpstreamPool: Sendable {
         let resolved = configured.flatMap(Self.expand)
         instances.withLockedValue { current in
             let known = Dictionary(current.map { ($0.baseURL, $0) }) { first, _ in first }
-            let updated = resolved.map { url in known[Self.base(url)] ?? UpstreamInstance(baseURL: url) }
+            let updated = resolved.map { url in known[base(url)] ?? UpstreamInstance(baseURL: url, service: service) }
             if updated.map(\.baseURL) != current.map(\.baseURL) { current = updated }
         }
     }
 
-    private static func base(_ url: URL) -> String {
-        UpstreamInstance(baseURL: url).baseURL
+    private func base(_ url: URL) -> String {
+        UpstreamInstance(baseURL: url, service: service).baseURL
     }
 
     /// A URL with a host name becomes one URL per IPv4 address of that name (or IPv6, if it has none);

@@ -70,19 +70,17 @@ enum RedisRateLimiter {
     }
 
     private static func decision(_ reply: RedisValue) -> Result<RateLimitDecision?, any Error> {
-        let values = reply.array?.compactMap(\.int)
-        if values == [-1] { return .success(nil) }
-        guard let values, values.count == 5 else {
+        guard let values = reply.array else { return .failure(RedisError.protocolError("unexpected rate limit reply \(reply)")) }
+        if values.count == 1, case .integer(-1) = values[0] { return .success(nil) }
+        guard values.count == 5, case .integer(let allowed) = values[0], case .integer(let limit) = values[1],
+            case .integer(let remaining) = values[2], case .integer(let resetMs) = values[3], case .integer(let retryAfterMs) = values[4]
+        else {
             return .failure(RedisError.protocolError("unexpected rate limit reply \(reply)"))
         }
-        return .success(
-            RateLimitDecision(
-                allowed: values[0] == 1,
-                limit: values[1],
-                remaining: values[2],
-                resetSeconds: (values[3] + 999) / 1000,
-                retryAfterSeconds: (values[4] + 999) / 1000
-            )
+        let decision = RateLimitDecision(
+            allowed: allowed == 1, limit: limit, remaining: remaining,
+            resetSeconds: (resetMs + 999) / 1000, retryAfterSeconds: (retryAfterMs + 999) / 1000
         )
+        return .success(decision)
     }
 }
