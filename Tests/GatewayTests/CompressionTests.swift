@@ -24,6 +24,9 @@ import TestSupport
             #expect(zipped.headers[.contentEncoding] == "gzip")
             #expect(zipped.headers[.vary]?.contains("Accept-Encoding") == true)
             #expect(zipped.body.readableBytes < plain.body.readableBytes / 5)
+            // It came whole from the instance: sent with its length, not chunked.
+            #expect(zipped.headers[.contentLength] == String(zipped.body.readableBytes))
+            #expect(zipped.headers[.transferEncoding] == nil)
             var body = zipped.body
             let unzipped = try body.decompress(with: .gzip)
             #expect(unzipped == plain.body)
@@ -34,6 +37,9 @@ import TestSupport
         try await GatewayHarness.withGateway { client in
             let zipped = try await fetch(client, "stream")
             #expect(zipped.headers[.contentEncoding] == "gzip")
+            // Its length was not known when it started.
+            #expect(zipped.headers[.contentLength] == nil)
+            #expect(zipped.headers[.transferEncoding] == "chunked")
             var body = zipped.body
             let text = String(buffer: try body.decompress(with: .gzip))
             #expect(text == (0..<50).map { "line \($0)\n" }.joined())

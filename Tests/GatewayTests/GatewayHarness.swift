@@ -93,7 +93,11 @@ enum GatewayHarness {
         case "encoded": return Response(status: .ok, headers: [.contentType: "application/json", .contentEncoding: "br"], body: .init(byteBuffer: json))
         case "stream":
             return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init { writer in
-                for line in 0..<50 { try await writer.write(ByteBuffer(string: "line \(line)\n")) }
+                for line in 0..<50 {
+                    try await writer.write(ByteBuffer(string: "line \(line)\n"))
+                    // In bursts, so that the gateway gets it in several reads.
+                    if line % 10 == 9 { try await Task.sleep(for: .milliseconds(20)) }
+                }
                 try await writer.finish(nil)
             })
         default: return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: json))

@@ -60,6 +60,9 @@ final class ProxiedRequest {
     /// What came of a gzipped body since the last read from the instance: compressed in one go at the end of the
     /// read (at the end of the answer, usually, which then takes one call into zlib).
     private var uncompressed: ByteBuffer?
+    /// A gzipped answer's head, held until the end of the read it came in: an answer that comes whole in one read
+    /// (most do) goes out with its length, not chunked.
+    private var heldHead: HTTPResponse?
     private var status: HTTPResponse.Status?
     private var bytes = 0
 
@@ -272,7 +275,8 @@ final class ProxiedRequest {
                 compression = gzip
                 compressor = try gzip.map(local.compressor)
                 status = response.status
-                owner.write(.head(HTTPResponse(status: response.status, headerFields: headers)))
+                let head = HTTPResponse(status: response.status, headerFields: headers)
+                if compressor == nil { owner.write(.head(head)) } else { heldHead = head }
             case (.body(var chunk), .relaying):
                 if compressor == nil {
                     bytes += chunk.readableBytes
@@ -287,6 +291,11 @@ final class ProxiedRequest {
                     let last = try compressor.finished(uncompressed ?? ByteBuffer())
                     uncompressed = nil
                     bytes += last.readableBytes
+                    if var head = heldHead {
+                        heldHead = nil
+                        head.headerFields[.contentLength] = String(last.readableBytes)
+                        owner.write(.head(head))
+                    }
                     owner.write(.body(last))
                 }
                 owner.write(.end(nil))  // trailers, which HTTP/1.1 answers hardly use, are not relayed
@@ -309,6 +318,10 @@ final class ProxiedRequest {
 
     func upstreamReadComplete() {
         guard case .relaying = stage else { return }
+        if let head = heldHead {
+            heldHead = nil
+            owner.write(.head(head))
+        }
         if let compressor, let chunk = uncompressed {
             uncompressed = nil
             do {
