@@ -80,8 +80,19 @@ public final class RedisConnection: Sendable {
     public func roundTrip(_ commands: [[RedisArgument]], expectedReplies: Int, flush: Bool = true) -> EventLoopFuture<[RedisValue]> {
         let promise = channel.eventLoop.makePromise(of: [RedisValue].self)
         let request = RedisRequest(commands: commands, expectedReplies: expectedReplies, promise: promise)
-        let written = flush ? channel.writeAndFlush(request) : channel.write(request)
-        written.whenFailure { _ in promise.fail(RedisError.connectionClosed) }
+        if channel.eventLoop.inEventLoop {
+            // On its loop, an open channel still has its handler, which fails the request if the write fails: no
+            // future is needed for the write (the gateway sends one command per request).
+            guard channel.isActive else {
+                promise.fail(RedisError.connectionClosed)
+                return promise.futureResult
+            }
+            channel.write(request, promise: nil)
+            if flush { channel.flush() }
+        } else {
+            let written = flush ? channel.writeAndFlush(request) : channel.write(request)
+            written.whenFailure { _ in promise.fail(RedisError.connectionClosed) }
+        }
         return promise.futureResult
     }
 
