@@ -19,7 +19,8 @@ struct Admission: Sendable {
         var userID: String?
         /// What to send upstream as `Authorization` in place of the client's (an API key's access token).
         var authorization: String?
-        var rateLimitHeaders: HTTPFields
+        /// The rate limit's state, for the answer's `RateLimit-*` headers.
+        var rateLimit: RateLimitDecision
     }
 
     /// Who a credential says the caller is, before the rate limit is asked about the token.
@@ -66,20 +67,16 @@ struct Admission: Sendable {
 
     /// The request let through, or the refusal (429, 401) as a ``Problem``.
     private func admitted(_ caller: Caller, _ decision: RateLimitDecision, _ request: HTTPRequest, _ path: String) throws -> Admitted {
-        let headers: HTTPFields = [
-            .rateLimitLimit: String(decision.limit),
-            .rateLimitRemaining: String(decision.remaining),
-            .rateLimitReset: String(decision.resetSeconds),
-        ]
         guard decision.allowed else {
-            var problem = Problem(.tooManyRequests, detail: "Too many requests: try again in \(decision.retryAfterSeconds) s.", headers: headers)
-            problem.headers[.retryAfter] = String(decision.retryAfterSeconds)
-            throw problem
+            var headers = HTTPFields()
+            decision.appendHeaders(to: &headers)
+            headers[.retryAfter] = String(decision.retryAfterSeconds)
+            throw Problem(.tooManyRequests, detail: "Too many requests: try again in \(decision.retryAfterSeconds) s.", headers: headers)
         }
         if caller.identity == nil, !rules.isPublic(request.method, path) {
             throw Problem.unauthorized(caller.refusal ?? "Sign in: this needs an access token.")
         }
-        return Admitted(identity: caller.identity, userID: caller.userID, authorization: caller.authorization, rateLimitHeaders: headers)
+        return Admitted(identity: caller.identity, userID: caller.userID, authorization: caller.authorization, rateLimit: decision)
     }
 
     private func caller(of request: HTTPRequest, path: String, requestID: String, on local: LoopState, then found: @escaping (Result<Caller, any Error>) -> Void) {
@@ -156,6 +153,15 @@ struct Admission: Sendable {
 
     static func isSafe(_ method: HTTPRequest.Method) -> Bool {
         method == .get || method == .head || method == .options
+    }
+}
+
+extension RateLimitDecision {
+    /// The `RateLimit-Limit`, `-Remaining` and `-Reset` headers.
+    func appendHeaders(to fields: inout HTTPFields) {
+        fields.append(HTTPField(name: .rateLimitLimit, value: String(limit)))
+        fields.append(HTTPField(name: .rateLimitRemaining, value: String(remaining)))
+        fields.append(HTTPField(name: .rateLimitReset, value: String(resetSeconds)))
     }
 }
 

@@ -391,8 +391,10 @@ final class ProxiedRequest {
 
     /// What the gateway adds to every answer besides the edge's policy: the request id, the rate limit's state.
     private var edgeHeaders: HTTPFields {
-        var headers: HTTPFields = [.requestID: requestID]
-        if let admitted { headers.append(contentsOf: admitted.rateLimitHeaders) }
+        var headers = HTTPFields()
+        headers.reserveCapacity(4)
+        headers.append(HTTPField(name: .requestID, value: requestID))
+        admitted?.rateLimit.appendHeaders(to: &headers)
         return headers
     }
 
