@@ -15,7 +15,9 @@ final class LoopState {
     let connections: UpstreamConnectionPool
     let redis: LoopRedis
     private(set) var verifiedTokens: [String: Admission.Caller] = [:]
-    private var idleCompressors: [Int32: [ZlibCompressor]] = [:]
+    /// By window size (zlib's 9 to 15 bits), in an array: a dictionary's values changed through its subscript
+    /// allocated on every request.
+    private var idleCompressors = [[ZlibCompressor]](repeating: [], count: 16)
     private var metrics: [MetricKey: (requests: Counter, duration: Metrics.Timer)] = [:]
 
     private struct MetricKey: Hashable {
@@ -41,13 +43,14 @@ final class LoopState {
 
     /// A gzip compressor for `configuration`, reused if one is idle.
     func compressor(_ configuration: ZlibConfiguration) throws -> ZlibCompressor {
-        try idleCompressors[configuration.windowSize]?.popLast() ?? .gzip(configuration)
+        try idleCompressors[Int(configuration.windowSize)].popLast() ?? .gzip(configuration)
     }
 
     /// Takes back a compressor made by ``compressor(_:)`` with the same configuration, reset for the next answer.
     func giveBack(_ compressor: ZlibCompressor, _ configuration: ZlibConfiguration) {
-        guard idleCompressors[configuration.windowSize, default: []].count < Self.idleCompressorLimit, (try? compressor.reset()) != nil else { return }
-        idleCompressors[configuration.windowSize, default: []].append(compressor)
+        let windowSize = Int(configuration.windowSize)
+        guard idleCompressors[windowSize].count < Self.idleCompressorLimit, (try? compressor.reset()) != nil else { return }
+        idleCompressors[windowSize].append(compressor)
     }
 
     func count(route: String, method: HTTPRequest.Method, status: HTTPResponse.Status, duration: Duration) {

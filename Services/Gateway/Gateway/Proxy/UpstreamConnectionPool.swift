@@ -10,9 +10,15 @@ final class UpstreamConnectionPool {
     /// Idle connections kept per instance (as nginx's `keepalive`); more are closed when given back.
     static let idleLimit = 64
 
+    /// One instance's idle connections, a class so that taking one and giving it back changes it in place (a
+    /// dictionary's values changed through its subscript allocated on every request).
+    private final class Idle {
+        var connections: [UpstreamConnection] = []
+    }
+
     private let loop: any EventLoop
     private let connectTimeout: Duration
-    private var idle: [String: [UpstreamConnection]] = [:]
+    private var idle: [String: Idle] = [:]
 
     init(loop: any EventLoop, connectTimeout: Duration) {
         self.loop = loop
@@ -21,7 +27,7 @@ final class UpstreamConnectionPool {
 
     /// Hands `completion` an idle connection to `instance` (at once) or a new one.
     func connection(to instance: UpstreamInstance, _ completion: @escaping (Result<UpstreamConnection, any Error>) -> Void) {
-        while let connection = idle[instance.name]?.popLast() {
+        while let connection = idle[instance.name]?.connections.popLast() {
             if connection.isActive {
                 connection.isReused = true
                 return completion(.success(connection))
@@ -45,13 +51,18 @@ final class UpstreamConnectionPool {
     }
 
     func closeIdle() {
-        for connection in idle.values.joined() { connection.close() }
+        for connection in idle.values.flatMap(\.connections) { connection.close() }
         idle.removeAll()
     }
 
     func giveBack(_ connection: UpstreamConnection, to instance: UpstreamInstance) {
         connection.request = nil
-        guard connection.isActive, idle[instance.name, default: []].count < Self.idleLimit else { return connection.close() }
-        idle[instance.name, default: []].append(connection)
+        let kept = idle[instance.name] ?? {
+            let made = Idle()
+            idle[instance.name] = made
+            return made
+        }()
+        guard connection.isActive, kept.connections.count < Self.idleLimit else { return connection.close() }
+        kept.connections.append(connection)
     }
 }
