@@ -49,7 +49,7 @@ public func buildApplication(configuration: ServiceConfiguration) async throws -
     return runtime.makeApplication(
         router: router,
         server: .http1WebSocketUpgrade(
-            configuration: .init(http1: .init(additionalChannelHandlers: [ProxyChannelHandler(proxy: proxy)]))
+            configuration: .init(http1: .init(additionalChannelHandlers: [ProxyInstaller(proxy: proxy)]))
         ) { request, _, _ in
             await relay.shouldUpgrade(request)
         },

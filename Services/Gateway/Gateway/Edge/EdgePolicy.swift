@@ -1,6 +1,7 @@
 import CompressNIO
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 import ServiceKit
 
 /// What the edge does to every answer, whoever made it (an upstream through the proxy, or the gateway's router):
@@ -13,19 +14,33 @@ import ServiceKit
 ///   encoded and at least `gzipMinimumSize` bytes (or of unknown length: streamed bodies are compressed as they
 ///   stream), with `Vary: Accept-Encoding` on every compressible answer;
 /// - and the headers that describe a connection rather than the message (RFC 9110 §7.6.1) dropped.
-/// It takes one pass over the answer's fields: `HTTPFields` finds a field by scanning them all and joins values on
-/// every read, which on the proxy's path cost more than the rest of the answer.
+/// It takes one pass over the answer's headers, as NIO's HTTP/1 parser gives them: the proxy relays them without
+/// making HTTPTypes' fields of them (which checks every name and value again) and back.
 struct EdgePolicy: Sendable {
-    /// What the edge needs of a request, read from its fields once.
+    /// What the edge needs of a request, read from its headers once.
     struct Request {
-        var method: HTTPRequest.Method
+        var isHead: Bool
         var origin: String?
         var acceptsGzip: Bool
 
-        init(_ head: HTTPRequest) {
-            method = head.method
-            origin = head.headerFields.first { $0.name == .origin }?.value
-            acceptsGzip = EdgePolicy.acceptsGzip(head.headerFields[.acceptEncoding])
+        init(_ head: HTTPRequestHead) {
+            isHead = head.method == .HEAD
+            origin = nil
+            acceptsGzip = false
+            for (name, value) in head.headers {
+                switch HeaderName(name) {
+                case "origin": origin = origin ?? value
+                case "accept-encoding": acceptsGzip = acceptsGzip || EdgePolicy.acceptsGzip(value)
+                default: continue
+                }
+            }
+        }
+
+        /// For the router's requests, which come as HTTPTypes made them.
+        init(_ request: HTTPRequest) {
+            isHead = request.method == .head
+            origin = request.headerFields[.origin]
+            acceptsGzip = EdgePolicy.acceptsGzip(request.headerFields[.acceptEncoding])
         }
     }
 
@@ -42,73 +57,76 @@ struct EdgePolicy: Sendable {
         request.method == .options && request.headerFields[.origin] != nil && request.headerFields[.accessControlRequestMethod] != nil
     }
 
+    static func isPreflight(_ head: HTTPRequestHead) -> Bool {
+        head.method == .OPTIONS && head.headers.contains(name: "origin") && head.headers.contains(name: "access-control-request-method")
+    }
+
     /// The headers of the answer to a preflight from `origin`; a problem for an origin not allowed.
-    func preflight(origin: String) throws -> HTTPFields {
+    func preflight(origin: String) throws -> HTTPHeaders {
         guard allowedOrigins.contains(origin) else { throw Problem(.forbidden, detail: "This origin may not call the API.") }
         return [
-            .accessControlAllowOrigin: origin,
-            .accessControlAllowCredentials: "true",
-            .vary: "Origin",
-            .accessControlAllowMethods: "GET, POST, PUT, PATCH, DELETE",
-            .accessControlAllowHeaders: Self.allowedHeaders,
-            .accessControlMaxAge: "600",
+            "Access-Control-Allow-Origin": origin,
+            "Access-Control-Allow-Credentials": "true",
+            "Vary": "Origin",
+            "Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE",
+            "Access-Control-Allow-Headers": Self.allowedHeaders,
+            "Access-Control-Max-Age": "600",
         ]
     }
 
-    /// `fields` as the client gets them, with `extra` (the request id, the rate limit's state) added, and zlib's
+    /// `headers` as the client gets them, with `extra` (the request id, the rate limit's state) added, and zlib's
     /// configuration when the body is to be gzipped (its length is then dropped for `Content-Encoding: gzip`).
-    func answer(_ fields: HTTPFields, status: HTTPResponse.Status, to request: Request, adding extra: HTTPFields = [:]) -> (fields: HTTPFields, gzip: ZlibConfiguration?) {
-        let named = Self.connectionOptions(fields)
-        var answer = HTTPFields()
-        answer.reserveCapacity(fields.count + Self.security.count + extra.count + 8)
+    func answer(_ headers: HTTPHeaders, status: HTTPResponseStatus, to request: Request, adding extra: HTTPHeaders = [:]) -> (headers: HTTPHeaders, gzip: ZlibConfiguration?) {
+        let named = Self.connectionOptions(headers)
+        var answer = HTTPHeaders()
+        answer.reserveCapacity(headers.count + Self.security.count + extra.count + 8)
         var vary: [String] = []
         var contentType: String?
         var encoded = false
         var length: String?
         var ownPolicy = false
-        for field in fields {
-            let name = field.name.canonicalName
-            switch Self.roles[name] {
+        for (name, value) in headers {
+            switch Self.roles[HeaderName(name)] {
             case .dropped: continue
-            case .vary: vary.append(field.value); continue
-            case .contentLength: length = field.value; continue
-            case .contentType: contentType = field.value
+            case .vary: vary.append(value); continue
+            case .contentLength: length = value; continue
+            case .contentType: contentType = value
             case .contentEncoding: encoded = true
             case .contentSecurityPolicy: ownPolicy = true
-            case nil: if named.contains(name) { continue }
+            case nil: if !named.isEmpty, named.contains(name.lowercased()) { continue }
             }
-            answer.append(field)
+            answer.add(name: name, value: value)
         }
 
         var gzip: ZlibConfiguration?
         if Self.isCompressible(contentType), !encoded {
             vary.append("Accept-Encoding")
             let size = length.flatMap(Int.init)
-            if request.acceptsGzip, request.method != .head, status != .noContent, status != .notModified, (size ?? .max) >= gzipMinimumSize {
+            if request.acceptsGzip, !request.isHead, status != .noContent, status != .notModified, (size ?? .max) >= gzipMinimumSize {
                 gzip = Self.zlibConfiguration(level: gzipLevel, length: size)
-                answer.append(HTTPField(name: .contentEncoding, value: "gzip"))
+                answer.add(name: "Content-Encoding", value: "gzip")
             }
         }
-        if gzip == nil, let length { answer.append(HTTPField(name: .contentLength, value: length)) }
+        if gzip == nil, let length { answer.add(name: "Content-Length", value: length) }
         if let origin = request.origin {
             vary.append("Origin")
             if allowedOrigins.contains(origin) {
-                answer.append(HTTPField(name: .accessControlAllowOrigin, value: origin))
-                answer.append(HTTPField(name: .accessControlAllowCredentials, value: "true"))
-                answer.append(HTTPField(name: .accessControlExposeHeaders, value: Self.exposedHeaders))
+                answer.add(name: "Access-Control-Allow-Origin", value: origin)
+                answer.add(name: "Access-Control-Allow-Credentials", value: "true")
+                answer.add(name: "Access-Control-Expose-Headers", value: Self.exposedHeaders)
             }
         }
-        if !vary.isEmpty { answer.append(HTTPField(name: .vary, value: vary.joined(separator: ", "))) }
-        answer.append(contentsOf: Self.security)
-        if !ownPolicy { answer.append(HTTPField(name: .contentSecurityPolicy, value: "default-src 'none'; frame-ancestors 'none'")) }
-        if behindTLS { answer.append(HTTPField(name: .strictTransportSecurity, value: "max-age=31536000; includeSubDomains")) }
-        answer.append(contentsOf: extra)
+        if !vary.isEmpty { answer.add(name: "Vary", value: vary.joined(separator: ", ")) }
+        answer.add(contentsOf: Self.security)
+        if !ownPolicy { answer.add(name: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'") }
+        if behindTLS { answer.add(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains") }
+        answer.add(contentsOf: extra)
         return (answer, gzip)
     }
 
     /// Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus those only the gateway may
     /// set: never passed on as they came, in either direction.
-    static let hopByHop: Set<String> = [
+    static let hopByHop: Set<HeaderName> = [
         "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
         "proxy-authenticate", "proxy-authorization", "host",
     ]
@@ -116,10 +134,10 @@ struct EdgePolicy: Sendable {
     /// The header names a `Connection` header lists (lower case), which are hop by hop too, and `close` when
     /// it asks for the connection to close. `keep-alive`, the usual value, is left out: it is hop by hop anyway,
     /// and most answers then need no set made.
-    static func connectionOptions(_ fields: HTTPFields) -> Set<String> {
+    static func connectionOptions(_ headers: HTTPHeaders) -> Set<String> {
         var options: Set<String> = []
-        for field in fields where field.name == .connection {
-            var rest = Substring(field.value)
+        for (name, value) in headers where name.utf8.count == 10 && name.lowercased() == "connection" {
+            var rest = Substring(value)
             while !rest.isEmpty {
                 let option = rest.prefix { $0 != "," }
                 rest = rest[option.endIndex...].dropFirst()
@@ -134,32 +152,57 @@ struct EdgePolicy: Sendable {
         case dropped, vary, contentLength, contentType, contentEncoding, contentSecurityPolicy
     }
 
-    /// What the one pass does with a field, by its lowercased name.
-    private static let roles: [String: Role] = {
-        let dropped = Array(hopByHop) + [
+    /// A header name that hashes and compares without regard to case, without making a lowercased copy.
+    struct HeaderName: Hashable, ExpressibleByStringLiteral {
+        let name: String
+
+        init(_ name: String) {
+            self.name = name
+        }
+
+        init(stringLiteral name: String) {
+            self.name = name
+        }
+
+        static func == (lhs: HeaderName, rhs: HeaderName) -> Bool {
+            lhs.name.utf8.count == rhs.name.utf8.count && zip(lhs.name.utf8, rhs.name.utf8).allSatisfy { lower($0) == lower($1) }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            for byte in name.utf8 { hasher.combine(Self.lower(byte)) }
+        }
+
+        private static func lower(_ byte: UInt8) -> UInt8 {
+            byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+        }
+    }
+
+    /// What the one pass does with a header, by its name.
+    private static let roles: [HeaderName: Role] = {
+        let dropped: [HeaderName] = Array(hopByHop) + [
             // Upstream banners, and what the edge sets itself (services answer with the request id too).
             "server", "x-powered-by", "strict-transport-security", "access-control-allow-origin",
             "access-control-allow-credentials", "access-control-expose-headers", "x-request-id", "ratelimit-limit",
             "ratelimit-remaining", "ratelimit-reset",
-        ] + security.map(\.name.canonicalName)
+        ] + security.map { HeaderName($0.name) }
         var roles = Dictionary(uniqueKeysWithValues: dropped.map { ($0, Role.dropped) })
-        roles["vary"] = .vary
-        roles["content-length"] = .contentLength
-        roles["content-type"] = .contentType
-        roles["content-encoding"] = .contentEncoding
-        roles["content-security-policy"] = .contentSecurityPolicy
+        roles[HeaderName("vary")] = .vary
+        roles[HeaderName("content-length")] = .contentLength
+        roles[HeaderName("content-type")] = .contentType
+        roles[HeaderName("content-encoding")] = .contentEncoding
+        roles[HeaderName("content-security-policy")] = .contentSecurityPolicy
         return roles
     }()
 
-    /// The headers every answer gets, built once (header names are parsed when made).
-    private static let security: HTTPFields = [
-        .xContentTypeOptions: "nosniff",
-        HTTPField.Name("X-Frame-Options")!: "DENY",
-        HTTPField.Name("Referrer-Policy")!: "no-referrer",
-        HTTPField.Name("Cross-Origin-Opener-Policy")!: "same-origin",
-        HTTPField.Name("Cross-Origin-Resource-Policy")!: "same-origin",
-        HTTPField.Name("X-DNS-Prefetch-Control")!: "off",
-        HTTPField.Name("X-Permitted-Cross-Domain-Policies")!: "none",
+    /// The headers every answer gets.
+    private static let security: HTTPHeaders = [
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "no-referrer",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Cross-Origin-Resource-Policy": "same-origin",
+        "X-DNS-Prefetch-Control": "off",
+        "X-Permitted-Cross-Domain-Policies": "none",
     ]
 
     /// zlib's history window need not be longer than the body: a 2 KiB answer compresses as well with 4 KiB of

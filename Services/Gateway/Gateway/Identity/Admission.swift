@@ -4,6 +4,8 @@ import HTTPTypes
 import Logging
 import NIOCore
 import NIOFoundationCompat
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 import ServiceKit
 
 /// Who is calling and whether they may, for a request to be proxied: the credential verified (a bearer token,
@@ -21,6 +23,16 @@ struct Admission: Sendable {
         var authorization: String?
         /// The rate limit's state, for the answer's `RateLimit-*` headers.
         var rateLimit: RateLimitDecision
+    }
+
+    /// What admission reads of a request.
+    struct Request {
+        var method: HTTPRequest.Method
+        /// The request target as sent, with its query.
+        var target: String
+        /// The target's path, without the query.
+        var path: String
+        var authorization: String?
     }
 
     /// Who a credential says the caller is, before the rate limit is asked about the token.
@@ -44,44 +56,47 @@ struct Admission: Sendable {
     /// `email` is the one a sensitive route's body names, `client` the caller's address. `decide` runs on the
     /// loop of `local`, at once when nothing needs to be waited for.
     func admit(
-        _ request: HTTPRequest, path: String, client: String, email: String?, requestID: String, on local: LoopState,
+        _ request: Request, client: String, email: String?, requestID: String, on local: LoopState,
         then decide: @escaping (Result<Admitted, any Error>) -> Void
     ) {
-        let buckets = { (userID: String?) in policy.buckets(path: path, client: client, userID: userID, email: email) }
-        caller(of: request, path: path, requestID: requestID, on: local) { [self] found in
+        let buckets = { (userID: String?) in policy.buckets(path: request.path, client: client, userID: userID, email: email) }
+        caller(of: request, requestID: requestID, on: local) { [self] found in
             let caller: Caller
             switch found {
             case .success(let found): caller = found
             case .failure(let error): return decide(.failure(error))
             }
             limiter.check(buckets(caller.userID), unlessRevoked: caller.tokenID, on: local.redis) { [self] decision in
-                if let decision { return decide(Result { try admitted(caller, decision, request, path) }) }
+                if let decision { return decide(Result { try admitted(caller, decision, request) }) }
                 // Revoked: charged as anonymous instead (without a token there is nothing revoked, so a decision).
                 let anonymous = Caller(refusal: AccessTokenVerifier.Rejection.revoked.description)
                 limiter.check(buckets(nil), unlessRevoked: nil, on: local.redis) { [self] decision in
-                    decide(Result { try admitted(anonymous, decision!, request, path) })
+                    decide(Result { try admitted(anonymous, decision!, request) })
                 }
             }
         }
     }
 
     /// The request let through, or the refusal (429, 401) as a ``Problem``.
-    private func admitted(_ caller: Caller, _ decision: RateLimitDecision, _ request: HTTPRequest, _ path: String) throws -> Admitted {
+    private func admitted(_ caller: Caller, _ decision: RateLimitDecision, _ request: Request) throws -> Admitted {
         guard decision.allowed else {
-            var headers = HTTPFields()
+            var headers = HTTPHeaders()
             decision.appendHeaders(to: &headers)
-            headers[.retryAfter] = String(decision.retryAfterSeconds)
-            throw Problem(.tooManyRequests, detail: "Too many requests: try again in \(decision.retryAfterSeconds) s.", headers: headers)
+            headers.add(name: "Retry-After", value: String(decision.retryAfterSeconds))
+            throw Problem(
+                .tooManyRequests, detail: "Too many requests: try again in \(decision.retryAfterSeconds) s.",
+                headers: HTTPFields(headers, splitCookie: false)
+            )
         }
-        if caller.identity == nil, !rules.isPublic(request.method, path) {
+        if caller.identity == nil, !rules.isPublic(request.method, request.path) {
             throw Problem.unauthorized(caller.refusal ?? "Sign in: this needs an access token.")
         }
         return Admitted(identity: caller.identity, userID: caller.userID, authorization: caller.authorization, rateLimit: decision)
     }
 
-    private func caller(of request: HTTPRequest, path: String, requestID: String, on local: LoopState, then found: @escaping (Result<Caller, any Error>) -> Void) {
+    private func caller(of request: Request, requestID: String, on local: LoopState, then found: @escaping (Result<Caller, any Error>) -> Void) {
         let loop = local.redis.loop
-        let authorization = request.headerFields.first { $0.name == .authorization }?.value
+        let authorization = request.authorization
         if let key = authorization.flatMap(Self.apiKey) {
             return loop.makeFutureWithTask { [apiKeys] in
                 try await apiKeys.authenticate(key, requestID: requestID)
@@ -100,8 +115,8 @@ struct Admission: Sendable {
             }.assumeIsolated().whenComplete(found)
         }
         let token = TokenAuthenticator.token(
-            authorization: authorization, path: path,
-            token: URLComponents(string: request.path ?? "")?.queryItems?.first { $0.name == "token" }?.value
+            authorization: authorization, path: request.path,
+            token: URLComponents(string: request.target)?.queryItems?.first { $0.name == "token" }?.value
         )
         guard let token else {
             return found(.success(Caller()))
@@ -158,17 +173,9 @@ struct Admission: Sendable {
 
 extension RateLimitDecision {
     /// The `RateLimit-Limit`, `-Remaining` and `-Reset` headers.
-    func appendHeaders(to fields: inout HTTPFields) {
-        fields.append(HTTPField(name: .rateLimitLimit, value: String(limit)))
-        fields.append(HTTPField(name: .rateLimitRemaining, value: String(remaining)))
-        fields.append(HTTPField(name: .rateLimitReset, value: String(resetSeconds)))
+    func appendHeaders(to headers: inout HTTPHeaders) {
+        headers.add(name: "RateLimit-Limit", value: String(limit))
+        headers.add(name: "RateLimit-Remaining", value: String(remaining))
+        headers.add(name: "RateLimit-Reset", value: String(resetSeconds))
     }
-}
-
-extension HTTPField.Name {
-    static let rateLimitLimit = HTTPField.Name("RateLimit-Limit")!
-    static let rateLimitRemaining = HTTPField.Name("RateLimit-Remaining")!
-    static let rateLimitReset = HTTPField.Name("RateLimit-Reset")!
-    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
-    static let xForwardedHost = HTTPField.Name("X-Forwarded-Host")!
 }

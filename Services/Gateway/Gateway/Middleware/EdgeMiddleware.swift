@@ -2,6 +2,8 @@ import CompressNIO
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 import ServiceKit
 
 /// The edge's policy (see ``EdgePolicy``) for the gateway's own answers: health, metrics, the docs, unknown paths,
@@ -14,7 +16,7 @@ struct EdgeMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var edgeRequest = EdgePolicy.Request(request.head)
         var response: Response
-        var preflight: HTTPFields = [:]
+        var preflight: HTTPHeaders = [:]
         if EdgePolicy.isPreflight(request.head), let origin = edgeRequest.origin {
             // A preflight's CORS headers are its own.
             edgeRequest.origin = nil
@@ -30,8 +32,11 @@ struct EdgeMiddleware: RouterMiddleware {
         if let length = response.body.contentLength, response.headers[.contentLength] == nil {
             response.headers[.contentLength] = String(length)
         }
-        let (headers, gzip) = policy.answer(response.headers, status: response.status, to: edgeRequest, adding: preflight)
-        response.headers = headers
+        // The gateway's own answers are few: they take the proxy's policy, which works on NIO's HTTP/1 types.
+        let (headers, gzip) = policy.answer(
+            HTTPHeaders(response.headers), status: HTTPResponseStatus(statusCode: response.status.code), to: edgeRequest, adding: preflight
+        )
+        response.headers = HTTPFields(headers, splitCookie: false)
         if let gzip {
             let original = response.body
             response.body = ResponseBody { writer in

@@ -4,7 +4,8 @@ import Foundation
 import HTTPTypes
 import Logging
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 import ServiceKit
 
 /// One request on its way through the gateway: admitted, forwarded to an instance of its owner, its answer relayed
@@ -13,7 +14,8 @@ import ServiceKit
 /// cannot be made counts against the instance (ejected after `ejectAfter` in a row) and, for a request without a
 /// body and with an idempotent method, is tried once more on another instance. Failures before the answer
 /// started are problem details: 503 when no instance is available or reachable, 504 when the instance does not
-/// answer in time, 502 when its answer is broken. Lives on the client connection's event loop.
+/// answer in time, 502 when its answer is broken. Lives on the client connection's event loop, and speaks HTTP/1 as
+/// NIO parses it on both sides: headers are relayed as they came, never turned into HTTPTypes' fields and back.
 final class ProxiedRequest {
     private enum Stage {
         /// Reading a sensitive route's small body, whose `email` the rate limit needs.
@@ -30,11 +32,13 @@ final class ProxiedRequest {
     }
 
     /// Request headers the gateway sets itself.
-    static let replaced: Set<String> = ["x-request-id", "authorization", "x-forwarded-for", "x-forwarded-host"]
+    static let replaced: Set<EdgePolicy.HeaderName> = ["x-request-id", "authorization", "x-forwarded-for", "x-forwarded-host"]
 
     static let inspectedBodyLimit = 16 * 1024
 
-    let head: HTTPRequest
+    let head: HTTPRequestHead
+    /// The method as HTTPTypes names it, for the access rules, the log and the metrics.
+    private let method: HTTPRequest.Method
     private let edgeRequest: EdgePolicy.Request
     private let route: Proxy.Route
     private let proxy: Proxy
@@ -46,7 +50,7 @@ final class ProxiedRequest {
 
     private var stage: Stage
     /// What came of the client's body before a connection could take it.
-    private var pending: [HTTPRequestPart] = []
+    private var pending: [HTTPServerRequestPart] = []
     private(set) var requestEnded = false
     private var admitted: Admission.Admitted?
     private var instance: UpstreamInstance?
@@ -62,20 +66,21 @@ final class ProxiedRequest {
     private var uncompressed: ByteBuffer?
     /// A gzipped answer's head, held until the end of the read it came in: an answer that comes whole in one read
     /// (most do) goes out with its length, not chunked.
-    private var heldHead: HTTPResponse?
-    private var status: HTTPResponse.Status?
+    private var heldHead: HTTPResponseHead?
+    private var status: HTTPResponseStatus?
     private var bytes = 0
 
-    init(head: HTTPRequest, route: Proxy.Route, proxy: Proxy, local: LoopState, owner: ProxyChannelHandler, peer: String?) {
+    init(head: HTTPRequestHead, route: Proxy.Route, proxy: Proxy, local: LoopState, owner: ProxyChannelHandler, peer: String?) {
         self.head = head
+        method = HTTPRequest.Method(rawValue: head.method.rawValue) ?? .get
         self.route = route
         self.proxy = proxy
         self.local = local
         self.owner = owner
         self.peer = peer
         edgeRequest = EdgePolicy.Request(head)
-        requestID = head.headerFields.first { $0.name == .requestID }.flatMap { RequestID.isValid($0.value) ? $0.value : nil } ?? RequestID.make()
-        stage = head.method == .post && RateLimitPolicy.isSensitive(route.path) ? .collecting(ByteBuffer()) : .admitting
+        requestID = head.headers.first(name: "x-request-id").flatMap { RequestID.isValid($0) ? $0 : nil } ?? RequestID.make()
+        stage = head.method == .POST && RateLimitPolicy.isSensitive(route.path) ? .collecting(ByteBuffer()) : .admitting
     }
 
     /// Whether the client's body should be read now.
@@ -90,13 +95,13 @@ final class ProxiedRequest {
 
     /// Whether the client asked to close the connection after this answer.
     var closesConnection: Bool {
-        Self.asksToClose(head.headerFields)
+        !head.isKeepAlive
     }
 
     /// Whether the request can be sent again elsewhere: no body, and a method that may be repeated.
     private var isReplayable: Bool {
-        head.headerFields[.contentLength] == nil && head.headerFields[.transferEncoding] == nil
-            && [.get, .head, .delete, .options].contains(head.method)
+        !head.headers.contains(name: "content-length") && !head.headers.contains(name: "transfer-encoding")
+            && [.GET, .HEAD, .DELETE, .OPTIONS].contains(head.method)
     }
 
     func start() {
@@ -105,7 +110,7 @@ final class ProxiedRequest {
 
     // MARK: The client's side
 
-    func receive(_ part: HTTPRequestPart) {
+    func receive(_ part: HTTPServerRequestPart) {
         if case .end = part { requestEnded = true }
         switch stage {
         case .collecting(var body):
@@ -143,7 +148,7 @@ final class ProxiedRequest {
         case .finished: return
         default: break
         }
-        if status == nil { status = HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request") }
+        if status == nil { status = .custom(code: 499, reasonPhrase: "Client Closed Request") }
         finish()
     }
 
@@ -151,8 +156,10 @@ final class ProxiedRequest {
 
     private func admit(email: String?) {
         stage = .admitting
-        let client = proxy.clientAddress.resolve(peer: peer, forwardedFor: head.headerFields[.xForwardedFor])
-        proxy.admission.admit(head, path: route.path, client: client, email: email, requestID: requestID, on: local) { [self] result in
+        let forwardedFor = head.headers[canonicalForm: "x-forwarded-for"].joined(separator: ",")
+        let client = proxy.clientAddress.resolve(peer: peer, forwardedFor: forwardedFor.isEmpty ? nil : forwardedFor)
+        let request = Admission.Request(method: method, target: head.uri, path: route.path, authorization: head.headers.first(name: "authorization"))
+        proxy.admission.admit(request, client: client, email: email, requestID: requestID, on: local) { [self] result in
             guard case .admitting = stage else { return }
             switch result {
             case .success(let admitted):
@@ -196,7 +203,7 @@ final class ProxiedRequest {
         stage = .forwarding(connection)
         connection.write(.head(forwardedHead(to: instance)))
         if pending.isEmpty, requestEnded {
-            connection.write(.end(nil))  // sent once already, to an instance that then failed
+            connection.write(HTTPServerRequestPart.end(nil))  // sent once already, to an instance that then failed
         }
         for part in pending { connection.write(part) }
         pending.removeAll()
@@ -231,56 +238,63 @@ final class ProxiedRequest {
 
     /// The client's request as the instance gets it: less hop-by-hop headers (and those its `Connection` header
     /// names) and any `X-User-*` the client sent; plus the request id, the verified identity and `X-Forwarded-*`.
-    private func forwardedHead(to instance: UpstreamInstance) -> HTTPRequest {
-        let fields = head.headerFields
-        let named = EdgePolicy.connectionOptions(fields)
-        var forwarded = HTTPFields()
-        forwarded.reserveCapacity(fields.count + 6)
+    private func forwardedHead(to instance: UpstreamInstance) -> HTTPRequestHead {
+        let named = EdgePolicy.connectionOptions(head.headers)
+        var forwarded = HTTPHeaders()
+        forwarded.reserveCapacity(head.headers.count + 6)
         var forwardedFor: [String] = []
-        for field in fields {
-            let name = field.name.canonicalName
-            if field.name == .xForwardedFor { forwardedFor.append(field.value) }
-            guard !EdgePolicy.hopByHop.contains(name), !named.contains(name), !name.hasPrefix("x-user-"), !Self.replaced.contains(name) else { continue }
-            forwarded.append(field)
+        var host: String?
+        for (name, value) in head.headers {
+            let key = EdgePolicy.HeaderName(name)
+            if key == Self.xForwardedFor { forwardedFor.append(value) }
+            if key == Self.host { host = value }
+            guard !EdgePolicy.hopByHop.contains(key), !Self.replaced.contains(key), !name.hasPrefixIgnoringCase("x-user-"),
+                named.isEmpty || !named.contains(name.lowercased())
+            else { continue }
+            forwarded.add(name: name, value: value)
         }
-        forwarded.append(HTTPField(name: .requestID, value: requestID))
-        if let authorization = admitted?.authorization ?? fields.first(where: { $0.name == .authorization })?.value {
-            forwarded.append(HTTPField(name: .authorization, value: authorization))
+        forwarded.add(name: "Host", value: instance.name)
+        forwarded.add(name: "X-Request-Id", value: requestID)
+        if let authorization = admitted?.authorization ?? head.headers.first(name: "authorization") {
+            forwarded.add(name: "Authorization", value: authorization)
         }
         if let identity = admitted?.identity, let userID = admitted?.userID {
-            forwarded.append(HTTPField(name: .userID, value: userID))
-            forwarded.append(HTTPField(name: .userRole, value: identity.role.rawValue))
+            forwarded.add(name: "X-User-Id", value: userID)
+            forwarded.add(name: "X-User-Role", value: identity.role.rawValue)
         }
         if let peer {
             forwardedFor.append(peer)
-            forwarded.append(HTTPField(name: .xForwardedFor, value: forwardedFor.joined(separator: ", ")))
+            forwarded.add(name: "X-Forwarded-For", value: forwardedFor.joined(separator: ", "))
         }
-        if let host = head.authority { forwarded.append(HTTPField(name: .xForwardedHost, value: host)) }
-        return HTTPRequest(method: head.method, scheme: nil, authority: instance.name, path: head.path, headerFields: forwarded)
+        if let host { forwarded.add(name: "X-Forwarded-Host", value: host) }
+        return HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: forwarded)
     }
+
+    private static let xForwardedFor: EdgePolicy.HeaderName = "x-forwarded-for"
+    private static let host: EdgePolicy.HeaderName = "host"
 
     // MARK: The instance's side
 
-    func upstreamReceived(_ part: HTTPResponsePart) {
+    func upstreamReceived(_ part: HTTPClientResponsePart) {
         do {
             switch (part, stage) {
             case (.head(let response), .forwarding(let connection)):
-                guard response.status.kind != .informational else { return }
+                guard !(100..<200).contains(response.status.code) else { return }
                 owner.answerDue(nil)
                 instance?.recordSuccess()
                 noteUpstreamTime()
                 stage = .relaying(connection)
-                keepsUpstream = !Self.asksToClose(response.headerFields)
-                let (headers, gzip) = proxy.edge.answer(response.headerFields, status: response.status, to: edgeRequest, adding: edgeHeaders)
+                keepsUpstream = response.isKeepAlive
+                let (headers, gzip) = proxy.edge.answer(response.headers, status: response.status, to: edgeRequest, adding: edgeHeaders)
                 compression = gzip
                 compressor = try gzip.map(local.compressor)
                 status = response.status
-                let head = HTTPResponse(status: response.status, headerFields: headers)
+                let head = HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)
                 if compressor == nil { owner.write(.head(head)) } else { heldHead = head }
             case (.body(var chunk), .relaying):
                 if compressor == nil {
                     bytes += chunk.readableBytes
-                    owner.write(.body(chunk))
+                    owner.write(.body(.byteBuffer(chunk)))
                 } else if uncompressed == nil {
                     uncompressed = chunk
                 } else {
@@ -293,10 +307,10 @@ final class ProxiedRequest {
                     bytes += last.readableBytes
                     if var head = heldHead {
                         heldHead = nil
-                        head.headerFields[.contentLength] = String(last.readableBytes)
+                        head.headers.add(name: "Content-Length", value: String(last.readableBytes))
                         owner.write(.head(head))
                     }
-                    owner.write(.body(last))
+                    owner.write(.body(.byteBuffer(last)))
                 }
                 owner.write(.end(nil))  // trailers, which HTTP/1.1 answers hardly use, are not relayed
                 owner.flush()
@@ -327,7 +341,7 @@ final class ProxiedRequest {
             do {
                 let body = try compressor.compressed(chunk)
                 bytes += body.readableBytes
-                owner.write(.body(body))
+                owner.write(.body(.byteBuffer(body)))
             } catch {
                 log(.warning, "Cannot compress an answer", ["error": "\(error)"])
                 return owner.closeConnection()
@@ -365,24 +379,25 @@ final class ProxiedRequest {
     // MARK: Answering
 
     private func answer(_ problem: Problem) {
-        var fields = problem.headers
-        fields[.contentType] = ProblemDetails.mediaType
+        var fields = HTTPHeaders(problem.headers)
+        fields.replaceOrAdd(name: "Content-Type", value: ProblemDetails.mediaType)
         var body = problem.body(requestID: requestID)
-        fields[.contentLength] = String(body.readableBytes)
-        var (headers, gzip) = proxy.edge.answer(fields, status: problem.status, to: edgeRequest, adding: edgeHeaders)
+        fields.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes))
+        let status = HTTPResponseStatus(statusCode: problem.status.code)
+        var (headers, gzip) = proxy.edge.answer(fields, status: status, to: edgeRequest, adding: edgeHeaders)
         if let gzip {
             do {
                 body = try ZlibCompressor.gzip(gzip).finished(body)
             } catch {
                 var plain = edgeRequest
                 plain.acceptsGzip = false
-                headers = proxy.edge.answer(fields, status: problem.status, to: plain, adding: edgeHeaders).fields
+                headers = proxy.edge.answer(fields, status: status, to: plain, adding: edgeHeaders).headers
             }
         }
-        status = problem.status
+        self.status = status
         bytes = body.readableBytes
-        owner.write(.head(HTTPResponse(status: problem.status, headerFields: headers)))
-        owner.write(.body(body))
+        owner.write(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)))
+        owner.write(.body(.byteBuffer(body)))
         owner.write(.end(nil))
         owner.flush()
         stage = .answered
@@ -390,10 +405,10 @@ final class ProxiedRequest {
     }
 
     /// What the gateway adds to every answer besides the edge's policy: the request id, the rate limit's state.
-    private var edgeHeaders: HTTPFields {
-        var headers = HTTPFields()
+    private var edgeHeaders: HTTPHeaders {
+        var headers = HTTPHeaders()
         headers.reserveCapacity(4)
-        headers.append(HTTPField(name: .requestID, value: requestID))
+        headers.add(name: "X-Request-Id", value: requestID)
         admitted?.rateLimit.appendHeaders(to: &headers)
         return headers
     }
@@ -404,14 +419,14 @@ final class ProxiedRequest {
         owner.answerDue(nil)
         if let compressor, let compression { local.giveBack(compressor, compression) }
         compressor = nil
-        let status = status ?? .internalServerError
+        let status = HTTPResponse.Status(code: Int((status ?? .internalServerError).code))
         let duration = ContinuousClock.now - started
         AccessLog.record(
-            proxy.logger, method: head.method, path: route.path, status: status, bytes: bytes, duration: duration,
+            proxy.logger, method: method, path: route.path, status: status, bytes: bytes, duration: duration,
             upstream: instance?.label, upstreamDuration: upstreamDuration,
             userID: admitted?.userID, requestID: requestID
         )
-        local.count(route: route.prefix, method: head.method, status: status, duration: duration)
+        local.count(route: route.prefix, method: method, status: status, duration: duration)
         owner.requestFinished(self)
     }
 
@@ -421,9 +436,5 @@ final class ProxiedRequest {
 
     private func log(_ level: Logger.Level, _ message: Logger.Message, _ metadata: Logger.Metadata) {
         proxy.logger.log(level: level, message, metadata: metadata.merging(["requestId": .string(requestID)]) { $1 })
-    }
-
-    private static func asksToClose(_ fields: HTTPFields) -> Bool {
-        EdgePolicy.connectionOptions(fields).contains("close")
     }
 }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOHTTP1
 import ServiceKit
 import ServiceLifecycle
 
@@ -54,9 +55,9 @@ final class Proxy: Service, Sendable {
 
     /// The route family and owner of a request the proxy takes; `nil` for what the router answers (the
     /// gateway's own paths, unknown and internal ones, CORS preflights).
-    func route(for head: HTTPRequest) -> Route? {
-        guard !EdgePolicy.isPreflight(head), let target = head.path else { return nil }
-        let path = String(target.prefix { $0 != "?" })
+    func route(for head: HTTPRequestHead) -> Route? {
+        guard !EdgePolicy.isPreflight(head) else { return nil }
+        let path = String(head.uri.prefix { $0 != "?" })
         return routes.route(for: path).map { Route(prefix: $0.prefix, service: $0.service, path: path) }
     }
 

@@ -1,9 +1,9 @@
-import HTTPTypes
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 import ServiceKit
 
-/// Sits in each client connection's pipeline ahead of Hummingbird: requests for the route table's paths are
+/// Sits in each client connection's pipeline ahead of Hummingbird, between NIO's HTTP/1 codec and the conversion to
+/// HTTPTypes (see ``ProxyInstaller``): requests for the route table's paths are
 /// proxied here, on the connection's event loop, without a task per request (see ``ProxiedRequest``); the rest
 /// (the gateway's own routes, unknown paths, CORS preflights) goes on to the router. One request is handled at a
 /// time, whichever side handles it, so that pipelined requests are answered in the order they came: parts of
@@ -13,10 +13,10 @@ import ServiceKit
 /// does), which also ends one that sends the head of its next request too slowly. (The handler joins the pipeline
 /// once the first request's head has come, when the WebSocket upgrade was ruled out.)
 final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private enum Current {
         case idle
@@ -30,7 +30,7 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var local: LoopState?
     private var peer: String?
     private var current = Current.idle
-    private var waiting = CircularBuffer<HTTPRequestPart>()
+    private var waiting = CircularBuffer<HTTPServerRequestPart>()
     private var readPending = false
     private var draining = false
     /// A graceful shutdown asked to close the connection while a proxied request was in flight.
@@ -97,7 +97,7 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Whether `part` can be handled now: it belongs to the current request, or it starts one and none is current.
-    private func takes(_ part: HTTPRequestPart) -> Bool {
+    private func takes(_ part: HTTPServerRequestPart) -> Bool {
         switch current {
         case .idle: true
         case .router(let requestEnded, _): !requestEnded
@@ -105,7 +105,7 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    private func handle(_ part: HTTPRequestPart) {
+    private func handle(_ part: HTTPServerRequestPart) {
         switch current {
         case .idle:
             guard case .head(let head) = part, let local, let route = proxy.route(for: head) else {
@@ -123,7 +123,7 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    private func passToRouter(_ part: HTTPRequestPart) {
+    private func passToRouter(_ part: HTTPServerRequestPart) {
         context?.fireChannelRead(wrapInboundOut(part))
         if draining { context?.fireChannelReadComplete() }
     }
@@ -182,7 +182,7 @@ final class ProxyChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: For the proxied request
 
-    func write(_ part: HTTPResponsePart) {
+    func write(_ part: HTTPServerResponsePart) {
         context?.write(wrapOutboundOut(part), promise: nil)
     }
 

@@ -1,12 +1,11 @@
-import HTTPTypes
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 
 /// A keep-alive HTTP/1.1 connection to one upstream instance, on the event loop of the client connections it
 /// serves. It relays what arrives to the request it serves now, if any; an idle one that hears anything closes.
 final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPRequestPart
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
 
     /// The request this connection serves now.
     var request: ProxiedRequest?
@@ -22,8 +21,15 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         self.context = context
     }
 
-    func write(_ part: HTTPRequestPart) {
-        context?.write(wrapOutboundOut(part), promise: nil)
+    /// Writes a part of the client's request (or the forwarded head).
+    func write(_ part: HTTPServerRequestPart) {
+        let outgoing: HTTPClientRequestPart =
+            switch part {
+            case .head(let head): .head(head)
+            case .body(let chunk): .body(.byteBuffer(chunk))
+            case .end(let trailers): .end(trailers)
+            }
+        context?.write(wrapOutboundOut(outgoing), promise: nil)
     }
 
     func flush() {

@@ -1,7 +1,5 @@
-import HTTPTypes
 import NIOCore
 import NIOHTTP1
-import NIOHTTPTypesHTTP1
 import NIOPosix
 
 /// The idle keep-alive connections of one event loop, by instance: a request takes one (or a new one) and gives
@@ -38,9 +36,9 @@ final class UpstreamConnectionPool {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // What goes out was validated as it was parsed or made (HTTPTypes checks every field).
+                    // What goes out is what NIO's parser accepted from the client, and what the gateway adds.
                     try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
-                    try channel.pipeline.syncOperations.addHandlers([HTTP1ToHTTPClientCodec(), UpstreamConnection()])
+                    try channel.pipeline.syncOperations.addHandler(UpstreamConnection())
                 }
             }
             .connect(host: instance.host, port: instance.port)
