@@ -136,7 +136,7 @@ struct EdgePolicy: Sendable {
     /// and most answers then need no set made.
     static func connectionOptions(_ headers: HTTPHeaders) -> Set<String> {
         var options: Set<String> = []
-        for (name, value) in headers where name.utf8.count == 10 && name.lowercased() == "connection" {
+        for (name, value) in headers where HeaderName(name) == "connection" {
             var rest = Substring(value)
             while !rest.isEmpty {
                 let option = rest.prefix { $0 != "," }
@@ -152,31 +152,6 @@ struct EdgePolicy: Sendable {
         case dropped, vary, contentLength, contentType, contentEncoding, contentSecurityPolicy
     }
 
-    /// A header name that hashes and compares without regard to case, without making a lowercased copy.
-    struct HeaderName: Hashable, ExpressibleByStringLiteral {
-        let name: String
-
-        init(_ name: String) {
-            self.name = name
-        }
-
-        init(stringLiteral name: String) {
-            self.name = name
-        }
-
-        static func == (lhs: HeaderName, rhs: HeaderName) -> Bool {
-            lhs.name.utf8.count == rhs.name.utf8.count && zip(lhs.name.utf8, rhs.name.utf8).allSatisfy { lower($0) == lower($1) }
-        }
-
-        func hash(into hasher: inout Hasher) {
-            for byte in name.utf8 { hasher.combine(Self.lower(byte)) }
-        }
-
-        private static func lower(_ byte: UInt8) -> UInt8 {
-            byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
-        }
-    }
-
     /// What the one pass does with a header, by its name.
     private static let roles: [HeaderName: Role] = {
         let dropped: [HeaderName] = Array(hopByHop) + [
@@ -186,11 +161,11 @@ struct EdgePolicy: Sendable {
             "ratelimit-remaining", "ratelimit-reset",
         ] + security.map { HeaderName($0.name) }
         var roles = Dictionary(uniqueKeysWithValues: dropped.map { ($0, Role.dropped) })
-        roles[HeaderName("vary")] = .vary
-        roles[HeaderName("content-length")] = .contentLength
-        roles[HeaderName("content-type")] = .contentType
-        roles[HeaderName("content-encoding")] = .contentEncoding
-        roles[HeaderName("content-security-policy")] = .contentSecurityPolicy
+        roles["vary"] = .vary
+        roles["content-length"] = .contentLength
+        roles["content-type"] = .contentType
+        roles["content-encoding"] = .contentEncoding
+        roles["content-security-policy"] = .contentSecurityPolicy
         return roles
     }()
 

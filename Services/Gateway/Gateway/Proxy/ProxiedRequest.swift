@@ -32,7 +32,7 @@ final class ProxiedRequest {
     }
 
     /// Request headers the gateway sets itself.
-    static let replaced: Set<EdgePolicy.HeaderName> = ["x-request-id", "authorization", "x-forwarded-for", "x-forwarded-host"]
+    static let replaced: Set<HeaderName> = ["x-request-id", "authorization", "x-forwarded-for", "x-forwarded-host"]
 
     static let inspectedBodyLimit = 16 * 1024
 
@@ -245,7 +245,7 @@ final class ProxiedRequest {
         var forwardedFor: [String] = []
         var host: String?
         for (name, value) in head.headers {
-            let key = EdgePolicy.HeaderName(name)
+            let key = HeaderName(name)
             if key == Self.xForwardedFor { forwardedFor.append(value) }
             if key == Self.host { host = value }
             guard !EdgePolicy.hopByHop.contains(key), !Self.replaced.contains(key), !name.hasPrefixIgnoringCase("x-user-"),
@@ -270,8 +270,8 @@ final class ProxiedRequest {
         return HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: forwarded)
     }
 
-    private static let xForwardedFor: EdgePolicy.HeaderName = "x-forwarded-for"
-    private static let host: EdgePolicy.HeaderName = "host"
+    private static let xForwardedFor: HeaderName = "x-forwarded-for"
+    private static let host: HeaderName = "host"
 
     // MARK: The instance's side
 

@@ -1,0 +1,15 @@
+import Testing
+
+@testable import Gateway
+
+@Suite struct HeaderNameTests {
+    @Test func namesMatchInAnyCase() {
+        #expect(HeaderName("Content-Type") == "content-type")
+        #expect(HeaderName("X-USER-ID") == "x-user-id")
+        #expect(HeaderName("Content-Type") != "content-typ")
+        // Only letters fold: '@' and '`' differ by the same bit as 'A' and 'a'.
+        #expect(HeaderName("a@") != "a`")
+        #expect(Set<HeaderName>(["Vary", "Content-Length"]).contains("VARY"))
+        #expect(!Set<HeaderName>(["Vary"]).contains("Varz"))
+    }
+}
