@@ -36,6 +36,8 @@ enum GatewayHarness {
     static let apiKeyOwner = UUID()
     /// How many introspections reached the stand-in Auth.
     static let introspections = NIOLockedValueBox(0)
+    /// The `mark` query parameters of the requests that reached `…/slow`.
+    static let slowArrivals = NIOLockedValueBox<Set<String>>([])
 
     static func standIn(instance: String = "a") -> Router<BasicRequestContext> {
         let router = Router()
@@ -63,6 +65,7 @@ enum GatewayHarness {
         }
         router.on("**", method: .get) { request, _ -> Response in
             if request.uri.path.hasSuffix("/slow") {
+                if let mark = request.uri.queryParameters.get("mark") { slowArrivals.withLockedValue { _ = $0.insert(mark) } }
                 try await Task.sleep(for: .seconds(2))
             }
             if let kind = request.uri.queryParameters.get("body") {
@@ -95,8 +98,9 @@ enum GatewayHarness {
             return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init { writer in
                 for line in 0..<50 {
                     try await writer.write(ByteBuffer(string: "line \(line)\n"))
-                    // In bursts, so that the gateway gets it in several reads.
-                    if line % 10 == 9 { try await Task.sleep(for: .milliseconds(20)) }
+                    // In two bursts half a second apart, so that the gateway gets it in more than one read even
+                    // on a busy machine.
+                    if line == 24 { try await Task.sleep(for: .milliseconds(500)) }
                 }
                 try await writer.finish(nil)
             })

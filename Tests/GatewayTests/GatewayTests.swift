@@ -4,6 +4,7 @@ import Gateway
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import NIOConcurrencyHelpers
 import NIOCore
 import ServiceKit
 import Testing
@@ -61,10 +62,14 @@ import TestSupport
 
     @Test func aGracefulShutdownLetsAProxiedRequestInFlightFinish() async throws {
         let inFlight = try await GatewayHarness.withGateway { client in
-            // The stand-in takes 2 s over …/slow; the gateway is told to shut down meanwhile, when this returns.
+            // The stand-in takes 2 s over …/slow; the gateway is told to shut down meanwhile, when this returns,
+            // once the request reached the stand-in (on a busy machine it can take longer than a fixed wait).
             let port = client.port!
-            let exchange = Task { try await RawConnection.exchange("GET /api/v1/search/slow HTTP/1.1\r\nHost: gateway\r\n\r\n", port: port) }
-            try await Task.sleep(for: .milliseconds(300))
+            let mark = UUID().uuidString
+            let exchange = Task {
+                try await RawConnection.exchange("GET /api/v1/search/slow?mark=\(mark) HTTP/1.1\r\nHost: gateway\r\n\r\n", port: port)
+            }
+            #expect(try await eventually { GatewayHarness.slowArrivals.withLockedValue { $0.contains(mark) } })
             return exchange
         }
         let answer = try await inFlight.value
