@@ -44,8 +44,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         timer = DeadlineTimer(on: context.eventLoop) { [weak self] in
-            self?.failAll(RedisError.timeout)
-            context.close(promise: nil)
+            self?.close(context, failing: RedisError.timeout)
         }
     }
 
@@ -74,8 +73,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
                 receive(value)
             }
         } catch {
-            failAll(error)
-            context.close(promise: nil)
+            close(context, failing: error)
         }
     }
 
@@ -85,8 +83,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        failAll(error)
-        context.close(promise: nil)
+        close(context, failing: error)
     }
 
     private func receive(_ value: RedisValue) {
@@ -102,6 +99,15 @@ final class RedisChannelHandler: ChannelDuplexHandler {
             timer?.set(waiting.first?.deadline)
             done.promise.succeed(done.replies)
         }
+    }
+
+    /// Closes the connection, then fails what waited with `error`: a caller told of the failure finds the
+    /// connection closed, and does not send its next command on it.
+    private func close(_ context: ChannelHandlerContext, failing error: any Error) {
+        let failed = waiting
+        waiting.removeAll()
+        context.close(promise: nil)
+        for entry in failed { entry.promise.fail(error) }
     }
 
     private func failAll(_ error: any Error) {
