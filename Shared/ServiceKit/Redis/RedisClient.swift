@@ -64,11 +64,11 @@ public final class RedisClient: Service, Sendable {
     /// Runs a Lua script by its SHA-1 and loads it with `EVAL` when the server does not know it yet (after a
     /// restart or `SCRIPT FLUSH`).
     public func run(_ script: RedisScript, keys: [RedisArgument], arguments: [RedisArgument]) async throws -> RedisValue {
-        let counts = [RedisArgument(keys.count)] + keys + arguments
+        let call = script.call(keys: keys, arguments: arguments)
         do {
-            return try await send(["EVALSHA", RedisArgument(script.sha1)] + counts)
-        } catch RedisError.server(let message) where message.hasPrefix("NOSCRIPT") {
-            return try await send(["EVAL", RedisArgument(script.source)] + counts)
+            return try await send(call)
+        } catch where RedisScript.isUnknown(error) {
+            return try await send(script.loading(call))
         }
     }
 

@@ -51,17 +51,7 @@ public final class RedisConnection: Sendable {
 
     /// Sends one command; an error reply is thrown as ``RedisError/server(_:)``.
     public func send(_ command: [RedisArgument]) async throws -> RedisValue {
-        try await reply(to: command).get()
-    }
-
-    /// The reply to one command, on the connection's event loop; an error reply fails the future with
-    /// ``RedisError/server(_:)``. Unless `flush`, the command waits in the channel for a ``flush()``, so that
-    /// the commands of many callers go in one write.
-    public func reply(to command: [RedisArgument], flush: Bool = true) -> EventLoopFuture<RedisValue> {
-        roundTrip([command], expectedReplies: 1, flush: flush).flatMapThrowing { replies in
-            if case .error(let message) = replies[0] { throw RedisError.server(message) }
-            return replies[0]
-        }
+        try await roundTrip([command], expectedReplies: 1).get()[0].answer()
     }
 
     /// Sends all commands in one write and returns their replies in order; error replies stay in the list.

@@ -36,4 +36,10 @@ public enum RedisValue: Sendable, Hashable {
     }
 
     public var isNull: Bool { self == .null }
+
+    /// The value as the answer to a command: an error reply is thrown as ``RedisError/server(_:)``.
+    public func answer() throws -> RedisValue {
+        if case .error(let message) = self { throw RedisError.server(message) }
+        return self
+    }
 }

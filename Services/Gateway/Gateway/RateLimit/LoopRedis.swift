@@ -27,17 +27,9 @@ final class LoopRedis {
 
     /// Runs a Lua script by its SHA-1, loading it with `EVAL` when the server does not know it yet.
     func run(_ script: RedisScript, keys: [RedisArgument], arguments: [RedisArgument], then reply: @escaping Reply) {
-        var command: [RedisArgument] = ["EVALSHA", RedisArgument(script.sha1), RedisArgument(keys.count)]
-        command.reserveCapacity(command.count + keys.count + arguments.count)
-        command += keys
-        command += arguments
-        send(command) { [self, command] result in
-            if case .failure(RedisError.server(let message)) = result, message.hasPrefix("NOSCRIPT") {
-                var eval = command
-                eval[0] = "EVAL"
-                eval[1] = RedisArgument(script.source)
-                return send(eval, then: reply)
-            }
+        let call = script.call(keys: keys, arguments: arguments)
+        send(call) { [self] result in
+            if case .failure(let error) = result, RedisScript.isUnknown(error) { return send(script.loading(call), then: reply) }
             reply(result)
         }
     }
@@ -56,13 +48,7 @@ final class LoopRedis {
 
     private func send(_ command: [RedisArgument], on connection: RedisConnection, then reply: @escaping Reply) {
         connection.roundTrip([command], expectedReplies: 1, flush: false).assumeIsolated().whenComplete { result in
-            switch result {
-            case .success(let replies):
-                if case .error(let message) = replies[0] { return reply(.failure(RedisError.server(message))) }
-                reply(.success(replies[0]))
-            case .failure(let error):
-                reply(.failure(error))
-            }
+            reply(result.flatMap { replies in Result { try replies[0].answer() } })
         }
         if !flushScheduled {
             flushScheduled = true
