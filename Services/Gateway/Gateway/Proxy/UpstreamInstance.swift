@@ -21,11 +21,16 @@ final class UpstreamInstance: Sendable {
     private let ejectedUntil = Atomic<UInt64>(0)
 
     init(baseURL: URL, service: ServiceName) {
-        self.baseURL = baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
+        self.baseURL = Self.base(of: baseURL)
         host = baseURL.host ?? "localhost"
         port = baseURL.port ?? 80
         name = "\(host):\(port)"
         label = "\(service.rawValue)@\(name)"
+    }
+
+    /// `url` as instances are known by: without a trailing slash.
+    static func base(of url: URL) -> String {
+        url.absoluteString.hasSuffix("/") ? String(url.absoluteString.dropLast()) : url.absoluteString
     }
 
     var isAvailable: Bool {

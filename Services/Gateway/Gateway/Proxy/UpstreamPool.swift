@@ -50,13 +50,9 @@ final class UpstreamPool: Sendable {
         let resolved = configured.flatMap(Self.expand)
         instances.withLockedValue { current in
             let known = Dictionary(current.map { ($0.baseURL, $0) }) { first, _ in first }
-            let updated = resolved.map { url in known[base(url)] ?? UpstreamInstance(baseURL: url, service: service) }
+            let updated = resolved.map { url in known[UpstreamInstance.base(of: url)] ?? UpstreamInstance(baseURL: url, service: service) }
             if updated.map(\.baseURL) != current.map(\.baseURL) { current = updated }
         }
-    }
-
-    private func base(_ url: URL) -> String {
-        UpstreamInstance(baseURL: url, service: service).baseURL
     }
 
     /// A URL with a host name becomes one URL per IPv4 address of that name (or IPv6, if it has none);
