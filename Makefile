@@ -14,6 +14,7 @@ build:
 # Validates docker-compose.yml (needs Debian's docker-compose, not a Docker engine).
 compose-check:
 	docker-compose config -q
+	docker-compose -f docker-compose.yml -f docker-compose.demo.yml config -q
 
 # Stops the private stores and removes the run folder (the demo data with it).
 clean:

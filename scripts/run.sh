@@ -35,7 +35,7 @@ export MAYAGO_ENV=development
 export DATABASE_URL="postgres://mayago@127.0.0.1:$pg_port/mayago"
 export REDIS_URL="redis://127.0.0.1:$redis_port"
 # Mail, SMS and push of the demo land in a folder, listed at /api/v1/dev/mailbox.
-export MAILBOX_PATH="$root/run/mailbox"
+export MAILBOX_PATH="$root/run/mailbox" DEV_MAILBOX=true
 for service in "${services[@]}"; do
     upper=$(echo "$service" | tr a-z A-Z)
     export "${upper}_URL=http://127.0.0.1:${ports[$service]}"

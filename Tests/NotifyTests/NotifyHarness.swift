@@ -98,7 +98,7 @@ struct NotifyHarness: Sendable {
         defer { try? FileManager.default.removeItem(at: mailbox) }
         return try await withStandIn(outside.router(tokens: tokens)) { port in
             let variables = [
-                "AUTH_URL": "http://127.0.0.1:\(port)", "MAILBOX_PATH": mailbox.path, "NOTIFY_POLL_MS": "50",
+                "AUTH_URL": "http://127.0.0.1:\(port)", "MAILBOX_PATH": mailbox.path, "DEV_MAILBOX": "true", "NOTIFY_POLL_MS": "50",
                 "SENDGRID_API_URL": "http://127.0.0.1:\(port)", "SENDGRID_API_KEY": "SG.test",
                 "TWILIO_API_URL": "http://127.0.0.1:\(port)", "TWILIO_ACCOUNT_SID": "AC123", "TWILIO_AUTH_TOKEN": "secret", "TWILIO_FROM": "+15005550006",
                 "FCM_API_URL": "http://127.0.0.1:\(port)",

@@ -1,5 +1,6 @@
 import Contracts
 import HTTPTypes
+import HummingbirdTesting
 @testable import Notify
 import ServiceKit
 import Testing
@@ -27,6 +28,32 @@ import TestSupport
                 "/api/v1/dev/mailbox",
             ]))
             #expect(OpenAPIDocument.unresolvedReferences(in: document) == [])
+        }
+    }
+}
+
+@Suite struct DevelopmentMailboxTests {
+    /// The mailbox lists everyone's mail: without `DEV_MAILBOX=true` it is not served, whatever `MAYAGO_ENV` says.
+    @Test(arguments: ["development", "test"])
+    func theMailboxIsServedOnlyWhenAskedFor(environment: String) async throws {
+        let hidden = try await NotifyHarness.run(["DEV_MAILBOX": "false", "MAYAGO_ENV": environment]) { notify in
+            try await notify.send(.get, "/api/v1/dev/mailbox").status
+        }
+        #expect(hidden == .notFound)
+        let shown = try await NotifyHarness.run(["DEV_MAILBOX": "true", "MAYAGO_ENV": environment]) { notify in
+            try await notify.send(.get, "/api/v1/dev/mailbox").status
+        }
+        #expect(shown == .ok)
+    }
+
+    @Test func productionRefusesTheMailbox() async throws {
+        let configuration = try TestEnvironment.configuration(
+            .notify, ["MAYAGO_ENV": "production", "SERVICE_SECRET": String(repeating: "k9", count: 24), "DEV_MAILBOX": "true"]
+        )
+        await #expect {
+            _ = try await buildApplication(configuration: configuration)
+        } throws: { error in
+            (error as? ConfigurationError)?.variable == "DEV_MAILBOX"
         }
     }
 }

@@ -28,3 +28,29 @@ import TestSupport
         }
     }
 }
+
+@Suite struct PaymentProductionSettingsTests {
+    static let production = ["MAYAGO_ENV": "production", "SERVICE_SECRET": String(repeating: "q7", count: 24)]
+
+    /// The local provider takes test cards as money: production must not start with it, chosen or by default.
+    @Test(arguments: [
+        ([:], "PAYMENT_PROVIDER"),
+        (["PAYMENT_PROVIDER": "local"], "PAYMENT_PROVIDER"),
+        (["PAYMENT_PROVIDER": "stripe", "STRIPE_API_KEY": "sk_live_x"], "STRIPE_WEBHOOK_SECRET"),
+        (["PAYMENT_PROVIDER": "stripe", "STRIPE_WEBHOOK_SECRET": "whsec_x"], "STRIPE_API_KEY"),
+    ])
+    func productionRefusesToStartWithoutARealProvider(variables: [String: String], refused: String) async throws {
+        let configuration = try TestEnvironment.configuration(.payment, Self.production.merging(variables) { $1 })
+        await #expect {
+            _ = try await buildApplication(configuration: configuration)
+        } throws: { error in
+            (error as? ConfigurationError)?.variable == refused
+        }
+    }
+
+    @Test func productionStartsWithStripeAndItsSecrets() async throws {
+        let variables = ["PAYMENT_PROVIDER": "stripe", "STRIPE_API_KEY": "sk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"]
+        let configuration = try TestEnvironment.configuration(.payment, Self.production.merging(variables) { $1 })
+        _ = try await buildApplication(configuration: configuration)
+    }
+}

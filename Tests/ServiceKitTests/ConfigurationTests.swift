@@ -43,6 +43,13 @@ import Testing
         #expect(throws: ConfigurationError.self) {
             try ServiceConfiguration(service: .auth, settings: .variables(["MAYAGO_ENV": "production"]))
         }
+        for secret in ["mayago-demo-service-secret-not-for-production", "change-me-to-a-long-random-secret-of-your-own"] {
+            #expect {
+                try ServiceConfiguration(service: .auth, settings: .variables(["MAYAGO_ENV": "production", "SERVICE_SECRET": secret]))
+            } throws: { error in
+                (error as? ConfigurationError)?.variable == "SERVICE_SECRET"
+            }
+        }
         let secret = String(repeating: "s", count: 40)
         #expect(throws: Never.self) {
             try ServiceConfiguration(service: .auth, settings: .variables(["MAYAGO_ENV": "production", "SERVICE_SECRET": secret]))

@@ -21,7 +21,8 @@ import ServiceKit
 /// | `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN`, `TWILIO_FROM`, `TWILIO_API_URL` | required with `twilio`; `https://api.twilio.com` |
 /// | `PUSH_PROVIDER` | `mailbox` or `fcm` |
 /// | `FCM_CREDENTIALS`, `FCM_API_URL` | with `fcm`: a Google service account's JSON key file; `https://fcm.googleapis.com` |
-/// | `MAILBOX_PATH` | `run/mailbox`: where the `mailbox` providers write; listed at `GET /api/v1/dev/mailbox` outside production |
+/// | `MAILBOX_PATH` | `run/mailbox`: where the `mailbox` providers write |
+/// | `DEV_MAILBOX` | `false`: `true` lists the mailbox, everyone's mail, at `GET /api/v1/dev/mailbox` (refused in production) |
 public func buildApplication(configuration: ServiceConfiguration, clock: WallClock = .system) async throws -> some ApplicationProtocol {
     let settings = configuration.settings
     let runtime = try await ServiceRuntime(configuration: configuration, database: .init(migrations: NotifyMigrations.all), usesRedis: false)
@@ -36,6 +37,11 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     let mailboxFolder = URL(fileURLWithPath: settings.string("mailbox.path", default: "run/mailbox"))
     let senders = try notifySenders(settings, mailbox: mailboxFolder, logger: logger)
     let usesMailbox = senders.values.contains { $0 is MailboxSender }
+    // The listing shows everyone's mail, reset links included: a development convenience that is asked for, never inferred.
+    let listsMailbox = try settings.bool("dev.mailbox", default: false)
+    if listsMailbox, configuration.environment == .production {
+        throw ConfigurationError(variable: "DEV_MAILBOX", expected: "false in production (the development mailbox shows everyone's mail)", value: "true")
+    }
     let notify = NotifyService(
         postgres: postgres,
         logger: logger,
@@ -48,7 +54,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         contacts: ContactBook(client: runtime.internalClient, logger: logger, clock: clock),
         templates: try Templates.load(from: NotifyAPI.templates),
         senders: senders,
-        mailbox: usesMailbox && configuration.environment != .production ? mailboxFolder : nil
+        mailbox: usesMailbox && listsMailbox ? mailboxFolder : nil
     )
     let worker = DeliveryWorker(
         notify: notify,

@@ -11,12 +11,12 @@ import ServiceKit
 /// |---|---|
 /// | `COMMISSION_BASIS_POINTS` | `1500`: the platform's share, 15 % |
 /// | `PAYOUT_INTERVAL_MS`, `PAYOUT_MINIMUM` | `3600000`, `10000`: hourly, balances of at least 100.00 (in minor units) |
-/// | `PAYMENT_PROVIDER` | `local` (Stripe's test cards, nothing leaves the machine) or `stripe` |
+/// | `PAYMENT_PROVIDER` | `local` (Stripe's test cards, nothing leaves the machine) or `stripe`; in production no default, and `local` is refused |
 /// | `STRIPE_API_KEY`, `STRIPE_API_URL` | required with `stripe`; `https://api.stripe.com` |
 /// | `PUBLIC_URL` | `http://localhost:8080`: where Stripe onboarding sends providers back |
 /// | `PAYOUT_RATES` | none: `FROM/TO=rate` pairs (`MXN/USD=0.0550`) for providers paid in another currency |
 /// | `INVOICE_NUMBERING_INTERVAL_MS` | `1000`: how soon a paid payment's invoice gets its number and the receipt goes out |
-/// | `STRIPE_WEBHOOK_SECRET` | none: the `whsec_…` secret that signs Stripe's webhooks; without it the route is a 404 |
+/// | `STRIPE_WEBHOOK_SECRET` | none: the `whsec_…` secret that signs Stripe's webhooks; without it the route is a 404 (required in production) |
 public func buildApplication(configuration: ServiceConfiguration, clock: WallClock = .system) async throws -> some ApplicationProtocol {
     let settings = configuration.settings
     let runtime = try await ServiceRuntime(configuration: configuration, database: .init(migrations: PaymentMigrations.all), usesRedis: false)
@@ -33,7 +33,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         invoices: Invoices(postgres: postgres, logger: runtime.logger),
         terms: ProviderTerms(postgres: postgres, logger: runtime.logger),
         idempotency: runtime.idempotentRequests!,
-        provider: try chargeProvider(settings, payments: payments, logger: runtime.logger),
+        provider: try chargeProvider(settings, environment: configuration.environment, payments: payments, logger: runtime.logger),
         publicURL: try settings.url("public.url", default: "http://localhost:8080", schemes: ["http", "https"]),
         outbox: runtime.outbox!
     )
@@ -65,9 +65,23 @@ enum ProviderChoice: String, CaseIterable {
     case local, stripe
 }
 
-/// The charge provider `PAYMENT_PROVIDER` names.
-func chargeProvider(_ settings: Settings, payments: Payments, logger: Logger) throws -> any ChargeProvider {
-    switch try settings.choice("payment.provider", default: ProviderChoice.local) {
+/// The charge provider `PAYMENT_PROVIDER` names. Production must name Stripe, with its key and webhook secret:
+/// the local provider takes test cards as payment, so it would give bookings away.
+func chargeProvider(_ settings: Settings, environment: DeploymentEnvironment, payments: Payments, logger: Logger) throws -> any ChargeProvider {
+    let choice = try settings.choice("payment.provider", default: ProviderChoice.local)
+    if environment == .production {
+        guard choice == .stripe else {
+            throw ConfigurationError(
+                variable: "PAYMENT_PROVIDER",
+                expected: "stripe in production (the local test-card provider is for development)",
+                value: settings.optionalString("payment.provider")
+            )
+        }
+        guard settings.optionalString("stripe.webhook.secret", isSecret: true) != nil else {
+            throw ConfigurationError(variable: "STRIPE_WEBHOOK_SECRET", expected: "Stripe's webhook signing secret (whsec_…) in production", value: nil)
+        }
+    }
+    switch choice {
     case .local:
         return LocalProvider()
     case .stripe:

@@ -12,11 +12,16 @@ import Logging
 /// | `DATABASE_URL` | `postgres://mayago@127.0.0.1:55432/mayago` (the `make run` instance) |
 /// | `DATABASE_POOL_SIZE` | `10` |
 /// | `REDIS_URL` | `redis://127.0.0.1:56379` (the `make run` instance) |
-/// | `SERVICE_SECRET` | a development secret, refused in production |
+/// | `SERVICE_SECRET` | a development secret; production refuses it and every other secret published in this repository |
 /// | `AUTH_URL` … `NOTIFY_URL` | `http://127.0.0.1:<port>` of each peer; a comma-separated list for several instances |
 /// | `JWT_ISSUER`, `JWT_AUDIENCE` | `mayago-auth`, `mayago` |
 public struct ServiceConfiguration: Sendable {
     public static let developmentSecret = "mayago-development-service-secret-change-me"
+    /// Service secrets written in this repository (the default, the compose demo's, an old example): anyone can
+    /// read them, so production refuses them.
+    public static let publishedSecrets: Set<String> = [
+        developmentSecret, "mayago-demo-service-secret-not-for-production", "change-me-to-a-long-random-secret-of-your-own",
+    ]
 
     public var service: ServiceName
     public var host: String
@@ -62,7 +67,7 @@ public struct ServiceConfiguration: Sendable {
         guard serviceSecret.utf8.count >= 32 else {
             throw ConfigurationError(variable: "SERVICE_SECRET", expected: "at least 32 characters", value: nil)
         }
-        if environment == .production, serviceSecret == Self.developmentSecret {
+        if environment == .production, Self.publishedSecrets.contains(serviceSecret) {
             throw ConfigurationError(variable: "SERVICE_SECRET", expected: "a secret of your own in production", value: nil)
         }
         var peers: [ServiceName: [URL]] = [:]
