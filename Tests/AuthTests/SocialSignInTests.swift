@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import NIOFoundationCompat
+import PostgresNIO
 import Testing
 import TestSupport
 
@@ -97,6 +98,7 @@ actor FakeProvider {
     static func signIn(_ auth: AuthHarness, _ provider: FakeProvider, profile: [String: any Sendable], tamperVerifier: Bool = false) async throws -> URLComponents {
         let start = try await auth.send(.get, "/api/v1/auth/oauth/google/start?redirectUri=https://mayago.test/welcome")
         #expect(start.status == .found)
+        let browser = try #require(Self.stateCookie(start))
         let consent = try #require(start.headers[.location].flatMap(URLComponents.init(string:)))
         #expect(consent.host == "accounts.example")
         let query = Dictionary(uniqueKeysWithValues: (consent.queryItems ?? []).map { ($0.name, $0.value ?? "") })
@@ -109,12 +111,21 @@ actor FakeProvider {
         let code = "code-\(UUID().uuidString)"
         await provider.consent(code: code, challenge: tamperVerifier ? "not-the-challenge" : query["code_challenge"]!, redirectURI: redirectURI, profile: profile)
 
-        let callback = try await auth.send(.get, "/api/v1/auth/oauth/google/callback?code=\(code)&state=\(query["state"]!)")
+        let callback = try await auth.send(.get, "/api/v1/auth/oauth/google/callback?code=\(code)&state=\(query["state"]!)", headers: [.cookie: browser])
         #expect(callback.status == .found)
+        #expect(callback.headers[.setCookie]?.contains("Max-Age=0") == true)
         // The state is spent.
-        let replay = try await auth.send(.get, "/api/v1/auth/oauth/google/callback?code=\(code)&state=\(query["state"]!)")
+        let replay = try await auth.send(.get, "/api/v1/auth/oauth/google/callback?code=\(code)&state=\(query["state"]!)", headers: [.cookie: browser])
         #expect(replay.status == .badRequest)
         return try #require(callback.headers[.location].flatMap(URLComponents.init(string:)))
+    }
+
+    /// The `name=value` of the state cookie a start answer sets, as a browser would send it back.
+    static func stateCookie(_ start: TestResponse) -> String? {
+        guard let header = start.headers[.setCookie], header.hasPrefix("__Host-mayago-oauth="),
+              header.contains("Secure"), header.contains("HttpOnly"), header.contains("SameSite=Lax"), header.contains("Path=/")
+        else { return nil }
+        return header.split(separator: ";").first.map(String.init)
     }
 
     static func exchange(_ auth: AuthHarness, _ back: URLComponents) async throws -> Session {
@@ -155,6 +166,82 @@ actor FakeProvider {
             let session = try await Self.exchange(auth, verified)
             #expect(session.user.id == existing.user.id)
             #expect(session.user.emailVerified)
+        }
+    }
+
+    /// Login CSRF: an attacker starts a sign-in with their own Google account and sends the victim's browser to the
+    /// callback. The victim's browser has no state cookie (or another one), so the callback refuses it and the
+    /// state stays for the browser that started it.
+    @Test func theCallbackTakesOnlyTheStateItsOwnBrowserStarted() async throws {
+        try await Self.withGoogle { auth, provider in
+            let attacker = try await auth.send(.get, "/api/v1/auth/oauth/google/start?redirectUri=https://mayago.test/welcome")
+            let attackerCookie = try #require(Self.stateCookie(attacker))
+            let consent = try #require(attacker.headers[.location].flatMap(URLComponents.init(string:)))
+            let query = Dictionary(uniqueKeysWithValues: (consent.queryItems ?? []).map { ($0.name, $0.value ?? "") })
+            let code = "code-\(UUID().uuidString)"
+            let profile: [String: any Sendable] = ["sub": "evil-\(UUID())", "email": AuthHarness.uniqueEmail("evil"), "email_verified": true]
+            await provider.consent(code: code, challenge: query["code_challenge"]!, redirectURI: query["redirect_uri"]!, profile: profile)
+            let callback = "/api/v1/auth/oauth/google/callback?code=\(code)&state=\(query["state"]!)"
+
+            let victimWithout = try await auth.send(.get, callback)
+            #expect(victimWithout.status == .badRequest)
+            #expect(victimWithout.problem?.code == "oauth_state_invalid")
+            let other = try #require(Self.stateCookie(try await auth.send(.get, "/api/v1/auth/oauth/google/start")))
+            #expect(try await auth.send(.get, callback, headers: [.cookie: other]).status == .badRequest)
+
+            let back = try await auth.send(.get, callback, headers: [.cookie: "theme=dark; \(attackerCookie)"])
+            #expect(back.status == .found)
+            #expect(back.headers[.location]?.contains("code=") == true)
+        }
+    }
+
+    /// Pre-hijacking: someone registers the victim's address with a password of theirs; when the victim signs in
+    /// with Google, whose address is verified, that password, the sessions and keys it made stop working.
+    @Test func linkingAnUnverifiedAccountEndsWhatItsRegistrantSet() async throws {
+        try await Self.withGoogle { auth, provider in
+            let squatter = try await auth.register(email: AuthHarness.uniqueEmail("victim"))
+            let key = try await auth.send(.post, "/api/v1/auth/api-keys", ["name": "mine", "scopes": ["read"]], token: squatter.accessToken)
+            #expect(key.status == .created)
+            #expect(try await auth.login(squatter.user.email).status == .ok)
+
+            let back = try await Self.signIn(auth, provider, profile: ["sub": "g-\(UUID())", "email": squatter.user.email, "email_verified": true])
+            let victim = try await Self.exchange(auth, back)
+            #expect(victim.user.id == squatter.user.id)
+            #expect(victim.user.emailVerified)
+
+            #expect(try await auth.login(squatter.user.email).status == .unauthorized)
+            #expect(try await auth.send(.post, "/api/v1/auth/refresh", ["refreshToken": squatter.refreshToken]).status == .unauthorized)
+            #expect(try await auth.send(.get, "/api/v1/auth/me", token: squatter.accessToken).status == .unauthorized)
+            let keys = try await auth.postgres.query("SELECT count(*)::int FROM api_keys WHERE user_id = \(squatter.user.id) AND revoked_at IS NULL")
+            for try await live in keys.decode(Int.self) { #expect(live == 0) }
+            #expect(try await auth.send(.get, "/api/v1/auth/me", token: victim.accessToken).status == .ok)
+        }
+    }
+
+    /// A social sign-in to an account with TOTP on needs the second factor, as a password sign-in does; the code
+    /// is not spent until it is given.
+    @Test func theExchangeAsksForTheSecondFactor() async throws {
+        try await Self.withGoogle { auth, provider in
+            let session = try await auth.register()
+            try await auth.postgres.query("UPDATE users SET email_verified = true WHERE id = \(session.user.id)")
+            let enrolment = try await auth.send(.post, "/api/v1/auth/2fa/enroll", token: session.accessToken).decode(TwoFactorTests.Enrolment.self)
+            let now = Date()
+            let confirm = try await auth.send(.post, "/api/v1/auth/2fa/confirm", ["code": TwoFactorTests.code(enrolment.secret, at: now)], token: session.accessToken)
+            #expect(confirm.status == .ok)
+
+            let back = try await Self.signIn(auth, provider, profile: ["sub": "t-\(UUID())", "email": session.user.email, "email_verified": true])
+            let code = try #require(back.queryItems?.first { $0.name == "code" }?.value)
+            let without = try await auth.send(.post, "/api/v1/auth/oauth/exchange", ["code": code])
+            #expect(without.status == .unauthorized)
+            #expect(without.problem?.code == "totp_required")
+            let wrong = try await auth.send(.post, "/api/v1/auth/oauth/exchange", ["code": code, "totpCode": "000000"])
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.problem?.code == "totp_invalid")
+            let next = TwoFactorTests.code(enrolment.secret, at: now.addingTimeInterval(30))
+            let exchanged = try await auth.send(.post, "/api/v1/auth/oauth/exchange", ["code": code, "totpCode": next])
+            #expect(exchanged.status == .ok)
+            #expect(try exchanged.decode(Session.self).user.id == session.user.id)
+            #expect(try await auth.send(.post, "/api/v1/auth/oauth/exchange", ["code": code, "totpCode": next]).status == .badRequest)
         }
     }
 

@@ -89,30 +89,17 @@ struct AccountRoutes {
         try validator.validate()
         let client = ClientInfo(request, context: context)
         let now = auth.clock.now()
-        let keys = ["account:\(email)"] + (client.address.map { ["address:\($0)"] } ?? [])
-
-        for key in keys {
-            if let until = try await auth.attempts.lockedUntil(key, at: now) {
-                throw Self.lockedOut(until: until, now: now)
-            }
-        }
+        let keys = auth.throttleKeys(email.value, client: client)
+        try await auth.requireNotLockedOut(keys, at: now)
         let user = try await auth.users.find(email: email)
         guard try await auth.passwords.verify(body.password, against: user?.passwordHash), let user else {
-            try await failed(keys, userID: user?.id, email: email.value, client: client, reason: "password", now: now)
+            try await auth.recordFailedSignIn(keys, userID: user?.id, email: email.value, client: client, reason: "password", now: now)
             throw Problem.unauthorized(Self.failedSignIn, code: "invalid_credentials")
         }
         if user.disabled {
             throw Problem(.forbidden, detail: "This account is disabled.", code: "account_disabled")
         }
-        if user.totpEnabled {
-            guard let code = body.totpCode, !code.isEmpty else {
-                throw Problem.unauthorized("A two-factor code is required.", code: "totp_required")
-            }
-            guard try await auth.acceptSecondFactor(code, of: user, client: client) else {
-                try await failed(keys, userID: user.id, email: email.value, client: client, reason: "totp", now: now)
-                throw Problem.unauthorized("The two-factor code is incorrect.", code: "totp_invalid")
-            }
-        }
+        try await auth.requireSecondFactor(body.totpCode, of: user, keys: keys, client: client, now: now)
         try await auth.attempts.resetFailures("account:\(email)")
         return try await auth.transaction { connection in
             try await auth.audit.record(.loginSucceeded, userID: user.id, email: user.email, client: client, on: connection)
@@ -204,27 +191,5 @@ struct AccountRoutes {
             guard let updated = try await auth.users.find(id: user.id, on: connection) else { throw Problem.unauthorized() }
             return updated.user
         }
-    }
-
-    /// Counts a failed sign-in on every key and audits it, and a lockout when one begins.
-    private func failed(_ keys: [String], userID: UUID?, email: String, client: ClientInfo, reason: String, now: Date) async throws {
-        for key in keys {
-            let state = try await auth.attempts.recordFailure(key, throttle: key.hasPrefix("account:") ? auth.settings.accountThrottle : auth.settings.addressThrottle, at: now)
-            if state.lockedUntil.map({ $0 > now && state.failures == 0 }) == true {
-                try await auth.audit.record(.lockedOut, userID: userID, email: email, client: client, detail: key)
-            }
-        }
-        try await auth.audit.record(.loginFailed, userID: userID, email: email, client: client, detail: reason)
-    }
-
-    /// A locked sign-in: 429 with `Retry-After`, saying nothing about the password.
-    static func lockedOut(until: Date, now: Date) -> Problem {
-        let seconds = max(1, Int(until.timeIntervalSince(now).rounded(.up)))
-        return Problem(
-            .tooManyRequests,
-            detail: "Too many failed sign-ins. Try again later.",
-            code: "login_locked",
-            headers: [.retryAfter: String(seconds)]
-        )
     }
 }

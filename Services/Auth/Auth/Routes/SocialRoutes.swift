@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Hummingbird
 import Logging
+import PostgresNIO
 import ServiceKit
 
 /// Social sign-in with Google and Facebook: the OAuth 2.0 authorization-code flow with PKCE and `state`.
@@ -10,8 +11,13 @@ import ServiceKit
 /// 2. The provider sends the browser to `…/{provider}/callback?code=…&state=…`; Auth trades the code for the
 ///    user's profile, finds or makes the account (linking by a verified email), and sends the browser back to
 ///    the app's `redirectUri` with a one-time `code` (or an `error`).
-/// 3. The app posts that code to `POST /api/v1/auth/oauth/exchange` and gets the usual token answer. Tokens thus
-///    never travel in a URL.
+/// 3. The app posts that code to `POST /api/v1/auth/oauth/exchange` (with `totpCode` when the account has 2FA on)
+///    and gets the usual token answer. Tokens thus never travel in a URL.
+///
+/// The `state` is bound to the browser that started the flow: `start` sets a `__Host-` cookie holding its hash and
+/// the callback refuses a state that browser did not start, so that nobody can sign a victim into their account
+/// (login CSRF). The cookie is `SameSite=Lax`: the provider's redirect back is a cross-site top-level navigation,
+/// which `Strict` would strip it from.
 struct SocialRoutes {
     let auth: AuthService
     let providers: [String: OAuthProvider]
@@ -22,7 +28,10 @@ struct SocialRoutes {
 
     struct Exchange: Decodable {
         var code: String
+        var totpCode: String?
     }
+
+    static let stateCookie = "__Host-mayago-oauth"
 
     func addRoutes(to router: ServiceRouter) {
         let group = router.group("api/v1/auth/oauth")
@@ -51,13 +60,17 @@ struct SocialRoutes {
             URLQueryItem(name: "code_challenge", value: SecretToken.pkceChallenge(verifier)),
             URLQueryItem(name: "code_challenge_method", value: "S256"),
         ]
-        return Response(status: .found, headers: [.location: consent.string!, .cacheControl: "no-store"])
+        return Response(
+            status: .found,
+            headers: [.location: consent.string!, .cacheControl: "no-store", .setCookie: Self.stateCookie(SecretToken.hash(state), maxAge: Int(OAuthStates.lifetime))]
+        )
     }
 
     @Sendable func callback(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let provider = try self.provider(context)
         let query = request.uri.queryParameters
-        guard let state = query.get("state"), let pending = try await states.take(state: state, at: auth.clock.now()),
+        guard let state = query.get("state"), Self.cookie(Self.stateCookie, in: request) == SecretToken.hash(state),
+              let pending = try await states.take(state: state, at: auth.clock.now()),
               pending.provider == provider.kind.rawValue, let appRedirect = URL(string: pending.redirectURI)
         else { throw Problem(.badRequest, detail: "This sign-in is unknown or expired; start again.", code: "oauth_state_invalid") }
         guard let code = query.get("code") else {
@@ -80,12 +93,18 @@ struct SocialRoutes {
 
     @Sendable func exchange(_ request: Request, context: ServiceRequestContext) async throws -> TokenPair {
         let body = try await request.decode(as: Exchange.self, context: context)
+        let invalid = Problem(.badRequest, detail: "The sign-in code is invalid, used or expired.", code: "token_invalid", errors: [FieldError(field: "code", message: "is invalid, used or expired")])
+        let now = auth.clock.now()
+        let client = ClientInfo(request, context: context)
+        // The second factor is asked for before the code is spent, so that the app can ask the user and retry.
+        guard let owner = try await auth.postgres.withConnection({ try await auth.oneTimeTokens.owner(of: body.code, purpose: .signIn, at: now, on: $0) }),
+              let user = try await auth.users.find(id: owner), !user.disabled
+        else { throw invalid }
+        let keys = auth.throttleKeys(user.email, client: client)
+        try await auth.requireNotLockedOut(keys, at: now)
+        try await auth.requireSecondFactor(body.totpCode, of: user, keys: keys, client: client, now: now)
         return try await auth.transaction { connection in
-            guard let userID = try await auth.oneTimeTokens.redeem(body.code, purpose: .signIn, at: auth.clock.now(), on: connection),
-                  let user = try await auth.users.find(id: userID, on: connection), !user.disabled
-            else {
-                throw Problem(.badRequest, detail: "The sign-in code is invalid, used or expired.", code: "token_invalid", errors: [FieldError(field: "code", message: "is invalid, used or expired")])
-            }
+            guard try await auth.oneTimeTokens.redeem(body.code, purpose: .signIn, at: now, on: connection) == user.id else { throw invalid }
             return try await auth.sessions.start(for: user, on: connection)
         }
     }
@@ -105,8 +124,18 @@ struct SocialRoutes {
                 if let existing = try await auth.users.find(email: email, on: connection) {
                     // Only an address the provider verified may take over an existing account.
                     guard profile.emailVerified else { throw Problem.conflict("Sign in with your password first.", code: "email_unverified") }
-                    if !existing.emailVerified { try await auth.users.markEmailVerified(existing.id, at: now, on: connection) }
-                    account = existing
+                    if !existing.emailVerified {
+                        // Whoever registered this address never proved it is theirs, and the provider says it is this
+                        // person's: what the registrant set (password, 2FA, API keys, sessions) goes, or they could
+                        // sign in to the owner's account later (pre-hijacking).
+                        try await auth.users.clearCredentials(of: existing.id, at: now, on: connection)
+                        try await auth.recoveryCodes.removeAll(of: existing.id, on: connection)
+                        try await auth.apiKeys.revokeAll(of: existing.id, at: now, on: connection)
+                        try await auth.sessions.revokeAll(of: existing.id, on: connection)
+                        try await auth.users.markEmailVerified(existing.id, at: now, on: connection)
+                        try await auth.audit.record(.unverifiedCredentialsCleared, userID: existing.id, email: existing.email, client: client, detail: provider, on: connection)
+                    }
+                    account = try await auth.users.find(id: existing.id, on: connection) ?? existing
                 } else {
                     let name = profile.name?.trimmingCharacters(in: .whitespacesAndNewlines).prefix(100)
                     account = UserRecord(
@@ -147,9 +176,29 @@ struct SocialRoutes {
         return url
     }
 
+    /// The cookie that binds a sign-in's state to its browser; `maxAge` 0 removes it.
+    private static func stateCookie(_ value: String, maxAge: Int) -> String {
+        "\(stateCookie)=\(value); Path=/; Max-Age=\(maxAge); Secure; HttpOnly; SameSite=Lax"
+    }
+
+    private static func cookie(_ name: String, in request: Request) -> String? {
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name {
+                    return parts[1].trimmingCharacters(in: .whitespaces)
+                }
+            }
+        }
+        return nil
+    }
+
     private static func redirect(to url: URL, _ parameters: [String: String]) -> Response {
         var components = URLComponents(url: url, resolvingAgainstBaseURL: false)!
         components.queryItems = (components.queryItems ?? []) + parameters.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
-        return Response(status: .found, headers: [.location: components.string!, .cacheControl: "no-store"])
+        return Response(
+            status: .found,
+            headers: [.location: components.string!, .cacheControl: "no-store", .setCookie: stateCookie("", maxAge: 0)]
+        )
     }
 }

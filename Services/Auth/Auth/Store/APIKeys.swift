@@ -63,6 +63,10 @@ struct APIKeys: Sendable {
         try await connection.query("UPDATE api_keys SET revoked_at = \(now) WHERE id = \(id) AND revoked_at IS NULL", logger: logger)
     }
 
+    func revokeAll(of userID: UUID, at now: Date, on connection: PostgresConnection) async throws {
+        try await connection.query("UPDATE api_keys SET revoked_at = \(now) WHERE user_id = \(userID) AND revoked_at IS NULL", logger: logger)
+    }
+
     /// The owner and scopes of a live `key`, noting its use.
     func use(_ key: String, at now: Date) async throws -> (userID: UUID, scopes: [APIKeyScope])? {
         let rows = try await postgres.query(

@@ -12,7 +12,7 @@ struct AuditLog: Sendable {
         case roleChanged = "role_changed", accountDisabled = "account_disabled", accountEnabled = "account_enabled"
         case apiKeyCreated = "api_key_created", apiKeyRevoked = "api_key_revoked", apiKeyRotated = "api_key_rotated"
         case refreshTokenReused = "refresh_token_reused", loggedOut = "logged_out", signingKeyRotated = "signing_key_rotated"
-        case socialSignIn = "social_sign_in"
+        case socialSignIn = "social_sign_in", unverifiedCredentialsCleared = "unverified_credentials_cleared"
     }
 
     struct Event: Codable, Sendable, Equatable {

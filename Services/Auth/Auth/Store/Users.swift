@@ -70,6 +70,17 @@ struct Users: Sendable {
         try await connection.query("UPDATE users SET disabled = \(disabled), updated_at = \(now) WHERE id = \(id)", logger: logger)
     }
 
+    /// Removes the password and the second factor: the account is reached by social sign-in (or a reset) only.
+    func clearCredentials(of id: UUID, at now: Date, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            UPDATE users SET password_hash = NULL, totp_secret = NULL, totp_enabled = false, totp_last_step = NULL, updated_at = \(now)
+            WHERE id = \(id)
+            """,
+            logger: logger
+        )
+    }
+
     /// Stores a new, not yet confirmed TOTP secret.
     func setPendingTOTPSecret(_ secret: String, of id: UUID, at now: Date) async throws {
         try await postgres.query(
