@@ -195,6 +195,8 @@ var serviceDependencies: [String: [Target.Dependency]] {
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
         ],
         "Booking": [
+            "CCurl",
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),

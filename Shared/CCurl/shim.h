@@ -24,3 +24,21 @@ static inline CURLcode mayago_curl_get_long(CURL *curl, CURLINFO info, long *val
 static inline CURLcode mayago_curl_global_init(void) {
     return curl_global_init(CURL_GLOBAL_DEFAULT);
 }
+
+static inline CURLcode mayago_curl_set_write_function(CURL *curl, size_t (*function)(char *, size_t, size_t, void *)) {
+    return curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, function);
+}
+
+static inline CURLcode mayago_curl_set_size(CURL *curl, CURLoption option, long long value) {
+    return curl_easy_setopt(curl, option, (curl_off_t)value);
+}
+
+// Called with each address libcurl is about to connect to, redirects included: the place to refuse one.
+static inline CURLcode mayago_curl_set_open_socket_function(CURL *curl, curl_socket_t (*function)(void *, curlsocktype, struct curl_sockaddr *)) {
+    return curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, function);
+}
+
+// The socket address libcurl hands the open-socket function, whatever its family (the storage is large enough for IPv6).
+static inline const struct sockaddr *mayago_curl_sockaddr(const struct curl_sockaddr *address) {
+    return &address->addr;
+}

@@ -80,7 +80,7 @@ import TestSupport
         )
         external.get("busy.ics") { _, _ in Response(status: .ok, headers: [.contentType: "text/calendar"], body: .init(byteBuffer: ByteBuffer(string: ics))) }
         try await withStandIn(external) { port in
-            try await BookingHarness.run(["CALENDAR_REFRESH_MS": "100"]) { booking in
+            try await BookingHarness.run(["CALENDAR_REFRESH_MS": "100", "CALENDAR_ALLOW_PRIVATE_HOSTS": "true"]) { booking in
                 let provider = try await BookingHarness.user(.provider)
                 let traveler = try await BookingHarness.user(.traveler)
                 let experience = try await booking.publishedExperience(of: provider)
@@ -104,6 +104,56 @@ import TestSupport
                 #expect(status.imports.first?.lastError == nil)
                 #expect(try await booking.send(.post, "/api/v1/providers/me/calendar/imports", ["url": "ftp://example.com/x.ics"], as: provider).status == .badRequest)
             }
+        }
+    }
+
+    /// SSRF: an import may not point the service at its own neighbourhood, in any spelling, by a name that
+    /// resolves there, or by a public page that redirects there; the provider learns only that it failed.
+    @Test func importsCannotReachInsideAddresses() async throws {
+        let inside = Router()
+        let hits = Hits()
+        inside.get("busy.ics") { _, _ in
+            await hits.add()
+            return Response(status: .ok, headers: [.contentType: "text/calendar"], body: .init(byteBuffer: ByteBuffer(string: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")))
+        }
+        try await withStandIn(inside) { port in
+            try await BookingHarness.run(["CALENDAR_REFRESH_MS": "100"]) { booking in
+                let provider = try await BookingHarness.user(.provider)
+                for host in ["127.0.0.1", "127.1", "0x7f.0.0.1", "2130706433", "[::ffff:127.0.0.1]", "[::1]", "localhost", "localhost.", "10.0.0.5", "169.254.169.254", "100.64.1.1"] {
+                    let refused = try await booking.send(.post, "/api/v1/providers/me/calendar/imports", ["url": "http://\(host):\(port)/busy.ics"], as: provider)
+                    #expect(refused.status == .badRequest, "\(host)")
+                    #expect(refused.problem?.errors?.first?.field == "url")
+                }
+                // A name that was public when added and resolves inside when fetched (DNS rebinding), stood in for
+                // by a row written directly: the fetcher refuses at connect time and says nothing more.
+                let importID = UUID()
+                try await booking.postgres.query(
+                    "INSERT INTO calendar_imports (id, provider_id, url, created_at) VALUES (\(importID), \(provider.id), \("http://127.0.0.1:\(port)/busy.ics"), now())"
+                )
+                let failed = try await eventually {
+                    try await booking.send(.get, "/api/v1/providers/me/calendar", as: provider).decode(CalendarRoutes.Calendar.self)
+                        .imports.first { $0.id == importID }?.lastError != nil
+                }
+                #expect(failed)
+                let status = try await booking.send(.get, "/api/v1/providers/me/calendar", as: provider).decode(CalendarRoutes.Calendar.self)
+                #expect(status.imports.first { $0.id == importID }?.lastError == "The calendar could not be fetched.")
+                #expect(await hits.count == 0)
+            }
+        }
+    }
+
+    @Test func aProviderImportsAtMostTheLimit() async throws {
+        try await BookingHarness.run(["CALENDAR_MAX_IMPORTS": "2", "CALENDAR_ALLOW_PRIVATE_HOSTS": "true", "CALENDAR_REFRESH_MS": "3600000"]) { booking in
+            let provider = try await BookingHarness.user(.provider)
+            for n in 1...2 {
+                #expect(try await booking.send(.post, "/api/v1/providers/me/calendar/imports", ["url": "http://127.0.0.1:9/\(n).ics"], as: provider).status == .created)
+            }
+            // The same URL again is the one already there; a third is refused, naming the limit.
+            #expect(try await booking.send(.post, "/api/v1/providers/me/calendar/imports", ["url": "http://127.0.0.1:9/1.ics"], as: provider).status == .created)
+            let third = try await booking.send(.post, "/api/v1/providers/me/calendar/imports", ["url": "http://127.0.0.1:9/3.ics"], as: provider)
+            #expect(third.status == .badRequest)
+            #expect(third.problem?.code == "quota_exceeded")
+            #expect(third.problem?.detail?.contains("at most 2") == true)
         }
     }
 
@@ -140,9 +190,23 @@ import TestSupport
 
         let long = ICalendar.feed(name: "x", events: [.init(uid: "u", start: Date(), end: Date(), summary: String(repeating: "ñ", count: 100), status: "CONFIRMED")], at: Date())
         #expect(long.split(separator: "\r\n").allSatisfy { $0.utf8.count <= 75 })
-        #expect(!CalendarRoutes.isPrivate("calendar.google.com"))
-        #expect(CalendarRoutes.isPrivate("127.0.0.1") && CalendarRoutes.isPrivate("10.1.2.3") && CalendarRoutes.isPrivate("localhost") && CalendarRoutes.isPrivate("172.20.0.1"))
     }
+
+    /// A hostile feed costs no more than the limits: events read and busy times kept.
+    @Test func aFeedIsReadUpToItsLimits() {
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let events = (0..<50).map { ICalendar.Event(uid: "e\($0)", start: start.addingTimeInterval(Double($0) * 7200), end: start.addingTimeInterval(Double($0) * 7200 + 3600), summary: "Busy", status: "CONFIRMED") }
+        let feed = ICalendar.feed(name: "many", events: events, at: start)
+        #expect(ICalendar.busyTimes(in: feed, from: .distantPast, through: .distantFuture).count == 50)
+        #expect(ICalendar.busyTimes(in: feed, from: .distantPast, through: .distantFuture, limits: .init(events: 10, busyTimes: 100)).count == 10)
+        #expect(ICalendar.busyTimes(in: feed, from: .distantPast, through: .distantFuture, limits: .init(events: 100, busyTimes: 7)).count == 7)
+    }
+}
+
+/// Counts the requests a stand-in received.
+actor Hits {
+    private(set) var count = 0
+    func add() { count += 1 }
 }
 
 extension Date {

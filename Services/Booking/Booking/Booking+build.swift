@@ -17,6 +17,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         bookings: Bookings(postgres: postgres, logger: runtime.logger),
         reviews: Reviews(postgres: postgres, logger: runtime.logger),
         calendars: Calendars(postgres: postgres, logger: runtime.logger),
+        calendarFetcher: CalendarFetcher(allowPrivate: settings.allowPrivateCalendarHosts),
         outbox: runtime.outbox!
     )
     let router = runtime.makeRouter(openAPI: BookingAPI.document)
@@ -29,6 +30,6 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     return runtime.makeApplication(router: router, services: [
         PeriodicJob(BookingJobs(booking: booking), every: booking.settings.jobsInterval, isMigrated: { runtime.isMigrated }),
         // Looks often; each calendar is fetched only when its refresh is due.
-        PeriodicJob(CalendarImports(booking: booking, http: .mayaGo), every: .milliseconds(250), isMigrated: { runtime.isMigrated }),
+        PeriodicJob(CalendarImports(booking: booking), every: .milliseconds(250), isMigrated: { runtime.isMigrated }),
     ])
 }

@@ -15,6 +15,7 @@ struct BookingService: Sendable {
     let bookings: Bookings
     let reviews: Reviews
     let calendars: Calendars
+    let calendarFetcher: CalendarFetcher
     let outbox: OutboxRelay
 
     /// Runs `body` in a transaction, then wakes the outbox so that what it queued goes out at once.

@@ -9,7 +9,8 @@ import ServiceKit
 /// | `BOOKING_RESPONSE_HOURS` | `24`: how long a provider has to answer a request to book |
 /// | `BOOKING_JOBS_INTERVAL_MS` | `1000`: how often holds, requests, completions and reminders are looked at |
 /// | `CALENDAR_REFRESH_MS` | `900000`: how often an imported calendar is fetched again |
-/// | `CALENDAR_ALLOW_PRIVATE_HOSTS` | `true` except in production: whether imports may name loopback or private addresses |
+/// | `CALENDAR_ALLOW_PRIVATE_HOSTS` | `false`: whether imports may reach loopback or private addresses (for tests; refused in production) |
+/// | `CALENDAR_MAX_IMPORTS` | `10`: calendars a provider may import |
 /// | `PUBLIC_URL` | `http://localhost:8080`: where calendar feed URLs point |
 struct BookingSettings: Sendable {
     var hold: TimeInterval
@@ -17,6 +18,7 @@ struct BookingSettings: Sendable {
     var jobsInterval: Duration
     var calendarRefresh: Duration
     var allowPrivateCalendarHosts: Bool
+    var maxCalendarImports: Int
     var publicURL: URL
 
     init(_ configuration: ServiceConfiguration) throws {
@@ -25,7 +27,11 @@ struct BookingSettings: Sendable {
         responseWindow = TimeInterval(try settings.int("booking.response.hours", default: 24, in: 1...720) * 3600)
         jobsInterval = try settings.milliseconds("booking.jobs.interval.ms", default: .seconds(1))
         calendarRefresh = try settings.milliseconds("calendar.refresh.ms", default: .seconds(900))
-        allowPrivateCalendarHosts = try settings.bool("calendar.allow.private.hosts", default: configuration.environment != .production)
+        allowPrivateCalendarHosts = try settings.bool("calendar.allow.private.hosts", default: false)
+        if allowPrivateCalendarHosts, configuration.environment == .production {
+            throw ConfigurationError(variable: "CALENDAR_ALLOW_PRIVATE_HOSTS", expected: "false in production (imports would reach the services' own network)", value: "true")
+        }
+        maxCalendarImports = try settings.int("calendar.max.imports", default: 10, in: 1...1000)
         publicURL = try settings.url("public.url", default: "http://localhost:8080", schemes: ["http", "https"])
     }
 }

@@ -31,14 +31,25 @@ enum ICalendar {
     /// The busy intervals of `text`'s events that end after `start`, skipping cancelled and transparent (free)
     /// ones; a repeating event's occurrences up to `end`. An `RRULE` beyond ``RecurrenceRule``'s common part counts
     /// its first occurrence only, and a moved occurrence (`RECURRENCE-ID`) blocks both its old and its new time.
-    static func busyTimes(in text: String, from start: Date, through end: Date) -> [(start: Date, end: Date)] {
-        var busy: [(Date, Date)] = []
+    /// A feed is read up to `limits`: a calendar of a person's days has far fewer, and a hostile one costs no more.
+    struct Limits: Sendable {
+        /// Events read from one feed.
+        var events = 5_000
+        /// Busy times kept from one feed, repeating events expanded.
+        var busyTimes = 5_000
+    }
+
+    static func busyTimes(in text: String, from start: Date, through end: Date, limits: Limits = .init()) -> [(start: Date, end: Date)] {
+        var busy: [(start: Date, end: Date)] = []
+        var events = 0
         var properties: [(name: String, parameters: [String: String], value: String)]?
         for line in unfold(text) {
             if line == "BEGIN:VEVENT" { properties = []; continue }
             if line == "END:VEVENT", let event = properties {
                 properties = nil
-                busy += occurrences(of: event, through: end).filter { $0.end > start }
+                busy += occurrences(of: event, through: end).filter { $0.end > start }.prefix(limits.busyTimes - busy.count)
+                events += 1
+                if events == limits.events || busy.count == limits.busyTimes { break }
                 continue
             }
             guard properties != nil, let colon = line.firstIndex(of: ":") else { continue }

@@ -42,10 +42,15 @@ struct CalendarRoutes {
         guard let parsed = URL(string: url), ["http", "https", "webcal"].contains(parsed.scheme?.lowercased() ?? ""), let host = parsed.host, url.count <= 2000 else {
             throw Problem.invalid("url", "must be an http, https or webcal URL")
         }
-        guard booking.settings.allowPrivateCalendarHosts || !Self.isPrivate(host) else {
+        guard try await booking.calendarFetcher.mayFetch(host: host) else {
             throw Problem.invalid("url", "must be a public address")
         }
-        let added = try await booking.calendars.addImport(url.replacingOccurrences(of: "webcal://", with: "https://"), of: provider.userID, at: booking.clock.now())
+        let limit = booking.settings.maxCalendarImports
+        guard let added = try await booking.calendars.addImport(
+            url.replacingOccurrences(of: "webcal://", with: "https://"), of: provider.userID, limit: limit, at: booking.clock.now()
+        ) else {
+            throw Problem(.badRequest, detail: "A provider may import at most \(limit) calendars.", code: "quota_exceeded", errors: [FieldError(field: "url", message: "at most \(limit) calendar imports")])
+        }
         return try .json(added, status: .created)
     }
 
@@ -78,21 +83,5 @@ struct CalendarRoutes {
         var url = URLComponents(url: booking.settings.publicURL.appendingPathComponent("api/v1/providers/\(providerID.uuidString.lowercased())/calendar.ics"), resolvingAgainstBaseURL: false)!
         url.queryItems = [URLQueryItem(name: "token", value: token)]
         return Calendar(feedUrl: url.string!, imports: try await booking.calendars.imports(of: providerID))
-    }
-
-    /// Loopback, private and link-local literals and `localhost`: a server must not be made to fetch its own
-    /// neighbourhood. (Names that resolve there are caught by the fetcher's own limits only.)
-    static func isPrivate(_ host: String) -> Bool {
-        let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        if host == "localhost" || host.hasSuffix(".localhost") || host.hasSuffix(".internal") { return true }
-        let octets = host.split(separator: ".").compactMap { UInt8($0) }
-        if octets.count == 4 {
-            switch (octets[0], octets[1]) {
-            case (10, _), (127, _), (0, _), (169, 254), (192, 168): return true
-            case (172, 16...31): return true
-            default: return false
-            }
-        }
-        return host == "::1" || host.hasPrefix("fc") || host.hasPrefix("fd") || host.hasPrefix("fe80")
     }
 }

@@ -55,14 +55,19 @@ struct Calendars: Sendable {
         return imports
     }
 
-    /// Adds `url` to the provider's imports (or finds it there).
-    func addImport(_ url: String, of providerID: UUID, at now: Date) async throws -> Import {
+    /// Adds `url` to the provider's imports (or finds it there); `nil` when they have `limit` others already. (Two
+    /// requests at the same instant may both pass the count: a quota against abuse, not an invariant.)
+    func addImport(_ url: String, of providerID: UUID, limit: Int, at now: Date) async throws -> Import? {
         try await postgres.query(
-            "INSERT INTO calendar_imports (id, provider_id, url, created_at) VALUES (\(UUID()), \(providerID), \(url), \(now)) ON CONFLICT DO NOTHING",
+            """
+            INSERT INTO calendar_imports (id, provider_id, url, created_at)
+            SELECT \(UUID()), \(providerID), \(url), \(now)
+            WHERE (SELECT count(*) FROM calendar_imports WHERE provider_id = \(providerID)) < \(limit)
+            ON CONFLICT DO NOTHING
+            """,
             logger: logger
         )
-        guard let found = try await imports(of: providerID).first(where: { $0.url == url }) else { throw CalendarError.noFeed }
-        return found
+        return try await imports(of: providerID).first { $0.url == url }
     }
 
     func removeImport(_ id: UUID, of providerID: UUID) async throws -> Bool {
@@ -93,12 +98,13 @@ struct Calendars: Sendable {
     func record(_ importID: UUID, providerID: UUID, busy: [(start: Date, end: Date)]?, error: String?, on connection: PostgresConnection) async throws {
         if let busy {
             try await connection.query("DELETE FROM busy_times WHERE import_id = \(importID)", logger: logger)
-            for interval in busy {
-                try await connection.query(
-                    "INSERT INTO busy_times (import_id, provider_id, starts_at, ends_at) VALUES (\(importID), \(providerID), \(interval.start), \(interval.end))",
-                    logger: logger
-                )
-            }
+            try await connection.query(
+                """
+                INSERT INTO busy_times (import_id, provider_id, starts_at, ends_at)
+                SELECT \(importID), \(providerID), starts_at, ends_at FROM unnest(\(busy.map(\.start))::timestamptz[], \(busy.map(\.end))::timestamptz[]) AS b(starts_at, ends_at)
+                """,
+                logger: logger
+            )
         }
         try await connection.query("UPDATE calendar_imports SET last_error = \(error) WHERE id = \(importID)", logger: logger)
     }
