@@ -83,7 +83,7 @@ struct AuthHarness: Sendable {
 
     /// Calls an internal route as the gateway does, with a service credential.
     func sendInternal(_ method: HTTPRequest.Method, _ path: String, _ body: [String: any Sendable]? = nil) async throws -> TestResponse {
-        try await send(method, path, body, token: try await credential.token())
+        try await send(method, path, body, token: try await credential.token(for: .auth))
     }
 
     // MARK: Fixtures

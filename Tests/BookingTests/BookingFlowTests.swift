@@ -45,6 +45,21 @@ import TestSupport
         }
     }
 
+    /// Only Payment may say a booking was paid: another service's valid credential is refused and changes nothing.
+    @Test func onlyPaymentReportsPayments() async throws {
+        try await BookingHarness.run { booking in
+            let provider = try await BookingHarness.user(.provider)
+            let traveler = try await BookingHarness.user(.traveler)
+            let slot = try await booking.slot(of: try await booking.publishedExperience(of: provider), by: provider, capacity: 4)
+            let made = try await booking.book(slot, as: traveler).decode(Booking.self)
+            let messaging = await ServiceCredential(service: .messaging, secret: ServiceConfiguration.developmentSecret)
+            let refused = try await booking.paymentEvent(.succeeded, for: made, caller: messaging)
+            #expect(refused.status == .forbidden)
+            #expect(try await booking.send(.get, "/api/v1/bookings/\(made.id)", as: traveler).decode(Booking.self).status == .pendingPayment)
+            #expect(try await booking.paymentEvent(.succeeded, for: made).status == .noContent)
+        }
+    }
+
     @Test func everySlotChangedInARoundReachesSearchOnce() async throws {
         try await BookingHarness.run { booking in
             let provider = try await BookingHarness.user(.provider)

@@ -43,15 +43,15 @@ struct BookingHarness: Sendable {
         try await client.send(method, path, json: body, token: user?.token, headers: headers)
     }
 
-    /// What Payment would tell Booking about the booking's payment.
-    func paymentEvent(_ kind: BookingPayments.PaymentEvent.Kind, for booking: Booking, amount: Int64? = nil) async throws -> TestResponse {
+    /// What Payment would tell Booking about the booking's payment; `caller` stands for another service saying it.
+    func paymentEvent(_ kind: BookingPayments.PaymentEvent.Kind, for booking: Booking, amount: Int64? = nil, caller: ServiceCredential? = nil) async throws -> TestResponse {
         let event = BookingPayments.PaymentEvent(
             bookingId: booking.id, paymentId: UUID(), kind: kind,
             amount: Money(amount: amount ?? booking.total.amount, currency: booking.total.currency), occurredAt: Date()
         )
         return try await client.executeRequest(
             uri: BookingPayments.eventsPath, method: .post,
-            headers: [.authorization: "Bearer \(try await credential.token())", .contentType: "application/json", .outboxMessageID: UUID().uuidString],
+            headers: [.authorization: "Bearer \(try await (caller ?? credential).token(for: .booking))", .contentType: "application/json", .outboxMessageID: UUID().uuidString],
             body: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(event))
         )
     }

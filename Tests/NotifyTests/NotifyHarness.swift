@@ -132,7 +132,7 @@ struct NotifyHarness: Sendable {
         let request = NotificationRequest(type: type, recipientId: user, data: data, idempotencyKey: key, sendAt: sendAt)
         return try await client.executeRequest(
             uri: NotificationRequest.path, method: .post,
-            headers: [.authorization: "Bearer \(try await credential.token())", .contentType: "application/json"],
+            headers: [.authorization: "Bearer \(try await credential.token(for: .notify))", .contentType: "application/json"],
             body: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(request))
         )
     }

@@ -100,6 +100,9 @@ import TestSupport
             // Booking's refund, delivered twice by its outbox, refunds once.
             let message = UUID()
             let refund = BookingPayments.RefundRequest(bookingId: created.bookingId, amount: Money(amount: 30_000, currency: "MXN"), reason: "cancelled_by_traveler")
+            // Only Booking may ask for a refund: another service's valid credential is refused and moves no money.
+            let search = await ServiceCredential(service: .search, secret: ServiceConfiguration.developmentSecret)
+            #expect(try await payments.internalCall(BookingPayments.refundsPath, refund, caller: search).status == .forbidden)
             #expect(try await payments.internalCall(BookingPayments.refundsPath, refund, messageID: message).status == .noContent)
             #expect(try await payments.internalCall(BookingPayments.refundsPath, refund, messageID: message).status == .noContent)
             #expect(try await payments.balance("escrow") == 70_000)

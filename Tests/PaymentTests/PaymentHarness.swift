@@ -46,11 +46,11 @@ struct PaymentHarness: Sendable {
         return try await client.send(method, path, json: body, token: user?.token, headers: headers)
     }
 
-    /// Calls an internal route as Booking's outbox does.
-    func internalCall(_ path: String, _ body: some Encodable, messageID: UUID = UUID()) async throws -> TestResponse {
+    /// Calls an internal route as Booking's outbox does; `caller` stands for another service calling.
+    func internalCall(_ path: String, _ body: some Encodable, messageID: UUID = UUID(), caller: ServiceCredential? = nil) async throws -> TestResponse {
         try await client.executeRequest(
             uri: path, method: .post,
-            headers: [.authorization: "Bearer \(try await credential.token())", .contentType: "application/json", .outboxMessageID: messageID.uuidString],
+            headers: [.authorization: "Bearer \(try await (caller ?? credential).token(for: .payment))", .contentType: "application/json", .outboxMessageID: messageID.uuidString],
             body: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(body))
         )
     }

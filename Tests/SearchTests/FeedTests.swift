@@ -97,7 +97,7 @@ import TestSupport
             #expect(try await eventually(timeout: .seconds(30)) { try await search.search("available=any").total == 6 })
             #expect(await pages.value == 2)
             let again = try await search.client.executeRequest(
-                uri: "/internal/v1/reindex", method: .post, headers: [.authorization: "Bearer \(try await search.credential.token())"], body: nil
+                uri: "/internal/v1/reindex", method: .post, headers: [.authorization: "Bearer \(try await search.credential.token(for: .search))"], body: nil
             )
             #expect(again.status == .accepted)
             #expect(await eventually(timeout: .seconds(30)) { await pages.value == 4 })

@@ -47,7 +47,7 @@ struct SearchHarness: Sendable {
     func feed(_ event: SearchFeedEvent) async throws -> TestResponse {
         try await client.executeRequest(
             uri: SearchFeedEvent.path, method: .post,
-            headers: [.authorization: "Bearer \(try await credential.token())", .contentType: "application/json"],
+            headers: [.authorization: "Bearer \(try await credential.token(for: .search))", .contentType: "application/json"],
             body: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(event))
         )
     }

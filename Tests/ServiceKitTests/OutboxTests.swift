@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Hummingbird
+import HTTPTypes
 import HummingbirdTesting
 import Logging
 import NIOConcurrencyHelpers
@@ -44,7 +45,7 @@ import TestSupport
         )
         let receiverRouter = receiverRuntime.makeRouter()
         let receiverPostgres = try #require(receiverRuntime.postgres)
-        receiverRuntime.internalRoutes(of: receiverRouter).post("notes") { request, context -> Response in
+        receiverRuntime.internalRoutes(of: receiverRouter).post("notes", from: .booking) { request, context -> Response in
             receiver.calls.withLockedValue { $0 += 1 }
             let note = try await request.decode(as: Note.self, context: context)
             let id = try #require(request.headers[.outboxMessageID].flatMap(UUID.init(uuidString:)))
@@ -93,18 +94,23 @@ import TestSupport
     @Test func internalRoutesRefuseCallersWithoutAServiceCredential() async throws {
         let runtime = try await ServiceRuntime(configuration: try TestEnvironment.configuration(.notify), database: nil, usesRedis: false)
         let router = runtime.makeRouter()
-        runtime.internalRoutes(of: router).post("notes") { _, _ in Response(status: .noContent) }
+        runtime.internalRoutes(of: router).post("notes", from: .booking, .payment) { _, _ in Response(status: .noContent) }
         let forged = await ServiceCredential(service: .booking, secret: String(repeating: "x", count: 40))
-        let valid = await ServiceCredential(service: .booking, secret: ServiceConfiguration.developmentSecret)
-        let forgedToken = try await forged.token()
-        let validToken = try await valid.token()
+        let booking = await ServiceCredential(service: .booking, secret: ServiceConfiguration.developmentSecret)
+        let search = await ServiceCredential(service: .search, secret: ServiceConfiguration.developmentSecret)
+        let cases: [(token: String?, status: HTTPResponse.Status)] = [
+            (nil, .notFound),
+            (try await forged.token(for: .notify), .notFound),
+            // Booking's credential for another service, replayed here.
+            (try await booking.token(for: .payment), .notFound),
+            // A valid credential of a service the route does not name.
+            (try await search.token(for: .notify), .forbidden),
+            (try await booking.token(for: .notify), .noContent),
+        ]
         try await runtime.makeApplication(router: router).test(.router) { client in
-            try await client.execute(uri: "/internal/v1/notes", method: .post) { #expect($0.status == .notFound) }
-            try await client.execute(uri: "/internal/v1/notes", method: .post, headers: [.authorization: "Bearer \(forgedToken)"]) {
-                #expect($0.status == .notFound)
-            }
-            try await client.execute(uri: "/internal/v1/notes", method: .post, headers: [.authorization: "Bearer \(validToken)"]) {
-                #expect($0.status == .noContent)
+            for (token, status) in cases {
+                let headers: HTTPFields = token.map { [.authorization: "Bearer \($0)"] } ?? [:]
+                try await client.execute(uri: "/internal/v1/notes", method: .post, headers: headers) { #expect($0.status == status) }
             }
         }
     }

@@ -43,7 +43,7 @@ public struct InternalClient: Sendable {
         guard let base = peers[peer]?.randomElement() else { throw UnexpectedStatus(status: 0, body: "no URL for \(peer.rawValue)") }
         var request = HTTPClientRequest(url: base.absoluteString.trimmingSuffix("/") + path)
         request.method = method
-        request.headers.add(name: "Authorization", value: "Bearer \(try await credential.token())")
+        request.headers.add(name: "Authorization", value: "Bearer \(try await credential.token(for: peer))")
         request.headers.add(name: "X-Request-Id", value: requestID ?? RequestID.make())
         request.headers.add(contentsOf: extra)
         if let body {

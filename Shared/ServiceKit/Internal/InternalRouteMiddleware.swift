@@ -2,24 +2,25 @@ import Contracts
 import Hummingbird
 import Logging
 
-/// Guards `/internal/v1/...`: only a caller with a valid service credential gets through; anyone else gets a 404,
-/// so that the routes do not even show they exist.
-public struct InternalRouteMiddleware: RouterMiddleware {
-    public typealias Context = ServiceRequestContext
+/// Guards one `/internal/v1/...` route: a caller without a valid service credential made for this service gets a
+/// 404, so that the route does not even show it exists; a service that is not among the route's `callers` gets a
+/// 403, so that a compromised peer reaches only what its work needs.
+struct InternalRouteMiddleware: RouterMiddleware {
+    typealias Context = ServiceRequestContext
 
     let credential: ServiceCredential
+    let callers: Set<ServiceName>
 
-    public init(credential: ServiceCredential) {
-        self.credential = credential
-    }
-
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard
             let authorization = request.headers[.authorization],
             authorization.hasPrefix("Bearer "),
             let caller = await credential.verify(String(authorization.dropFirst(7)))
         else {
             throw Problem.notFound()
+        }
+        guard callers.contains(caller) else {
+            throw Problem(.forbidden, detail: "\(caller.rawValue) may not call this route.", code: "caller_not_allowed")
         }
         var context = context
         context.logger[metadataKey: "caller"] = .string(caller.rawValue)

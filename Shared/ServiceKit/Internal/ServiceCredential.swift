@@ -2,11 +2,10 @@ import Contracts
 import Foundation
 import JWTKit
 
-/// The claims of a service credential: a short-lived HS256 JWT that proves the caller is one of the suite's
-/// services, so that a leaked user token cannot reach an internal route.
+/// The claims of a service credential: a short-lived HS256 JWT that proves the caller (`sub`) is one of the suite's
+/// services, so that a leaked user token cannot reach an internal route, and names the one service it is for
+/// (`aud`), so that a credential sent to one service cannot be replayed to another.
 struct ServiceClaims: JWTPayload {
-    static let audience = "mayago-internal"
-
     var sub: SubjectClaim
     var role: String
     var aud: AudienceClaim
@@ -15,18 +14,18 @@ struct ServiceClaims: JWTPayload {
 
     func verify(using algorithm: some JWTAlgorithm) throws {
         try exp.verifyNotExpired()
-        try aud.verifyIntendedAudience(includes: Self.audience)
         guard role == Role.service.rawValue else {
             throw JWTError.claimVerificationFailure(failedClaim: nil, reason: "not a service credential")
         }
     }
 }
 
-/// Signs this service's credentials (cached until a minute before they expire) and verifies those of callers.
+/// Signs this service's credentials (one per target, cached until a minute before they expire) and verifies those
+/// of callers.
 public actor ServiceCredential {
     private let service: ServiceName
     private let keys: JWTKeyCollection
-    private var cached: (token: String, renewAfter: Date)?
+    private var cached: [ServiceName: (token: String, renewAfter: Date)] = [:]
     static let lifetime: TimeInterval = 300
 
     public init(service: ServiceName, secret: String) async {
@@ -35,25 +34,25 @@ public actor ServiceCredential {
         await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
     }
 
-    /// A bearer token for calls to other services.
-    public func token() async throws -> String {
-        if let cached, cached.renewAfter > .now { return cached.token }
+    /// A bearer token for calls to `target`.
+    public func token(for target: ServiceName) async throws -> String {
+        if let cached = cached[target], cached.renewAfter > .now { return cached.token }
         let now = Date.now
         let claims = ServiceClaims(
             sub: .init(value: service.rawValue),
             role: Role.service.rawValue,
-            aud: .init(value: [ServiceClaims.audience]),
+            aud: .init(value: [target.rawValue]),
             iat: .init(value: now),
             exp: .init(value: now.addingTimeInterval(Self.lifetime))
         )
         let token = try await keys.sign(claims)
-        cached = (token, now.addingTimeInterval(Self.lifetime - 60))
+        cached[target] = (token, now.addingTimeInterval(Self.lifetime - 60))
         return token
     }
 
-    /// The calling service, if `token` is a valid service credential.
+    /// The calling service, if `token` is a valid service credential made for this service.
     public func verify(_ token: String) async -> ServiceName? {
-        guard let claims = try? await keys.verify(token, as: ServiceClaims.self) else { return nil }
+        guard let claims = try? await keys.verify(token, as: ServiceClaims.self), claims.aud.value.contains(service.rawValue) else { return nil }
         return ServiceName(rawValue: claims.sub.value)
     }
 }

@@ -125,9 +125,9 @@ public struct ServiceRuntime: Sendable {
         return TokenAuthenticator(verifier: verifier, redis: redis, logger: logger)
     }
 
-    /// The group for `/internal/v1/...` routes: only other services, with their credential, get in.
-    public func internalRoutes(of router: ServiceRouter) -> RouterGroup<ServiceRequestContext> {
-        router.group("internal/v1").add(middleware: InternalRouteMiddleware(credential: credential))
+    /// The `/internal/v1/...` routes: only the services each route names, with their credential, get in.
+    public func internalRoutes(of router: ServiceRouter) -> InternalRouter {
+        InternalRouter(group: router.group("internal/v1"), credential: credential)
     }
 
     var readinessChecks: [ReadinessCheck] {

@@ -9,9 +9,9 @@ struct InternalRoutes {
     /// The lifetime of the access token handed for an API key; the gateway caches it for less.
     static let apiKeyTokenLifetime: TimeInterval = 300
 
-    func addRoutes(to group: RouterGroup<ServiceRequestContext>) {
-        group.get("users/:id", use: contact)
-        group.post("api-keys/introspect", use: introspect)
+    func addRoutes(to routes: InternalRouter) {
+        routes.get("users/:id", from: .messaging, .notify, use: contact)
+        routes.post("api-keys/introspect", from: .gateway, use: introspect)
     }
 
     @Sendable func contact(_ request: Request, context: ServiceRequestContext) async throws -> UserContact {

@@ -9,11 +9,11 @@ import ServiceKit
 struct InternalRoutes {
     let booking: BookingService
 
-    func addRoutes(to group: RouterGroup<ServiceRequestContext>) {
-        group.post("payment-events", use: paymentEvent)
-        group.get("feed/experiences", use: feedPage)
-        group.get("experiences/:id", use: experienceParties)
-        group.get("bookings/:id", use: bookingParties)
+    func addRoutes(to routes: InternalRouter) {
+        routes.post("payment-events", from: .payment, use: paymentEvent)
+        routes.get("feed/experiences", from: .search, use: feedPage)
+        routes.get("experiences/:id", from: .messaging, use: experienceParties)
+        routes.get("bookings/:id", from: .messaging, use: bookingParties)
     }
 
     @Sendable func experienceParties(_ request: Request, context: ServiceRequestContext) async throws -> ExperienceParties {

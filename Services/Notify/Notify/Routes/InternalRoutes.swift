@@ -13,8 +13,8 @@ struct InternalRoutes {
         var id: UUID
     }
 
-    func addRoutes(to group: RouterGroup<ServiceRequestContext>) {
-        group.post("notifications", use: accept)
+    func addRoutes(to routes: InternalRouter) {
+        routes.post("notifications", from: .auth, .booking, .payment, .messaging, use: accept)
     }
 
     @Sendable func accept(_ request: Request, context: ServiceRequestContext) async throws -> Response {

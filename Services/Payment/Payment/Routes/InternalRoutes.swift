@@ -8,10 +8,10 @@ import ServiceKit
 struct InternalRoutes {
     let payment: PaymentService
 
-    func addRoutes(to group: RouterGroup<ServiceRequestContext>) {
-        group.post("payments", use: create)
-        group.post("payments/refunds", use: refund)
-        group.post("payments/releases", use: release)
+    func addRoutes(to routes: InternalRouter) {
+        routes.post("payments", from: .booking, use: create)
+        routes.post("payments/refunds", from: .booking, use: refund)
+        routes.post("payments/releases", from: .booking, use: release)
     }
 
     @Sendable func create(_ request: Request, context: ServiceRequestContext) async throws -> Response {

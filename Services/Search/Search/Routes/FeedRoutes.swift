@@ -9,9 +9,10 @@ struct FeedRoutes {
     let search: SearchService
     let reindex: Reindex
 
-    func addRoutes(to group: RouterGroup<ServiceRequestContext>) {
-        group.post("feed", use: receive)
-        group.post("reindex", use: startReindex)
+    func addRoutes(to routes: InternalRouter) {
+        routes.post("feed", from: .booking, use: receive)
+        // Booking, the source of the documents, may ask for a rebuild.
+        routes.post("reindex", from: .booking, use: startReindex)
     }
 
     @Sendable func receive(_ request: Request, context: ServiceRequestContext) async throws -> Response {
