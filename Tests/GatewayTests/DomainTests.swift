@@ -101,3 +101,14 @@ import Testing
         #expect(IPRange("300.1.1.1") == nil)
     }
 }
+
+@Suite struct CanonicalPathTests {
+    @Test(arguments: [
+        ("/api/v1/auth/login", "/api/v1/auth/login"), ("/api/v1/auth/login/", "/api/v1/auth/login"), ("//api/v1/auth/login", "/api/v1/auth/login"),
+        ("/api//v1/auth/login", "/api/v1/auth/login"), ("/api/v1/auth//login//", "/api/v1/auth/login"), ("/", "/"), ("//", "/"),
+        ("/api/v1/auth/password-reset/request///", "/api/v1/auth/password-reset/request"),
+    ])
+    func everySpellingHasOneCanonicalPath(given: String, canonical: String) {
+        #expect(RouteTable.canonical(given) == canonical)
+    }
+}

@@ -8,6 +8,8 @@ import ServiceKit
 import Testing
 import TestSupport
 
+@testable import Gateway
+
 @Suite struct RateLimitTests {
     func get(_ client: any TestClientProtocol, from address: String) async throws -> (HTTPResponse.Status, HTTPFields) {
         try await client.execute(uri: "/api/v1/experiences", method: .get, headers: [HTTPField.Name("X-Forwarded-For")!: address]) {
@@ -66,6 +68,30 @@ import TestSupport
                 statuses.append(try await login(gateway, "\(account)-\(UUID())@example.com", from: address))
             }
             #expect(statuses == [.created, .created, .tooManyRequests])
+        }
+    }
+
+    /// Slashes added or doubled spell the same route: each spelling draws from the canonical path's sensitive
+    /// bucket, and the instance is asked for the canonical path.
+    @Test(arguments: RateLimitPolicy.sensitivePaths.sorted())
+    func everySpellingOfASensitiveRouteSharesItsLimit(path: String) async throws {
+        let spellings = [path + "/", "/" + path, path.replacingOccurrences(of: "/v1/", with: "//v1/"), path.replacingOccurrences(of: "/auth/", with: "/auth//") + "//"]
+        try await GatewayHarness.withLiveGateways(["RATE_LIMIT_SENSITIVE": "2/1m"]) { gateway, _ in
+            for spelling in spellings {
+                let address = "2001:db8::\(String(Int.random(in: 1...0xFFFF), radix: 16)):5"
+                var statuses: [HTTPResponse.Status] = []
+                for uri in [path, spelling, spelling] {
+                    statuses.append(try await gateway.execute(
+                        uri: uri, method: .post,
+                        headers: [HTTPField.Name("X-Forwarded-For")!: address, .contentType: "application/json"],
+                        body: ByteBuffer(string: #"{"email": "someone-\#(UUID())@example.com"}"#)
+                    ) { $0.status })
+                }
+                #expect(statuses == [.created, .created, .tooManyRequests], "\(spelling)")
+            }
+            let echo = try await gateway.execute(uri: "//api/v1/experiences//?page=2", method: .get, headers: [:]) { try $0.decode(Echo.self) }
+            #expect(echo.path == "/api/v1/experiences")
+            #expect(echo.query == "page=2")
         }
     }
 

@@ -57,6 +57,27 @@ public struct RouteTable: Sendable {
         return nil
     }
 
+    /// `path` as the gateway routes, rates, checks and forwards it: runs of `/` collapsed to one and a trailing `/`
+    /// dropped, so that `//api/v1/auth/login/` is `/api/v1/auth/login` everywhere (a router upstream reads them
+    /// alike, so the edge must too, or the spelling would choose the rate limit). A canonical path is returned as is.
+    static func canonical(_ path: String) -> String {
+        let bytes = path.utf8
+        var previous: UInt8 = 0
+        var isCanonical = true
+        for byte in bytes {
+            if byte == UInt8(ascii: "/"), previous == UInt8(ascii: "/") { isCanonical = false; break }
+            previous = byte
+        }
+        if isCanonical, !(bytes.count > 1 && bytes.last == UInt8(ascii: "/")) { return path }
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        for byte in bytes where !(byte == UInt8(ascii: "/") && result.last == UInt8(ascii: "/")) {
+            result.append(byte)
+        }
+        if result.count > 1, result.last == UInt8(ascii: "/") { result.removeLast() }
+        return String(decoding: result, as: UTF8.self)
+    }
+
     /// Whether `path` is absolute and has no `.` or `..` segment, no backslash, and no encoded slash, backslash or dot.
     static func isPlain(_ path: String) -> Bool {
         path.utf8.withContiguousStorageIfAvailable(isPlain) ?? isPlain(Array(path.utf8))

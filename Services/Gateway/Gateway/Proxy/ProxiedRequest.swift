@@ -158,7 +158,7 @@ final class ProxiedRequest {
         stage = .admitting
         let forwardedFor = head.headers[canonicalForm: "x-forwarded-for"].joined(separator: ",")
         let client = proxy.clientAddress.resolve(peer: peer, forwardedFor: forwardedFor.isEmpty ? nil : forwardedFor)
-        let request = Admission.Request(method: method, target: head.uri, path: route.path, authorization: head.headers.first(name: "authorization"))
+        let request = Admission.Request(method: method, target: route.target, path: route.path, authorization: head.headers.first(name: "authorization"))
         proxy.admission.admit(request, client: client, email: email, requestID: requestID, on: local) { [self] result in
             guard case .admitting = stage else { return }
             switch result {
@@ -267,7 +267,7 @@ final class ProxiedRequest {
             forwarded.add(name: "X-Forwarded-For", value: forwardedFor.joined(separator: ", "))
         }
         if let host { forwarded.add(name: "X-Forwarded-Host", value: host) }
-        return HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: forwarded)
+        return HTTPRequestHead(version: .http1_1, method: head.method, uri: route.target, headers: forwarded)
     }
 
     private static let xForwardedFor: HeaderName = "x-forwarded-for"

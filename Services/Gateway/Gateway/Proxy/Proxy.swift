@@ -25,7 +25,10 @@ final class Proxy: Service, Sendable {
     struct Route {
         let prefix: String
         let service: ServiceName
+        /// The canonical path (``RouteTable/canonical(_:)``): what the access rules, the limits and the log read.
         let path: String
+        /// The canonical path with the request's query: what the instance is asked for.
+        let target: String
     }
 
     let routes: RouteTable
@@ -57,8 +60,12 @@ final class Proxy: Service, Sendable {
     /// gateway's own paths, unknown and internal ones, CORS preflights).
     func route(for head: HTTPRequestHead) -> Route? {
         guard !EdgePolicy.isPreflight(head) else { return nil }
-        let path = String(head.uri.prefix { $0 != "?" })
-        return routes.route(for: path).map { Route(prefix: $0.prefix, service: $0.service, path: path) }
+        let given = head.uri.prefix { $0 != "?" }
+        let path = RouteTable.canonical(String(given))
+        return routes.route(for: path).map { route in
+            let target = path.utf8.count == given.utf8.count ? head.uri : path + head.uri[given.endIndex...]
+            return Route(prefix: route.prefix, service: route.service, path: path, target: target)
+        }
     }
 
     /// The state of the event loop `loop`, made when one of its connections first needs it.
