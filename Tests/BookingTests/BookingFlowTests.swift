@@ -236,6 +236,34 @@ import TestSupport
         }
     }
 
+    /// The policy and the price are the booking's, copied when it was made: a provider who makes the policy strict
+    /// and the price higher afterwards changes neither the refund nor the total of bookings already made.
+    @Test func aBookingKeepsThePolicyAndPriceItWasMadeWith() async throws {
+        try await BookingHarness.run { booking in
+            let provider = try await BookingHarness.user(.provider)
+            let traveler = try await BookingHarness.user(.traveler)
+            let flexible = try await booking.publishedExperience(of: provider, policy: "flexible")
+            let slot = try await booking.slot(of: flexible, by: provider, capacity: 10, daysAhead: 3)
+            let paid = try await booking.paidBooking(slot, as: traveler, guests: 2)
+            #expect(paid.cancellationPolicy == .flexible)
+
+            let price: [String: any Sendable] = ["amount": 999_900, "currency": "MXN"]
+            let changed = try await booking.send(.patch, "/api/v1/experiences/\(flexible.id)", ["cancellationPolicy": "strict", "price": price], as: provider)
+            #expect(changed.status == .ok, "\(changed.text)")
+            #expect(try changed.decode(Experience.self).cancellationPolicy == .strict)
+
+            let cancelled = try await booking.send(.post, "/api/v1/bookings/\(paid.id)/cancel", as: traveler).decode(Booking.self)
+            #expect(cancelled.cancellationPolicy == .flexible)
+            #expect(cancelled.total == paid.total)
+            // Flexible, three days ahead: everything back (strict would give nothing).
+            #expect(cancelled.refunded == paid.total)
+            // A booking made now is made under the new terms.
+            let later = try await booking.book(slot, as: traveler).decode(Booking.self)
+            #expect(later.cancellationPolicy == .strict)
+            #expect(later.total.amount == 999_900)
+        }
+    }
+
     @Test func finishedExperiencesCompleteReleaseEscrowAndAskForAReview() async throws {
         try await BookingHarness.run { booking in
             let provider = try await BookingHarness.user(.provider)

@@ -176,5 +176,14 @@ enum BookingMigrations {
                 "CREATE INDEX slots_unfed ON slots (id) WHERE version > fed_version",
             ]
         ),
+        Migration(
+            106,
+            "cancellation policy frozen on each booking",
+            [
+                "ALTER TABLE bookings ADD COLUMN cancellation_policy text",
+                "UPDATE bookings b SET cancellation_policy = e.cancellation_policy FROM experiences e WHERE e.id = b.experience_id",
+                "ALTER TABLE bookings ALTER COLUMN cancellation_policy SET NOT NULL",
+            ]
+        ),
     ]
 }

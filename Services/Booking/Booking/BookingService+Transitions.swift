@@ -25,7 +25,7 @@ extension BookingService {
         if transition.releasesSeats {
             try await slots.release(booking.guests, to: booking.slotId, on: connection)
         }
-        let refund = owed(transition.refund, booking: booking, policy: experience.cancellationPolicy, at: now)
+        let refund = owed(transition.refund, booking: booking, policy: booking.cancellationPolicy, at: now)
         if refund.amount > 0 {
             let reason = transition.changed ? transition.status.rawValue : "late payment"
             try await send(BookingPayments.RefundRequest(bookingId: booking.id, amount: refund, reason: reason), to: .payment, path: BookingPayments.refundsPath, on: connection)

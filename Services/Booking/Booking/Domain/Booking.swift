@@ -11,6 +11,8 @@ struct Booking: ResponseCodable, Sendable, Equatable {
     var providerId: UUID
     var guests: Int
     var total: Money
+    /// The experience's policy when the booking was made: refunds follow it, whatever the experience says later.
+    var cancellationPolicy: CancellationPolicy
     var status: BookingStatus
     var note: String?
     var startsAt: Date

@@ -77,7 +77,7 @@ struct BookingRoutes {
         let total = Money(amount: bookable.price.amount * Int64(body.guests), currency: bookable.price.currency)
         let made = Booking(
             id: UUID(), experienceId: slot.experienceId, slotId: slot.id, travelerId: traveler.userID, providerId: bookable.providerID,
-            guests: body.guests, total: total, status: .pendingPayment, note: note, startsAt: slot.startsAt, endsAt: slot.endsAt,
+            guests: body.guests, total: total, cancellationPolicy: bookable.cancellationPolicy, status: .pendingPayment, note: note, startsAt: slot.startsAt, endsAt: slot.endsAt,
             holdExpiresAt: now.addingTimeInterval(booking.settings.hold), respondBy: nil, paid: Money(amount: 0, currency: total.currency),
             refunded: Money(amount: 0, currency: total.currency), cancellationReason: nil, createdAt: now, updatedAt: now
         )

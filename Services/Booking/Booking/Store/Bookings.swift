@@ -11,7 +11,7 @@ struct Bookings: Sendable {
 
     static let columns = """
         id, experience_id, slot_id, traveler_id, provider_id, guests, total_amount, currency, status, note, starts_at, ends_at,
-        hold_expires_at, respond_by, paid_amount, refunded_amount, cancellation_reason, created_at, updated_at
+        hold_expires_at, respond_by, paid_amount, refunded_amount, cancellation_reason, created_at, updated_at, cancellation_policy
         """
 
     /// Takes the booking's seats from its slot (open, starting after `now`, with enough left), records the booking and
@@ -29,10 +29,10 @@ struct Bookings: Sendable {
                 RETURNING id
             ), booked AS (
                 INSERT INTO bookings (id, experience_id, slot_id, traveler_id, provider_id, guests, total_amount, currency, status, note,
-                    starts_at, ends_at, hold_expires_at, idempotency_key, request_hash, created_at, updated_at)
+                    starts_at, ends_at, hold_expires_at, idempotency_key, request_hash, created_at, updated_at, cancellation_policy)
                 SELECT \(b.id), \(b.experienceId), \(b.slotId), \(b.travelerId), \(b.providerId), \(b.guests), \(b.total.amount),
                     \(b.total.currency), \(b.status.rawValue), \(b.note), \(b.startsAt), \(b.endsAt), \(b.holdExpiresAt),
-                    \(idempotencyKey), \(requestHash), \(b.createdAt), \(b.updatedAt)
+                    \(idempotencyKey), \(requestHash), \(b.createdAt), \(b.updatedAt), \(b.cancellationPolicy.rawValue)
                 FROM taken
                 RETURNING id
             ), asked AS (
@@ -126,11 +126,11 @@ struct Bookings: Sendable {
         var bookings: [Booking] = []
         for try await row in rows {
             let r = try row.decode(
-                (UUID, UUID, UUID, UUID, UUID, Int, Int64, String, String, String?, Date, Date, Date?, Date?, Int64, Int64, String?, Date, Date).self
+                (UUID, UUID, UUID, UUID, UUID, Int, Int64, String, String, String?, Date, Date, Date?, Date?, Int64, Int64, String?, Date, Date, String).self
             )
             bookings.append(Booking(
                 id: r.0, experienceId: r.1, slotId: r.2, travelerId: r.3, providerId: r.4, guests: r.5,
-                total: Money(amount: r.6, currency: r.7), status: BookingStatus(rawValue: r.8) ?? .expired, note: r.9,
+                total: Money(amount: r.6, currency: r.7), cancellationPolicy: CancellationPolicy(rawValue: r.19) ?? .strict, status: BookingStatus(rawValue: r.8) ?? .expired, note: r.9,
                 startsAt: r.10, endsAt: r.11, holdExpiresAt: r.12, respondBy: r.13,
                 paid: Money(amount: r.14, currency: r.7), refunded: Money(amount: r.15, currency: r.7),
                 cancellationReason: r.16, createdAt: r.17, updatedAt: r.18

@@ -70,6 +70,7 @@ struct Slots: Sendable {
         var title: String
         var maxGuests: Int
         var price: Money
+        var cancellationPolicy: CancellationPolicy
         var providerBusy: Bool
     }
 
@@ -77,15 +78,16 @@ struct Slots: Sendable {
         let rows = try await connection.query(
             """
             SELECT s.id, s.experience_id, s.starts_at, s.ends_at, s.capacity, s.remaining, s.status, s.version,
-                   e.provider_id, e.status, e.title, e.max_guests, e.price_amount, e.currency,
+                   e.provider_id, e.status, e.title, e.max_guests, e.price_amount, e.currency, e.cancellation_policy,
                    EXISTS (SELECT 1 FROM busy_times b WHERE b.provider_id = s.provider_id AND b.starts_at < s.ends_at AND b.ends_at > s.starts_at)
             FROM slots s JOIN experiences e ON e.id = s.experience_id WHERE s.id = \(id)
             """,
             logger: logger
         )
-        for try await r in rows.decode((UUID, UUID, Date, Date, Int, Int, String, Int64, UUID, String, String, Int, Int64, String, Bool).self) {
+        for try await r in rows.decode((UUID, UUID, Date, Date, Int, Int, String, Int64, UUID, String, String, Int, Int64, String, String, Bool).self) {
             let slot = Slot(id: r.0, experienceId: r.1, startsAt: r.2, endsAt: r.3, capacity: r.4, remaining: r.5, status: Slot.Status(rawValue: r.6) ?? .cancelled, version: r.7)
-            return Bookable(slot: slot, providerID: r.8, experienceStatus: r.9, title: r.10, maxGuests: r.11, price: Money(amount: r.12, currency: r.13), providerBusy: r.14)
+            return Bookable(slot: slot, providerID: r.8, experienceStatus: r.9, title: r.10, maxGuests: r.11, price: Money(amount: r.12, currency: r.13),
+                            cancellationPolicy: CancellationPolicy(rawValue: r.14) ?? .strict, providerBusy: r.15)
         }
         return nil
     }
