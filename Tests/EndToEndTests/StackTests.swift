@@ -4,6 +4,7 @@ import HummingbirdWSClient
 import Logging
 import NIOConcurrencyHelpers
 import NIOWebSocket
+import ServiceKit
 import Testing
 import TestSupport
 
@@ -101,9 +102,29 @@ import TestSupport
         let (_, readOnly) = try await HTTP.send("POST", stack.url(.gateway, "/api/v1/auth/logout"), headers: ["Authorization": "ApiKey \(key)"], body: nil)
         #expect(readOnly.statusCode == 403)
 
-        // After logout the same access token is refused at the gateway, before any service sees it.
-        let (_, logout) = try await HTTP.send("POST", stack.url(.gateway, "/api/v1/auth/logout"), headers: bearer, body: nil)
-        #expect(logout.statusCode == 204)
+        // A socket opened with the token ends with the session: after logout, Messaging tells it and closes it.
+        let ended = NIOLockedValueBox<(told: Bool, after: Duration?)>((false, nil))
+        try await withTimeout(.seconds(20)) {
+            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(stack.ports[.gateway]!)/api/v1/messaging/ws?token=\(session.accessToken)", logger: Logger(label: "e2e")) {
+                inbound, outbound, _ in
+                try await outbound.write(.text(#"{"type":"ping"}"#))
+                var loggedOutAt: ContinuousClock.Instant?
+                for try await message in inbound.messages(maxSize: 1 << 16) {
+                    guard case .text(let text) = message else { continue }
+                    if text.contains("\"ping\""), loggedOutAt == nil {
+                        // After logout the same access token is refused at the gateway, before any service sees it.
+                        let (_, logout) = try await HTTP.send("POST", stack.url(.gateway, "/api/v1/auth/logout"), headers: bearer, body: nil)
+                        #expect(logout.statusCode == 204)
+                        loggedOutAt = .now
+                    } else if text.contains("session_revoked") {
+                        ended.withLockedValue { $0.told = true }
+                    }
+                }
+                ended.withLockedValue { $0.after = loggedOutAt.map { .now - $0 } }
+            }
+        }
+        #expect(ended.withLockedValue { $0.told }, "\(stack.output)")
+        #expect(ended.withLockedValue { $0.after.map { $0 < .seconds(5) } } == true)
         let refused = try await eventually(timeout: .seconds(5)) {
             let (body, answer) = try await HTTP.get(stack.url(.gateway, "/api/v1/bookings"), headers: bearer)
             return answer.statusCode == 401 && String(decoding: body, as: UTF8.self).contains("revoked")

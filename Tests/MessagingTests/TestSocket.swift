@@ -89,6 +89,11 @@ final class TestSocket: Sendable {
         closing.withLockedValue { $0 != nil }
     }
 
+    /// The close frame the server sent, once it closed the socket.
+    var closeFrame: WebSocketCloseFrame? {
+        closing.withLockedValue { $0 ?? nil }
+    }
+
     func close() async {
         try? await writer.withLockedValue { $0 }?.close(.normalClosure, reason: nil)
         _ = await eventually(timeout: .seconds(5)) { self.isClosed }

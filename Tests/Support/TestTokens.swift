@@ -41,6 +41,11 @@ public struct TestTokens: Sendable {
     public struct User: Sendable {
         public let id: UUID
         public let token: String
+
+        public init(id: UUID, token: String) {
+            self.id = id
+            self.token = token
+        }
     }
 
     public func user(_ role: Role) async throws -> User {

@@ -27,7 +27,9 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         messageCharacters: try settings.int("messaging.max.message.chars", default: 4000, in: 1...100_000),
         attachmentBytes: try settings.int("messaging.max.attachment.bytes", default: 10 << 20, in: 1...(1 << 30)),
         noticeWindow: try settings.milliseconds("messaging.notify.window.ms", default: .seconds(300), in: 0...86_400_000),
-        socketQueue: try settings.int("messaging.socket.queue", default: 256, in: 1...100_000)
+        socketQueue: try settings.int("messaging.socket.queue", default: 256, in: 1...100_000),
+        framesPerMinute: try settings.int("messaging.socket.frames.per.minute", default: 120, in: 1...100_000),
+        frameBurst: try settings.int("messaging.socket.frame.burst", default: 30, in: 1...100_000)
     )
     let presence = Presence(
         redis: redis, logger: logger,
@@ -69,6 +71,11 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         },
         services: [
             subscriber, hub,
+            PeriodicJob(
+                SessionGuard(hub: hub, redis: redis, clock: clock, logger: logger),
+                every: try settings.milliseconds("messaging.session.check.ms", default: .seconds(2), in: 100...60_000),
+                isMigrated: { true }
+            ),
             PeriodicJob(AttachmentSweeper(attachments: attachments, storage: storage, clock: clock, logger: logger), every: .seconds(3600), isMigrated: { runtime.isMigrated }),
         ]
     )

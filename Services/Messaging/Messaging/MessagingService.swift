@@ -19,6 +19,9 @@ struct MessagingService: Sendable {
         var socketQueue = 256
         /// Messages sent to a reconnecting socket at most; beyond, the client pages the history.
         var catchUp = 1000
+        /// Frames a socket may send a minute, and in one burst (`MESSAGING_SOCKET_FRAMES_PER_MINUTE`, `MESSAGING_SOCKET_FRAME_BURST`).
+        var framesPerMinute = 120
+        var frameBurst = 30
     }
 
     let logger: Logger

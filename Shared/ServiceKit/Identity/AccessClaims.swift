@@ -31,6 +31,8 @@ public struct AccessClaims: JWTPayload, Equatable {
     /// The token's id (`jti`), the key of the deny-list.
     public var tokenID: String { jti.value }
 
+    public var expiresAt: Date { exp.value }
+
     public var identity: Identity? {
         UUID(uuidString: sub.value).map { Identity(userID: $0, role: role) }
     }

@@ -42,6 +42,11 @@ final class Hub: Service, Sendable {
         }
     }
 
+    /// Every socket open on this instance.
+    var openSockets: [Socket] {
+        sockets.withLockedValue { sockets in sockets.values.flatMap(\.values) }
+    }
+
     func detach(_ socket: Socket) {
         sockets.withLockedValue { sockets in
             sockets[socket.user]?[socket.id] = nil

@@ -4,9 +4,12 @@ import NIOConcurrencyHelpers
 /// One open WebSocket's way out: a bounded queue of frames that one writer drains. A client that cannot keep up
 /// fills its queue and is let go (`onOverflow`, once) rather than holding up the senders, who only ever enqueue.
 /// While the socket catches up on what it missed, live frames wait (`hold`), so that it gets everything in order.
+/// The socket lives no longer than the session of the token that opened it (`tokenID`, `expiresAt`): ``end(_:_:)``.
 final class Socket: Sendable {
     let id = UUID()
     let user: UUID
+    let tokenID: String
+    let expiresAt: Date
     let frames: AsyncStream<String>
     private let continuation: AsyncStream<String>.Continuation
     private let limit: Int
@@ -17,10 +20,13 @@ final class Socket: Sendable {
         /// Live frames that arrived during catch-up, with the message each carries.
         var held: [(message: UUID?, text: String)]?
         var overflowed = false
+        var endReason: String?
     }
 
-    init(user: UUID, limit: Int, onOverflow: @escaping @Sendable () -> Void) {
+    init(user: UUID, tokenID: String, expiresAt: Date, limit: Int, onOverflow: @escaping @Sendable () -> Void) {
         self.user = user
+        self.tokenID = tokenID
+        self.expiresAt = expiresAt
         self.limit = limit
         self.onOverflow = onOverflow
         (frames, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingOldest(limit))
@@ -59,6 +65,24 @@ final class Socket: Sendable {
 
     func finish() {
         continuation.finish()
+    }
+
+    /// Ends the socket from the server's side: `frame` (an error frame saying why) is the last one queued, and
+    /// once the writer has sent what was queued before it, the socket is closed with `reason`.
+    func end(with frame: String, reason: String) {
+        let first = state.withLockedValue { state in
+            defer { if state.endReason == nil { state.endReason = reason } }
+            return state.endReason == nil && !state.overflowed
+        }
+        guard first else { return }
+        state.withLockedValue { $0.held = nil }
+        continuation.yield(frame)
+        continuation.finish()
+    }
+
+    /// Why the server ended the socket, if it did.
+    var endReason: String? {
+        state.withLockedValue { $0.endReason }
     }
 
     private func checkHeldSize() {

@@ -12,6 +12,7 @@ import ServiceKit
 struct SocketSession {
     let messaging: MessagingService
     let caller: Identity
+    let claims: AccessClaims
     let since: UUID?
     let logger: Logger
 
@@ -20,7 +21,7 @@ struct SocketSession {
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel) async {
         let logger = logger
-        let socket = Socket(user: caller.userID, limit: messaging.limits.socketQueue) {
+        let socket = Socket(user: caller.userID, tokenID: claims.tokenID, expiresAt: claims.expiresAt, limit: messaging.limits.socketQueue) {
             logger.info("Socket let go: it did not keep up", metadata: ["userId": "\(caller.userID.uuidString.lowercased())"])
             Task {
                 try? await withTimeout(.seconds(1)) { try await outbound.close(.policyViolation, reason: "too slow: reconnect to catch up") }
@@ -36,6 +37,10 @@ struct SocketSession {
             group.addTask {
                 for await text in socket.frames {
                     do { try await outbound.write(.text(text)) } catch { break }
+                }
+                if let reason = socket.endReason {
+                    try? await withTimeout(.seconds(1)) { try await outbound.close(.policyViolation, reason: reason) }
+                    channel.close(promise: nil)
                 }
             }
             if let since { await catchUp(since: since, on: socket) }
@@ -85,8 +90,14 @@ struct SocketSession {
 
     private func readFrames(from inbound: WebSocketInboundStream, answeringOn socket: Socket) async {
         var known: [UUID: Conversation] = [:]
+        var budget = FrameBudget(perMinute: messaging.limits.framesPerMinute, burst: messaging.limits.frameBurst)
         do {
             for try await message in inbound.messages(maxSize: Self.maximumFrameSize) {
+                guard budget.take(at: messaging.clock.now()) else {
+                    let detail = "More than \(messaging.limits.framesPerMinute) frames a minute (bursts of \(messaging.limits.frameBurst)): reconnect and send slower."
+                    socket.end(with: ServerFrame.error("rate_limited", detail).text, reason: "rate limited")
+                    break
+                }
                 guard case .text(let text) = message, let frame = try? JSONDecoder.mayaGo.decode(ClientFrame.self, from: Data(text.utf8)) else {
                     socket.send(ServerFrame.error("bad_frame", "Frames are JSON text with a type: send, typing, read or ping.").text)
                     continue

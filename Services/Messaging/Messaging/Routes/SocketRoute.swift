@@ -20,12 +20,12 @@ struct SocketRoute {
                   authorization: request.headerFields[.authorization], path: components.path,
                   token: components.queryItems?.first { $0.name == "token" }?.value
               ),
-              let caller = try? await authenticator.identity(for: token)
+              let (caller, claims) = try? await authenticator.authenticate(token)
         else { return .dontUpgrade }
         let sinceText = components.queryItems?.first { $0.name == "since" }?.value
         let since = sinceText.flatMap(UUID.init(uuidString:))
         guard sinceText == nil || since != nil else { return .dontUpgrade }
-        let session = SocketSession(messaging: messaging, caller: caller, since: since, logger: logger)
+        let session = SocketSession(messaging: messaging, caller: caller, claims: claims, since: since, logger: logger)
         return .upgrade([:]) { inbound, outbound, _ in
             await session.run(inbound: inbound, outbound: outbound, channel: channel)
         }
