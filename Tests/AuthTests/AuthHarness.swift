@@ -86,6 +86,12 @@ struct AuthHarness: Sendable {
         try await send(method, path, body, token: try await credential.token(for: .auth))
     }
 
+    /// The headers of a request the gateway forwards for a client at `client`: the address it resolved, sealed.
+    static func fromGateway(client: String, secret: String = ServiceConfiguration.developmentSecret) -> HTTPFields {
+        let requestID = RequestID.make()
+        return [.requestID: requestID, .mayaGoClient: ClientAddressSeal(secret: secret).seal(client, requestID: requestID)]
+    }
+
     // MARK: Fixtures
 
     static func uniqueEmail(_ name: String = "user") -> String {
@@ -102,7 +108,7 @@ struct AuthHarness: Sendable {
     func login(_ email: String, password: String = password, totpCode: String? = nil, from address: String? = nil) async throws -> TestResponse {
         var body: [String: any Sendable] = ["email": email, "password": password]
         if let totpCode { body["totpCode"] = totpCode }
-        return try await send(.post, "/api/v1/auth/login", body, headers: [HTTPField.Name("X-Forwarded-For")!: address ?? self.address])
+        return try await send(.post, "/api/v1/auth/login", body, headers: Self.fromGateway(client: address ?? self.address))
     }
 
     /// Makes `userID` an admin directly in the database (the first admin of a real deployment is made the same way).

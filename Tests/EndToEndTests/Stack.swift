@@ -9,11 +9,13 @@ final class Stack: Sendable {
     /// Where Notify's mailbox providers write: the stack's mail, SMS and push.
     let mailbox: URL
 
-    init() throws {
+    /// `overrides` are variables every service gets.
+    init(_ overrides: [String: String] = [:]) throws {
         let mailbox = FileManager.default.temporaryDirectory.appendingPathComponent("mayago-e2e-mailbox-\(UUID().uuidString.prefix(8))")
         var ports: [ServiceName: Int] = [:]
         for service in ServiceName.allCases { ports[service] = try TestEnvironment.freePort() }
         var shared = TestEnvironment.variables(["LOG_LEVEL": "info", "RATE_LIMIT_SENSITIVE": "1000/1m", "MAILBOX_PATH": mailbox.path, "DEV_MAILBOX": "true", "MESSAGING_ATTACHMENTS_PATH": mailbox.appendingPathComponent("attachments").path])
+        shared.merge(overrides) { $1 }
         for (service, port) in ports where service != .gateway {
             shared["\(service.rawValue.uppercased())_URL"] = "http://127.0.0.1:\(port)"
         }

@@ -226,6 +226,29 @@ import TestSupport
         await stack.stop()
     }
 
+    /// Behind a trusted proxy every request comes from the proxy's address: Auth counts failed sign-ins per client
+    /// by the address the gateway resolved and sealed, so thirty bad sign-ins from one client lock out that client,
+    /// not everyone behind the same proxy. (The test's loopback connection plays the trusted proxy.)
+    @Test func oneClientsFailedSignInsDoNotLockOutAnotherBehindTheSameProxy() async throws {
+        let stack = try Stack(["TRUSTED_PROXIES": "127.0.0.1/32", "BCRYPT_COST": "4", "LOGIN_IP_MAX_FAILURES": "30"])
+        let ready = await stack.waitUntilReady()
+        #expect(ready, "\(stack.output)")
+        guard ready else { return await stack.stop() }
+        func post(_ path: String, _ body: [String: Any], from client: String) async throws -> Int {
+            let headers = ["Content-Type": "application/json", "X-Forwarded-For": client]
+            return try await HTTP.send("POST", stack.url(.gateway, path), headers: headers, body: try JSONSerialization.data(withJSONObject: body)).1.statusCode
+        }
+        let email = "bystander-\(UUID().uuidString.prefix(8).lowercased())@example.com"
+        let password = "a long enough passphrase"
+        #expect(try await post("/api/v1/auth/register", ["email": email, "password": password, "name": "Bea", "role": "traveler"], from: "198.51.100.8") == 201)
+        for attempt in 0..<30 {
+            _ = try await post("/api/v1/auth/login", ["email": "guess-\(attempt)@example.com", "password": "wrong password"], from: "198.51.100.7")
+        }
+        #expect(try await post("/api/v1/auth/login", ["email": email, "password": password], from: "198.51.100.7") == 429)
+        #expect(try await post("/api/v1/auth/login", ["email": email, "password": password], from: "198.51.100.8") == 200, "\(stack.output)")
+        await stack.stop()
+    }
+
     @Test func aBadSettingStopsAServiceWithAMessageNamingIt() async throws {
         let process = try ChildProcess("\(TestEnvironment.binPath)/booking", environment: ["HTTP_PORT": "eighty"], name: "booking-bad-port")
         let stopped = await eventually(timeout: .seconds(10)) { !process.isRunning }

@@ -1,3 +1,4 @@
+import Foundation
 import ServiceKit
 import Testing
 
@@ -18,5 +19,19 @@ import Testing
     @Test func optionalWhitespaceIsTrimmed() {
         #expect(" \tgzip ;".trimmingOptionalWhitespace == "gzip ;")
         #expect(" \t ".trimmingOptionalWhitespace.isEmpty)
+    }
+}
+
+@Suite struct ClientAddressSealTests {
+    let seal = ClientAddressSeal(secret: String(repeating: "s", count: 40))
+
+    @Test func aSealOpensForItsRequestOnly() {
+        let sealed = seal.seal("203.0.113.7", requestID: "r1")
+        #expect(seal.open(sealed, requestID: "r1") == "203.0.113.7")
+        #expect(seal.open(sealed, requestID: "r2") == nil)
+        #expect(ClientAddressSeal(secret: String(repeating: "t", count: 40)).open(sealed, requestID: "r1") == nil)
+        #expect(seal.open(sealed.replacingOccurrences(of: "203.0.113.7", with: "203.0.113.8"), requestID: "r1") == nil)
+        #expect(seal.open("203.0.113.7", requestID: "r1") == nil)
+        #expect(seal.open("203.0.113.7; mac=", requestID: "r1") == nil)
     }
 }

@@ -30,6 +30,7 @@ public func buildApplication(configuration: ServiceConfiguration) async throws -
             rules: .mayaGo
         ),
         clientAddress: ClientAddress(trustedProxies: settings.trustedProxies),
+        clientSeal: ClientAddressSeal(secret: configuration.serviceSecret),
         edge: edge,
         configuration: settings.proxy,
         redis: runtime.redis!.configuration,

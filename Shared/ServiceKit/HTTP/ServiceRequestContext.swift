@@ -11,6 +11,8 @@ public struct ServiceRequestContext: RequestContext {
     public var requestID: String
     /// The peer of the connection (a proxy's, when one is in front).
     public let remoteAddress: SocketAddress?
+    /// The client's address: as the gateway resolved and sealed it, else the connection's peer.
+    public var clientAddress: String?
     /// The verified caller, when the request carried a valid token.
     public var identity: Identity?
     /// The claims of the verified token, set by ``AuthenticationMiddleware``.
@@ -24,6 +26,7 @@ public struct ServiceRequestContext: RequestContext {
         coreContext = .init(source: source)
         requestID = ""
         remoteAddress = source.channel.remoteAddress
+        clientAddress = nil
         identity = nil
         claims = nil
         authenticationFailure = nil

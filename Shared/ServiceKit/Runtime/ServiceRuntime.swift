@@ -90,6 +90,7 @@ public struct ServiceRuntime: Sendable {
     ) -> ServiceRouter {
         let router = ServiceRouter()
         router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: ClientAddressMiddleware(seal: ClientAddressSeal(secret: configuration.serviceSecret)))
         router.add(middleware: AccessLogMiddleware())
         for middleware in edge {
             router.add(middleware: middleware)

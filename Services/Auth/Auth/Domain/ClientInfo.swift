@@ -7,18 +7,11 @@ struct ClientInfo: Sendable {
     var address: String?
     var userAgent: String?
 
-    /// Auth is reached through the gateway, which appends the address it saw to `X-Forwarded-For`; the last
-    /// entry is therefore the one to believe. Without the header, the socket's peer.
+    /// The address the gateway resolved and sealed (`X-Forwarded-For` is never read: behind a proxy its last entry
+    /// is the proxy's, shared by every client); without a valid seal, the socket's peer.
     init(_ request: Request, context: ServiceRequestContext) {
-        if let forwarded = request.headers[values: .xForwardedFor].last?.split(separator: ",").last {
-            address = String(forwarded.trimmingOptionalWhitespace)
-        } else {
-            address = context.remoteAddress?.ipAddress
-        }
+        address = context.clientAddress ?? context.remoteAddress?.ipAddress
         userAgent = request.headers[.userAgent].map { String($0.prefix(512)) }
     }
 }
 
-extension HTTPField.Name {
-    static let xForwardedFor = Self("X-Forwarded-For")!
-}

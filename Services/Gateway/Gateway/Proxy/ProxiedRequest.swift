@@ -32,7 +32,7 @@ final class ProxiedRequest {
     }
 
     /// Request headers the gateway sets itself.
-    static let replaced: Set<HeaderName> = ["x-request-id", "authorization", "x-forwarded-for", "x-forwarded-host"]
+    static let replaced: Set<HeaderName> = ["x-request-id", "authorization", "x-forwarded-for", "x-forwarded-host", HeaderName(ClientAddressSeal.header)]
 
     static let inspectedBodyLimit = 16 * 1024
 
@@ -53,6 +53,8 @@ final class ProxiedRequest {
     private var pending: [HTTPServerRequestPart] = []
     private(set) var requestEnded = false
     private var admitted: Admission.Admitted?
+    /// The client's address as resolved for the rate limit (honouring trusted proxies), sealed for the instance.
+    private var client: String?
     private var instance: UpstreamInstance?
     private var tried: Set<String> = []
     private var retriedStale = false
@@ -158,6 +160,7 @@ final class ProxiedRequest {
         stage = .admitting
         let forwardedFor = head.headers[canonicalForm: "x-forwarded-for"].joined(separator: ",")
         let client = proxy.clientAddress.resolve(peer: peer, forwardedFor: forwardedFor.isEmpty ? nil : forwardedFor)
+        self.client = client
         let request = Admission.Request(method: method, target: route.target, path: route.path, authorization: head.headers.first(name: "authorization"))
         proxy.admission.admit(request, client: client, email: email, requestID: requestID, on: local) { [self] result in
             guard case .admitting = stage else { return }
@@ -267,6 +270,7 @@ final class ProxiedRequest {
             forwarded.add(name: "X-Forwarded-For", value: forwardedFor.joined(separator: ", "))
         }
         if let host { forwarded.add(name: "X-Forwarded-Host", value: host) }
+        if let client { forwarded.add(name: ClientAddressSeal.header, value: proxy.clientSeal.seal(client, requestID: requestID)) }
         return HTTPRequestHead(version: .http1_1, method: head.method, uri: route.target, headers: forwarded)
     }
 

@@ -35,6 +35,8 @@ final class Proxy: Service, Sendable {
     let pools: [ServiceName: UpstreamPool]
     let admission: Admission
     let clientAddress: ClientAddress
+    /// Signs the resolved address the instances get, so that they can believe it.
+    let clientSeal: ClientAddressSeal
     let edge: EdgePolicy
     let configuration: Configuration
     let logger: Logger
@@ -43,13 +45,14 @@ final class Proxy: Service, Sendable {
 
     init(
         routes: RouteTable, pools: [ServiceName: UpstreamPool], admission: Admission, clientAddress: ClientAddress,
-        edge: EdgePolicy, configuration: Configuration,
+        clientSeal: ClientAddressSeal, edge: EdgePolicy, configuration: Configuration,
         redis: RedisClient.Configuration, logger: Logger
     ) {
         self.routes = routes
         self.pools = pools
         self.admission = admission
         self.clientAddress = clientAddress
+        self.clientSeal = clientSeal
         self.edge = edge
         self.configuration = configuration
         self.redis = redis
