@@ -72,4 +72,41 @@ import TestSupport
             #expect(try await auth.send(.delete, "/api/v1/auth/api-keys/not-a-uuid", token: session.accessToken).status == .badRequest)
         }
     }
+
+    struct Introspected: Decodable {
+        var accessToken: String
+    }
+
+    /// A key works for its owner's data, within limits: a user has at most `API_KEYS_MAX` live keys, a key cannot
+    /// make or rotate keys, and no key carries an admin's power.
+    @Test func keysAreLimitedAndCannotMakeKeysOrActAsAnAdmin() async throws {
+        try await AuthHarness.run(["API_KEYS_MAX": "2"]) { auth in
+            let session = try await auth.register(role: .provider)
+            var keys: [Created] = []
+            for name in ["one", "two"] {
+                let created = try await auth.send(.post, "/api/v1/auth/api-keys", ["name": name, "scopes": ["read", "write"]], token: session.accessToken)
+                keys.append(try created.decode(Created.self))
+            }
+            let third = try await auth.send(.post, "/api/v1/auth/api-keys", ["name": "three", "scopes": ["read"]], token: session.accessToken)
+            #expect(third.status == .badRequest)
+            #expect(third.problem?.code == "quota_exceeded")
+            #expect(third.problem?.detail?.contains("At most 2") == true)
+
+            // The token the gateway gets for a key cannot make or rotate keys.
+            let viaKey = try await auth.sendInternal(.post, APIKeyIntrospection.path, ["key": keys[0].key]).decode(Introspected.self).accessToken
+            #expect(try await auth.send(.delete, "/api/v1/auth/api-keys/\(keys[1].id)", token: session.accessToken).status == .noContent)
+            let made = try await auth.send(.post, "/api/v1/auth/api-keys", ["name": "sneaky", "scopes": ["read"]], token: viaKey)
+            #expect(made.status == .forbidden)
+            #expect(made.problem?.code == "session_required")
+            #expect(try await auth.send(.post, "/api/v1/auth/api-keys/\(keys[0].id)/rotate", token: viaKey).status == .forbidden)
+
+            // An admin's session makes no keys, and a key whose owner became an admin stops working.
+            try await auth.makeAdmin(session.user.id)
+            let admin = try await auth.login(session.user.email).decode(Session.self)
+            let refused = try await auth.send(.post, "/api/v1/auth/api-keys", ["name": "root", "scopes": ["read"]], token: admin.accessToken)
+            #expect(refused.status == .forbidden)
+            #expect(refused.problem?.code == "admin_needs_session")
+            #expect(try await auth.sendInternal(.post, APIKeyIntrospection.path, ["key": keys[0].key]).status == .notFound)
+        }
+    }
 }

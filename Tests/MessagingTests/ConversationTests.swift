@@ -111,6 +111,27 @@ import TestSupport
         }
     }
 
+    /// Uploads are limited per user and day, in number and in bytes; each refusal is a 429 naming the limit.
+    @Test func attachmentsAreLimitedPerDay() async throws {
+        try await MessagingHarness.run(["MESSAGING_ATTACHMENTS_PER_DAY": "2", "MESSAGING_ATTACHMENT_BYTES_PER_DAY": "100"]) { harness in
+            let (traveler, provider, _) = try await harness.pair()
+            let note = ByteBuffer(string: String(repeating: "a", count: 40))
+            for _ in 0..<2 {
+                #expect(try await harness.request(.post, "/api/v1/attachments", as: traveler, body: note, headers: [.contentType: "text/plain"]).status == .created)
+            }
+            let third = try await harness.request(.post, "/api/v1/attachments", as: traveler, body: note, headers: [.contentType: "text/plain"])
+            #expect(third.status == .tooManyRequests)
+            #expect(third.json["code"] as? String == "quota_exceeded")
+            #expect((third.json["detail"] as? String)?.contains("At most 2 attachments a day") == true)
+            // Another user has a budget of their own, in bytes too: 80 of 100 fit, 40 more do not.
+            let big = ByteBuffer(string: String(repeating: "b", count: 80))
+            #expect(try await harness.request(.post, "/api/v1/attachments", as: provider, body: big, headers: [.contentType: "text/plain"]).status == .created)
+            let over = try await harness.request(.post, "/api/v1/attachments", as: provider, body: note, headers: [.contentType: "text/plain"])
+            #expect(over.status == .tooManyRequests)
+            #expect((over.json["detail"] as? String)?.contains("100 bytes") == true)
+        }
+    }
+
     @Test func attachmentsAreStoredOnceAndServedOnlyToTheConversation() async throws {
         try await MessagingHarness.run(["MESSAGING_MAX_ATTACHMENT_BYTES": "1000"]) { harness in
             let (traveler, provider, conversation) = try await harness.pair()

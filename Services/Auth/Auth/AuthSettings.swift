@@ -15,6 +15,7 @@ import ServiceKit
 /// | `SIGNING_KEY_RELOAD_SECONDS` | `60`: how often an instance looks for a rotated signing key |
 /// | `OAUTH_GOOGLE_CLIENT_ID`, `OAUTH_GOOGLE_CLIENT_SECRET` | none: set both to offer sign-in with Google (`…_AUTHORIZE_URL`, `…_TOKEN_URL`, `…_USERINFO_URL` override the endpoints) |
 /// | `OAUTH_FACEBOOK_CLIENT_ID`, `OAUTH_FACEBOOK_CLIENT_SECRET` | the same for Facebook |
+/// | `API_KEYS_MAX` | `20`: live API keys per user |
 struct AuthSettings: Sendable {
     var bcryptCost: UInt8
     var accessTokenLifetime: TimeInterval
@@ -26,6 +27,7 @@ struct AuthSettings: Sendable {
     var publicURL: URL
     var signingKeyReload: Duration
     var oauthProviders: [OAuthProvider]
+    var maximumAPIKeys: Int
 
     init(_ configuration: ServiceConfiguration) throws {
         let settings = configuration.settings
@@ -53,5 +55,6 @@ struct AuthSettings: Sendable {
         publicURL = try settings.url("public.url", default: "http://localhost:8080", schemes: ["http", "https"])
         signingKeyReload = .seconds(try settings.int("signing.key.reload.seconds", default: 60, in: 1...3600))
         oauthProviders = try OAuthProvider.configured(settings)
+        maximumAPIKeys = try settings.int("api.keys.max", default: 20, in: 1...1000)
     }
 }

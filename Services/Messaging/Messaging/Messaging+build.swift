@@ -29,7 +29,11 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         noticeWindow: try settings.milliseconds("messaging.notify.window.ms", default: .seconds(300), in: 0...86_400_000),
         socketQueue: try settings.int("messaging.socket.queue", default: 256, in: 1...100_000),
         framesPerMinute: try settings.int("messaging.socket.frames.per.minute", default: 120, in: 1...100_000),
-        frameBurst: try settings.int("messaging.socket.frame.burst", default: 30, in: 1...100_000)
+        frameBurst: try settings.int("messaging.socket.frame.burst", default: 30, in: 1...100_000),
+        attachmentQuota: AttachmentQuota(
+            perDay: try settings.int("messaging.attachments.per.day", default: 100, in: 1...1_000_000),
+            bytesPerDay: Int64(try settings.int("messaging.attachment.bytes.per.day", default: 200 << 20, in: 1...(1 << 40)))
+        )
     )
     let presence = Presence(
         redis: redis, logger: logger,

@@ -22,6 +22,8 @@ struct MessagingService: Sendable {
         /// Frames a socket may send a minute, and in one burst (`MESSAGING_SOCKET_FRAMES_PER_MINUTE`, `MESSAGING_SOCKET_FRAME_BURST`).
         var framesPerMinute = 120
         var frameBurst = 30
+        /// Uploads a user may make a day (`MESSAGING_ATTACHMENTS_PER_DAY`, `MESSAGING_ATTACHMENT_BYTES_PER_DAY`).
+        var attachmentQuota = AttachmentQuota()
     }
 
     let logger: Logger

@@ -12,6 +12,11 @@ public struct AccessClaims: JWTPayload, Equatable {
     public var nbf: NotBeforeClaim?
     public var iss: IssuerClaim
     public var aud: AudienceClaim
+    /// How the caller authenticated (RFC 8176 `amr`): ``apiKeyMethod`` for the tokens Auth hands for an API key.
+    public var amr: [String]?
+
+    /// The `amr` of a token handed for an API key.
+    public static let apiKeyMethod = "api_key"
 
     public init(userID: UUID, role: Role, id: String, issuedAt: Date, expiresAt: Date, issuer: String, audience: String) {
         sub = .init(value: userID.uuidString.lowercased())
@@ -22,6 +27,7 @@ public struct AccessClaims: JWTPayload, Equatable {
         nbf = nil
         iss = .init(value: issuer)
         aud = .init(value: [audience])
+        amr = nil
     }
 
     /// Times, issuer and audience are checked by ``AccessTokenVerifier``, which knows the leeway and the
@@ -32,6 +38,9 @@ public struct AccessClaims: JWTPayload, Equatable {
     public var tokenID: String { jti.value }
 
     public var expiresAt: Date { exp.value }
+
+    /// Whether the token stands for an API key rather than a person's session.
+    public var isFromAPIKey: Bool { amr?.contains(Self.apiKeyMethod) == true }
 
     public var identity: Identity? {
         UUID(uuidString: sub.value).map { Identity(userID: $0, role: role) }

@@ -3,10 +3,11 @@ import Foundation
 import Hummingbird
 import ServiceKit
 
-/// The caller's API keys: create (the key is shown once), list, revoke, rotate.
+/// The caller's API keys: create (the key is shown once), list, revoke, rotate. A key acts as its owner for their
+/// own data only: an admin's session is not given to keys (admin actions need a person signed in), and a key
+/// cannot make or rotate keys, so a leaked one cannot outlive its revocation.
 struct APIKeyRoutes {
     let auth: AuthService
-    static let maximumKeys = 20
 
     struct Creation: Decodable {
         var name: String
@@ -23,6 +24,10 @@ struct APIKeyRoutes {
 
     @Sendable func create(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let user = try await auth.currentUser(context)
+        try Self.requireSession(context)
+        guard user.role != .admin else {
+            throw Problem(.forbidden, detail: "API keys cannot carry an admin's power: admin actions need a session.", code: "admin_needs_session")
+        }
         let body = try await request.decode(as: Creation.self, context: context)
         let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
         var validator = Validator()
@@ -30,7 +35,11 @@ struct APIKeyRoutes {
         validator.check(!body.scopes.isEmpty, "scopes", "must name at least one of read, write")
         try validator.validate()
         let live = try await auth.apiKeys.list(of: user.id).filter { $0.revokedAt == nil }
-        guard live.count < Self.maximumKeys else { throw Problem.conflict("Revoke a key before creating another (at most \(Self.maximumKeys)).") }
+        let maximum = auth.settings.maximumAPIKeys
+        guard live.count < maximum else {
+            throw Problem(.badRequest, detail: "At most \(maximum) live API keys: revoke one before creating another.", code: "quota_exceeded",
+                          errors: [FieldError(field: "name", message: "at most \(maximum) live API keys")])
+        }
         let client = ClientInfo(request, context: context)
         let created = try await auth.transaction { connection in
             let created = try await auth.apiKeys.create(
@@ -62,6 +71,7 @@ struct APIKeyRoutes {
     /// A new key with the same name and scopes; the old one stops working.
     @Sendable func rotate(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let user = try await auth.currentUser(context)
+        try Self.requireSession(context)
         let id = try context.parameters.require("id", as: UUID.self)
         let client = ClientInfo(request, context: context)
         let created = try await auth.transaction { connection in
@@ -73,5 +83,12 @@ struct APIKeyRoutes {
             return created
         }
         return try .json(created, status: .created)
+    }
+
+    /// 403 when the caller came with an API key rather than a session.
+    private static func requireSession(_ context: ServiceRequestContext) throws {
+        if context.claims?.isFromAPIKey == true {
+            throw Problem(.forbidden, detail: "An API key cannot create or rotate keys: sign in.", code: "session_required")
+        }
     }
 }

@@ -20,14 +20,14 @@ struct InternalRoutes {
         return user.contact
     }
 
-    /// 404 for a key that is unknown or revoked, or whose owner is disabled.
+    /// 404 for a key that is unknown or revoked, or whose owner is disabled or an admin (keys never carry that power).
     @Sendable func introspect(_ request: Request, context: ServiceRequestContext) async throws -> APIKeyIntrospection {
         let body = try await request.decode(as: APIKeyIntrospection.Request.self, context: context)
         guard body.key.hasPrefix("mgk_"), body.key.utf8.count <= 200,
               let (userID, scopes) = try await auth.apiKeys.use(body.key, at: auth.clock.now()),
-              let user = try await auth.users.find(id: userID), !user.disabled
+              let user = try await auth.users.find(id: userID), !user.disabled, user.role != .admin
         else { throw Problem.notFound("No such API key.") }
-        let access = try await auth.sessions.accessToken(userID: user.id, role: user.role, lifetime: Self.apiKeyTokenLifetime)
+        let access = try await auth.sessions.accessToken(userID: user.id, role: user.role, lifetime: Self.apiKeyTokenLifetime, methods: [AccessClaims.apiKeyMethod])
         return APIKeyIntrospection(userId: user.id, role: user.role, scopes: scopes, accessToken: access.token, expiresIn: Int(Self.apiKeyTokenLifetime))
     }
 }

@@ -31,12 +31,13 @@ struct Sessions: Sendable {
         case unknown, expired, reused(userID: UUID), disabled
     }
 
-    /// A signed access token for `userID`, valid for `lifetime`.
-    func accessToken(userID: UUID, role: Role, lifetime: TimeInterval? = nil) async throws -> (token: String, jti: String, expiresAt: Date) {
+    /// A signed access token for `userID`, valid for `lifetime`; `methods` say how the caller authenticated (`amr`).
+    func accessToken(userID: UUID, role: Role, lifetime: TimeInterval? = nil, methods: [String]? = nil) async throws -> (token: String, jti: String, expiresAt: Date) {
         let now = clock.now()
         let expiresAt = now.addingTimeInterval(lifetime ?? accessLifetime)
         let jti = UUID().uuidString.lowercased()
-        let claims = AccessClaims(userID: userID, role: role, id: jti, issuedAt: now, expiresAt: expiresAt, issuer: issuer, audience: audience)
+        var claims = AccessClaims(userID: userID, role: role, id: jti, issuedAt: now, expiresAt: expiresAt, issuer: issuer, audience: audience)
+        claims.amr = methods
         return (try await keys.signingKey().sign(claims), jti, expiresAt)
     }
 

@@ -33,11 +33,16 @@ struct AttachmentRoutes {
         }
         let limit = messaging.limits.attachmentBytes
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge(limit) }
+        let quota = messaging.limits.attachmentQuota
+        let used = try await messaging.attachments.usage(of: caller.userID, since: messaging.clock.now().addingTimeInterval(-86_400))
+        let allowance = try quota.allowance(used: used.count, bytes: used.bytes)
+        let dayRefusal = AttachmentQuota.refusal("At most \(quota.bytesPerDay) bytes of attachments a day: try again later.")
+        if let length = request.headers[.contentLength].flatMap(Int64.init), length > allowance { throw dayRefusal }
         let stored: (sha256: String, size: Int64)
         do {
-            stored = try await messaging.storage.store(request.body, limit: limit)
+            stored = try await messaging.storage.store(request.body, limit: Int(min(Int64(limit), allowance)))
         } catch is AttachmentTooLarge {
-            throw tooLarge(limit)
+            throw Int64(limit) <= allowance ? tooLarge(limit) : dayRefusal
         }
         guard stored.size > 0 else { throw Problem.invalid("body", "must not be empty") }
         let attachment = Attachment(

@@ -18,6 +18,16 @@ struct Attachments: Sendable {
         )
     }
 
+    /// How many attachments `owner` uploaded since `since`, and their bytes.
+    func usage(of owner: UUID, since: Date) async throws -> (count: Int, bytes: Int64) {
+        let rows = try await postgres.query(
+            "SELECT count(*)::int, coalesce(sum(size), 0)::bigint FROM attachments WHERE owner_id = \(owner) AND created_at >= \(since)",
+            logger: logger
+        )
+        for try await usage in rows.decode((Int, Int64).self) { return usage }
+        return (0, 0)
+    }
+
     func find(_ id: UUID) async throws -> Attachment? {
         let rows = try await postgres.query(
             "SELECT id, owner_id, conversation_id, content_hash, content_type, size, file_name, created_at FROM attachments WHERE id = \(id)",
