@@ -50,6 +50,9 @@ public struct NotificationType: RawRepresentable, Codable, Hashable, Sendable, E
     public static let passwordReset: NotificationType = "auth.password_reset"
     /// Data: `name`. A security mail, sent after a password change or reset.
     public static let passwordChanged: NotificationType = "auth.password_changed"
+    /// Data: `name`, `link` (to reset the password). A security mail to an address someone tried to register again:
+    /// its owner is told, the registrant is not.
+    public static let registrationAttempt: NotificationType = "auth.registration_attempt"
 
     /// To the traveler. Data: `bookingId`, `experienceTitle`, `startsAt`, `guests`, `total`.
     public static let bookingConfirmed: NotificationType = "booking.confirmed"

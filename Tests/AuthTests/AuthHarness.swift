@@ -31,7 +31,11 @@ actor Mailbox {
     }
 
     func count(_ type: NotificationType, for userID: UUID) -> Int {
-        received.filter { $0.type == type && $0.recipientId == userID }.count
+        all(type, for: userID).count
+    }
+
+    func all(_ type: NotificationType, for userID: UUID) -> [NotificationRequest] {
+        received.filter { $0.type == type && $0.recipientId == userID }
     }
 }
 
@@ -98,11 +102,13 @@ struct AuthHarness: Sendable {
         "\(name)-\(UUID().uuidString.prefix(8).lowercased())@example.com"
     }
 
-    /// Registers a new account and returns its token answer.
+    /// Registers a new account and signs in to it; returns the token answer.
     func register(email: String = uniqueEmail(), password: String = password, name: String = "Ana Pérez", role: Role = .traveler) async throws -> Session {
         let response = try await send(.post, "/api/v1/auth/register", ["email": email, "password": password, "name": name, "role": role.rawValue])
-        try #require(response.status == .created, "\(response.text)")
-        return try response.decode(Session.self)
+        try #require(response.status == .accepted, "\(response.text)")
+        let signedIn = try await login(email, password: password)
+        try #require(signedIn.status == .ok, "\(signedIn.text)")
+        return try signedIn.decode(Session.self)
     }
 
     func login(_ email: String, password: String = password, totpCode: String? = nil, from address: String? = nil) async throws -> TestResponse {

@@ -37,6 +37,13 @@ struct AccountRoutes {
 
     static let failedSignIn = "The email or password is incorrect."
 
+    /// The answer to every registration, whether the address was free or not: who owns an address is told by mail,
+    /// never to whoever asks.
+    struct Registered: ResponseEncodable {
+        var status = "verification_sent"
+        var detail = "Check your mailbox to confirm the address, then sign in."
+    }
+
     func addRoutes(to router: ServiceRouter) {
         let group = router.group("api/v1/auth")
         group.post("register", use: register)
@@ -71,14 +78,20 @@ struct AccountRoutes {
             disabled: false, totpSecret: nil, totpEnabled: false, totpLastStep: nil, createdAt: now
         )
         let client = ClientInfo(request, context: context)
-        let pair = try await auth.transaction { connection -> TokenPair? in
-            guard try await auth.users.insert(user, at: now, on: connection) else { return nil }
-            try await auth.audit.record(.registered, userID: user.id, email: user.email, client: client, on: connection)
-            try await auth.sendVerification(to: user, on: connection)
-            return try await auth.sessions.start(for: user, on: connection)
+        try await auth.transaction { connection in
+            if try await auth.users.insert(user, at: now, on: connection) {
+                try await auth.audit.record(.registered, userID: user.id, email: user.email, client: client, on: connection)
+                try await auth.sendVerification(to: user, on: connection)
+            } else if let owner = try await auth.users.find(email: email!, on: connection) {
+                // At most one such mail a day per account, so that the form cannot be used to flood someone.
+                let day = Int(now.timeIntervalSince1970 / 86_400)
+                try await auth.notify(
+                    .registrationAttempt, owner, data: ["link": .string(auth.settings.publicURL.appendingPathComponent("reset-password").absoluteString)],
+                    key: "registration-attempt:\(owner.id):\(day)", on: connection
+                )
+            }
         }
-        guard let pair else { throw Problem.conflict("An account with this email exists already.", code: "email_taken") }
-        return try .json(pair, status: .created)
+        return try .json(Registered(), status: .accepted)
     }
 
     @Sendable func login(_ request: Request, context: ServiceRequestContext) async throws -> TokenPair {

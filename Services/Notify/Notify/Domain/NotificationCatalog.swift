@@ -15,6 +15,7 @@ enum NotificationCatalog {
         .emailVerification: Entry(isSecurity: true, sample: ["name": "Ana", "link": "http://localhost:8080/verify-email?token=abc", "expiresAt": "2026-11-24T18:00:00Z"]),
         .passwordReset: Entry(isSecurity: true, sample: ["name": "Ana", "link": "http://localhost:8080/reset-password?token=abc", "expiresAt": "2026-11-23T19:00:00Z"]),
         .passwordChanged: Entry(isSecurity: true, sample: ["name": "Ana"]),
+        .registrationAttempt: Entry(isSecurity: true, sample: ["name": "Ana", "link": "http://localhost:8080/reset-password"]),
         .bookingConfirmed: Entry(sample: booking),
         .bookingReceived: Entry(sample: booking.merging(["status": "confirmed"]) { $1 }),
         .bookingDeclined: Entry(sample: booking.merging(["refund": money(255_000)]) { $1 }),
