@@ -228,6 +228,27 @@ import TestSupport
         }
     }
 
+    /// Nobody can lock a chosen victim out: failures lock the account for the addresses they come from; when many
+    /// addresses fail on one account it is locked for those addresses (and any that fails next), while its owner,
+    /// signing in from an address that never failed, gets in.
+    @Test func lockoutsStopTheGuessersNotTheOwner() async throws {
+        try await AuthHarness.run(["LOGIN_ACCOUNT_MAX_FAILURES": "8"]) { auth in
+            let victim = try await auth.register()
+            let email = victim.user.email
+            for _ in 0..<5 { _ = try await auth.login(email, password: "wrong password!!", from: "203.0.113.1") }
+            #expect(try await auth.login(email, from: "203.0.113.1").status == .tooManyRequests)
+            #expect(try await auth.login(email, from: "198.51.100.20").status == .ok)
+
+            // A spread-out attack: three more addresses, one failure each, pass the account-wide limit.
+            for n in 2...4 { _ = try await auth.login(email, password: "wrong password!!", from: "203.0.113.\(n)") }
+            #expect(try await auth.login(email, from: "203.0.113.2").status == .tooManyRequests)
+            #expect(try await auth.login(email, password: "wrong password!!", from: "203.0.113.9").status == .unauthorized)
+            #expect(try await auth.login(email, from: "203.0.113.9").status == .tooManyRequests)
+            #expect(try await auth.login(email, from: "198.51.100.20").status == .ok)
+            #expect(try await auth.login(email, from: "198.51.100.21").status == .ok)
+        }
+    }
+
     @Test func oneAddressFailingOnManyAccountsIsLocked() async throws {
         try await AuthHarness.run(["LOGIN_IP_MAX_FAILURES": "3"]) { auth in
             let victim = try await auth.register()

@@ -2,27 +2,33 @@ import Foundation
 import HTTPTypes
 import ServiceKit
 
-/// The checks every way of signing in shares (password, social sign-in): lockouts per account and per client
-/// address, and the second factor.
+/// The checks every way of signing in shares (password, social sign-in): lockouts per account and client address,
+/// per address and per account, and the second factor.
 extension AuthService {
     /// The throttle keys of a sign-in to `email` from `client`.
-    func throttleKeys(_ email: String, client: ClientInfo) -> [String] {
-        ["account:\(email)"] + (client.address.map { ["address:\($0)"] } ?? [])
+    func throttleKeys(_ email: String, client: ClientInfo) -> SignInKeys {
+        SignInKeys(email: email, address: client.address)
     }
 
-    /// 429 with `Retry-After` while any of `keys` is locked.
-    func requireNotLockedOut(_ keys: [String], at now: Date) async throws {
-        for key in keys {
-            if let until = try await attempts.lockedUntil(key, at: now) {
-                throw Self.lockedOut(until: until, now: now)
-            }
+    /// 429 with `Retry-After` while this client may not try this account: the account is locked for this address,
+    /// the address is locked, or the account is locked everywhere and this address is one that failed on it (or
+    /// is unknown). A locked account thus stops the addresses guessing at it, never its owner elsewhere.
+    func requireNotLockedOut(_ keys: SignInKeys, at now: Date) async throws {
+        for key in [keys.pair, keys.address].compactMap({ $0 }) {
+            if let until = try await attempts.lockedUntil(key, at: now) { throw Self.lockedOut(until: until, now: now) }
+        }
+        if let until = try await attempts.lockedUntil(keys.account, at: now) {
+            let failedHere = keys.address == nil ? true : try await attempts.hasFailures(keys.pair)
+            if failedHere { throw Self.lockedOut(until: until, now: now) }
         }
     }
 
     /// Counts a failed sign-in on every key and audits it, and a lockout when one begins.
-    func recordFailedSignIn(_ keys: [String], userID: UUID?, email: String, client: ClientInfo, reason: String, now: Date) async throws {
-        for key in keys {
-            let state = try await attempts.recordFailure(key, throttle: key.hasPrefix("account:") ? settings.accountThrottle : settings.addressThrottle, at: now)
+    func recordFailedSignIn(_ keys: SignInKeys, userID: UUID?, email: String, client: ClientInfo, reason: String, now: Date) async throws {
+        let throttled = [(keys.pair, settings.accountThrottle), (keys.account, settings.accountWideThrottle)]
+            + (keys.address.map { [($0, settings.addressThrottle)] } ?? [])
+        for (key, throttle) in throttled {
+            let state = try await attempts.recordFailure(key, throttle: throttle, at: now)
             if state.lockedUntil.map({ $0 > now && state.failures == 0 }) == true {
                 try await audit.record(.lockedOut, userID: userID, email: email, client: client, detail: key)
             }
@@ -32,7 +38,7 @@ extension AuthService {
 
     /// When `user` has TOTP on, `code` must be its current code or an unused recovery code; a wrong one counts as a
     /// failed sign-in on `keys`.
-    func requireSecondFactor(_ code: String?, of user: UserRecord, keys: [String], client: ClientInfo, now: Date) async throws {
+    func requireSecondFactor(_ code: String?, of user: UserRecord, keys: SignInKeys, client: ClientInfo, now: Date) async throws {
         guard user.totpEnabled else { return }
         guard let code, !code.isEmpty else {
             throw Problem.unauthorized("A two-factor code is required.", code: "totp_required")

@@ -7,7 +7,8 @@ import ServiceKit
 /// |---|---|
 /// | `BCRYPT_COST` | `12` (at least 10 in production) |
 /// | `ACCESS_TOKEN_TTL_SECONDS`, `REFRESH_TOKEN_TTL_SECONDS` | `900`, `604800` |
-/// | `LOGIN_MAX_FAILURES`, `LOGIN_WINDOW_SECONDS` | `5` failures within `900` s lock an account |
+/// | `LOGIN_MAX_FAILURES`, `LOGIN_WINDOW_SECONDS` | `5` failures within `900` s lock an account for the address they came from |
+/// | `LOGIN_ACCOUNT_MAX_FAILURES` | `50`: failures from all addresses lock the account for the addresses that failed on it |
 /// | `LOGIN_LOCKOUT_SECONDS`, `LOGIN_LOCKOUT_MAX_SECONDS` | the first lockout lasts `60` s, each next twice as long, up to `3600` |
 /// | `LOGIN_IP_MAX_FAILURES` | `30`: failures from one address within the window lock that address |
 /// | `EMAIL_TOKEN_TTL_SECONDS`, `RESET_TOKEN_TTL_SECONDS` | `86400`, `3600` |
@@ -22,6 +23,7 @@ struct AuthSettings: Sendable {
     var refreshTokenLifetime: TimeInterval
     var accountThrottle: LoginThrottle
     var addressThrottle: LoginThrottle
+    var accountWideThrottle: LoginThrottle
     var emailTokenLifetime: TimeInterval
     var resetTokenLifetime: TimeInterval
     var publicURL: URL
@@ -46,6 +48,12 @@ struct AuthSettings: Sendable {
         )
         addressThrottle = LoginThrottle(
             maximumFailures: try settings.int("login.ip.max.failures", default: 30, in: 1...100_000),
+            window: window,
+            firstLockout: firstLockout,
+            longestLockout: longestLockout
+        )
+        accountWideThrottle = LoginThrottle(
+            maximumFailures: try settings.int("login.account.max.failures", default: 50, in: 1...100_000),
             window: window,
             firstLockout: firstLockout,
             longestLockout: longestLockout

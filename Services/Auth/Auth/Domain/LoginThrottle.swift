@@ -44,3 +44,17 @@ struct LoginThrottle: Sendable, Equatable {
         return state
     }
 }
+
+/// The keys a sign-in is throttled under: the account from this client address (`pair`), the address alone, and
+/// the account from every address.
+struct SignInKeys: Sendable, Equatable {
+    let pair: String
+    let address: String?
+    let account: String
+
+    init(email: String, address: String?) {
+        account = "account:\(email)"
+        pair = "\(account)@\(address ?? "unknown")"
+        self.address = address.map { "address:\($0)" }
+    }
+}

@@ -113,7 +113,7 @@ struct AccountRoutes {
             throw Problem(.forbidden, detail: "This account is disabled.", code: "account_disabled")
         }
         try await auth.requireSecondFactor(body.totpCode, of: user, keys: keys, client: client, now: now)
-        try await auth.attempts.resetFailures("account:\(email)")
+        try await auth.attempts.resetFailures(keys.pair)
         return try await auth.transaction { connection in
             try await auth.audit.record(.loginSucceeded, userID: user.id, email: user.email, client: client, on: connection)
             return try await auth.sessions.start(for: user, on: connection)

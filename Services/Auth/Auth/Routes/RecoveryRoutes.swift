@@ -98,7 +98,7 @@ struct RecoveryRoutes {
             try await auth.audit.record(.passwordReset, userID: user.id, client: client, on: connection)
             try await auth.notify(.passwordChanged, user, key: "password-changed:\(user.id):\(now.timeIntervalSince1970)", on: connection)
         }
-        try await auth.attempts.unlock("account:\(user.email)")
+        try await auth.attempts.unlock(SignInKeys(email: user.email, address: nil))
         return Response(status: .noContent)
     }
 

@@ -3,7 +3,7 @@ import Logging
 import PostgresNIO
 import ServiceKit
 
-/// The state of ``LoginThrottle`` per key (`account:<email>`, `address:<ip>`), in PostgreSQL so that a lockout
+/// The state of ``LoginThrottle`` per key (``SignInKeys``), in PostgreSQL so that a lockout
 /// holds across instances and restarts.
 struct LoginAttempts: Sendable {
     let postgres: PostgresClient
@@ -42,14 +42,25 @@ struct LoginAttempts: Sendable {
         }
     }
 
+    /// Whether `key` has failed within its window or been locked before.
+    func hasFailures(_ key: String) async throws -> Bool {
+        let rows = try await postgres.query("SELECT 1 FROM login_attempts WHERE key = \(key) AND (failures > 0 OR lockouts > 0)", logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
     /// Forgets the failures of `key` after a success. Past lockouts still count, so that an attacker who also
     /// knows a working password cannot reset the growing delay; a quiet spell forgives them (``LoginThrottle``).
     func resetFailures(_ key: String) async throws {
         try await postgres.query("UPDATE login_attempts SET failures = 0 WHERE key = \(key)", logger: logger)
     }
 
-    /// Lifts every restriction on `key`: a password reset proves the owner reads the account's mail.
-    func unlock(_ key: String) async throws {
-        try await postgres.query("DELETE FROM login_attempts WHERE key = \(key)", logger: logger)
+    /// Lifts every restriction on the account of `keys`, from every address: a password reset proves the owner
+    /// reads the account's mail.
+    func unlock(_ keys: SignInKeys) async throws {
+        try await postgres.query(
+            "DELETE FROM login_attempts WHERE key = \(keys.account) OR starts_with(key, \(keys.account + "@"))",
+            logger: logger
+        )
     }
 }
