@@ -63,8 +63,8 @@ cat <<INFO
 MayaGo is up. The gateway listens on http://127.0.0.1:${ports[gateway]}
 
   curl -i http://127.0.0.1:${ports[gateway]}/health
-  curl -s http://127.0.0.1:${ports[gateway]}/ready
-  curl -s http://127.0.0.1:${ports[gateway]}/metrics | head
+  curl -s http://127.0.0.1:9080/ready                            # which dependency is down, if one is
+  curl -s http://127.0.0.1:9080/metrics | head                   # the gateway's operators' port (loopback)
   curl -i http://127.0.0.1:${ports[gateway]}/api/v1/experiences
   curl -s "http://127.0.0.1:${ports[gateway]}/api/v1/search?q=cenot"   # typos welcome
   curl -s http://127.0.0.1:${ports[gateway]}/api/v1/dev/mailbox    # mail the demo sent (verification links)

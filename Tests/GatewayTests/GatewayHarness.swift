@@ -2,11 +2,13 @@ import Contracts
 import Foundation
 import Gateway
 import HTTPTypes
+import AsyncHTTPClient
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOConcurrencyHelpers
 import NIOFoundationCompat
+import NIOHTTP1
 import NIOCore
 import ServiceKit
 import TestSupport
@@ -139,6 +141,12 @@ enum GatewayHarness {
     }
 
     /// Runs `body` with a gateway on a real socket (the proxy is a channel handler) in front of the stand-in.
+    /// A plain GET to `url`: its body as text and its status.
+    static func get(_ url: String) async throws -> (String, Int) {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+        return (String(buffer: try await response.body.collect(upTo: 8 << 20)), Int(response.status.code))
+    }
+
     static func withGateway<Value: Sendable>(
         _ overrides: [String: String] = [:],
         _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value

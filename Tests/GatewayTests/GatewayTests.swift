@@ -78,7 +78,26 @@ import TestSupport
 
     @Test func answersHealthReadyAndMetrics() async throws {
         let readiness = try await ServiceProbes.checkHealthReadyAndMetrics(.gateway, build: buildApplication(configuration:))
-        #expect(readiness == Readiness(status: .ok, checks: ["redis": "ok"]))
+        #expect(readiness == Readiness(status: .ok, checks: [:]))
+    }
+
+    /// The public port says whether the gateway is alive and ready, nothing more; the details and the metrics are on
+    /// the operators' port, on loopback unless `ADMIN_HOST` says otherwise.
+    @Test func metricsAndReadinessDetailsAreOnTheOperatorsPortOnly() async throws {
+        let admin = try TestEnvironment.freePort()
+        try await GatewayHarness.withGateway(["ADMIN_PORT": "\(admin)"]) { client in
+            try await client.execute(uri: "/metrics", method: .get) { #expect($0.status == .notFound) }
+            let readiness = try await client.execute(uri: "/ready", method: .get) { try $0.decode(Readiness.self) }
+            #expect(readiness == Readiness(status: .ok, checks: [:]))
+            let details = try await eventually {
+                let (body, answer) = try await GatewayHarness.get("http://127.0.0.1:\(admin)/ready")
+                return answer == 200 && body.contains(#""redis":"ok""#)
+            }
+            #expect(details)
+            let (metrics, status) = try await GatewayHarness.get("http://127.0.0.1:\(admin)/metrics")
+            #expect(status == 200)
+            #expect(metrics.contains("http_server_request_duration"))
+        }
     }
 
     @Test func forwardsToTheOwningServiceAndStreamsTheAnswerBack() async throws {
@@ -110,13 +129,12 @@ import TestSupport
     }
 
     @Test func metricsCountRouteFamiliesAndShowUpstreamHealth() async throws {
-        try await GatewayHarness.withGateway(["UPSTREAM_HEALTH_INTERVAL_MS": "50"]) { client in
+        let admin = try TestEnvironment.freePort()
+        try await GatewayHarness.withGateway(["UPSTREAM_HEALTH_INTERVAL_MS": "50", "ADMIN_PORT": "\(admin)"]) { client in
             try await client.execute(uri: "/api/v1/experiences/7", method: .get) { #expect($0.status == .accepted) }
             let reported = try await eventually {
-                try await client.execute(uri: "/metrics", method: .get) { response in
-                    response.text.contains(#"http_route="/api/v1/experiences""#)
-                        && response.text.contains(#"mayago_gateway_upstream_healthy{service="booking""#)
-                }
+                let (metrics, _) = try await GatewayHarness.get("http://127.0.0.1:\(admin)/metrics")
+                return metrics.contains(#"http_route="/api/v1/experiences""#) && metrics.contains(#"mayago_gateway_upstream_healthy{service="booking""#)
             }
             #expect(reported)
         }

@@ -15,6 +15,8 @@ public enum TestEnvironment {
     public static func variables(_ overrides: [String: String] = [:]) -> [String: String] {
         [
             "HTTP_PORT": "0",
+            // The gateway's operators' port: any free one, so that gateways under test do not collide.
+            "ADMIN_PORT": "0",
             "MAYAGO_ENV": "test",
             "LOG_LEVEL": "warning",
             "DATABASE_URL": databaseURL,

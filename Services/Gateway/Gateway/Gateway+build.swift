@@ -37,7 +37,7 @@ public func buildApplication(configuration: ServiceConfiguration) async throws -
         logger: runtime.logger
     )
 
-    let router = runtime.makeRouter(edge: [EdgeMiddleware(policy: edge)])
+    let router = runtime.makeRouter(edge: [EdgeMiddleware(policy: edge)], health: .statusOnly)
     let monitor = UpstreamMonitor(
         pools: Array(pools.values),
         http: .mayaGo,
@@ -54,6 +54,6 @@ public func buildApplication(configuration: ServiceConfiguration) async throws -
         ) { request, _, _ in
             await relay.shouldUpgrade(request)
         },
-        services: [monitor, proxy]
+        services: [monitor, proxy, runtime.makeAdminApplication(host: settings.adminHost, port: settings.adminPort)]
     )
 }

@@ -14,6 +14,7 @@ import ServiceKit
 /// | `RATE_LIMIT_ANONYMOUS`, `RATE_LIMIT_USER`, `RATE_LIMIT_SENSITIVE` | `100/15m`, `1000/1h`, `10/15m` |
 /// | `GZIP_MIN_BYTES` | `1024`: smaller bodies are sent as they are |
 /// | `GZIP_LEVEL` | `4`: zlib's level, 1 (fastest) to 9 (smallest) |
+/// | `ADMIN_HOST`, `ADMIN_PORT` | `127.0.0.1`, `9080`: the operators' port, with `/metrics` and `/ready`'s details (the public port has neither) |
 struct GatewaySettings: Sendable {
     var proxy = Proxy.Configuration()
     var healthCheckInterval: Duration
@@ -24,6 +25,8 @@ struct GatewaySettings: Sendable {
     var rateLimits: RateLimitPolicy
     var gzipMinimumSize: Int
     var gzipLevel: Int32
+    var adminHost: String
+    var adminPort: Int
 
     init(_ settings: Settings) throws {
         proxy.timeout = try settings.milliseconds("upstream.timeout.ms", default: .seconds(30))
@@ -43,5 +46,7 @@ struct GatewaySettings: Sendable {
         rateLimits = try RateLimitPolicy(settings: settings)
         gzipMinimumSize = try settings.int("gzip.min.bytes", default: 1024, in: 0...(1 << 30))
         gzipLevel = Int32(try settings.int("gzip.level", default: 4, in: 1...9))
+        adminHost = settings.string("admin.host", default: "127.0.0.1")
+        adminPort = try settings.int("admin.port", default: 9080, in: 0...65535)
     }
 }

@@ -6,13 +6,24 @@ import NIOCore
 /// `/health` (the process is alive), `/ready` (every dependency answers, else 503 naming the one that does not)
 /// and `/metrics` (Prometheus text).
 public struct HealthRoutes: Sendable {
+    /// Who may see what: the services' own ports and the gateway's admin port show everything; the gateway's public
+    /// port says only whether it is alive and ready, with no dependency names, errors or metrics.
+    public struct Exposure: Sendable, Equatable {
+        let details: Bool
+
+        public static let full = Exposure(details: true)
+        public static let statusOnly = Exposure(details: false)
+    }
+
     public let checks: [ReadinessCheck]
     /// How long one check may take before it counts as failed.
     public let timeout: Duration
+    public let exposure: Exposure
 
-    public init(checks: [ReadinessCheck], timeout: Duration = .seconds(2)) {
+    public init(checks: [ReadinessCheck], timeout: Duration = .seconds(2), exposure: Exposure = .full) {
         self.checks = checks
         self.timeout = timeout
+        self.exposure = exposure
     }
 
     public func addRoutes(to router: some RouterMethods<ServiceRequestContext>) {
@@ -22,6 +33,7 @@ public struct HealthRoutes: Sendable {
         router.get("ready") { _, context in
             try await ready(context: context)
         }
+        guard exposure.details else { return }
         router.get("metrics") { _, _ in
             Response(
                 status: .ok,
@@ -42,7 +54,7 @@ public struct HealthRoutes: Sendable {
         if !failed.isEmpty {
             context.logger.warning("Not ready", metadata: ["failed": .string(failed.keys.sorted().joined(separator: ","))])
         }
-        let readiness = Readiness(status: failed.isEmpty ? .ok : .unavailable, checks: results)
+        let readiness = Readiness(status: failed.isEmpty ? .ok : .unavailable, checks: exposure.details ? results : [:])
         return try Response.json(readiness, status: failed.isEmpty ? .ok : .serviceUnavailable)
     }
 

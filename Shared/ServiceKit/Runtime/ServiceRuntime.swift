@@ -86,7 +86,8 @@ public struct ServiceRuntime: Sendable {
     public func makeRouter(
         openAPI: String? = nil,
         edge: [any MiddlewareProtocol<Request, Response, ServiceRequestContext>] = [],
-        readiness: [ReadinessCheck] = []
+        readiness: [ReadinessCheck] = [],
+        health: HealthRoutes.Exposure = .full
     ) -> ServiceRouter {
         let router = ServiceRouter()
         router.add(middleware: RequestIDMiddleware())
@@ -97,7 +98,7 @@ public struct ServiceRuntime: Sendable {
         }
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
-        HealthRoutes(checks: readinessChecks + readiness).addRoutes(to: router)
+        HealthRoutes(checks: readinessChecks + readiness, exposure: health).addRoutes(to: router)
         if let migrations {
             router.add(middleware: StartupMiddleware(migrations: migrations))
         }
@@ -108,6 +109,15 @@ public struct ServiceRuntime: Sendable {
             }
         }
         return router
+    }
+
+    /// A second server on `host:port` for operators only: `/health`, `/ready` with every check and `/metrics`.
+    public func makeAdminApplication(host: String, port: Int, readiness: [ReadinessCheck] = []) -> some Service {
+        let router = ServiceRouter()
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: ProblemMiddleware())
+        HealthRoutes(checks: readinessChecks + readiness).addRoutes(to: router)
+        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil), logger: logger)
     }
 
     /// Whether the service's schema is migrated: background work on its tables waits for it.
