@@ -257,6 +257,7 @@ var serviceDependencies: [String: [Target.Dependency]] {
 var serviceResources: [String: [Resource]] {
     [
         "Auth": [.copy("Resources/common-passwords.txt"), .copy("Resources/openapi.json")],
+        "Gateway": [.copy("Resources/swagger-ui")],
         "Booking": [.copy("Resources/openapi.json")],
         "Payment": [.copy("Resources/openapi.json"), .copy("Resources/invoice.mustache")],
         "Notify": [.copy("Resources/openapi.json"), .copy("Resources/templates")],

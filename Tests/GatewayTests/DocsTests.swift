@@ -25,10 +25,24 @@ import TestSupport
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
                 let policy = try #require(response.headers[.contentSecurityPolicy])
-                #expect(policy.hasPrefix("default-src 'none'; script-src https://cdn.jsdelivr.net 'sha256-"))
+                #expect(policy.hasPrefix("default-src 'none'; script-src 'self'; style-src 'self';"))
                 #expect(policy.contains("frame-ancestors 'none'"))
-                #expect(response.text.contains("/api/v1/openapi.json"))
+                #expect(!policy.contains("http"))
+                // Everything the page loads is the gateway's own, and nothing runs inline.
+                #expect(!response.text.contains("http"))
+                #expect(!response.text.contains("<script>"))
             }
+            for (file, type) in [("swagger-ui-bundle.js", "text/javascript"), ("swagger-ui.css", "text/css"), ("start.js", "text/javascript")] {
+                let eTag = try await client.execute(uri: "/docs/\(file)", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType]?.hasPrefix(type) == true)
+                    return response.headers[.eTag]
+                }
+                try await client.execute(uri: "/docs/\(file)", method: .get, headers: [.ifNoneMatch: eTag ?? ""]) { #expect($0.status == .notModified) }
+            }
+            try await client.execute(uri: "/docs/start.js", method: .get) { #expect($0.text.contains("/api/v1/openapi.json")) }
+            try await client.execute(uri: "/docs/../Package.swift", method: .get) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/docs/LICENSE", method: .get) { #expect($0.status == .notFound) }
         }
     }
 }
