@@ -98,14 +98,14 @@ import TestSupport
             ])
             #expect(try await notify.count("SELECT count(*)::int FROM preferences") == 0)
 
-            let saved = try await notify.send(.put, "/api/v1/notifications/preferences", [
+            let saved = try await notify.savePreferencesConfirmingPhone([
                 "language": "es", "timeZone": "America/Merida", "phone": "+529991234567",
                 "channels": ["booking.confirmed": ["email": false, "sms": true]],
             ], as: ana)
             #expect(saved.status == .ok)
             try await notify.notify(.bookingConfirmed, to: ana.id, data: NotificationCatalog.entries[.bookingConfirmed]!.sample)
             #expect(try await eventually { try await notify.jobs(of: ana.id) == ["sms": "sent", "push": "skipped", "in_app": "sent"] })
-            let sms = try await notify.send(.get, "/api/v1/dev/mailbox").decode(PreviewRoutes.Letters.self).items.first
+            let sms = try await notify.send(.get, "/api/v1/dev/mailbox").decode(PreviewRoutes.Letters.self).items.first { !$0.short.contains("your code is") }
             #expect(sms?.channel == "sms")
             #expect(sms?.to == "+529991234567")
             #expect(sms?.short.hasPrefix("MayaGo: ¡reservado!") == true)
@@ -125,7 +125,7 @@ import TestSupport
             let now = utc.dateComponents([.hour, .minute], from: Date())
             let start = String(format: "%02d:%02d", now.hour!, now.minute!)
             let end = String(format: "%02d:%02d", (now.hour! + 2) % 24, now.minute!)
-            _ = try await notify.send(.put, "/api/v1/notifications/preferences", [
+            try await notify.savePreferencesConfirmingPhone([
                 "timeZone": "UTC", "phone": "+529991234567", "quietHours": ["start": start, "end": end],
                 "channels": ["booking.reminder": ["sms": true]],
             ], as: ana)
@@ -194,6 +194,12 @@ import TestSupport
             #expect(try await notify.send(.post, "/api/v1/notifications/devices", ["token": "", "platform": "fax"], as: ana).problem?.errors?.count == 2)
             let device = try await notify.send(.post, "/api/v1/notifications/devices", ["token": "fcm-token-1", "platform": "android"], as: ana).decode(Device.self)
             #expect(try await notify.send(.delete, "/api/v1/notifications/devices/\(device.id)", as: luis).status == .notFound)
+            // Luis cannot take Ana's token over: it stays hers, and her notices keep going to it.
+            let taken = try await notify.send(.post, "/api/v1/notifications/devices", ["token": "fcm-token-1", "platform": "web"], as: luis)
+            #expect(taken.status == .conflict)
+            #expect(taken.problem?.code == "device_taken")
+            #expect(try await notify.count("SELECT count(*)::int FROM devices WHERE token = 'fcm-token-1' AND user_id = '\(ana.id)'") == 1)
+            #expect(try await notify.send(.post, "/api/v1/notifications/devices", ["token": "fcm-token-1", "platform": "android"], as: ana).status == .created)
             try await notify.notify(.bookingConfirmed, to: ana.id, data: NotificationCatalog.entries[.bookingConfirmed]!.sample)
             #expect(try await eventually { try await notify.jobs(of: ana.id)["push"] == "sent" })
             #expect(try await notify.send(.get, "/api/v1/dev/mailbox").decode(PreviewRoutes.Letters.self).items.contains { $0.channel == "push" && $0.to == "fcm-token-1" })

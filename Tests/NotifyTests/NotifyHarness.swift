@@ -126,6 +126,26 @@ struct NotifyHarness: Sendable {
         try await client.send(method, path, json: body, token: user?.token)
     }
 
+    /// Saves `preferences` (with a `phone`) and confirms the phone with the code texted to it, as its owner would.
+    @discardableResult
+    func savePreferencesConfirmingPhone(_ preferences: [String: any Sendable], as user: TestTokens.User) async throws -> TestResponse {
+        let saved = try await send(.put, "/api/v1/notifications/preferences", preferences, as: user)
+        try #require(saved.status == .ok, "\(saved.text)")
+        let phone = try #require(preferences["phone"] as? String)
+        let code = try #require(await textedCode(to: phone))
+        let verified = try await send(.post, "/api/v1/notifications/preferences/phone/verify", ["code": code], as: user)
+        try #require(verified.status == .ok, "\(verified.text)")
+        return verified
+    }
+
+    /// The last code texted to `phone`: from the mailbox, or from what reached Twilio.
+    func textedCode(to phone: String) async -> String? {
+        let letters = (try? await send(.get, "/api/v1/dev/mailbox").decode(PreviewRoutes.Letters.self).items) ?? []
+        let texts = letters.filter { $0.channel == "sms" && $0.to == phone }.map(\.short)
+            + (await outside.calls(to: "/2010-04-01/Accounts/AC123/Messages.json").reversed().map { $0.body.removingPercentEncoding ?? $0.body })
+        return texts.lazy.compactMap { $0.firstMatch(of: /your code is ([0-9]{6})/).map { String($0.1) } }.first
+    }
+
     /// Sends a notification as another service's outbox does.
     @discardableResult
     func notify(_ type: NotificationType, to user: UUID, data: [String: JSONValue] = [:], key: String = UUID().uuidString, sendAt: Date? = nil) async throws -> TestResponse {

@@ -1,6 +1,9 @@
 import Contracts
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
 import Testing
+import TestSupport
 
 @testable import Notify
 
@@ -57,5 +60,53 @@ import Testing
     @Test func quietHoursReadOnlyHHMM() {
         #expect(QuietHours.minutes("07:30") == 450)
         for bad in ["7:30", "24:00", "07:60", "0730", "ab:cd", ""] { #expect(QuietHours.minutes(bad) == nil, "\(bad)") }
+    }
+}
+
+@Suite struct PhoneVerificationTests {
+    /// Texts go only to a number its user confirmed with the code sent to it: someone who types another person's
+    /// number gets nothing sent there but the one code.
+    @Test func smsWaitsForTheCodeThatConfirmsThePhone() async throws {
+        try await NotifyHarness.run { notify in
+            let ana = try await notify.user()
+            let phone = "+5299912\(Int.random(in: 10_000...99_999))"
+            let saved = try await notify.send(.put, "/api/v1/notifications/preferences", ["phone": phone, "channels": ["booking.reminder": ["sms": true]]], as: ana)
+            #expect(try saved.decode(PreferenceRoutes.View.self).phoneVerified == false)
+            try await notify.notify(.bookingReminder, to: ana.id, data: NotificationCatalog.entries[.bookingReminder]!.sample)
+            #expect(try await eventually { try await notify.jobs(of: ana.id)["sms"] == "skipped" })
+            #expect(try await notify.count("SELECT count(*)::int FROM deliveries d JOIN jobs j ON j.id = d.job_id WHERE j.recipient_id = '\(ana.id)' AND j.channel = 'sms'") == 0)
+
+            let code = try #require(await notify.textedCode(to: phone))
+            let wrong = try await notify.send(.post, "/api/v1/notifications/preferences/phone/verify", ["code": code == "000000" ? "111111" : "000000"], as: ana)
+            #expect(wrong.status == .badRequest)
+            #expect(wrong.problem?.errors?.first?.field == "code")
+            // Another user cannot confirm it for her.
+            let eve = try await notify.user(name: "Eve")
+            #expect(try await notify.send(.post, "/api/v1/notifications/preferences/phone/verify", ["code": code], as: eve).status == .conflict)
+            #expect(try await notify.send(.post, "/api/v1/notifications/preferences/phone/code", as: ana).status == .tooManyRequests)
+
+            let verified = try await notify.send(.post, "/api/v1/notifications/preferences/phone/verify", ["code": code], as: ana)
+            #expect(try verified.decode(PreferenceRoutes.View.self).phoneVerified == true)
+            try await notify.notify(.bookingReminder, to: ana.id, data: NotificationCatalog.entries[.bookingReminder]!.sample, key: "second")
+            #expect(try await eventually {
+                try await notify.count("SELECT count(*)::int FROM jobs WHERE recipient_id = '\(ana.id)' AND channel = 'sms' AND status = 'sent'") == 1
+            })
+            // Changing the number asks for a new confirmation.
+            let changed = try await notify.send(.put, "/api/v1/notifications/preferences", ["phone": "+529990000001"], as: ana)
+            #expect(try changed.decode(PreferenceRoutes.View.self).phoneVerified == false)
+        }
+    }
+
+    @Test func aCodeExpiresAndAllowsFiveTries() {
+        let now = Date()
+        let (code, kept) = PhoneCode.issue(for: "+529991234567", at: now)
+        #expect(kept.check(code, at: now.addingTimeInterval(599)) == .verified)
+        #expect(kept.check(code, at: now.addingTimeInterval(601)) == .expired)
+        var current = kept
+        for _ in 0..<5 {
+            guard case .wrong(let next) = current.check(code == "123456" ? "654321" : "123456", at: now) else { Issue.record("not refused"); return }
+            current = next
+        }
+        #expect(current.check(code, at: now) == .expired)
     }
 }

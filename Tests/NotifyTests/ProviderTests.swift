@@ -36,10 +36,10 @@ import TestSupport
     @Test func textsGoThroughTwiliosAPI() async throws {
         try await NotifyHarness.run(["SMS_PROVIDER": "twilio"]) { notify in
             let ana = try await notify.user()
-            _ = try await notify.send(.put, "/api/v1/notifications/preferences", ["phone": "+529991234567", "channels": ["booking.reminder": ["sms": true]]], as: ana)
+            try await notify.savePreferencesConfirmingPhone(["phone": "+529991234567", "channels": ["booking.reminder": ["sms": true]]], as: ana)
             try await notify.notify(.bookingReminder, to: ana.id, data: NotificationCatalog.entries[.bookingReminder]!.sample)
             #expect(try await eventually { try await notify.jobs(of: ana.id)["sms"] == "sent" })
-            let call = try #require(await notify.outside.calls(to: "/2010-04-01/Accounts/AC123/Messages.json").first)
+            let call = try #require(await notify.outside.calls(to: "/2010-04-01/Accounts/AC123/Messages.json").last)
             #expect(call.headers[.authorization] == "Basic \(Data("AC123:secret".utf8).base64EncodedString())")
             #expect(call.headers[.contentType] == "application/x-www-form-urlencoded")
             let form = Dictionary(uniqueKeysWithValues: call.body.split(separator: "&").map { pair in

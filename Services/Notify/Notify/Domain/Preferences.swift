@@ -8,11 +8,19 @@ struct Preferences: Codable, Sendable, Equatable {
 
     var language = "en"
     var timeZone = "UTC"
-    /// E.164 (`+529991234567`); SMS needs one.
+    /// E.164 (`+529991234567`); SMS needs one, confirmed by a code sent to it (`phoneVerified`).
     var phone: String?
+    var phoneVerified: Bool?
+    /// The code sent to confirm `phone`, while it is not confirmed.
+    var phoneCode: PhoneCode?
     var quietHours: QuietHours?
     /// What the user changed: type → channel → on. Types and channels they never touched follow the catalog.
     var channels: [String: [Channel: Bool]] = [:]
+
+    /// The number SMS may go to: the phone, once the user confirmed it is theirs.
+    var verifiedPhone: String? {
+        phoneVerified == true ? phone : nil
+    }
 
     /// Whether `type` goes out on `channel` for this user. Security mail always goes by email.
     func allows(_ channel: Channel, for type: NotificationType) -> Bool {

@@ -126,7 +126,7 @@ final class DeliveryWorker: Service, Sendable {
         case .email:
             try await send(job, message, to: contact.email, key: key)
         case .sms:
-            guard let phone = preferences.phone else { return .done(.skipped, "no_phone") }
+            guard let phone = preferences.verifiedPhone else { return .done(.skipped, preferences.phone == nil ? "no_phone" : "phone_unverified") }
             try await send(job, message, to: phone, key: key)
         case .push:
             let tokens = try await notify.devices.tokens(of: job.recipientId)

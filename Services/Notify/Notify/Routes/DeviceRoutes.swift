@@ -3,7 +3,8 @@ import Foundation
 import Hummingbird
 import ServiceKit
 
-/// `POST /api/v1/notifications/devices` registers the caller's push token; `DELETE
+/// `POST /api/v1/notifications/devices` registers the caller's push token (a 409 when another account has it: it
+/// is that account's until removed there or the push provider forgets it); `DELETE
 /// /api/v1/notifications/devices/{id}` removes it (a 404 for anyone else's).
 struct DeviceRoutes {
     let notify: NotifyService
@@ -26,7 +27,10 @@ struct DeviceRoutes {
         let platform = Device.Platform(rawValue: body.platform)
         validator.check(platform != nil, "platform", "must be one of ios, android, web")
         try validator.validate()
-        let device = try await notify.devices.register(body.token, platform: platform!, of: user, at: notify.clock.now())
+        guard let device = try await notify.devices.register(body.token, platform: platform!, of: user, at: notify.clock.now()) else {
+            throw Problem(.conflict, detail: "This push token belongs to another account: remove it there first.", code: "device_taken",
+                          errors: [FieldError(field: "token", message: "is registered to another account")])
+        }
         return try .json(device, status: .created)
     }
 

@@ -20,11 +20,13 @@ struct Devices: Sendable {
     let postgres: PostgresClient
     let logger: Logger
 
-    func register(_ token: String, platform: Device.Platform, of user: UUID, at now: Date) async throws -> Device {
+    /// Registers `token` for `user` (again, if it is theirs already); `nil` when another user has it, whose device
+    /// it stays: a token is never moved from one account to another on someone's word.
+    func register(_ token: String, platform: Device.Platform, of user: UUID, at now: Date) async throws -> Device? {
         let rows = try await postgres.query(
             """
             INSERT INTO devices (id, user_id, platform, token, created_at) VALUES (\(UUID()), \(user), \(platform.rawValue), \(token), \(now))
-            ON CONFLICT (token) DO UPDATE SET user_id = excluded.user_id, platform = excluded.platform
+            ON CONFLICT (token) DO UPDATE SET platform = excluded.platform WHERE devices.user_id = excluded.user_id
             RETURNING id, created_at
             """,
             logger: logger
@@ -32,7 +34,7 @@ struct Devices: Sendable {
         for try await (id, createdAt) in rows.decode((UUID, Date).self) {
             return Device(id: id, platform: platform, token: token, createdAt: createdAt)
         }
-        return Device(id: UUID(), platform: platform, token: token, createdAt: now)
+        return nil
     }
 
     /// Whether the user had that device.
