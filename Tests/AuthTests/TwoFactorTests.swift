@@ -3,6 +3,10 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import HummingbirdOTP
+import JWTKit
+import Logging
+import PostgresNIO
+import ServiceKit
 import Testing
 import TestSupport
 
@@ -94,5 +98,40 @@ enum Base32 {
             }
         }
         return bytes
+    }
+}
+
+@Suite struct SecretsAtRestTests {
+    static func key(_ id: String) -> String {
+        "\(id):" + Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+    }
+
+    /// Signing keys and TOTP secrets are sealed in the database with the data key; after a rotation (a new key put
+    /// first) the resealing job seals them again with it, and they still open.
+    @Test func signingKeysAndTOTPSecretsAreSealedAndResealedAfterARotation() async throws {
+        let old = Self.key("old")
+        try await AuthHarness.run(["DATA_ENCRYPTION_KEY": old]) { auth in
+            let session = try await auth.register()
+            let enrolment = try await auth.send(.post, "/api/v1/auth/2fa/enroll", token: session.accessToken).decode(TwoFactorTests.Enrolment.self)
+            let stored = try await auth.postgres.query("SELECT totp_secret FROM users WHERE id = \(session.user.id)")
+            var secret = ""
+            for try await value in stored.decode(String.self) { secret = value }
+            #expect(secret.hasPrefix("enc:v1:old:"))
+            #expect(!secret.contains(enrolment.secret))
+            let keys = try await auth.postgres.query("SELECT private_key FROM signing_keys")
+            var sealedKeys = 0
+            for try await value in keys.decode(String.self) { if value.hasPrefix("enc:v1:old:") { sealedKeys += 1 } }
+            #expect(sealedKeys >= 1)
+
+            let rotated = try DataCipher(keys: "\(Self.key("new")),\(old)")
+            let users = Users(postgres: auth.postgres, cipher: rotated, logger: Logger(label: "test"))
+            let ring = KeyRing(postgres: auth.postgres, cipher: rotated, logger: Logger(label: "test"), clock: .system, tokenLifetime: 900, reloadInterval: .seconds(60))
+            #expect(try await users.resealTOTPSecrets() >= 1)
+            #expect(try await ring.reseal() >= 1)
+            #expect(try await users.find(id: session.user.id)?.totpSecret == DataCipher(keys: old).open(secret))
+            #expect(try await ring.publicKeys().keys.isEmpty == false)
+            let after = try await auth.postgres.query("SELECT count(*)::int FROM users WHERE totp_secret IS NOT NULL AND totp_secret NOT LIKE 'enc:v1:new:%'")
+            for try await count in after.decode(Int.self) { #expect(count == 0) }
+        }
     }
 }

@@ -61,3 +61,47 @@ import Testing
         #expect(Settings.variable(for: "http.port") == "HTTP_PORT")
     }
 }
+
+@Suite struct DataCipherTests {
+    static func key(_ id: String) -> String {
+        "\(id):" + Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+    }
+
+    @Test func sealsOpensAndRotates() throws {
+        let old = Self.key("a"), new = Self.key("b")
+        let before = try DataCipher(keys: old)
+        let sealed = try before.seal("JBSWY3DPEHPK3PXP")
+        #expect(sealed.hasPrefix("enc:v1:a:"))
+        #expect(!sealed.contains("JBSWY3DPEHPK3PXP"))
+        #expect(try before.open(sealed) == "JBSWY3DPEHPK3PXP")
+        #expect(try before.seal("x") != before.seal("x"))
+
+        let after = try DataCipher(keys: "\(new),\(old)")
+        #expect(try after.open(sealed) == "JBSWY3DPEHPK3PXP")
+        #expect(after.needsResealing(sealed))
+        #expect(!after.needsResealing(try after.seal("y")))
+        // Stored before encryption: read as it is, and due for sealing.
+        #expect(try after.open("legacy") == "legacy")
+        #expect(after.needsResealing("legacy"))
+        // A key that is gone cannot open what it sealed; a tampered value does not open.
+        #expect(throws: (any Error).self) { try DataCipher(keys: new).open(sealed) }
+        var tampered = Array(sealed)
+        tampered[tampered.count - 3] = tampered[tampered.count - 3] == "A" ? "B" : "A"
+        #expect(throws: (any Error).self) { try before.open(String(tampered)) }
+    }
+
+    @Test(arguments: ["", "nokey", "a:short", "a:!!!", "a b:\(Data(count: 32).base64EncodedString())"])
+    func malformedKeysNameTheVariable(text: String) {
+        #expect { try DataCipher(keys: text) } throws: { ($0 as? ConfigurationError)?.variable == "DATA_ENCRYPTION_KEY" }
+    }
+
+    @Test func productionNeedsAKeyOfItsOwn() throws {
+        for variables in [[:], ["DATA_ENCRYPTION_KEY": DataCipher.developmentKey]] {
+            #expect { try DataCipher(settings: .variables(variables), environment: .production) } throws: {
+                ($0 as? ConfigurationError)?.variable == "DATA_ENCRYPTION_KEY"
+            }
+        }
+        _ = try DataCipher(settings: .variables(["DATA_ENCRYPTION_KEY": Self.key("k1")]), environment: .production)
+        _ = try DataCipher(settings: .variables([:]), environment: .development)
+    }
+}

@@ -13,7 +13,8 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         database: .init(migrations: AuthMigrations.all),
         usesRedis: true
     )
-    let auth = AuthService(runtime: runtime, settings: settings, clock: clock)
+    let cipher = try DataCipher(settings: configuration.settings, environment: configuration.environment)
+    let auth = AuthService(runtime: runtime, settings: settings, cipher: cipher, clock: clock)
     let router = runtime.makeRouter(openAPI: AuthAPI.document)
     // Auth verifies tokens with its own key ring, not over HTTP with itself.
     router.add(middleware: AuthenticationMiddleware(authenticator: runtime.tokenAuthenticator(keys: { try await auth.keys.publicKeys() })))
@@ -31,7 +32,8 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         client: OAuthClient(http: .mayaGo, logger: runtime.logger)
     ).addRoutes(to: router)
     InternalRoutes(auth: auth).addRoutes(to: runtime.internalRoutes(of: router))
-    return runtime.makeApplication(router: router, services: [auth.revocations])
+    let resealing = PeriodicJob(Resealing(keys: auth.keys, users: auth.users, logger: runtime.logger), every: .seconds(600), isMigrated: { runtime.isMigrated })
+    return runtime.makeApplication(router: router, services: [auth.revocations, resealing])
 }
 
 /// `auth rotate-signing-key`: makes a new signing key current; the old one stays published until the tokens it
@@ -44,16 +46,17 @@ public func rotateSigningKey(configuration: ServiceConfiguration) async throws -
         tasks.addTask { await postgres.run() }
         defer { tasks.cancelAll() }
         _ = try await Migrator(schema: configuration.databaseSchema, migrations: ServiceRuntime.sharedMigrations + AuthMigrations.all).migrate(postgres, logger: logger)
-        let keys = KeyRing(postgres: postgres, logger: logger, clock: .system, tokenLifetime: settings.accessTokenLifetime, reloadInterval: settings.signingKeyReload)
+        let cipher = try DataCipher(settings: configuration.settings, environment: configuration.environment)
+        let keys = KeyRing(postgres: postgres, cipher: cipher, logger: logger, clock: .system, tokenLifetime: settings.accessTokenLifetime, reloadInterval: settings.signingKeyReload)
         return try await keys.rotate()
     }
 }
 
 extension AuthService {
-    init(runtime: ServiceRuntime, settings: AuthSettings, clock: WallClock) {
+    init(runtime: ServiceRuntime, settings: AuthSettings, cipher: DataCipher, clock: WallClock) {
         let postgres = runtime.postgres!
         let logger = runtime.logger
-        let keys = KeyRing(postgres: postgres, logger: logger, clock: clock, tokenLifetime: settings.accessTokenLifetime, reloadInterval: settings.signingKeyReload)
+        let keys = KeyRing(postgres: postgres, cipher: cipher, logger: logger, clock: clock, tokenLifetime: settings.accessTokenLifetime, reloadInterval: settings.signingKeyReload)
         let revocations = Revocations(postgres: postgres, redis: runtime.redis!, logger: logger, clock: clock, isMigrated: { runtime.isMigrated })
         self.init(
             postgres: postgres,
@@ -61,7 +64,7 @@ extension AuthService {
             clock: clock,
             settings: settings,
             passwords: Passwords(cost: settings.bcryptCost),
-            users: Users(postgres: postgres, logger: logger),
+            users: Users(postgres: postgres, cipher: cipher, logger: logger),
             sessions: Sessions(
                 keys: keys,
                 revocations: revocations,

@@ -6,9 +6,11 @@ import ServiceKit
 
 /// The keys that sign access tokens, kept in the `signing_keys` table so that every Auth instance signs with the
 /// same one. One key is current; a rotation retires it (it stays in the JWKS until the last token it signed has
-/// expired) and makes a new one current. Instances look for a rotated key every `reloadInterval`.
+/// expired) and makes a new one current. Instances look for a rotated key every `reloadInterval`. Private keys are
+/// stored sealed by `cipher`.
 actor KeyRing {
     private let postgres: PostgresClient
+    private let cipher: DataCipher
     private let logger: Logger
     private let clock: WallClock
     /// How long a retired key stays published: the access token lifetime, plus the reload interval during which
@@ -18,8 +20,9 @@ actor KeyRing {
     private var current: SigningKey?
     private var loadedAt: ContinuousClock.Instant?
 
-    init(postgres: PostgresClient, logger: Logger, clock: WallClock, tokenLifetime: TimeInterval, reloadInterval: Duration) {
+    init(postgres: PostgresClient, cipher: DataCipher, logger: Logger, clock: WallClock, tokenLifetime: TimeInterval, reloadInterval: Duration) {
         self.postgres = postgres
+        self.cipher = cipher
         self.logger = logger
         self.clock = clock
         self.reloadInterval = reloadInterval
@@ -44,7 +47,7 @@ actor KeyRing {
         try await postgres.withTransaction(logger: logger) { connection in
             try await connection.query("UPDATE signing_keys SET retired_at = \(now) WHERE retired_at IS NULL", logger: logger)
             try await connection.query(
-                "INSERT INTO signing_keys (id, private_key, created_at) VALUES (\(key.id), \(key.rawPrivateKey.base64EncodedString()), \(now))",
+                "INSERT INTO signing_keys (id, private_key, created_at) VALUES (\(key.id), \(try cipher.seal(key.rawPrivateKey.base64EncodedString())), \(now))",
                 logger: logger
             )
         }
@@ -64,7 +67,7 @@ actor KeyRing {
         )
         var keys: [JWK] = []
         for try await (id, privateKey) in rows.decode((String, String).self) {
-            keys.append(try Self.key(id: id, encoded: privateKey).publicJWK)
+            keys.append(try key(id: id, stored: privateKey).publicJWK)
         }
         return JWKS(keys: keys)
     }
@@ -72,9 +75,21 @@ actor KeyRing {
     private func loadCurrent() async throws -> SigningKey? {
         let rows = try await postgres.query("SELECT id, private_key FROM signing_keys WHERE retired_at IS NULL", logger: logger)
         for try await (id, privateKey) in rows.decode((String, String).self) {
-            return try Self.key(id: id, encoded: privateKey)
+            return try key(id: id, stored: privateKey)
         }
         return nil
+    }
+
+    /// Seals again, with the current data key, every private key stored in plaintext or under an older data key.
+    func reseal() async throws -> Int {
+        let rows = try await postgres.query("SELECT id, private_key FROM signing_keys WHERE private_key NOT LIKE \(cipher.currentPattern)", logger: logger)
+        var stale: [(String, String)] = []
+        for try await row in rows.decode((String, String).self) { stale.append(row) }
+        for (id, stored) in stale {
+            let sealed = try cipher.seal(try cipher.open(stored))
+            try await postgres.query("UPDATE signing_keys SET private_key = \(sealed) WHERE id = \(id) AND private_key = \(stored)", logger: logger)
+        }
+        return stale.count
     }
 
     /// The first key. Two instances starting together race; the unique index lets one win, and the other
@@ -83,7 +98,7 @@ actor KeyRing {
         let key = SigningKey.generate()
         try await postgres.query(
             """
-            INSERT INTO signing_keys (id, private_key, created_at) VALUES (\(key.id), \(key.rawPrivateKey.base64EncodedString()), \(clock.now()))
+            INSERT INTO signing_keys (id, private_key, created_at) VALUES (\(key.id), \(try cipher.seal(key.rawPrivateKey.base64EncodedString())), \(clock.now()))
             ON CONFLICT DO NOTHING
             """,
             logger: logger
@@ -92,8 +107,8 @@ actor KeyRing {
         return winner
     }
 
-    private static func key(id: String, encoded: String) throws -> SigningKey {
-        guard let raw = Data(base64Encoded: encoded) else { throw KeyRingError.unreadableKey(id) }
+    private func key(id: String, stored: String) throws -> SigningKey {
+        guard let raw = Data(base64Encoded: try cipher.open(stored)) else { throw KeyRingError.unreadableKey(id) }
         return try SigningKey(id: id, rawPrivateKey: raw)
     }
 }

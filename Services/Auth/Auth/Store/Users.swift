@@ -2,10 +2,12 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 
-/// The `users` table.
+/// The `users` table. TOTP secrets are stored sealed by `cipher`.
 struct Users: Sendable {
     let postgres: PostgresClient
+    let cipher: DataCipher
     let logger: Logger
 
     private static let columns: PostgresQuery = """
@@ -81,12 +83,24 @@ struct Users: Sendable {
         )
     }
 
-    /// Stores a new, not yet confirmed TOTP secret.
+    /// Stores a new, not yet confirmed TOTP secret, sealed.
     func setPendingTOTPSecret(_ secret: String, of id: UUID, at now: Date) async throws {
         try await postgres.query(
-            "UPDATE users SET totp_secret = \(secret), totp_enabled = false, updated_at = \(now) WHERE id = \(id)",
+            "UPDATE users SET totp_secret = \(try cipher.seal(secret)), totp_enabled = false, updated_at = \(now) WHERE id = \(id)",
             logger: logger
         )
+    }
+
+    /// Seals again, with the current data key, every TOTP secret stored in plaintext or under an older data key.
+    func resealTOTPSecrets() async throws -> Int {
+        let rows = try await postgres.query("SELECT id, totp_secret FROM users WHERE totp_secret NOT LIKE \(cipher.currentPattern)", logger: logger)
+        var stale: [(UUID, String)] = []
+        for try await row in rows.decode((UUID, String).self) { stale.append(row) }
+        for (id, stored) in stale {
+            let sealed = try cipher.seal(try cipher.open(stored))
+            try await postgres.query("UPDATE users SET totp_secret = \(sealed) WHERE id = \(id) AND totp_secret = \(stored)", logger: logger)
+        }
+        return stale.count
     }
 
     func setTOTPEnabled(_ enabled: Bool, of id: UUID, lastStep: Int64?, at now: Date, on connection: PostgresConnection) async throws {
@@ -126,7 +140,7 @@ struct Users: Sendable {
         ) {
             users.append(UserRecord(
                 id: id, email: email, name: name, role: Role(rawValue: role) ?? .traveler, passwordHash: hash,
-                emailVerified: verified, disabled: disabled, totpSecret: secret, totpEnabled: totp, totpLastStep: step,
+                emailVerified: verified, disabled: disabled, totpSecret: try secret.map(cipher.open), totpEnabled: totp, totpLastStep: step,
                 createdAt: createdAt
             ))
         }
