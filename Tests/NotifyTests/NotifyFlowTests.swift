@@ -112,6 +112,9 @@ import TestSupport
             // A password reset still goes by email.
             try await notify.notify(.passwordReset, to: ana.id, data: NotificationCatalog.entries[.passwordReset]!.sample)
             #expect(try await eventually { try await notify.count("SELECT count(*)::int FROM jobs WHERE type = 'auth.password_reset' AND channel = 'email' AND status = 'sent'") == 1 })
+            // Once delivered, the reset link is not kept: the mail carried it.
+            #expect(try await eventually { try await notify.count("SELECT count(*)::int FROM notifications WHERE type = 'auth.password_reset' AND data ? 'link'") == 0 })
+            #expect(try await notify.count("SELECT count(*)::int FROM notifications WHERE type = 'auth.password_reset' AND data ? 'name'") == 1)
         }
     }
 

@@ -125,9 +125,24 @@ struct Jobs: Sendable {
         return found
     }
 
+    /// Ends `job`. A security notice's `link` (a verification or reset token) is wiped from what is kept once the
+    /// notice's last job ended: the mail carried it, and a copy in the database would only be a key left lying about.
     func finish(_ job: ClaimedJob, _ outcome: Outcome, error: String? = nil, at now: Date) async throws {
         try await postgres.query(
             "UPDATE jobs SET status = \(outcome.rawValue), last_error = \(error), locked_until = NULL, finished_at = \(now) WHERE id = \(job.id)",
+            logger: logger
+        )
+        guard NotificationCatalog.entries[job.type]?.isSecurity == true else { return }
+        try await postgres.query(
+            """
+            WITH wiped AS (
+                UPDATE notifications n SET data = n.data - 'link'
+                WHERE n.id = (SELECT notification_id FROM jobs WHERE id = \(job.id)) AND n.data ? 'link'
+                    AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.notification_id = n.id AND j.status IN ('queued', 'sending'))
+                RETURNING n.id
+            )
+            UPDATE inbox_entries SET data = data - 'link' WHERE job_id IN (SELECT id FROM jobs WHERE notification_id IN (SELECT id FROM wiped))
+            """,
             logger: logger
         )
     }
