@@ -127,11 +127,15 @@ import TestSupport
         }
         #expect(ended.withLockedValue { $0.told }, "\(stack.output)")
         #expect(ended.withLockedValue { $0.after.map { $0 < .seconds(5) } } == true)
-        let refused = try await eventually(timeout: .seconds(5)) {
-            let (body, answer) = try await HTTP.get(stack.url(.gateway, "/api/v1/bookings"), headers: bearer)
-            return answer.statusCode == 401 && String(decoding: body, as: UTF8.self).contains("revoked")
+        // Booking, Payment and Notify keep no deny-list of their own: the gateway's refusal is what protects them,
+        // so it must cover each of their routes.
+        for path in ["/api/v1/bookings", "/api/v1/payments", "/api/v1/payouts/balance", "/api/v1/notifications", "/api/v1/notifications/preferences"] {
+            let refused = try await eventually(timeout: .seconds(5)) {
+                let (body, answer) = try await HTTP.get(stack.url(.gateway, path), headers: bearer)
+                return answer.statusCode == 401 && String(decoding: body, as: UTF8.self).contains("revoked")
+            }
+            #expect(refused, "\(path)\n\(stack.output)")
         }
-        #expect(refused, "\(stack.output)")
         await stack.stop()
     }
 

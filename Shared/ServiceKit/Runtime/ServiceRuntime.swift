@@ -126,7 +126,10 @@ public struct ServiceRuntime: Sendable {
     }
 
     /// Verifies callers' access tokens with the keys from `keys`, by default Auth's JWKS, and with the deny-list
-    /// when the service has Redis.
+    /// when the service has Redis. Booking, Payment and Notify have no Redis and leave the deny-list to the gateway:
+    /// they are reachable only through it (compose publishes no port of theirs; a cluster must let only the gateway
+    /// in) and a revoked token would live at most its 15 minutes; an end-to-end test checks that a revoked token is
+    /// refused at the gateway on their routes. Auth and Messaging, which have Redis, check it again.
     public func tokenAuthenticator(keys: AccessTokenVerifier.KeySource? = nil) -> TokenAuthenticator {
         let verifier = AccessTokenVerifier(
             configuration: .init(issuer: configuration.tokenIssuer, audience: configuration.tokenAudience),
