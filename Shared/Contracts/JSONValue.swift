@@ -44,6 +44,10 @@ public enum JSONValue: Codable, Hashable, Sendable {
     public var objectValue: [String: JSONValue]? {
         if case .object(let object) = self { object } else { nil }
     }
+
+    public var arrayValue: [JSONValue]? {
+        if case .array(let array) = self { array } else { nil }
+    }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,

@@ -1,3 +1,4 @@
+import Foundation
 import Booking
 import Contracts
 import HTTPTypes
@@ -28,6 +29,19 @@ import TestSupport
                 #expect(paths.contains(path), "\(path)")
             }
             #expect(OpenAPIDocument.unresolvedReferences(in: document) == [])
+        }
+    }
+
+    /// A method the document does not declare on one of its paths is a 405 naming the ones it does.
+    @Test func undeclaredMethodsAreNotAllowed() async throws {
+        try await BookingHarness.run { booking in
+            let traveler = try await BookingHarness.user(.traveler)
+            for (method, path, allow) in [(HTTPRequest.Method.put, "/api/v1/bookings", "GET, POST"), (.trace, "/api/v1/experiences/\(UUID())", "GET, PATCH")] {
+                let answer = try await booking.send(method, path, as: traveler)
+                #expect(answer.status == .methodNotAllowed, "\(method) \(path)")
+                #expect(answer.headers[.allow] == allow)
+            }
+            #expect(try await booking.send(.get, "/api/v1/bookings", as: traveler).status == .ok)
         }
     }
 }

@@ -4,6 +4,8 @@ import HummingbirdTesting
 import Testing
 import TestSupport
 
+@testable import Gateway
+
 @Suite struct DocsTests {
     @Test func theDocumentMergesTheServicesParts() async throws {
         try await GatewayHarness.withGateway { client in
@@ -44,5 +46,28 @@ import TestSupport
             try await client.execute(uri: "/docs/../Package.swift", method: .get) { #expect($0.status == .notFound) }
             try await client.execute(uri: "/docs/LICENSE", method: .get) { #expect($0.status == .notFound) }
         }
+    }
+}
+
+@Suite struct EdgeResponsesTests {
+    /// Every operation says what the gateway may answer on it, and public ones need no token.
+    @Test func everyOperationListsTheGatewaysAnswers() {
+        let part: JSONValue = [
+            "paths": [
+                "/api/v1/experiences/{id}": ["get": ["responses": ["200": ["description": "The experience"]]]],
+                "/api/v1/bookings": ["post": ["requestBody": ["content": [:]], "responses": ["201": ["description": "Booked"], "400": ["description": "Own"]]]],
+            ],
+            "components": ["responses": ["400": ["description": "Booking's own 400"]]],
+        ]
+        let document = OpenAPIAggregator.merge([part])
+        let experience = document["paths"]?["/api/v1/experiences/{id}"]?["get"]
+        #expect(experience?["security"] == .array([]))
+        #expect(Set(experience?["responses"]?.objectValue.map { Array($0.keys) } ?? []) == ["200", "404", "429", "502", "503", "504"])
+        let booking = document["paths"]?["/api/v1/bookings"]?["post"]
+        #expect(booking?["security"] == nil)
+        #expect(Set(booking?["responses"]?.objectValue.map { Array($0.keys) } ?? []) == ["201", "400", "401", "429", "502", "503", "504"])
+        #expect(booking?["responses"]?["400"]?["description"] == "Own")
+        #expect(document["components"]?["responses"]?["400"]?["description"] == "Booking's own 400")
+        #expect(document["components"]?["responses"]?["429"]?["headers"]?["Retry-After"] != nil)
     }
 }

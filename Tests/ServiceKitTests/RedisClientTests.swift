@@ -108,7 +108,8 @@ import TestSupport
         let failures = await [first, second]
         let elapsed = ContinuousClock.now - start
         #expect(failures == [.timeout, .timeout])
-        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(2))
+        // Not before the timeout; well before a hang (the bound is loose: the whole suite shares two cores).
+        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(10))
         // The connection is closed (a late reply would be misread): the next command times out on a new one.
         await #expect(throws: RedisError.timeout) { try await redis.send("PING") }
     }

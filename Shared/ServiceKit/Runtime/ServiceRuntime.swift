@@ -80,7 +80,8 @@ public struct ServiceRuntime: Sendable {
     public static let sharedMigrations = Outbox.migrations + [IdempotentRequests.migration]
 
     /// The router with the suite's middleware (request id, access log, problem details, metrics), `/health`,
-    /// `/ready`, `/metrics` and, given one, the service's OpenAPI document at `/openapi.json`. `edge` middleware
+    /// `/ready`, `/metrics` and, given one, the service's OpenAPI document at `/openapi.json` and 405 for the methods
+    /// it does not declare. `edge` middleware
     /// (the gateway's headers and compression) goes between the access log and the problem details, so that it
     /// sees every answer, errors included. `readiness` adds the service's own checks to PostgreSQL's and Redis'.
     public func makeRouter(
@@ -107,6 +108,8 @@ public struct ServiceRuntime: Sendable {
             router.get("openapi.json") { _, _ in
                 Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
             }
+            // Before the service's own routes: a method the document leaves out but a route adds stops the start.
+            UndeclaredMethods.addRoutes(for: openAPI, to: router)
         }
         return router
     }

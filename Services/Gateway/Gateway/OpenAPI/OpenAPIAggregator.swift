@@ -51,16 +51,18 @@ actor OpenAPIAggregator {
         }
     }
 
-    /// The services' paths, schemas and shared responses in one document, with the gateway's common parts.
-    static func merge(_ documents: [JSONValue]) -> JSONValue {
+    /// The services' paths, schemas and shared responses in one document, with the gateway's common parts and
+    /// its own answers on every operation (``EdgeResponses``).
+    static func merge(_ documents: [JSONValue], rules: AccessRules = .mayaGo) -> JSONValue {
         var paths: [String: JSONValue] = [:]
         var schemas = gatewaySchemas
-        var responses: [String: JSONValue] = [:]
+        var responses = EdgeResponses.definitions
         for document in documents {
             paths.merge(document["paths"]?.objectValue ?? [:]) { first, _ in first }
             schemas.merge(document["components"]?["schemas"]?.objectValue ?? [:]) { first, _ in first }
-            responses.merge(document["components"]?["responses"]?.objectValue ?? [:]) { first, _ in first }
+            responses.merge(document["components"]?["responses"]?.objectValue ?? [:]) { _, service in service }
         }
+        paths = EdgeResponses.complete(paths, rules: rules)
         return .object([
             "openapi": .string("3.1.0"),
             "info": .object([

@@ -14,7 +14,7 @@ struct PreviewRoutes {
 
     func addRoutes(to router: ServiceRouter) {
         router.get("api/v1/notifications/templates/:type", use: preview)
-        if notify.mailbox != nil { router.get("api/v1/dev/mailbox", use: mailbox) }
+        router.get("api/v1/dev/mailbox", use: mailbox)
     }
 
     @Sendable func preview(_ request: Request, context: ServiceRequestContext) async throws -> RenderedMessage {
@@ -33,9 +33,11 @@ struct PreviewRoutes {
         return message
     }
 
+    /// A 404, as for any unknown path, unless the development mailbox was asked for (`DEV_MAILBOX`).
     @Sendable func mailbox(_ request: Request, context: ServiceRequestContext) async throws -> Letters {
+        guard let folder = notify.mailbox else { throw Problem.notFound() }
         let limit = try PageLimit.parse(request.uri.queryParameters.get("limit"), default: 20, maximum: 100)
-        return Letters(items: try await MailboxSender.letters(in: notify.mailbox!, limit: limit))
+        return Letters(items: try await MailboxSender.letters(in: folder, limit: limit))
     }
 }
 

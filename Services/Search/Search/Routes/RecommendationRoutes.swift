@@ -10,7 +10,7 @@ struct RecommendationRoutes {
 
     func addRoutes(to router: ServiceRouter) {
         router.get("api/v1/recommendations", use: forCaller)
-        router.get("api/v1/recommendations/similar/:id", use: similar)
+        router.get("api/v1/recommendations/similar/:experienceId", use: similar)
     }
 
     @Sendable func forCaller(_ request: Request, context: ServiceRequestContext) async throws -> RecommendationList {
@@ -31,7 +31,7 @@ struct RecommendationRoutes {
     }
 
     @Sendable func similar(_ request: Request, context: ServiceRequestContext) async throws -> RecommendationList {
-        guard let id = UUID(uuidString: try context.parameters.require("id")), try await recommendations.exists(id) else {
+        guard let id = UUID(uuidString: try context.parameters.require("experienceId")), try await recommendations.exists(id) else {
             throw Problem.notFound("No such experience.")
         }
         let limit = try PageLimit.parse(request.uri.queryParameters.get("limit"), default: 10, maximum: 50)
