@@ -36,7 +36,10 @@ import TestSupport
     @Test func undeclaredMethodsAreNotAllowed() async throws {
         try await BookingHarness.run { booking in
             let traveler = try await BookingHarness.user(.traveler)
-            for (method, path, allow) in [(HTTPRequest.Method.put, "/api/v1/bookings", "GET, POST"), (.trace, "/api/v1/experiences/\(UUID())", "GET, PATCH")] {
+            for (method, path, allow) in [
+                (HTTPRequest.Method.put, "/api/v1/bookings", "GET, HEAD, POST"), (.trace, "/api/v1/experiences/\(UUID())", "GET, HEAD, PATCH"),
+                (HTTPRequest.Method("QUERY")!, "/api/v1/bookings", "GET, HEAD, POST"),
+            ] {
                 let answer = try await booking.send(method, path, as: traveler)
                 #expect(answer.status == .methodNotAllowed, "\(method) \(path)")
                 #expect(answer.headers[.allow] == allow)

@@ -4,31 +4,48 @@ import HTTPTypes
 import Hummingbird
 
 /// Answers 405 with `Allow` for a method the service's OpenAPI document does not declare on a path it does
-/// (Hummingbird's router says 404 for those): the document is what the service promises, so it also says what is
-/// not there.
-enum UndeclaredMethods {
-    static let methods: [HTTPRequest.Method] = [.get, .put, .post, .patch, .delete, .options, .trace]
+/// (Hummingbird's router would say 404, and any method at all may come, `QUERY` or `TRACE`): the document is what
+/// the service promises, so it also says what is not there.
+struct UndeclaredMethods: RouterMiddleware {
+    typealias Context = ServiceRequestContext
 
-    /// Adds the 405 routes for `document`'s paths to `router`.
-    static func addRoutes(for document: String, to router: ServiceRouter) {
-        guard let parsed = try? JSONDecoder().decode(JSONValue.self, from: Data(document.utf8)), let paths = parsed["paths"]?.objectValue else { return }
-        for (path, item) in paths {
-            let declared = Set((item.objectValue ?? [:]).keys.compactMap { HTTPRequest.Method($0.uppercased()) })
-            guard !declared.isEmpty else { continue }
-            let allow = methods.filter(declared.contains).map(\.rawValue).joined(separator: ", ")
-            let route = RouterPath(routerPath(path))
-            for method in methods where !declared.contains(method) {
-                router.on(route, method: method) { _, _ -> Response in
-                    throw Problem(.methodNotAllowed, detail: "This path answers \(allow).", headers: [.allow: allow])
-                }
-            }
-        }
+    /// One path of the document: its segments (`nil` for a `{parameter}`) and the methods it declares.
+    struct Path: Sendable {
+        let segments: [Substring?]
+        let methods: Set<HTTPRequest.Method>
+        let allow: String
     }
 
-    /// `/api/v1/experiences/{id}` as Hummingbird spells it: `/api/v1/experiences/:id`.
-    static func routerPath(_ path: String) -> String {
-        path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
-            segment.hasPrefix("{") && segment.hasSuffix("}") ? ":" + segment.dropFirst().dropLast() : segment
-        }.joined(separator: "/")
+    let paths: [Path]
+
+    /// The paths of `document`, an OpenAPI document's text; `nil` when it has none.
+    init?(document: String) {
+        guard let parsed = try? JSONDecoder().decode(JSONValue.self, from: Data(document.utf8)), let paths = parsed["paths"]?.objectValue else {
+            return nil
+        }
+        self.paths = paths.compactMap { path, item in
+            var methods = Set((item.objectValue ?? [:]).keys.compactMap { HTTPRequest.Method($0.uppercased()) })
+            guard !methods.isEmpty else { return nil }
+            if methods.contains(.get) { methods.insert(.head) }
+            let order: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete]
+            let segments = path.split(separator: "/").map { $0.hasPrefix("{") && $0.hasSuffix("}") ? nil : $0 }
+            return Path(segments: segments, methods: methods, allow: order.filter(methods.contains).map(\.rawValue).joined(separator: ", "))
+        }
+        // A literal segment wins over a parameter (`/bookings/mine` before `/bookings/{id}`), as in the router.
+        .sorted { $0.segments.filter { $0 == nil }.count < $1.segments.filter { $0 == nil }.count }
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let segments = request.uri.path.split(separator: "/")
+        if let path = paths.first(where: { $0.matches(segments) }), !path.methods.contains(request.method) {
+            throw Problem(.methodNotAllowed, detail: "This path answers \(path.allow).", headers: [.allow: path.allow])
+        }
+        return try await next(request, context)
+    }
+}
+
+extension UndeclaredMethods.Path {
+    func matches(_ given: [Substring]) -> Bool {
+        given.count == segments.count && zip(segments, given).allSatisfy { $0 == nil || $0 == $1 }
     }
 }

@@ -108,8 +108,7 @@ public struct ServiceRuntime: Sendable {
             router.get("openapi.json") { _, _ in
                 Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
             }
-            // Before the service's own routes: a method the document leaves out but a route adds stops the start.
-            UndeclaredMethods.addRoutes(for: openAPI, to: router)
+            if let undeclared = UndeclaredMethods(document: openAPI) { router.add(middleware: undeclared) }
         }
         return router
     }
