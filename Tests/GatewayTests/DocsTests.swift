@@ -62,7 +62,7 @@ import TestSupport
         let document = OpenAPIAggregator.merge([part])
         let experience = document["paths"]?["/api/v1/experiences/{id}"]?["get"]
         #expect(experience?["security"] == .array([]))
-        #expect(Set(experience?["responses"]?.objectValue.map { Array($0.keys) } ?? []) == ["200", "404", "429", "502", "503", "504"])
+        #expect(Set(experience?["responses"]?.objectValue.map { Array($0.keys) } ?? []) == ["200", "401", "404", "429", "502", "503", "504"])
         let booking = document["paths"]?["/api/v1/bookings"]?["post"]
         #expect(booking?["security"] == nil)
         #expect(Set(booking?["responses"]?.objectValue.map { Array($0.keys) } ?? []) == ["201", "400", "401", "429", "502", "503", "504"])

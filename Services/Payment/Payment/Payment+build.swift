@@ -37,11 +37,12 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         publicURL: try settings.url("public.url", default: "http://localhost:8080", schemes: ["http", "https"]),
         outbox: runtime.outbox!
     )
-    let router = runtime.makeRouter(openAPI: PaymentAPI.document)
+    let webhookSecret = settings.optionalString("stripe.webhook.secret", isSecret: true)
+    let router = runtime.makeRouter(openAPI: try PaymentAPI.document(withWebhook: webhookSecret != nil))
     router.add(middleware: AuthenticationMiddleware(authenticator: runtime.tokenAuthenticator()))
     PaymentRoutes(payment: payment).addRoutes(to: router)
     InvoiceRoutes(payment: payment, template: try MustacheTemplate(string: Bundle.module.resourceText("invoice", "mustache"))).addRoutes(to: router)
-    WebhookRoutes(payment: payment, signature: settings.optionalString("stripe.webhook.secret", isSecret: true).map { StripeSignature(secret: $0) })
+    WebhookRoutes(payment: payment, signature: webhookSecret.map { StripeSignature(secret: $0) })
         .addRoutes(to: router)
     InternalRoutes(payment: payment).addRoutes(to: runtime.internalRoutes(of: router))
     let payouts = PeriodicJob(

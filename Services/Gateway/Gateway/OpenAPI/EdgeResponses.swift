@@ -2,9 +2,10 @@ import Contracts
 import HTTPTypes
 
 /// What the gateway itself may answer on any operation, written into the assembled document so that it says
-/// everything a client can get: 429 from the rate limit, 502, 503 and 504 from the proxy, 401 where a token is
-/// needed (and `security: []` where none is, by the gateway's access rules), 400 where there is input to refuse and
-/// 404 where a path names a resource. A service's own, more specific answers are kept.
+/// everything a client can get: 429 from the rate limit, 502, 503 and 504 from the proxy, 401 for a missing token
+/// or one that is not (or no longer) valid, also on public operations, where a token that is sent must hold
+/// (`security: []` marks those, by the gateway's access rules), 400 where there is input to refuse and 404 where a
+/// path names a resource. A service's own, more specific answers are kept.
 enum EdgeResponses {
     static let methods: [String: HTTPRequest.Method] = ["get": .get, "put": .put, "post": .post, "patch": .patch, "delete": .delete]
 
@@ -19,12 +20,8 @@ enum EdgeResponses {
                 func add(_ status: String) {
                     if responses[status] == nil { responses[status] = .object(["$ref": .string("#/components/responses/\(status)")]) }
                 }
-                if rules.isPublic(method, path) {
-                    fields["security"] = .array([])
-                } else {
-                    add("401")
-                }
-                for status in ["429", "502", "503", "504"] { add(status) }
+                if rules.isPublic(method, path) { fields["security"] = .array([]) }
+                for status in ["401", "429", "502", "503", "504"] { add(status) }
                 let parameters = (fields["parameters"]?.arrayValue ?? []) + (item["parameters"]?.arrayValue ?? [])
                 if !parameters.isEmpty || fields["requestBody"] != nil { add("400") }
                 if path.contains("{") { add("404") }
