@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the suite needs to build, test and run, if any is missing.
+# Installs the Debian packages (and the one PyPI package) the suite needs to build, test and run, if any is missing.
 set -euo pipefail
 
 packages=(libhiredis-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libpq-dev postgresql postgresql-contrib redis-server curl python3-aiosmtpd)
@@ -7,7 +7,11 @@ missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# The tests check the assembled OpenAPI document with openapi-spec-validator (PyPI).
+python_packages() {
+    python3 -c "import openapi_spec_validator" 2>/dev/null || python3 -m pip install --quiet "openapi-spec-validator==0.9.0"
+}
+[ ${#missing[@]} -eq 0 ] && { python_packages; exit 0; }
 
 echo "Installing ${missing[*]}"
 sudo=""
@@ -16,3 +20,4 @@ export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 # Keep the distribution's default PostgreSQL cluster from starting: the suite runs private instances.
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+python_packages

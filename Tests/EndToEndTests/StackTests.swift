@@ -44,6 +44,18 @@ import TestSupport
         let (_, internalAnswer) = try await HTTP.get(stack.url(.gateway, "/internal/v1/notifications"))
         #expect(internalAnswer.statusCode == 404)
 
+        // The assembled document is valid OpenAPI 3.1, as openapi-spec-validator reads it.
+        let (document, _) = try await HTTP.get(stack.url(.gateway, "/api/v1/openapi.json"))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("mayago-openapi-\(UUID().uuidString.prefix(8)).json")
+        try document.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let validator = Process()
+        validator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        validator.arguments = ["python3", "-c", "import json, sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1])))", file.path]
+        try validator.run()
+        validator.waitUntilExit()
+        #expect(validator.terminationStatus == 0, "the assembled OpenAPI document is not valid OpenAPI 3.1")
+
         // SIGTERM stops every service gracefully.
         await stack.stop()
         for process in stack.processes.values {

@@ -73,7 +73,7 @@ final class TestSocket: Sendable {
 
     /// The first `count` frames that match, once they have arrived.
     @discardableResult
-    func wait(for count: Int = 1, timeout: Duration = .seconds(15), _ matching: @escaping @Sendable (TestFrame) -> Bool) async throws -> [TestFrame] {
+    func wait(for count: Int = 1, timeout: Duration = .seconds(45), _ matching: @escaping @Sendable (TestFrame) -> Bool) async throws -> [TestFrame] {
         let arrived = await eventually(timeout: timeout) { self.frames.filter(matching).count >= count }
         try #require(arrived, "waited \(timeout) for \(count) frames; got \(frames.map(\.type))")
         return Array(frames.filter(matching).prefix(count))
