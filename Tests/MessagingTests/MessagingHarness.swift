@@ -85,7 +85,7 @@ struct MessagingHarness: Sendable {
                 let value = try await first.test(.live) { one in
                     try await second.test(.live) { two in
                         for client in [one, two] {
-                            try #require(try await eventually(timeout: .seconds(30)) { try await client.executeRequest(uri: "/ready", method: .get, headers: [:], body: nil).status == .ok })
+                            try #require(try await eventually(timeout: .seconds(60)) { try await client.executeRequest(uri: "/ready", method: .get, headers: [:], body: nil).status == .ok })
                         }
                         return try await body(MessagingHarness(ports: [one.port!, two.port!], outside: outside, postgres: postgres, attachments: attachments))
                     }
@@ -147,7 +147,8 @@ struct MessagingHarness: Sendable {
         request.method = .init(rawValue: method.rawValue)
         for field in headers { request.headers.add(name: field.name.rawName, value: field.value) }
         if let payload { request.body = .bytes(payload) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        // Generous: under the whole suite, on two cores, a first request to a new instance can wait its turn.
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         var fields = HTTPFields()
         for header in response.headers { if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) } }
         return Answer(status: .init(code: Int(response.status.code)), headers: fields, body: try await response.body.collect(upTo: 64 << 20))

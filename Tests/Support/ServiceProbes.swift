@@ -20,7 +20,8 @@ public enum ServiceProbes {
             try await client.execute(uri: "/health", method: .get) { response in
                 #expect(response.status == .ok)
             }
-            let ready = try await eventually {
+            // Generous: at the start of the suite dozens of schemas migrate at once on two cores.
+            let ready = try await eventually(timeout: .seconds(60)) {
                 try await client.execute(uri: "/ready", method: .get) { $0.status == .ok }
             }
             #expect(ready)
