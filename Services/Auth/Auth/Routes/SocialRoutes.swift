@@ -62,14 +62,14 @@ struct SocialRoutes {
         ]
         return Response(
             status: .found,
-            headers: [.location: consent.string!, .cacheControl: "no-store", .setCookie: Self.stateCookie(SecretToken.hash(state), maxAge: Int(OAuthStates.lifetime))]
+            headers: [.location: consent.string!, .cacheControl: "no-store", .setCookie: Self.stateCookie(SecretToken.hash(state), maxAge: Int(OAuthStates.lifetime)).description]
         )
     }
 
     @Sendable func callback(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let provider = try self.provider(context)
         let query = request.uri.queryParameters
-        guard let state = query.get("state"), Self.cookie(Self.stateCookie, in: request) == SecretToken.hash(state),
+        guard let state = query.get("state"), request.cookies[Self.stateCookie]?.value == SecretToken.hash(state),
               let pending = try await states.take(state: state, at: auth.clock.now()),
               pending.provider == provider.kind.rawValue, let appRedirect = URL(string: pending.redirectURI)
         else { throw Problem(.badRequest, detail: "This sign-in is unknown or expired; start again.", code: "oauth_state_invalid") }
@@ -177,20 +177,8 @@ struct SocialRoutes {
     }
 
     /// The cookie that binds a sign-in's state to its browser; `maxAge` 0 removes it.
-    private static func stateCookie(_ value: String, maxAge: Int) -> String {
-        "\(stateCookie)=\(value); Path=/; Max-Age=\(maxAge); Secure; HttpOnly; SameSite=Lax"
-    }
-
-    private static func cookie(_ name: String, in request: Request) -> String? {
-        for header in request.headers[values: .cookie] {
-            for pair in header.split(separator: ";") {
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name {
-                    return parts[1].trimmingCharacters(in: .whitespaces)
-                }
-            }
-        }
-        return nil
+    private static func stateCookie(_ value: String, maxAge: Int) -> Cookie {
+        Cookie(name: stateCookie, value: value, maxAge: maxAge, path: "/", secure: true, httpOnly: true, sameSite: .lax)
     }
 
     private static func redirect(to url: URL, _ parameters: [String: String]) -> Response {
@@ -198,7 +186,7 @@ struct SocialRoutes {
         components.queryItems = (components.queryItems ?? []) + parameters.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
         return Response(
             status: .found,
-            headers: [.location: components.string!, .cacheControl: "no-store", .setCookie: stateCookie("", maxAge: 0)]
+            headers: [.location: components.string!, .cacheControl: "no-store", .setCookie: stateCookie("", maxAge: 0).description]
         )
     }
 }

@@ -4,7 +4,7 @@ import NIOConcurrencyHelpers
 /// One open WebSocket's way out: a bounded queue of frames that one writer drains. A client that cannot keep up
 /// fills its queue and is let go (`onOverflow`, once) rather than holding up the senders, who only ever enqueue.
 /// While the socket catches up on what it missed, live frames wait (`hold`), so that it gets everything in order.
-/// The socket lives no longer than the session of the token that opened it (`tokenID`, `expiresAt`): ``end(_:_:)``.
+/// The socket lives no longer than the session of the token that opened it (`tokenID`, `expiresAt`): ``end(with:reason:)``.
 final class Socket: Sendable {
     let id = UUID()
     let user: UUID
@@ -71,11 +71,12 @@ final class Socket: Sendable {
     /// once the writer has sent what was queued before it, the socket is closed with `reason`.
     func end(with frame: String, reason: String) {
         let first = state.withLockedValue { state in
-            defer { if state.endReason == nil { state.endReason = reason } }
-            return state.endReason == nil && !state.overflowed
+            guard state.endReason == nil, !state.overflowed else { return false }
+            state.endReason = reason
+            state.held = nil
+            return true
         }
         guard first else { return }
-        state.withLockedValue { $0.held = nil }
         continuation.yield(frame)
         continuation.finish()
     }
