@@ -88,7 +88,7 @@ import TestSupport
                 keys.append(try created.decode(Created.self))
             }
             let third = try await auth.send(.post, "/api/v1/auth/api-keys", ["name": "three", "scopes": ["read"]], token: session.accessToken)
-            #expect(third.status == .badRequest)
+            #expect(third.status == .conflict)
             #expect(third.problem?.code == "quota_exceeded")
             #expect(third.problem?.detail?.contains("At most 2") == true)
 

@@ -28,6 +28,7 @@ import TestSupport
                 #expect(paths.contains(path), "\(path)")
             }
             #expect(OpenAPIDocument.unresolvedReferences(in: document) == [])
+            #expect(OpenAPIDocument.optionalFieldsRefusingNull(in: document) == [])
         }
     }
 }

@@ -24,7 +24,7 @@ import TestSupport
             #expect(try me.decode(Session.User.self).emailVerified)
 
             let again = try await auth.send(.post, "/api/v1/auth/verify-email", ["token": token])
-            #expect(again.status == .badRequest)
+            #expect(again.status == .unprocessableContent)
             #expect(again.problem?.errors?.first?.field == "token")
             // Verified already: asking again sends nothing.
             #expect(try await auth.send(.post, "/api/v1/auth/verify-email/request", token: session.accessToken).status == .accepted)
@@ -41,10 +41,10 @@ import TestSupport
             let secondArrived = await eventually { await auth.mailbox.count(.emailVerification, for: session.user.id) == 2 }
             #expect(secondArrived)
             let second = try #require(await auth.mailbox.latest(.emailVerification, for: session.user.id)?.linkToken)
-            #expect(try await auth.send(.post, "/api/v1/auth/verify-email", ["token": first]).status == .badRequest)
+            #expect(try await auth.send(.post, "/api/v1/auth/verify-email", ["token": first]).status == .unprocessableContent)
 
             auth.clock.advance(by: 86_400 + 1)
-            #expect(try await auth.send(.post, "/api/v1/auth/verify-email", ["token": second]).status == .badRequest)
+            #expect(try await auth.send(.post, "/api/v1/auth/verify-email", ["token": second]).status == .unprocessableContent)
         }
     }
 
@@ -62,7 +62,7 @@ import TestSupport
             let token = try #require(await auth.mailbox.latest(.passwordReset, for: session.user.id)?.linkToken)
 
             let weak = try await auth.send(.post, "/api/v1/auth/password-reset", ["token": token, "password": "qwertyuiop"])
-            #expect(weak.status == .badRequest)
+            #expect(weak.status == .unprocessableContent)
             #expect(weak.problem?.errors?.first?.field == "password")
 
             let reset = try await auth.send(.post, "/api/v1/auth/password-reset", ["token": token, "password": "brand new secret words"])
@@ -76,7 +76,7 @@ import TestSupport
             #expect(try await auth.login(session.user.email, password: "brand new secret words").status == .ok)
 
             let reused = try await auth.send(.post, "/api/v1/auth/password-reset", ["token": token, "password": "yet another passphrase"])
-            #expect(reused.status == .badRequest)
+            #expect(reused.status == .unprocessableContent)
             #expect(reused.problem?.code == "token_invalid")
         }
     }
@@ -88,7 +88,7 @@ import TestSupport
             let token = try #require(await auth.mailbox.latest(.passwordReset, for: session.user.id)?.linkToken)
             auth.clock.advance(by: 3601)
             let late = try await auth.send(.post, "/api/v1/auth/password-reset", ["token": token, "password": "brand new secret words"])
-            #expect(late.status == .badRequest)
+            #expect(late.status == .unprocessableContent)
             #expect(try await auth.login(session.user.email).status == .ok)
         }
     }

@@ -134,7 +134,7 @@ actor FakeProvider {
         let code = try #require(back.queryItems?.first { $0.name == "code" }?.value)
         let exchanged = try await auth.send(.post, "/api/v1/auth/oauth/exchange", ["code": code])
         #expect(exchanged.status == .ok)
-        #expect(try await auth.send(.post, "/api/v1/auth/oauth/exchange", ["code": code]).status == .badRequest)
+        #expect(try await auth.send(.post, "/api/v1/auth/oauth/exchange", ["code": code]).status == .unprocessableContent)
         return try exchanged.decode(Session.self)
     }
 
@@ -241,7 +241,7 @@ actor FakeProvider {
             let exchanged = try await auth.send(.post, "/api/v1/auth/oauth/exchange", ["code": code, "totpCode": next])
             #expect(exchanged.status == .ok)
             #expect(try exchanged.decode(Session.self).user.id == session.user.id)
-            #expect(try await auth.send(.post, "/api/v1/auth/oauth/exchange", ["code": code, "totpCode": next]).status == .badRequest)
+            #expect(try await auth.send(.post, "/api/v1/auth/oauth/exchange", ["code": code, "totpCode": next]).status == .unprocessableContent)
         }
     }
 

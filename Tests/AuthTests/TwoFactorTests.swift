@@ -38,7 +38,7 @@ import TestSupport
             #expect(enrolment.otpauthUri.contains("secret=\(enrolment.secret)"))
 
             let wrong = try await auth.send(.post, "/api/v1/auth/2fa/confirm", ["code": "000000"], token: session.accessToken)
-            #expect(wrong.status == .badRequest)
+            #expect(wrong.status == .unprocessableContent)
             #expect(wrong.problem?.errors?.first?.field == "code")
             let now = Date()
             let confirmed = try await auth.send(.post, "/api/v1/auth/2fa/confirm", ["code": Self.code(enrolment.secret, at: now)], token: session.accessToken)

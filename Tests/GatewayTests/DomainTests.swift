@@ -89,6 +89,24 @@ import Testing
         #expect(!rules.isPublic(.get, "/api/v1/notifications"))
     }
 
+    /// Any method goes on to the service on a path that a rule names as one route (for its 405 and `Allow`), and a
+    /// method no route serves anywhere under a public tree; a method routes do serve still needs a user where the
+    /// rules say so, and nothing goes on anonymously elsewhere.
+    @Test func anonymousRequestsReachOnlyPublicPaths() {
+        let rules = AccessRules.mayaGo
+        #expect(rules.admitsAnonymous(.post, "/api/v1/auth/login"))
+        #expect(rules.admitsAnonymous(.put, "/api/v1/auth/register"))
+        #expect(rules.admitsAnonymous(.delete, "/api/v1/auth/oauth/exchange"))
+        #expect(rules.admitsAnonymous(.trace, "/api/v1/experiences/42"))
+        #expect(rules.admitsAnonymous(HTTPRequest.Method("QUERY")!, "/api/v1/search"))
+        #expect(!rules.admitsAnonymous(.post, "/api/v1/experiences"))
+        #expect(!rules.admitsAnonymous(.patch, "/api/v1/experiences/42"))
+        #expect(!rules.admitsAnonymous(.trace, "/api/v1/bookings"))
+        #expect(!rules.admitsAnonymous(.put, "/api/v1/auth/me"))
+        #expect(rules.isPublic(.get, "/api/v1/auth/oauth/google/start"))
+        #expect(!rules.isPublic(.get, "/api/v1/auth/oauth/google/start/more"))
+    }
+
     @Test func forwardedForCountsOnlyBehindTrustedProxies() {
         let resolver = ClientAddress(trustedProxies: [IPRange("10.0.0.0/8")!, IPRange("::1")!])
         #expect(resolver.resolve(peer: "203.0.113.9", forwardedFor: "1.1.1.1") == "203.0.113.9")

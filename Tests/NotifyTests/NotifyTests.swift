@@ -28,6 +28,7 @@ import TestSupport
                 "/api/v1/dev/mailbox",
             ]))
             #expect(OpenAPIDocument.unresolvedReferences(in: document) == [])
+            #expect(OpenAPIDocument.optionalFieldsRefusingNull(in: document) == [])
         }
     }
 }

@@ -78,7 +78,7 @@ import TestSupport
 
             let code = try #require(await notify.textedCode(to: phone))
             let wrong = try await notify.send(.post, "/api/v1/notifications/preferences/phone/verify", ["code": code == "000000" ? "111111" : "000000"], as: ana)
-            #expect(wrong.status == .badRequest)
+            #expect(wrong.status == .unprocessableContent)
             #expect(wrong.problem?.errors?.first?.field == "code")
             // Another user cannot confirm it for her.
             let eve = try await notify.user(name: "Eve")

@@ -25,6 +25,7 @@ import TestSupport
             let document = try await payments.send(.get, "/openapi.json").decode(JSONValue.self)
             #expect(OpenAPIDocument.paths(of: document).isSuperset(of: ["/api/v1/payments/{id}", "/api/v1/payments/{id}/confirm", "/api/v1/payouts/balance"]))
             #expect(OpenAPIDocument.unresolvedReferences(in: document) == [])
+            #expect(OpenAPIDocument.optionalFieldsRefusingNull(in: document) == [])
         }
     }
 }

@@ -23,6 +23,7 @@ import TestSupport
             let document = try await search.get("/openapi.json").decode(JSONValue.self)
             #expect(OpenAPIDocument.paths(of: document).isSuperset(of: ["/api/v1/search", "/api/v1/search/suggest", "/api/v1/recommendations", "/api/v1/recommendations/similar/{experienceId}"]))
             #expect(OpenAPIDocument.unresolvedReferences(in: document) == [])
+            #expect(OpenAPIDocument.optionalFieldsRefusingNull(in: document) == [])
         }
     }
 }

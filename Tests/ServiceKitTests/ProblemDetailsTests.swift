@@ -28,6 +28,14 @@ import TestSupport
             let thing = try await request.decode(as: NewThing.self, context: context)
             return try Response.json(["title": thing.title], status: .created)
         }
+        router.get("things/checked") { request, _ -> Response in
+            let query = request.uri.queryParameters
+            var validator = Validator()
+            validator.check(query.get("size") != "huge", "size", "must be small or large")
+            validator.rule(query.get("from") != "tomorrow", "from", "must be before to")
+            try validator.validate()
+            return Response(status: .noContent)
+        }
         router.get("things/broken") { _, _ -> Response in throw Broken() }
         router.get("things/gone") { _, _ -> Response in throw Problem.notFound("No such thing.") }
         return runtime.makeApplication(router: router)
@@ -60,6 +68,43 @@ import TestSupport
             }
             try await post(client, #"{"title": "ok", "guests": 2, "location": {"latitude": 1.5}}"#) { response in
                 #expect(response.status == .created)
+            }
+        }
+    }
+
+    /// A field that breaks the document makes the answer a 400 naming every bad field; rules alone make it a 422.
+    @Test func malformedFieldsAre400sAndRefusedOnesAre422s() async throws {
+        try await makeApp().test(.router) { client in
+            for (query, status, fields) in [
+                ("size=huge&from=tomorrow", HTTPResponse.Status.badRequest, ["size", "from"]), ("from=tomorrow", .unprocessableContent, ["from"]),
+                ("size=huge", .badRequest, ["size"]), ("size=small", .noContent, []),
+            ] {
+                try await client.execute(uri: "/things/checked?\(query)", method: .get) { response in
+                    #expect(response.status == status, "\(query)")
+                    #expect((response.problem?.errors ?? []).map(\.field) == fields, "\(query)")
+                }
+            }
+        }
+    }
+
+    /// U+0000 (which PostgreSQL cannot store) and lone surrogates (which are no characters) are 422s wherever they
+    /// come, before any handler sees them; an escaped backslash before `u0000` is text, and a pair is one character.
+    @Test func textNoServiceCanKeepIsRefused() async throws {
+        try await makeApp().test(.router) { client in
+            for title in [#"a\u0000b"#, #"\ud800"#, #"\udc00x"#, #"\ud800\u0041"#] {
+                try await post(client, #"{"title": "\#(title)", "guests": 2, "location": {"latitude": 1}}"#) { response in
+                    #expect(response.status == .unprocessableContent, "\(title)")
+                    #expect(response.problem?.errors?.map(\.field) == ["body"])
+                }
+            }
+            for title in [#"a\\u0000b"#, #"\ud83d\ude00"#] {
+                try await post(client, #"{"title": "\#(title)", "guests": 2, "location": {"latitude": 1}}"#) { response in
+                    #expect(response.status == .created, "\(title)")
+                }
+            }
+            try await client.execute(uri: "/things/checked?size=a%00b", method: .get) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(response.problem?.errors?.map(\.field) == ["query"])
             }
         }
     }

@@ -47,16 +47,16 @@ struct MessagingService: Sendable {
             return (try await conversation(existing, for: caller), false)
         }
         guard let experience = try await directory.experience(experienceID), experience.status != "draft" else {
-            throw Problem.invalid("experienceId", "must be a published experience")
+            throw Problem.refused("experienceId", "must be a published experience")
         }
-        guard experience.providerId != caller.userID else { throw Problem.invalid("experienceId", "is your own experience") }
+        guard experience.providerId != caller.userID else { throw Problem.refused("experienceId", "is your own experience") }
         if let bookingID {
             let booking = try await directory.booking(bookingID)
             guard let booking, booking.travelerId == caller.userID, booking.experienceId == experienceID else {
-                throw Problem.invalid("bookingId", "must be one of your bookings of this experience")
+                throw Problem.refused("bookingId", "must be one of your bookings of this experience")
             }
         } else if experience.status != "published" {
-            throw Problem.invalid("experienceId", "must be a published experience")
+            throw Problem.refused("experienceId", "must be a published experience")
         }
         let traveler = Conversations.Party(id: caller.userID, name: try await directory.name(of: caller.userID) ?? "Traveler")
         let provider = Conversations.Party(id: experience.providerId, name: try await directory.name(of: experience.providerId) ?? "Host")
@@ -81,10 +81,10 @@ struct MessagingService: Sendable {
         let text = MessageBody.clean(body ?? "")
         let attachments = attachments ?? []
         validator.check(text.count <= limits.messageCharacters, "body", "must be at most \(limits.messageCharacters) characters")
-        validator.check(!text.isEmpty || !attachments.isEmpty, "body", "must not be empty unless attachments are sent")
+        validator.rule(!text.isEmpty || !attachments.isEmpty, "body", "must not be empty unless attachments are sent")
         validator.check(attachments.count <= limits.attachmentsPerMessage, "attachmentIds", "must name at most \(limits.attachmentsPerMessage) attachments")
         let clientID = clientMessageID ?? ""
-        validator.check((1...100).contains(clientID.count), "clientMessageId", "must be 1 to 100 characters, the same for a resend of one message")
+        validator.check((1...100).contains(clientID.unicodeScalars.count), "clientMessageId", "must be 1 to 100 characters, the same for a resend of one message")
         try validator.validate()
 
         let others = conversation.others(than: caller.userID)
@@ -106,7 +106,7 @@ struct MessagingService: Sendable {
         guard conversation.isMember(caller.userID) else { throw Problem.forbidden("Only the conversation's members have read marks.") }
         let now = clock.now()
         guard let unread = try await conversations.markRead(conversation.id, reader: caller.userID, upTo: message, at: now) else {
-            throw Problem.invalid("upToMessageId", "must be a message of this conversation")
+            throw Problem.refused("upToMessageId", "must be a message of this conversation")
         }
         await hub.deliver(.read(caller.userID, in: conversation.id, upTo: message, at: now), to: conversation.others(than: caller.userID))
         return unread

@@ -71,6 +71,17 @@ extension Problem {
         validation([FieldError(field: field, message: message)])
     }
 
+    /// 422 for well-formed fields that a rule the published document cannot state refuses: an id that names
+    /// nothing of the caller's, a cursor that is not from a previous page, a time already past, a wrong code.
+    public static func unprocessable(_ errors: [FieldError]) -> Problem {
+        Problem(.unprocessableContent, detail: "The request is well formed, but its fields break a rule.", errors: errors)
+    }
+
+    /// 422 for one well-formed field that a rule refuses.
+    public static func refused(_ field: String, _ message: String) -> Problem {
+        unprocessable([FieldError(field: field, message: message)])
+    }
+
     public static func notFound(_ detail: String = "No such resource.") -> Problem {
         Problem(.notFound, detail: detail)
     }

@@ -4,7 +4,7 @@ import Hummingbird
 import NIOFoundationCompat
 
 /// Decodes JSON request bodies; a body that is not JSON, or lacks or mistypes a field, is a 400 problem whose
-/// `errors` name the field.
+/// `errors` name the field; one whose text cannot be kept (``UnstorableText``) is a 422.
 public struct ProblemJSONDecoder: RequestDecoder {
     public init() {}
 
@@ -13,6 +13,7 @@ public struct ProblemJSONDecoder: RequestDecoder {
             throw Problem(.unsupportedMediaType, detail: "Send the body as application/json.")
         }
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        if let problem = UnstorableText.problem(inJSON: buffer) { throw problem }
         do {
             return try JSONDecoder.mayaGo.decode(T.self, from: buffer)
         } catch let error as DecodingError {

@@ -3,10 +3,10 @@ import Foundation
 
 /// The `cursor` of a list ordered by time, newest first: the time of the last item of the page before.
 public enum TimeCursor {
-    /// `text` as a cursor, `nil` when absent; a 400 naming `cursor` when it is not one.
+    /// `text` as a cursor, `nil` when absent; a 422 naming `cursor` when it is not one.
     public static func parse(_ text: String?) throws -> Date? {
         guard let text else { return nil }
-        guard let date = ISO8601Format.parse(text) else { throw Problem.invalid("cursor", "must be a cursor from a previous page") }
+        guard let date = ISO8601Format.parse(text) else { throw Problem.refused("cursor", "must be a cursor from a previous page") }
         return date
     }
 

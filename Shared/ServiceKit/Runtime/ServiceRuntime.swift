@@ -99,6 +99,7 @@ public struct ServiceRuntime: Sendable {
         }
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: UnstorableQueryMiddleware())
         HealthRoutes(checks: readinessChecks + readiness, exposure: health).addRoutes(to: router)
         if let migrations {
             router.add(middleware: StartupMiddleware(migrations: migrations))

@@ -13,18 +13,19 @@ struct PasswordPolicy: Sendable {
     static let standard = PasswordPolicy(commonPasswords: loadCommonPasswords())
 
     /// Why `password` is refused, or `nil` if it is fine. `email` and `name` are the account's: a password that
-    /// is one of them is refused too.
-    func problem(with password: String, email: String? = nil, name: String? = nil) -> String? {
-        let length = password.count
-        if length < Self.minimumLength { return "must be at least \(Self.minimumLength) characters" }
-        if length > Self.maximumLength || password.utf8.count > 72 { return "must be at most 72 bytes" }
+    /// is one of them is refused too. Lengths count code points, as the published document's do.
+    func problem(with password: String, email: String? = nil, name: String? = nil) -> FieldProblem? {
+        let length = password.unicodeScalars.count
+        if length < Self.minimumLength { return .malformed("must be at least \(Self.minimumLength) characters") }
+        if length > Self.maximumLength { return .malformed("must be at most \(Self.maximumLength) characters") }
+        if password.utf8.count > 72 { return .refused("must be at most 72 bytes") }
         let lowered = password.lowercased()
-        if commonPasswords.contains(lowered) { return "is too common; choose another" }
-        if Set(lowered).count < 4 { return "is too repetitive; choose another" }
+        if commonPasswords.contains(lowered) { return .refused("is too common; choose another") }
+        if Set(lowered).count < 4 { return .refused("is too repetitive; choose another") }
         if let email, lowered == email.lowercased() || lowered == email.lowercased().split(separator: "@").first.map(String.init) {
-            return "must not be your email address"
+            return .refused("must not be your email address")
         }
-        if let name, lowered == name.lowercased() { return "must not be your name" }
+        if let name, lowered == name.lowercased() { return .refused("must not be your name") }
         return nil
     }
 

@@ -37,7 +37,7 @@ struct APIKeyRoutes {
         let live = try await auth.apiKeys.list(of: user.id).filter { $0.revokedAt == nil }
         let maximum = auth.settings.maximumAPIKeys
         guard live.count < maximum else {
-            throw Problem(.badRequest, detail: "At most \(maximum) live API keys: revoke one before creating another.", code: "quota_exceeded",
+            throw Problem(.conflict, detail: "At most \(maximum) live API keys: revoke one before creating another.", code: "quota_exceeded",
                           errors: [FieldError(field: "name", message: "at most \(maximum) live API keys")])
         }
         let client = ClientInfo(request, context: context)

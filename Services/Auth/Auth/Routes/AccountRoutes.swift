@@ -60,13 +60,11 @@ struct AccountRoutes {
         let email = EmailAddress(body.email)
         var validator = Validator()
         validator.check(email != nil, "email", "must be an email address")
-        validator.check((1...100).contains(name.count), "name", "must be 1 to 100 characters")
-        if let problem = auth.passwords.policy.problem(with: body.password, email: email?.value, name: name) {
-            validator.fail("password", problem)
-        }
+        validator.check((1...100).contains(name.unicodeScalars.count), "name", "must be 1 to 100 characters")
+        validator.note(auth.passwords.policy.problem(with: body.password, email: email?.value, name: name), "password")
         switch body.role {
         case .traveler, .provider: break
-        case .admin: if context.identity?.role != .admin { validator.fail("role", "only an admin can create an admin") }
+        case .admin: if context.identity?.role != .admin { validator.rule(false, "role", "only an admin can create an admin") }
         case .service: validator.fail("role", "must be traveler, provider or admin")
         }
         try validator.validate()
@@ -122,7 +120,7 @@ struct AccountRoutes {
 
     @Sendable func refresh(_ request: Request, context: ServiceRequestContext) async throws -> TokenPair {
         let body = try await request.decode(as: Refresh.self, context: context)
-        guard !body.refreshToken.isEmpty, body.refreshToken.utf8.count <= 256 else {
+        guard (1...256).contains(body.refreshToken.unicodeScalars.count) else {
             throw Problem.invalid("refreshToken", "must be a refresh token")
         }
         let client = ClientInfo(request, context: context)
@@ -169,20 +167,19 @@ struct AccountRoutes {
         let body = try await request.decode(as: AccountChange.self, context: context)
         let name = body.name?.trimmingCharacters(in: .whitespacesAndNewlines)
         var validator = Validator()
-        if let name { validator.check((1...100).contains(name.count), "name", "must be 1 to 100 characters") }
+        if let name { validator.check((1...100).contains(name.unicodeScalars.count), "name", "must be 1 to 100 characters") }
         if let password = body.password {
-            if let problem = auth.passwords.policy.problem(with: password, email: user.email, name: name ?? user.name) {
-                validator.fail("password", problem)
-            }
-            validator.check(body.currentPassword?.isEmpty == false, "currentPassword", "is required to change the password")
+            validator.note(auth.passwords.policy.problem(with: password, email: user.email, name: name ?? user.name), "password")
+            validator.check(body.currentPassword != nil, "currentPassword", "is required to change the password")
         }
+        if let current = body.currentPassword { validator.check(!current.isEmpty, "currentPassword", "must not be empty") }
         validator.check(name != nil || body.password != nil, "name", "give a name or a password to change")
         try validator.validate()
 
         var newHash: String?
         if let password = body.password {
             guard try await auth.passwords.verify(body.currentPassword ?? "", against: user.passwordHash) else {
-                throw Problem.invalid("currentPassword", "is incorrect")
+                throw Problem.refused("currentPassword", "is incorrect")
             }
             newHash = try await auth.passwords.hash(password)
         }

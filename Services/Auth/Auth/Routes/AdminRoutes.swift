@@ -63,7 +63,7 @@ struct AdminRoutes {
         var validator = Validator()
         validator.check(body.role != .service, "role", "must be traveler, provider or admin")
         validator.check(body.role != nil || body.disabled != nil, "role", "give a role or disabled to change")
-        validator.check(id != admin.id || (body.disabled != true && body.role.map { $0 == .admin } ?? true), "id", "admins cannot disable or demote themselves")
+        validator.rule(id != admin.id || (body.disabled != true && body.role.map { $0 == .admin } ?? true), "id", "admins cannot disable or demote themselves")
         try validator.validate()
         let client = ClientInfo(request, context: context)
         let now = auth.clock.now()
@@ -94,7 +94,7 @@ struct AdminRoutes {
             return id
         }
         let cursor = try query.get("cursor").map { text in
-            guard let id = Int64(text) else { throw Problem.invalid("cursor", "must be a cursor from a previous page") }
+            guard let id = Int64(text) else { throw Problem.refused("cursor", "must be a cursor from a previous page") }
             return id
         }
         let events = try await auth.audit.events(userID: userID, before: cursor, limit: limit)

@@ -85,9 +85,9 @@ struct RecoveryRoutes {
         guard let owner = try await auth.postgres.withConnection({ connection in
             try await auth.oneTimeTokens.owner(of: body.token, purpose: .resetPassword, at: now, on: connection)
         }), let user = try await auth.users.find(id: owner) else { throw Self.invalidToken }
-        if let problem = auth.passwords.policy.problem(with: body.password, email: user.email, name: user.name) {
-            throw Problem.invalid("password", problem)
-        }
+        var validator = Validator()
+        validator.note(auth.passwords.policy.problem(with: body.password, email: user.email, name: user.name), "password")
+        try validator.validate()
         let hash = try await auth.passwords.hash(body.password)
         try await auth.transaction { connection in
             guard try await auth.oneTimeTokens.redeem(body.token, purpose: .resetPassword, at: now, on: connection) == user.id else {
@@ -103,7 +103,7 @@ struct RecoveryRoutes {
     }
 
     static let invalidToken = Problem(
-        .badRequest,
+        .unprocessableContent,
         detail: "The link is invalid, used or expired. Ask for a new one.",
         code: "token_invalid",
         errors: [FieldError(field: "token", message: "is invalid, used or expired")]

@@ -93,7 +93,7 @@ struct SocialRoutes {
 
     @Sendable func exchange(_ request: Request, context: ServiceRequestContext) async throws -> TokenPair {
         let body = try await request.decode(as: Exchange.self, context: context)
-        let invalid = Problem(.badRequest, detail: "The sign-in code is invalid, used or expired.", code: "token_invalid", errors: [FieldError(field: "code", message: "is invalid, used or expired")])
+        let invalid = Problem(.unprocessableContent, detail: "The sign-in code is invalid, used or expired.", code: "token_invalid", errors: [FieldError(field: "code", message: "is invalid, used or expired")])
         let now = auth.clock.now()
         let client = ClientInfo(request, context: context)
         // The second factor is asked for before the code is spent, so that the app can ask the user and retry.

@@ -44,7 +44,7 @@ struct TwoFactorRoutes {
         guard !user.totpEnabled else { throw Problem.conflict("Two-factor authentication is on already.", code: "totp_enabled") }
         guard let secret = user.totpSecret else { throw Problem.conflict("Enrol first.", code: "totp_not_enrolled") }
         let now = auth.clock.now()
-        guard let step = TOTPCode.matchingStep(body.code, secret: secret, at: now) else { throw Problem.invalid("code", "is incorrect") }
+        guard let step = TOTPCode.matchingStep(body.code, secret: secret, at: now) else { throw Problem.refused("code", "is incorrect") }
         let client = ClientInfo(request, context: context)
         let codes = try await auth.transaction { connection in
             try await auth.users.setTOTPEnabled(true, of: user.id, lastStep: step, at: now, on: connection)
@@ -59,7 +59,7 @@ struct TwoFactorRoutes {
         let body = try await request.decode(as: CodeBody.self, context: context)
         guard user.totpEnabled else { throw Problem.conflict("Two-factor authentication is off.", code: "totp_disabled") }
         let client = ClientInfo(request, context: context)
-        guard try await auth.acceptSecondFactor(body.code, of: user, client: client) else { throw Problem.invalid("code", "is incorrect") }
+        guard try await auth.acceptSecondFactor(body.code, of: user, client: client) else { throw Problem.refused("code", "is incorrect") }
         try await auth.transaction { connection in
             try await auth.users.setTOTPEnabled(false, of: user.id, lastStep: nil, at: auth.clock.now(), on: connection)
             try await auth.recoveryCodes.removeAll(of: user.id, on: connection)

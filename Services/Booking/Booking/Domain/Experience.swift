@@ -76,7 +76,8 @@ struct ExperienceFields: Decodable, Sendable {
     var cancellationPolicy: CancellationPolicy?
     var languages: [String]?
 
-    /// Checks every given field (and, when `creating`, that none is missing); throws a 400 naming them.
+    /// Checks every given field (and, when `creating`, that none is missing); throws a 400 (or a 422 for an unknown time
+    /// zone) naming them.
     func validate(creating: Bool) throws {
         var validator = Validator()
         func required(_ value: Any?, _ field: String) {
@@ -93,25 +94,25 @@ struct ExperienceFields: Decodable, Sendable {
         required(bookingMode, "bookingMode")
         required(cancellationPolicy, "cancellationPolicy")
         required(languages, "languages")
-        if let title { validator.check((3...120).contains(title.trimmed.count), "title", "must be 3 to 120 characters") }
-        if let description { validator.check((1...5000).contains(description.trimmed.count), "description", "must be 1 to 5000 characters") }
+        if let title { validator.check((3...120).contains(title.trimmed.unicodeScalars.count), "title", "must be 3 to 120 characters") }
+        if let description { validator.check((1...5000).contains(description.trimmed.unicodeScalars.count), "description", "must be 1 to 5000 characters") }
         if let category {
             validator.check(category.range(of: "^[a-z][a-z-]{1,39}$", options: .regularExpression) != nil, "category", "must be a lower-case word such as tour or food")
         }
         if let tags {
             validator.check(tags.count <= 20, "tags", "must have at most 20 tags")
-            for (index, tag) in tags.enumerated() where !(1...30).contains(tag.trimmed.count) {
+            for (index, tag) in tags.enumerated() where !(1...30).contains(tag.trimmed.unicodeScalars.count) {
                 validator.fail("tags[\(index)]", "must be 1 to 30 characters")
             }
         }
         if let location {
             validator.check((-90...90).contains(location.latitude), "location.latitude", "must be from -90 to 90")
             validator.check((-180...180).contains(location.longitude), "location.longitude", "must be from -180 to 180")
-            validator.check((1...100).contains(location.city.trimmed.count), "location.city", "must be 1 to 100 characters")
+            validator.check((1...100).contains(location.city.trimmed.unicodeScalars.count), "location.city", "must be 1 to 100 characters")
             validator.check(location.country.range(of: "^[A-Z]{2}$", options: .regularExpression) != nil, "location.country", "must be an ISO 3166 code such as MX")
-            if let address = location.address { validator.check(address.count <= 300, "location.address", "must be at most 300 characters") }
+            if let address = location.address { validator.check(address.unicodeScalars.count <= 300, "location.address", "must be at most 300 characters") }
         }
-        if let timeZone { validator.check(TimeZone(identifier: timeZone) != nil, "timeZone", "must be an IANA time zone such as America/Cancun") }
+        if let timeZone { validator.rule(TimeZone(identifier: timeZone) != nil, "timeZone", "must be an IANA time zone such as America/Cancun") }
         if let durationMinutes { validator.check((15...10_080).contains(durationMinutes), "durationMinutes", "must be from 15 to 10080") }
         if let price {
             validator.check(price.amount > 0 && price.amount <= 100_000_000_00, "price.amount", "must be a positive amount in minor units")

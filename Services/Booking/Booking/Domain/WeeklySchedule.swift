@@ -44,12 +44,9 @@ struct LocalTime: Sendable, Equatable, Codable, CustomStringConvertible {
     var minute: Int
 
     init?(_ text: String) {
-        let parts = text.split(separator: ":")
-        guard parts.count == 2, parts.allSatisfy({ $0.count == 2 }), let hour = Int(parts[0]), let minute = Int(parts[1]),
-              (0..<24).contains(hour), (0..<60).contains(minute)
-        else { return nil }
-        self.hour = hour
-        self.minute = minute
+        guard let match = text.wholeMatch(of: /([01][0-9]|2[0-3]):([0-5][0-9])/) else { return nil }
+        self.hour = Int(match.1)!
+        self.minute = Int(match.2)!
     }
 
     var description: String { String(format: "%02d:%02d", hour, minute) }
@@ -62,10 +59,8 @@ struct LocalDate: Sendable, Equatable, Comparable, CustomStringConvertible {
     var day: Int
 
     init?(_ text: String) {
-        let parts = text.split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
-        else { return nil }
+        guard let match = text.wholeMatch(of: /([0-9]{4})-([0-9]{2})-([0-9]{2})/) else { return nil }
+        let (year, month, day) = (Int(match.1)!, Int(match.2)!, Int(match.3)!)
         var components = DateComponents(year: year, month: month, day: day)
         components.calendar = Calendar(identifier: .gregorian)
         guard components.isValidDate else { return nil }

@@ -33,14 +33,14 @@ struct BookingRoutes {
     /// the first time; with another body it is a 422.
     @Sendable func create(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let traveler = try context.requireRole(.traveler)
-        guard let key = request.headers[.idempotencyKey], (1...200).contains(key.count) else {
-            throw Problem.invalid("Idempotency-Key", "the header is required: a unique key of up to 200 characters per booking attempt")
+        guard let key = request.headers[.idempotencyKey], (1...255).contains(key.count) else {
+            throw Problem.invalid("Idempotency-Key", "the header is required: a unique key of up to 255 characters per booking attempt")
         }
         let body = try await request.decode(as: NewBooking.self, context: context)
         let note = body.note?.trimmed
         var validator = Validator()
         validator.check((1...100).contains(body.guests), "guests", "must be from 1 to 100")
-        validator.check((note?.count ?? 0) <= 1000, "note", "must be at most 1000 characters")
+        validator.check((note?.unicodeScalars.count ?? 0) <= 1000, "note", "must be at most 1000 characters")
         try validator.validate()
         // The request as decoded and encoded again with sorted keys: the same booking hashes the same however the
         // client ordered or spaced its JSON.
@@ -67,10 +67,10 @@ struct BookingRoutes {
         guard let bookable = try await booking.postgres.withConnection({ try await booking.slots.bookable(body.slotId, on: $0) }),
               bookable.experienceStatus == Experience.Status.published.rawValue
         else {
-            throw Problem.invalid("slotId", "is not a slot of a published experience")
+            throw Problem.refused("slotId", "is not a slot of a published experience")
         }
         let slot = bookable.slot
-        guard body.guests <= bookable.maxGuests else { throw Problem.invalid("guests", "must be at most \(bookable.maxGuests) for this experience") }
+        guard body.guests <= bookable.maxGuests else { throw Problem.refused("guests", "must be at most \(bookable.maxGuests) for this experience") }
         guard slot.status == .open, slot.startsAt > now else { throw Problem.conflict("This slot cannot be booked any more.", code: "slot_closed") }
         guard !bookable.providerBusy else { throw Problem.conflict("The provider is not available at this time.", code: "provider_busy") }
         guard slot.remaining >= body.guests else { throw Self.soldOut }

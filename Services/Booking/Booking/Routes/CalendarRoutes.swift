@@ -43,7 +43,7 @@ struct CalendarRoutes {
             throw Problem.invalid("url", "must be an http, https or webcal URL")
         }
         guard try await booking.calendarFetcher.mayFetch(host: host) else {
-            throw Problem.invalid("url", "must be a public address")
+            throw Problem.refused("url", "must be a public address")
         }
         let limit = booking.settings.maxCalendarImports
         guard let added = try await booking.calendars.addImport(

@@ -146,7 +146,7 @@ struct ExperienceRoutes {
         let body = try await request.decode(as: NewSlot.self, context: context)
         var validator = Validator()
         validator.check((1...10_000).contains(body.capacity), "capacity", "must be from 1 to 10000")
-        validator.check(body.startsAt > booking.clock.now(), "startsAt", "must be in the future")
+        validator.rule(body.startsAt > booking.clock.now(), "startsAt", "must be in the future")
         try validator.validate()
         let slot = try await booking.transaction { connection in
             let experience = try await booking.ownedExperience(id, by: identity, on: connection)
@@ -174,7 +174,7 @@ struct ExperienceRoutes {
         validator.check(from != nil, "from", "must be a date such as 2026-12-01")
         validator.check(until != nil, "until", "must be a date such as 2027-03-31")
         if let from, let until {
-            validator.check(from <= until && from.days(to: until) <= 366, "until", "must be on or after from, within a year")
+            validator.rule(from <= until && from.days(to: until) <= 366, "until", "must be on or after from, within a year")
         }
         validator.check((1...10_000).contains(body.capacity), "capacity", "must be from 1 to 10000")
         try validator.validate()
@@ -216,7 +216,7 @@ struct ExperienceRoutes {
             guard let guests = Int(text), (1...100).contains(guests) else { throw Problem.invalid("guests", "must be an integer from 1 to 100") }
             return guests
         } ?? 1
-        guard to > from, to.timeIntervalSince(from) <= 366 * 86_400 else { throw Problem.invalid("to", "must be after from, within a year") }
+        guard to > from, to.timeIntervalSince(from) <= 366 * 86_400 else { throw Problem.refused("to", "must be after from, within a year") }
         let experience = try await booking.visibleExperience(id, to: context.identity)
         let slots = try await booking.slots.available(experienceID: id, from: max(from, now), to: to, guests: guests)
         return Availability(experienceId: id, timeZone: experience.timeZone, slots: slots)

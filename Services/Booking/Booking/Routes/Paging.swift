@@ -11,11 +11,11 @@ enum Paging {
     static func cursor(_ text: String?) throws -> (Date, UUID)? {
         guard let text else { return nil }
         guard let data = Data(base64Encoded: text), let decoded = String(data: data, encoding: .utf8) else {
-            throw Problem.invalid("cursor", "must be a cursor from a previous page")
+            throw Problem.refused("cursor", "must be a cursor from a previous page")
         }
         let parts = decoded.split(separator: "|")
         guard parts.count == 2, let millis = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
-            throw Problem.invalid("cursor", "must be a cursor from a previous page")
+            throw Problem.refused("cursor", "must be a cursor from a previous page")
         }
         return (Date(timeIntervalSince1970: Double(millis) / 1000), id)
     }

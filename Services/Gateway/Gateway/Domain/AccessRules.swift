@@ -19,6 +19,18 @@ struct AccessRules: Sendable {
         return publicRules.contains { $0.method == method && $0.pattern.matches(path) }
     }
 
+    /// Whether a request without a user may go on to the owning service, which answers a method it does not serve
+    /// with 405 and the methods it does: a public request; any request to a path that a rule names as one route
+    /// (public as a whole: such routes serve their public operation only); a method that no route serves
+    /// (`TRACE`, `QUERY`) anywhere under a public tree.
+    func admitsAnonymous(_ method: HTTPRequest.Method, _ path: String) -> Bool {
+        isPublic(method, path) || publicRules.contains { rule in
+            rule.pattern.matches(path) && (rule.pattern.isOneRoute || !Self.servedMethods.contains(method))
+        }
+    }
+
+    private static let servedMethods: Set<HTTPRequest.Method> = [.get, .head, .post, .put, .patch, .delete]
+
     /// Browsing, searching, signing up and in, the calls that carry their own secret (Stripe's signed webhooks, a
     /// provider's calendar feed with its token), and the development mailbox (Notify serves it outside production only).
     static let mayaGo = AccessRules(public: [
@@ -32,8 +44,9 @@ struct AccessRules: Sendable {
         (.post, "/api/v1/auth/verify-email"),
         (.post, "/api/v1/auth/password-reset/request"),
         (.post, "/api/v1/auth/password-reset"),
-        (.get, "/api/v1/auth/oauth/**"),
-        (.post, "/api/v1/auth/oauth/**"),
+        (.get, "/api/v1/auth/oauth/*/start"),
+        (.get, "/api/v1/auth/oauth/*/callback"),
+        (.post, "/api/v1/auth/oauth/exchange"),
         (.post, "/api/v1/webhooks/stripe"),
         (.get, "/api/v1/providers/*/calendar.ics"),
         (.get, "/api/v1/dev/mailbox"),

@@ -17,5 +17,8 @@ struct PathPattern: Sendable, Hashable, CustomStringConvertible {
         return index == parts.count
     }
 
+    /// Whether the pattern names one route's path (any `*` is one of its parameters), not a tree of them.
+    var isOneRoute: Bool { !segments.contains("**") }
+
     var description: String { "/" + segments.joined(separator: "/") }
 }

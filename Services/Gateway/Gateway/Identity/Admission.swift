@@ -88,7 +88,7 @@ struct Admission: Sendable {
                 headers: HTTPFields(headers, splitCookie: false)
             )
         }
-        if caller.identity == nil, !rules.isPublic(request.method, request.path) {
+        if caller.identity == nil, !rules.admitsAnonymous(request.method, request.path) {
             throw Problem.unauthorized(caller.refusal ?? "Sign in: this needs an access token.")
         }
         return Admitted(identity: caller.identity, userID: caller.userID, authorization: caller.authorization, rateLimit: decision)

@@ -84,7 +84,7 @@ struct ConversationRoutes {
         }
         let before = try await position(query.get("before"), "before", in: conversation.id)
         let after = try await position(query.get("after"), "after", in: conversation.id)
-        guard before == nil || after == nil else { throw Problem.invalid("after", "cannot be combined with before") }
+        guard before == nil || after == nil else { throw Problem.refused("after", "cannot be combined with before") }
         let items = try await messaging.messages.page(of: conversation.id, before: before, after: after, limit: limit)
         return MessagePage(
             items: await messaging.translated(items, into: language, for: caller.userID),
@@ -116,8 +116,9 @@ struct ConversationRoutes {
     /// The `seq` of the message a cursor names, which must be one of this conversation's.
     private func position(_ text: String?, _ field: String, in conversation: UUID) async throws -> Int64? {
         guard let text else { return nil }
-        guard let id = UUID(uuidString: text), let seq = try await messaging.messages.seq(of: id, in: conversation) else {
-            throw Problem.invalid(field, "must be the id of a message of this conversation")
+        guard let id = UUID(uuidString: text) else { throw Problem.invalid(field, "must be a message id") }
+        guard let seq = try await messaging.messages.seq(of: id, in: conversation) else {
+            throw Problem.refused(field, "must be the id of a message of this conversation")
         }
         return seq
     }

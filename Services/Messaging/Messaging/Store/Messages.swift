@@ -51,7 +51,7 @@ struct Messages: Sendable {
                 )
                 let count = try await bound.decode(UUID.self).reduce(0) { count, _ in count + 1 }
                 guard count == Set(draft.attachments).count else {
-                    throw Problem.invalid("attachmentIds", "must be attachments you uploaded and have not sent in another conversation")
+                    throw Problem.refused("attachmentIds", "must be attachments you uploaded and have not sent in another conversation")
                 }
             }
             // One statement: a resend finds the first message; otherwise the conversation's row lock gives the

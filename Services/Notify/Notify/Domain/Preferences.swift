@@ -45,11 +45,8 @@ struct QuietHours: Codable, Sendable, Equatable {
 
     /// Minutes after midnight of `HH:MM`, if it is one.
     static func minutes(_ text: String) -> Int? {
-        let parts = text.split(separator: ":")
-        guard parts.count == 2, parts.allSatisfy({ $0.count == 2 }), let hour = Int(parts[0]), let minute = Int(parts[1]),
-              (0..<24).contains(hour), (0..<60).contains(minute)
-        else { return nil }
-        return hour * 60 + minute
+        guard let match = text.wholeMatch(of: /([01][0-9]|2[0-3]):([0-5][0-9])/) else { return nil }
+        return Int(match.1)! * 60 + Int(match.2)!
     }
 
     /// The end of the quiet hours `date` falls in, or `nil` when it falls outside them.

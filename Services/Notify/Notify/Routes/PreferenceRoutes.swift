@@ -70,7 +70,7 @@ struct PreferenceRoutes {
             preferences.language = language
         }
         if let timeZone = body.timeZone {
-            validator.check(TimeZone(identifier: timeZone) != nil, "timeZone", "must be an IANA time zone such as America/Merida")
+            validator.rule(TimeZone(identifier: timeZone) != nil, "timeZone", "must be an IANA time zone such as America/Merida")
             preferences.timeZone = timeZone
         }
         if let phone = body.phone {
@@ -92,7 +92,7 @@ struct PreferenceRoutes {
                     validator.check(false, "channels.\(type).\(name)", "must be one of email, sms, push, in_app")
                     continue
                 }
-                validator.check(!(entry.isSecurity && channel == .email && !on), "channels.\(type).email", "is security mail and cannot be turned off")
+                validator.rule(!(entry.isSecurity && channel == .email && !on), "channels.\(type).email", "is security mail and cannot be turned off")
                 preferences.channels[type, default: [:]][channel] = on
             }
         }
@@ -123,9 +123,9 @@ struct PreferenceRoutes {
         case .wrong(let next):
             preferences.phoneCode = next
             try await notify.preferences.save(preferences, of: user, at: notify.clock.now())
-            throw Problem.invalid("code", "is not the code sent to \(pending.phone)")
+            throw Problem.refused("code", "is not the code sent to \(pending.phone)")
         case .expired:
-            throw Problem(.badRequest, detail: "The code expired or was tried too often: ask for a new one.", code: "code_expired",
+            throw Problem(.unprocessableContent, detail: "The code expired or was tried too often: ask for a new one.", code: "code_expired",
                           errors: [FieldError(field: "code", message: "has expired")])
         }
         try await notify.preferences.save(preferences, of: user, at: notify.clock.now())

@@ -83,10 +83,10 @@ struct PaymentRoutes {
         let year = Calendar(identifier: .gregorian).component(.year, from: payment.clock.now())
         var validator = Validator()
         let outcome = TestCard.outcome(of: card.number)
-        validator.check(outcome != nil, "card.number", "must be a test card such as 4242 4242 4242 4242")
+        validator.rule(outcome != nil, "card.number", "must be a test card such as 4242 4242 4242 4242")
         validator.check((1...12).contains(card.expMonth), "card.expMonth", "must be from 1 to 12")
-        validator.check((year...(year + 20)).contains(card.expYear), "card.expYear", "must be this year or later")
-        validator.check(card.cvc.count >= 3 && card.cvc.count <= 4 && card.cvc.allSatisfy(\.isNumber), "card.cvc", "must be 3 or 4 digits")
+        validator.rule((year...(year + 20)).contains(card.expYear), "card.expYear", "must be this year or within 20 years of it")
+        validator.check(card.cvc.wholeMatch(of: /[0-9]{3,4}/) != nil, "card.cvc", "must be 3 or 4 digits")
         try validator.validate()
 
         let result: Result<Payment, Problem> = try await payment.transaction { connection in
@@ -103,7 +103,7 @@ struct PaymentRoutes {
                 try await payment.payments.save(found, at: now, on: connection)
                 return .failure(Problem(Self.paymentRequired, detail: message, code: code))
             case nil:
-                throw Problem.invalid("card.number", "must be a test card")
+                throw Problem.refused("card.number", "must be a test card")
             }
         }
         return try result.get()
@@ -122,13 +122,13 @@ struct PaymentRoutes {
         let body = try await request.decode(as: RefundBody.self, context: context)
         var validator = Validator()
         if let amount = body.amount { validator.check(amount > 0, "amount", "must be positive") }
-        validator.check((1...500).contains(body.reason.count), "reason", "must be 1 to 500 characters")
+        validator.check((1...500).contains(body.reason.unicodeScalars.count), "reason", "must be 1 to 500 characters")
         try validator.validate()
         return try await payment.transaction { connection in
             guard let found = try await payment.payments.find(id, on: connection, forUpdate: true) else { throw Self.notFound }
             let left = found.held
             if let amount = body.amount, amount > left {
-                throw Problem.invalid("amount", "must be at most \(left), what is left to refund")
+                throw Problem.refused("amount", "must be at most \(left), what is left to refund")
             }
             return try await payment.refund(found, amount: body.amount ?? left, reason: body.reason, on: connection).0
         }

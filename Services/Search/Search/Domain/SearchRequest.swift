@@ -44,26 +44,26 @@ struct SearchRequest: Sendable, Equatable {
             return value
         }
         text = QueryText(query.get("q") ?? "")
-        validator.check((query.get("q") ?? "").count <= 200, "q", "must be at most 200 characters")
+        validator.check((query.get("q") ?? "").unicodeScalars.count <= 200, "q", "must be at most 200 characters")
         latitude = number("lat", -90.0...90.0)
         longitude = number("lng", -180.0...180.0)
         radiusKm = number("radiusKm", 0.1...20_000.0)
-        validator.check((latitude == nil) == (longitude == nil), latitude == nil ? "lat" : "lng", "needs both lat and lng")
-        if radiusKm != nil { validator.check(latitude != nil && longitude != nil, "radiusKm", "needs a point: lat and lng") }
+        validator.rule((latitude == nil) == (longitude == nil), latitude == nil ? "lat" : "lng", "needs both lat and lng")
+        if radiusKm != nil { validator.rule(latitude != nil && longitude != nil, "radiusKm", "needs a point: lat and lng") }
         categories = query.getAll("category").map { $0.lowercased() }
         minPrice = number("minPrice", Int64(0)...Int64(1_000_000_000_000))
         maxPrice = number("maxPrice", Int64(0)...Int64(1_000_000_000_000))
         currency = query.get("currency")
         if let currency { validator.check(Money.isCurrencyCode(currency), "currency", "must be an ISO 4217 code such as MXN") }
-        if minPrice != nil || maxPrice != nil { validator.check(currency != nil, "currency", "is needed with minPrice or maxPrice") }
-        if let minPrice, let maxPrice { validator.check(minPrice <= maxPrice, "minPrice", "must not be above maxPrice") }
+        if minPrice != nil || maxPrice != nil { validator.rule(currency != nil, "currency", "is needed with minPrice or maxPrice") }
+        if let minPrice, let maxPrice { validator.rule(minPrice <= maxPrice, "minPrice", "must not be above maxPrice") }
         minDuration = number("minDuration", 0...10_080)
         maxDuration = number("maxDuration", 0...10_080)
-        if let minDuration, let maxDuration { validator.check(minDuration <= maxDuration, "minDuration", "must not be above maxDuration") }
+        if let minDuration, let maxDuration { validator.rule(minDuration <= maxDuration, "minDuration", "must not be above maxDuration") }
         from = nil
         to = nil
         if let day = query.get("date") {
-            validator.check(query.get("from") == nil && query.get("to") == nil, "date", "cannot be combined with from and to")
+            validator.rule(query.get("from") == nil && query.get("to") == nil, "date", "cannot be combined with from and to")
             if let start = Self.day(day) {
                 (from, to) = (start, start.addingTimeInterval(86_400))
             } else {
@@ -78,20 +78,20 @@ struct SearchRequest: Sendable, Equatable {
             }
             if name == "from" { from = date } else { to = date }
         }
-        if let from, let to { validator.check(from < to, "from", "must be before to") }
+        if let from, let to { validator.rule(from < to, "from", "must be before to") }
         guests = number("guests", 1...1000) ?? 1
         language = query.get("language")?.lowercased()
         minRating = number("minRating", 0.0...5.0)
         let sortText = query.get("sort") ?? (text.isEmpty ? "popularity" : "relevance")
         sort = Sort(rawValue: sortText) ?? .relevance
         validator.check(Sort(rawValue: sortText) != nil, "sort", "must be one of relevance, price, -price, rating, distance, popularity")
-        if sort == .distance { validator.check(latitude != nil, "sort", "distance needs a point: lat and lng") }
+        if sort == .distance { validator.rule(latitude != nil, "sort", "distance needs a point: lat and lng") }
         limit = number("limit", 1...100) ?? 20
         offset = 0
         if let cursor = query.get("cursor") {
             let decoded = Data(base64Encoded: cursor).flatMap { String(data: $0, encoding: .utf8) }
             if let decoded, decoded.hasPrefix("o:"), let value = Int(decoded.dropFirst(2)), value >= 0 { offset = value } else {
-                validator.check(false, "cursor", "must be a cursor from a previous page")
+                validator.rule(false, "cursor", "must be a cursor from a previous page")
             }
         }
         let available = query.get("available") ?? "only"

@@ -19,12 +19,15 @@ struct RecommendationRoutes {
         let limit = try PageLimit.parse(query.get("limit"), default: 10, maximum: 50)
         var point: (latitude: Double, longitude: Double)?
         if query.get("lat") != nil || query.get("lng") != nil {
-            guard let latitude = query.get("lat").flatMap(Double.init), (-90...90).contains(latitude) else {
-                throw Problem.invalid("lat", "must be a latitude from -90 to 90, with lng")
+            let latitude = try query.get("lat").map { text in
+                guard let value = Double(text), (-90...90).contains(value) else { throw Problem.invalid("lat", "must be a latitude from -90 to 90") }
+                return value
             }
-            guard let longitude = query.get("lng").flatMap(Double.init), (-180...180).contains(longitude) else {
-                throw Problem.invalid("lng", "must be a longitude from -180 to 180, with lat")
+            let longitude = try query.get("lng").map { text in
+                guard let value = Double(text), (-180...180).contains(value) else { throw Problem.invalid("lng", "must be a longitude from -180 to 180") }
+                return value
             }
+            guard let latitude, let longitude else { throw Problem.refused(latitude == nil ? "lat" : "lng", "needs both lat and lng") }
             point = (latitude, longitude)
         }
         return RecommendationList(items: try await recommendations.forTraveler(traveler, near: point, limit: limit))

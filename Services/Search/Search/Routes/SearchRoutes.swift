@@ -26,7 +26,7 @@ struct SearchRoutes {
     @Sendable func suggest(_ request: Request, context: ServiceRequestContext) async throws -> Suggestions {
         let query = request.uri.queryParameters
         let text = query.get("q") ?? ""
-        guard text.count <= 100 else { throw Problem.invalid("q", "must be at most 100 characters") }
+        guard text.unicodeScalars.count <= 100 else { throw Problem.invalid("q", "must be at most 100 characters") }
         let limit = try PageLimit.parse(query.get("limit"), default: 8, maximum: 20)
         let folded = QueryText.tokens(text).joined(separator: " ")
         return Suggestions(suggestions: folded.isEmpty ? [] : try await search.completer.suggest(folded, limit: limit))
