@@ -8,8 +8,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 pg_port=${MAYAGO_POSTGRES_PORT:-55432}
 redis_port=${MAYAGO_REDIS_PORT:-56379}
-services=(auth booking payment search messaging notify gateway)
-declare -A ports=([gateway]=8080 [auth]=8081 [booking]=8082 [payment]=8083 [search]=8084 [messaging]=8085 [notify]=8086)
+source scripts/lib/services.sh
 
 scripts/install-deps.sh
 swift build ${MAYAGO_BUILD_FLAGS:-}
@@ -17,14 +16,12 @@ bin="$(swift build ${MAYAGO_BUILD_FLAGS:-} --show-bin-path)"
 
 scripts/stores.sh start dev "$pg_port" "$redis_port"
 
-pids=()
 stopping=0
 stop_all() {
     [ $stopping -eq 1 ] && return
     stopping=1
     echo "Stopping the services"
-    [ ${#pids[@]} -gt 0 ] && kill -TERM "${pids[@]}" 2>/dev/null || true
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    stop_services
     scripts/stores.sh stop dev
     echo "Stopped"
 }
@@ -36,40 +33,25 @@ export DATABASE_URL="postgres://mayago@127.0.0.1:$pg_port/mayago"
 export REDIS_URL="redis://127.0.0.1:$redis_port"
 # Mail, SMS and push of the demo land in a folder, listed at /api/v1/dev/mailbox.
 export MAILBOX_PATH="$root/run/mailbox" DEV_MAILBOX=true
-for service in "${services[@]}"; do
-    upper=$(echo "$service" | tr a-z A-Z)
-    export "${upper}_URL=http://127.0.0.1:${ports[$service]}"
-done
-
-for service in "${services[@]}"; do
-    HTTP_PORT=${ports[$service]} "$bin/$service" > >(sed -u "s/^/$(printf '%-9s' "$service")| /") 2>&1 &
-    pids+=($!)
-done
-
-for service in "${services[@]}"; do
-    for _ in $(seq 120); do
-        curl -sf "http://127.0.0.1:${ports[$service]}/ready" >/dev/null && break
-        sleep 0.5
-    done
-    curl -sf "http://127.0.0.1:${ports[$service]}/ready" >/dev/null || { echo "$service did not become ready"; exit 1; }
-done
+start_services "$bin" 8080
+wait_until_ready
 
 # The stack serves without its demo data if that cannot be loaded: say so, do not stop.
-scripts/seed.sh "http://127.0.0.1:${ports[gateway]}" "$DATABASE_URL" "$AUTH_URL" ||
+scripts/seed.sh "$GATEWAY_URL" "$DATABASE_URL" "$AUTH_URL" ||
     echo "The demo data could not be loaded (see above); MayaGo runs without it. Run scripts/seed.sh again to retry."
 
 cat <<INFO
 
-MayaGo is up. The gateway listens on http://127.0.0.1:${ports[gateway]}
+MayaGo is up. The gateway listens on http://127.0.0.1:8080
 
-  curl -i http://127.0.0.1:${ports[gateway]}/health
-  curl -s http://127.0.0.1:9080/ready                            # which dependency is down, if one is
-  curl -s http://127.0.0.1:9080/metrics | head                   # the gateway's operators' port (loopback)
-  curl -i http://127.0.0.1:${ports[gateway]}/api/v1/experiences
-  curl -s "http://127.0.0.1:${ports[gateway]}/api/v1/search?q=cenot"   # typos welcome
-  curl -s http://127.0.0.1:${ports[gateway]}/api/v1/dev/mailbox    # mail the demo sent (verification links)
+  curl -i http://127.0.0.1:8080/health
+  curl -s http://127.0.0.1:9080/ready                       # which dependency is down, if one is
+  curl -s http://127.0.0.1:9080/metrics | head              # the gateway's operators' port (loopback)
+  curl -i http://127.0.0.1:8080/api/v1/experiences
+  curl -s "http://127.0.0.1:8080/api/v1/search?q=cenot"     # typos welcome
+  curl -s http://127.0.0.1:8080/api/v1/dev/mailbox          # mail the demo sent (verification links)
 
 Each service also answers on its own port (auth 8081 … notify 8086). Ctrl-C stops everything.
 INFO
 
-wait "${pids[@]}"
+wait "${service_pids[@]}"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: installs what is missing, starts a private PostgreSQL and Redis for tests only (run/test, ports
-# 55433 and 56380, apart from `make run`'s), builds, runs `swift test` and stops them, exiting with the tests'
-# status. Arguments go to `swift test` (for example `--filter RedisClientTests`).
+# 55433 and 56380, apart from `make run`'s), builds, runs `swift test` and the API's conformance suite
+# (scripts/conformance.sh) and stops them, exiting with the tests' status. Arguments go to `swift test` alone (for
+# example `--filter RedisClientTests`).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -38,6 +39,7 @@ else
     # cores are not shared by both at once (their waits are generous, but not unbounded).
     swift test --skip-build --skip EndToEndTests || status=$?
     swift test --skip-build --filter EndToEndTests || status=$?
+    scripts/conformance.sh "$pg_port" "$redis_port" || status=$?
 fi
 echo "Tests took $(($(date +%s) - start)) s"
 exit $status

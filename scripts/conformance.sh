@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The API's conformance suite: schemathesis (installed by install-deps) over the gateway's OpenAPI document against
+# the whole stack, started here on ports 18080-18086 with PostgreSQL and Redis already running (make test starts
+# them). Every check and phase runs as the demo traveler, provider and admin, each operation with the first of them
+# it admits; the operations that end the caller's own session (logout, 2FA disable) or change an account (an admin's
+# user change) run after, with accounts of their own. CI runs a fixed seed; elsewhere a random one, printed so that a
+# failure can be replayed with CONFORMANCE_SEED.
+#
+#   scripts/conformance.sh <PostgreSQL port> <Redis port>
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+pg_port=$1 redis_port=$2
+seed=${CONFORMANCE_SEED:-$([ -n "${CI:-}" ] && echo 1 || echo $((RANDOM * 32768 + RANDOM)))}
+examples=${CONFORMANCE_EXAMPLES:-10}
+bin=${MAYAGO_BIN_PATH:-$(swift build --show-bin-path)}
+work="$root/run/conformance"
+source scripts/lib/services.sh
+
+rm -rf "$work" && mkdir -p "$work/logs"
+as_admin() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -q "$@"; }
+as_admin -c "DROP DATABASE IF EXISTS mayago_conformance WITH (FORCE)"
+as_admin -c "CREATE DATABASE mayago_conformance OWNER mayago"
+as_admin -d mayago_conformance -c "CREATE EXTENSION unaccent; CREATE EXTENSION pg_trgm; CREATE EXTENSION cube; CREATE EXTENSION earthdistance"
+redis-cli -p "$redis_port" flushall >/dev/null
+
+export MAYAGO_ENV=development
+export DATABASE_URL="postgres://mayago@127.0.0.1:$pg_port/mayago_conformance" REDIS_URL="redis://127.0.0.1:$redis_port"
+export MAILBOX_PATH="$work/mailbox" DEV_MAILBOX=true ADMIN_PORT=19080
+# Thousands of requests from one address in a few minutes: the limits that would stop a client stop the suite.
+export RATE_LIMIT_ANONYMOUS=1000000/1m RATE_LIMIT_USER=1000000/1m RATE_LIMIT_SENSITIVE=1000000/1m
+export LOGIN_IP_MAX_FAILURES=100000 LOGIN_MAX_FAILURES=1000 LOGIN_ACCOUNT_MAX_FAILURES=100000
+trap 'stop_services; as_admin -c "DROP DATABASE IF EXISTS mayago_conformance WITH (FORCE)" || true' EXIT
+start_services "$bin" 18080 "$work/logs"
+wait_until_ready || { tail -n 20 "$work"/logs/*.log; exit 1; }
+scripts/seed.sh "$GATEWAY_URL" "$DATABASE_URL" "$AUTH_URL" >/dev/null
+for account in logout twofactor; do
+    curl -sf -o /dev/null -H "Content-Type: application/json" "$AUTH_URL/api/v1/auth/register" \
+        -d "{\"email\":\"$account@mayago.test\",\"password\":\"throwaway-conformance\",\"name\":\"Throwaway\",\"role\":\"traveler\"}"
+done
+
+echo "Conformance: schemathesis $(st --version | awk '{print $NF}'), seed $seed, $examples examples per operation"
+start=$(date +%s)
+status=0
+run() {  # <report name> <phases> <st run options>…
+    local name=$1 phases=$2
+    shift 2
+    timeout 300 st --config-file Tests/Conformance/schemathesis.toml run "$GATEWAY_URL/api/v1/openapi.json" \
+        --checks all --phases "$phases" --max-examples "$examples" --seed "$seed" \
+        --report junit --report-junit-path "$work/$name.xml" "$@" || status=$?
+}
+# The stateful phase walks the documents' links; the single operations run after have none to walk.
+run main examples,coverage,fuzzing,stateful --auth-wfc Tests/Conformance/identities.json \
+    --exclude-name "POST /api/v1/auth/logout" --exclude-name "POST /api/v1/auth/2fa/disable" --exclude-name "PATCH /api/v1/auth/admin/users/{id}"
+run logout examples,coverage,fuzzing --auth-wfc Tests/Conformance/throwaway.json --auth-wfc-user logout --include-name "POST /api/v1/auth/logout"
+run twofactor examples,coverage,fuzzing --auth-wfc Tests/Conformance/throwaway.json --auth-wfc-user twofactor --include-name "POST /api/v1/auth/2fa/disable"
+run users examples,coverage,fuzzing --auth-wfc Tests/Conformance/throwaway.json --auth-wfc-user admin --include-name "PATCH /api/v1/auth/admin/users/{id}"
+echo "Conformance took $(($(date +%s) - start)) s (seed $seed); reports in run/conformance"
+exit $status
