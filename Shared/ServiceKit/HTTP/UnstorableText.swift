@@ -4,7 +4,7 @@ import NIOCore
 /// PostgreSQL's text refuses, and a lone UTF-16 surrogate (`\ud800` alone), which is no Unicode character and which
 /// Swift's JSON decoder refuses. Such a request is a 422 naming where the text came, not a 500 or a claim that the
 /// JSON was malformed.
-public enum UnstorableText {
+enum UnstorableText {
     /// The problem for `body` when it holds such an escape, else `nil`.
     static func problem(inJSON body: ByteBuffer) -> Problem? {
         findsUnstorableEscape(body.readableBytesView) ? Problem.refused("body", "must not hold U+0000 or a lone UTF-16 surrogate") : nil

@@ -39,15 +39,3 @@ public struct Validator: Sendable {
         throw malformed ? Problem.validation(errors) : Problem.unprocessable(errors)
     }
 }
-
-/// What a check of one field found: the field breaks the published document (a 400), or a rule refuses it (a 422).
-public enum FieldProblem: Sendable, Equatable {
-    case malformed(String)
-    case refused(String)
-
-    public var message: String {
-        switch self {
-        case .malformed(let message), .refused(let message): message
-        }
-    }
-}
