@@ -104,10 +104,10 @@ struct BookingRoutes {
         let items = try await booking.bookings.page(
             travelerID: asProvider ? nil : identity.userID,
             providerID: asProvider ? identity.userID : nil,
-            before: try Paging.cursor(query.get("cursor")),
+            before: try KeysetCursor.parse(query.get("cursor")),
             limit: limit
         )
-        return Page(items: items, nextCursor: Paging.next(after: items.last.map { ($0.createdAt, $0.id) }, count: items.count, limit: limit))
+        return Page(items: items, nextCursor: KeysetCursor.next(after: items.last.map { ($0.createdAt, $0.id) }, count: items.count, limit: limit))
     }
 
     @Sendable func show(_ request: Request, context: ServiceRequestContext) async throws -> Booking {

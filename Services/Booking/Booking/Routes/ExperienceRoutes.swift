@@ -87,8 +87,8 @@ struct ExperienceRoutes {
         }
         let limit = try Paging.limit(query.get("limit"))
         let isOwner = providerID != nil && (context.identity?.userID == providerID || context.identity?.role == .admin)
-        let items = try await booking.experiences.page(providerID: providerID, includeUnpublished: isOwner, before: try Paging.cursor(query.get("cursor")), limit: limit)
-        return Page(items: items, nextCursor: Paging.next(after: items.last.map { ($0.createdAt, $0.id) }, count: items.count, limit: limit))
+        let items = try await booking.experiences.page(providerID: providerID, includeUnpublished: isOwner, before: try KeysetCursor.parse(query.get("cursor")), limit: limit)
+        return Page(items: items, nextCursor: KeysetCursor.next(after: items.last.map { ($0.createdAt, $0.id) }, count: items.count, limit: limit))
     }
 
     @Sendable func change(_ request: Request, context: ServiceRequestContext) async throws -> Experience {

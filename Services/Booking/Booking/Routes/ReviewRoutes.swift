@@ -74,7 +74,7 @@ struct ReviewRoutes {
         _ = try await booking.visibleExperience(id, to: context.identity)
         let query = request.uri.queryParameters
         let limit = try Paging.limit(query.get("limit"))
-        let items = try await booking.reviews.page(experienceID: id, before: try Paging.cursor(query.get("cursor")), limit: limit)
-        return Page(items: items, nextCursor: Paging.next(after: items.last.map { ($0.createdAt, $0.id) }, count: items.count, limit: limit))
+        let items = try await booking.reviews.page(experienceID: id, before: try KeysetCursor.parse(query.get("cursor")), limit: limit)
+        return Page(items: items, nextCursor: KeysetCursor.next(after: items.last.map { ($0.createdAt, $0.id) }, count: items.count, limit: limit))
     }
 }

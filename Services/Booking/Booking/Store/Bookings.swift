@@ -70,12 +70,12 @@ struct Bookings: Sendable {
     }
 
     /// A page of bookings, newest first: the traveler's, or those on the provider's experiences.
-    func page(travelerID: UUID?, providerID: UUID?, before cursor: (Date, UUID)?, limit: Int) async throws -> [Booking] {
+    func page(travelerID: UUID?, providerID: UUID?, before cursor: KeysetCursor?, limit: Int) async throws -> [Booking] {
         try await list(
             """
             SELECT \(unescaped: Self.columns) FROM bookings
             WHERE (\(travelerID)::uuid IS NULL OR traveler_id = \(travelerID)) AND (\(providerID)::uuid IS NULL OR provider_id = \(providerID))
-              AND (\(cursor?.0)::timestamptz IS NULL OR (created_at, id) < (\(cursor?.0), \(cursor?.1)::uuid))
+              AND (\(cursor?.time)::timestamptz IS NULL OR (created_at, id) < (\(cursor?.time), \(cursor?.id)::uuid))
             ORDER BY created_at DESC, id DESC LIMIT \(limit)
             """,
             on: nil

@@ -57,12 +57,12 @@ struct Experiences: Sendable {
     }
 
     /// A page, newest first: those of `providerID` if given, only published ones unless `includeUnpublished`.
-    func page(providerID: UUID?, includeUnpublished: Bool, before cursor: (Date, UUID)?, limit: Int) async throws -> [Experience] {
+    func page(providerID: UUID?, includeUnpublished: Bool, before cursor: KeysetCursor?, limit: Int) async throws -> [Experience] {
         try await list(
             """
             SELECT \(unescaped: Self.columns) FROM experiences
             WHERE (\(providerID)::uuid IS NULL OR provider_id = \(providerID)) AND (\(includeUnpublished) OR status = 'published')
-              AND (\(cursor?.0)::timestamptz IS NULL OR (created_at, id) < (\(cursor?.0), \(cursor?.1)::uuid))
+              AND (\(cursor?.time)::timestamptz IS NULL OR (created_at, id) < (\(cursor?.time), \(cursor?.id)::uuid))
             ORDER BY created_at DESC, id DESC LIMIT \(limit)
             """,
             on: nil

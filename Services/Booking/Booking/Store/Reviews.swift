@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 
 /// The `reviews` table.
 struct Reviews: Sendable {
@@ -43,11 +44,11 @@ struct Reviews: Sendable {
         return (review, provider)
     }
 
-    func page(experienceID: UUID, before cursor: (Date, UUID)?, limit: Int) async throws -> [Review] {
+    func page(experienceID: UUID, before cursor: KeysetCursor?, limit: Int) async throws -> [Review] {
         try await list(
             """
             SELECT \(unescaped: Self.columns) FROM reviews WHERE experience_id = \(experienceID)
-              AND (\(cursor?.0)::timestamptz IS NULL OR (created_at, id) < (\(cursor?.0), \(cursor?.1)::uuid))
+              AND (\(cursor?.time)::timestamptz IS NULL OR (created_at, id) < (\(cursor?.time), \(cursor?.id)::uuid))
             ORDER BY created_at DESC, id DESC LIMIT \(limit)
             """,
             on: nil

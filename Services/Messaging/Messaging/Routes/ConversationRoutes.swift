@@ -60,10 +60,10 @@ struct ConversationRoutes {
         let caller = try context.requireIdentity()
         let query = request.uri.queryParameters
         let limit = try PageLimit.parse(query.get("limit"), default: 20, maximum: 100)
-        let items = try await messaging.conversations.list(of: caller.userID, before: try TimeCursor.parse(query.get("cursor")), limit: limit)
+        let items = try await messaging.conversations.list(of: caller.userID, before: try KeysetCursor.parse(query.get("cursor")), limit: limit)
         return ConversationPage(
             items: await withPresence(items),
-            nextCursor: TimeCursor.next(after: items.last?.lastActivityAt, pageWasFull: items.count == limit)
+            nextCursor: KeysetCursor.next(after: items.last.map { ($0.lastActivityAt, $0.id) }, count: items.count, limit: limit)
         )
     }
 

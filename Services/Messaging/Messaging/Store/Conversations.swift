@@ -65,13 +65,13 @@ struct Conversations: Sendable {
     }
 
     /// The reader's conversations, newest activity first, older than `cursor`.
-    func list(of reader: UUID, before cursor: Date?, limit: Int) async throws -> [Conversation] {
+    func list(of reader: UUID, before cursor: KeysetCursor?, limit: Int) async throws -> [Conversation] {
         try await select(
             """
             \(unescaped: Self.head)
             WHERE c.id IN (SELECT conversation_id FROM members WHERE user_id = \(reader))
-              AND (\(cursor)::timestamptz IS NULL OR c.last_activity_at < \(cursor))
-            ORDER BY c.last_activity_at DESC LIMIT \(limit)
+              AND (\(cursor?.time)::timestamptz IS NULL OR (c.last_activity_at, c.id) < (\(cursor?.time), \(cursor?.id)::uuid))
+            ORDER BY c.last_activity_at DESC, c.id DESC LIMIT \(limit)
             """,
             reader: reader
         )

@@ -28,9 +28,9 @@ struct InboxRoutes {
         let user = try context.requireIdentity().userID
         let query = request.uri.queryParameters
         let limit = try PageLimit.parse(query.get("limit"), default: 20, maximum: 100)
-        let items = try await notify.inbox.page(of: user, before: try TimeCursor.parse(query.get("cursor")), limit: limit)
+        let items = try await notify.inbox.page(of: user, before: try KeysetCursor.parse(query.get("cursor")), limit: limit)
         return InboxPage(
-            items: items, nextCursor: TimeCursor.next(after: items.last?.createdAt, pageWasFull: items.count == limit),
+            items: items, nextCursor: KeysetCursor.next(after: items.last.map { ($0.createdAt, $0.id) }, count: items.count, limit: limit),
             unreadCount: try await notify.inbox.unreadCount(of: user)
         )
     }

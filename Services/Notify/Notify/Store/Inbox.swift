@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import PostgresNIO
+import ServiceKit
 
 /// An entry of a user's in-app inbox.
 struct InboxEntry: ResponseCodable, Sendable, Equatable {
@@ -33,12 +34,12 @@ struct Inbox: Sendable {
     }
 
     /// The user's entries, newest first, older than `cursor`.
-    func page(of user: UUID, before cursor: Date?, limit: Int) async throws -> [InboxEntry] {
+    func page(of user: UUID, before cursor: KeysetCursor?, limit: Int) async throws -> [InboxEntry] {
         try await list(
             """
             SELECT \(unescaped: Self.columns) FROM inbox_entries
-            WHERE user_id = \(user) AND (\(cursor)::timestamptz IS NULL OR created_at < \(cursor))
-            ORDER BY created_at DESC LIMIT \(limit)
+            WHERE user_id = \(user) AND (\(cursor?.time)::timestamptz IS NULL OR (created_at, id) < (\(cursor?.time), \(cursor?.id)::uuid))
+            ORDER BY created_at DESC, id DESC LIMIT \(limit)
             """
         )
     }

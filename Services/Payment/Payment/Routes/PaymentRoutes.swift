@@ -151,8 +151,8 @@ struct PaymentRoutes {
         let provider = try context.requireRole(.provider)
         let query = request.uri.queryParameters
         let limit = try PageLimit.parse(query.get("limit"), default: 20, maximum: 100)
-        let items = try await payment.payouts.page(of: provider.userID, before: try TimeCursor.parse(query.get("cursor")), limit: limit)
-        return Page(items: items, nextCursor: TimeCursor.next(after: items.last?.createdAt, pageWasFull: items.count == limit))
+        let items = try await payment.payouts.page(of: provider.userID, before: try KeysetCursor.parse(query.get("cursor")), limit: limit)
+        return Page(items: items, nextCursor: KeysetCursor.next(after: items.last.map { ($0.createdAt, $0.id) }, count: items.count, limit: limit))
     }
 
     struct Onboarding: ResponseCodable {

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 
 /// The `payouts` table. A payout is written (with its ledger postings) before the provider hears of it, so that a
 /// crash between the two leaves a payout to send again under the same idempotency key, never money sent twice.
@@ -24,12 +25,12 @@ struct Payouts: Sendable {
         )
     }
 
-    func page(of providerID: UUID, before cursor: Date?, limit: Int) async throws -> [Payout] {
+    func page(of providerID: UUID, before cursor: KeysetCursor?, limit: Int) async throws -> [Payout] {
         try await list(
             """
             SELECT \(unescaped: Self.columns) FROM payouts
-            WHERE provider_id = \(providerID) AND (\(cursor)::timestamptz IS NULL OR created_at < \(cursor))
-            ORDER BY created_at DESC LIMIT \(limit)
+            WHERE provider_id = \(providerID) AND (\(cursor?.time)::timestamptz IS NULL OR (created_at, id) < (\(cursor?.time), \(cursor?.id)::uuid))
+            ORDER BY created_at DESC, id DESC LIMIT \(limit)
             """
         )
     }
