@@ -40,6 +40,8 @@ for account in logout twofactor; do
         -d "{\"email\":\"$account@mayago.test\",\"password\":\"throwaway-conformance\",\"name\":\"Throwaway\",\"role\":\"traveler\"}"
 done
 
+# Schemathesis keeps what it learned (failures to try first, Hypothesis' examples) under run/, not in the checkout.
+export HYPOTHESIS_STORAGE_DIRECTORY="$root/run/conformance-cache/hypothesis"
 echo "Conformance: schemathesis $(st --version | awk '{print $NF}'), seed $seed, $examples examples per operation"
 start=$(date +%s)
 status=0

@@ -24,6 +24,8 @@ import TestSupport
             #expect(try await eventually { try await booking.send(.get, "/api/v1/bookings/\(made.id)", as: traveler).decode(Booking.self).status == .completed })
             let stranger = try await BookingHarness.user(.traveler)
             #expect(try await booking.send(.post, "/api/v1/bookings/\(made.id)/review", ["rating": 5, "comment": "Fake"], as: stranger).status == .notFound)
+            // The provider sees the booking, so is told it is not theirs to review rather than that it is not there.
+            #expect(try await booking.send(.post, "/api/v1/bookings/\(made.id)/review", ["rating": 5, "comment": "Self-praise"], as: provider).status == .forbidden)
             let invalid = try await booking.send(.post, "/api/v1/bookings/\(made.id)/review", ["rating": 6, "comment": ""], as: traveler)
             #expect(Set(invalid.problem?.errors?.map(\.field) ?? []) == ["rating", "comment"])
 

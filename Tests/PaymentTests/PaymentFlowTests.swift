@@ -69,7 +69,8 @@ import TestSupport
     @Test func declinedCardsNameTheReasonAndBadCardsNameTheField() async throws {
         try await PaymentHarness.run { payments in
             let traveler = try await PaymentHarness.user(.traveler)
-            let created = try await payments.payment(traveler: traveler, provider: try await PaymentHarness.user(.provider))
+            let provider = try await PaymentHarness.user(.provider)
+            let created = try await payments.payment(traveler: traveler, provider: provider)
             let declined = try await payments.pay(created, as: traveler, card: "4000 0000 0000 0002")
             #expect(declined.status.code == 402)
             #expect(declined.problem?.code == "card_declined")
@@ -82,6 +83,8 @@ import TestSupport
             // Another traveler cannot pay, or see, this payment.
             let stranger = try await PaymentHarness.user(.traveler)
             #expect(try await payments.pay(created, as: stranger).status == .notFound)
+            // The provider sees the payment, but only the traveler pays it.
+            #expect(try await payments.pay(created, as: provider).status == .forbidden)
             #expect(try await payments.send(.get, "/api/v1/payments/\(created.id)", as: stranger).status == .notFound)
             #expect(try await payments.send(.get, "/api/v1/payments?bookingId=\(created.bookingId)", as: stranger).decode(Page<Payment>.self).items.isEmpty)
             #expect(try await payments.send(.get, "/api/v1/payments?bookingId=\(created.bookingId)", as: traveler).decode(Page<Payment>.self).items.map(\.id) == [created.id])

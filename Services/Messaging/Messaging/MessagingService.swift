@@ -80,7 +80,7 @@ struct MessagingService: Sendable {
         var validator = Validator()
         let text = MessageBody.clean(body ?? "")
         let attachments = attachments ?? []
-        validator.check(text.count <= limits.messageCharacters, "body", "must be at most \(limits.messageCharacters) characters")
+        validator.check((body ?? "").unicodeScalars.count <= limits.messageCharacters, "body", "must be at most \(limits.messageCharacters) characters")
         validator.rule(!text.isEmpty || !attachments.isEmpty, "body", "must not be empty unless attachments are sent")
         validator.check(attachments.count <= limits.attachmentsPerMessage, "attachmentIds", "must name at most \(limits.attachmentsPerMessage) attachments")
         let clientID = clientMessageID ?? ""

@@ -29,12 +29,13 @@ struct ReviewRoutes {
         let comment = body.comment.trimmed
         var validator = Validator()
         validator.check((1...5).contains(body.rating), "rating", "must be from 1 to 5")
-        validator.check((1...2000).contains(comment.count), "comment", "must be 1 to 2000 characters")
+        validator.check((1...2000).contains(comment.unicodeScalars.count), "comment", "must be 1 to 2000 characters")
         try validator.validate()
         let review = try await booking.transaction { connection in
-            guard let found = try await booking.bookings.find(id, on: connection, forUpdate: true), found.travelerId == identity.userID else {
+            guard let found = try await booking.bookings.find(id, on: connection, forUpdate: true), let party = BookingRoutes.party(identity, of: found) else {
                 throw BookingRoutes.notFound
             }
+            guard party == .traveler else { throw Problem.forbidden("Only the traveler reviews a booking.") }
             guard found.status == .completed else { throw Problem.conflict("Only a completed booking can be reviewed.", code: "not_completed") }
             let now = booking.clock.now()
             let review = Review(
@@ -57,7 +58,7 @@ struct ReviewRoutes {
         let identity = try context.requireIdentity()
         let id = try context.parameters.require("id", as: UUID.self)
         let text = try await request.decode(as: Reply.self, context: context).reply.trimmed
-        guard (1...2000).contains(text.count) else { throw Problem.invalid("reply", "must be 1 to 2000 characters") }
+        guard (1...2000).contains(text.unicodeScalars.count) else { throw Problem.invalid("reply", "must be 1 to 2000 characters") }
         guard let (_, providerID) = try await booking.reviews.find(id), providerID == identity.userID || identity.role == .admin else {
             throw Problem.notFound("No such review.")
         }

@@ -85,14 +85,19 @@ struct PaymentRoutes {
         let outcome = TestCard.outcome(of: card.number)
         validator.rule(outcome != nil, "card.number", "must be a test card such as 4242 4242 4242 4242")
         validator.check((1...12).contains(card.expMonth), "card.expMonth", "must be from 1 to 12")
-        validator.rule((year...(year + 20)).contains(card.expYear), "card.expYear", "must be this year or within 20 years of it")
+        if (1...9999).contains(card.expYear) {
+            validator.rule((year...(year + 20)).contains(card.expYear), "card.expYear", "must be this year or within 20 years of it")
+        } else {
+            validator.fail("card.expYear", "must be a year")
+        }
         validator.check(card.cvc.wholeMatch(of: /[0-9]{3,4}/) != nil, "card.cvc", "must be 3 or 4 digits")
         try validator.validate()
 
         let result: Result<Payment, Problem> = try await payment.transaction { connection in
-            guard var found = try await payment.payments.find(id, on: connection, forUpdate: true), found.travelerId == identity.userID else {
+            guard var found = try await payment.payments.find(id, on: connection, forUpdate: true), payment.isParty(identity, to: found) else {
                 throw Self.notFound
             }
+            guard found.travelerId == identity.userID else { throw Problem.forbidden("Only the traveler pays for a booking.") }
             guard found.status == .requiresPayment else { return .success(found) }
             let now = payment.clock.now()
             switch outcome {
@@ -121,7 +126,7 @@ struct PaymentRoutes {
         let id = try context.parameters.require("id", as: UUID.self)
         let body = try await request.decode(as: RefundBody.self, context: context)
         var validator = Validator()
-        if let amount = body.amount { validator.check(amount > 0, "amount", "must be positive") }
+        if let amount = body.amount { validator.check((1...10_000_000_000).contains(amount), "amount", "must be a positive amount in minor units") }
         validator.check((1...500).contains(body.reason.unicodeScalars.count), "reason", "must be 1 to 500 characters")
         try validator.validate()
         return try await payment.transaction { connection in
