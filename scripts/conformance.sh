@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The API's conformance suite: schemathesis (installed by install-deps) over the gateway's OpenAPI document against
 # the whole stack, started here on ports 18080-18086 with PostgreSQL and Redis already running (make test starts
-# them). Every check and phase runs as the demo traveler, provider and admin, each operation with the first of them
+# them). Every check and phase runs as the demo provider, traveler and admin, each operation with the first of them
 # it admits; the operations that end the caller's own session (logout, 2FA disable) or change an account (an admin's
 # user change) run after, with accounts of their own. CI runs a fixed seed; elsewhere a random one, printed so that a
 # failure can be replayed with CONFORMANCE_SEED.
