@@ -45,10 +45,10 @@ import TestSupport
                 as: provider
             )
             #expect(schedule.status == .created, "\(schedule.text)")
-            #expect(try schedule.decode(ExperienceRoutes.Schedule.self).slotsCreated == 17)
+            #expect(try schedule.decode(AvailabilityRoutes.Schedule.self).slotsCreated == 17)
 
             let window = "from=\(year)-03-20T00:00:00Z&to=\(year)-04-06T00:00:00Z"
-            let availability = try await booking.send(.get, "/api/v1/experiences/\(id)/availability?\(window)").decode(ExperienceRoutes.Availability.self)
+            let availability = try await booking.send(.get, "/api/v1/experiences/\(id)/availability?\(window)").decode(AvailabilityRoutes.Availability.self)
             let hours = Set(availability.slots.map { Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: $0.startsAt).hour! })
             #expect(hours == [7, 8])
             let madrid = Set(availability.slots.map { Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Europe/Madrid")!, from: $0.startsAt).hour! })
@@ -57,7 +57,7 @@ import TestSupport
             let traveler = try await BookingHarness.user(.traveler)
             let slot = availability.slots[0]
             #expect(try await booking.book(slot, as: traveler, guests: 3).status == .created)
-            let forFour = try await booking.send(.get, "/api/v1/experiences/\(id)/availability?\(window)&guests=4").decode(ExperienceRoutes.Availability.self)
+            let forFour = try await booking.send(.get, "/api/v1/experiences/\(id)/availability?\(window)&guests=4").decode(AvailabilityRoutes.Availability.self)
             #expect(!forFour.slots.contains { $0.id == slot.id })
             #expect(forFour.slots.count == 16)
             #expect(try await booking.send(.get, "/api/v1/experiences/\(id)/availability?from=soon").problem?.errors?.first?.field == "from")

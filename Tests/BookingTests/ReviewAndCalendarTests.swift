@@ -92,7 +92,7 @@ import TestSupport
                 #expect(added.status == .created)
                 let blocked = try await eventually {
                     try await booking.send(.get, "/api/v1/experiences/\(experience.id)/availability", as: traveler)
-                        .decode(ExperienceRoutes.Availability.self).slots.isEmpty
+                        .decode(AvailabilityRoutes.Availability.self).slots.isEmpty
                 }
                 #expect(blocked)
                 #expect(try await booking.book(slot, as: traveler).problem?.code == "provider_busy")

@@ -40,7 +40,7 @@ import TestSupport
             #expect(try await payments.internalCall(BookingPayments.releasesPath, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status == .noContent)
             #expect(try await payments.balance("escrow") == 0)
             #expect(try await payments.balance("platform:commission") == 38_250)
-            let balance = try await payments.send(.get, "/api/v1/payouts/balance", as: provider).decode(PaymentRoutes.Balance.self)
+            let balance = try await payments.send(.get, "/api/v1/payouts/balance", as: provider).decode(PayoutRoutes.Balance.self)
             #expect(balance.balances == [Money(amount: 216_750, currency: "MXN")])
             #expect(try await payments.ledgerIsBalanced())
 

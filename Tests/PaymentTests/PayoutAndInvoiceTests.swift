@@ -23,7 +23,7 @@ import TestSupport
             #expect(paidOut)
             let payout = try await payments.send(.get, "/api/v1/payouts", as: provider).decode(Page<Payout>.self).items.first
             #expect(payout?.amount == Money(amount: 216_750, currency: "MXN"))
-            #expect(try await payments.send(.get, "/api/v1/payouts/balance", as: provider).decode(PaymentRoutes.Balance.self).balances == [Money(amount: 0, currency: "MXN")])
+            #expect(try await payments.send(.get, "/api/v1/payouts/balance", as: provider).decode(PayoutRoutes.Balance.self).balances == [Money(amount: 0, currency: "MXN")])
             #expect(try await payments.balance("external:payouts") == 216_750)
             #expect(try await payments.ledgerIsBalanced())
             #expect(await payments.peers.first(NotificationRequest.self, at: NotificationRequest.path) { $0.type == .payoutSent && $0.recipientId == provider.id } != nil)

@@ -185,7 +185,7 @@ actor FakeStripe {
                 let early = try await payments.internalCall(BookingPayments.releasesPath, release)
                 #expect(early.problem?.code == "no_connected_account")
                 let onboarding = try await payments.send(.post, "/api/v1/payouts/onboarding", as: provider)
-                #expect(try onboarding.decode(PaymentRoutes.Onboarding.self).url.hasPrefix("https://connect.stripe.com/"))
+                #expect(try onboarding.decode(PayoutRoutes.Onboarding.self).url.hasPrefix("https://connect.stripe.com/"))
                 #expect(try await payments.internalCall(BookingPayments.releasesPath, release).status == .noContent)
                 let transfer = try #require(await stripe.calls(to: "/v1/transfers").first)
                 #expect(transfer.form["destination"] == "acct_1Nv0")

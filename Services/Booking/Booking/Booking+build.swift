@@ -23,6 +23,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     let router = runtime.makeRouter(openAPI: BookingAPI.document)
     router.add(middleware: AuthenticationMiddleware(authenticator: runtime.tokenAuthenticator()))
     ExperienceRoutes(booking: booking).addRoutes(to: router)
+    AvailabilityRoutes(booking: booking).addRoutes(to: router)
     BookingRoutes(booking: booking).addRoutes(to: router)
     ReviewRoutes(booking: booking).addRoutes(to: router)
     CalendarRoutes(booking: booking).addRoutes(to: router)

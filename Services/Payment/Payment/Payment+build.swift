@@ -41,6 +41,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     let router = runtime.makeRouter(openAPI: try PaymentAPI.document(withWebhook: webhookSecret != nil))
     router.add(middleware: AuthenticationMiddleware(authenticator: runtime.tokenAuthenticator()))
     PaymentRoutes(payment: payment).addRoutes(to: router)
+    PayoutRoutes(payment: payment).addRoutes(to: router)
     InvoiceRoutes(payment: payment, template: try MustacheTemplate(string: Bundle.module.resourceText("invoice", "mustache"))).addRoutes(to: router)
     WebhookRoutes(payment: payment, signature: webhookSecret.map { StripeSignature(secret: $0) })
         .addRoutes(to: router)

@@ -4,7 +4,7 @@ import Hummingbird
 import ServiceKit
 
 /// Payments as their parties see them, the local provider's card confirmation, admins' refunds and the ledger
-/// check, and a provider's balance.
+/// check.
 struct PaymentRoutes {
     let payment: PaymentService
 
@@ -30,10 +30,6 @@ struct PaymentRoutes {
         var unbalancedTransactions: [UUID]
     }
 
-    struct Balance: ResponseCodable {
-        var balances: [Money]
-    }
-
     func addRoutes(to router: ServiceRouter) {
         let group = router.group("api/v1/payments")
         group.get(use: list)
@@ -41,11 +37,6 @@ struct PaymentRoutes {
         group.get(":id", use: show)
         group.post(":id/confirm", use: confirm)
         group.post(":id/refunds", use: refund)
-        router.get("api/v1/payouts/balance", use: balance)
-        router.get("api/v1/payouts", use: payouts)
-        router.post("api/v1/payouts/onboarding", use: onboard)
-        router.put("api/v1/payouts/settings", use: setPayoutCurrency)
-        router.put("api/v1/payouts/providers/:providerId/commission", use: setCommission)
     }
 
     @Sendable func show(_ request: Request, context: ServiceRequestContext) async throws -> Payment {
@@ -143,63 +134,6 @@ struct PaymentRoutes {
         _ = try context.requireRole(.admin)
         let (unbalanced, postings) = try await payment.ledger.check()
         return LedgerCheck(balanced: unbalanced.isEmpty, postings: postings, unbalancedTransactions: unbalanced)
-    }
-
-    /// What the platform owes the provider, per currency (negative after refunds taken back from it).
-    @Sendable func balance(_ request: Request, context: ServiceRequestContext) async throws -> Balance {
-        let provider = try context.requireRole(.provider)
-        return Balance(balances: try await payment.ledger.balances(of: .provider(provider.userID)))
-    }
-
-    /// The provider's payouts, newest first.
-    @Sendable func payouts(_ request: Request, context: ServiceRequestContext) async throws -> Page<Payout> {
-        let provider = try context.requireRole(.provider)
-        let query = request.uri.queryParameters
-        let limit = try PageLimit.parse(query.get("limit"), default: 20, maximum: 100)
-        let items = try await payment.payouts.page(of: provider.userID, before: try KeysetCursor.parse(query.get("cursor")), limit: limit)
-        return Page(items: items, nextCursor: KeysetCursor.next(after: items.last.map { ($0.createdAt, $0.id) }, count: items.count, limit: limit))
-    }
-
-    struct Onboarding: ResponseCodable {
-        var url: String
-    }
-
-    /// Where the provider sets up their Stripe account to be paid.
-    @Sendable func onboard(_ request: Request, context: ServiceRequestContext) async throws -> Onboarding {
-        let provider = try context.requireRole(.provider)
-        let existing = try await payment.payments.connectedAccount(of: provider.userID)
-        let returnURL = payment.publicURL.appendingPathComponent("provider/payouts")
-        guard let link = try await payment.provider.onboard(provider.userID, account: existing, returnURL: returnURL) else { throw Problem.conflict("Payouts need no setup with the local provider.", code: "onboarding_not_needed") }
-        if existing == nil { try await payment.payments.saveConnectedAccount(link.account, of: provider.userID, at: payment.clock.now()) }
-        return Onboarding(url: link.url)
-    }
-
-    struct PayoutSettings: ResponseCodable {
-        var currency: String
-    }
-
-    struct Commission: ResponseCodable {
-        var providerId: UUID?
-        var basisPoints: Int
-    }
-
-    /// The currency the provider wants their payouts in (converted at `PAYOUT_RATES`).
-    @Sendable func setPayoutCurrency(_ request: Request, context: ServiceRequestContext) async throws -> PayoutSettings {
-        let provider = try context.requireRole(.provider)
-        let body = try await request.decode(as: PayoutSettings.self, context: context)
-        guard Money.isCurrencyCode(body.currency) else { throw Problem.invalid("currency", "must be an ISO 4217 code such as USD") }
-        try await payment.terms.setPayoutCurrency(body.currency, of: provider.userID, at: payment.clock.now())
-        return body
-    }
-
-    /// An admin agrees another commission with one provider; releases from now on use it.
-    @Sendable func setCommission(_ request: Request, context: ServiceRequestContext) async throws -> Commission {
-        _ = try context.requireRole(.admin)
-        let providerID = try context.parameters.require("providerId", as: UUID.self)
-        let body = try await request.decode(as: Commission.self, context: context)
-        guard (0...10_000).contains(body.basisPoints) else { throw Problem.invalid("basisPoints", "must be from 0 to 10000 (100 %)") }
-        try await payment.terms.setCommission(body.basisPoints, of: providerID, at: payment.clock.now())
-        return Commission(providerId: providerID, basisPoints: body.basisPoints)
     }
 
     static let notFound = Problem.notFound("No such payment.")
