@@ -14,6 +14,9 @@ import Testing
     @Test func bearerTokensAreTakenFromTheirHeaderInAnyCase() {
         #expect(TokenAuthenticator.token(authorization: "BEARER  a.b.c ", path: "/", token: nil) == "a.b.c")
         #expect(TokenAuthenticator.token(authorization: "ApiKey k", path: "/", token: "q") == nil)
+        #expect("bEaReR\tx ".bearerCredential == nil)
+        #expect("bEaReR  x ".bearerCredential == "x")
+        #expect("Basic x".bearerCredential == nil)
     }
 
     @Test func optionalWhitespaceIsTrimmed() {

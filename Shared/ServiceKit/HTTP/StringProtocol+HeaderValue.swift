@@ -9,6 +9,11 @@ extension StringProtocol {
         return Substring(self[first...last])
     }
 
+    /// The credential of an `Authorization: Bearer …` value, the scheme in any case (RFC 9110 §11.1), or `nil`.
+    public var bearerCredential: Substring? {
+        hasPrefixIgnoringCase("bearer ") ? dropFirst(7).trimmingOptionalWhitespace : nil
+    }
+
     /// Whether the text starts with `prefix` (given in lower case), letters in any case: an authorization
     /// scheme, read without lowercasing a whole token.
     public func hasPrefixIgnoringCase(_ prefix: StaticString) -> Bool {

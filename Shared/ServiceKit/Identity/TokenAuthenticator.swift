@@ -45,9 +45,7 @@ public struct TokenAuthenticator: Sendable {
 
     /// The token of `Authorization: Bearer …`, or on the WebSocket path the `token` query parameter.
     public static func token(authorization: String?, path: String, token queryToken: @autoclosure () -> String?) -> String? {
-        if let authorization, authorization.hasPrefixIgnoringCase("bearer ") {
-            return String(authorization.dropFirst(7).trimmingOptionalWhitespace)
-        }
+        if let credential = authorization?.bearerCredential { return String(credential) }
         return path == webSocketPath ? queryToken() : nil
     }
 

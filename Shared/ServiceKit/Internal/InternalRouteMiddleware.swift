@@ -13,9 +13,8 @@ struct InternalRouteMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard
-            let authorization = request.headers[.authorization],
-            authorization.hasPrefix("Bearer "),
-            let caller = await credential.verify(String(authorization.dropFirst(7)))
+            let token = request.headers[.authorization]?.bearerCredential,
+            let caller = await credential.verify(String(token))
         else {
             throw Problem.notFound()
         }
