@@ -4,17 +4,17 @@ import ServiceKit
 
 /// Builds the Search service: documents kept current in PostgreSQL by Booking's index feed, with their weighted,
 /// accent-blind `tsvector`s (English and Spanish stems) and a lexicon for typos (pg_trgm); searched in an index in
-/// memory that follows the documents every `SEARCH_INDEX_INTERVAL_MS` (250 ms); completions held in memory; results
-/// cached in Redis for `SEARCH_CACHE_TTL_MS` (30 s) under the index's version;
-/// recommendations recomputed every `RECOMMENDATIONS_INTERVAL_MS` (ten minutes) from
-/// co-bookings and content. `clock` is the system's except in tests.
+/// memory that follows the documents; completions held in memory; results cached in Redis under the index's version;
+/// recommendations recomputed now and then from co-bookings and content (``SearchSettings`` says how often).
+/// `clock` is the system's except in tests.
 public func buildApplication(configuration: ServiceConfiguration, clock: WallClock = .system) async throws -> some ApplicationProtocol {
+    let settings = try SearchSettings(configuration)
     let runtime = try await ServiceRuntime(configuration: configuration, database: .init(migrations: SearchMigrations.all), usesRedis: true)
     let postgres = runtime.postgres!
     let cache = ResultCache(
         redis: runtime.redis!,
         versionKey: "search:\(configuration.databaseSchema):version",
-        ttl: try configuration.settings.milliseconds("search.cache.ttl.ms", default: .seconds(30)),
+        ttl: settings.cacheTTL,
         logger: runtime.logger
     )
     let words = Words(postgres: postgres, logger: runtime.logger)
@@ -43,11 +43,11 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     let recommendations = Recommendations(postgres: postgres, follower: follower, logger: runtime.logger)
     let recommender = PeriodicJob(
         Recommender(recommendations: recommendations, documents: search.documents, logger: runtime.logger),
-        every: try configuration.settings.milliseconds("recommendations.interval.ms", default: .seconds(600)),
+        every: settings.recommendationsInterval,
         isMigrated: { runtime.isMigrated }
     )
     let following = PeriodicJob(
-        follower, every: try configuration.settings.milliseconds("search.index.interval.ms", default: .milliseconds(250), in: 10...60_000),
+        follower, every: settings.indexInterval,
         isMigrated: { runtime.isMigrated }
     )
     let router = runtime.makeRouter(openAPI: SearchAPI.document, readiness: [
