@@ -41,6 +41,14 @@ public struct IdempotentRequests: Sendable {
         self.logger = logger
     }
 
+    /// The request's `Idempotency-Key`: required, 1 to 255 characters (a 400 otherwise).
+    public static func key(of request: Request) throws -> String {
+        guard let key = request.headers[.idempotencyKey], (1...255).contains(key.count) else {
+            throw Problem.invalid("Idempotency-Key", "the header is required: a unique key of up to 255 characters per attempt")
+        }
+        return key
+    }
+
     /// Runs `handler` once per (`owner`, key): its JSON answer, or the problem it threw, is what every repeat gets.
     public func run(
         _ request: Request,
@@ -48,9 +56,7 @@ public struct IdempotentRequests: Sendable {
         owner: UUID,
         _ handler: (Request) async throws -> (HTTPResponse.Status, any Encodable & Sendable)
     ) async throws -> Response {
-        guard let key = request.headers[.idempotencyKey], (1...255).contains(key.count) else {
-            throw Problem.invalid("Idempotency-Key", "the header is required: a unique key of up to 255 characters per attempt")
-        }
+        let key = try Self.key(of: request)
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         let hash = Self.hash(method: request.method.rawValue, path: request.uri.path, body: body)

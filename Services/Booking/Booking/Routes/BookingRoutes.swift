@@ -33,9 +33,7 @@ struct BookingRoutes {
     /// the first time; with another body it is a 422.
     @Sendable func create(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let traveler = try context.requireRole(.traveler)
-        guard let key = request.headers[.idempotencyKey], (1...255).contains(key.count) else {
-            throw Problem.invalid("Idempotency-Key", "the header is required: a unique key of up to 255 characters per booking attempt")
-        }
+        let key = try IdempotentRequests.key(of: request)
         let body = try await request.decode(as: NewBooking.self, context: context)
         let note = body.note?.trimmed
         var validator = Validator()
