@@ -17,12 +17,10 @@ examples=${CONFORMANCE_EXAMPLES:-10}
 bin=${MAYAGO_BIN_PATH:-$(swift build --show-bin-path)}
 work="$root/run/conformance"
 source scripts/lib/services.sh
+source scripts/lib/database.sh
 
 rm -rf "$work" && mkdir -p "$work/logs"
-as_admin() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -q "$@"; }
-as_admin -c "DROP DATABASE IF EXISTS mayago_conformance WITH (FORCE)"
-as_admin -c "CREATE DATABASE mayago_conformance OWNER mayago"
-as_admin -d mayago_conformance -c "CREATE EXTENSION unaccent; CREATE EXTENSION pg_trgm; CREATE EXTENSION cube; CREATE EXTENSION earthdistance"
+fresh_database "$pg_port" mayago_conformance
 redis-cli -p "$redis_port" flushall >/dev/null
 
 export MAYAGO_ENV=development
@@ -31,7 +29,7 @@ export MAILBOX_PATH="$work/mailbox" DEV_MAILBOX=true ADMIN_PORT=19080
 # Thousands of requests from one address in a few minutes: the limits that would stop a client stop the suite.
 export RATE_LIMIT_ANONYMOUS=1000000/1m RATE_LIMIT_USER=1000000/1m RATE_LIMIT_SENSITIVE=1000000/1m
 export LOGIN_IP_MAX_FAILURES=100000 LOGIN_MAX_FAILURES=1000 LOGIN_ACCOUNT_MAX_FAILURES=100000
-trap 'stop_services; as_admin -c "DROP DATABASE IF EXISTS mayago_conformance WITH (FORCE)" || true' EXIT
+trap 'stop_services; psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "DROP DATABASE IF EXISTS mayago_conformance WITH (FORCE)" || true' EXIT
 start_services "$bin" 18080 "$work/logs"
 wait_until_ready || { tail -n 20 "$work"/logs/*.log; exit 1; }
 scripts/seed.sh "$GATEWAY_URL" "$DATABASE_URL" "$AUTH_URL" >/dev/null

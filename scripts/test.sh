@@ -15,12 +15,8 @@ scripts/stores.sh start test "$pg_port" "$redis_port"
 trap 'scripts/stores.sh stop test' EXIT
 
 # Every run starts from an empty database and an empty Redis.
-psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "DROP DATABASE IF EXISTS mayago_test WITH (FORCE)"
-psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "CREATE DATABASE mayago_test OWNER mayago"
-# Search's extensions, once: the tests migrate many Search schemas at the same time, and two CREATE EXTENSIONs
-# of the same extension at once collide.
-psql -h 127.0.0.1 -p "$pg_port" -U postgres -d mayago_test -qc \
-    "CREATE EXTENSION unaccent; CREATE EXTENSION pg_trgm; CREATE EXTENSION cube; CREATE EXTENSION earthdistance"
+source scripts/lib/database.sh
+fresh_database "$pg_port" mayago_test
 redis-cli -p "$redis_port" flushall >/dev/null
 
 start=$(date +%s)
