@@ -23,7 +23,7 @@ enum UnstorableText {
             guard start + 4 <= bytes.endIndex else { return nil }
             var value: UInt32 = 0
             for byte in bytes[start..<start + 4] {
-                guard let digit = byte.hexDigitValue else { return nil }
+                guard let digit = Character(Unicode.Scalar(byte)).hexDigitValue else { return nil }
                 value = value << 4 | UInt32(digit)
             }
             return value
@@ -43,16 +43,5 @@ enum UnstorableText {
             }
         }
         return false
-    }
-}
-
-private extension UInt8 {
-    var hexDigitValue: UInt8? {
-        switch self {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): self - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): self - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): self - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

@@ -79,11 +79,11 @@ public struct ServiceRuntime: Sendable {
     /// ServiceKit's tables in every service's schema (versions below 100): the outbox, the inbox, idempotency keys.
     public static let sharedMigrations = Outbox.migrations + [IdempotentRequests.migration]
 
-    /// The router with the suite's middleware (request id, access log, problem details, metrics), `/health`,
-    /// `/ready`, `/metrics` and, given one, the service's OpenAPI document at `/openapi.json` and 405 for the methods
-    /// it does not declare. `edge` middleware
-    /// (the gateway's headers and compression) goes between the access log and the problem details, so that it
-    /// sees every answer, errors included. `readiness` adds the service's own checks to PostgreSQL's and Redis'.
+    /// The router with the suite's middleware (request id, access log, problem details, metrics, 422 for a query
+    /// holding U+0000), `/health`, `/ready`, `/metrics` and, given one, the service's OpenAPI document at
+    /// `/openapi.json` and 405 for the methods it does not declare. `edge` middleware (the gateway's headers and
+    /// compression) goes between the access log and the problem details, so that it sees every answer, errors
+    /// included. `readiness` adds the service's own checks to PostgreSQL's and Redis'.
     public func makeRouter(
         openAPI: String? = nil,
         edge: [any MiddlewareProtocol<Request, Response, ServiceRequestContext>] = [],

@@ -1,7 +1,6 @@
 import Contracts
 import Foundation
 import Hummingbird
-import PostgresNIO
 import ServiceKit
 
 /// Experiences: providers create, change, publish and archive their own; anyone reads the published ones.

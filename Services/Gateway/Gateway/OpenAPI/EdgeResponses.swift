@@ -5,7 +5,8 @@ import HTTPTypes
 /// everything a client can get: 429 from the rate limit, 502, 503 and 504 from the proxy, 401 for a missing token
 /// or one that is not (or no longer) valid, also on public operations, where a token that is sent must hold
 /// (`security: []` marks those, by the gateway's access rules), 400 and 422 where there is input to refuse (400: it
-/// breaks the document; 422: it is well formed, but a rule refuses it) and 404 where a path names a resource. A service's own, more specific answers are kept.
+/// breaks the document; 422: it is well formed, but a rule refuses it) and 404 where a path names a resource. A
+/// service's own, more specific answers are kept.
 enum EdgeResponses {
     static let methods: [String: HTTPRequest.Method] = ["get": .get, "put": .put, "post": .post, "patch": .patch, "delete": .delete]
 
