@@ -38,7 +38,8 @@ public enum ISO8601Format {
     /// `2026-11-23t10:00:00.5+05:30`, any number of fraction digits, offsets up to ±23:59 and a leap second (read as
     /// the second after :59, as POSIX time has none).
     public static func parse(_ text: String) -> Date? {
-        guard let match = text.wholeMatch(of: dateTime),
+        // A literal per call: a `Regex` shared between threads is not safe to match with (it is not `Sendable`).
+        guard let match = text.wholeMatch(of: /(?<year>[0-9]{4})-(?<month>[0-9]{2})-(?<day>[0-9]{2})[Tt](?<hour>[0-9]{2}):(?<minute>[0-9]{2}):(?<second>[0-9]{2})(?<fraction>\.[0-9]+)?(?:[Zz]|(?<sign>[+-])(?<offsetHours>[0-9]{2}):(?<offsetMinutes>[0-9]{2}))/),
               let month = Int(match.month), let day = Int(match.day), let hour = Int(match.hour), let minute = Int(match.minute),
               let second = Int(match.second), (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
         else { return nil }
@@ -52,9 +53,6 @@ public enum ISO8601Format {
         let fraction = match.fraction.flatMap { Double("0" + $0) } ?? 0
         return start.addingTimeInterval(Double(second == 60 ? 1 : 0) + fraction - Double(offset))
     }
-
-    private nonisolated(unsafe) static let dateTime =
-        /(?<year>[0-9]{4})-(?<month>[0-9]{2})-(?<day>[0-9]{2})[Tt](?<hour>[0-9]{2}):(?<minute>[0-9]{2}):(?<second>[0-9]{2})(?<fraction>\.[0-9]+)?(?:[Zz]|(?<sign>[+-])(?<offsetHours>[0-9]{2}):(?<offsetMinutes>[0-9]{2}))/
 
     private static let utcCalendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
