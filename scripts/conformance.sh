@@ -43,6 +43,25 @@ export HYPOTHESIS_STORAGE_DIRECTORY="$root/run/conformance-cache/hypothesis"
 echo "Conformance: schemathesis $(st --version | awk '{print $NF}'), seed $seed, $examples examples per operation"
 start=$(date +%s)
 status=0
+# A service that stops answering /health (two tries, 3 s apart) has its threads' stacks written beside its log and
+# is killed, so that the suite fails within seconds and says why instead of waiting out its time limit.
+watchdog() {
+    local service pid
+    while sleep 2; do
+        for service in "${services[@]}"; do
+            [ -e "$work/logs/$service.stacks" ] && continue
+            curl -sf -m 3 -o /dev/null "http://127.0.0.1:${service_ports[$service]}/health" && continue
+            sleep 3
+            curl -sf -m 3 -o /dev/null "http://127.0.0.1:${service_ports[$service]}/health" && continue
+            pid=$(service_pid "$service") || continue
+            echo "Conformance: $service stopped answering /health; its stacks are in run/conformance/logs/$service.stacks"
+            gdb -p "$pid" -batch -ex "thread apply all bt" >"$work/logs/$service.stacks" 2>&1 || true
+            kill -KILL "$pid" 2>/dev/null || true
+        done
+    done
+}
+watchdog &
+watchdog_pid=$!
 run() {  # <report name> <phases> <st run options>…
     local name=$1 phases=$2
     shift 2
@@ -56,5 +75,10 @@ run main examples,coverage,fuzzing,stateful --auth-wfc Tests/Conformance/identit
 run logout examples,coverage,fuzzing --auth-wfc Tests/Conformance/throwaway.json --auth-wfc-user logout --include-name "POST /api/v1/auth/logout"
 run twofactor examples,coverage,fuzzing --auth-wfc Tests/Conformance/throwaway.json --auth-wfc-user twofactor --include-name "POST /api/v1/auth/2fa/disable"
 run users examples,coverage,fuzzing --auth-wfc Tests/Conformance/throwaway.json --auth-wfc-user admin --include-name "PATCH /api/v1/auth/admin/users/{id}"
+kill "$watchdog_pid" 2>/dev/null || true
+if compgen -G "$work/logs/*.stacks" >/dev/null; then
+    status=1
+    for stacks in "$work"/logs/*.stacks; do echo "== $stacks"; awk '/^Thread/ { frames = 0; print } /^#/ && frames++ < 12' "$stacks"; done
+fi
 echo "Conformance took $(($(date +%s) - start)) s (seed $seed); reports in run/conformance"
 exit $status

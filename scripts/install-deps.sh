@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages (and the two PyPI packages) the suite needs to build, test and run, if any is missing.
+# gdb is there for the conformance suite's watchdog, which takes the stacks of a service that stops answering.
 set -euo pipefail
 
-packages=(libhiredis-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libpq-dev postgresql postgresql-contrib redis-server curl python3-aiosmtpd)
+packages=(libhiredis-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libpq-dev postgresql postgresql-contrib redis-server curl python3-aiosmtpd gdb)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -7,7 +7,7 @@ service_pids=()
 # after it (auth +1 … notify +6); their output goes to stdout with each line prefixed, or to <log folder>/<name>.log.
 start_services() {
     local bin=$1 base=$2 logs=${3:-} offset=0 service upper
-    declare -gA service_ports=()
+    declare -gA service_ports=() service_pid_of=()
     for service in gateway auth booking payment search messaging notify; do
         service_ports[$service]=$((base + offset))
         offset=$((offset + 1))
@@ -23,7 +23,13 @@ start_services() {
             HTTP_PORT=${service_ports[$service]} "$bin/$service" > >(sed -u "s/^/$(printf '%-9s' "$service")| /") 2>&1 &
         fi
         service_pids+=($!)
+        service_pid_of[$service]=$!
     done
+}
+
+# service_pid <service>: the process id of a service start_services started.
+service_pid() {
+    [ -n "${service_pid_of[$1]:-}" ] && echo "${service_pid_of[$1]}"
 }
 
 # wait_until_ready: every service answers /ready within a minute, or the caller learns which did not.
