@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import ServiceKit
 import Testing
 
 @testable import Booking
@@ -46,6 +47,40 @@ import Testing
                 }
             }
         }
+    }
+
+    func bookable(remaining: Int = 5, status: Slot.Status = .open, experience: Experience.Status? = .published, busy: Bool = false) -> BookableSlot {
+        BookableSlot(
+            slot: Slot(id: UUID(), experienceId: UUID(), startsAt: start, endsAt: start.addingTimeInterval(hour), capacity: 8, remaining: remaining, status: status, version: 1),
+            providerID: UUID(), experienceStatus: experience, title: "Tacos", maxGuests: 6, price: Money(amount: 45_000, currency: "MXN"),
+            cancellationPolicy: .moderate, providerBusy: busy
+        )
+    }
+
+    @Test func aRequestToBookIsRefusedForTheFirstRuleItBreaks() {
+        let before = start.addingTimeInterval(-hour)
+        #expect(bookable().refusal(guests: 5, at: before) == nil)
+        #expect(bookable(experience: .draft).refusal(guests: 1, at: before) == .notPublished)
+        #expect(bookable(experience: nil).refusal(guests: 1, at: before) == .notPublished)
+        #expect(bookable().refusal(guests: 7, at: before) == .tooManyGuests(maximum: 6))
+        #expect(bookable(status: .cancelled).refusal(guests: 1, at: before) == .slotClosed)
+        #expect(bookable().refusal(guests: 1, at: start) == .slotClosed)
+        #expect(bookable(busy: true).refusal(guests: 1, at: before) == .providerBusy)
+        #expect(bookable(remaining: 4).refusal(guests: 5, at: before) == .notEnoughSeats)
+        #expect(bookable().total(guests: 3) == Money(amount: 135_000, currency: "MXN"))
+    }
+
+    @Test func aBookingsPartiesAreItsTravelerItsProviderAndAdmins() {
+        let booking = Booking(
+            id: UUID(), experienceId: UUID(), slotId: UUID(), travelerId: UUID(), providerId: UUID(), guests: 1, total: paid,
+            cancellationPolicy: .flexible, status: .confirmed, note: nil, startsAt: start, endsAt: start, holdExpiresAt: nil, respondBy: nil,
+            paid: paid, refunded: Money(amount: 0, currency: "MXN"), cancellationReason: nil, createdAt: start, updatedAt: start
+        )
+        #expect(BookingParty(Identity(userID: booking.travelerId, role: .traveler), of: booking) == .traveler)
+        #expect(BookingParty(Identity(userID: booking.providerId, role: .provider), of: booking) == .provider)
+        #expect(BookingParty(Identity(userID: UUID(), role: .admin), of: booking) == .provider)
+        #expect(BookingParty(Identity(userID: UUID(), role: .traveler), of: booking) == nil)
+        #expect(BookingParty(Identity(userID: UUID(), role: .provider), of: booking) == nil)
     }
 
     @Test func weeklySchedulesFollowTheLocalClockThroughDaylightSaving() throws {

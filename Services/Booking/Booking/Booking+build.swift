@@ -14,6 +14,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         settings: settings,
         experiences: Experiences(postgres: postgres, logger: runtime.logger),
         slots: Slots(postgres: postgres, logger: runtime.logger),
+        schedules: Schedules(logger: runtime.logger),
         bookings: Bookings(postgres: postgres, logger: runtime.logger),
         reviews: Reviews(postgres: postgres, logger: runtime.logger),
         calendars: Calendars(postgres: postgres, logger: runtime.logger),

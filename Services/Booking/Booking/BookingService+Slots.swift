@@ -3,12 +3,60 @@ import Foundation
 import PostgresNIO
 import ServiceKit
 
+/// The use cases of availability: a provider opens single slots and weekly schedules; anyone reads open slots.
 extension BookingService {
+    /// Opens one slot of `experienceID`, which `identity` must own.
+    func addSlot(startingAt start: Date, capacity: Int, allowOverlap: Bool, to experienceID: UUID, by identity: Identity) async throws -> Slot {
+        try await transaction { connection in
+            let experience = try await ownedExperience(experienceID, by: identity, on: connection)
+            let slot = Slot(
+                id: UUID(), experienceId: experienceID, startsAt: start, endsAt: start.addingTimeInterval(TimeInterval(experience.durationMinutes * 60)),
+                capacity: capacity, remaining: capacity, status: .open, version: 1
+            )
+            let created = try await addSlots([slot], of: experience, scheduleID: nil, allowOverlap: allowOverlap, on: connection)
+            guard created == 1 else { throw Problem.conflict("This experience has a slot at that time already.", code: "slot_exists") }
+            return slot
+        }
+    }
+
+    /// Records a weekly schedule of `experienceID`, which `identity` must own, and opens its slots still to come in
+    /// the experience's time zone. Returns the schedule's id and how many slots it opened.
+    func addSchedule(
+        weekdays: [Int], startTimes: [LocalTime], from: LocalDate, until: LocalDate, capacity: Int, allowOverlap: Bool,
+        to experienceID: UUID, by identity: Identity
+    ) async throws -> (id: UUID, slotsCreated: Int) {
+        let scheduleID = UUID()
+        let now = clock.now()
+        let created = try await transaction { connection in
+            let experience = try await ownedExperience(experienceID, by: identity, on: connection)
+            guard let zone = TimeZone(identifier: experience.timeZone) else { throw Problem.conflict("The experience's time zone is unknown.") }
+            let rule = WeeklySchedule(weekdays: Set(weekdays), startTimes: startTimes, from: from, until: until, timeZone: zone)
+            let duration = TimeInterval(experience.durationMinutes * 60)
+            let slots = rule.startInstants().filter { $0 > now }.map { start in
+                Slot(id: UUID(), experienceId: experienceID, startsAt: start, endsAt: start.addingTimeInterval(duration), capacity: capacity, remaining: capacity, status: .open, version: 1)
+            }
+            try await schedules.insert(
+                scheduleID, experienceID: experienceID, weekdays: weekdays, startTimes: startTimes, from: from, until: until, capacity: capacity, at: now,
+                on: connection
+            )
+            return try await addSlots(slots, of: experience, scheduleID: scheduleID, allowOverlap: allowOverlap, on: connection)
+        }
+        return (scheduleID, created)
+    }
+
+    /// The open slots of an experience the caller may see with at least `guests` seats, from `from` (not before
+    /// now) until `to`.
+    func availability(of experienceID: UUID, to identity: Identity?, from: Date, to: Date, guests: Int) async throws -> (Experience, [Slot]) {
+        let experience = try await visibleExperience(experienceID, to: identity)
+        let slots = try await slots.available(experienceID: experienceID, from: max(from, clock.now()), to: to, guests: guests)
+        return (experience, slots)
+    }
+
     /// Adds `slots` to `experience`, skipping any it has at the same start; unless `allowOverlap`, refuses (409)
     /// slots that overlap another open slot of the same provider. A per-provider lock makes the check and the
     /// inserts one step. Returns how many were added.
     func addSlots(_ slots: [Slot], of experience: Experience, scheduleID: UUID?, allowOverlap: Bool, on connection: PostgresConnection) async throws -> Int {
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("slots:" + experience.providerId.uuidString)))", logger: logger)
+        try await self.slots.lockProvider(experience.providerId, on: connection)
         var created = 0
         for slot in slots {
             if !allowOverlap, try await calendars.isBusy(experience.providerId, from: slot.startsAt, to: slot.endsAt, on: connection) {

@@ -12,6 +12,7 @@ struct BookingService: Sendable {
     let settings: BookingSettings
     let experiences: Experiences
     let slots: Slots
+    let schedules: Schedules
     let bookings: Bookings
     let reviews: Reviews
     let calendars: Calendars

@@ -55,19 +55,7 @@ struct BookingJobs: PeriodicWork {
     /// A reminder to each confirmed traveler whose experience starts within a day, once.
     private func sendReminders(at now: Date) async throws {
         try await booking.transaction { connection in
-            let rows = try await connection.query(
-                """
-                UPDATE bookings SET reminder_sent_at = \(now)
-                WHERE id IN (
-                    SELECT id FROM bookings WHERE status = 'confirmed' AND reminder_sent_at IS NULL
-                      AND starts_at > \(now) AND starts_at <= \(now.addingTimeInterval(86_400))
-                    LIMIT 100 FOR UPDATE SKIP LOCKED
-                ) RETURNING id
-                """,
-                logger: booking.logger
-            )
-            var ids: [UUID] = []
-            for try await id in rows.decode(UUID.self) { ids.append(id) }
+            let ids = try await booking.bookings.claimReminders(startingBy: now.addingTimeInterval(86_400), at: now, on: connection)
             for id in ids {
                 guard let found = try await booking.bookings.find(id, on: connection),
                       let experience = try await booking.experiences.find(found.experienceId, on: connection)

@@ -1,7 +1,6 @@
 import Contracts
 import Foundation
 import Hummingbird
-import PostgresNIO
 import ServiceKit
 
 /// An experience's availability: its provider opens single slots and weekly schedules; anyone reads the open slots
@@ -56,16 +55,7 @@ struct AvailabilityRoutes {
         validator.check((1...10_000).contains(body.capacity), "capacity", "must be from 1 to 10000")
         validator.rule(body.startsAt > booking.clock.now(), "startsAt", "must be in the future")
         try validator.validate()
-        let slot = try await booking.transaction { connection in
-            let experience = try await booking.ownedExperience(id, by: identity, on: connection)
-            let slot = Slot(
-                id: UUID(), experienceId: id, startsAt: body.startsAt, endsAt: body.startsAt.addingTimeInterval(TimeInterval(experience.durationMinutes * 60)),
-                capacity: body.capacity, remaining: body.capacity, status: .open, version: 1
-            )
-            let created = try await booking.addSlots([slot], of: experience, scheduleID: nil, allowOverlap: body.allowOverlap ?? false, on: connection)
-            guard created == 1 else { throw Problem.conflict("This experience has a slot at that time already.", code: "slot_exists") }
-            return slot
-        }
+        let slot = try await booking.addSlot(startingAt: body.startsAt, capacity: body.capacity, allowOverlap: body.allowOverlap ?? false, to: id, by: identity)
         return try .json(slot, status: .created)
     }
 
@@ -86,29 +76,14 @@ struct AvailabilityRoutes {
         }
         validator.check((1...10_000).contains(body.capacity), "capacity", "must be from 1 to 10000")
         try validator.validate()
-
-        let scheduleID = UUID()
-        let now = booking.clock.now()
-        let created = try await booking.transaction { connection in
-            let experience = try await booking.ownedExperience(id, by: identity, on: connection)
-            guard let zone = TimeZone(identifier: experience.timeZone) else { throw Problem.conflict("The experience's time zone is unknown.") }
-            let rule = WeeklySchedule(weekdays: Set(body.weekdays), startTimes: times.compactMap { $0 }, from: from!, until: until!, timeZone: zone)
-            let duration = TimeInterval(experience.durationMinutes * 60)
-            let slots = rule.startInstants().filter { $0 > now }.map { start in
-                Slot(id: UUID(), experienceId: id, startsAt: start, endsAt: start.addingTimeInterval(duration), capacity: body.capacity, remaining: body.capacity, status: .open, version: 1)
-            }
-            try await connection.query(
-                """
-                INSERT INTO schedules (id, experience_id, weekdays, start_times, starts_on, ends_on, capacity, created_at)
-                VALUES (\(scheduleID), \(id), \(body.weekdays), \(body.startTimes), \(body.from), \(body.until), \(body.capacity), \(now))
-                """,
-                logger: booking.logger
-            )
-            return try await booking.addSlots(slots, of: experience, scheduleID: scheduleID, allowOverlap: body.allowOverlap ?? false, on: connection)
-        }
+        guard let from, let until else { throw Problem.internalError }  // the validator refused a missing date above
+        let created = try await booking.addSchedule(
+            weekdays: body.weekdays, startTimes: times.compactMap { $0 }, from: from, until: until, capacity: body.capacity,
+            allowOverlap: body.allowOverlap ?? false, to: id, by: identity
+        )
         let schedule = Schedule(
-            id: scheduleID, experienceId: id, weekdays: body.weekdays, startTimes: body.startTimes, from: body.from, until: body.until,
-            capacity: body.capacity, slotsCreated: created
+            id: created.id, experienceId: id, weekdays: body.weekdays, startTimes: body.startTimes, from: body.from, until: body.until,
+            capacity: body.capacity, slotsCreated: created.slotsCreated
         )
         return try .json(schedule, status: .created)
     }
@@ -117,16 +92,14 @@ struct AvailabilityRoutes {
     @Sendable func availability(_ request: Request, context: ServiceRequestContext) async throws -> Availability {
         let id = try context.parameters.require("id", as: UUID.self)
         let query = request.uri.queryParameters
-        let now = booking.clock.now()
-        let from = try query.get("from").map { try Self.date($0, "from") } ?? now
+        let from = try query.get("from").map { try Self.date($0, "from") } ?? booking.clock.now()
         let to = try query.get("to").map { try Self.date($0, "to") } ?? from.addingTimeInterval(30 * 86_400)
         let guests = try query.get("guests").map { text in
             guard let guests = Int(text), (1...100).contains(guests) else { throw Problem.invalid("guests", "must be an integer from 1 to 100") }
             return guests
         } ?? 1
         guard to > from, to.timeIntervalSince(from) <= 366 * 86_400 else { throw Problem.refused("to", "must be after from, within a year") }
-        let experience = try await booking.visibleExperience(id, to: context.identity)
-        let slots = try await booking.slots.available(experienceID: id, from: max(from, now), to: to, guests: guests)
+        let (experience, slots) = try await booking.availability(of: id, to: context.identity, from: from, to: to, guests: guests)
         return Availability(experienceId: id, timeZone: experience.timeZone, slots: slots)
     }
 

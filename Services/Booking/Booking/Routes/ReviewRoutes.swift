@@ -32,9 +32,7 @@ struct ReviewRoutes {
         validator.check((1...2000).contains(comment.unicodeScalars.count), "comment", "must be 1 to 2000 characters")
         try validator.validate()
         let review = try await booking.transaction { connection in
-            guard let found = try await booking.bookings.find(id, on: connection, forUpdate: true), let party = BookingRoutes.party(identity, of: found) else {
-                throw BookingRoutes.notFound
-            }
+            let (found, party) = try await booking.lockedBooking(id, for: identity, on: connection)
             guard party == .traveler else { throw Problem.forbidden("Only the traveler reviews a booking.") }
             guard found.status == .completed else { throw Problem.conflict("Only a completed booking can be reviewed.", code: "not_completed") }
             let now = booking.clock.now()

@@ -63,6 +63,25 @@ struct Bookings: Sendable {
         return booking.map { ($0, hash) }
     }
 
+    /// Marks up to 100 confirmed bookings starting after `now` and by `limit` as reminded, and returns them; rows
+    /// another instance is reminding are skipped, so each traveler is reminded once.
+    func claimReminders(startingBy limit: Date, at now: Date, on connection: PostgresConnection) async throws -> [UUID] {
+        let rows = try await connection.query(
+            """
+            UPDATE bookings SET reminder_sent_at = \(now)
+            WHERE id IN (
+                SELECT id FROM bookings WHERE status = 'confirmed' AND reminder_sent_at IS NULL
+                  AND starts_at > \(now) AND starts_at <= \(limit)
+                LIMIT 100 FOR UPDATE SKIP LOCKED
+            ) RETURNING id
+            """,
+            logger: logger
+        )
+        var ids: [UUID] = []
+        for try await id in rows.decode(UUID.self) { ids.append(id) }
+        return ids
+    }
+
     func find(_ id: UUID, on connection: PostgresConnection? = nil, forUpdate: Bool = false) async throws -> Booking? {
         var query: PostgresQuery = "SELECT \(unescaped: Self.columns) FROM bookings WHERE id = \(id)"
         if forUpdate { query.sql += " FOR UPDATE" }

@@ -11,6 +11,12 @@ struct Slots: Sendable {
 
     static let columns = "id, experience_id, starts_at, ends_at, capacity, remaining, status, version"
 
+    /// Takes, until the caller's transaction ends, the lock that makes checking `providerID`'s slots for overlaps
+    /// and adding one a single step.
+    func lockProvider(_ providerID: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("slots:" + providerID.uuidString)))", logger: logger)
+    }
+
     /// Inserts `slot` unless the experience has one at that start already; returns whether it did.
     func insert(_ slot: Slot, providerID: UUID, scheduleID: UUID?, on connection: PostgresConnection) async throws -> Bool {
         let rows = try await connection.query(
@@ -63,18 +69,7 @@ struct Slots: Sendable {
 
     /// What booking a slot needs to know, in one round trip: the slot, its experience's terms, and whether the
     /// provider's imported calendars say they are busy then.
-    struct Bookable: Sendable {
-        var slot: Slot
-        var providerID: UUID
-        var experienceStatus: String
-        var title: String
-        var maxGuests: Int
-        var price: Money
-        var cancellationPolicy: CancellationPolicy
-        var providerBusy: Bool
-    }
-
-    func bookable(_ id: UUID, on connection: PostgresConnection) async throws -> Bookable? {
+    func bookable(_ id: UUID, on connection: PostgresConnection) async throws -> BookableSlot? {
         let rows = try await connection.query(
             """
             SELECT s.id, s.experience_id, s.starts_at, s.ends_at, s.capacity, s.remaining, s.status, s.version,
@@ -86,8 +81,10 @@ struct Slots: Sendable {
         )
         for try await r in rows.decode((UUID, UUID, Date, Date, Int, Int, String, Int64, UUID, String, String, Int, Int64, String, String, Bool).self) {
             let slot = Slot(id: r.0, experienceId: r.1, startsAt: r.2, endsAt: r.3, capacity: r.4, remaining: r.5, status: Slot.Status(rawValue: r.6) ?? .cancelled, version: r.7)
-            return Bookable(slot: slot, providerID: r.8, experienceStatus: r.9, title: r.10, maxGuests: r.11, price: Money(amount: r.12, currency: r.13),
-                            cancellationPolicy: CancellationPolicy(rawValue: r.14) ?? .strict, providerBusy: r.15)
+            return BookableSlot(
+                slot: slot, providerID: r.8, experienceStatus: Experience.Status(rawValue: r.9), title: r.10, maxGuests: r.11,
+                price: Money(amount: r.12, currency: r.13), cancellationPolicy: CancellationPolicy(rawValue: r.14) ?? .strict, providerBusy: r.15
+            )
         }
         return nil
     }
