@@ -9,17 +9,15 @@ struct PaymentService: Sendable {
     let postgres: PostgresClient
     let logger: Logger
     let clock: WallClock
-    /// The platform's share, in basis points (`COMMISSION_BASIS_POINTS`, 1500 = 15 %).
-    let commissionBasisPoints: Int
+    let settings: PaymentSettings
     let payments: Payments
     let ledger: LedgerBook
     let payouts: Payouts
     let invoices: Invoices
+    let stripeEvents: StripeEvents
     let terms: ProviderTerms
     let idempotency: IdempotentRequests
     let provider: any ChargeProvider
-    /// Where the app lives, for links the provider sends people back to (`PUBLIC_URL`).
-    let publicURL: URL
     let outbox: OutboxRelay
 
     func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
@@ -90,7 +88,7 @@ struct PaymentService: Sendable {
 
     /// The commission on `providerID`'s payments: the one an admin agreed with them, or the platform's.
     func commissionBasisPoints(of providerID: UUID, on connection: PostgresConnection? = nil) async throws -> Int {
-        try await terms.commission(of: providerID, on: connection) ?? commissionBasisPoints
+        try await terms.commission(of: providerID, on: connection) ?? settings.commissionBasisPoints
     }
 
     /// Whether the caller may see `payment`: its payer, its provider, an admin.

@@ -33,11 +33,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     )
     let reindex = Reindex(
         search: search, client: runtime.internalClient,
-        isEmpty: {
-            let rows = try await postgres.query("SELECT NOT EXISTS (SELECT 1 FROM documents)", logger: runtime.logger)
-            for try await empty in rows.decode(Bool.self) { return empty }
-            return false
-        },
+        isEmpty: { try await search.documents.isEmpty() },
         isMigrated: { runtime.isMigrated }
     )
     let recommendations = Recommendations(postgres: postgres, follower: follower, logger: runtime.logger)

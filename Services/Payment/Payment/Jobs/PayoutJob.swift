@@ -35,13 +35,7 @@ struct PayoutJob: PeriodicWork {
     private func take(_ provider: UUID, _ currency: String) async throws {
         let account = Ledger.Account.provider(provider)
         try await payment.transaction { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(account.description + ":" + currency)))", logger: payment.logger)
-            let rows = try await connection.query(
-                "SELECT coalesce(sum(amount), 0)::bigint FROM ledger_postings WHERE account = \(account.description) AND currency = \(currency)",
-                logger: payment.logger
-            )
-            var balance: Int64 = 0
-            for try await sum in rows.decode(Int64.self) { balance = sum }
+            let balance = try await payment.ledger.lockedBalance(of: account, in: currency, on: connection)
             guard balance >= minimum else { return }
             let amount = Money(amount: balance, currency: currency)
             let wanted = try await payment.terms.payoutCurrency(of: provider)

@@ -43,7 +43,7 @@ struct PayoutRoutes {
     @Sendable func onboard(_ request: Request, context: ServiceRequestContext) async throws -> Onboarding {
         let provider = try context.requireRole(.provider)
         let existing = try await payment.payments.connectedAccount(of: provider.userID)
-        let returnURL = payment.publicURL.appendingPathComponent("provider/payouts")
+        let returnURL = payment.settings.publicURL.appendingPathComponent("provider/payouts")
         guard let link = try await payment.provider.onboard(provider.userID, account: existing, returnURL: returnURL) else { throw Problem.conflict("Payouts need no setup with the local provider.", code: "onboarding_not_needed") }
         if existing == nil { try await payment.payments.saveConnectedAccount(link.account, of: provider.userID, at: payment.clock.now()) }
         return Onboarding(url: link.url)

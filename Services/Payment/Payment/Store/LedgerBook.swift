@@ -29,6 +29,18 @@ struct LedgerBook: Sendable {
         }
     }
 
+    /// The balance of `account` in `currency`, with a lock on that pair held until the caller's transaction ends,
+    /// so that two payout rounds cannot both take it.
+    func lockedBalance(of account: Ledger.Account, in currency: String, on connection: PostgresConnection) async throws -> Int64 {
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(account.description + ":" + currency)))", logger: logger)
+        let rows = try await connection.query(
+            "SELECT coalesce(sum(amount), 0)::bigint FROM ledger_postings WHERE account = \(account.description) AND currency = \(currency)",
+            logger: logger
+        )
+        for try await sum in rows.decode(Int64.self) { return sum }
+        return 0
+    }
+
     /// An account's balance per currency.
     func balances(of account: Ledger.Account) async throws -> [Money] {
         let rows = try await postgres.query(

@@ -91,6 +91,13 @@ struct Documents: Sendable {
         )
     }
 
+    /// Whether no experience has been indexed yet (a new database, which Search fills from Booking).
+    func isEmpty() async throws -> Bool {
+        let rows = try await postgres.query("SELECT NOT EXISTS (SELECT 1 FROM documents)", logger: logger)
+        for try await empty in rows.decode(Bool.self) { return empty }
+        return false
+    }
+
     /// Adds `experience`'s words to the lexicon and its title, tags and city to the completions. Outside the feed's
     /// transaction and only for what is missing, so that experiences arriving together do not queue on the same rows;
     /// in sorted order, so that two inserting the same words at once take their locks in the same order (no deadlock).
