@@ -29,7 +29,7 @@ export MAILBOX_PATH="$work/mailbox" DEV_MAILBOX=true ADMIN_PORT=19080
 # Thousands of requests from one address in a few minutes: the limits that would stop a client stop the suite.
 export RATE_LIMIT_ANONYMOUS=1000000/1m RATE_LIMIT_USER=1000000/1m RATE_LIMIT_SENSITIVE=1000000/1m
 export LOGIN_IP_MAX_FAILURES=100000 LOGIN_MAX_FAILURES=1000 LOGIN_ACCOUNT_MAX_FAILURES=100000
-trap 'stop_services; psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "DROP DATABASE IF EXISTS mayago_conformance WITH (FORCE)" || true' EXIT
+trap 'stop_services; drop_database "$pg_port" mayago_conformance || true' EXIT
 start_services "$bin" 18080 "$work/logs"
 wait_until_ready || { tail -n 20 "$work"/logs/*.log; exit 1; }
 scripts/seed.sh "$GATEWAY_URL" "$DATABASE_URL" "$AUTH_URL" >/dev/null

@@ -30,8 +30,7 @@ struct PaymentSettings: Sendable {
     var payoutInterval: Duration
     var payoutRates: PayoutRates
     var invoiceNumberingInterval: Duration
-    var provider: ProviderChoice
-    /// Set when `provider` is Stripe.
+    /// Set when `PAYMENT_PROVIDER` is `stripe`; the local provider otherwise.
     var stripe: StripeAPI?
     var webhookSecret: String?
     var publicURL: URL
@@ -47,7 +46,7 @@ struct PaymentSettings: Sendable {
         }
         payoutRates = parsed
         invoiceNumberingInterval = try settings.milliseconds("invoice.numbering.interval.ms", default: .seconds(1))
-        provider = try settings.choice("payment.provider", default: ProviderChoice.local)
+        let provider = try settings.choice("payment.provider", default: ProviderChoice.local)
         webhookSecret = settings.optionalString("stripe.webhook.secret", isSecret: true)
         publicURL = try settings.url("public.url", default: "http://localhost:8080", schemes: ["http", "https"])
         if configuration.environment == .production {

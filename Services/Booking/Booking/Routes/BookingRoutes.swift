@@ -27,14 +27,15 @@ struct BookingRoutes {
         let traveler = try context.requireRole(.traveler)
         let key = try IdempotentRequests.key(of: request)
         var body = try await request.decode(as: BookingService.BookingRequest.self, context: context)
+        let note = body.note?.trimmed
         var validator = Validator()
         validator.check((1...100).contains(body.guests), "guests", "must be from 1 to 100")
-        validator.check((body.note?.trimmed.unicodeScalars.count ?? 0) <= 1000, "note", "must be at most 1000 characters")
+        validator.check((note?.unicodeScalars.count ?? 0) <= 1000, "note", "must be at most 1000 characters")
         try validator.validate()
         // The request as decoded and encoded again with sorted keys: the same booking hashes the same however the
         // client ordered or spaced its JSON.
         let hash = SHA256.hash(data: try JSONEncoder.mayaGo.encode(body)).hexString
-        body.note = body.note?.trimmed
+        body.note = note
         return try .json(try await booking.book(body, for: traveler, key: key, hash: hash), status: .created)
     }
 
