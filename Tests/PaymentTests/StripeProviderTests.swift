@@ -2,9 +2,11 @@ import Contracts
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import HummingbirdTesting
 import NIOCore
 import NIOFoundationCompat
+import PostgresNIO
 import ServiceKit
 import Testing
 import TestSupport
@@ -44,6 +46,20 @@ actor FakeStripe {
     private(set) var calls: [Call] = []
     private var answers: [String: Data] = [:]
     private var payouts: [StoredPayout] = []
+    private var outages: [String: Int] = [:]
+    private var watcher: (@Sendable () async -> Void)?
+
+    /// The next `times` calls to `path` fail with a 500, as when Stripe has an incident.
+    func fail(_ path: String, times: Int) { outages[path] = times }
+    func isDown(_ path: String) -> Bool {
+        guard let left = outages[path], left > 0 else { return false }
+        outages[path] = left - 1
+        return true
+    }
+
+    /// Runs while Stripe moves money (a refund, a transfer), before it answers.
+    func watchMoves(_ watcher: @escaping @Sendable () async -> Void) { self.watcher = watcher }
+    func moving() async { await watcher?() }
 
     func record(_ call: Call) { calls.append(call) }
     func answer(for key: String) -> Data? { answers[key] }
@@ -107,6 +123,10 @@ actor FakeStripe {
             let key = request.headers[HTTPField.Name("Idempotency-Key")!]
             let account = request.headers[HTTPField.Name("Stripe-Account")!]
             await self.record(Call(path: "/v1/\(object)", form: form, idempotencyKey: key, account: account))
+            if ["refunds", "transfers"].contains(object) { await self.moving() }
+            if await self.isDown("/v1/\(object)") {
+                return Self.json(["error": ["type": "api_error", "message": "An error occurred with our connection to Stripe."] as [String: any Sendable]], status: .internalServerError)
+            }
             if let key, let replay = await self.answer(for: key) {
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: replay)))
             }
@@ -142,6 +162,12 @@ actor FakeStripe {
     nonisolated static func json(_ object: [String: any Sendable], status: HTTPResponse.Status) -> Response {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: (try? JSONSerialization.data(withJSONObject: object)) ?? Data())))
     }
+}
+
+/// What a stand-in saw, in order.
+actor Sightings {
+    private(set) var values: [Bool] = []
+    func append(_ value: Bool) { values.append(value) }
 }
 
 @Suite struct StripeProviderTests {
@@ -190,6 +216,52 @@ actor FakeStripe {
                 let transfer = try #require(await stripe.calls(to: "/v1/transfers").first)
                 #expect(transfer.form["destination"] == "acct_1Nv0")
                 #expect(transfer.form["amount"] == "68000")
+                #expect(try await payments.ledgerIsBalanced())
+            }
+        }
+    }
+
+    @Test func stripeMovesMoneyWhileNoTransactionHoldsThePaymentAndACallItDidNotAnswerIsFinishedOnTheNextDelivery() async throws {
+        let stripe = FakeStripe()
+        try await withStandIn(stripe.router()) { port in
+            try await PaymentHarness.run([
+                "PAYMENT_PROVIDER": "stripe", "STRIPE_API_KEY": "sk_test_mayago", "STRIPE_API_URL": "http://127.0.0.1:\(port)",
+                "STRIPE_WEBHOOK_SECRET": WebhookTests.secret,
+            ]) { payments in
+                let traveler = try await PaymentHarness.user(.traveler)
+                let provider = try await PaymentHarness.user(.provider)
+                let created = try await payments.payment(traveler: traveler, provider: provider, amount: 100_000)
+                #expect(try await WebhookTests.deliver(payments, WebhookTests.event("payment_intent.succeeded", created)).status == .ok)
+
+                // While Stripe works, the payment's row is free: NOWAIT fails at once if a transaction holds it.
+                let free = Sightings()
+                await stripe.watchMoves {
+                    let logger = Logger(label: "test")
+                    let locked: Void? = try? await payments.postgres.transaction(logger: logger) { connection in
+                        let rows = try await connection.query("SELECT id FROM payments WHERE id = \(created.id) FOR UPDATE NOWAIT", logger: logger)
+                        for try await _ in rows {}
+                    }
+                    await free.append(locked != nil)
+                }
+
+                // Stripe fails the refund: a 502, nothing moves here, and Booking's outbox delivers the message again,
+                // when the same refund (the same idempotency key) goes through once.
+                await stripe.fail("/v1/refunds", times: 1)
+                let refund = BookingPayments.RefundRequest(bookingId: created.bookingId, amount: Money(amount: 20_000, currency: "MXN"), reason: "cancelled_by_traveler")
+                let message = UUID()
+                #expect(try await payments.internalCall(BookingPayments.refundsPath, refund, messageID: message).status == .badGateway)
+                #expect(try await payments.balance("escrow") == 100_000)
+                #expect(try await payments.internalCall(BookingPayments.refundsPath, refund, messageID: message).status == .noContent)
+                #expect(try await payments.internalCall(BookingPayments.refundsPath, refund, messageID: message).status == .noContent)
+                let refunds = await stripe.calls(to: "/v1/refunds")
+                #expect(refunds.count == 2)
+                #expect(Set(refunds.map(\.idempotencyKey)) == ["refund-\(created.id.uuidString.lowercased())-20000"])
+                #expect(try await payments.balance("escrow") == 80_000)
+
+                _ = try await payments.send(.post, "/api/v1/payouts/onboarding", as: provider)
+                #expect(try await payments.internalCall(BookingPayments.releasesPath, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status == .noContent)
+                #expect(try await payments.balance("escrow") == 0)
+                #expect(await free.values == [true, true, true])
                 #expect(try await payments.ledgerIsBalanced())
             }
         }

@@ -38,8 +38,9 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         every: settings.payoutInterval,
         isMigrated: { runtime.isMigrated }
     )
+    let claims = PeriodicJob(ClaimedCallJob(payment: payment, patience: .seconds(60)), every: .seconds(30), isMigrated: { runtime.isMigrated })
     let numbering = PeriodicJob(InvoiceNumbering(payment: payment), every: settings.invoiceNumberingInterval, isMigrated: { runtime.isMigrated })
-    return runtime.makeApplication(router: router, services: [payouts, numbering])
+    return runtime.makeApplication(router: router, services: [payouts, claims, numbering])
 }
 
 /// The charge provider the settings name.

@@ -169,5 +169,13 @@ enum PaymentMigrations {
                 """,
             ]
         ),
+        Migration(
+            108,
+            "money movements claimed before the provider is called",
+            [
+                "ALTER TABLE payments ADD COLUMN provider_call jsonb, ADD COLUMN provider_call_since timestamptz",
+                "CREATE INDEX payments_provider_calls ON payments (provider_call_since) WHERE provider_call IS NOT NULL",
+            ]
+        ),
     ]
 }

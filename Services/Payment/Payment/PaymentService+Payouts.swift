@@ -4,6 +4,34 @@ import PostgresNIO
 import ServiceKit
 
 extension PaymentService {
+    /// What the platform owes the provider, per currency.
+    func balances(of providerID: UUID) async throws -> [Money] {
+        try await ledger.balances(of: .provider(providerID))
+    }
+
+    /// The provider's payouts, newest first.
+    func payouts(of providerID: UUID, before cursor: KeysetCursor?, limit: Int) async throws -> [Payout] {
+        try await payouts.page(of: providerID, before: cursor, limit: limit)
+    }
+
+    /// A link where the provider sets up their connected account (made on the first visit); `nil` when the provider
+    /// needs none.
+    func onboard(_ providerID: UUID) async throws -> String? {
+        let existing = try await payments.connectedAccount(of: providerID)
+        let returnURL = settings.publicURL.appendingPathComponent("provider/payouts")
+        guard let link = try await provider.onboard(providerID, account: existing, returnURL: returnURL) else { return nil }
+        if existing == nil { try await payments.saveConnectedAccount(link.account, of: providerID, at: clock.now()) }
+        return link.url
+    }
+
+    func setPayoutCurrency(_ currency: String, of providerID: UUID) async throws {
+        try await terms.setPayoutCurrency(currency, of: providerID, at: clock.now())
+    }
+
+    func setCommission(_ basisPoints: Int, of providerID: UUID) async throws {
+        try await terms.setCommission(basisPoints, of: providerID, at: clock.now())
+    }
+
     /// Records what the provider says became of a locked `payout`. Paid: the provider hears of it. Failed (also after
     /// paid, when a bank returns the money): the money goes back to their balance for a later round and they hear
     /// of that. A failed payout stays failed, so events arriving late or twice change nothing.

@@ -15,7 +15,7 @@ extension PaymentService {
                 try await applyPayout(payload, on: connection)
                 try await stripeEvents.markProcessed(event.id, at: clock.now(), on: connection)
             } else if let paymentID {
-                try await applyWaiting(for: paymentID, on: connection)
+                try await applyWaitingEvents(for: paymentID, on: connection)
             }
         }
     }
@@ -39,7 +39,7 @@ extension PaymentService {
     }
 
     /// Applies the payment's unapplied events, oldest first, until none can go further.
-    private func applyWaiting(for paymentID: UUID, on connection: PostgresConnection) async throws {
+    func applyWaitingEvents(for paymentID: UUID, on connection: PostgresConnection) async throws {
         var progressed = true
         while progressed {
             progressed = false
@@ -51,9 +51,12 @@ extension PaymentService {
         }
     }
 
-    /// Whether `event` could be applied now (or never needs to be).
+    /// Whether `event` could be applied now (or never needs to be). Events wait while a provider call is claimed on
+    /// the payment: what they report may be that very call.
     private func apply(_ event: StripeEvent, to paymentID: UUID, on connection: PostgresConnection) async throws -> Bool {
-        guard var found = try await payments.find(paymentID, on: connection, forUpdate: true) else { return false }
+        guard var found = try await payments.find(paymentID, on: connection, forUpdate: true),
+            try await payments.claimedCall(of: paymentID, on: connection) == nil
+        else { return false }
         switch event.type {
         case "payment_intent.succeeded":
             if found.status == .requiresPayment { _ = try await capture(found, on: connection) }
@@ -67,7 +70,7 @@ extension PaymentService {
             guard found.status != .requiresPayment else { return false }
             guard case .number(let refunded)? = event.data.object["amount_refunded"] else { return true }
             let more = Int64(refunded) - found.refunded.amount
-            if more > 0 { _ = try await refund(found, amount: more, reason: "refunded at Stripe", atProvider: false, on: connection) }
+            if more > 0 { _ = try await recordRefund(more, of: found, reason: "refunded at Stripe", on: connection) }
             return true
         case "charge.dispute.created":
             guard found.status != .requiresPayment else { return false }

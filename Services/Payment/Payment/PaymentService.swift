@@ -35,27 +35,20 @@ struct PaymentService: Sendable {
         try await Outbox.enqueue(try OutboxMessage(to: .booking, path: BookingPayments.eventsPath, body: event), on: connection, logger: logger)
     }
 
-    /// Gives back up to `amount` of a locked, paid `payment` (never more than is left): out of escrow before the
-    /// release, out of the provider's balance after it; at the provider too unless it happened there already (a
-    /// refund Stripe reports). Returns the payment after and what was refunded.
-    func refund(_ payment: Payment, amount: Int64, reason: String, atProvider: Bool = true, on connection: PostgresConnection) async throws -> (Payment, Int64) {
-        guard payment.status != .requiresPayment else { throw Problem.conflict("Nothing has been paid yet.", code: "not_paid") }
-        let refundable = min(amount, payment.held)
-        guard refundable > 0 else { return (payment, 0) }
-        if atProvider, let reference = try await payments.reference(of: payment.id, on: connection) {
-            // Keyed by the total refunded after this one: a retry of the same refund is the same request.
-            let key = "refund-\(payment.id.uuidString.lowercased())-\(payment.refunded.amount + refundable)"
-            try await provider.refund(Money(amount: refundable, currency: payment.amount.currency), of: reference, idempotencyKey: key)
-        }
+    /// Records `amount` of a locked, paid `payment` as given back to the traveler, never more than it holds: out of
+    /// escrow before the release, out of the provider's balance after it. Returns the payment after.
+    func recordRefund(_ amount: Int64, of payment: Payment, reason: String, on connection: PostgresConnection) async throws -> Payment {
+        let refunded = min(amount, payment.held)
+        guard refunded > 0 else { return payment }
         let now = clock.now()
         let source: Ledger.Account = payment.status == .released ? .provider(payment.providerId) : .escrow
-        try await ledger.append(Ledger.refund(refundable, payment.amount.currency, from: source), paymentID: payment.id, at: now, on: connection)
+        try await ledger.append(Ledger.refund(refunded, payment.amount.currency, from: source), paymentID: payment.id, at: now, on: connection)
         var updated = payment
-        updated.refunded.amount += refundable
+        updated.refunded.amount += refunded
         try await payments.save(updated, at: now, on: connection)
-        try await payments.recordRefund(of: refundable, to: payment.id, reason: reason, at: now, on: connection)
-        try await tellBooking(.refunded, updated, amount: refundable, on: connection)
-        return (updated, refundable)
+        try await payments.recordRefund(of: refunded, to: payment.id, reason: reason, at: now, on: connection)
+        try await tellBooking(.refunded, updated, amount: refunded, on: connection)
+        return updated
     }
 
     /// The traveler's money arrived (a test card, or Stripe's webhook): it is held in escrow, Booking hears of it and
@@ -90,6 +83,8 @@ struct PaymentService: Sendable {
     func commissionBasisPoints(of providerID: UUID, on connection: PostgresConnection? = nil) async throws -> Int {
         try await terms.commission(of: providerID, on: connection) ?? settings.commissionBasisPoints
     }
+
+    static let paymentNotFound = Problem.notFound("No such payment.")
 
     /// Whether the caller may see `payment`: its payer, its provider, an admin.
     func isParty(_ identity: Identity, to payment: Payment) -> Bool {

@@ -66,4 +66,10 @@ public enum Outbox {
         for try await _ in rows { return true }
         return false
     }
+
+    /// Forgets that the message `id` was received, inside the receiver's transaction, when its work failed after
+    /// all: the sender's next delivery does it again.
+    public static func forget(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("DELETE FROM inbox WHERE message_id = \(id)", logger: logger)
+    }
 }

@@ -32,3 +32,15 @@ struct Payment: ResponseCodable, Sendable, Equatable {
     /// What is still the platform's to release or refund.
     var held: Int64 { amount.amount - refunded.amount - disputed.amount }
 }
+
+extension Payment {
+    /// The payment Booking asks for, waiting for the traveler's card.
+    init(_ request: BookingPayments.PaymentRequest, at now: Date) {
+        let nothing = Money(amount: 0, currency: request.amount.currency)
+        self.init(
+            id: UUID(), bookingId: request.bookingId, travelerId: request.travelerId, providerId: request.providerId, amount: request.amount,
+            refunded: nothing, disputed: nothing, status: .requiresPayment, description: String(request.description.prefix(500)),
+            clientSecret: "", lastError: nil, createdAt: now, updatedAt: now
+        )
+    }
+}

@@ -1,6 +1,6 @@
 /// The platform's commission and the provider's share of an amount in minor units. The commission rounds half
 /// up to the minor unit and the provider gets the rest, so the two always add up to the whole.
-struct Split: Sendable, Equatable {
+struct Split: Codable, Sendable, Equatable {
     var provider: Int64
     var platform: Int64
 

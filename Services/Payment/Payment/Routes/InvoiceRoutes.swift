@@ -17,14 +17,7 @@ struct InvoiceRoutes {
     @Sendable func show(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let id = try context.parameters.require("id", as: UUID.self)
-        guard let (number, issuedAt, paymentID) = try await payment.invoices.find(id),
-              let paid = try await payment.payments.find(paymentID), payment.isParty(identity, to: paid)
-        else { throw Problem.notFound("No such invoice.") }
-        let audience: Invoice.Audience = identity.userID == paid.travelerId ? .traveler : .provider
-        let invoice = Invoice(
-            id: id, number: number, issuedAt: issuedAt, payment: paid, audience: audience,
-            commissionBasisPoints: try await payment.commissionBasisPoints(of: paid.providerId)
-        )
+        let invoice = try await payment.invoice(id, seenBy: identity)
         guard request.headers[.accept]?.contains("text/html") == true else { return try .json(invoice) }
         let html = template.render(Self.view(invoice))
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))

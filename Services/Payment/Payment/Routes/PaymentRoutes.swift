@@ -40,11 +40,7 @@ struct PaymentRoutes {
     }
 
     @Sendable func show(_ request: Request, context: ServiceRequestContext) async throws -> Payment {
-        let identity = try context.requireIdentity()
-        guard let found = try await payment.payments.find(try context.parameters.require("id", as: UUID.self)), payment.isParty(identity, to: found) else {
-            throw Self.notFound
-        }
-        return found
+        try await payment.payment(try context.parameters.require("id", as: UUID.self), seenBy: try context.requireIdentity())
     }
 
     /// `?bookingId=`: the booking's payment, as a one-item page (empty for anyone but its parties).
@@ -52,8 +48,8 @@ struct PaymentRoutes {
         let identity = try context.requireIdentity()
         guard let text = request.uri.queryParameters.get("bookingId") else { throw Problem.invalid("bookingId", "is required") }
         guard let bookingID = UUID(uuidString: text) else { throw Problem.invalid("bookingId", "must be a UUID") }
-        let found = try await payment.payments.find(bookingID: bookingID)
-        return Page(items: found.map { payment.isParty(identity, to: $0) ? [$0] : [] } ?? [], nextCursor: nil)
+        let found = try await payment.payment(ofBooking: bookingID, seenBy: identity)
+        return Page(items: found.map { [$0] } ?? [], nextCursor: nil)
     }
 
     /// Pays with one of the local provider's test cards. A declined card is a 402 naming Stripe's decline code; the
@@ -84,25 +80,8 @@ struct PaymentRoutes {
         validator.check(card.cvc.wholeMatch(of: /[0-9]{3,4}/) != nil, "card.cvc", "must be 3 or 4 digits")
         try validator.validate()
 
-        let result: Result<Payment, Problem> = try await payment.transaction { connection in
-            guard var found = try await payment.payments.find(id, on: connection, forUpdate: true), payment.isParty(identity, to: found) else {
-                throw Self.notFound
-            }
-            guard found.travelerId == identity.userID else { throw Problem.forbidden("Only the traveler pays for a booking.") }
-            guard found.status == .requiresPayment else { return .success(found) }
-            let now = payment.clock.now()
-            switch outcome {
-            case .succeeded:
-                return .success(try await payment.capture(found, on: connection))
-            case .declined(let code, let message):
-                found.lastError = code
-                try await payment.payments.save(found, at: now, on: connection)
-                return .failure(Problem(Self.paymentRequired, detail: message, code: code))
-            case nil:
-                throw Problem.refused("card.number", "must be a test card")
-            }
-        }
-        return try result.get()
+        guard let outcome else { throw Problem.refused("card.number", "must be a test card") }
+        return try await payment.pay(id, outcome: outcome, as: identity)
     }
 
     /// An admin refunds part or all of what is left, whatever the booking's policy says.
@@ -120,22 +99,13 @@ struct PaymentRoutes {
         if let amount = body.amount { validator.check((1...10_000_000_000).contains(amount), "amount", "must be a positive amount in minor units") }
         validator.check((1...500).contains(body.reason.unicodeScalars.count), "reason", "must be 1 to 500 characters")
         try validator.validate()
-        return try await payment.transaction { connection in
-            guard let found = try await payment.payments.find(id, on: connection, forUpdate: true) else { throw Self.notFound }
-            let left = found.held
-            if let amount = body.amount, amount > left {
-                throw Problem.refused("amount", "must be at most \(left), what is left to refund")
-            }
-            return try await payment.refund(found, amount: body.amount ?? left, reason: body.reason, on: connection).0
-        }
+        return try await payment.refund(id, amount: body.amount, reason: body.reason)
     }
 
     @Sendable func checkLedger(_ request: Request, context: ServiceRequestContext) async throws -> LedgerCheck {
         _ = try context.requireRole(.admin)
-        let (unbalanced, postings) = try await payment.ledger.check()
+        let (unbalanced, postings) = try await payment.checkLedger()
         return LedgerCheck(balanced: unbalanced.isEmpty, postings: postings, unbalancedTransactions: unbalanced)
     }
 
-    static let notFound = Problem.notFound("No such payment.")
-    static let paymentRequired = HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")
 }

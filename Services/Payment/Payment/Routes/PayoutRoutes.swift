@@ -23,7 +23,7 @@ struct PayoutRoutes {
     /// What the platform owes the provider, per currency (negative after refunds taken back from it).
     @Sendable func balance(_ request: Request, context: ServiceRequestContext) async throws -> Balance {
         let provider = try context.requireRole(.provider)
-        return Balance(balances: try await payment.ledger.balances(of: .provider(provider.userID)))
+        return Balance(balances: try await payment.balances(of: provider.userID))
     }
 
     /// The provider's payouts, newest first.
@@ -31,7 +31,7 @@ struct PayoutRoutes {
         let provider = try context.requireRole(.provider)
         let query = request.uri.queryParameters
         let limit = try PageLimit.parse(query.get("limit"), default: 20, maximum: 100)
-        let items = try await payment.payouts.page(of: provider.userID, before: try KeysetCursor.parse(query.get("cursor")), limit: limit)
+        let items = try await payment.payouts(of: provider.userID, before: try KeysetCursor.parse(query.get("cursor")), limit: limit)
         return Page(items: items, nextCursor: KeysetCursor.next(after: items.last.map { ($0.createdAt, $0.id) }, count: items.count, limit: limit))
     }
 
@@ -42,11 +42,10 @@ struct PayoutRoutes {
     /// Where the provider sets up their Stripe account to be paid.
     @Sendable func onboard(_ request: Request, context: ServiceRequestContext) async throws -> Onboarding {
         let provider = try context.requireRole(.provider)
-        let existing = try await payment.payments.connectedAccount(of: provider.userID)
-        let returnURL = payment.settings.publicURL.appendingPathComponent("provider/payouts")
-        guard let link = try await payment.provider.onboard(provider.userID, account: existing, returnURL: returnURL) else { throw Problem.conflict("Payouts need no setup with the local provider.", code: "onboarding_not_needed") }
-        if existing == nil { try await payment.payments.saveConnectedAccount(link.account, of: provider.userID, at: payment.clock.now()) }
-        return Onboarding(url: link.url)
+        guard let url = try await payment.onboard(provider.userID) else {
+            throw Problem.conflict("Payouts need no setup with the local provider.", code: "onboarding_not_needed")
+        }
+        return Onboarding(url: url)
     }
 
     struct PayoutSettings: ResponseCodable {
@@ -63,7 +62,7 @@ struct PayoutRoutes {
         let provider = try context.requireRole(.provider)
         let body = try await request.decode(as: PayoutSettings.self, context: context)
         guard Money.isCurrencyCode(body.currency) else { throw Problem.invalid("currency", "must be an ISO 4217 code such as USD") }
-        try await payment.terms.setPayoutCurrency(body.currency, of: provider.userID, at: payment.clock.now())
+        try await payment.setPayoutCurrency(body.currency, of: provider.userID)
         return body
     }
 
@@ -73,7 +72,7 @@ struct PayoutRoutes {
         let providerID = try context.parameters.require("providerId", as: UUID.self)
         let body = try await request.decode(as: Commission.self, context: context)
         guard (0...10_000).contains(body.basisPoints) else { throw Problem.invalid("basisPoints", "must be from 0 to 10000 (100 %)") }
-        try await payment.terms.setCommission(body.basisPoints, of: providerID, at: payment.clock.now())
+        try await payment.setCommission(body.basisPoints, of: providerID)
         return Commission(providerId: providerID, basisPoints: body.basisPoints)
     }
 }

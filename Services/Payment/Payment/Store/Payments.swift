@@ -43,8 +43,8 @@ struct Payments: Sendable {
     }
 
     /// The provider's id of the payment's charge (Stripe's PaymentIntent).
-    func reference(of id: UUID, on connection: PostgresConnection) async throws -> String? {
-        let rows = try await connection.query("SELECT provider_reference FROM payments WHERE id = \(id)", logger: logger)
+    func reference(of id: UUID) async throws -> String? {
+        let rows = try await postgres.query("SELECT provider_reference FROM payments WHERE id = \(id)", logger: logger)
         for try await reference in rows.decode(String?.self) { return reference }
         return nil
     }
@@ -72,6 +72,34 @@ struct Payments: Sendable {
             """,
             logger: logger
         )
+    }
+
+    /// The money movement claimed on the payment and not yet applied, if any.
+    func claimedCall(of id: UUID, on connection: PostgresConnection? = nil) async throws -> ProviderCall? {
+        let query: PostgresQuery = "SELECT provider_call::text FROM payments WHERE id = \(id) AND provider_call IS NOT NULL"
+        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
+        for try await text in rows.decode(String.self) { return try JSONDecoder().decode(ProviderCall.self, from: Data(text.utf8)) }
+        return nil
+    }
+
+    /// Claims `call` on the locked payment `id`, or clears the claim when `call` is `nil`.
+    func setClaimedCall(_ call: ProviderCall?, of id: UUID, at now: Date, on connection: PostgresConnection) async throws {
+        let text = try call.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        try await connection.query(
+            "UPDATE payments SET provider_call = \(text)::jsonb, provider_call_since = \(call == nil ? nil : now) WHERE id = \(id)",
+            logger: logger
+        )
+    }
+
+    /// Payments whose claimed call has waited since before `date`: their sender stopped before finishing.
+    func claimedCalls(before date: Date) async throws -> [UUID] {
+        let rows = try await postgres.query(
+            "SELECT id FROM payments WHERE provider_call IS NOT NULL AND provider_call_since < \(date) ORDER BY provider_call_since LIMIT 100",
+            logger: logger
+        )
+        var ids: [UUID] = []
+        for try await id in rows.decode(UUID.self) { ids.append(id) }
+        return ids
     }
 
     func recordRefund(of amount: Int64, to paymentID: UUID, reason: String, at now: Date, on connection: PostgresConnection) async throws {
