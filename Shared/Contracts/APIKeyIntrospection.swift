@@ -1,12 +1,14 @@
 import Foundation
 
-/// Auth's answer to the gateway's `Authorization: ApiKey …` question (``APIKeyIntrospection/path``): who the key
+/// Auth's answer to the gateway's `Authorization: ApiKey …` question (``APIKeyIntrospection/Request``): who the key
 /// belongs to and a short-lived access token the gateway forwards in its place, so that services only ever
 /// verify access tokens.
 public struct APIKeyIntrospection: Codable, Sendable, Equatable {
-    public static let path = "/internal/v1/api-keys/introspect"
+    /// The question, a `POST` answered at once.
+    public struct Request: InternalCall {
+        public static let destination = ServiceName.auth
+        public static let route = "api-keys/introspect"
 
-    public struct Request: Codable, Sendable {
         public var key: String
 
         public init(key: String) {

@@ -3,16 +3,11 @@ import Foundation
 /// What Booking asks of Payment, on Payment's internal routes, through Booking's outbox. Every call is idempotent:
 /// a payment on the booking id, a refund and a release on the outbox message id (`X-Outbox-Message-Id`).
 public enum BookingPayments {
-    /// `POST`: hold the traveler's money in escrow for a booking.
-    public static let paymentsPath = "/internal/v1/payments"
-    /// `POST`: give back part or all of what was paid for a booking, never more than is left.
-    public static let refundsPath = "/internal/v1/payments/refunds"
-    /// `POST`: the experience took place; pay the provider their share.
-    public static let releasesPath = "/internal/v1/payments/releases"
-    /// `POST` on Booking: what happened to a booking's payment.
-    public static let eventsPath = "/internal/v1/payment-events"
+    /// Hold the traveler's money in escrow for a booking.
+    public struct PaymentRequest: InternalCall, Equatable {
+        public static let destination = ServiceName.payment
+        public static let route = "payments"
 
-    public struct PaymentRequest: Codable, Sendable, Equatable {
         public var bookingId: UUID
         public var travelerId: UUID
         public var providerId: UUID
@@ -29,7 +24,11 @@ public enum BookingPayments {
         }
     }
 
-    public struct RefundRequest: Codable, Sendable, Equatable {
+    /// Give back part or all of what was paid for a booking, never more than is left.
+    public struct RefundRequest: InternalCall, Equatable {
+        public static let destination = ServiceName.payment
+        public static let route = "payments/refunds"
+
         public var bookingId: UUID
         public var amount: Money
         public var reason: String
@@ -41,7 +40,11 @@ public enum BookingPayments {
         }
     }
 
-    public struct ReleaseRequest: Codable, Sendable, Equatable {
+    /// The experience took place: pay the provider their share.
+    public struct ReleaseRequest: InternalCall, Equatable {
+        public static let destination = ServiceName.payment
+        public static let route = "payments/releases"
+
         public var bookingId: UUID
 
         public init(bookingId: UUID) {
@@ -50,7 +53,10 @@ public enum BookingPayments {
     }
 
     /// Payment's news about a booking's payment, sent through Payment's outbox.
-    public struct PaymentEvent: Codable, Sendable, Equatable {
+    public struct PaymentEvent: InternalCall, Equatable {
+        public static let destination = ServiceName.booking
+        public static let route = "payment-events"
+
         public enum Kind: String, Codable, Sendable {
             /// The money is held in escrow.
             case succeeded

@@ -3,8 +3,9 @@ import Foundation
 /// "Something happened that a user should hear about", sent to Notify's internal route
 /// ``NotificationRequest/path`` through the sender's outbox. Notify picks the template of `type`, the channels
 /// from the recipient's preferences, and the address from Auth (``UserContact``). Idempotent on `idempotencyKey`.
-public struct NotificationRequest: Codable, Sendable, Equatable {
-    public static let path = "/internal/v1/notifications"
+public struct NotificationRequest: InternalCall, Equatable {
+    public static let destination = ServiceName.notify
+    public static let route = "notifications"
 
     public var type: NotificationType
     public var recipientId: UUID

@@ -3,8 +3,9 @@ import Foundation
 /// Booking's feed to Search (`POST` ``SearchFeedEvent/path`` through Booking's outbox). Search applies an event
 /// once (on `id`) and ignores one older than what it has (`version` grows with every change of the experience
 /// or slot), so deliveries may repeat and arrive out of order.
-public struct SearchFeedEvent: Codable, Sendable, Equatable {
-    public static let path = "/internal/v1/feed"
+public struct SearchFeedEvent: InternalCall, Equatable {
+    public static let destination = ServiceName.search
+    public static let route = "feed"
 
     public enum Kind: String, Codable, Sendable {
         /// Created, changed, published or archived: `experience` is its state now.
@@ -116,8 +117,9 @@ public struct SearchFeedEvent: Codable, Sendable, Equatable {
 /// `?after=<experience id>&limit=`. Each experience comes as its `experience_changed` event followed by the
 /// `slot_changed` events of its slots still to come, with their current versions, so that applying a page over
 /// newer events changes nothing.
-public struct SearchFeedPage: Codable, Sendable, Equatable {
-    public static let path = "/internal/v1/feed/experiences"
+public struct SearchFeedPage: InternalRoute, Codable, Equatable {
+    public static let destination = ServiceName.booking
+    public static let route = "feed/experiences"
 
     public var events: [SearchFeedEvent]
     /// The `after` of the next page; `nil` after the last.

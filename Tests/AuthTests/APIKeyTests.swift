@@ -37,7 +37,7 @@ import TestSupport
             #expect(listed.items.first?.key == nil)
 
             // The gateway swaps the key for a short-lived access token of its owner.
-            let introspected = try await auth.sendInternal(.post, APIKeyIntrospection.path, ["key": key.key])
+            let introspected = try await auth.sendInternal(.post, APIKeyIntrospection.Request.path, ["key": key.key])
             #expect(introspected.status == .ok)
             let answer = try introspected.decode(APIKeyIntrospection.self)
             #expect(answer.userId == session.user.id)
@@ -45,19 +45,19 @@ import TestSupport
             #expect(answer.scopes == [.read, .write])
             #expect(try await auth.send(.get, "/api/v1/auth/me", token: answer.accessToken).status == .ok)
             // Only services may ask.
-            #expect(try await auth.send(.post, APIKeyIntrospection.path, ["key": key.key], token: session.accessToken).status == .notFound)
+            #expect(try await auth.send(.post, APIKeyIntrospection.Request.path, ["key": key.key], token: session.accessToken).status == .notFound)
 
             let rotated = try await auth.send(.post, "/api/v1/auth/api-keys/\(key.id)/rotate", token: session.accessToken)
             #expect(rotated.status == .created)
             let replacement = try rotated.decode(Created.self)
             #expect(replacement.name == "Channel manager")
-            #expect(try await auth.sendInternal(.post, APIKeyIntrospection.path, ["key": key.key]).status == .notFound)
-            #expect(try await auth.sendInternal(.post, APIKeyIntrospection.path, ["key": replacement.key]).status == .ok)
+            #expect(try await auth.sendInternal(.post, APIKeyIntrospection.Request.path, ["key": key.key]).status == .notFound)
+            #expect(try await auth.sendInternal(.post, APIKeyIntrospection.Request.path, ["key": replacement.key]).status == .ok)
 
             let stranger = try await auth.register()
             #expect(try await auth.send(.delete, "/api/v1/auth/api-keys/\(replacement.id)", token: stranger.accessToken).status == .notFound)
             #expect(try await auth.send(.delete, "/api/v1/auth/api-keys/\(replacement.id)", token: session.accessToken).status == .noContent)
-            #expect(try await auth.sendInternal(.post, APIKeyIntrospection.path, ["key": replacement.key]).status == .notFound)
+            #expect(try await auth.sendInternal(.post, APIKeyIntrospection.Request.path, ["key": replacement.key]).status == .notFound)
         }
     }
 
@@ -93,7 +93,7 @@ import TestSupport
             #expect(third.problem?.detail?.contains("At most 2") == true)
 
             // The token the gateway gets for a key cannot make or rotate keys.
-            let viaKey = try await auth.sendInternal(.post, APIKeyIntrospection.path, ["key": keys[0].key]).decode(Introspected.self).accessToken
+            let viaKey = try await auth.sendInternal(.post, APIKeyIntrospection.Request.path, ["key": keys[0].key]).decode(Introspected.self).accessToken
             #expect(try await auth.send(.delete, "/api/v1/auth/api-keys/\(keys[1].id)", token: session.accessToken).status == .noContent)
             let made = try await auth.send(.post, "/api/v1/auth/api-keys", ["name": "sneaky", "scopes": ["read"]], token: viaKey)
             #expect(made.status == .forbidden)
@@ -106,7 +106,7 @@ import TestSupport
             let refused = try await auth.send(.post, "/api/v1/auth/api-keys", ["name": "root", "scopes": ["read"]], token: admin.accessToken)
             #expect(refused.status == .forbidden)
             #expect(refused.problem?.code == "admin_needs_session")
-            #expect(try await auth.sendInternal(.post, APIKeyIntrospection.path, ["key": keys[0].key]).status == .notFound)
+            #expect(try await auth.sendInternal(.post, APIKeyIntrospection.Request.path, ["key": keys[0].key]).status == .notFound)
         }
     }
 }

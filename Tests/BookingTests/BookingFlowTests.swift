@@ -26,7 +26,7 @@ import TestSupport
             #expect(made.providerId == provider.id)
             #expect(try await booking.remaining(slot) == 7)
 
-            let payment = await booking.peers.first(BookingPayments.PaymentRequest.self, at: BookingPayments.paymentsPath) { $0.bookingId == made.id }
+            let payment = await booking.peers.first(BookingPayments.PaymentRequest.self, at: BookingPayments.PaymentRequest.path) { $0.bookingId == made.id }
             #expect(payment?.amount == made.total)
             #expect(payment?.travelerId == traveler.id)
 
@@ -168,7 +168,7 @@ import TestSupport
             #expect(try await booking.remaining(slot) == 4)
             // A payment that arrives after the hold went straight back.
             #expect(try await booking.paymentEvent(.succeeded, for: made).status == .noContent)
-            let refund = await booking.peers.first(BookingPayments.RefundRequest.self, at: BookingPayments.refundsPath) { $0.bookingId == made.id }
+            let refund = await booking.peers.first(BookingPayments.RefundRequest.self, at: BookingPayments.RefundRequest.path) { $0.bookingId == made.id }
             #expect(refund?.amount == made.total)
         }
     }
@@ -190,7 +190,7 @@ import TestSupport
             let declined = try await booking.paidBooking(slot, as: traveler, guests: 2)
             let no = try await booking.send(.post, "/api/v1/bookings/\(declined.id)/decline", ["reason": "Boat in repair"], as: provider)
             #expect(try no.decode(Booking.self).status == .declined)
-            let refund = await booking.peers.first(BookingPayments.RefundRequest.self, at: BookingPayments.refundsPath) { $0.bookingId == declined.id }
+            let refund = await booking.peers.first(BookingPayments.RefundRequest.self, at: BookingPayments.RefundRequest.path) { $0.bookingId == declined.id }
             #expect(refund?.amount == declined.total)
 
             let ignored = try await booking.paidBooking(slot, as: traveler, guests: 3)
@@ -201,7 +201,7 @@ import TestSupport
             }
             #expect(timedOut)
             #expect(try await booking.remaining(slot) == 9)
-            #expect(await booking.peers.first(BookingPayments.RefundRequest.self, at: BookingPayments.refundsPath) { $0.bookingId == ignored.id }?.amount == ignored.total)
+            #expect(await booking.peers.first(BookingPayments.RefundRequest.self, at: BookingPayments.RefundRequest.path) { $0.bookingId == ignored.id }?.amount == ignored.total)
         }
     }
 
@@ -225,7 +225,7 @@ import TestSupport
             #expect(twice.status == .ok)
             #expect(try twice.decode(Booking.self).refunded == after.refunded)
             try await Task.sleep(for: .milliseconds(300))
-            #expect(await booking.peers.bodies(BookingPayments.RefundRequest.self, at: BookingPayments.refundsPath).filter { $0.bookingId == paid.id }.count == 1)
+            #expect(await booking.peers.bodies(BookingPayments.RefundRequest.self, at: BookingPayments.RefundRequest.path).filter { $0.bookingId == paid.id }.count == 1)
             #expect(await booking.peers.first(NotificationRequest.self, at: NotificationRequest.path) { $0.type == .bookingCancelled && $0.recipientId == provider.id } != nil)
 
             // The provider cancelling refunds everything, whatever the policy.
@@ -280,7 +280,7 @@ import TestSupport
                 try await booking.send(.get, "/api/v1/bookings/\(second.id)", as: traveler).decode(Booking.self).status == .completed
             }
             #expect(completed)
-            #expect(await booking.peers.first(BookingPayments.ReleaseRequest.self, at: BookingPayments.releasesPath) { $0.bookingId == second.id } != nil)
+            #expect(await booking.peers.first(BookingPayments.ReleaseRequest.self, at: BookingPayments.ReleaseRequest.path) { $0.bookingId == second.id } != nil)
             #expect(await booking.peers.first(NotificationRequest.self, at: NotificationRequest.path) { $0.type == .reviewRequest && $0.recipientId == traveler.id } != nil)
             #expect(try await booking.send(.post, "/api/v1/bookings/\(second.id)/cancel", as: traveler).status == .conflict)
         }
@@ -294,9 +294,9 @@ import TestSupport
             await booking.peers.setDown(true)
             let made = try await booking.book(slot, as: traveler).decode(Booking.self)
             try await Task.sleep(for: .milliseconds(500))
-            #expect(await booking.peers.bodies(BookingPayments.PaymentRequest.self, at: BookingPayments.paymentsPath).isEmpty)
+            #expect(await booking.peers.bodies(BookingPayments.PaymentRequest.self, at: BookingPayments.PaymentRequest.path).isEmpty)
             await booking.peers.setDown(false)
-            #expect(await booking.peers.first(BookingPayments.PaymentRequest.self, at: BookingPayments.paymentsPath) { $0.bookingId == made.id } != nil)
+            #expect(await booking.peers.first(BookingPayments.PaymentRequest.self, at: BookingPayments.PaymentRequest.path) { $0.bookingId == made.id } != nil)
         }
     }
 }

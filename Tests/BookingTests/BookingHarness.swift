@@ -50,7 +50,7 @@ struct BookingHarness: Sendable {
             amount: Money(amount: amount ?? booking.total.amount, currency: booking.total.currency), occurredAt: Date()
         )
         return try await client.executeRequest(
-            uri: BookingPayments.eventsPath, method: .post,
+            uri: BookingPayments.PaymentEvent.path, method: .post,
             headers: [.authorization: "Bearer \(try await (caller ?? credential).token(for: .booking))", .contentType: "application/json", .outboxMessageID: UUID().uuidString],
             body: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(event))
         )

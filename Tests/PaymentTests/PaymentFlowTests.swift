@@ -20,7 +20,7 @@ import TestSupport
             #expect(created.clientSecret.hasPrefix("pi_local_"))
             // Asking again for the same booking answers with the same payment.
             let again = BookingPayments.PaymentRequest(bookingId: created.bookingId, travelerId: traveler.id, providerId: provider.id, amount: created.amount, description: "x")
-            let repeated = try await payments.internalCall(BookingPayments.paymentsPath, again)
+            let repeated = try await payments.internalCall(BookingPayments.PaymentRequest.path, again)
             #expect(repeated.status == .ok)
             #expect(try repeated.decode(Payment.self).id == created.id)
 
@@ -29,15 +29,15 @@ import TestSupport
             #expect(try paid.decode(Payment.self).status == .succeeded)
             #expect(try await payments.ledgerIsBalanced())
             #expect(try await payments.balance("escrow") == 255_000)
-            let told = await payments.peers.first(BookingPayments.PaymentEvent.self, at: BookingPayments.eventsPath) { $0.bookingId == created.bookingId }
+            let told = await payments.peers.first(BookingPayments.PaymentEvent.self, at: BookingPayments.PaymentEvent.path) { $0.bookingId == created.bookingId }
             #expect(told?.kind == .succeeded)
             #expect(told?.amount == created.amount)
             // Confirming again changes nothing.
             #expect(try await payments.pay(created, as: traveler).status == .ok)
             #expect(try await payments.balance("escrow") == 255_000)
 
-            #expect(try await payments.internalCall(BookingPayments.releasesPath, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status == .noContent)
-            #expect(try await payments.internalCall(BookingPayments.releasesPath, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status == .noContent)
+            #expect(try await payments.internalCall(BookingPayments.ReleaseRequest.path, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status == .noContent)
+            #expect(try await payments.internalCall(BookingPayments.ReleaseRequest.path, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status == .noContent)
             #expect(try await payments.balance("escrow") == 0)
             #expect(try await payments.balance("platform:commission") == 38_250)
             let balance = try await payments.send(.get, "/api/v1/payouts/balance", as: provider).decode(PayoutRoutes.Balance.self)
@@ -59,9 +59,9 @@ import TestSupport
             await payments.peers.setDown(true)
             #expect(try await payments.pay(created, as: traveler).status == .ok)
             try await Task.sleep(for: .milliseconds(500))
-            #expect(await payments.peers.bodies(BookingPayments.PaymentEvent.self, at: BookingPayments.eventsPath).isEmpty)
+            #expect(await payments.peers.bodies(BookingPayments.PaymentEvent.self, at: BookingPayments.PaymentEvent.path).isEmpty)
             await payments.peers.setDown(false)
-            let told = await payments.peers.first(BookingPayments.PaymentEvent.self, at: BookingPayments.eventsPath) { $0.bookingId == created.bookingId }
+            let told = await payments.peers.first(BookingPayments.PaymentEvent.self, at: BookingPayments.PaymentEvent.path) { $0.bookingId == created.bookingId }
             #expect(told?.kind == .succeeded)
         }
     }
@@ -105,13 +105,13 @@ import TestSupport
             let refund = BookingPayments.RefundRequest(bookingId: created.bookingId, amount: Money(amount: 30_000, currency: "MXN"), reason: "cancelled_by_traveler")
             // Only Booking may ask for a refund: another service's valid credential is refused and moves no money.
             let search = await ServiceCredential(service: .search, secret: ServiceConfiguration.developmentSecret)
-            #expect(try await payments.internalCall(BookingPayments.refundsPath, refund, caller: search).status == .forbidden)
-            #expect(try await payments.internalCall(BookingPayments.refundsPath, refund, messageID: message).status == .noContent)
-            #expect(try await payments.internalCall(BookingPayments.refundsPath, refund, messageID: message).status == .noContent)
+            #expect(try await payments.internalCall(BookingPayments.RefundRequest.path, refund, caller: search).status == .forbidden)
+            #expect(try await payments.internalCall(BookingPayments.RefundRequest.path, refund, messageID: message).status == .noContent)
+            #expect(try await payments.internalCall(BookingPayments.RefundRequest.path, refund, messageID: message).status == .noContent)
             #expect(try await payments.balance("escrow") == 70_000)
             #expect(try await payments.balance("external:cards") == -70_000)
 
-            _ = try await payments.internalCall(BookingPayments.releasesPath, BookingPayments.ReleaseRequest(bookingId: created.bookingId))
+            _ = try await payments.internalCall(BookingPayments.ReleaseRequest.path, BookingPayments.ReleaseRequest(bookingId: created.bookingId))
             #expect(try await payments.balance("provider:\(provider.id.uuidString.lowercased())") == 59_500)
 
             let tooMuch = try await payments.send(.post, "/api/v1/payments/\(created.id)/refunds", ["amount": 70_001, "reason": "goodwill"], as: admin)
@@ -123,8 +123,8 @@ import TestSupport
             #expect(try await payments.balance("provider:\(provider.id.uuidString.lowercased())") == -10_500)
             #expect(try await payments.balance("external:cards") == 0)
             #expect(try await payments.ledgerIsBalanced())
-            let events = await payments.peers.bodies(BookingPayments.PaymentEvent.self, at: BookingPayments.eventsPath).filter { $0.bookingId == created.bookingId && $0.kind == .refunded }
-            #expect(try await eventually { await payments.peers.bodies(BookingPayments.PaymentEvent.self, at: BookingPayments.eventsPath).filter { $0.bookingId == created.bookingId && $0.kind == .refunded }.count == 2 }, "\(events)")
+            let events = await payments.peers.bodies(BookingPayments.PaymentEvent.self, at: BookingPayments.PaymentEvent.path).filter { $0.bookingId == created.bookingId && $0.kind == .refunded }
+            #expect(try await eventually { await payments.peers.bodies(BookingPayments.PaymentEvent.self, at: BookingPayments.PaymentEvent.path).filter { $0.bookingId == created.bookingId && $0.kind == .refunded }.count == 2 }, "\(events)")
         }
     }
 }

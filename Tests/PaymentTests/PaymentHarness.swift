@@ -61,7 +61,7 @@ struct PaymentHarness: Sendable {
             bookingId: UUID(), travelerId: traveler.id, providerId: provider.id, amount: Money(amount: amount, currency: currency),
             description: "Cenote snorkeling at dawn, 3 guests"
         )
-        let response = try await internalCall(BookingPayments.paymentsPath, request)
+        let response = try await internalCall(BookingPayments.PaymentRequest.path, request)
         try #require(response.status == .created, "\(response.text)")
         return try response.decode(Payment.self)
     }

@@ -15,7 +15,7 @@ import TestSupport
             let provider = try await PaymentHarness.user(.provider)
             let created = try await payments.payment(traveler: traveler, provider: provider)
             _ = try await payments.pay(created, as: traveler)
-            _ = try await payments.internalCall(BookingPayments.releasesPath, BookingPayments.ReleaseRequest(bookingId: created.bookingId))
+            _ = try await payments.internalCall(BookingPayments.ReleaseRequest.path, BookingPayments.ReleaseRequest(bookingId: created.bookingId))
 
             let paidOut = try await eventually {
                 try await payments.send(.get, "/api/v1/payouts", as: provider).decode(Page<Payout>.self).items.map(\.status) == [.paid]
@@ -89,7 +89,7 @@ import TestSupport
 
             let created = try await payments.payment(traveler: traveler, provider: provider, amount: 100_000)
             _ = try await payments.pay(created, as: traveler)
-            _ = try await payments.internalCall(BookingPayments.releasesPath, BookingPayments.ReleaseRequest(bookingId: created.bookingId))
+            _ = try await payments.internalCall(BookingPayments.ReleaseRequest.path, BookingPayments.ReleaseRequest(bookingId: created.bookingId))
             #expect(try await payments.balance("platform:commission") == 10_000)
             let paidOut = try await eventually {
                 try await payments.send(.get, "/api/v1/payouts", as: provider).decode(Page<Payout>.self).items.map(\.status) == [.paid]

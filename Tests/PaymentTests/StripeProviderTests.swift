@@ -194,7 +194,7 @@ actor Sightings {
                 #expect(try await payments.balance("escrow") == 100_000)
 
                 let refund = BookingPayments.RefundRequest(bookingId: created.bookingId, amount: Money(amount: 20_000, currency: "MXN"), reason: "cancelled_by_traveler")
-                #expect(try await payments.internalCall(BookingPayments.refundsPath, refund).status == .noContent)
+                #expect(try await payments.internalCall(BookingPayments.RefundRequest.path, refund).status == .noContent)
                 let refunded = try #require(await stripe.calls(to: "/v1/refunds").first)
                 #expect(refunded.form == ["payment_intent": "pi_3Mtw", "amount": "20000"])
                 #expect(try await payments.balance("escrow") == 80_000)
@@ -208,11 +208,11 @@ actor Sightings {
 
                 // No connected account yet: the release waits (Booking's outbox retries it) until onboarding.
                 let release = BookingPayments.ReleaseRequest(bookingId: created.bookingId)
-                let early = try await payments.internalCall(BookingPayments.releasesPath, release)
+                let early = try await payments.internalCall(BookingPayments.ReleaseRequest.path, release)
                 #expect(early.problem?.code == "no_connected_account")
                 let onboarding = try await payments.send(.post, "/api/v1/payouts/onboarding", as: provider)
                 #expect(try onboarding.decode(PayoutRoutes.Onboarding.self).url.hasPrefix("https://connect.stripe.com/"))
-                #expect(try await payments.internalCall(BookingPayments.releasesPath, release).status == .noContent)
+                #expect(try await payments.internalCall(BookingPayments.ReleaseRequest.path, release).status == .noContent)
                 let transfer = try #require(await stripe.calls(to: "/v1/transfers").first)
                 #expect(transfer.form["destination"] == "acct_1Nv0")
                 #expect(transfer.form["amount"] == "68000")
@@ -249,17 +249,17 @@ actor Sightings {
                 await stripe.fail("/v1/refunds", times: 1)
                 let refund = BookingPayments.RefundRequest(bookingId: created.bookingId, amount: Money(amount: 20_000, currency: "MXN"), reason: "cancelled_by_traveler")
                 let message = UUID()
-                #expect(try await payments.internalCall(BookingPayments.refundsPath, refund, messageID: message).status == .badGateway)
+                #expect(try await payments.internalCall(BookingPayments.RefundRequest.path, refund, messageID: message).status == .badGateway)
                 #expect(try await payments.balance("escrow") == 100_000)
-                #expect(try await payments.internalCall(BookingPayments.refundsPath, refund, messageID: message).status == .noContent)
-                #expect(try await payments.internalCall(BookingPayments.refundsPath, refund, messageID: message).status == .noContent)
+                #expect(try await payments.internalCall(BookingPayments.RefundRequest.path, refund, messageID: message).status == .noContent)
+                #expect(try await payments.internalCall(BookingPayments.RefundRequest.path, refund, messageID: message).status == .noContent)
                 let refunds = await stripe.calls(to: "/v1/refunds")
                 #expect(refunds.count == 2)
                 #expect(Set(refunds.map(\.idempotencyKey)) == ["refund-\(created.id.uuidString.lowercased())-20000"])
                 #expect(try await payments.balance("escrow") == 80_000)
 
                 _ = try await payments.send(.post, "/api/v1/payouts/onboarding", as: provider)
-                #expect(try await payments.internalCall(BookingPayments.releasesPath, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status == .noContent)
+                #expect(try await payments.internalCall(BookingPayments.ReleaseRequest.path, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status == .noContent)
                 #expect(try await payments.balance("escrow") == 0)
                 #expect(await free.values == [true, true, true])
                 #expect(try await payments.ledgerIsBalanced())
@@ -279,7 +279,7 @@ actor Sightings {
                 let created = try await payments.payment(traveler: traveler, provider: provider, amount: 100_000)
                 #expect(try await WebhookTests.deliver(payments, WebhookTests.event("payment_intent.succeeded", created)).status == .ok)
                 _ = try await payments.send(.post, "/api/v1/payouts/onboarding", as: provider)
-                #expect(try await payments.internalCall(BookingPayments.releasesPath, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status == .noContent)
+                #expect(try await payments.internalCall(BookingPayments.ReleaseRequest.path, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status == .noContent)
 
                 // The balance leaves as a payout of the provider's connected account, pending until the bank has it.
                 func payouts() async throws -> [Payout] { try await payments.send(.get, "/api/v1/payouts", as: provider).decode(Page<Payout>.self).items }

@@ -100,7 +100,7 @@ import TestSupport
             #expect(try await payments.balance("external:cards") == -60_000)
             #expect(try await payments.ledgerIsBalanced())
             let told = await eventually {
-                let kinds = await payments.peers.bodies(BookingPayments.PaymentEvent.self, at: BookingPayments.eventsPath).filter { $0.bookingId == created.bookingId }.map(\.kind)
+                let kinds = await payments.peers.bodies(BookingPayments.PaymentEvent.self, at: BookingPayments.PaymentEvent.path).filter { $0.bookingId == created.bookingId }.map(\.kind)
                 return Set(kinds) == [.succeeded, .refunded]
             }
             #expect(told)

@@ -14,7 +14,9 @@ import TestSupport
 @Suite struct OutboxTests {
     let logger = Logger(label: "outbox-test")
 
-    struct Note: Codable, Sendable {
+    struct Note: InternalCall {
+        static let destination = ServiceName.notify
+        static let route = "notes"
         var number: Int
     }
 
@@ -45,7 +47,7 @@ import TestSupport
         )
         let receiverRouter = receiverRuntime.makeRouter()
         let receiverPostgres = try #require(receiverRuntime.postgres)
-        receiverRuntime.internalRoutes(of: receiverRouter).post("notes", from: .booking) { request, context -> Response in
+        receiverRuntime.internalRoutes(of: receiverRouter).post(Note.self, from: .booking) { request, context -> Response in
             receiver.calls.withLockedValue { $0 += 1 }
             let note = try await request.decode(as: Note.self, context: context)
             let id = try #require(request.headers[.outboxMessageID].flatMap(UUID.init(uuidString:)))
@@ -63,12 +65,12 @@ import TestSupport
             // Twenty notes committed, one rolled back.
             for number in 1...20 {
                 try await postgres.withTransaction(logger: logger) { connection in
-                    try await Outbox.enqueue(try OutboxMessage(to: .notify, path: "/internal/v1/notes", body: Note(number: number)), on: connection, logger: logger)
+                    try await Outbox.enqueue(Note(number: number), on: connection, logger: logger)
                 }
             }
             await #expect(throws: (any Error).self) {
                 try await postgres.withTransaction(logger: logger) { connection in
-                    try await Outbox.enqueue(try OutboxMessage(to: .notify, path: "/internal/v1/notes", body: Note(number: 99)), on: connection, logger: logger)
+                    try await Outbox.enqueue(Note(number: 99), on: connection, logger: logger)
                     throw CancellationError()
                 }
             }
@@ -94,7 +96,7 @@ import TestSupport
     @Test func internalRoutesRefuseCallersWithoutAServiceCredential() async throws {
         let runtime = try await ServiceRuntime(configuration: try TestEnvironment.configuration(.notify), database: nil, usesRedis: false)
         let router = runtime.makeRouter()
-        runtime.internalRoutes(of: router).post("notes", from: .booking, .payment) { _, _ in Response(status: .noContent) }
+        runtime.internalRoutes(of: router).post(Note.self, from: .booking, .payment) { _, _ in Response(status: .noContent) }
         let forged = await ServiceCredential(service: .booking, secret: String(repeating: "x", count: 40))
         let booking = await ServiceCredential(service: .booking, secret: ServiceConfiguration.developmentSecret)
         let search = await ServiceCredential(service: .search, secret: ServiceConfiguration.developmentSecret)

@@ -25,9 +25,8 @@ struct AuthService: Sendable {
     /// Runs `body` in a transaction and afterwards publishes any revocation and nudges the outbox, so that the
     /// deny-list and the mails follow the commit at once instead of at the next poll.
     func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        let result = try await postgres.transaction(logger: logger, body)
+        let result = try await outbox.transaction(body)
         await revocations.publish()
-        outbox.nudge()
         return result
     }
 
@@ -43,7 +42,7 @@ struct AuthService: Sendable {
         var data = data
         data["name"] = .string(user.name)
         let request = NotificationRequest(type: type, recipientId: user.id, data: data, idempotencyKey: key)
-        try await Outbox.enqueue(try OutboxMessage(to: .notify, path: NotificationRequest.path, body: request), on: connection, logger: logger)
+        try await Outbox.enqueue(request, on: connection, logger: logger)
     }
 
     /// A link to the web app's page `path` carrying `token`.

@@ -54,8 +54,11 @@ extension BookingService {
             bookingId: made.id, travelerId: made.travelerId, providerId: made.providerId, amount: total,
             description: "\(bookable.title), \(request.guests) guest\(request.guests == 1 ? "" : "s")"
         )
-        let message = try OutboxMessage(to: .payment, path: BookingPayments.paymentsPath, body: payment)
+        let message = try OutboxMessage(payment)
         guard try await bookings.hold(made, idempotencyKey: key, requestHash: hash, now: now, payment: message) else { throw BookingRefusal.notEnoughSeats }
+        // The hold is one statement, its own transaction (a BEGIN and COMMIT around it would keep the slot's row
+        // locked a round trip longer): the payment request it queued is committed, so the relay goes now.
+        outbox.nudge()
         return made
     }
 

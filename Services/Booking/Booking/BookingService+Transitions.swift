@@ -28,7 +28,7 @@ extension BookingService {
         let refund = owed(transition.refund, booking: booking, policy: booking.cancellationPolicy, at: now)
         if refund.amount > 0 {
             let reason = transition.changed ? transition.status.rawValue : "late payment"
-            try await send(BookingPayments.RefundRequest(bookingId: booking.id, amount: refund, reason: reason), to: .payment, path: BookingPayments.refundsPath, on: connection)
+            try await send(BookingPayments.RefundRequest(bookingId: booking.id, amount: refund, reason: reason), on: connection)
             updated.refunded.amount += refund.amount
         }
         try await bookings.save(updated, at: now, on: connection)
@@ -72,7 +72,7 @@ extension BookingService {
         case .cancelledByProvider:
             try await notify(.bookingCancelled, booking.travelerId, booking, experience, extra: refundData.merging(["cancelledBy": .string("provider")]) { $1 }, on: connection)
         case .completed:
-            try await send(BookingPayments.ReleaseRequest(bookingId: booking.id), to: .payment, path: BookingPayments.releasesPath, on: connection)
+            try await send(BookingPayments.ReleaseRequest(bookingId: booking.id), on: connection)
             try await notify(.reviewRequest, booking.travelerId, booking, experience, on: connection)
         case .pendingPayment, .expired, .cancelledByTraveler:
             break

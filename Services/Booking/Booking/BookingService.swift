@@ -21,18 +21,17 @@ struct BookingService: Sendable {
 
     /// Runs `body` in a transaction, then wakes the outbox so that what it queued goes out at once.
     func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        let result = try await postgres.transaction(logger: logger, body)
-        outbox.nudge()
-        return result
+        try await outbox.transaction(body)
     }
 
-    func send(_ body: some Encodable, to service: ServiceName, path: String, on connection: PostgresConnection) async throws {
-        try await Outbox.enqueue(try OutboxMessage(to: service, path: path, body: body), on: connection, logger: logger)
+    /// Queues `call` in the caller's transaction.
+    func send(_ call: some InternalCall, on connection: PostgresConnection) async throws {
+        try await Outbox.enqueue(call, on: connection, logger: logger)
     }
 
     /// Tells Search about a change, in the caller's transaction.
     func feed(_ event: SearchFeedEvent, on connection: PostgresConnection) async throws {
-        try await send(event, to: .search, path: SearchFeedEvent.path, on: connection)
+        try await send(event, on: connection)
     }
 
     func feed(_ experience: Experience, on connection: PostgresConnection) async throws {
@@ -57,7 +56,7 @@ struct BookingService: Sendable {
         ]
         data.merge(extra) { $1 }
         let request = NotificationRequest(type: type, recipientId: recipient, data: data, idempotencyKey: "\(type.rawValue):\(booking.id.uuidString.lowercased())")
-        try await send(request, to: .notify, path: NotificationRequest.path, on: connection)
+        try await send(request, on: connection)
     }
 
     /// The experience, if the caller may see it: published and archived ones are public, a draft only to its

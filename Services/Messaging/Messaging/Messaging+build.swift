@@ -21,7 +21,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     let messaging = MessagingService(
         logger: logger, clock: clock, limits: settings.limits,
         conversations: Conversations(postgres: postgres, logger: logger),
-        messages: Messages(postgres: postgres, logger: logger),
+        messages: Messages(postgres: postgres, outbox: runtime.outbox!, logger: logger),
         attachments: attachments,
         storage: storage,
         directory: Directory(client: runtime.internalClient, logger: logger),

@@ -76,6 +76,6 @@ extension PaymentService {
         let notice = NotificationRequest(
             type: type, recipientId: payout.providerId, data: data, idempotencyKey: "\(type.rawValue):\(payout.id.uuidString.lowercased())"
         )
-        try await Outbox.enqueue(try OutboxMessage(to: .notify, path: NotificationRequest.path, body: notice), on: connection, logger: logger)
+        try await Outbox.enqueue(notice, on: connection, logger: logger)
     }
 }

@@ -21,9 +21,7 @@ struct PaymentService: Sendable {
     let outbox: OutboxRelay
 
     func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        let result = try await postgres.transaction(logger: logger, body)
-        outbox.nudge()
-        return result
+        try await outbox.transaction(body)
     }
 
     /// Tells Booking what happened to a booking's payment, in the caller's transaction.
@@ -32,7 +30,7 @@ struct PaymentService: Sendable {
             bookingId: payment.bookingId, paymentId: payment.id, kind: kind,
             amount: Money(amount: amount, currency: payment.amount.currency), occurredAt: clock.now()
         )
-        try await Outbox.enqueue(try OutboxMessage(to: .booking, path: BookingPayments.eventsPath, body: event), on: connection, logger: logger)
+        try await Outbox.enqueue(event, on: connection, logger: logger)
     }
 
     /// Records `amount` of a locked, paid `payment` as given back to the traveler, never more than it holds: out of
@@ -76,7 +74,7 @@ struct PaymentService: Sendable {
             ],
             idempotencyKey: "receipt:\(payment.id.uuidString.lowercased())"
         )
-        try await Outbox.enqueue(try OutboxMessage(to: .notify, path: NotificationRequest.path, body: receipt), on: connection, logger: logger)
+        try await Outbox.enqueue(receipt, on: connection, logger: logger)
     }
 
     /// The commission on `providerID`'s payments: the one an admin agreed with them, or the platform's.

@@ -72,6 +72,20 @@ public struct InternalClient: Sendable {
         }
         return try JSONDecoder.mayaGo.decode(Response.self, from: bytes)
     }
+
+    /// Sends `call` to the service and route its type declares and decodes the 2xx answer.
+    public func send<Call: InternalCall, Response: Decodable>(_ call: Call, requestID: String?, logger: Logger, as type: Response.Type) async throws -> Response {
+        try await self.call(.POST, to: Call.destination, path: Call.path, body: call, requestID: requestID, logger: logger, as: type)
+    }
+
+    /// Record `id` from the service its type names; `nil` when that service does not know it (a 404).
+    public func lookUp<Record: InternalLookup>(_ type: Record.Type, id: UUID, logger: Logger) async throws -> Record? {
+        do {
+            return try await call(.GET, to: Record.destination, path: Record.path(id), requestID: nil, logger: logger, as: type)
+        } catch let error as UnexpectedStatus where error.status == 404 {
+            return nil
+        }
+    }
 }
 
 extension String {

@@ -10,18 +10,27 @@ public struct InternalRouter: Sendable {
 
     public typealias Handler<Output> = @Sendable (Request, ServiceRequestContext) async throws -> Output
 
+    /// `GET` of `answer`'s route.
     @discardableResult
-    public func get<Output: ResponseGenerator>(_ path: RouterPath, from caller: ServiceName, _ others: ServiceName..., use handler: @escaping Handler<Output>) -> Self {
-        on(path, method: .get, callers: [caller] + others, use: handler)
+    public func get<Answer: InternalRoute, Output: ResponseGenerator>(
+        _ answer: Answer.Type, from caller: ServiceName, _ others: ServiceName..., use handler: @escaping Handler<Output>
+    ) -> Self {
+        on(Answer.self, method: .get, callers: [caller] + others, use: handler)
     }
 
+    /// `POST` of `call`'s route.
     @discardableResult
-    public func post<Output: ResponseGenerator>(_ path: RouterPath, from caller: ServiceName, _ others: ServiceName..., use handler: @escaping Handler<Output>) -> Self {
-        on(path, method: .post, callers: [caller] + others, use: handler)
+    public func post<Call: InternalCall, Output: ResponseGenerator>(
+        _ call: Call.Type, from caller: ServiceName, _ others: ServiceName..., use handler: @escaping Handler<Output>
+    ) -> Self {
+        on(Call.self, method: .post, callers: [caller] + others, use: handler)
     }
 
-    private func on<Output: ResponseGenerator>(_ path: RouterPath, method: HTTPRequest.Method, callers: [ServiceName], use handler: @escaping Handler<Output>) -> Self {
-        group.group().add(middleware: InternalRouteMiddleware(credential: credential, callers: Set(callers))).on(path, method: method, use: handler)
+    private func on<Route: InternalRoute, Output: ResponseGenerator>(
+        _ route: Route.Type, method: HTTPRequest.Method, callers: [ServiceName], use handler: @escaping Handler<Output>
+    ) -> Self {
+        group.group().add(middleware: InternalRouteMiddleware(credential: credential, callers: Set(callers)))
+            .on(RouterPath(Route.route), method: method, use: handler)
         return self
     }
 }

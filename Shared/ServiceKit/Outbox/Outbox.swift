@@ -37,9 +37,9 @@ public enum Outbox {
         ),
     ]
 
-    /// Writes `message` on `connection`, which must be inside the caller's transaction.
-    public static func enqueue(_ message: OutboxMessage, on connection: PostgresConnection, logger: Logger) async throws {
-        try await enqueue([message], on: connection, logger: logger)
+    /// Writes `call` on `connection`, which must be inside the caller's transaction.
+    public static func enqueue(_ call: some InternalCall, on connection: PostgresConnection, logger: Logger) async throws {
+        try await enqueue([try OutboxMessage(call)], on: connection, logger: logger)
     }
 
     /// Writes `messages` in one statement on `connection`, which must be inside the caller's transaction.

@@ -12,11 +12,12 @@ public struct OutboxMessage: Sendable {
     /// The JSON body.
     public let payload: String
 
-    public init(id: UUID = UUID(), to destination: ServiceName, path: String, body: some Encodable) throws {
+    /// `call`, to the service and route its type declares.
+    public init<Call: InternalCall>(_ call: Call, id: UUID = UUID()) throws {
         self.id = id
-        self.destination = destination
-        self.path = path
-        payload = String(decoding: try JSONEncoder.mayaGo.encode(body), as: UTF8.self)
+        destination = Call.destination
+        path = Call.path
+        payload = String(decoding: try JSONEncoder.mayaGo.encode(call), as: UTF8.self)
     }
 
     init(id: UUID, destination: ServiceName, path: String, payload: String) {

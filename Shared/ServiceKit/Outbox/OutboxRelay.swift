@@ -53,6 +53,14 @@ public final class OutboxRelay: Service, Sendable {
         activated.finish()
     }
 
+    /// Runs `body` in one transaction and, once it commits, wakes the relay: what `body` queued goes out at once
+    /// rather than at the next poll. Every service's writes that queue calls go through here.
+    public func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        let result = try await postgres.transaction(logger: logger, body)
+        nudge()
+        return result
+    }
+
     /// Makes the relay look for rows now, for example right after a transaction that enqueued some committed.
     public func nudge() {
         wake.yield()

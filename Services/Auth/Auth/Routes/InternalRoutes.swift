@@ -10,8 +10,8 @@ struct InternalRoutes {
     static let apiKeyTokenLifetime: TimeInterval = 300
 
     func addRoutes(to routes: InternalRouter) {
-        routes.get("users/:id", from: .messaging, .notify, use: contact)
-        routes.post("api-keys/introspect", from: .gateway, use: introspect)
+        routes.get(UserContact.self, from: .messaging, .notify, use: contact)
+        routes.post(APIKeyIntrospection.Request.self, from: .gateway, use: introspect)
     }
 
     @Sendable func contact(_ request: Request, context: ServiceRequestContext) async throws -> UserContact {

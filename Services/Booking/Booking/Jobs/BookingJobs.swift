@@ -45,7 +45,7 @@ struct BookingJobs: PeriodicWork {
         try await booking.transaction { connection in
             let slots = try await booking.slots.unfed(limit: 500, on: connection)
             let events = try slots.map { slot in
-                try OutboxMessage(to: .search, path: SearchFeedEvent.path, body: booking.feedEvent(for: slot))
+                try OutboxMessage(booking.feedEvent(for: slot))
             }
             try await Outbox.enqueue(events, on: connection, logger: booking.logger)
             try await booking.slots.markFed(slots, on: connection)

@@ -10,10 +10,10 @@ struct InternalRoutes {
     let booking: BookingService
 
     func addRoutes(to routes: InternalRouter) {
-        routes.post("payment-events", from: .payment, use: paymentEvent)
-        routes.get("feed/experiences", from: .search, use: feedPage)
-        routes.get("experiences/:id", from: .messaging, use: experienceParties)
-        routes.get("bookings/:id", from: .messaging, use: bookingParties)
+        routes.post(BookingPayments.PaymentEvent.self, from: .payment, use: paymentEvent)
+        routes.get(SearchFeedPage.self, from: .search, use: feedPage)
+        routes.get(ExperienceParties.self, from: .messaging, use: experienceParties)
+        routes.get(BookingParties.self, from: .messaging, use: bookingParties)
     }
 
     @Sendable func experienceParties(_ request: Request, context: ServiceRequestContext) async throws -> ExperienceParties {

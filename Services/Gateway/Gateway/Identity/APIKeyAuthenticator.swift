@@ -35,10 +35,7 @@ struct APIKeyAuthenticator: Sendable {
         let outcome: Outcome
         let until: Date
         do {
-            let answer = try await client.call(
-                .POST, to: .auth, path: APIKeyIntrospection.path, body: APIKeyIntrospection.Request(key: key),
-                requestID: requestID, logger: logger, as: APIKeyIntrospection.self
-            )
+            let answer = try await client.send(APIKeyIntrospection.Request(key: key), requestID: requestID, logger: logger, as: APIKeyIntrospection.self)
             outcome = .accepted(answer)
             // Never past the token's own expiry, with room for the request to reach its service.
             until = now.addingTimeInterval(min(ttl, TimeInterval(answer.expiresIn) - 30))

@@ -13,26 +13,25 @@ struct Directory: Sendable {
     let logger: Logger
 
     func experience(_ id: UUID) async throws -> ExperienceParties? {
-        try await lookUp(ExperienceParties.self, at: ExperienceParties.path(id), from: .booking)
+        try await lookUp(ExperienceParties.self, id: id)
     }
 
     func booking(_ id: UUID) async throws -> BookingParties? {
-        try await lookUp(BookingParties.self, at: BookingParties.path(id), from: .booking)
+        try await lookUp(BookingParties.self, id: id)
     }
 
     /// The user's name as Auth has it.
     func name(of user: UUID) async throws -> String? {
-        try await lookUp(UserContact.self, at: UserContact.path(user), from: .auth)?.name
+        try await lookUp(UserContact.self, id: user)?.name
     }
 
-    private func lookUp<Value: Decodable>(_ type: Value.Type, at path: String, from peer: ServiceName) async throws -> Value? {
+    private func lookUp<Record: InternalLookup>(_ type: Record.Type, id: UUID) async throws -> Record? {
         do {
-            return try await client.call(.GET, to: peer, path: path, requestID: nil, logger: logger, as: type)
-        } catch let error as InternalClient.UnexpectedStatus where error.status == 404 {
-            return nil
+            return try await client.lookUp(type, id: id, logger: logger)
         } catch {
-            logger.warning("Peer did not answer", metadata: ["peer": "\(peer.rawValue)", "path": "\(path)", "error": "\(error)"])
-            throw Problem(.serviceUnavailable, detail: "\(peer.rawValue.capitalized) is not answering; try again shortly.", headers: [.retryAfter: "5"])
+            let peer = Record.destination.rawValue
+            logger.warning("Peer did not answer", metadata: ["peer": "\(peer)", "path": "\(Record.path(id))", "error": "\(error)"])
+            throw Problem(.serviceUnavailable, detail: "\(peer.capitalized) is not answering; try again shortly.", headers: [.retryAfter: "5"])
         }
     }
 }

@@ -8,6 +8,8 @@ import ServiceKit
 /// a time from the database's clock, so that order is the same whichever instance stored it.
 struct Messages: Sendable {
     let postgres: PostgresClient
+    /// A sent message's notices go out through it as soon as the message commits.
+    let outbox: OutboxRelay
     let logger: Logger
 
     /// What a member asks to send.
@@ -38,7 +40,7 @@ struct Messages: Sendable {
     }
 
     private func store(_ draft: Draft, in conversation: Conversation, offline: OfflineNotice) async throws -> (message: Message, isNew: Bool) {
-        try await postgres.transaction(logger: logger) { connection in
+        try await outbox.transaction { connection in
             if !draft.attachments.isEmpty {
                 let bound = try await connection.query(
                     """
@@ -112,7 +114,7 @@ struct Messages: Sendable {
                 ],
                 idempotencyKey: "messaging-\(message.id.uuidString.lowercased())-\(recipient.uuidString.lowercased())"
             )
-            try await Outbox.enqueue(try OutboxMessage(to: .notify, path: NotificationRequest.path, body: request), on: connection, logger: logger)
+            try await Outbox.enqueue(request, on: connection, logger: logger)
         }
     }
 

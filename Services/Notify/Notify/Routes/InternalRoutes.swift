@@ -14,7 +14,7 @@ struct InternalRoutes {
     }
 
     func addRoutes(to routes: InternalRouter) {
-        routes.post("notifications", from: .auth, .booking, .payment, .messaging, use: accept)
+        routes.post(NotificationRequest.self, from: .auth, .booking, .payment, .messaging, use: accept)
     }
 
     @Sendable func accept(_ request: Request, context: ServiceRequestContext) async throws -> Response {

@@ -21,12 +21,7 @@ actor ContactBook {
     func contact(_ user: UUID) async throws -> UserContact? {
         let now = clock.now()
         if let cached = cache[user], cached.until > now { return cached.contact }
-        let contact: UserContact?
-        do {
-            contact = try await client.call(.GET, to: .auth, path: UserContact.path(user), requestID: nil, logger: logger, as: UserContact.self)
-        } catch let error as InternalClient.UnexpectedStatus where error.status == 404 {
-            contact = nil
-        }
+        let contact = try await client.lookUp(UserContact.self, id: user, logger: logger)
         if cache.count > 10_000 { cache.removeAll() }
         cache[user] = (contact, now.addingTimeInterval(60))
         return contact

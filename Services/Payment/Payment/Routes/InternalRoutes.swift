@@ -9,9 +9,9 @@ struct InternalRoutes {
     let payment: PaymentService
 
     func addRoutes(to routes: InternalRouter) {
-        routes.post("payments", from: .booking, use: create)
-        routes.post("payments/refunds", from: .booking, use: refund)
-        routes.post("payments/releases", from: .booking, use: release)
+        routes.post(BookingPayments.PaymentRequest.self, from: .booking, use: create)
+        routes.post(BookingPayments.RefundRequest.self, from: .booking, use: refund)
+        routes.post(BookingPayments.ReleaseRequest.self, from: .booking, use: release)
     }
 
     @Sendable func create(_ request: Request, context: ServiceRequestContext) async throws -> Response {

@@ -10,9 +10,9 @@ struct FeedRoutes {
     let reindex: Reindex
 
     func addRoutes(to routes: InternalRouter) {
-        routes.post("feed", from: .booking, use: receive)
+        routes.post(SearchFeedEvent.self, from: .booking, use: receive)
         // Booking, the source of the documents, may ask for a rebuild.
-        routes.post("reindex", from: .booking, use: startReindex)
+        routes.post(SearchReindex.self, from: .booking, use: startReindex)
     }
 
     @Sendable func receive(_ request: Request, context: ServiceRequestContext) async throws -> Response {

@@ -1,0 +1,38 @@
+import Foundation
+
+/// A service's internal route, declared once, here, by the type that travels on it: the sender asks for
+/// ``path`` (or ``InternalLookup/path(_:)``), the receiver registers ``route`` (`routes.post(NotificationRequest.self, …)`),
+/// so the two cannot disagree on where a call goes.
+public protocol InternalRoute: Sendable {
+    /// The service that answers.
+    static var destination: ServiceName { get }
+    /// The route below `/internal/v1/`; a lookup's holds `:id`.
+    static var route: String { get }
+}
+
+extension InternalRoute {
+    /// The whole path, as the sender asks for it.
+    public static var path: String { "/internal/v1/" + route }
+}
+
+/// A `POST` whose JSON body is the value: sent through the sender's outbox (`Outbox.enqueue(call, …)`), or
+/// directly where an answer is needed at once.
+public protocol InternalCall: InternalRoute, Codable {}
+
+/// A `GET` of one record by id whose answer is the value.
+public protocol InternalLookup: InternalRoute, Codable {}
+
+extension InternalLookup {
+    /// The path of record `id`.
+    public static func path(_ id: UUID) -> String {
+        path.replacingOccurrences(of: ":id", with: id.uuidString.lowercased())
+    }
+}
+
+/// Booking asks Search to rebuild its index from Booking's feed pages (``SearchFeedPage``).
+public struct SearchReindex: InternalCall, Equatable {
+    public static let destination = ServiceName.search
+    public static let route = "reindex"
+
+    public init() {}
+}
