@@ -33,20 +33,18 @@ import TestSupport
             .booking,
             ["DATABASE_SCHEMA": schema, "NOTIFY_URL": "http://127.0.0.1:\(port)", "OUTBOX_MIN_BACKOFF_MS": "50", "OUTBOX_MAX_BACKOFF_MS": "300"]
         )
-        let runtime = try await ServiceRuntime(configuration: configuration, database: .init(migrations: []), usesRedis: false)
-        let postgres = try #require(runtime.postgres)
+        let runtime = try await ServiceRuntime<PostgresStore>(configuration: configuration)
+        let postgres = runtime.postgres
         let app = runtime.makeApplication(router: runtime.makeRouter())
 
         // The receiver: another service's internal route, guarded by the service credential, deduplicating on
         // the message id in its own schema.
         let receiver = Receiver()
-        let receiverRuntime = try await ServiceRuntime(
-            configuration: try TestEnvironment.configuration(.notify, ["HTTP_PORT": "\(port)", "DATABASE_SCHEMA": schema + "_rx"]),
-            database: .init(migrations: []),
-            usesRedis: false
+        let receiverRuntime = try await ServiceRuntime<PostgresStore>(
+            configuration: try TestEnvironment.configuration(.notify, ["HTTP_PORT": "\(port)", "DATABASE_SCHEMA": schema + "_rx"])
         )
         let receiverRouter = receiverRuntime.makeRouter()
-        let receiverPostgres = try #require(receiverRuntime.postgres)
+        let receiverPostgres = receiverRuntime.postgres
         receiverRuntime.internalRoutes(of: receiverRouter).post(Note.self, from: .booking) { request, context -> Response in
             receiver.calls.withLockedValue { $0 += 1 }
             let note = try await request.decode(as: Note.self, context: context)
@@ -94,7 +92,7 @@ import TestSupport
     }
 
     @Test func internalRoutesRefuseCallersWithoutAServiceCredential() async throws {
-        let runtime = try await ServiceRuntime(configuration: try TestEnvironment.configuration(.notify), database: nil, usesRedis: false)
+        let runtime = try await ServiceRuntime<NoStores>(configuration: try TestEnvironment.configuration(.notify))
         let router = runtime.makeRouter()
         runtime.internalRoutes(of: router).post(Note.self, from: .booking, .payment) { _, _ in Response(status: .noContent) }
         let forged = await ServiceCredential(service: .booking, secret: String(repeating: "x", count: 40))

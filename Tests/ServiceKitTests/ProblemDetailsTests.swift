@@ -22,7 +22,7 @@ import TestSupport
 
     /// An application with ServiceKit's middleware and a few routes that fail in each way.
     func makeApp() async throws -> some ApplicationProtocol {
-        let runtime = try await ServiceRuntime(configuration: try TestEnvironment.configuration(.booking), database: nil, usesRedis: false)
+        let runtime = try await ServiceRuntime<NoStores>(configuration: try TestEnvironment.configuration(.booking))
         let router = runtime.makeRouter()
         router.post("things") { request, context -> Response in
             let thing = try await request.decode(as: NewThing.self, context: context)

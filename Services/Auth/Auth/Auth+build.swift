@@ -8,11 +8,7 @@ import ServiceKit
 /// internal routes other services call. `clock` is the system's except in tests.
 public func buildApplication(configuration: ServiceConfiguration, clock: WallClock = .system) async throws -> some ApplicationProtocol {
     let settings = try AuthSettings(configuration)
-    let runtime = try await ServiceRuntime(
-        configuration: configuration,
-        database: .init(migrations: AuthMigrations.all),
-        usesRedis: true
-    )
+    let runtime = try await ServiceRuntime<PostgresAndRedis>(configuration: configuration, migrations: AuthMigrations.all)
     let cipher = try DataCipher(settings: configuration.settings, environment: configuration.environment)
     let auth = AuthService(runtime: runtime, settings: settings, cipher: cipher, clock: clock)
     let router = runtime.makeRouter(openAPI: AuthAPI.document)
@@ -45,7 +41,7 @@ public func rotateSigningKey(configuration: ServiceConfiguration) async throws -
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { await postgres.run() }
         defer { tasks.cancelAll() }
-        _ = try await Migrator(schema: configuration.databaseSchema, migrations: ServiceRuntime.sharedMigrations + AuthMigrations.all).migrate(postgres, logger: logger)
+        _ = try await Migrator(schema: configuration.databaseSchema, migrations: PostgresStore.sharedMigrations + AuthMigrations.all).migrate(postgres, logger: logger)
         let cipher = try DataCipher(settings: configuration.settings, environment: configuration.environment)
         let keys = KeyRing(postgres: postgres, cipher: cipher, logger: logger, clock: .system, tokenLifetime: settings.accessTokenLifetime, reloadInterval: settings.signingKeyReload)
         return try await keys.rotate()
@@ -53,11 +49,11 @@ public func rotateSigningKey(configuration: ServiceConfiguration) async throws -
 }
 
 extension AuthService {
-    init(runtime: ServiceRuntime, settings: AuthSettings, cipher: DataCipher, clock: WallClock) {
-        let postgres = runtime.postgres!
+    init(runtime: ServiceRuntime<PostgresAndRedis>, settings: AuthSettings, cipher: DataCipher, clock: WallClock) {
+        let postgres = runtime.postgres
         let logger = runtime.logger
         let keys = KeyRing(postgres: postgres, cipher: cipher, logger: logger, clock: clock, tokenLifetime: settings.accessTokenLifetime, reloadInterval: settings.signingKeyReload)
-        let revocations = Revocations(postgres: postgres, redis: runtime.redis!, logger: logger, clock: clock, isMigrated: { runtime.isMigrated })
+        let revocations = Revocations(postgres: postgres, redis: runtime.redis, logger: logger, clock: clock, isMigrated: { runtime.isMigrated })
         self.init(
             postgres: postgres,
             logger: logger,
@@ -82,7 +78,7 @@ extension AuthService {
             apiKeys: APIKeys(postgres: postgres, logger: logger),
             recoveryCodes: RecoveryCodes(logger: logger),
             audit: AuditLog(postgres: postgres, logger: logger, clock: clock),
-            outbox: runtime.outbox!
+            outbox: runtime.outbox
         )
     }
 }

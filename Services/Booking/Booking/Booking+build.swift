@@ -5,8 +5,8 @@ import ServiceKit
 /// system's except in tests.
 public func buildApplication(configuration: ServiceConfiguration, clock: WallClock = .system) async throws -> some ApplicationProtocol {
     let settings = try BookingSettings(configuration)
-    let runtime = try await ServiceRuntime(configuration: configuration, database: .init(migrations: BookingMigrations.all), usesRedis: false)
-    let postgres = runtime.postgres!
+    let runtime = try await ServiceRuntime<PostgresStore>(configuration: configuration, migrations: BookingMigrations.all)
+    let postgres = runtime.postgres
     let booking = BookingService(
         postgres: postgres,
         logger: runtime.logger,
@@ -19,7 +19,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         reviews: Reviews(postgres: postgres, logger: runtime.logger),
         calendars: Calendars(postgres: postgres, logger: runtime.logger),
         calendarFetcher: CalendarFetcher(allowPrivate: settings.allowPrivateCalendarHosts),
-        outbox: runtime.outbox!
+        outbox: runtime.outbox
     )
     let router = runtime.makeRouter(openAPI: BookingAPI.document)
     router.add(middleware: AuthenticationMiddleware(authenticator: runtime.tokenAuthenticator()))

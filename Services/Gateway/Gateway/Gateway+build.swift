@@ -10,7 +10,7 @@ import ServiceKit
 /// WebSocket upgrade is relayed to Messaging.
 public func buildApplication(configuration: ServiceConfiguration) async throws -> some ApplicationProtocol {
     let settings = try GatewaySettings(configuration.settings)
-    let runtime = try await ServiceRuntime(configuration: configuration, database: nil, usesRedis: true)
+    let runtime = try await ServiceRuntime<RedisStore>(configuration: configuration)
     let pools = Dictionary(uniqueKeysWithValues: configuration.peers.map { ($0.key, UpstreamPool(service: $0.key, urls: $0.value)) })
     let edge = EdgePolicy(
         behindTLS: settings.behindTLS,
@@ -33,7 +33,7 @@ public func buildApplication(configuration: ServiceConfiguration) async throws -
         clientSeal: ClientAddressSeal(secret: configuration.serviceSecret),
         edge: edge,
         configuration: settings.proxy,
-        redis: runtime.redis!.configuration,
+        redis: runtime.redis.configuration,
         logger: runtime.logger
     )
 

@@ -9,9 +9,9 @@ import ServiceKit
 /// tests.
 public func buildApplication(configuration: ServiceConfiguration, clock: WallClock = .system) async throws -> some ApplicationProtocol {
     let settings = try MessagingSettings(configuration)
-    let runtime = try await ServiceRuntime(configuration: configuration, database: .init(migrations: MessagingMigrations.all), usesRedis: true)
-    let postgres = runtime.postgres!
-    let redis = runtime.redis!
+    let runtime = try await ServiceRuntime<PostgresAndRedis>(configuration: configuration, migrations: MessagingMigrations.all)
+    let postgres = runtime.postgres
+    let redis = runtime.redis
     let logger = runtime.logger
     let presence = Presence(redis: redis, logger: logger, lifetime: settings.presenceLifetime, typingLifetime: settings.typingLifetime)
     let subscriber = RedisSubscriber(configuration: redis.configuration, logger: logger)
@@ -21,7 +21,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     let messaging = MessagingService(
         logger: logger, clock: clock, limits: settings.limits,
         conversations: Conversations(postgres: postgres, logger: logger),
-        messages: Messages(postgres: postgres, outbox: runtime.outbox!, logger: logger),
+        messages: Messages(postgres: postgres, outbox: runtime.outbox, logger: logger),
         attachments: attachments,
         storage: storage,
         directory: Directory(client: runtime.internalClient, logger: logger),

@@ -25,8 +25,8 @@ import ServiceKit
 /// | `DEV_MAILBOX` | `false`: `true` lists the mailbox, everyone's mail, at `GET /api/v1/dev/mailbox` (refused in production) |
 public func buildApplication(configuration: ServiceConfiguration, clock: WallClock = .system) async throws -> some ApplicationProtocol {
     let settings = configuration.settings
-    let runtime = try await ServiceRuntime(configuration: configuration, database: .init(migrations: NotifyMigrations.all), usesRedis: false)
-    let postgres = runtime.postgres!
+    let runtime = try await ServiceRuntime<PostgresStore>(configuration: configuration, migrations: NotifyMigrations.all)
+    let postgres = runtime.postgres
     let logger = runtime.logger
     let limits = NotifyService.Limits(
         maxAttempts: try settings.int("notify.max.attempts", default: 12, in: 1...50),

@@ -8,8 +8,8 @@ import ServiceKit
 /// provider or Stripe (``PaymentSettings`` lists the variables). `clock` is the system's except in tests.
 public func buildApplication(configuration: ServiceConfiguration, clock: WallClock = .system) async throws -> some ApplicationProtocol {
     let settings = try PaymentSettings(configuration)
-    let runtime = try await ServiceRuntime(configuration: configuration, database: .init(migrations: PaymentMigrations.all), usesRedis: false)
-    let postgres = runtime.postgres!
+    let runtime = try await ServiceRuntime<PostgresStore>(configuration: configuration, migrations: PaymentMigrations.all)
+    let postgres = runtime.postgres
     let payments = Payments(postgres: postgres, logger: runtime.logger)
     let payment = PaymentService(
         postgres: postgres,
@@ -22,9 +22,9 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         invoices: Invoices(postgres: postgres, logger: runtime.logger),
         stripeEvents: StripeEvents(logger: runtime.logger),
         terms: ProviderTerms(postgres: postgres, logger: runtime.logger),
-        idempotency: runtime.idempotentRequests!,
+        idempotency: runtime.idempotentRequests,
         provider: chargeProvider(settings, payments: payments, logger: runtime.logger),
-        outbox: runtime.outbox!
+        outbox: runtime.outbox
     )
     let router = runtime.makeRouter(openAPI: try PaymentAPI.document(withWebhook: settings.webhookSecret != nil))
     router.add(middleware: AuthenticationMiddleware(authenticator: runtime.tokenAuthenticator()))

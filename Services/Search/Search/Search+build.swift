@@ -9,10 +9,10 @@ import ServiceKit
 /// `clock` is the system's except in tests.
 public func buildApplication(configuration: ServiceConfiguration, clock: WallClock = .system) async throws -> some ApplicationProtocol {
     let settings = try SearchSettings(configuration)
-    let runtime = try await ServiceRuntime(configuration: configuration, database: .init(migrations: SearchMigrations.all), usesRedis: true)
-    let postgres = runtime.postgres!
+    let runtime = try await ServiceRuntime<PostgresAndRedis>(configuration: configuration, migrations: SearchMigrations.all)
+    let postgres = runtime.postgres
     let cache = ResultCache(
-        redis: runtime.redis!,
+        redis: runtime.redis,
         versionKey: "search:\(configuration.databaseSchema):version",
         ttl: settings.cacheTTL,
         logger: runtime.logger

@@ -7,77 +7,35 @@ import NIOCore
 import PostgresNIO
 import ServiceLifecycle
 
-/// What every service stands on, assembled once: logger, PostgreSQL pool and migrations, Redis, the service
-/// credential, the internal client, the outbox relay, the middleware chain and the health routes. A service's
-/// `buildApplication` makes a runtime, adds its routes to ``makeRouter()`` and returns ``makeApplication(router:services:)``.
-public struct ServiceRuntime: Sendable {
-    /// What a service keeps in PostgreSQL: the migrations that build its schema (named by
-    /// ``ServiceConfiguration/databaseSchema``).
-    public struct Database: Sendable {
-        public var migrations: [Migration]
-
-        public init(migrations: [Migration]) {
-            self.migrations = migrations
-        }
-    }
-
+/// What every service stands on, assembled once: logger, the service credential, the internal client, the
+/// middleware chain, the health routes and the stores its `Stores` type names (``ServiceStores``), whose handles
+/// it reads as its own (`runtime.postgres`, `runtime.redis`). A service's `buildApplication` makes a runtime, adds
+/// its routes to ``makeRouter()`` and returns ``makeApplication(router:services:)``.
+@dynamicMemberLookup
+public struct ServiceRuntime<Stores: ServiceStores>: Sendable {
     public let configuration: ServiceConfiguration
     public let logger: Logger
-    public let postgres: PostgresClient?
-    public let redis: RedisClient?
     public let credential: ServiceCredential
     public let internalClient: InternalClient
-    public let outbox: OutboxRelay?
-    /// `Idempotency-Key` handling for the service's public POSTs.
-    public let idempotentRequests: IdempotentRequests?
-    private let migrations: SchemaMigrations?
+    public let stores: Stores
 
     /// - Parameters:
     ///   - configuration: the service's settings.
-    ///   - database: its schema and migrations, or `nil` for a service without a database (the gateway).
-    ///   - usesRedis: whether it needs Redis (and `/ready` checks it).
-    public init(configuration: ServiceConfiguration, database: Database?, usesRedis: Bool) async throws {
+    ///   - migrations: what builds the service's schema (named by ``ServiceConfiguration/databaseSchema``), where
+    ///     its stores include PostgreSQL.
+    public init(configuration: ServiceConfiguration, migrations: [Migration] = []) async throws {
         self.configuration = configuration
         var logger = Logger(label: configuration.service.rawValue)
         logger.logLevel = configuration.logLevel
         self.logger = logger
         ServiceMetrics.bootstrap()
-
         credential = await ServiceCredential(service: configuration.service, secret: configuration.serviceSecret)
         internalClient = InternalClient(peers: configuration.peers, credential: credential)
-
-        if let database {
-            let postgres = PostgresClient(
-                configuration: try .init(url: configuration.databaseURL, schema: configuration.databaseSchema, poolSize: configuration.databasePoolSize),
-                backgroundLogger: logger
-            )
-            self.postgres = postgres
-            let outbox = OutboxRelay(
-                postgres: postgres,
-                client: internalClient,
-                configuration: try .init(settings: configuration.settings),
-                logger: logger
-            )
-            self.outbox = outbox
-            idempotentRequests = IdempotentRequests(postgres: postgres, logger: logger)
-            migrations = SchemaMigrations(
-                migrator: Migrator(schema: configuration.databaseSchema, migrations: Self.sharedMigrations + database.migrations),
-                postgres: postgres,
-                logger: logger,
-                onApplied: outbox.activate
-            )
-        } else {
-            postgres = nil
-            migrations = nil
-            outbox = nil
-            idempotentRequests = nil
-        }
-        redis = usesRedis
-            ? RedisClient(configuration: .init(endpoint: try RedisEndpoint(url: configuration.redisURL)), logger: logger) : nil
+        stores = try Stores(configuration: configuration, migrations: migrations, client: internalClient, logger: logger)
     }
 
-    /// ServiceKit's tables in every service's schema (versions below 100): the outbox, the inbox, idempotency keys.
-    public static let sharedMigrations = Outbox.migrations + [IdempotentRequests.migration]
+    /// The stores' handles: `runtime.postgres`, `runtime.outbox`, `runtime.redis`, as the service's stores have them.
+    public subscript<Value>(dynamicMember keyPath: KeyPath<Stores, Value>) -> Value { stores[keyPath: keyPath] }
 
     /// The router with the suite's middleware (request id, access log, problem details, metrics, 422 for a query
     /// holding U+0000), `/health`, `/ready`, `/metrics` and, given one, the service's OpenAPI document at
@@ -101,7 +59,7 @@ public struct ServiceRuntime: Sendable {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: UnstorableQueryMiddleware())
         HealthRoutes(checks: readinessChecks + readiness, exposure: health).addRoutes(to: router)
-        if let migrations {
+        if let migrations = stores.schema {
             router.add(middleware: StartupMiddleware(migrations: migrations))
         }
         if let openAPI {
@@ -125,7 +83,7 @@ public struct ServiceRuntime: Sendable {
 
     /// Whether the service's schema is migrated: background work on its tables waits for it.
     public var isMigrated: Bool {
-        migrations?.isApplied ?? false
+        stores.schema?.isApplied ?? false
     }
 
     /// Verifies callers' access tokens with the keys from `keys`, by default Auth's JWKS, and with the deny-list
@@ -139,7 +97,7 @@ public struct ServiceRuntime: Sendable {
             keys: keys ?? AccessTokenVerifier.jwks(at: configuration.jwksURL, logger: logger),
             logger: logger
         )
-        return TokenAuthenticator(verifier: verifier, redis: redis, logger: logger)
+        return TokenAuthenticator(verifier: verifier, redis: stores.denyList, logger: logger)
     }
 
     /// The `/internal/v1/...` routes: only the services each route names, with their credential, get in.
@@ -147,21 +105,7 @@ public struct ServiceRuntime: Sendable {
         InternalRouter(group: router.group("internal/v1"), credential: credential)
     }
 
-    var readinessChecks: [ReadinessCheck] {
-        var checks: [ReadinessCheck] = []
-        if let postgres, let migrations {
-            checks.append(
-                ReadinessCheck(name: "postgres") {
-                    try migrations.requireApplied()
-                    try await postgres.query("SELECT 1")
-                }
-            )
-        }
-        if let redis {
-            checks.append(ReadinessCheck(name: "redis") { try await redis.send("PING") })
-        }
-        return checks
-    }
+    var readinessChecks: [ReadinessCheck] { stores.readinessChecks }
 
     /// The application: the server (plain HTTP/1.1 unless `server` says otherwise, as for WebSocket upgrades)
     /// plus every long-lived client as a service, the migrations, graceful shutdown on SIGTERM and SIGINT.
@@ -170,18 +114,8 @@ public struct ServiceRuntime: Sendable {
             router: router,
             server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-            services: ([postgres, redis, migrations, outbox] as [(any Service)?]).compactMap { $0 } + services,
+            services: stores.services + services,
             logger: logger
         )
-    }
-}
-
-extension OutboxRelay.Configuration {
-    /// `OUTBOX_POLL_MS`, `OUTBOX_MIN_BACKOFF_MS`, `OUTBOX_MAX_BACKOFF_MS`.
-    init(settings: Settings) throws {
-        self.init()
-        pollInterval = try settings.milliseconds("outbox.poll.ms", default: pollInterval)
-        minimumBackoff = try settings.milliseconds("outbox.min.backoff.ms", default: minimumBackoff)
-        maximumBackoff = try settings.milliseconds("outbox.max.backoff.ms", default: maximumBackoff)
     }
 }
