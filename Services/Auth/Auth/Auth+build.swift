@@ -23,8 +23,6 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     SocialRoutes(
         auth: auth,
         providers: Dictionary(uniqueKeysWithValues: settings.oauthProviders.map { ($0.kind.rawValue, $0) }),
-        states: OAuthStates(postgres: auth.postgres, logger: runtime.logger),
-        links: IdentityLinks(logger: runtime.logger),
         client: OAuthClient(http: .mayaGo, logger: runtime.logger)
     ).addRoutes(to: router)
     InternalRoutes(auth: auth).addRoutes(to: runtime.internalRoutes(of: router))
@@ -78,6 +76,8 @@ extension AuthService {
             apiKeys: APIKeys(postgres: postgres, logger: logger),
             recoveryCodes: RecoveryCodes(logger: logger),
             audit: AuditLog(postgres: postgres, logger: logger, clock: clock),
+            oauthStates: OAuthStates(postgres: postgres, logger: logger),
+            identityLinks: IdentityLinks(logger: logger),
             outbox: runtime.outbox
         )
     }

@@ -4,7 +4,8 @@ import Logging
 import PostgresNIO
 import ServiceKit
 
-/// Everything Auth's routes share: the stores, the clock and the rules, assembled once by `buildApplication`.
+/// Auth's use cases (in the `AuthService+…` files) and what they share: the stores, the clock and the rules,
+/// assembled once by `buildApplication`.
 struct AuthService: Sendable {
     let postgres: PostgresClient
     let logger: Logger
@@ -20,6 +21,8 @@ struct AuthService: Sendable {
     let apiKeys: APIKeys
     let recoveryCodes: RecoveryCodes
     let audit: AuditLog
+    let oauthStates: OAuthStates
+    let identityLinks: IdentityLinks
     let outbox: OutboxRelay
 
     /// Runs `body` in a transaction and afterwards publishes any revocation and nudges the outbox, so that the

@@ -34,37 +34,18 @@ struct APIKeyRoutes {
         validator.check((1...100).contains(name.count), "name", "must be 1 to 100 characters")
         validator.check(!body.scopes.isEmpty, "scopes", "must name at least one of read, write")
         try validator.validate()
-        let live = try await auth.apiKeys.list(of: user.id).filter { $0.revokedAt == nil }
-        let maximum = auth.settings.maximumAPIKeys
-        guard live.count < maximum else {
-            throw Problem(.conflict, detail: "At most \(maximum) live API keys: revoke one before creating another.", code: "quota_exceeded",
-                          errors: [FieldError(field: "name", message: "at most \(maximum) live API keys")])
-        }
-        let client = ClientInfo(request, context: context)
-        let created = try await auth.transaction { connection in
-            let created = try await auth.apiKeys.create(
-                for: user.id, name: name, scopes: Array(Set(body.scopes)).sorted { $0.rawValue < $1.rawValue }, at: auth.clock.now(), on: connection
-            )
-            try await auth.audit.record(.apiKeyCreated, userID: user.id, client: client, detail: created.id.uuidString.lowercased(), on: connection)
-            return created
-        }
+        let created = try await auth.createAPIKey(for: user, name: name, scopes: body.scopes, client: ClientInfo(request, context: context))
         return try .json(created, status: .created)
     }
 
     @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> Page<APIKeys.Key> {
-        let user = try await auth.currentUser(context)
-        return Page(items: try await auth.apiKeys.list(of: user.id), nextCursor: nil)
+        Page(items: try await auth.apiKeys(of: try await auth.currentUser(context)), nextCursor: nil)
     }
 
     @Sendable func revoke(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let user = try await auth.currentUser(context)
         let id = try context.parameters.require("id", as: UUID.self)
-        let client = ClientInfo(request, context: context)
-        try await auth.transaction { connection in
-            guard try await auth.apiKeys.find(id, of: user.id, on: connection) != nil else { throw Problem.notFound() }
-            try await auth.apiKeys.revoke(id, at: auth.clock.now(), on: connection)
-            try await auth.audit.record(.apiKeyRevoked, userID: user.id, client: client, detail: id.uuidString.lowercased(), on: connection)
-        }
+        try await auth.revokeAPIKey(id, of: user, client: ClientInfo(request, context: context))
         return Response(status: .noContent)
     }
 
@@ -73,16 +54,7 @@ struct APIKeyRoutes {
         let user = try await auth.currentUser(context)
         try Self.requireSession(context)
         let id = try context.parameters.require("id", as: UUID.self)
-        let client = ClientInfo(request, context: context)
-        let created = try await auth.transaction { connection in
-            guard let key = try await auth.apiKeys.find(id, of: user.id, on: connection), key.revokedAt == nil else { throw Problem.notFound() }
-            let now = auth.clock.now()
-            try await auth.apiKeys.revoke(id, at: now, on: connection)
-            let created = try await auth.apiKeys.create(for: user.id, name: key.name, scopes: key.scopes, at: now, on: connection)
-            try await auth.audit.record(.apiKeyRotated, userID: user.id, client: client, detail: "\(id.uuidString.lowercased()) -> \(created.id.uuidString.lowercased())", on: connection)
-            return created
-        }
-        return try .json(created, status: .created)
+        return try .json(try await auth.rotateAPIKey(id, of: user, client: ClientInfo(request, context: context)), status: .created)
     }
 
     /// 403 when the caller came with an API key rather than a session.

@@ -1,7 +1,6 @@
 import Contracts
 import Foundation
 import Hummingbird
-import JWTKit
 import ServiceKit
 
 /// Registration, sign-in, refresh, sign-out and the caller's own account.
@@ -35,8 +34,6 @@ struct AccountRoutes {
         var currentPassword: String?
     }
 
-    static let failedSignIn = "The email or password is incorrect."
-
     /// The answer to every registration, whether the address was free or not: who owns an address is told by mail,
     /// never to whoever asks.
     struct Registered: ResponseEncodable {
@@ -68,27 +65,8 @@ struct AccountRoutes {
         case .service: validator.fail("role", "must be traveler, provider or admin")
         }
         try validator.validate()
-
-        let hash = try await auth.passwords.hash(body.password)
-        let now = auth.clock.now()
-        let user = UserRecord(
-            id: UUID(), email: email!.value, name: name, role: body.role, passwordHash: hash, emailVerified: false,
-            disabled: false, totpSecret: nil, totpEnabled: false, totpLastStep: nil, createdAt: now
-        )
-        let client = ClientInfo(request, context: context)
-        try await auth.transaction { connection in
-            if try await auth.users.insert(user, at: now, on: connection) {
-                try await auth.audit.record(.registered, userID: user.id, email: user.email, client: client, on: connection)
-                try await auth.sendVerification(to: user, on: connection)
-            } else if let owner = try await auth.users.find(email: email!, on: connection) {
-                // At most one such mail a day per account, so that the form cannot be used to flood someone.
-                let day = Int(now.timeIntervalSince1970 / 86_400)
-                try await auth.notify(
-                    .registrationAttempt, owner, data: ["link": .string(auth.settings.publicURL.appendingPathComponent("reset-password").absoluteString)],
-                    key: "registration-attempt:\(owner.id):\(day)", on: connection
-                )
-            }
-        }
+        guard let email else { throw Problem.invalid("email", "must be an email address") }
+        try await auth.register(email: email, name: name, password: body.password, role: body.role, client: ClientInfo(request, context: context))
         return try .json(Registered(), status: .accepted)
     }
 
@@ -98,24 +76,7 @@ struct AccountRoutes {
         var validator = Validator()
         validator.check(!body.password.isEmpty, "password", "must not be empty")
         try validator.validate()
-        let client = ClientInfo(request, context: context)
-        let now = auth.clock.now()
-        let keys = auth.throttleKeys(email.value, client: client)
-        try await auth.requireNotLockedOut(keys, at: now)
-        let user = try await auth.users.find(email: email)
-        guard try await auth.passwords.verify(body.password, against: user?.passwordHash), let user else {
-            try await auth.recordFailedSignIn(keys, userID: user?.id, email: email.value, client: client, reason: "password", now: now)
-            throw Problem.unauthorized(Self.failedSignIn, code: "invalid_credentials")
-        }
-        if user.disabled {
-            throw Problem(.forbidden, detail: "This account is disabled.", code: "account_disabled")
-        }
-        try await auth.requireSecondFactor(body.totpCode, of: user, keys: keys, client: client, now: now)
-        try await auth.attempts.resetFailures(keys.pair)
-        return try await auth.transaction { connection in
-            try await auth.audit.record(.loginSucceeded, userID: user.id, email: user.email, client: client, on: connection)
-            return try await auth.sessions.start(for: user, on: connection)
-        }
+        return try await auth.signIn(email: email, password: body.password, totpCode: body.totpCode, client: ClientInfo(request, context: context))
     }
 
     @Sendable func refresh(_ request: Request, context: ServiceRequestContext) async throws -> TokenPair {
@@ -123,38 +84,14 @@ struct AccountRoutes {
         guard (1...256).contains(body.refreshToken.unicodeScalars.count) else {
             throw Problem.invalid("refreshToken", "must be a refresh token")
         }
-        let client = ClientInfo(request, context: context)
-        let result = try await auth.transaction { connection in
-            let result = try await auth.sessions.rotate(body.refreshToken, users: auth.users, on: connection)
-            if case .failure(.reused(let userID)) = result {
-                try await auth.audit.record(.refreshTokenReused, userID: userID, client: client, on: connection)
-            }
-            return result
-        }
-        switch result {
-        case .success(let pair): return pair
-        case .failure(.reused): throw Problem.unauthorized("This refresh token was used already; every session of its sign-in has ended.", code: "refresh_token_reused")
-        case .failure(.expired): throw Problem.unauthorized("The refresh token has expired.", code: "refresh_token_expired")
-        case .failure(.unknown), .failure(.disabled): throw Problem.unauthorized("The refresh token is not valid.", code: "refresh_token_invalid")
-        }
+        return try await auth.refresh(body.refreshToken, client: ClientInfo(request, context: context))
     }
 
     @Sendable func logout(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         guard let claims = context.claims else { throw Problem.unauthorized() }
         let body = try await request.decodeIfPresent(as: Logout.self, context: context) ?? Logout()
-        let client = ClientInfo(request, context: context)
-        try await auth.transaction { connection in
-            try await auth.revocations.revoke(jti: claims.tokenID, expiresAt: claims.exp.value, on: connection)
-            if let family = try await auth.sessions.family(ofAccessToken: claims.tokenID, on: connection) {
-                try await auth.sessions.revokeFamily(family, on: connection)
-            }
-            if let refreshToken = body.refreshToken,
-               let family = try await auth.sessions.family(ofRefreshToken: refreshToken, userID: identity.userID, on: connection) {
-                try await auth.sessions.revokeFamily(family, on: connection)
-            }
-            try await auth.audit.record(.loggedOut, userID: identity.userID, client: client, on: connection)
-        }
+        try await auth.signOut(identity.userID, claims: claims, refreshToken: body.refreshToken, client: ClientInfo(request, context: context))
         return Response(status: .noContent)
     }
 
@@ -175,31 +112,9 @@ struct AccountRoutes {
         if let current = body.currentPassword { validator.check(!current.isEmpty, "currentPassword", "must not be empty") }
         validator.check(name != nil || body.password != nil, "name", "give a name or a password to change")
         try validator.validate()
-
-        var newHash: String?
-        if let password = body.password {
-            guard try await auth.passwords.verify(body.currentPassword ?? "", against: user.passwordHash) else {
-                throw Problem.refused("currentPassword", "is incorrect")
-            }
-            newHash = try await auth.passwords.hash(password)
-        }
-        let client = ClientInfo(request, context: context)
-        let now = auth.clock.now()
-        return try await auth.transaction { connection in
-            if let name { try await auth.users.setName(name, of: user.id, at: now, on: connection) }
-            if let newHash {
-                try await auth.users.setPasswordHash(newHash, of: user.id, at: now, on: connection)
-                // Other sessions end; this one goes on.
-                var current: UUID?
-                if let claims = context.claims {
-                    current = try await auth.sessions.family(ofAccessToken: claims.tokenID, on: connection)
-                }
-                try await auth.sessions.revokeAll(of: user.id, keeping: current, on: connection)
-                try await auth.audit.record(.passwordChanged, userID: user.id, client: client, on: connection)
-                try await auth.notify(.passwordChanged, user, key: "password-changed:\(user.id):\(now.timeIntervalSince1970)", on: connection)
-            }
-            guard let updated = try await auth.users.find(id: user.id, on: connection) else { throw Problem.unauthorized() }
-            return updated.user
-        }
+        return try await auth.changeAccount(
+            of: user, name: name, password: body.password.map { ($0, body.currentPassword ?? "") }, tokenID: context.claims?.tokenID,
+            client: ClientInfo(request, context: context)
+        )
     }
 }

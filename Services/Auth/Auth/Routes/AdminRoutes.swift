@@ -52,7 +52,7 @@ struct AdminRoutes {
         try await requireAdmin(context)
         let query = request.uri.queryParameters
         let limit = try Self.limit(query.get("limit"))
-        let users = try await auth.users.list(emailContaining: query.get("email"), after: query.get("cursor"), limit: limit)
+        let users = try await auth.users(emailContaining: query.get("email"), after: query.get("cursor"), limit: limit)
         return Page(items: users.map(AdminUser.init), nextCursor: users.count == limit ? users.last?.email : nil)
     }
 
@@ -65,24 +65,8 @@ struct AdminRoutes {
         validator.check(body.role != nil || body.disabled != nil, "role", "give a role or disabled to change")
         validator.rule(id != admin.id || (body.disabled != true && body.role.map { $0 == .admin } ?? true), "id", "admins cannot disable or demote themselves")
         try validator.validate()
-        let client = ClientInfo(request, context: context)
-        let now = auth.clock.now()
-        return try await auth.transaction { connection in
-            guard let user = try await auth.users.find(id: id, on: connection, forUpdate: true) else { throw Problem.notFound() }
-            if let role = body.role, role != user.role {
-                try await auth.users.setRole(role, of: id, at: now, on: connection)
-                // Tokens carry the role: the old ones must not outlive the change.
-                try await auth.sessions.revokeAll(of: id, on: connection)
-                try await auth.audit.record(.roleChanged, userID: id, client: client, detail: "\(user.role.rawValue) -> \(role.rawValue) by \(admin.id.uuidString.lowercased())", on: connection)
-            }
-            if let disabled = body.disabled, disabled != user.disabled {
-                try await auth.users.setDisabled(disabled, of: id, at: now, on: connection)
-                if disabled { try await auth.sessions.revokeAll(of: id, on: connection) }
-                try await auth.audit.record(disabled ? .accountDisabled : .accountEnabled, userID: id, client: client, detail: "by \(admin.id.uuidString.lowercased())", on: connection)
-            }
-            guard let updated = try await auth.users.find(id: id, on: connection) else { throw Problem.notFound() }
-            return AdminUser(updated)
-        }
+        let changed = try await auth.changeUser(id, role: body.role, disabled: body.disabled, by: admin, client: ClientInfo(request, context: context))
+        return AdminUser(changed)
     }
 
     @Sendable func auditEvents(_ request: Request, context: ServiceRequestContext) async throws -> Page<AuditLog.Event> {
@@ -97,15 +81,13 @@ struct AdminRoutes {
             guard let id = Int64(text) else { throw Problem.refused("cursor", "must be a cursor from a previous page") }
             return id
         }
-        let events = try await auth.audit.events(userID: userID, before: cursor, limit: limit)
+        let events = try await auth.auditEvents(of: userID, before: cursor, limit: limit)
         return Page(items: events, nextCursor: events.count == limit ? events.last.map { String($0.id) } : nil)
     }
 
     @Sendable func rotateSigningKey(_ request: Request, context: ServiceRequestContext) async throws -> Rotation {
         let admin = try await requireAdmin(context)
-        let kid = try await auth.keys.rotate()
-        try await auth.audit.record(.signingKeyRotated, userID: admin.id, client: ClientInfo(request, context: context), detail: kid)
-        return Rotation(kid: kid)
+        return Rotation(kid: try await auth.rotateSigningKey(by: admin, client: ClientInfo(request, context: context)))
     }
 
     @discardableResult

@@ -15,19 +15,11 @@ struct InternalRoutes {
     }
 
     @Sendable func contact(_ request: Request, context: ServiceRequestContext) async throws -> UserContact {
-        let id = try context.parameters.require("id", as: UUID.self)
-        guard let user = try await auth.users.find(id: id) else { throw Problem.notFound() }
-        return user.contact
+        try await auth.contact(of: try context.parameters.require("id", as: UUID.self))
     }
 
-    /// 404 for a key that is unknown or revoked, or whose owner is disabled or an admin (keys never carry that power).
     @Sendable func introspect(_ request: Request, context: ServiceRequestContext) async throws -> APIKeyIntrospection {
         let body = try await request.decode(as: APIKeyIntrospection.Request.self, context: context)
-        guard body.key.hasPrefix("mgk_"), body.key.utf8.count <= 200,
-              let (userID, scopes) = try await auth.apiKeys.use(body.key, at: auth.clock.now()),
-              let user = try await auth.users.find(id: userID), !user.disabled, user.role != .admin
-        else { throw Problem.notFound("No such API key.") }
-        let access = try await auth.sessions.accessToken(userID: user.id, role: user.role, lifetime: Self.apiKeyTokenLifetime, methods: [AccessClaims.apiKeyMethod])
-        return APIKeyIntrospection(userId: user.id, role: user.role, scopes: scopes, accessToken: access.token, expiresIn: Int(Self.apiKeyTokenLifetime))
+        return try await auth.introspect(body.key, tokenLifetime: Self.apiKeyTokenLifetime)
     }
 }

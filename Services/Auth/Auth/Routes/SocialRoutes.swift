@@ -2,7 +2,6 @@ import Contracts
 import Foundation
 import Hummingbird
 import Logging
-import PostgresNIO
 import ServiceKit
 
 /// Social sign-in with Google and Facebook: the OAuth 2.0 authorization-code flow with PKCE and `state`.
@@ -21,10 +20,7 @@ import ServiceKit
 struct SocialRoutes {
     let auth: AuthService
     let providers: [String: OAuthProvider]
-    let states: OAuthStates
-    let links: IdentityLinks
     let client: OAuthClient
-    static let exchangeLifetime: TimeInterval = 120
 
     struct Exchange: Decodable {
         var code: String
@@ -45,11 +41,7 @@ struct SocialRoutes {
         let redirect = try appRedirect(request.uri.queryParameters.get("redirectUri"))
         let state = SecretToken.make()
         let verifier = SecretToken.make(bytes: 48)
-        try await states.save(
-            state: state,
-            .init(provider: provider.kind.rawValue, codeVerifier: verifier, redirectURI: redirect.absoluteString),
-            at: auth.clock.now()
-        )
+        try await auth.beginSocialSignIn(state: state, .init(provider: provider.kind.rawValue, codeVerifier: verifier, redirectURI: redirect.absoluteString))
         var consent = URLComponents(url: provider.authorizeURL, resolvingAgainstBaseURL: false)!
         consent.queryItems = (consent.queryItems ?? []) + [
             URLQueryItem(name: "response_type", value: "code"),
@@ -70,7 +62,7 @@ struct SocialRoutes {
         let provider = try self.provider(context)
         let query = request.uri.queryParameters
         guard let state = query.get("state"), request.cookies[Self.stateCookie]?.value == SecretToken.hash(state),
-              let pending = try await states.take(state: state, at: auth.clock.now()),
+              let pending = try await auth.pendingSocialSignIn(state: state),
               pending.provider == provider.kind.rawValue, let appRedirect = URL(string: pending.redirectURI)
         else { throw Problem(.badRequest, detail: "This sign-in is unknown or expired; start again.", code: "oauth_state_invalid") }
         guard let code = query.get("code") else {
@@ -84,7 +76,7 @@ struct SocialRoutes {
             return Self.redirect(to: appRedirect, ["error": "provider_failed"])
         }
         do {
-            let signInCode = try await signIn(provider.kind.rawValue, profile, client: ClientInfo(request, context: context))
+            let signInCode = try await auth.socialSignIn(provider.kind.rawValue, profile, client: ClientInfo(request, context: context))
             return Self.redirect(to: appRedirect, ["code": signInCode])
         } catch let problem as Problem {
             return Self.redirect(to: appRedirect, ["error": problem.code ?? "signin_failed"])
@@ -93,66 +85,7 @@ struct SocialRoutes {
 
     @Sendable func exchange(_ request: Request, context: ServiceRequestContext) async throws -> TokenPair {
         let body = try await request.decode(as: Exchange.self, context: context)
-        let invalid = Problem(.unprocessableContent, detail: "The sign-in code is invalid, used or expired.", code: "token_invalid", errors: [FieldError(field: "code", message: "is invalid, used or expired")])
-        let now = auth.clock.now()
-        let client = ClientInfo(request, context: context)
-        // The second factor is asked for before the code is spent, so that the app can ask the user and retry.
-        guard let owner = try await auth.postgres.withConnection({ try await auth.oneTimeTokens.owner(of: body.code, purpose: .signIn, at: now, on: $0) }),
-              let user = try await auth.users.find(id: owner), !user.disabled
-        else { throw invalid }
-        let keys = auth.throttleKeys(user.email, client: client)
-        try await auth.requireNotLockedOut(keys, at: now)
-        try await auth.requireSecondFactor(body.totpCode, of: user, keys: keys, client: client, now: now)
-        return try await auth.transaction { connection in
-            guard try await auth.oneTimeTokens.redeem(body.code, purpose: .signIn, at: now, on: connection) == user.id else { throw invalid }
-            return try await auth.sessions.start(for: user, on: connection)
-        }
-    }
-
-    /// Finds the account of `profile` (by link, then by verified email) or makes one; returns a sign-in code.
-    private func signIn(_ provider: String, _ profile: OAuthProvider.Profile, client: ClientInfo) async throws -> String {
-        let now = auth.clock.now()
-        return try await auth.transaction { connection in
-            var user: UserRecord?
-            if let linked = try await links.user(provider: provider, subject: profile.subject, on: connection) {
-                user = try await auth.users.find(id: linked, on: connection)
-            } else {
-                guard let email = profile.email.flatMap(EmailAddress.init) else {
-                    throw Problem(.badRequest, detail: "The provider shared no email address.", code: "email_missing")
-                }
-                let account: UserRecord
-                if let existing = try await auth.users.find(email: email, on: connection) {
-                    // Only an address the provider verified may take over an existing account.
-                    guard profile.emailVerified else { throw Problem.conflict("Sign in with your password first.", code: "email_unverified") }
-                    if !existing.emailVerified {
-                        // Whoever registered this address never proved it is theirs, and the provider says it is this
-                        // person's: what the registrant set (password, 2FA, API keys, sessions) goes, or they could
-                        // sign in to the owner's account later (pre-hijacking).
-                        try await auth.users.clearCredentials(of: existing.id, at: now, on: connection)
-                        try await auth.recoveryCodes.removeAll(of: existing.id, on: connection)
-                        try await auth.apiKeys.revokeAll(of: existing.id, at: now, on: connection)
-                        try await auth.sessions.revokeAll(of: existing.id, on: connection)
-                        try await auth.users.markEmailVerified(existing.id, at: now, on: connection)
-                        try await auth.audit.record(.unverifiedCredentialsCleared, userID: existing.id, email: existing.email, client: client, detail: provider, on: connection)
-                    }
-                    account = try await auth.users.find(id: existing.id, on: connection) ?? existing
-                } else {
-                    let name = profile.name?.trimmingCharacters(in: .whitespacesAndNewlines).prefix(100)
-                    account = UserRecord(
-                        id: UUID(), email: email.value, name: name.map(String.init) ?? String(email.value.prefix { $0 != "@" }), role: .traveler,
-                        passwordHash: nil, emailVerified: profile.emailVerified, disabled: false, totpSecret: nil, totpEnabled: false,
-                        totpLastStep: nil, createdAt: now
-                    )
-                    guard try await auth.users.insert(account, at: now, on: connection) else { throw Problem.conflict("Try again.") }
-                    try await auth.audit.record(.registered, userID: account.id, email: account.email, client: client, detail: provider, on: connection)
-                }
-                try await links.link(provider: provider, subject: profile.subject, to: account.id, at: now, on: connection)
-                user = account
-            }
-            guard let user, !user.disabled else { throw Problem(.forbidden, detail: "This account is disabled.", code: "account_disabled") }
-            try await auth.audit.record(.socialSignIn, userID: user.id, email: user.email, client: client, detail: provider, on: connection)
-            return try await auth.oneTimeTokens.issue(.signIn, for: user.id, at: now, expiresAt: now.addingTimeInterval(Self.exchangeLifetime), on: connection)
-        }
+        return try await auth.exchangeSignInCode(body.code, totpCode: body.totpCode, client: ClientInfo(request, context: context))
     }
 
     private func provider(_ context: ServiceRequestContext) throws -> OAuthProvider {
