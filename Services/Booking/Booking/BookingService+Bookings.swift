@@ -106,4 +106,10 @@ extension BookingService {
 
     static let bookingNotFound = Problem.notFound("No such booking.")
     static let keyReused = Problem(.unprocessableContent, detail: "This Idempotency-Key was used for another request.", code: "idempotency_key_reused")
+
+    /// How Messaging sees a booking.
+    func parties(ofBooking id: UUID) async throws -> BookingParties {
+        guard let found = try await bookings.find(id) else { throw Problem.notFound("No such booking.") }
+        return BookingParties(id: found.id, experienceId: found.experienceId, travelerId: found.travelerId, providerId: found.providerId)
+    }
 }

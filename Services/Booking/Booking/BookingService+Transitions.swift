@@ -78,4 +78,27 @@ extension BookingService {
             break
         }
     }
+
+    /// What Payment says of a booking's payment, once per outbox message `message`: paid moves the booking on (to
+    /// confirmed, or to the provider's answer), failed releases its seats.
+    func apply(_ event: BookingPayments.PaymentEvent, message: UUID?) async throws {
+        try await transaction { connection in
+            if let message, try await !Outbox.receive(message, on: connection, logger: logger) { return }
+            guard var found = try await bookings.find(event.bookingId, on: connection, forUpdate: true) else {
+                throw Problem.notFound("No such booking.")
+            }
+            switch event.kind {
+            case .succeeded:
+                guard let experience = try await experiences.find(found.experienceId, on: connection) else { throw Problem.notFound() }
+                try await bookings.setPayment(event.paymentId, of: found.id, on: connection)
+                if found.paid.amount == 0 { found.paid = event.amount }
+                _ = try await apply(.paymentSucceeded(instantBook: experience.bookingMode == .instant), to: found, on: connection)
+            case .failed:
+                _ = try await apply(.paymentFailed, to: found, on: connection)
+            case .refunded:
+                // The refund Booking asked for went through; nothing changes here.
+                break
+            }
+        }
+    }
 }

@@ -129,6 +129,65 @@ struct ExperienceFields: Decodable, Sendable {
     }
 }
 
+extension ExperienceFields {
+    /// The fields of a new experience: all present and valid, or a 400 naming each that is not.
+    func newExperience() throws -> NewExperience {
+        try validate(creating: true)
+        guard let title, let description, let category, let location, let timeZone, let durationMinutes, let price, let maxGuests,
+              let bookingMode, let cancellationPolicy, let languages
+        else { throw Problem.internalError }  // validate(creating: true) has refused a missing field already
+        return NewExperience(
+            title: title.trimmed, description: description.trimmed, category: category, tags: (tags ?? []).map(\.trimmed), location: location,
+            timeZone: timeZone, durationMinutes: durationMinutes, price: price, maxGuests: maxGuests, bookingMode: bookingMode,
+            cancellationPolicy: cancellationPolicy, languages: languages
+        )
+    }
+}
+
+/// What a provider gives to list an experience, checked.
+struct NewExperience: Sendable {
+    var title: String
+    var description: String
+    var category: String
+    var tags: [String]
+    var location: Experience.Location
+    var timeZone: String
+    var durationMinutes: Int
+    var price: Money
+    var maxGuests: Int
+    var bookingMode: Experience.BookingMode
+    var cancellationPolicy: CancellationPolicy
+    var languages: [String]
+}
+
+extension Experience {
+    /// A draft of `new` by `providerID`.
+    init(_ new: NewExperience, by providerID: UUID, at now: Date) {
+        self.init(
+            id: UUID(), providerId: providerID, title: new.title, description: new.description, category: new.category, tags: new.tags,
+            location: new.location, timeZone: new.timeZone, durationMinutes: new.durationMinutes, price: new.price, maxGuests: new.maxGuests,
+            bookingMode: new.bookingMode, cancellationPolicy: new.cancellationPolicy, languages: new.languages, status: .draft,
+            rating: .init(average: 0, count: 0), version: 1, createdAt: now, updatedAt: now
+        )
+    }
+
+    /// Takes every field `fields` gives (validated).
+    mutating func apply(_ fields: ExperienceFields) {
+        if let title = fields.title { self.title = title.trimmed }
+        if let description = fields.description { self.description = description.trimmed }
+        if let category = fields.category { self.category = category }
+        if let tags = fields.tags { self.tags = tags.map(\.trimmed) }
+        if let location = fields.location { self.location = location }
+        if let timeZone = fields.timeZone { self.timeZone = timeZone }
+        if let durationMinutes = fields.durationMinutes { self.durationMinutes = durationMinutes }
+        if let price = fields.price { self.price = price }
+        if let maxGuests = fields.maxGuests { self.maxGuests = maxGuests }
+        if let bookingMode = fields.bookingMode { self.bookingMode = bookingMode }
+        if let cancellationPolicy = fields.cancellationPolicy { self.cancellationPolicy = cancellationPolicy }
+        if let languages = fields.languages { self.languages = languages }
+    }
+}
+
 extension String {
     var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
 }

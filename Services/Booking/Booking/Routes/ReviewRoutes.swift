@@ -31,24 +31,7 @@ struct ReviewRoutes {
         validator.check((1...5).contains(body.rating), "rating", "must be from 1 to 5")
         validator.check((1...2000).contains(comment.unicodeScalars.count), "comment", "must be 1 to 2000 characters")
         try validator.validate()
-        let review = try await booking.transaction { connection in
-            let (found, party) = try await booking.lockedBooking(id, for: identity, on: connection)
-            guard party == .traveler else { throw Problem.forbidden("Only the traveler reviews a booking.") }
-            guard found.status == .completed else { throw Problem.conflict("Only a completed booking can be reviewed.", code: "not_completed") }
-            let now = booking.clock.now()
-            let review = Review(
-                id: UUID(), bookingId: found.id, experienceId: found.experienceId, travelerId: identity.userID, rating: body.rating,
-                comment: comment, reply: nil, repliedAt: nil, createdAt: now
-            )
-            guard try await booking.reviews.insert(review, providerID: found.providerId, on: connection) else {
-                throw Problem.conflict("This booking has been reviewed already.", code: "already_reviewed")
-            }
-            try await booking.experiences.addRating(body.rating, to: found.experienceId, at: now, on: connection)
-            if let experience = try await booking.experiences.find(found.experienceId, on: connection) {
-                try await booking.feed(experience, on: connection)
-            }
-            return review
-        }
+        let review = try await booking.review(id, rating: body.rating, comment: comment, by: identity)
         return try .json(review, status: .created)
     }
 
@@ -57,23 +40,14 @@ struct ReviewRoutes {
         let id = try context.parameters.require("id", as: UUID.self)
         let text = try await request.decode(as: Reply.self, context: context).reply.trimmed
         guard (1...2000).contains(text.unicodeScalars.count) else { throw Problem.invalid("reply", "must be 1 to 2000 characters") }
-        guard let (_, providerID) = try await booking.reviews.find(id), providerID == identity.userID || identity.role == .admin else {
-            throw Problem.notFound("No such review.")
-        }
-        return try await booking.transaction { connection in
-            guard let replied = try await booking.reviews.reply(text, to: id, providerID: providerID, at: booking.clock.now(), on: connection) else {
-                throw Problem.conflict("This review has a reply already.", code: "already_replied")
-            }
-            return replied
-        }
+        return try await booking.reply(text, to: id, by: identity)
     }
 
     @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> Page<Review> {
         let id = try context.parameters.require("id", as: UUID.self)
-        _ = try await booking.visibleExperience(id, to: context.identity)
         let query = request.uri.queryParameters
         let limit = try Paging.limit(query.get("limit"))
-        let items = try await booking.reviews.page(experienceID: id, before: try KeysetCursor.parse(query.get("cursor")), limit: limit)
+        let items = try await booking.reviews(of: id, seenBy: context.identity, before: try KeysetCursor.parse(query.get("cursor")), limit: limit)
         return Page(items: items, nextCursor: KeysetCursor.next(after: items.last.map { ($0.createdAt, $0.id) }, count: items.count, limit: limit))
     }
 }
