@@ -101,8 +101,7 @@ struct MessagingService: Sendable {
 
     /// Marks the conversation read up to `message` for the caller, tells the other side, and returns what is left unread.
     @discardableResult
-    func markRead(_ conversation: Conversation, upTo message: UUID?, by caller: Identity) async throws -> Int {
-        guard let message else { throw Problem.invalid("upToMessageId", "is required") }
+    func markRead(_ conversation: Conversation, upTo message: UUID, by caller: Identity) async throws -> Int {
         guard conversation.isMember(caller.userID) else { throw Problem.forbidden("Only the conversation's members have read marks.") }
         let now = clock.now()
         guard let unread = try await conversations.markRead(conversation.id, reader: caller.userID, upTo: message, at: now) else {

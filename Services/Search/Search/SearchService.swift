@@ -21,6 +21,12 @@ struct SearchService: Sendable {
 
     /// Applies one event of Booking's feed, searchable on this instance when it returns (on the others within a round
     /// of their followers).
+    /// Completions of what the search box holds, its words folded as the index folds them.
+    func suggestions(for text: String, limit: Int) async throws -> [CompletionSet.Completion] {
+        let folded = QueryText.tokens(text).joined(separator: " ")
+        return folded.isEmpty ? [] : try await completer.suggest(folded, limit: limit)
+    }
+
     func apply(_ event: SearchFeedEvent) async throws {
         if try await documents.apply(event, at: clock.now()) { try await follower.catchUp() }
     }

@@ -137,7 +137,8 @@ struct SocketSession {
             }
         case .read:
             let conversation = try await conversation()
-            try await messaging.markRead(conversation, upTo: frame.upToMessageId, by: caller)
+            guard let message = frame.upToMessageId else { throw Problem.invalid("upToMessageId", "is required") }
+            try await messaging.markRead(conversation, upTo: message, by: caller)
             socket.send(ServerFrame.acknowledged(.read, conversation: conversation.id).text)
         case .ping:
             socket.send(ServerFrame.acknowledged(.ping).text)

@@ -31,38 +31,14 @@ struct AttachmentRoutes {
             }
             return name
         }
-        let limit = messaging.limits.attachmentBytes
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge(limit) }
-        let quota = messaging.limits.attachmentQuota
-        let used = try await messaging.attachments.usage(of: caller.userID, since: messaging.clock.now().addingTimeInterval(-86_400))
-        let allowance = try quota.allowance(used: used.count, bytes: used.bytes)
-        let dayRefusal = AttachmentQuota.refusal("At most \(quota.bytesPerDay) bytes of attachments a day: try again later.")
-        if let length = request.headers[.contentLength].flatMap(Int64.init), length > allowance { throw dayRefusal }
-        let stored: (sha256: String, size: Int64)
-        do {
-            stored = try await messaging.storage.store(request.body, limit: Int(min(Int64(limit), allowance)))
-        } catch is AttachmentTooLarge {
-            throw Int64(limit) <= allowance ? tooLarge(limit) : dayRefusal
-        }
-        guard stored.size > 0 else { throw Problem.invalid("body", "must not be empty") }
-        let attachment = Attachment(
-            id: UUID(), ownerId: caller.userID, conversationId: nil, sha256: stored.sha256, contentType: type, size: stored.size,
-            fileName: name, createdAt: messaging.clock.now()
-        )
-        try await messaging.attachments.insert(attachment)
-        return try Response.json(attachment, status: .created)
+        let length = request.headers[.contentLength].flatMap(Int64.init)
+        return try Response.json(try await messaging.upload(request.body, type: type, name: name, length: length, by: caller), status: .created)
     }
 
     @Sendable func download(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let caller = try context.requireIdentity()
-        guard let id = UUID(uuidString: try context.parameters.require("id")), let attachment = try await messaging.attachments.find(id) else {
-            throw Problem.notFound("No such attachment.")
-        }
-        var conversation: Conversation?
-        if let sentIn = attachment.conversationId { conversation = try? await messaging.conversation(sentIn, for: caller) }
-        guard attachment.isReadable(by: caller.userID, memberOf: conversation, isAdmin: caller.role == .admin),
-              let bytes = try await messaging.storage.read(attachment.sha256)
-        else { throw Problem.notFound("No such attachment.") }
+        guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw Problem.notFound("No such attachment.") }
+        let (attachment, bytes) = try await messaging.download(id, by: caller)
         let fileName = (attachment.fileName ?? attachment.id.uuidString.lowercased()).replacingOccurrences(of: "\"", with: "'")
         return Response(
             status: .ok,
@@ -76,9 +52,5 @@ struct AttachmentRoutes {
             ],
             body: .init(byteBuffer: bytes)
         )
-    }
-
-    private func tooLarge(_ limit: Int) -> Problem {
-        Problem(.contentTooLarge, detail: "An attachment may be at most \(limit) bytes.", errors: [.init(field: "body", message: "must be at most \(limit) bytes")])
     }
 }

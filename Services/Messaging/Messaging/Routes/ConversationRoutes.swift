@@ -60,9 +60,9 @@ struct ConversationRoutes {
         let caller = try context.requireIdentity()
         let query = request.uri.queryParameters
         let limit = try PageLimit.parse(query.get("limit"), default: 20, maximum: 100)
-        let items = try await messaging.conversations.list(of: caller.userID, before: try KeysetCursor.parse(query.get("cursor")), limit: limit)
+        let items = try await messaging.conversations(of: caller.userID, before: try KeysetCursor.parse(query.get("cursor")), limit: limit)
         return ConversationPage(
-            items: await withPresence(items),
+            items: items,
             nextCursor: KeysetCursor.next(after: items.last.map { ($0.lastActivityAt, $0.id) }, count: items.count, limit: limit)
         )
     }
@@ -82,10 +82,9 @@ struct ConversationRoutes {
             }
             return language
         }
-        let before = try await position(query.get("before"), "before", in: conversation.id)
-        let after = try await position(query.get("after"), "after", in: conversation.id)
-        guard before == nil || after == nil else { throw Problem.refused("after", "cannot be combined with before") }
-        let items = try await messaging.messages.page(of: conversation.id, before: before, after: after, limit: limit)
+        let before = try query.get("before").map { try Self.messageID($0, "before") }
+        let after = try query.get("after").map { try Self.messageID($0, "after") }
+        let items = try await messaging.history(of: conversation, before: before, after: after, limit: limit)
         return MessagePage(
             items: await messaging.translated(items, into: language, for: caller.userID),
             nextCursor: items.count == limit ? items.last?.id.uuidString.lowercased() : nil
@@ -104,8 +103,9 @@ struct ConversationRoutes {
         let caller = try context.requireIdentity()
         let conversation = try await messaging.conversation(try conversationID(context), for: caller)
         let body = try await request.decode(as: ReadRequest.self, context: context)
-        let unread = try await messaging.markRead(conversation, upTo: body.upToMessageId, by: caller)
-        return ReadMark(conversationId: conversation.id, upToMessageId: body.upToMessageId!, unreadCount: unread)
+        guard let message = body.upToMessageId else { throw Problem.invalid("upToMessageId", "is required") }
+        let unread = try await messaging.markRead(conversation, upTo: message, by: caller)
+        return ReadMark(conversationId: conversation.id, upToMessageId: message, unreadCount: unread)
     }
 
     private func conversationID(_ context: ServiceRequestContext) throws -> UUID {
@@ -113,32 +113,12 @@ struct ConversationRoutes {
         return id
     }
 
-    /// The `seq` of the message a cursor names, which must be one of this conversation's.
-    private func position(_ text: String?, _ field: String, in conversation: UUID) async throws -> Int64? {
-        guard let text else { return nil }
+    private static func messageID(_ text: String, _ field: String) throws -> UUID {
         guard let id = UUID(uuidString: text) else { throw Problem.invalid(field, "must be a message id") }
-        guard let seq = try await messaging.messages.seq(of: id, in: conversation) else {
-            throw Problem.refused(field, "must be the id of a message of this conversation")
-        }
-        return seq
+        return id
     }
 
     private func withPresence(_ conversation: Conversation) async -> Conversation {
-        await withPresence([conversation])[0]
-    }
-
-    /// The conversations with their participants' presence, read from Redis in one round trip.
-    private func withPresence(_ conversations: [Conversation]) async -> [Conversation] {
-        let users = Array(Set(conversations.flatMap { $0.participants.map(\.userId) }))
-        let states = await messaging.presence.states(of: users, at: messaging.clock.now())
-        return conversations.map { conversation in
-            var conversation = conversation
-            for index in conversation.participants.indices {
-                let state = states[conversation.participants[index].userId]
-                conversation.participants[index].online = state?.online
-                conversation.participants[index].lastSeenAt = state?.lastSeenAt
-            }
-            return conversation
-        }
+        await messaging.withPresence([conversation])[0]
     }
 }

@@ -27,18 +27,14 @@ struct DeviceRoutes {
         let platform = Device.Platform(rawValue: body.platform)
         validator.check(platform != nil, "platform", "must be one of ios, android, web")
         try validator.validate()
-        guard let device = try await notify.devices.register(body.token, platform: platform!, of: user, at: notify.clock.now()) else {
-            throw Problem(.conflict, detail: "This push token belongs to another account: remove it there first.", code: "device_taken",
-                          errors: [FieldError(field: "token", message: "is registered to another account")])
-        }
-        return try .json(device, status: .created)
+        guard let platform else { throw Problem.invalid("platform", "must be one of ios, android, web") }
+        return try .json(try await notify.registerDevice(body.token, platform: platform, of: user), status: .created)
     }
 
     @Sendable func remove(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let user = try context.requireIdentity().userID
-        guard let id = UUID(uuidString: try context.parameters.require("id")), try await notify.devices.remove(id, of: user) else {
-            throw Problem.notFound("No such device.")
-        }
+        guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw Problem.notFound("No such device.") }
+        try await notify.removeDevice(id, of: user)
         return Response(status: .noContent)
     }
 }

@@ -28,22 +28,20 @@ struct InboxRoutes {
         let user = try context.requireIdentity().userID
         let query = request.uri.queryParameters
         let limit = try PageLimit.parse(query.get("limit"), default: 20, maximum: 100)
-        let items = try await notify.inbox.page(of: user, before: try KeysetCursor.parse(query.get("cursor")), limit: limit)
+        let (items, unread) = try await notify.inbox(of: user, before: try KeysetCursor.parse(query.get("cursor")), limit: limit)
         return InboxPage(
             items: items, nextCursor: KeysetCursor.next(after: items.last.map { ($0.createdAt, $0.id) }, count: items.count, limit: limit),
-            unreadCount: try await notify.inbox.unreadCount(of: user)
+            unreadCount: unread
         )
     }
 
     @Sendable func read(_ request: Request, context: ServiceRequestContext) async throws -> InboxEntry {
         let user = try context.requireIdentity().userID
-        guard let id = UUID(uuidString: try context.parameters.require("id")),
-              let entry = try await notify.inbox.markRead(id, of: user, at: notify.clock.now())
-        else { throw Problem.notFound("No such notification.") }
-        return entry
+        guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw Problem.notFound("No such notification.") }
+        return try await notify.markRead(id, of: user)
     }
 
     @Sendable func readAll(_ request: Request, context: ServiceRequestContext) async throws -> Marked {
-        Marked(marked: try await notify.inbox.markAllRead(of: try context.requireIdentity().userID, at: notify.clock.now()))
+        Marked(marked: try await notify.markAllRead(of: try context.requireIdentity().userID))
     }
 }

@@ -57,7 +57,7 @@ struct PreferenceRoutes {
     }
 
     @Sendable func show(_ request: Request, context: ServiceRequestContext) async throws -> View {
-        View(try await notify.preferences.find(try context.requireIdentity().userID))
+        View(try await notify.preferences(of: try context.requireIdentity().userID))
     }
 
     @Sendable func replace(_ request: Request, context: ServiceRequestContext) async throws -> View {
@@ -97,67 +97,17 @@ struct PreferenceRoutes {
             }
         }
         try validator.validate()
-        let stored = try await notify.preferences.find(user)
-        let now = notify.clock.now()
-        if preferences.phone == stored.phone {
-            preferences.phoneVerified = stored.phoneVerified
-            preferences.phoneCode = stored.phoneCode
-        } else if let phone = preferences.phone {
-            preferences.phoneCode = try await sendCode(to: phone, at: now)
-        }
-        try await notify.preferences.save(preferences, of: user, at: now)
-        return View(preferences)
+        return View(try await notify.replacePreferences(of: user, with: preferences))
     }
 
     @Sendable func verifyPhone(_ request: Request, context: ServiceRequestContext) async throws -> View {
         let user = try context.requireIdentity().userID
         let body = try await request.decode(as: Code.self, context: context)
-        var preferences = try await notify.preferences.find(user)
-        guard let pending = preferences.phoneCode, pending.phone == preferences.phone else {
-            throw Problem(.conflict, detail: "There is no phone waiting to be confirmed.", code: "nothing_to_verify")
-        }
-        switch pending.check(body.code, at: notify.clock.now()) {
-        case .verified:
-            preferences.phoneVerified = true
-            preferences.phoneCode = nil
-        case .wrong(let next):
-            preferences.phoneCode = next
-            try await notify.preferences.save(preferences, of: user, at: notify.clock.now())
-            throw Problem.refused("code", "is not the code sent to \(pending.phone)")
-        case .expired:
-            throw Problem(.unprocessableContent, detail: "The code expired or was tried too often: ask for a new one.", code: "code_expired",
-                          errors: [FieldError(field: "code", message: "has expired")])
-        }
-        try await notify.preferences.save(preferences, of: user, at: notify.clock.now())
-        return View(preferences)
+        return View(try await notify.verifyPhone(of: user, code: body.code))
     }
 
     @Sendable func resendCode(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        let user = try context.requireIdentity().userID
-        var preferences = try await notify.preferences.find(user)
-        let now = notify.clock.now()
-        guard let phone = preferences.phone, preferences.verifiedPhone == nil else {
-            throw Problem(.conflict, detail: "There is no phone waiting to be confirmed.", code: "nothing_to_verify")
-        }
-        if let pending = preferences.phoneCode, !pending.mayResend(at: now) {
-            throw Problem(.tooManyRequests, detail: "A code was sent less than a minute ago.", code: "code_sent_recently", headers: [.retryAfter: "60"])
-        }
-        preferences.phoneCode = try await sendCode(to: phone, at: now)
-        try await notify.preferences.save(preferences, of: user, at: now)
+        try await notify.resendPhoneCode(of: try context.requireIdentity().userID)
         return Response(status: .accepted)
-    }
-
-    /// Texts a new code to `phone`; what is kept of it.
-    private func sendCode(to phone: String, at now: Date) async throws -> PhoneCode {
-        guard let sms = notify.senders[.sms] else { throw Problem(.serviceUnavailable, detail: "SMS is not set up.") }
-        let (code, kept) = PhoneCode.issue(for: phone, at: now)
-        let text = "MayaGo: your code is \(code). It confirms this number for your account's texts; it expires in 10 minutes."
-        do {
-            _ = try await sms.send(RenderedMessage(subject: "MayaGo code", text: text, html: "", short: text), to: phone, key: UUID().uuidString.lowercased())
-        } catch {
-            notify.logger.warning("Cannot text a phone code", metadata: ["error": "\(error)"])
-            throw Problem(.serviceUnavailable, detail: "The code could not be sent now: try again in a moment.")
-        }
-        return kept
     }
 }

@@ -28,7 +28,6 @@ struct SearchRoutes {
         let text = query.get("q") ?? ""
         guard text.unicodeScalars.count <= 100 else { throw Problem.invalid("q", "must be at most 100 characters") }
         let limit = try PageLimit.parse(query.get("limit"), default: 8, maximum: 20)
-        let folded = QueryText.tokens(text).joined(separator: " ")
-        return Suggestions(suggestions: folded.isEmpty ? [] : try await search.completer.suggest(folded, limit: limit))
+        return Suggestions(suggestions: try await search.suggestions(for: text, limit: limit))
     }
 }
