@@ -23,11 +23,27 @@ var targets: [Target] = [
         providers: [.apt(["libcurl4-openssl-dev"])]
     ),
     .target(name: "Contracts", path: "Shared/Contracts", swiftSettings: swiftSettings),
+    // A small async Redis client on SwiftNIO; libhiredis parses the replies.
+    .target(
+        name: "Redis",
+        dependencies: [
+            "CHiredis",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Atomics", package: "swift-atomics"),
+        ],
+        path: "Shared/Redis",
+        swiftSettings: swiftSettings
+    ),
     .target(
         name: "ServiceKit",
         dependencies: [
             "Contracts",
-            "CHiredis",
+            "Redis",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -65,7 +81,7 @@ var targets: [Target] = [
     .testTarget(
         name: "ServiceKitTests",
         dependencies: [
-            "Contracts", "ServiceKit", "TestSupport",
+            "Contracts", "Redis", "ServiceKit", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "JWTKit", package: "jwt-kit"),
@@ -173,6 +189,7 @@ let package = Package(
 var serviceDependencies: [String: [Target.Dependency]] {
     [
         "Gateway": [
+            "Redis",
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -185,6 +202,7 @@ var serviceDependencies: [String: [Target.Dependency]] {
             .product(name: "Crypto", package: "swift-crypto"),
         ],
         "Auth": [
+            "Redis",
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -205,6 +223,7 @@ var serviceDependencies: [String: [Target.Dependency]] {
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ],
         "Messaging": [
+            "Redis",
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -217,6 +236,7 @@ var serviceDependencies: [String: [Target.Dependency]] {
             .product(name: "Crypto", package: "swift-crypto"),
         ],
         "Search": [
+            "Redis",
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),

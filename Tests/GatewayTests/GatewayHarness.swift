@@ -10,6 +10,7 @@ import NIOConcurrencyHelpers
 import NIOFoundationCompat
 import NIOHTTP1
 import NIOCore
+import Redis
 import ServiceKit
 import TestSupport
 

@@ -4,6 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Logging
 import NIOCore
+import Redis
 import ServiceKit
 import Testing
 import TestSupport

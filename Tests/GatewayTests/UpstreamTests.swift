@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Logging
+import Redis
 import ServiceKit
 import Testing
 import TestSupport

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import NIOWebSocket
+import Redis
 import ServiceKit
 import Testing
 import TestSupport

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Redis
 import ServiceKit
 import Testing
 import TestSupport

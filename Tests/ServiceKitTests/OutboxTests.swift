@@ -59,7 +59,8 @@ import TestSupport
 
         let receiverApp = receiverRuntime.makeApplication(router: receiverRouter)
         try await app.test(.router) { _ in
-            #expect(try await eventually { (try? await postgres.query("SELECT 1 FROM outbox LIMIT 1")) != nil })
+            // As long as ServiceUnderTest waits for /ready: with every suite starting at once, migrations wait their turn.
+            #expect(try await eventually(timeout: .seconds(60)) { (try? await postgres.query("SELECT 1 FROM outbox LIMIT 1")) != nil })
             // Twenty notes committed, one rolled back.
             for number in 1...20 {
                 try await postgres.withTransaction(logger: logger) { connection in

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import Redis
 import ServiceKit
 import ServiceLifecycle
 import Testing

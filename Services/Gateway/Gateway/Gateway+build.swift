@@ -1,6 +1,7 @@
 import Contracts
 import Hummingbird
 import HummingbirdWebSocket
+import Redis
 import ServiceKit
 
 /// Builds the gateway, the only public door. Requests for the public API are proxied by ``ProxyChannelHandler``

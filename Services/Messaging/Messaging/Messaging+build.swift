@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
+import Redis
 import ServiceKit
 
 /// Builds the Messaging service: conversations and their history in PostgreSQL, live delivery over WebSocket with

@@ -4,49 +4,20 @@ import Logging
 import ServiceKit
 
 /// Builds the Notify service: notifications accepted from the other services, delivered by email, SMS, push and
-/// the in-app inbox from templates, by workers that share the jobs through PostgreSQL. `clock` is the system's
-/// except in tests.
-///
-/// | variable | default |
-/// |---|---|
-/// | `NOTIFY_WORKERS`, `NOTIFY_POLL_MS` | `2`, `250`: deliveries at a time per instance, and how often to look for due jobs |
-/// | `NOTIFY_MAX_ATTEMPTS`, `NOTIFY_RETRY_BASE_MS` | `12`, `5000`: tries before a job is dead (about two and a half hours of retrying); the first retry's delay, doubled per try up to an hour |
-/// | `NOTIFY_RATE_LIMIT_PER_HOUR` | `30`: notices per recipient per channel per hour (security mail aside) |
-/// | `NOTIFY_DIGEST_WINDOW_MS` | `300000`: how long a new-message mail waits to gather the next ones |
-/// | `EMAIL_PROVIDER` | `mailbox` (a folder), `smtp` or `sendgrid` |
-/// | `MAIL_FROM`, `MAIL_FROM_NAME` | `no-reply@mayago.example`, `MayaGo` |
-/// | `SMTP_URL`, `SMTP_USERNAME`, `SMTP_PASSWORD` | `smtp://127.0.0.1:1025` (STARTTLS when offered; `smtps://` for TLS), no login |
-/// | `SENDGRID_API_KEY`, `SENDGRID_API_URL` | required with `sendgrid`; `https://api.sendgrid.com` |
-/// | `SMS_PROVIDER` | `mailbox` or `twilio` |
-/// | `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN`, `TWILIO_FROM`, `TWILIO_API_URL` | required with `twilio`; `https://api.twilio.com` |
-/// | `PUSH_PROVIDER` | `mailbox` or `fcm` |
-/// | `FCM_CREDENTIALS`, `FCM_API_URL` | with `fcm`: a Google service account's JSON key file; `https://fcm.googleapis.com` |
-/// | `MAILBOX_PATH` | `run/mailbox`: where the `mailbox` providers write |
-/// | `DEV_MAILBOX` | `false`: `true` lists the mailbox, everyone's mail, at `GET /api/v1/dev/mailbox` (refused in production) |
+/// the in-app inbox from templates, by workers that share the jobs through PostgreSQL (``NotifySettings`` lists the
+/// variables). `clock` is the system's except in tests.
 public func buildApplication(configuration: ServiceConfiguration, clock: WallClock = .system) async throws -> some ApplicationProtocol {
-    let settings = configuration.settings
+    let settings = try NotifySettings(configuration)
     let runtime = try await ServiceRuntime<PostgresStore>(configuration: configuration, migrations: NotifyMigrations.all)
     let postgres = runtime.postgres
     let logger = runtime.logger
-    let limits = NotifyService.Limits(
-        maxAttempts: try settings.int("notify.max.attempts", default: 12, in: 1...50),
-        firstBackoff: try settings.milliseconds("notify.retry.base.ms", default: .seconds(5)),
-        perHour: try settings.int("notify.rate.limit.per.hour", default: 30, in: 1...100_000),
-        digestWindow: try settings.milliseconds("notify.digest.window.ms", default: .seconds(300), in: 0...86_400_000)
-    )
-    let mailboxFolder = URL(fileURLWithPath: settings.string("mailbox.path", default: "run/mailbox"))
-    let senders = try notifySenders(settings, mailbox: mailboxFolder, logger: logger)
+    let senders = try notifySenders(settings, logger: logger)
     let usesMailbox = senders.values.contains { $0 is MailboxSender }
-    // The listing shows everyone's mail, reset links included: a development convenience that is asked for, never inferred.
-    let listsMailbox = try settings.bool("dev.mailbox", default: false)
-    if listsMailbox, configuration.environment == .production {
-        throw ConfigurationError(variable: "DEV_MAILBOX", expected: "false in production (the development mailbox shows everyone's mail)", value: "true")
-    }
     let notify = NotifyService(
         postgres: postgres,
         logger: logger,
         clock: clock,
-        limits: limits,
+        limits: settings.limits,
         jobs: Jobs(postgres: postgres, logger: logger),
         inbox: Inbox(postgres: postgres, logger: logger),
         preferences: PreferenceStore(postgres: postgres, logger: logger),
@@ -54,12 +25,12 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         contacts: ContactBook(client: runtime.internalClient, logger: logger, clock: clock),
         templates: try Templates.load(from: NotifyAPI.templates),
         senders: senders,
-        mailbox: usesMailbox && listsMailbox ? mailboxFolder : nil
+        mailbox: usesMailbox && settings.listsMailbox ? settings.mailboxFolder : nil
     )
     let worker = DeliveryWorker(
         notify: notify,
-        workers: try settings.int("notify.workers", default: 2, in: 1...64),
-        pollInterval: try settings.milliseconds("notify.poll.ms", default: .milliseconds(250)),
+        workers: settings.workers,
+        pollInterval: settings.pollInterval,
         isMigrated: { runtime.isMigrated }
     )
     let router = runtime.makeRouter(openAPI: NotifyAPI.document)
@@ -70,68 +41,4 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     PreviewRoutes(notify: notify).addRoutes(to: router)
     InternalRoutes(notify: notify, accepted: { worker.nudge() }).addRoutes(to: runtime.internalRoutes(of: router))
     return runtime.makeApplication(router: router, services: [worker])
-}
-
-enum EmailProvider: String, CaseIterable {
-    case mailbox, smtp, sendgrid
-}
-
-enum SMSProvider: String, CaseIterable {
-    case mailbox, twilio
-}
-
-enum PushProvider: String, CaseIterable {
-    case mailbox, fcm
-}
-
-/// The sender of each channel, as `EMAIL_PROVIDER`, `SMS_PROVIDER` and `PUSH_PROVIDER` say.
-func notifySenders(_ settings: Settings, mailbox: URL, logger: Logger) throws -> [Channel: any Sender] {
-    func required(_ key: String, for provider: String) throws -> String {
-        guard let value = settings.optionalString(key, isSecret: true) else {
-            throw ConfigurationError(variable: Settings.variable(for: key), expected: "a value with \(provider)", value: nil)
-        }
-        return value
-    }
-    let from = settings.string("mail.from", default: "no-reply@mayago.example")
-    let fromName = settings.string("mail.from.name", default: "MayaGo")
-    var senders: [Channel: any Sender] = [:]
-    switch try settings.choice("email.provider", default: EmailProvider.mailbox) {
-    case .mailbox:
-        senders[.email] = MailboxSender(folder: mailbox, channel: .email)
-    case .smtp:
-        senders[.email] = SMTPSender(
-            url: try settings.url("smtp.url", default: "smtp://127.0.0.1:1025", schemes: ["smtp", "smtps"]).absoluteString,
-            from: from, fromName: fromName,
-            username: settings.optionalString("smtp.username"), password: settings.optionalString("smtp.password", isSecret: true)
-        )
-    case .sendgrid:
-        senders[.email] = SendGridSender(
-            apiKey: try required("sendgrid.api.key", for: "EMAIL_PROVIDER=sendgrid"),
-            baseURL: try settings.url("sendgrid.api.url", default: "https://api.sendgrid.com", schemes: ["https", "http"]),
-            from: from, fromName: fromName, http: .mayaGo, logger: logger
-        )
-    }
-    switch try settings.choice("sms.provider", default: SMSProvider.mailbox) {
-    case .mailbox:
-        senders[.sms] = MailboxSender(folder: mailbox, channel: .sms)
-    case .twilio:
-        senders[.sms] = TwilioSender(
-            accountSID: try required("twilio.account.sid", for: "SMS_PROVIDER=twilio"),
-            authToken: try required("twilio.auth.token", for: "SMS_PROVIDER=twilio"),
-            from: try required("twilio.from", for: "SMS_PROVIDER=twilio"),
-            baseURL: try settings.url("twilio.api.url", default: "https://api.twilio.com", schemes: ["https", "http"]),
-            http: .mayaGo, logger: logger
-        )
-    }
-    switch try settings.choice("push.provider", default: PushProvider.mailbox) {
-    case .mailbox:
-        senders[.push] = MailboxSender(folder: mailbox, channel: .push)
-    case .fcm:
-        senders[.push] = try FCMSender(
-            credentials: URL(fileURLWithPath: try required("fcm.credentials", for: "PUSH_PROVIDER=fcm")),
-            baseURL: try settings.url("fcm.api.url", default: "https://fcm.googleapis.com", schemes: ["https", "http"]),
-            http: .mayaGo, logger: logger
-        )
-    }
-    return senders
 }

@@ -1,13 +1,11 @@
 import Contracts
 import HTTPTypes
 import Logging
+import Redis
 
 /// Who a presented access token belongs to: signature and claims through Auth's keys, then the revoked-`jti`
 /// deny-list in Redis when the service has Redis. Used for HTTP requests and WebSocket upgrades alike.
 public struct TokenAuthenticator: Sendable {
-    /// The WebSocket path, where browsers can only send the token as the `token` query parameter.
-    public static let webSocketPath = "/api/v1/messaging/ws"
-
     let verifier: AccessTokenVerifier
     let redis: RedisClient?
     let logger: Logger
@@ -43,10 +41,10 @@ public struct TokenAuthenticator: Sendable {
         _ = try verifier.current(claims)
     }
 
-    /// The token of `Authorization: Bearer …`, or on the WebSocket path the `token` query parameter.
+    /// The token of `Authorization: Bearer …`, or on Messaging's WebSocket path the `token` query parameter.
     public static func token(authorization: String?, path: String, token queryToken: @autoclosure () -> String?) -> String? {
         if let credential = authorization?.bearerCredential { return String(credential) }
-        return path == webSocketPath ? queryToken() : nil
+        return path == MessagingSocket.path ? queryToken() : nil
     }
 
     /// While Redis is unreachable the deny-list cannot be read; the token is then accepted (it is signed and

@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import Redis
 import ServiceLifecycle
 
 /// Where a service keeps its state, opened by ``ServiceRuntime``: nothing, Redis, PostgreSQL (its schema with the
@@ -35,7 +36,13 @@ public struct RedisStore: ServiceStores {
     public let redis: RedisClient
 
     public init(configuration: ServiceConfiguration, migrations: [Migration], client: InternalClient, logger: Logger) throws {
-        redis = RedisClient(configuration: .init(endpoint: try RedisEndpoint(url: configuration.redisURL)), logger: logger)
+        let endpoint: RedisEndpoint
+        do {
+            endpoint = try RedisEndpoint(url: configuration.redisURL)
+        } catch let invalid as RedisEndpoint.InvalidURL {
+            throw ConfigurationError(variable: "REDIS_URL", expected: invalid.expected, value: nil)
+        }
+        redis = RedisClient(configuration: .init(endpoint: endpoint), logger: logger)
     }
 
     public var services: [any Service] { [redis] }

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
+import Redis
 import ServiceKit
 import ServiceLifecycle
 

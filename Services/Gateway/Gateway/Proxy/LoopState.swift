@@ -2,6 +2,7 @@ import CompressNIO
 import HTTPTypes
 import Metrics
 import NIOCore
+import Redis
 import ServiceKit
 
 /// What the proxied requests of one event loop share, used only on that loop, so without locks: idle upstream

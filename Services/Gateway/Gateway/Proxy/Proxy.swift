@@ -4,6 +4,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+import Redis
 import ServiceKit
 import ServiceLifecycle
 

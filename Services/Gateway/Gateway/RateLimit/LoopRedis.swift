@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import Redis
 import ServiceKit
 
 /// A Redis connection on one event loop, for the requests of that loop's clients, so that a command and its

@@ -1,5 +1,6 @@
 import Contracts
 import NIOCore
+import Redis
 import ServiceKit
 
 /// GCRA in Redis, shared by every gateway instance: all buckets of a request are checked and, only if every one

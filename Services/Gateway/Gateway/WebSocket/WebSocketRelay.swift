@@ -23,7 +23,7 @@ struct WebSocketRelay: Sendable {
 
     func shouldUpgrade(_ request: HTTPRequest) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
         let components = request.path.flatMap { URLComponents(string: $0) }
-        guard let components, components.path == TokenAuthenticator.webSocketPath,
+        guard let components, components.path == MessagingSocket.path,
             let token = TokenAuthenticator.token(
                 authorization: request.headerFields[.authorization],
                 path: components.path,
@@ -38,7 +38,7 @@ struct WebSocketRelay: Sendable {
         forwarded.queryItems = components.queryItems?.filter { $0.name != "token" }
         let query = forwarded.queryItems?.isEmpty == false ? "?" + (forwarded.percentEncodedQuery ?? "") : ""
         let upstreamURL = instance.baseURL.replacingOccurrences(of: "http://", with: "ws://").replacingOccurrences(of: "https://", with: "wss://")
-            + TokenAuthenticator.webSocketPath + query
+            + MessagingSocket.path + query
         let headers: HTTPFields = [
             .authorization: "Bearer \(token)",
             .userID: identity.userID.uuidString.lowercased(),

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Redis
 import ServiceKit
 
 /// Who is online, shared by every instance through Redis: a sorted set per user of their open sockets, each

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Logging
+import Redis
 import ServiceKit
 
 /// Ends the sockets whose session ended: their token expired, or Auth revoked it (sign-out, a reused refresh

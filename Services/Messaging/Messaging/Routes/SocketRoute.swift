@@ -15,7 +15,7 @@ struct SocketRoute {
     let authenticator: TokenAuthenticator
 
     func shouldUpgrade(_ request: HTTPRequest, channel: any Channel, logger: Logger) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
-        guard let components = request.path.flatMap({ URLComponents(string: $0) }), components.path == TokenAuthenticator.webSocketPath,
+        guard let components = request.path.flatMap({ URLComponents(string: $0) }), components.path == MessagingSocket.path,
               let token = TokenAuthenticator.token(
                   authorization: request.headerFields[.authorization], path: components.path,
                   token: components.queryItems?.first { $0.name == "token" }?.value

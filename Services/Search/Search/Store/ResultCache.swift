@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOFoundationCompat
+import Redis
 import ServiceKit
 
 /// Search results in Redis for `ttl`, under the index's version: every change of the index bumps the version, so a

@@ -2,6 +2,7 @@ import Contracts
 import Crypto
 import Foundation
 import Logging
+import Redis
 import ServiceKit
 
 /// Turns a message's text into the reader's language.

@@ -16,14 +16,16 @@ public struct RedisEndpoint: Sendable, Hashable {
         self.database = database
     }
 
+    /// A URL that does not name a Redis server; `expected` says what it should be.
+    public struct InvalidURL: Error, CustomStringConvertible {
+        public let expected: String
+        public var description: String { "a Redis URL must be \(expected)" }
+    }
+
     public init(url: URL) throws {
-        guard url.scheme == "redis", let host = url.host, !host.isEmpty else {
-            throw ConfigurationError(variable: "REDIS_URL", expected: "redis://host:port[/database]", value: nil)
-        }
+        guard url.scheme == "redis", let host = url.host, !host.isEmpty else { throw InvalidURL(expected: "redis://host:port[/database]") }
         let path = url.path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        guard let database = path.isEmpty ? 0 : Int(path), database >= 0 else {
-            throw ConfigurationError(variable: "REDIS_URL", expected: "a database number after the slash", value: nil)
-        }
+        guard let database = path.isEmpty ? 0 : Int(path), database >= 0 else { throw InvalidURL(expected: "a database number after the slash") }
         let user = url.user(percentEncoded: false)
         self.init(
             host: host,
