@@ -31,9 +31,6 @@ final class ProxiedRequest {
         case finished
     }
 
-    /// Request headers the gateway sets itself.
-    static let replaced: Set<HeaderName> = ["x-request-id", "authorization", "x-forwarded-for", "x-forwarded-host", HeaderName(ClientAddressSeal.header)]
-
     static let inspectedBodyLimit = 16 * 1024
 
     let head: HTTPRequestHead
@@ -61,14 +58,8 @@ final class ProxiedRequest {
     private var upstreamStart: ContinuousClock.Instant?
     private var upstreamDuration: Duration?
     private var keepsUpstream = true
-    private var compressor: ZlibCompressor?
-    private var compression: ZlibConfiguration?
-    /// What came of a gzipped body since the last read from the instance: compressed in one go at the end of the
-    /// read (at the end of the answer, usually, which then takes one call into zlib).
-    private var uncompressed: ByteBuffer?
-    /// A gzipped answer's head, held until the end of the read it came in: an answer that comes whole in one read
-    /// (most do) goes out with its length, not chunked.
-    private var heldHead: HTTPResponseHead?
+    /// The answer on its way when it is gzipped here.
+    private var gzip: GzipRelay?
     private var status: HTTPResponseStatus?
     private var bytes = 0
 
@@ -239,43 +230,15 @@ final class ProxiedRequest {
         answer(Problem(.gatewayTimeout, detail: "\(route.service.rawValue) did not answer in time."))
     }
 
-    /// The client's request as the instance gets it: less hop-by-hop headers (and those its `Connection` header
-    /// names) and any `X-User-*` the client sent; plus the request id, the verified identity and `X-Forwarded-*`.
+    /// The client's request as the instance gets it.
     private func forwardedHead(to instance: UpstreamInstance) -> HTTPRequestHead {
-        let named = EdgePolicy.connectionOptions(head.headers)
-        var forwarded = HTTPHeaders()
-        forwarded.reserveCapacity(head.headers.count + 6)
-        var forwardedFor: [String] = []
-        var host: String?
-        for (name, value) in head.headers {
-            let key = HeaderName(name)
-            if key == Self.xForwardedFor { forwardedFor.append(value) }
-            if key == Self.host { host = value }
-            guard !EdgePolicy.hopByHop.contains(key), !Self.replaced.contains(key), !name.hasPrefixIgnoringCase("x-user-"),
-                named.isEmpty || !named.contains(name.lowercased())
-            else { continue }
-            forwarded.add(name: name, value: value)
-        }
-        forwarded.add(name: "Host", value: instance.name)
-        forwarded.add(name: "X-Request-Id", value: requestID)
-        if let authorization = admitted?.authorization ?? head.headers.first(name: "authorization") {
-            forwarded.add(name: "Authorization", value: authorization)
-        }
-        if let identity = admitted?.identity, let userID = admitted?.userID {
-            forwarded.add(name: "X-User-Id", value: userID)
-            forwarded.add(name: "X-User-Role", value: identity.role.rawValue)
-        }
-        if let peer {
-            forwardedFor.append(peer)
-            forwarded.add(name: "X-Forwarded-For", value: forwardedFor.joined(separator: ", "))
-        }
-        if let host { forwarded.add(name: "X-Forwarded-Host", value: host) }
-        if let client { forwarded.add(name: ClientAddressSeal.header, value: proxy.clientSeal.seal(client, requestID: requestID)) }
-        return HTTPRequestHead(version: .http1_1, method: head.method, uri: route.target, headers: forwarded)
+        var forwarded = ForwardedHead(
+            requestID: requestID, authorization: admitted?.authorization ?? head.headers.first(name: "authorization"), peer: peer,
+            sealedClient: client.map { proxy.clientSeal.seal($0, requestID: requestID) }
+        )
+        if let identity = admitted?.identity, let userID = admitted?.userID { forwarded.user = (userID, identity.role.rawValue) }
+        return forwarded.head(of: head, to: route.target, on: instance.name)
     }
-
-    private static let xForwardedFor: HeaderName = "x-forwarded-for"
-    private static let host: HeaderName = "host"
 
     // MARK: The instance's side
 
@@ -290,30 +253,24 @@ final class ProxiedRequest {
                 stage = .relaying(connection)
                 keepsUpstream = response.isKeepAlive
                 let (headers, gzip) = proxy.edge.answer(response.headers, status: response.status, to: edgeRequest, adding: edgeHeaders)
-                compression = gzip
-                compressor = try gzip.map(local.compressor)
                 status = response.status
                 let head = HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)
-                if compressor == nil { owner.write(.head(head)) } else { heldHead = head }
+                if let gzip {
+                    self.gzip = GzipRelay(compressor: try local.compressor(gzip), configuration: gzip, head: head)
+                } else {
+                    owner.write(.head(head))
+                }
             case (.body(var chunk), .relaying):
-                if compressor == nil {
+                if gzip == nil {
                     bytes += chunk.readableBytes
                     owner.write(.body(.byteBuffer(chunk)))
-                } else if uncompressed == nil {
-                    uncompressed = chunk
                 } else {
-                    uncompressed!.writeBuffer(&chunk)
+                    gzip?.append(&chunk)
                 }
             case (.end, .relaying(let connection)):
-                if let compressor {
-                    let last = try compressor.finished(uncompressed ?? ByteBuffer())
-                    uncompressed = nil
+                if let (head, last) = try gzip?.endOfAnswer() {
                     bytes += last.readableBytes
-                    if var head = heldHead {
-                        heldHead = nil
-                        head.headers.add(name: "Content-Length", value: String(last.readableBytes))
-                        owner.write(.head(head))
-                    }
+                    if let head { owner.write(.head(head)) }
                     owner.write(.body(.byteBuffer(last)))
                 }
                 owner.write(.end(nil))  // trailers, which HTTP/1.1 answers hardly use, are not relayed
@@ -336,20 +293,17 @@ final class ProxiedRequest {
 
     func upstreamReadComplete() {
         guard case .relaying = stage else { return }
-        if let head = heldHead {
-            heldHead = nil
-            owner.write(.head(head))
-        }
-        if let compressor, let chunk = uncompressed {
-            uncompressed = nil
-            do {
-                let body = try compressor.compressed(chunk)
-                bytes += body.readableBytes
-                owner.write(.body(.byteBuffer(body)))
-            } catch {
-                log(.warning, "Cannot compress an answer", ["error": "\(error)"])
-                return owner.closeConnection()
+        do {
+            if let (head, body) = try gzip?.endOfRead() {
+                if let head { owner.write(.head(head)) }
+                if let body {
+                    bytes += body.readableBytes
+                    owner.write(.body(.byteBuffer(body)))
+                }
             }
+        } catch {
+            log(.warning, "Cannot compress an answer", ["error": "\(error)"])
+            return owner.closeConnection()
         }
         owner.flush()
     }
@@ -421,8 +375,8 @@ final class ProxiedRequest {
         if case .finished = stage { return }
         stage = .finished
         owner.answerDue(nil)
-        if let compressor, let compression { local.giveBack(compressor, compression) }
-        compressor = nil
+        if let gzip { local.giveBack(gzip.compressor, gzip.configuration) }
+        gzip = nil
         let status = HTTPResponse.Status(code: Int((status ?? .internalServerError).code))
         let duration = ContinuousClock.now - started
         AccessLog.record(

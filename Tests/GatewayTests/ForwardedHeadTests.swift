@@ -1,0 +1,47 @@
+import NIOHTTP1
+import ServiceKit
+import Testing
+
+@testable import Gateway
+
+@Suite struct ForwardedHeadTests {
+    let request = HTTPRequestHead(
+        version: .http1_1, method: .POST, uri: "/api/v1/bookings?x=1",
+        headers: [
+            "Host": "api.mayago.example", "Connection": "keep-alive, X-Secret", "X-Secret": "drop me", "Keep-Alive": "timeout=5",
+            "Transfer-Encoding": "chunked", "X-User-Id": "forged", "x-user-role": "admin", "X-Request-Id": "client-chosen",
+            "Authorization": "Bearer client", "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Host": "forged.example",
+            ClientAddressSeal.header: "forged-seal", "Accept": "application/json", "Content-Type": "application/json",
+        ]
+    )
+
+    @Test func theInstanceGetsTheEndToEndHeadersAndOnlyWhatTheGatewaySays() {
+        var forwarded = ForwardedHead(requestID: "req-1", authorization: "Bearer minted", peer: "198.51.100.2", sealedClient: "sealed")
+        forwarded.user = ("3f0c…", "traveler")
+        let head = forwarded.head(of: request, to: "/api/v1/bookings?x=1", on: "booking-1:8082")
+        #expect(head.version == .http1_1)
+        #expect(head.method == .POST)
+        #expect(head.uri == "/api/v1/bookings?x=1")
+        let headers = head.headers
+        #expect(headers["Host"] == ["booking-1:8082"])
+        #expect(headers["X-Request-Id"] == ["req-1"])
+        #expect(headers["Authorization"] == ["Bearer minted"])
+        #expect(headers["X-User-Id"] == ["3f0c…"])
+        #expect(headers["X-User-Role"] == ["traveler"])
+        #expect(headers["X-Forwarded-For"] == ["203.0.113.7, 198.51.100.2"])
+        #expect(headers["X-Forwarded-Host"] == ["api.mayago.example"])
+        #expect(headers[ClientAddressSeal.header] == ["sealed"])
+        #expect(headers["Accept"] == ["application/json"])
+        #expect(headers["Content-Type"] == ["application/json"])
+        for gone in ["Connection", "X-Secret", "Keep-Alive", "Transfer-Encoding"] { #expect(!headers.contains(name: gone), "\(gone)") }
+    }
+
+    @Test func anAnonymousRequestKeepsItsOwnCredentialAndCarriesNoUser() {
+        let head = ForwardedHead(requestID: "req-2", authorization: "Bearer client").head(of: request, to: "/x", on: "search-1:8084")
+        #expect(head.headers["Authorization"] == ["Bearer client"])
+        #expect(!head.headers.contains(name: "X-User-Id"))
+        #expect(!head.headers.contains(name: "X-User-Role"))
+        #expect(!head.headers.contains(name: "X-Forwarded-For"))
+        #expect(!head.headers.contains(name: ClientAddressSeal.header))
+    }
+}
