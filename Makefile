@@ -1,4 +1,4 @@
-.PHONY: run test build compose-check clean
+.PHONY: run test lint format build compose-check clean
 
 # Brings the whole stack up on this machine with demo data; Ctrl-C stops it.
 run:
@@ -7,6 +7,14 @@ run:
 # Runs every test against a private PostgreSQL and Redis; exits with the tests' status.
 test:
 	@scripts/test.sh
+
+# Checks the formatting against .swift-format (make test does too, and fails on compiler warnings in our code).
+lint:
+	@scripts/lint.sh
+
+# Rewrites the code as .swift-format says.
+format:
+	swift-format format --in-place --recursive Package.swift Shared Services Tests bench/support
 
 build:
 	swift build

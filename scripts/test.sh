@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: installs what is missing, starts a private PostgreSQL and Redis for tests only (run/test, ports
 # 55433 and 56380, apart from `make run`'s), builds, runs `swift test` and the API's conformance suite
-# (scripts/conformance.sh) and stops them, exiting with the tests' status. Arguments go to `swift test` alone (for
+# (scripts/conformance.sh) and stops them, exiting with the tests' status; a formatting fault or a compiler warning in
+# our code fails it too (scripts/lint.sh). Arguments go to `swift test` alone (for
 # example `--filter RedisClientTests`).
 set -euo pipefail
 
@@ -20,8 +21,11 @@ fresh_database "$pg_port" mayago_test
 redis-cli -p "$redis_port" flushall >/dev/null
 
 start=$(date +%s)
-swift build --build-tests
+mkdir -p run
+swift build --build-tests 2>&1 | tee run/build.log
 echo "Build took $(($(date +%s) - start)) s"
+# A warning in our code fails the run like a failing test (make lint checks the formatting).
+scripts/lint.sh run/build.log
 
 export MAYAGO_TEST_DATABASE_URL="postgres://mayago@127.0.0.1:$pg_port/mayago_test"
 export MAYAGO_TEST_REDIS_URL="redis://127.0.0.1:$redis_port"

@@ -39,9 +39,13 @@ public enum ISO8601Format {
     /// the second after :59, as POSIX time has none).
     public static func parse(_ text: String) -> Date? {
         // A literal per call: a `Regex` shared between threads is not safe to match with (it is not `Sendable`).
-        guard let match = text.wholeMatch(of: /(?<year>[0-9]{4})-(?<month>[0-9]{2})-(?<day>[0-9]{2})[Tt](?<hour>[0-9]{2}):(?<minute>[0-9]{2}):(?<second>[0-9]{2})(?<fraction>\.[0-9]+)?(?:[Zz]|(?<sign>[+-])(?<offsetHours>[0-9]{2}):(?<offsetMinutes>[0-9]{2}))/),
-              let month = Int(match.month), let day = Int(match.day), let hour = Int(match.hour), let minute = Int(match.minute),
-              let second = Int(match.second), (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
+        guard
+            let match = text.wholeMatch(
+                of:
+                    /(?<year>[0-9]{4})-(?<month>[0-9]{2})-(?<day>[0-9]{2})[Tt](?<hour>[0-9]{2}):(?<minute>[0-9]{2}):(?<second>[0-9]{2})(?<fraction>\.[0-9]+)?(?:[Zz]|(?<sign>[+-])(?<offsetHours>[0-9]{2}):(?<offsetMinutes>[0-9]{2}))/
+            ),
+            let month = Int(match.month), let day = Int(match.day), let hour = Int(match.hour), let minute = Int(match.minute),
+            let second = Int(match.second), (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
         else { return nil }
         var offset = 0
         if let sign = match.sign, let hours = match.offsetHours.flatMap({ Int($0) }), let minutes = match.offsetMinutes.flatMap({ Int($0) }) {

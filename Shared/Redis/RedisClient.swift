@@ -67,7 +67,7 @@ public final class RedisClient: Service, Sendable {
         let call = script.call(keys: keys, arguments: arguments)
         do {
             return try await send(call)
-        } catch where RedisScript.isUnknown(error) {
+        } catch  where RedisScript.isUnknown(error) {
             return try await send(script.loading(call))
         }
     }

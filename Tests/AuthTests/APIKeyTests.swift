@@ -2,8 +2,8 @@ import Contracts
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-import Testing
 import TestSupport
+import Testing
 
 @testable import Auth
 
@@ -26,7 +26,8 @@ import TestSupport
     @Test func keysAreShownOnceIntrospectedRotatedAndRevoked() async throws {
         try await AuthHarness.run { auth in
             let session = try await auth.register(role: .provider)
-            let created = try await auth.send(.post, "/api/v1/auth/api-keys", ["name": "Channel manager", "scopes": ["read", "write"]], token: session.accessToken)
+            let created = try await auth.send(
+                .post, "/api/v1/auth/api-keys", ["name": "Channel manager", "scopes": ["read", "write"]], token: session.accessToken)
             #expect(created.status == .created)
             let key = try created.decode(Created.self)
             #expect(key.key.hasPrefix("mgk_\(key.prefix)_"))

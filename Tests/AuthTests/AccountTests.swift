@@ -3,8 +3,8 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import PostgresNIO
-import Testing
 import TestSupport
+import Testing
 
 @testable import Auth
 
@@ -37,9 +37,11 @@ import TestSupport
         try await AuthHarness.run { auth in
             let email = AuthHarness.uniqueEmail()
             let owner = try await auth.register(email: email)
-            let fresh = try await auth.send(.post, "/api/v1/auth/register", ["email": AuthHarness.uniqueEmail(), "password": AuthHarness.password, "name": "B", "role": "traveler"])
+            let fresh = try await auth.send(
+                .post, "/api/v1/auth/register", ["email": AuthHarness.uniqueEmail(), "password": AuthHarness.password, "name": "B", "role": "traveler"])
             for _ in 0..<2 {
-                let again = try await auth.send(.post, "/api/v1/auth/register", ["email": email.uppercased(), "password": "another passphrase of theirs", "name": "B", "role": "traveler"])
+                let again = try await auth.send(
+                    .post, "/api/v1/auth/register", ["email": email.uppercased(), "password": "another passphrase of theirs", "name": "B", "role": "traveler"])
                 #expect(again.status == fresh.status)
                 #expect(again.text == fresh.text)
             }
@@ -47,7 +49,7 @@ import TestSupport
             #expect(try await auth.login(email).status == .ok)
             #expect(try await auth.login(email, password: "another passphrase of theirs").status == .unauthorized)
             // Both attempts ask Notify under one idempotency key for the day: one mail.
-            let told = try await eventually { await auth.mailbox.count(.registrationAttempt, for: owner.user.id) == 2 }
+            let told = await eventually { await auth.mailbox.count(.registrationAttempt, for: owner.user.id) == 2 }
             #expect(told)
             #expect(Set(await auth.mailbox.all(.registrationAttempt, for: owner.user.id).map(\.idempotencyKey)).count == 1)
         }
@@ -60,7 +62,10 @@ import TestSupport
             let cases: [([String: any Sendable], [String], HTTPResponse.Status)] = [
                 (["email": "not-an-email", "password": "short", "name": "", "role": "traveler"], ["email", "name", "password"], .badRequest),
                 (["email": email, "password": "password123", "name": "Ana", "role": "traveler"], ["password"], .unprocessableContent),
-                (["email": email, "password": "\u{1F600}" + String(repeating: "\u{1F601}", count: 18), "name": "Ana", "role": "traveler"], ["password"], .unprocessableContent),
+                (
+                    ["email": email, "password": "\u{1F600}" + String(repeating: "\u{1F601}", count: 18), "name": "Ana", "role": "traveler"], ["password"],
+                    .unprocessableContent
+                ),
                 (["email": email, "password": AuthHarness.password, "name": "Ana", "role": "admin"], ["role"], .unprocessableContent),
                 (["email": email, "password": AuthHarness.password, "name": "Ana", "role": "service"], ["role"], .badRequest),
                 (["email": email, "password": AuthHarness.password, "name": "Ana", "role": "pilot"], ["role"], .badRequest),

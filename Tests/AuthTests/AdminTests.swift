@@ -2,8 +2,8 @@ import Contracts
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-import Testing
 import TestSupport
+import Testing
 
 @testable import Auth
 
@@ -24,7 +24,9 @@ import TestSupport
     @Test func onlyAdminsReachTheAdminRoutes() async throws {
         try await AuthHarness.run { auth in
             let provider = try await auth.register(role: .provider)
-            for (method, path) in [(HTTPRequest.Method.get, "/api/v1/auth/admin/users"), (.get, "/api/v1/auth/admin/audit"), (.post, "/api/v1/auth/admin/signing-keys/rotate")] {
+            for (method, path) in [
+                (HTTPRequest.Method.get, "/api/v1/auth/admin/users"), (.get, "/api/v1/auth/admin/audit"), (.post, "/api/v1/auth/admin/signing-keys/rotate"),
+            ] {
                 #expect(try await auth.send(method, path, token: provider.accessToken).status == .forbidden)
                 #expect(try await auth.send(method, path).status == .unauthorized)
             }
@@ -72,7 +74,9 @@ import TestSupport
             let selfDemotion = try await auth.send(.patch, "/api/v1/auth/admin/users/\(admin.user.id)", ["role": "traveler"], token: admin.accessToken)
             #expect(selfDemotion.status == .unprocessableContent)
             #expect(try await auth.send(.patch, "/api/v1/auth/admin/users/\(UUID())", ["disabled": true], token: admin.accessToken).status == .notFound)
-            #expect(try await auth.send(.patch, "/api/v1/auth/admin/users/\(traveler.user.id)", ["role": "service"], token: admin.accessToken).status == .badRequest)
+            #expect(
+                try await auth.send(.patch, "/api/v1/auth/admin/users/\(traveler.user.id)", ["role": "service"], token: admin.accessToken).status == .badRequest
+            )
 
             let audit = try await auth.send(.get, "/api/v1/auth/admin/audit?userId=\(traveler.user.id)", token: admin.accessToken)
             let types = try audit.decode(Page<Event>.self).items.map(\.type)

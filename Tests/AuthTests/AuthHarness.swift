@@ -8,8 +8,8 @@ import NIOConcurrencyHelpers
 import NIOCore
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Auth
 
@@ -64,9 +64,12 @@ struct AuthHarness: Sendable {
         return try await withStandIn(notify) { notifyPort in
             let clock = TestClock()
             let variables = ["BCRYPT_COST": "4", "NOTIFY_URL": "http://127.0.0.1:\(notifyPort)", "PUBLIC_URL": "https://mayago.test"]
-            return try await ServiceUnderTest.run(.auth, variables: variables.merging(overrides) { $1 }, build: {
-                try await buildApplication(configuration: $0, clock: clock.clock)
-            }) { service in
+            return try await ServiceUnderTest.run(
+                .auth, variables: variables.merging(overrides) { $1 },
+                build: {
+                    try await buildApplication(configuration: $0, clock: clock.clock)
+                }
+            ) { service in
                 let credential = await ServiceCredential(service: .gateway, secret: service.configuration.serviceSecret)
                 return try await body(AuthHarness(client: service.client, clock: clock, mailbox: mailbox, postgres: service.postgres, credential: credential))
             }

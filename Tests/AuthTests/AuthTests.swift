@@ -3,8 +3,8 @@ import Contracts
 import HTTPTypes
 import HummingbirdTesting
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct AuthServiceTests {
     @Test func answersHealthReadyAndMetrics() async throws {
@@ -24,7 +24,9 @@ import TestSupport
         try await AuthHarness.run { auth in
             let document = try await auth.send(.get, "/openapi.json").decode(JSONValue.self)
             let paths = OpenAPIDocument.paths(of: document)
-            for path in ["/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/auth/me", "/.well-known/jwks.json"] {
+            for path in [
+                "/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/auth/me", "/.well-known/jwks.json",
+            ] {
                 #expect(paths.contains(path), "\(path)")
             }
             #expect(OpenAPIDocument.unresolvedReferences(in: document) == [])

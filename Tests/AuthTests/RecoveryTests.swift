@@ -2,8 +2,8 @@ import Contracts
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-import Testing
 import TestSupport
+import Testing
 
 @testable import Auth
 
@@ -13,7 +13,10 @@ import TestSupport
             let session = try await auth.register(name: "Luis")
             let mail = try #require(await auth.mailbox.latest(.emailVerification, for: session.user.id))
             #expect(mail.data["name"] == .string("Luis"))
-            guard case .string(let link) = mail.data["link"] else { Issue.record("no link"); return }
+            guard case .string(let link) = mail.data["link"] else {
+                Issue.record("no link")
+                return
+            }
             #expect(link.hasPrefix("https://mayago.test/verify-email?token="))
             let token = try #require(mail.linkToken)
 

@@ -3,8 +3,8 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import JWTKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Auth
 

@@ -7,8 +7,8 @@ import HummingbirdTesting
 import NIOCore
 import NIOFoundationCompat
 import PostgresNIO
-import Testing
 import TestSupport
+import Testing
 
 @testable import Auth
 
@@ -34,7 +34,7 @@ actor FakeProvider {
             return (.unauthorized, ["error": "invalid_client"])
         }
         guard let code = form["code"], let grant = grants.removeValue(forKey: code), grant.redirectURI == form["redirect_uri"],
-              let verifier = form["code_verifier"], Self.challenge(verifier) == grant.challenge
+            let verifier = form["code_verifier"], Self.challenge(verifier) == grant.challenge
         else { return (.badRequest, ["error": "invalid_grant", "error_description": "Bad Request"]) }
         let accessToken = "ya29.\(UUID().uuidString)"
         tokens[accessToken] = grant.profile
@@ -95,7 +95,9 @@ actor FakeProvider {
     }
 
     /// Goes through the whole flow as a browser would; returns where Auth sent the browser back to.
-    static func signIn(_ auth: AuthHarness, _ provider: FakeProvider, profile: [String: any Sendable], tamperVerifier: Bool = false) async throws -> URLComponents {
+    static func signIn(
+        _ auth: AuthHarness, _ provider: FakeProvider, profile: [String: any Sendable], tamperVerifier: Bool = false
+    ) async throws -> URLComponents {
         let start = try await auth.send(.get, "/api/v1/auth/oauth/google/start?redirectUri=https://mayago.test/welcome")
         #expect(start.status == .found)
         let browser = try #require(Self.stateCookie(start))
@@ -109,7 +111,8 @@ actor FakeProvider {
         let redirectURI = try #require(query["redirect_uri"])
         #expect(redirectURI == "https://mayago.test/api/v1/auth/oauth/google/callback")
         let code = "code-\(UUID().uuidString)"
-        await provider.consent(code: code, challenge: tamperVerifier ? "not-the-challenge" : query["code_challenge"]!, redirectURI: redirectURI, profile: profile)
+        await provider.consent(
+            code: code, challenge: tamperVerifier ? "not-the-challenge" : query["code_challenge"]!, redirectURI: redirectURI, profile: profile)
 
         let callback = try await auth.send(.get, "/api/v1/auth/oauth/google/callback?code=\(code)&state=\(query["state"]!)", headers: [.cookie: browser])
         #expect(callback.status == .found)
@@ -123,7 +126,7 @@ actor FakeProvider {
     /// The `name=value` of the state cookie a start answer sets, as a browser would send it back.
     static func stateCookie(_ start: TestResponse) -> String? {
         guard let header = start.headers[.setCookie], header.hasPrefix("__Host-mayago-oauth="),
-              header.contains("Secure"), header.contains("HttpOnly"), header.contains("SameSite=Lax"), header.contains("Path=/")
+            header.contains("Secure"), header.contains("HttpOnly"), header.contains("SameSite=Lax"), header.contains("Path=/")
         else { return nil }
         return header.split(separator: ";").first.map(String.init)
     }
@@ -226,7 +229,8 @@ actor FakeProvider {
             try await auth.postgres.query("UPDATE users SET email_verified = true WHERE id = \(session.user.id)")
             let enrolment = try await auth.send(.post, "/api/v1/auth/2fa/enroll", token: session.accessToken).decode(TwoFactorTests.Enrolment.self)
             let now = Date()
-            let confirm = try await auth.send(.post, "/api/v1/auth/2fa/confirm", ["code": TwoFactorTests.code(enrolment.secret, at: now)], token: session.accessToken)
+            let confirm = try await auth.send(
+                .post, "/api/v1/auth/2fa/confirm", ["code": TwoFactorTests.code(enrolment.secret, at: now)], token: session.accessToken)
             #expect(confirm.status == .ok)
 
             let back = try await Self.signIn(auth, provider, profile: ["sub": "t-\(UUID())", "email": session.user.email, "email_verified": true])
@@ -247,7 +251,8 @@ actor FakeProvider {
 
     @Test func aWrongPKCEVerifierFailsAtTheProvider() async throws {
         try await Self.withGoogle { auth, provider in
-            let back = try await Self.signIn(auth, provider, profile: ["sub": "x", "email": AuthHarness.uniqueEmail(), "email_verified": true], tamperVerifier: true)
+            let back = try await Self.signIn(
+                auth, provider, profile: ["sub": "x", "email": AuthHarness.uniqueEmail(), "email_verified": true], tamperVerifier: true)
             #expect(back.queryItems?.first { $0.name == "error" }?.value == "provider_failed")
             #expect(back.queryItems?.first { $0.name == "code" } == nil)
         }
@@ -268,7 +273,9 @@ actor FakeProvider {
             kind: .facebook, clientID: "c", clientSecret: "s",
             authorizeURL: URL(string: "https://f.example/a")!, tokenURL: URL(string: "https://f.example/t")!, userInfoURL: URL(string: "https://f.example/u")!
         )
-        #expect(provider.profile(from: ["id": "42", "name": "Leo", "email": "leo@example.com"]) == .init(subject: "42", email: "leo@example.com", emailVerified: true, name: "Leo"))
+        #expect(
+            provider.profile(from: ["id": "42", "name": "Leo", "email": "leo@example.com"])
+                == .init(subject: "42", email: "leo@example.com", emailVerified: true, name: "Leo"))
         #expect(provider.profile(from: ["id": "43", "name": "No Mail"])?.emailVerified == false)
         #expect(provider.profile(from: ["name": "No id"]) == nil)
     }

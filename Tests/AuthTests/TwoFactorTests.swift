@@ -1,14 +1,14 @@
 import Contracts
 import Foundation
 import HTTPTypes
-import HummingbirdTesting
 import HummingbirdOTP
+import HummingbirdTesting
 import JWTKit
 import Logging
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Auth
 
@@ -86,7 +86,8 @@ import TestSupport
 enum Base32 {
     static func decode(_ text: String) -> [UInt8] {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
-        var bits = 0, value = 0
+        var bits = 0
+        var value = 0
         var bytes: [UInt8] = []
         for character in text.uppercased() where character != "=" {
             guard let index = alphabet.firstIndex(of: character) else { continue }
@@ -125,7 +126,8 @@ enum Base32 {
 
             let rotated = try DataCipher(keys: "\(Self.key("new")),\(old)")
             let users = Users(postgres: auth.postgres, cipher: rotated, logger: Logger(label: "test"))
-            let ring = KeyRing(postgres: auth.postgres, cipher: rotated, logger: Logger(label: "test"), clock: .system, tokenLifetime: 900, reloadInterval: .seconds(60))
+            let ring = KeyRing(
+                postgres: auth.postgres, cipher: rotated, logger: Logger(label: "test"), clock: .system, tokenLifetime: 900, reloadInterval: .seconds(60))
             #expect(try await users.resealTOTPSecrets() >= 1)
             #expect(try await ring.reseal() >= 1)
             #expect(try await users.find(id: session.user.id)?.totpSecret == DataCipher(keys: old).open(secret))

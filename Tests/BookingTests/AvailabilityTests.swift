@@ -4,8 +4,8 @@ import HTTPTypes
 import HummingbirdTesting
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Booking
 
@@ -23,9 +23,11 @@ import TestSupport
             let clash = try await booking.send(.post, "/api/v1/experiences/\(second.id)/slots", ["startsAt": later, "capacity": 8], as: provider)
             #expect(clash.status == .conflict)
             #expect(clash.problem?.code == "slot_overlap")
-            let allowed = try await booking.send(.post, "/api/v1/experiences/\(second.id)/slots", ["startsAt": later, "capacity": 8, "allowOverlap": true], as: provider)
+            let allowed = try await booking.send(
+                .post, "/api/v1/experiences/\(second.id)/slots", ["startsAt": later, "capacity": 8, "allowOverlap": true], as: provider)
             #expect(allowed.status == .created)
-            let past = try await booking.send(.post, "/api/v1/experiences/\(first.id)/slots", ["startsAt": "2020-01-01T09:00:00Z", "capacity": 0], as: provider)
+            let past = try await booking.send(
+                .post, "/api/v1/experiences/\(first.id)/slots", ["startsAt": "2020-01-01T09:00:00Z", "capacity": 0], as: provider)
             #expect(Set(past.problem?.errors?.map(\.field) ?? []) == ["startsAt", "capacity"])
         }
     }
@@ -49,9 +51,11 @@ import TestSupport
 
             let window = "from=\(year)-03-20T00:00:00Z&to=\(year)-04-06T00:00:00Z"
             let availability = try await booking.send(.get, "/api/v1/experiences/\(id)/availability?\(window)").decode(AvailabilityRoutes.Availability.self)
-            let hours = Set(availability.slots.map { Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: $0.startsAt).hour! })
+            let hours = Set(
+                availability.slots.map { Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: $0.startsAt).hour! })
             #expect(hours == [7, 8])
-            let madrid = Set(availability.slots.map { Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Europe/Madrid")!, from: $0.startsAt).hour! })
+            let madrid = Set(
+                availability.slots.map { Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Europe/Madrid")!, from: $0.startsAt).hour! })
             #expect(madrid == [9])
 
             let traveler = try await BookingHarness.user(.traveler)

@@ -4,8 +4,8 @@ import HTTPTypes
 import HummingbirdTesting
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Booking
 
@@ -36,9 +36,14 @@ import TestSupport
             #expect(confirmed.paid == made.total)
             #expect(confirmed.holdExpiresAt == nil)
 
-            let told = await booking.peers.first(NotificationRequest.self, at: NotificationRequest.path) { $0.type == .bookingConfirmed && $0.recipientId == traveler.id }
+            let told = await booking.peers.first(NotificationRequest.self, at: NotificationRequest.path) {
+                $0.type == .bookingConfirmed && $0.recipientId == traveler.id
+            }
             #expect(told?.data["experienceTitle"] == .string(experience.title))
-            #expect(await booking.peers.first(NotificationRequest.self, at: NotificationRequest.path) { $0.type == .bookingReceived && $0.recipientId == provider.id } != nil)
+            #expect(
+                await booking.peers.first(NotificationRequest.self, at: NotificationRequest.path) {
+                    $0.type == .bookingReceived && $0.recipientId == provider.id
+                } != nil)
             #expect(await booking.peers.first(SearchFeedEvent.self, at: SearchFeedEvent.path) { $0.booking?.id == made.id } != nil)
             // Search hears of the slot's seats left, from the job that coalesces slot changes.
             #expect(await booking.peers.first(SearchFeedEvent.self, at: SearchFeedEvent.path) { $0.slot?.id == slot.id && $0.slot?.remaining == 7 } != nil)
@@ -201,7 +206,9 @@ import TestSupport
             }
             #expect(timedOut)
             #expect(try await booking.remaining(slot) == 9)
-            #expect(await booking.peers.first(BookingPayments.RefundRequest.self, at: BookingPayments.RefundRequest.path) { $0.bookingId == ignored.id }?.amount == ignored.total)
+            #expect(
+                await booking.peers.first(BookingPayments.RefundRequest.self, at: BookingPayments.RefundRequest.path) { $0.bookingId == ignored.id }?.amount
+                    == ignored.total)
         }
     }
 
@@ -225,8 +232,13 @@ import TestSupport
             #expect(twice.status == .ok)
             #expect(try twice.decode(Booking.self).refunded == after.refunded)
             try await Task.sleep(for: .milliseconds(300))
-            #expect(await booking.peers.bodies(BookingPayments.RefundRequest.self, at: BookingPayments.RefundRequest.path).filter { $0.bookingId == paid.id }.count == 1)
-            #expect(await booking.peers.first(NotificationRequest.self, at: NotificationRequest.path) { $0.type == .bookingCancelled && $0.recipientId == provider.id } != nil)
+            #expect(
+                await booking.peers.bodies(BookingPayments.RefundRequest.self, at: BookingPayments.RefundRequest.path).filter { $0.bookingId == paid.id }.count
+                    == 1)
+            #expect(
+                await booking.peers.first(NotificationRequest.self, at: NotificationRequest.path) {
+                    $0.type == .bookingCancelled && $0.recipientId == provider.id
+                } != nil)
 
             // The provider cancelling refunds everything, whatever the policy.
             let other = try await booking.paidBooking(slot, as: traveler, guests: 2)
@@ -272,7 +284,10 @@ import TestSupport
             let made = try await booking.paidBooking(slot, as: traveler)
 
             booking.clock.advance(by: 86_400 + 60)
-            #expect(await booking.peers.first(NotificationRequest.self, at: NotificationRequest.path) { $0.type == .bookingReminder && $0.recipientId == traveler.id } != nil)
+            #expect(
+                await booking.peers.first(NotificationRequest.self, at: NotificationRequest.path) {
+                    $0.type == .bookingReminder && $0.recipientId == traveler.id
+                } != nil)
             #expect(try await booking.send(.post, "/api/v1/bookings/\(made.id)/cancel", as: traveler).decode(Booking.self).refunded.amount == 0)
             let second = try await booking.paidBooking(slot, as: traveler)
             booking.clock.advance(by: 86_400 + 3 * 3600)
@@ -280,8 +295,11 @@ import TestSupport
                 try await booking.send(.get, "/api/v1/bookings/\(second.id)", as: traveler).decode(Booking.self).status == .completed
             }
             #expect(completed)
-            #expect(await booking.peers.first(BookingPayments.ReleaseRequest.self, at: BookingPayments.ReleaseRequest.path) { $0.bookingId == second.id } != nil)
-            #expect(await booking.peers.first(NotificationRequest.self, at: NotificationRequest.path) { $0.type == .reviewRequest && $0.recipientId == traveler.id } != nil)
+            #expect(
+                await booking.peers.first(BookingPayments.ReleaseRequest.self, at: BookingPayments.ReleaseRequest.path) { $0.bookingId == second.id } != nil)
+            #expect(
+                await booking.peers.first(NotificationRequest.self, at: NotificationRequest.path) { $0.type == .reviewRequest && $0.recipientId == traveler.id }
+                    != nil)
             #expect(try await booking.send(.post, "/api/v1/bookings/\(second.id)/cancel", as: traveler).status == .conflict)
         }
     }

@@ -7,8 +7,8 @@ import Logging
 import NIOCore
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Booking
 
@@ -28,9 +28,12 @@ struct BookingHarness: Sendable {
             var variables = ["BOOKING_JOBS_INTERVAL_MS": "100", "OUTBOX_MIN_BACKOFF_MS": "50", "OUTBOX_MAX_BACKOFF_MS": "200"]
             for peer in [ServiceName.auth, .payment, .notify, .search] { variables["\(peer.rawValue.uppercased())_URL"] = "http://127.0.0.1:\(port)" }
             let clock = TestClock()
-            return try await ServiceUnderTest.run(.booking, variables: variables.merging(overrides) { $1 }, build: {
-                try await buildApplication(configuration: $0, clock: clock.clock)
-            }) { service in
+            return try await ServiceUnderTest.run(
+                .booking, variables: variables.merging(overrides) { $1 },
+                build: {
+                    try await buildApplication(configuration: $0, clock: clock.clock)
+                }
+            ) { service in
                 let credential = await ServiceCredential(service: .payment, secret: service.configuration.serviceSecret)
                 return try await body(BookingHarness(client: service.client, clock: clock, peers: peers, postgres: service.postgres, credential: credential))
             }
@@ -39,19 +42,26 @@ struct BookingHarness: Sendable {
 
     // MARK: Requests
 
-    func send(_ method: HTTPRequest.Method, _ path: String, _ body: [String: any Sendable]? = nil, as user: User? = nil, headers: HTTPFields = [:]) async throws -> TestResponse {
+    func send(
+        _ method: HTTPRequest.Method, _ path: String, _ body: [String: any Sendable]? = nil, as user: User? = nil, headers: HTTPFields = [:]
+    ) async throws -> TestResponse {
         try await client.send(method, path, json: body, token: user?.token, headers: headers)
     }
 
     /// What Payment would tell Booking about the booking's payment; `caller` stands for another service saying it.
-    func paymentEvent(_ kind: BookingPayments.PaymentEvent.Kind, for booking: Booking, amount: Int64? = nil, caller: ServiceCredential? = nil) async throws -> TestResponse {
+    func paymentEvent(
+        _ kind: BookingPayments.PaymentEvent.Kind, for booking: Booking, amount: Int64? = nil, caller: ServiceCredential? = nil
+    ) async throws -> TestResponse {
         let event = BookingPayments.PaymentEvent(
             bookingId: booking.id, paymentId: UUID(), kind: kind,
             amount: Money(amount: amount ?? booking.total.amount, currency: booking.total.currency), occurredAt: Date()
         )
         return try await client.executeRequest(
             uri: BookingPayments.PaymentEvent.path, method: .post,
-            headers: [.authorization: "Bearer \(try await (caller ?? credential).token(for: .booking))", .contentType: "application/json", .outboxMessageID: UUID().uuidString],
+            headers: [
+                .authorization: "Bearer \(try await (caller ?? credential).token(for: .booking))", .contentType: "application/json",
+                .outboxMessageID: UUID().uuidString,
+            ],
             body: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(event))
         )
     }
@@ -64,8 +74,12 @@ struct BookingHarness: Sendable {
         try await tokens.user(role)
     }
 
-    static func experienceBody(mode: String = "instant", policy: String = "flexible", maxGuests: Int = 6, timeZone: String = "America/Cancun") -> [String: any Sendable] {
-        let location: [String: any Sendable] = ["latitude": 20.6296, "longitude": -87.0739, "city": "Tulum", "country": "MX", "address": "Carretera Tulum-Cobá km 8"]
+    static func experienceBody(
+        mode: String = "instant", policy: String = "flexible", maxGuests: Int = 6, timeZone: String = "America/Cancun"
+    ) -> [String: any Sendable] {
+        let location: [String: any Sendable] = [
+            "latitude": 20.6296, "longitude": -87.0739, "city": "Tulum", "country": "MX", "address": "Carretera Tulum-Cobá km 8",
+        ]
         let price: [String: any Sendable] = ["amount": 85000, "currency": "MXN"]
         return [
             "title": "Cenote snorkeling at dawn", "description": "Swim in three cenotes before the crowds.", "category": "nature",
@@ -88,7 +102,8 @@ struct BookingHarness: Sendable {
     /// A slot `daysAhead` days from now with `capacity` seats.
     func slot(of experience: Experience, by provider: User, capacity: Int = 10, daysAhead: Double = 10) async throws -> Slot {
         let startsAt = clock.clock.now().addingTimeInterval(daysAhead * 86_400).formatted(ISO8601Format.withFractionalSeconds)
-        let response = try await send(.post, "/api/v1/experiences/\(experience.id)/slots", ["startsAt": startsAt, "capacity": capacity, "allowOverlap": true], as: provider)
+        let response = try await send(
+            .post, "/api/v1/experiences/\(experience.id)/slots", ["startsAt": startsAt, "capacity": capacity, "allowOverlap": true], as: provider)
         try #require(response.status == .created, "\(response.text)")
         return try response.decode(Slot.self)
     }

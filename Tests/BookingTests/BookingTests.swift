@@ -1,11 +1,11 @@
-import Foundation
 import Booking
 import Contracts
+import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct BookingServiceTests {
     @Test func answersHealthReadyAndMetrics() async throws {
@@ -25,7 +25,10 @@ import TestSupport
         try await BookingHarness.run { booking in
             let document = try await booking.send(.get, "/openapi.json").decode(JSONValue.self)
             let paths = OpenAPIDocument.paths(of: document)
-            for path in ["/api/v1/experiences", "/api/v1/experiences/{id}/availability", "/api/v1/bookings", "/api/v1/bookings/{id}/cancel", "/api/v1/experiences/{id}/reviews"] {
+            for path in [
+                "/api/v1/experiences", "/api/v1/experiences/{id}/availability", "/api/v1/bookings", "/api/v1/bookings/{id}/cancel",
+                "/api/v1/experiences/{id}/reviews",
+            ] {
                 #expect(paths.contains(path), "\(path)")
             }
             #expect(OpenAPIDocument.unresolvedReferences(in: document) == [])

@@ -35,8 +35,10 @@ import Testing
         #expect(try Machine.apply(.cancelledByProvider, to: .confirmed).get().refund == .full)
         #expect(try Machine.apply(.cancelledByTraveler, to: .cancelledByTraveler).get() == .init(status: .cancelledByTraveler, changed: false))
         #expect(try Machine.apply(.paymentSucceeded(instantBook: true), to: .expired).get() == .init(status: .expired, refund: .full, changed: false))
-        for (event, status) in [(Machine.Event.accepted, BookingStatus.confirmed), (.accepted, .pendingPayment), (.completed, .awaitingProvider),
-                                (.cancelledByTraveler, .completed), (.declined, .confirmed), (.cancelledByProvider, .cancelledByTraveler)] {
+        for (event, status) in [
+            (Machine.Event.accepted, BookingStatus.confirmed), (.accepted, .pendingPayment), (.completed, .awaitingProvider),
+            (.cancelledByTraveler, .completed), (.declined, .confirmed), (.cancelledByProvider, .cancelledByTraveler),
+        ] {
             #expect((try? Machine.apply(event, to: status).get()) == nil, "\(event) on \(status)")
         }
         // Every status that takes seats is exactly one that holds them.
@@ -51,7 +53,9 @@ import Testing
 
     func bookable(remaining: Int = 5, status: Slot.Status = .open, experience: Experience.Status? = .published, busy: Bool = false) -> BookableSlot {
         BookableSlot(
-            slot: Slot(id: UUID(), experienceId: UUID(), startsAt: start, endsAt: start.addingTimeInterval(hour), capacity: 8, remaining: remaining, status: status, version: 1),
+            slot: Slot(
+                id: UUID(), experienceId: UUID(), startsAt: start, endsAt: start.addingTimeInterval(hour), capacity: 8, remaining: remaining, status: status,
+                version: 1),
             providerID: UUID(), experienceStatus: experience, title: "Tacos", maxGuests: 6, price: Money(amount: 45_000, currency: "MXN"),
             cancellationPolicy: .moderate, providerBusy: busy
         )
@@ -92,7 +96,9 @@ import Testing
         let instants = schedule.startInstants()
         var utc = Calendar(identifier: .gregorian)
         utc.timeZone = TimeZone(identifier: "UTC")!
-        let described = instants.map { utc.dateComponents([.month, .day, .hour, .minute], from: $0) }.map { "\($0.month!)-\($0.day!) \($0.hour!):\($0.minute!)" }
+        let described = instants.map { utc.dateComponents([.month, .day, .hour, .minute], from: $0) }.map {
+            "\($0.month!)-\($0.day!) \($0.hour!):\($0.minute!)"
+        }
         // 21 March (CET, UTC+1), 28 March (the change: 02:30 does not exist, so 03:30 CEST), 4 April (CEST, UTC+2).
         #expect(described == ["3-21 1:30", "3-21 8:0", "3-28 1:30", "3-28 7:0", "4-4 0:30", "4-4 7:0"])
     }

@@ -4,8 +4,8 @@ import HTTPTypes
 import HummingbirdTesting
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Booking
 
@@ -37,12 +37,14 @@ import TestSupport
             let published = try await booking.send(.post, "/api/v1/experiences/\(experience.id)/publish", as: provider)
             #expect(try published.decode(Experience.self).status == .published)
             #expect(try await booking.send(.get, "/api/v1/experiences/\(experience.id)").status == .ok)
-            let changed = try await booking.send(.patch, "/api/v1/experiences/\(experience.id)", ["price": ["amount": 90000, "currency": "MXN"] as [String: any Sendable]], as: provider)
+            let changed = try await booking.send(
+                .patch, "/api/v1/experiences/\(experience.id)", ["price": ["amount": 90000, "currency": "MXN"] as [String: any Sendable]], as: provider)
             #expect(try changed.decode(Experience.self).price == Money(amount: 90000, currency: "MXN"))
 
             // Search heard of each version: created, published, changed.
             let complete = await eventually {
-                await booking.peers.bodies(SearchFeedEvent.self, at: SearchFeedEvent.path).filter { $0.experience?.id == experience.id }.map(\.version).sorted() == [1, 2, 3]
+                await booking.peers.bodies(SearchFeedEvent.self, at: SearchFeedEvent.path).filter { $0.experience?.id == experience.id }.map(\.version).sorted()
+                    == [1, 2, 3]
             }
             #expect(complete)
         }

@@ -30,10 +30,11 @@ import Testing
     @Test func localTimeHoldsAcrossDaylightSaving() {
         // 09:00 in New York is 13:00 UTC in summer time and 14:00 UTC after 1 November 2026.
         let text = calendar("DTSTART;TZID=America/New_York:20261029T090000\nDTEND;TZID=America/New_York:20261029T100000\nRRULE:FREQ=DAILY;COUNT=5")
-        #expect(starts(text) == [
-            "2026-10-29T13:00:00.000Z", "2026-10-30T13:00:00.000Z", "2026-10-31T13:00:00.000Z",
-            "2026-11-01T14:00:00.000Z", "2026-11-02T14:00:00.000Z",
-        ])
+        #expect(
+            starts(text) == [
+                "2026-10-29T13:00:00.000Z", "2026-10-30T13:00:00.000Z", "2026-10-31T13:00:00.000Z",
+                "2026-11-01T14:00:00.000Z", "2026-11-02T14:00:00.000Z",
+            ])
         let lengths = ICalendar.busyTimes(in: text, from: .distantPast, through: .distantFuture).map { $0.end.timeIntervalSince($0.start) }
         #expect(lengths == Array(repeating: 3600, count: 5))
     }
@@ -45,9 +46,10 @@ import Testing
 
     @Test func anEndlessRuleStopsAtTheHorizonAndItsPastIsLeftOut() {
         let text = calendar("DTSTART:20200106T080000Z\nDTEND:20200106T090000Z\nRRULE:FREQ=MONTHLY")
-        #expect(starts(text, from: "2026-11-23T00:00:00Z", through: "2027-03-01T00:00:00Z") == [
-            "2026-12-06T08:00:00.000Z", "2027-01-06T08:00:00.000Z", "2027-02-06T08:00:00.000Z",
-        ])
+        #expect(
+            starts(text, from: "2026-11-23T00:00:00Z", through: "2027-03-01T00:00:00Z") == [
+                "2026-12-06T08:00:00.000Z", "2027-01-06T08:00:00.000Z", "2027-02-06T08:00:00.000Z",
+            ])
     }
 
     @Test func aRuleBeyondTheCommonPartCountsItsFirstOccurrenceOnly() {

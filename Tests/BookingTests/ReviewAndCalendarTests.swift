@@ -5,8 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Booking
 
@@ -21,15 +21,18 @@ import TestSupport
             #expect(early.problem?.code == "not_completed")
 
             booking.clock.advance(by: 86_400 + 4 * 3600)
-            #expect(try await eventually { try await booking.send(.get, "/api/v1/bookings/\(made.id)", as: traveler).decode(Booking.self).status == .completed })
+            #expect(
+                try await eventually { try await booking.send(.get, "/api/v1/bookings/\(made.id)", as: traveler).decode(Booking.self).status == .completed })
             let stranger = try await BookingHarness.user(.traveler)
             #expect(try await booking.send(.post, "/api/v1/bookings/\(made.id)/review", ["rating": 5, "comment": "Fake"], as: stranger).status == .notFound)
             // The provider sees the booking, so is told it is not theirs to review rather than that it is not there.
-            #expect(try await booking.send(.post, "/api/v1/bookings/\(made.id)/review", ["rating": 5, "comment": "Self-praise"], as: provider).status == .forbidden)
+            #expect(
+                try await booking.send(.post, "/api/v1/bookings/\(made.id)/review", ["rating": 5, "comment": "Self-praise"], as: provider).status == .forbidden)
             let invalid = try await booking.send(.post, "/api/v1/bookings/\(made.id)/review", ["rating": 6, "comment": ""], as: traveler)
             #expect(Set(invalid.problem?.errors?.map(\.field) ?? []) == ["rating", "comment"])
 
-            let reviewed = try await booking.send(.post, "/api/v1/bookings/\(made.id)/review", ["rating": 4, "comment": "Clear water, early start"], as: traveler)
+            let reviewed = try await booking.send(
+                .post, "/api/v1/bookings/\(made.id)/review", ["rating": 4, "comment": "Clear water, early start"], as: traveler)
             #expect(reviewed.status == .created)
             let review = try reviewed.decode(Review.self)
             #expect(try await booking.send(.post, "/api/v1/bookings/\(made.id)/review", ["rating": 1, "comment": "Again"], as: traveler).status == .conflict)
@@ -77,7 +80,11 @@ import TestSupport
         let busyStart = Date().addingTimeInterval(10 * 86_400)
         let ics = ICalendar.feed(
             name: "Other work",
-            events: [ICalendar.Event(uid: "dentist@example", start: busyStart.addingTimeInterval(-3600), end: busyStart.addingTimeInterval(3600), summary: "Busy", status: "CONFIRMED")],
+            events: [
+                ICalendar.Event(
+                    uid: "dentist@example", start: busyStart.addingTimeInterval(-3600), end: busyStart.addingTimeInterval(3600), summary: "Busy",
+                    status: "CONFIRMED")
+            ],
             at: Date()
         )
         external.get("busy.ics") { _, _ in Response(status: .ok, headers: [.contentType: "text/calendar"], body: .init(byteBuffer: ByteBuffer(string: ics))) }
@@ -104,7 +111,9 @@ import TestSupport
                 let status = try await booking.send(.get, "/api/v1/providers/me/calendar", as: provider).decode(CalendarRoutes.Calendar.self)
                 #expect(status.imports.first?.fetchedAt != nil)
                 #expect(status.imports.first?.lastError == nil)
-                #expect(try await booking.send(.post, "/api/v1/providers/me/calendar/imports", ["url": "ftp://example.com/x.ics"], as: provider).status == .badRequest)
+                #expect(
+                    try await booking.send(.post, "/api/v1/providers/me/calendar/imports", ["url": "ftp://example.com/x.ics"], as: provider).status
+                        == .badRequest)
             }
         }
     }
@@ -116,13 +125,18 @@ import TestSupport
         let hits = Hits()
         inside.get("busy.ics") { _, _ in
             await hits.add()
-            return Response(status: .ok, headers: [.contentType: "text/calendar"], body: .init(byteBuffer: ByteBuffer(string: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")))
+            return Response(
+                status: .ok, headers: [.contentType: "text/calendar"], body: .init(byteBuffer: ByteBuffer(string: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")))
         }
         try await withStandIn(inside) { port in
             try await BookingHarness.run(["CALENDAR_REFRESH_MS": "100"]) { booking in
                 let provider = try await BookingHarness.user(.provider)
-                for host in ["127.0.0.1", "127.1", "0x7f.0.0.1", "2130706433", "[::ffff:127.0.0.1]", "[::1]", "localhost", "localhost.", "10.0.0.5", "169.254.169.254", "100.64.1.1"] {
-                    let refused = try await booking.send(.post, "/api/v1/providers/me/calendar/imports", ["url": "http://\(host):\(port)/busy.ics"], as: provider)
+                for host in [
+                    "127.0.0.1", "127.1", "0x7f.0.0.1", "2130706433", "[::ffff:127.0.0.1]", "[::1]", "localhost", "localhost.", "10.0.0.5", "169.254.169.254",
+                    "100.64.1.1",
+                ] {
+                    let refused = try await booking.send(
+                        .post, "/api/v1/providers/me/calendar/imports", ["url": "http://\(host):\(port)/busy.ics"], as: provider)
                     #expect(refused.status == .unprocessableContent, "\(host)")
                     #expect(refused.problem?.errors?.first?.field == "url")
                 }
@@ -148,10 +162,13 @@ import TestSupport
         try await BookingHarness.run(["CALENDAR_MAX_IMPORTS": "2", "CALENDAR_ALLOW_PRIVATE_HOSTS": "true", "CALENDAR_REFRESH_MS": "3600000"]) { booking in
             let provider = try await BookingHarness.user(.provider)
             for n in 1...2 {
-                #expect(try await booking.send(.post, "/api/v1/providers/me/calendar/imports", ["url": "http://127.0.0.1:9/\(n).ics"], as: provider).status == .created)
+                #expect(
+                    try await booking.send(.post, "/api/v1/providers/me/calendar/imports", ["url": "http://127.0.0.1:9/\(n).ics"], as: provider).status
+                        == .created)
             }
             // The same URL again is the one already there; a third is refused, naming the limit.
-            #expect(try await booking.send(.post, "/api/v1/providers/me/calendar/imports", ["url": "http://127.0.0.1:9/1.ics"], as: provider).status == .created)
+            #expect(
+                try await booking.send(.post, "/api/v1/providers/me/calendar/imports", ["url": "http://127.0.0.1:9/1.ics"], as: provider).status == .created)
             let third = try await booking.send(.post, "/api/v1/providers/me/calendar/imports", ["url": "http://127.0.0.1:9/3.ics"], as: provider)
             #expect(third.status == .badRequest)
             #expect(third.problem?.code == "quota_exceeded")
@@ -190,14 +207,19 @@ import TestSupport
         #expect(busy.last?.start == ISO8601Format.parse("2026-12-24T00:00:00Z"))
         #expect(busy.last?.end == ISO8601Format.parse("2026-12-25T00:00:00Z"))
 
-        let long = ICalendar.feed(name: "x", events: [.init(uid: "u", start: Date(), end: Date(), summary: String(repeating: "ñ", count: 100), status: "CONFIRMED")], at: Date())
+        let long = ICalendar.feed(
+            name: "x", events: [.init(uid: "u", start: Date(), end: Date(), summary: String(repeating: "ñ", count: 100), status: "CONFIRMED")], at: Date())
         #expect(long.split(separator: "\r\n").allSatisfy { $0.utf8.count <= 75 })
     }
 
     /// A hostile feed costs no more than the limits: events read and busy times kept.
     @Test func aFeedIsReadUpToItsLimits() {
         let start = Date(timeIntervalSince1970: 1_800_000_000)
-        let events = (0..<50).map { ICalendar.Event(uid: "e\($0)", start: start.addingTimeInterval(Double($0) * 7200), end: start.addingTimeInterval(Double($0) * 7200 + 3600), summary: "Busy", status: "CONFIRMED") }
+        let events = (0..<50).map {
+            ICalendar.Event(
+                uid: "e\($0)", start: start.addingTimeInterval(Double($0) * 7200), end: start.addingTimeInterval(Double($0) * 7200 + 3600), summary: "Busy",
+                status: "CONFIRMED")
+        }
         let feed = ICalendar.feed(name: "many", events: events, at: start)
         #expect(ICalendar.busyTimes(in: feed, from: .distantPast, through: .distantFuture).count == 50)
         #expect(ICalendar.busyTimes(in: feed, from: .distantPast, through: .distantFuture, limits: .init(events: 10, busyTimes: 100)).count == 10)

@@ -14,7 +14,10 @@ final class Stack: Sendable {
         let mailbox = FileManager.default.temporaryDirectory.appendingPathComponent("mayago-e2e-mailbox-\(UUID().uuidString.prefix(8))")
         var ports: [ServiceName: Int] = [:]
         for service in ServiceName.allCases { ports[service] = try TestEnvironment.freePort() }
-        var shared = TestEnvironment.variables(["LOG_LEVEL": "info", "RATE_LIMIT_SENSITIVE": "1000/1m", "MAILBOX_PATH": mailbox.path, "DEV_MAILBOX": "true", "MESSAGING_ATTACHMENTS_PATH": mailbox.appendingPathComponent("attachments").path])
+        var shared = TestEnvironment.variables([
+            "LOG_LEVEL": "info", "RATE_LIMIT_SENSITIVE": "1000/1m", "MAILBOX_PATH": mailbox.path, "DEV_MAILBOX": "true",
+            "MESSAGING_ATTACHMENTS_PATH": mailbox.appendingPathComponent("attachments").path,
+        ])
         shared.merge(overrides) { $1 }
         for (service, port) in ports where service != .gateway {
             shared["\(service.rawValue.uppercased())_URL"] = "http://127.0.0.1:\(port)"

@@ -5,8 +5,8 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOWebSocket
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 /// The real executables behind the real gateway.
 @Suite(.serialized) struct StackTests {
@@ -51,7 +51,9 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: file) }
         let validator = Process()
         validator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        validator.arguments = ["python3", "-c", "import json, sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1])))", file.path]
+        validator.arguments = [
+            "python3", "-c", "import json, sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1])))", file.path,
+        ]
         try validator.run()
         validator.waitUntilExit()
         #expect(validator.terminationStatus == 0, "the assembled OpenAPI document is not valid OpenAPI 3.1")
@@ -64,8 +66,14 @@ import TestSupport
     }
 
     @Test func aTravelerSignsUpUsesAnAPIKeyAndSignsOutThroughTheGateway() async throws {
-        struct Session: Decodable { var accessToken: String; var refreshToken: String }
-        struct Me: Decodable { var id: UUID; var email: String }
+        struct Session: Decodable {
+            var accessToken: String
+            var refreshToken: String
+        }
+        struct Me: Decodable {
+            var id: UUID
+            var email: String
+        }
         struct Key: Decodable { var key: String }
         let stack = try Stack()
         let ready = await stack.waitUntilReady()
@@ -73,17 +81,28 @@ import TestSupport
         guard ready else { return await stack.stop() }
 
         let email = "e2e-\(UUID().uuidString.prefix(8).lowercased())@example.com"
-        let registration = try JSONSerialization.data(withJSONObject: ["email": email, "password": "a long enough passphrase", "name": "Eve", "role": "traveler"])
-        let (registered, answer) = try await HTTP.send("POST", stack.url(.gateway, "/api/v1/auth/register"), headers: ["Content-Type": "application/json"], body: registration)
+        let registration = try JSONSerialization.data(withJSONObject: [
+            "email": email, "password": "a long enough passphrase", "name": "Eve", "role": "traveler",
+        ])
+        let (registered, answer) = try await HTTP.send(
+            "POST", stack.url(.gateway, "/api/v1/auth/register"), headers: ["Content-Type": "application/json"], body: registration)
         #expect(answer.statusCode == 202, "\(String(decoding: registered, as: UTF8.self))")
         let credentials = try JSONSerialization.data(withJSONObject: ["email": email, "password": "a long enough passphrase"])
-        let (signedIn, _) = try await HTTP.send("POST", stack.url(.gateway, "/api/v1/auth/login"), headers: ["Content-Type": "application/json"], body: credentials)
+        let (signedIn, _) = try await HTTP.send(
+            "POST", stack.url(.gateway, "/api/v1/auth/login"), headers: ["Content-Type": "application/json"], body: credentials)
         let session = try JSONDecoder.mayaGo.decode(Session.self, from: signedIn)
         let bearer = ["Authorization": "Bearer \(session.accessToken)"]
 
         // Auth asked Notify for the verification mail; in development it lands in the mailbox the gateway shows, and
         // its link's token verifies the address.
-        struct Letters: Decodable { struct Letter: Decodable { var to: String; var subject: String; var text: String }; var items: [Letter] }
+        struct Letters: Decodable {
+            struct Letter: Decodable {
+                var to: String
+                var subject: String
+                var text: String
+            }
+            var items: [Letter]
+        }
         var mail: Letters.Letter?
         _ = try await eventually(timeout: .seconds(15)) {
             let (body, _) = try await HTTP.get(stack.url(.gateway, "/api/v1/dev/mailbox"))
@@ -109,7 +128,8 @@ import TestSupport
 
         // An API key works through the gateway, which swaps it for an access token.
         let keyBody = try JSONSerialization.data(withJSONObject: ["name": "script", "scopes": ["read"]])
-        let (created, _) = try await HTTP.send("POST", stack.url(.gateway, "/api/v1/auth/api-keys"), headers: bearer.merging(["Content-Type": "application/json"]) { $1 }, body: keyBody)
+        let (created, _) = try await HTTP.send(
+            "POST", stack.url(.gateway, "/api/v1/auth/api-keys"), headers: bearer.merging(["Content-Type": "application/json"]) { $1 }, body: keyBody)
         let key = try JSONDecoder.mayaGo.decode(Key.self, from: created).key
         let (viaKey, keyAnswer) = try await HTTP.get(stack.url(.gateway, "/api/v1/auth/me"), headers: ["Authorization": "ApiKey \(key)"])
         #expect(keyAnswer.statusCode == 200, "\(String(decoding: viaKey, as: UTF8.self))")
@@ -118,8 +138,10 @@ import TestSupport
 
         // A socket opened with the token ends with the session: after logout, Messaging tells it and closes it.
         let ended = NIOLockedValueBox<(told: Bool, after: Duration?)>((false, nil))
-        try await withTimeout(.seconds(20)) {
-            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(stack.ports[.gateway]!)/api/v1/messaging/ws?token=\(session.accessToken)", logger: Logger(label: "e2e")) {
+        _ = try await withTimeout(.seconds(20)) {
+            try await WebSocketClient.connect(
+                url: "ws://127.0.0.1:\(stack.ports[.gateway]!)/api/v1/messaging/ws?token=\(session.accessToken)", logger: Logger(label: "e2e")
+            ) {
                 inbound, outbound, _ in
                 try await outbound.write(.text(#"{"type":"ping"}"#))
                 var loggedOutAt: ContinuousClock.Instant?
@@ -157,7 +179,9 @@ import TestSupport
         #expect(ready, "\(stack.output)")
         guard ready else { return await stack.stop() }
         let gateway = { (path: String) in stack.url(.gateway, path) }
-        func call(_ method: String, _ path: String, token: String, body: [String: Any]? = nil, headers: [String: String] = [:]) async throws -> (Int, [String: Any]) {
+        func call(
+            _ method: String, _ path: String, token: String, body: [String: Any]? = nil, headers: [String: String] = [:]
+        ) async throws -> (Int, [String: Any]) {
             var all = headers.merging(["Authorization": "Bearer \(token)"]) { $1 }
             if body != nil { all["Content-Type"] = "application/json" }
             let (data, answer) = try await HTTP.send(method, gateway(path), headers: all, body: try body.map { try JSONSerialization.data(withJSONObject: $0) })
@@ -175,12 +199,14 @@ import TestSupport
         let provider = try await signUp("provider")
         let traveler = try await signUp("traveler")
 
-        let (created, experience) = try await call("POST", "/api/v1/experiences", token: provider, body: [
-            "title": "Mayan ruins at sunrise", "description": "Cobá before the heat.", "category": "culture", "tags": ["ruins"],
-            "location": ["latitude": 20.49, "longitude": -87.73, "city": "Cobá", "country": "MX"], "timeZone": "America/Cancun",
-            "durationMinutes": 240, "price": ["amount": 120_000, "currency": "MXN"], "maxGuests": 8, "bookingMode": "instant",
-            "cancellationPolicy": "moderate", "languages": ["es", "en"],
-        ])
+        let (created, experience) = try await call(
+            "POST", "/api/v1/experiences", token: provider,
+            body: [
+                "title": "Mayan ruins at sunrise", "description": "Cobá before the heat.", "category": "culture", "tags": ["ruins"],
+                "location": ["latitude": 20.49, "longitude": -87.73, "city": "Cobá", "country": "MX"], "timeZone": "America/Cancun",
+                "durationMinutes": 240, "price": ["amount": 120_000, "currency": "MXN"], "maxGuests": 8, "bookingMode": "instant",
+                "cancellationPolicy": "moderate", "languages": ["es", "en"],
+            ])
         #expect(created == 201)
         let experienceID = try #require(experience["id"] as? String)
         #expect(try await call("POST", "/api/v1/experiences/\(experienceID)/publish", token: provider).0 == 200)
@@ -188,7 +214,8 @@ import TestSupport
         let (_, slot) = try await call("POST", "/api/v1/experiences/\(experienceID)/slots", token: provider, body: ["startsAt": startsAt, "capacity": 6])
         let slotID = try #require(slot["id"] as? String)
 
-        let (booked, booking) = try await call("POST", "/api/v1/bookings", token: traveler, body: ["slotId": slotID, "guests": 2], headers: ["Idempotency-Key": UUID().uuidString])
+        let (booked, booking) = try await call(
+            "POST", "/api/v1/bookings", token: traveler, body: ["slotId": slotID, "guests": 2], headers: ["Idempotency-Key": UUID().uuidString])
         #expect(booked == 201)
         let bookingID = try #require(booking["id"] as? String)
         #expect(booking["status"] as? String == "pending_payment")
@@ -201,9 +228,11 @@ import TestSupport
             return paymentID != nil
         }
         let payment = try #require(paymentID, "\(stack.output)")
-        let (paid, _) = try await call("POST", "/api/v1/payments/\(payment)/confirm", token: traveler, body: [
-            "card": ["number": "4242 4242 4242 4242", "expMonth": 12, "expYear": 2040, "cvc": "123"],
-        ], headers: ["Idempotency-Key": UUID().uuidString])
+        let (paid, _) = try await call(
+            "POST", "/api/v1/payments/\(payment)/confirm", token: traveler,
+            body: [
+                "card": ["number": "4242 4242 4242 4242", "expMonth": 12, "expYear": 2040, "cvc": "123"]
+            ], headers: ["Idempotency-Key": UUID().uuidString])
         #expect(paid == 200)
         // Payment told Booking through its outbox: the booking is confirmed.
         let confirmed = try await eventually(timeout: .seconds(10)) {
@@ -212,13 +241,16 @@ import TestSupport
         #expect(confirmed, "\(stack.output)")
         // Booking told Notify, which asked Auth for the traveler's address: the inbox has the confirmation and the receipt.
         let notified = try await eventually(timeout: .seconds(10)) {
-            let titles = ((try await call("GET", "/api/v1/notifications", token: traveler).1["items"] as? [[String: Any]]) ?? []).compactMap { $0["title"] as? String }
+            let titles = ((try await call("GET", "/api/v1/notifications", token: traveler).1["items"] as? [[String: Any]]) ?? []).compactMap {
+                $0["title"] as? String
+            }
             return titles.contains("Booked: Mayan ruins at sunrise") && titles.contains { $0.hasPrefix("Receipt ") }
         }
         #expect(notified, "\(stack.output)")
 
         // The traveler writes to the provider about the booking; the provider hears it on a socket the gateway relays.
-        let (opened, conversation) = try await call("POST", "/api/v1/conversations", token: traveler, body: ["experienceId": experienceID, "bookingId": bookingID])
+        let (opened, conversation) = try await call(
+            "POST", "/api/v1/conversations", token: traveler, body: ["experienceId": experienceID, "bookingId": bookingID])
         #expect(opened == 201)
         let conversationID = try #require(conversation["id"] as? String)
         let heard = NIOLockedValueBox(false)
@@ -260,7 +292,8 @@ import TestSupport
         }
         let email = "bystander-\(UUID().uuidString.prefix(8).lowercased())@example.com"
         let password = "a long enough passphrase"
-        #expect(try await post("/api/v1/auth/register", ["email": email, "password": password, "name": "Bea", "role": "traveler"], from: "198.51.100.8") == 202)
+        #expect(
+            try await post("/api/v1/auth/register", ["email": email, "password": password, "name": "Bea", "role": "traveler"], from: "198.51.100.8") == 202)
         for attempt in 0..<30 {
             _ = try await post("/api/v1/auth/login", ["email": "guess-\(attempt)@example.com", "password": "wrong password"], from: "198.51.100.7")
         }
@@ -280,8 +313,12 @@ import TestSupport
         guard ready else { return await stack.stop() }
         var statuses: [Int] = []
         for _ in 0..<3 {
-            let body = try JSONSerialization.data(withJSONObject: ["email": "x-\(UUID())@example.com", "password": "a long enough passphrase", "name": "X", "role": "traveler"])
-            statuses.append(try await HTTP.send("POST", stack.url(.gateway, "/api/v1/auth/register"), headers: ["Content-Type": "application/json"], body: body).1.statusCode)
+            let body = try JSONSerialization.data(withJSONObject: [
+                "email": "x-\(UUID())@example.com", "password": "a long enough passphrase", "name": "X", "role": "traveler",
+            ])
+            statuses.append(
+                try await HTTP.send("POST", stack.url(.gateway, "/api/v1/auth/register"), headers: ["Content-Type": "application/json"], body: body).1
+                    .statusCode)
         }
         #expect(statuses.last == 429)
 
@@ -295,7 +332,8 @@ import TestSupport
             #expect(seed.terminationStatus == 0, "seed run \(run)\n\(stack.output)")
         }
         let credentials = try JSONSerialization.data(withJSONObject: ["email": "luis@mayago.test", "password": "luis-demo-provider"])
-        let (signedIn, answer) = try await HTTP.send("POST", stack.url(.auth, "/api/v1/auth/login"), headers: ["Content-Type": "application/json"], body: credentials)
+        let (signedIn, answer) = try await HTTP.send(
+            "POST", stack.url(.auth, "/api/v1/auth/login"), headers: ["Content-Type": "application/json"], body: credentials)
         #expect(answer.statusCode == 200)
         let luis = try #require((try JSONSerialization.jsonObject(with: signedIn) as? [String: Any])?["user"] as? [String: Any])
         let (listed, _) = try await HTTP.get(stack.url(.gateway, "/api/v1/experiences?providerId=\(luis["id"] as? String ?? "")"))

@@ -1,8 +1,8 @@
 import Contracts
 import HTTPTypes
 import HummingbirdTesting
-import Testing
 import TestSupport
+import Testing
 
 @testable import Gateway
 
@@ -55,7 +55,9 @@ import TestSupport
         let part: JSONValue = [
             "paths": [
                 "/api/v1/experiences/{id}": ["get": ["responses": ["200": ["description": "The experience"]]]],
-                "/api/v1/bookings": ["post": ["requestBody": ["content": [:]], "responses": ["201": ["description": "Booked"], "400": ["description": "Own"]]]],
+                "/api/v1/bookings": [
+                    "post": ["requestBody": ["content": [:]], "responses": ["201": ["description": "Booked"], "400": ["description": "Own"]]]
+                ],
             ],
             "components": ["responses": ["400": ["description": "Booking's own 400"]]],
         ]

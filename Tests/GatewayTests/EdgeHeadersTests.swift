@@ -1,7 +1,7 @@
 import HTTPTypes
 import HummingbirdTesting
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct EdgeHeadersTests {
     let origins = ["CORS_ALLOWED_ORIGINS": "https://app.mayago.example, https://admin.mayago.example"]

@@ -14,7 +14,8 @@ final class GarbageServer: Sendable {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let request = String(buffer: unwrapInboundIn(data))
-            let text = request.hasPrefix("GET /health ")
+            let text =
+                request.hasPrefix("GET /health ")
                 ? "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n" : "NOT HTTP AT ALL\r\n\r\n"
             let reply = context.channel.allocator.buffer(string: text)
             let channel = context.channel

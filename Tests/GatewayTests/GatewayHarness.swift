@@ -1,15 +1,15 @@
+import AsyncHTTPClient
 import Contracts
 import Foundation
 import Gateway
 import HTTPTypes
-import AsyncHTTPClient
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOConcurrencyHelpers
+import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
-import NIOCore
 import Redis
 import ServiceKit
 import TestSupport
@@ -57,13 +57,18 @@ enum GatewayHarness {
             let answer = APIKeyIntrospection(
                 userId: apiKeyOwner, role: .provider, scopes: scopes, accessToken: try await tokens.token(for: apiKeyOwner, role: .provider), expiresIn: 300
             )
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(answer))))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(answer))))
         }
         router.get("openapi.json") { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: #"{"openapi": "3.1.0", "paths": {"/api/v1/things": {"get": {"summary": "List things"}}}, "components": {"schemas": {"Thing": {"type": "object"}}}}"#))
+                body: .init(
+                    byteBuffer: ByteBuffer(
+                        string:
+                            #"{"openapi": "3.1.0", "paths": {"/api/v1/things": {"get": {"summary": "List things"}}}, "components": {"schemas": {"Thing": {"type": "object"}}}}"#
+                    ))
             )
         }
         router.on("**", method: .get) { request, _ -> Response in
@@ -98,15 +103,17 @@ enum GatewayHarness {
         case "png": return Response(status: .ok, headers: [.contentType: "image/png"], body: .init(byteBuffer: json))
         case "encoded": return Response(status: .ok, headers: [.contentType: "application/json", .contentEncoding: "br"], body: .init(byteBuffer: json))
         case "stream":
-            return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init { writer in
-                for line in 0..<50 {
-                    try await writer.write(ByteBuffer(string: "line \(line)\n"))
-                    // In two bursts half a second apart, so that the gateway gets it in more than one read even
-                    // on a busy machine.
-                    if line == 24 { try await Task.sleep(for: .milliseconds(500)) }
-                }
-                try await writer.finish(nil)
-            })
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain"],
+                body: .init { writer in
+                    for line in 0..<50 {
+                        try await writer.write(ByteBuffer(string: "line \(line)\n"))
+                        // In two bursts half a second apart, so that the gateway gets it in more than one read even
+                        // on a busy machine.
+                        if line == 24 { try await Task.sleep(for: .milliseconds(500)) }
+                    }
+                    try await writer.finish(nil)
+                })
         default: return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: json))
         }
     }

@@ -7,8 +7,8 @@ import HummingbirdTesting
 import NIOConcurrencyHelpers
 import NIOCore
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct GatewayServiceTests {
     @Test func pipelinedRequestsAreAnsweredInOrderWhicheverSideAnswers() async throws {
@@ -34,7 +34,8 @@ import TestSupport
     @Test func hopByHopHeadersAreNotForwarded() async throws {
         try await GatewayHarness.withGateway { client in
             // Those RFC 9110 names, and those the client's Connection header names; the rest goes on.
-            let text = "GET /api/v1/experiences/1 HTTP/1.1\r\nHost: gateway\r\nConnection: X-Secret, close\r\nX-Secret: 1\r\n"
+            let text =
+                "GET /api/v1/experiences/1 HTTP/1.1\r\nHost: gateway\r\nConnection: X-Secret, close\r\nX-Secret: 1\r\n"
                 + "Keep-Alive: timeout=5\r\nTE: trailers\r\nProxy-Authorization: Basic eA==\r\nX-Kept: yes\r\n\r\n"
             let answer = try await RawConnection.exchange(text, port: client.port!)
             let body = try #require(answer.range(of: "\r\n\r\n").map { answer[$0.upperBound...] })
@@ -51,7 +52,8 @@ import TestSupport
             // Kept alive after its answer, then closed once idle, whether the client sends nothing more or only
             // part of the next request's head.
             for next in ["", "GET /api/v1/exper"] {
-                let (answers, closed) = try await RawConnection.exchangeUntilClosed("GET /api/v1/experiences/1 HTTP/1.1\r\nHost: gateway\r\n\r\n" + next, port: client.port!)
+                let (answers, closed) = try await RawConnection.exchangeUntilClosed(
+                    "GET /api/v1/experiences/1 HTTP/1.1\r\nHost: gateway\r\n\r\n" + next, port: client.port!)
                 #expect(closed, "the idle connection was not closed")
                 #expect(answers.hasPrefix("HTTP/1.1 202"))
             }
@@ -67,7 +69,7 @@ import TestSupport
             let exchange = Task {
                 try await RawConnection.exchange("GET /api/v1/search/slow?mark=\(mark) HTTP/1.1\r\nHost: gateway\r\n\r\n", port: port)
             }
-            #expect(try await eventually { GatewayHarness.slowArrivals.withLockedValue { $0.contains(mark) } })
+            #expect(await eventually { GatewayHarness.slowArrivals.withLockedValue { $0.contains(mark) } })
             return exchange
         }
         let answer = try await inFlight.value
@@ -183,7 +185,9 @@ import TestSupport
         }
     }
 
-    @Test(arguments: ["/internal/v1/notifications", "/api/v1/bookings/../../internal/v1/x", "/api/v1/bookings/%2e%2e/x", "/api/v1/bookings%2F..%2Finternal", "/nowhere"])
+    @Test(arguments: [
+        "/internal/v1/notifications", "/api/v1/bookings/../../internal/v1/x", "/api/v1/bookings/%2e%2e/x", "/api/v1/bookings%2F..%2Finternal", "/nowhere",
+    ])
     func neverRoutesInternalOrUnknownPaths(path: String) async throws {
         let token = try await GatewayHarness.tokens.token(role: .admin)
         try await GatewayHarness.withGateway { client in

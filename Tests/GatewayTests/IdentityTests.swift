@@ -7,8 +7,8 @@ import NIOConcurrencyHelpers
 import NIOCore
 import Redis
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct IdentityTests {
     let tokens = GatewayHarness.tokens
@@ -51,11 +51,13 @@ import TestSupport
             // Asked once, then cached.
             #expect(GatewayHarness.introspections.withLockedValue { $0 } - before == 1)
 
-            try await client.execute(uri: "/api/v1/bookings", method: .post, headers: [.authorization: "ApiKey mgk_reader"], body: ByteBuffer(string: "{}")) { response in
+            try await client.execute(uri: "/api/v1/bookings", method: .post, headers: [.authorization: "ApiKey mgk_reader"], body: ByteBuffer(string: "{}")) {
+                response in
                 #expect(response.status == .forbidden)
                 #expect(response.problem?.detail == "This API key may only read.")
             }
-            try await client.execute(uri: "/api/v1/bookings", method: .post, headers: [.authorization: "ApiKey mgk_writer"], body: ByteBuffer(string: "{}")) { response in
+            try await client.execute(uri: "/api/v1/bookings", method: .post, headers: [.authorization: "ApiKey mgk_writer"], body: ByteBuffer(string: "{}")) {
+                response in
                 #expect(response.status == .created)
             }
             try await client.execute(uri: "/api/v1/bookings", method: .get, headers: [.authorization: "ApiKey mgk_revoked"]) { response in

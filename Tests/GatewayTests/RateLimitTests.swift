@@ -6,8 +6,8 @@ import Logging
 import NIOCore
 import Redis
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Gateway
 
@@ -76,17 +76,20 @@ import TestSupport
     /// bucket, and the instance is asked for the canonical path.
     @Test(arguments: RateLimitPolicy.sensitivePaths.sorted())
     func everySpellingOfASensitiveRouteSharesItsLimit(path: String) async throws {
-        let spellings = [path + "/", "/" + path, path.replacingOccurrences(of: "/v1/", with: "//v1/"), path.replacingOccurrences(of: "/auth/", with: "/auth//") + "//"]
+        let spellings = [
+            path + "/", "/" + path, path.replacingOccurrences(of: "/v1/", with: "//v1/"), path.replacingOccurrences(of: "/auth/", with: "/auth//") + "//",
+        ]
         try await GatewayHarness.withLiveGateways(["RATE_LIMIT_SENSITIVE": "2/1m"]) { gateway, _ in
             for spelling in spellings {
                 let address = "2001:db8::\(String(Int.random(in: 1...0xFFFF), radix: 16)):5"
                 var statuses: [HTTPResponse.Status] = []
                 for uri in [path, spelling, spelling] {
-                    statuses.append(try await gateway.execute(
-                        uri: uri, method: .post,
-                        headers: [HTTPField.Name("X-Forwarded-For")!: address, .contentType: "application/json"],
-                        body: ByteBuffer(string: #"{"email": "someone-\#(UUID())@example.com"}"#)
-                    ) { $0.status })
+                    statuses.append(
+                        try await gateway.execute(
+                            uri: uri, method: .post,
+                            headers: [HTTPField.Name("X-Forwarded-For")!: address, .contentType: "application/json"],
+                            body: ByteBuffer(string: #"{"email": "someone-\#(UUID())@example.com"}"#)
+                        ) { $0.status })
                 }
                 #expect(statuses == [.created, .created, .tooManyRequests], "\(spelling)")
             }

@@ -18,7 +18,7 @@ enum RawConnection {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             var chunk = unwrapInboundIn(data)
-            received.withLockedValue { $0.writeBuffer(&chunk) }
+            received.withLockedValue { _ = $0.writeBuffer(&chunk) }
         }
 
         func channelInactive(context: ChannelHandlerContext) {

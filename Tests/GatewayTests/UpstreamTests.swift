@@ -1,18 +1,20 @@
 import Contracts
 import Foundation
-@testable import Gateway
 import HTTPTypes
 import HummingbirdTesting
 import Logging
 import Redis
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
+
+@testable import Gateway
 
 @Suite struct UpstreamTests {
     @Test func aStoppedGatewayLeavesNoRedisConnectionOpen() async throws {
         let server = try PrivateRedis()
-        let redis = RedisClient(configuration: .init(endpoint: RedisEndpoint(host: "127.0.0.1", port: server.port), connections: 1), logger: Logger(label: "test"))
+        let redis = RedisClient(
+            configuration: .init(endpoint: RedisEndpoint(host: "127.0.0.1", port: server.port), connections: 1), logger: Logger(label: "test"))
         let clients: @Sendable () async throws -> Substring? = {
             try await redis.send("INFO", "clients").string?.split(separator: "\r\n").first { $0.hasPrefix("connected_clients:") }
         }

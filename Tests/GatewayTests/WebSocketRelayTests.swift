@@ -10,8 +10,8 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOWebSocket
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct WebSocketRelayTests {
     /// A stand-in Messaging: greets with the identity and path it saw, then echoes every message, until "bye", when it
@@ -56,7 +56,9 @@ import TestSupport
         let token = try await GatewayHarness.tokens.token(for: user)
         try await withRelay { client in
             let received = NIOLockedValueBox<[String]>([])
-            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(client.port!)/api/v1/messaging/ws?token=\(token)&since=42", logger: Logger(label: "ws-test")) {
+            try await WebSocketClient.connect(
+                url: "ws://127.0.0.1:\(client.port!)/api/v1/messaging/ws?token=\(token)&since=42", logger: Logger(label: "ws-test")
+            ) {
                 inbound, outbound, _ in
                 try await outbound.write(.text("ping"))
                 for try await message in inbound.messages(maxSize: 1 << 16) {
@@ -74,7 +76,9 @@ import TestSupport
     @Test func messagingsReasonForClosingReachesTheClient() async throws {
         let token = try await GatewayHarness.tokens.token(for: UUID())
         try await withRelay { client in
-            let close = try await WebSocketClient.connect(url: "ws://127.0.0.1:\(client.port!)/api/v1/messaging/ws?token=\(token)", logger: Logger(label: "ws-test")) {
+            let close = try await WebSocketClient.connect(
+                url: "ws://127.0.0.1:\(client.port!)/api/v1/messaging/ws?token=\(token)", logger: Logger(label: "ws-test")
+            ) {
                 inbound, outbound, _ in
                 try await outbound.write(.text("bye"))
                 for try await _ in inbound.messages(maxSize: 1 << 16) {}
@@ -87,7 +91,9 @@ import TestSupport
     @Test func upgradesWithoutAValidTokenAreRefused() async throws {
         try await withRelay { client in
             await #expect(throws: (any Error).self) {
-                try await WebSocketClient.connect(url: "ws://127.0.0.1:\(client.port!)/api/v1/messaging/ws?token=forged", logger: Logger(label: "ws-test")) { _, _, _ in }
+                try await WebSocketClient.connect(url: "ws://127.0.0.1:\(client.port!)/api/v1/messaging/ws?token=forged", logger: Logger(label: "ws-test")) {
+                    _, _, _ in
+                }
             }
             try await client.execute(uri: "/api/v1/messaging/ws", method: .get) { response in
                 #expect(response.status == .unauthorized)

@@ -5,8 +5,8 @@ import Logging
 import NIOCore
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Messaging
 
@@ -34,14 +34,19 @@ import TestSupport
             #expect(own.status == .unprocessableContent)
             #expect(own.text.contains("experienceId"))
             let draft = await harness.experience(of: provider, status: "draft")
-            #expect(try await harness.request(.post, "/api/v1/conversations", as: traveler, json: ["experienceId": draft.uuidString]).status == .unprocessableContent)
-            #expect(try await harness.request(.post, "/api/v1/conversations", as: traveler, json: ["experienceId": UUID().uuidString]).status == .unprocessableContent)
+            #expect(
+                try await harness.request(.post, "/api/v1/conversations", as: traveler, json: ["experienceId": draft.uuidString]).status
+                    == .unprocessableContent)
+            #expect(
+                try await harness.request(.post, "/api/v1/conversations", as: traveler, json: ["experienceId": UUID().uuidString]).status
+                    == .unprocessableContent)
             #expect(try await harness.request(.post, "/api/v1/conversations", as: traveler, json: [:]).status == .badRequest)
 
             // A booking must be the traveler's own, of this experience.
             let booking = UUID()
             await harness.outside.add(BookingParties(id: booking, experienceId: experience, travelerId: UUID(), providerId: provider.id))
-            let notTheirs = try await harness.request(.post, "/api/v1/conversations", as: traveler, json: ["experienceId": experience.uuidString, "bookingId": booking.uuidString])
+            let notTheirs = try await harness.request(
+                .post, "/api/v1/conversations", as: traveler, json: ["experienceId": experience.uuidString, "bookingId": booking.uuidString])
             #expect(notTheirs.status == .unprocessableContent)
             #expect(notTheirs.text.contains("bookingId"))
             #expect(try await harness.request(.post, "/api/v1/conversations", as: nil, json: ["experienceId": experience.uuidString]).status == .unauthorized)
@@ -52,17 +57,21 @@ import TestSupport
         try await MessagingHarness.run { harness in
             let (traveler, provider, conversation) = try await harness.pair()
             for index in 1...5 {
-                let sent = try await harness.request(.post, "/api/v1/conversations/\(conversation)/messages", as: traveler, json: ["body": "question \(index)", "clientMessageId": "q\(index)"])
+                let sent = try await harness.request(
+                    .post, "/api/v1/conversations/\(conversation)/messages", as: traveler, json: ["body": "question \(index)", "clientMessageId": "q\(index)"])
                 #expect(sent.status == .created)
             }
             let page = try await harness.request(.get, "/api/v1/conversations/\(conversation)/messages?limit=2", as: provider)
             let newest = try page.decode(ConversationRoutes.MessagePage.self)
             #expect(newest.items.map(\.body) == ["question 5", "question 4"])
-            let older = try await harness.request(.get, "/api/v1/conversations/\(conversation)/messages?limit=2&before=\(try #require(newest.nextCursor))", as: provider)
+            let older = try await harness.request(
+                .get, "/api/v1/conversations/\(conversation)/messages?limit=2&before=\(try #require(newest.nextCursor))", as: provider)
             #expect(try older.decode(ConversationRoutes.MessagePage.self).items.map(\.body) == ["question 3", "question 2"])
             let after = try await harness.request(.get, "/api/v1/conversations/\(conversation)/messages?after=\(newest.items[1].id)", as: provider)
             #expect(try after.decode(ConversationRoutes.MessagePage.self).items.map(\.body) == ["question 5"])
-            #expect(try await harness.request(.get, "/api/v1/conversations/\(conversation)/messages?before=\(UUID())", as: provider).status == .unprocessableContent)
+            #expect(
+                try await harness.request(.get, "/api/v1/conversations/\(conversation)/messages?before=\(UUID())", as: provider).status == .unprocessableContent
+            )
             #expect(try await harness.request(.get, "/api/v1/conversations/\(conversation)/messages?before=nope", as: provider).status == .badRequest)
 
             let list = try await harness.request(.get, "/api/v1/conversations", as: provider)
@@ -70,24 +79,29 @@ import TestSupport
             #expect(listed.map(\.id) == [conversation])
             #expect(listed.first?.unreadCount == 5)
             #expect(listed.first?.lastMessage?.body == "question 5")
-            let read = try await harness.request(.post, "/api/v1/conversations/\(conversation)/read", as: provider, json: ["upToMessageId": newest.items[1].id.uuidString])
+            let read = try await harness.request(
+                .post, "/api/v1/conversations/\(conversation)/read", as: provider, json: ["upToMessageId": newest.items[1].id.uuidString])
             #expect(read.json["unreadCount"] as? Int == 1)
             // The traveler's own messages are not unread to them.
             #expect(try await harness.request(.get, "/api/v1/conversations/\(conversation)", as: traveler).json["unreadCount"] as? Int == 0)
-            #expect(try await harness.request(.post, "/api/v1/conversations/\(conversation)/read", as: provider, json: ["upToMessageId": UUID().uuidString]).status == .unprocessableContent)
+            #expect(
+                try await harness.request(.post, "/api/v1/conversations/\(conversation)/read", as: provider, json: ["upToMessageId": UUID().uuidString]).status
+                    == .unprocessableContent)
         }
     }
 
     @Test func strangersGet404AndAdminsMayRead() async throws {
         try await MessagingHarness.run { harness in
             let (traveler, _, conversation) = try await harness.pair()
-            _ = try await harness.request(.post, "/api/v1/conversations/\(conversation)/messages", as: traveler, json: ["body": "hola", "clientMessageId": "1"])
+            _ = try await harness.request(
+                .post, "/api/v1/conversations/\(conversation)/messages", as: traveler, json: ["body": "hola", "clientMessageId": "1"])
             let stranger = try await harness.user(name: "Eve")
             for (method, path) in [
                 (.get, "/api/v1/conversations/\(conversation)"), (.get, "/api/v1/conversations/\(conversation)/messages"),
                 (.post, "/api/v1/conversations/\(conversation)/messages"), (.post, "/api/v1/conversations/\(conversation)/read"),
             ] as [(HTTPRequest.Method, String)] {
-                let answer = try await harness.request(method, path, as: stranger, json: ["body": "hi", "clientMessageId": "2", "upToMessageId": UUID().uuidString])
+                let answer = try await harness.request(
+                    method, path, as: stranger, json: ["body": "hi", "clientMessageId": "2", "upToMessageId": UUID().uuidString])
                 #expect(answer.status == .notFound, "\(method) \(path)")
             }
             #expect(try await harness.request(.get, "/api/v1/conversations", as: stranger).decode(ConversationRoutes.ConversationPage.self).items.isEmpty)
@@ -105,13 +119,15 @@ import TestSupport
             #expect(long.status == .badRequest)
             #expect(long.text.contains("\"body\""))
             // Blank once control characters are dropped: well formed, but a message needs text or attachments.
-            #expect(try await harness.request(.post, path, as: traveler, json: ["body": "  \u{0007} ", "clientMessageId": "2"]).status == .unprocessableContent)
+            #expect(
+                try await harness.request(.post, path, as: traveler, json: ["body": "  \u{0007} ", "clientMessageId": "2"]).status == .unprocessableContent)
             #expect(try await harness.request(.post, path, as: traveler, json: ["body": "hi"]).text.contains("clientMessageId"))
             // U+0000 is text no service keeps: refused, not dropped.
             let nul = try await harness.request(.post, path, as: traveler, json: ["body": "a\u{0000}b", "clientMessageId": "4"])
             #expect(nul.status == .unprocessableContent)
             #expect(nul.text.contains("\"body\""))
-            let cleaned = try await harness.request(.post, path, as: traveler, json: ["body": " <b>Hola</b>\u{0007}\r\nqué tal\u{202E} ", "clientMessageId": "3"])
+            let cleaned = try await harness.request(
+                .post, path, as: traveler, json: ["body": " <b>Hola</b>\u{0007}\r\nqué tal\u{202E} ", "clientMessageId": "3"])
             #expect(try cleaned.decode(Message.self).body == "<b>Hola</b>\nqué tal")
             #expect(try await harness.storedMessages(conversation) == 1)
         }
@@ -123,7 +139,8 @@ import TestSupport
             let (traveler, provider, _) = try await harness.pair()
             let note = ByteBuffer(string: String(repeating: "a", count: 40))
             for _ in 0..<2 {
-                #expect(try await harness.request(.post, "/api/v1/attachments", as: traveler, body: note, headers: [.contentType: "text/plain"]).status == .created)
+                #expect(
+                    try await harness.request(.post, "/api/v1/attachments", as: traveler, body: note, headers: [.contentType: "text/plain"]).status == .created)
             }
             let third = try await harness.request(.post, "/api/v1/attachments", as: traveler, body: note, headers: [.contentType: "text/plain"])
             #expect(third.status == .tooManyRequests)
@@ -148,18 +165,31 @@ import TestSupport
             let again = try await harness.request(.post, "/api/v1/attachments", as: provider, body: picture, headers: [.contentType: "image/png"], instance: 1)
             #expect(try again.decode(Attachment.self).sha256 == attachment.sha256)
             // One file for both uploads.
-            let stored = FileManager.default.enumerator(at: harness.attachments, includingPropertiesForKeys: nil)?.allObjects.compactMap { $0 as? URL }.filter { !$0.hasDirectoryPath }
+            let stored = FileManager.default.enumerator(at: harness.attachments, includingPropertiesForKeys: nil)?.allObjects.compactMap { $0 as? URL }.filter {
+                !$0.hasDirectoryPath
+            }
             #expect(stored?.count == 1)
 
-            #expect(try await harness.request(.post, "/api/v1/attachments", as: traveler, body: ByteBuffer(string: "<script>"), headers: [.contentType: "text/html"]).status == .unsupportedMediaType)
-            #expect(try await harness.request(.post, "/api/v1/attachments", as: traveler, body: ByteBuffer(bytes: [UInt8](repeating: 1, count: 1001)), headers: [.contentType: "image/png"]).status == .contentTooLarge)
+            #expect(
+                try await harness.request(
+                    .post, "/api/v1/attachments", as: traveler, body: ByteBuffer(string: "<script>"), headers: [.contentType: "text/html"]
+                ).status == .unsupportedMediaType)
+            #expect(
+                try await harness.request(
+                    .post, "/api/v1/attachments", as: traveler, body: ByteBuffer(bytes: [UInt8](repeating: 1, count: 1001)),
+                    headers: [.contentType: "image/png"]
+                ).status == .contentTooLarge)
 
             // Before it is sent, only its uploader reads it; the provider cannot attach the traveler's file.
             let path = "/api/v1/attachments/\(attachment.id)"
             #expect(try await harness.request(.get, path, as: provider).status == .notFound)
-            let borrowed = try await harness.request(.post, "/api/v1/conversations/\(conversation)/messages", as: provider, json: ["body": "", "attachmentIds": [attachment.id.uuidString], "clientMessageId": "x"])
+            let borrowed = try await harness.request(
+                .post, "/api/v1/conversations/\(conversation)/messages", as: provider,
+                json: ["body": "", "attachmentIds": [attachment.id.uuidString], "clientMessageId": "x"])
             #expect(borrowed.status == .unprocessableContent)
-            let sent = try await harness.request(.post, "/api/v1/conversations/\(conversation)/messages", as: traveler, json: ["body": "", "attachmentIds": [attachment.id.uuidString], "clientMessageId": "a"])
+            let sent = try await harness.request(
+                .post, "/api/v1/conversations/\(conversation)/messages", as: traveler,
+                json: ["body": "", "attachmentIds": [attachment.id.uuidString], "clientMessageId": "a"])
             #expect(try sent.decode(Message.self).attachmentIds == [attachment.id])
             let download = try await harness.request(.get, path, as: provider, instance: 1)
             #expect(download.status == .ok)
@@ -175,15 +205,21 @@ import TestSupport
         try await MessagingHarness.run { harness in
             let (traveler, _, conversation) = try await harness.pair()
             func upload(_ bytes: [UInt8]) async throws -> Messaging.Attachment {
-                try await harness.request(.post, "/api/v1/attachments", as: traveler, body: ByteBuffer(bytes: bytes), headers: [.contentType: "image/png"]).decode(Messaging.Attachment.self)
+                try await harness.request(.post, "/api/v1/attachments", as: traveler, body: ByteBuffer(bytes: bytes), headers: [.contentType: "image/png"])
+                    .decode(Messaging.Attachment.self)
             }
             let sent = try await upload([1, 2, 3])
             let sameBytesUnsent = try await upload([1, 2, 3])
             let unsent = try await upload([4, 5, 6])
-            _ = try await harness.request(.post, "/api/v1/conversations/\(conversation)/messages", as: traveler, json: ["body": "map", "attachmentIds": [sent.id.uuidString], "clientMessageId": "a"])
+            _ = try await harness.request(
+                .post, "/api/v1/conversations/\(conversation)/messages", as: traveler,
+                json: ["body": "map", "attachmentIds": [sent.id.uuidString], "clientMessageId": "a"])
             let storage = DiskAttachmentStorage(folder: harness.attachments)
             let tomorrow = WallClock { Date().addingTimeInterval(86_400 + 60) }
-            await AttachmentSweeper(attachments: Attachments(postgres: harness.postgres, logger: Logger(label: "sweeper")), storage: storage, clock: tomorrow, logger: Logger(label: "sweeper")).runOnce()
+            await AttachmentSweeper(
+                attachments: Attachments(postgres: harness.postgres, logger: Logger(label: "sweeper")), storage: storage, clock: tomorrow,
+                logger: Logger(label: "sweeper")
+            ).runOnce()
             for gone in [sameBytesUnsent, unsent] {
                 #expect(try await harness.request(.get, "/api/v1/attachments/\(gone.id)", as: traveler).status == .notFound)
             }
@@ -197,9 +233,10 @@ import TestSupport
         try await MessagingHarness.run { harness in
             let (traveler, provider, conversation) = try await harness.pair()
             for index in 1...3 {
-                _ = try await harness.request(.post, "/api/v1/conversations/\(conversation)/messages", as: traveler, json: ["body": "Hello \(index)", "clientMessageId": "\(index)"])
+                _ = try await harness.request(
+                    .post, "/api/v1/conversations/\(conversation)/messages", as: traveler, json: ["body": "Hello \(index)", "clientMessageId": "\(index)"])
             }
-            try #require(try await eventually { await harness.outside.notices.count == 1 })
+            try #require(await eventually { await harness.outside.notices.count == 1 })
             let notice = try #require(await harness.outside.notices.first)
             #expect(notice.type == .newMessage)
             #expect(notice.recipientId == provider.id)
@@ -220,10 +257,11 @@ import TestSupport
     @Test func theOpenAPIDocumentNamesTheRoutesAndEveryReferenceResolves() async throws {
         try await MessagingHarness.run { harness in
             let document = try await harness.request(.get, "/openapi.json", as: nil).decode(JSONValue.self)
-            #expect(OpenAPIDocument.paths(of: document) == [
-                "/api/v1/conversations", "/api/v1/conversations/{id}", "/api/v1/conversations/{id}/messages", "/api/v1/conversations/{id}/read",
-                "/api/v1/attachments", "/api/v1/attachments/{id}", "/api/v1/messaging/ws",
-            ])
+            #expect(
+                OpenAPIDocument.paths(of: document) == [
+                    "/api/v1/conversations", "/api/v1/conversations/{id}", "/api/v1/conversations/{id}/messages", "/api/v1/conversations/{id}/read",
+                    "/api/v1/attachments", "/api/v1/attachments/{id}", "/api/v1/messaging/ws",
+                ])
             #expect(OpenAPIDocument.unresolvedReferences(in: document) == [])
             #expect(OpenAPIDocument.optionalFieldsRefusingNull(in: document) == [])
         }
@@ -232,8 +270,10 @@ import TestSupport
     @Test func historyCanBeReadTranslated() async throws {
         try await MessagingHarness.run { harness in
             let (traveler, provider, conversation) = try await harness.pair()
-            _ = try await harness.request(.post, "/api/v1/conversations/\(conversation)/messages", as: provider, json: ["body": "Bienvenida", "clientMessageId": "1"])
-            _ = try await harness.request(.post, "/api/v1/conversations/\(conversation)/messages", as: traveler, json: ["body": "Thanks", "clientMessageId": "2"])
+            _ = try await harness.request(
+                .post, "/api/v1/conversations/\(conversation)/messages", as: provider, json: ["body": "Bienvenida", "clientMessageId": "1"])
+            _ = try await harness.request(
+                .post, "/api/v1/conversations/\(conversation)/messages", as: traveler, json: ["body": "Thanks", "clientMessageId": "2"])
             let page = try await harness.request(.get, "/api/v1/conversations/\(conversation)/messages?translateTo=en", as: traveler)
             let items = try page.decode(ConversationRoutes.MessagePage.self).items
             #expect(items.map(\.translation?.body) == [nil, "[en] Bienvenida"])
@@ -245,15 +285,19 @@ import TestSupport
 @Suite struct TranslationTests {
     @Test func libreTranslateIsAskedOncePerTextAndLanguage() async throws {
         let port = try TestEnvironment.freePort()
-        try await MessagingHarness.run(["TRANSLATION_PROVIDER": "libretranslate", "TRANSLATION_API_URL": "http://127.0.0.1:\(port)", "TRANSLATION_API_KEY": "k"]) { harness in
+        try await MessagingHarness.run([
+            "TRANSLATION_PROVIDER": "libretranslate", "TRANSLATION_API_URL": "http://127.0.0.1:\(port)", "TRANSLATION_API_KEY": "k",
+        ]) { harness in
             // LibreTranslate is the same stand-in as the other peers, on a port of its own.
             try await withStandIn(harness.outside.router(tokens: MessagingHarness.tokens), port: port) {
                 let (traveler, provider, conversation) = try await harness.pair()
                 // A text of its own, which no earlier run has in the cache.
                 let text = "Bienvenida \(UUID().uuidString.prefix(8))"
-                _ = try await harness.request(.post, "/api/v1/conversations/\(conversation)/messages", as: provider, json: ["body": text, "clientMessageId": "1"])
+                _ = try await harness.request(
+                    .post, "/api/v1/conversations/\(conversation)/messages", as: provider, json: ["body": text, "clientMessageId": "1"])
                 for instance in [0, 1] {
-                    let page = try await harness.request(.get, "/api/v1/conversations/\(conversation)/messages?translateTo=en", as: traveler, instance: instance)
+                    let page = try await harness.request(
+                        .get, "/api/v1/conversations/\(conversation)/messages?translateTo=en", as: traveler, instance: instance)
                     #expect(try page.decode(ConversationRoutes.MessagePage.self).items.first?.translation?.body == "(en) \(text)")
                 }
                 let asked = await harness.outside.translations

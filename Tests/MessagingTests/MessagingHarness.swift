@@ -10,8 +10,8 @@ import NIOFoundationCompat
 import NIOHTTP1
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Messaging
 
@@ -32,7 +32,9 @@ actor Outside {
     func record(translation: [String: String]) { translations.append(translation) }
     func experience(_ id: UUID) -> ExperienceParties? { experiences[id] }
     func booking(_ id: UUID) -> BookingParties? { bookings[id] }
-    func contact(_ id: UUID) -> UserContact? { names[id].map { UserContact(id: id, email: "u@example.com", name: $0, role: .traveler, emailVerified: true, disabled: false) } }
+    func contact(_ id: UUID) -> UserContact? {
+        names[id].map { UserContact(id: id, email: "u@example.com", name: $0, role: .traveler, emailVerified: true, disabled: false) }
+    }
 
     nonisolated func router(tokens: TestTokens) -> Router<BasicRequestContext> {
         let router = Router()
@@ -54,7 +56,8 @@ actor Outside {
 
     nonisolated static func json(_ value: (some Encodable)?) throws -> Response {
         guard let value else { return Response(status: .notFound) }
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(value))))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(value))))
     }
 }
 
@@ -73,19 +76,26 @@ struct MessagingHarness: Sendable {
         defer { try? FileManager.default.removeItem(at: attachments) }
         return try await withStandIn(outside.router(tokens: tokens)) { port in
             let peer = "http://127.0.0.1:\(port)"
-            let configuration = try TestEnvironment.configuration(.messaging, [
-                "DATABASE_SCHEMA": schema, "AUTH_URL": peer, "BOOKING_URL": peer, "NOTIFY_URL": peer, "MESSAGING_ATTACHMENTS_PATH": attachments.path,
-            ].merging(overrides) { $1 })
+            let configuration = try TestEnvironment.configuration(
+                .messaging,
+                [
+                    "DATABASE_SCHEMA": schema, "AUTH_URL": peer, "BOOKING_URL": peer, "NOTIFY_URL": peer, "MESSAGING_ATTACHMENTS_PATH": attachments.path,
+                ].merging(overrides) { $1 })
             let first = try await buildApplication(configuration: configuration)
             let second = try await buildApplication(configuration: configuration)
-            let postgres = PostgresClient(configuration: try .init(url: URL(string: TestEnvironment.databaseURL)!, schema: schema, poolSize: 2), backgroundLogger: Logger(label: "messaging-test"))
+            let postgres = PostgresClient(
+                configuration: try .init(url: URL(string: TestEnvironment.databaseURL)!, schema: schema, poolSize: 2),
+                backgroundLogger: Logger(label: "messaging-test"))
             return try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { await postgres.run() }
                 defer { tasks.cancelAll() }
                 let value = try await first.test(.live) { one in
                     try await second.test(.live) { two in
                         for client in [one, two] {
-                            try #require(try await eventually(timeout: .seconds(60)) { try await client.executeRequest(uri: "/ready", method: .get, headers: [:], body: nil).status == .ok })
+                            try #require(
+                                try await eventually(timeout: .seconds(60)) {
+                                    try await client.executeRequest(uri: "/ready", method: .get, headers: [:], body: nil).status == .ok
+                                })
                         }
                         return try await body(MessagingHarness(ports: [one.port!, two.port!], outside: outside, postgres: postgres, attachments: attachments))
                     }

@@ -1,8 +1,8 @@
 import Contracts
 import Messaging
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct MessagingServiceTests {
     @Test func answersHealthReadyAndMetrics() async throws {

@@ -3,8 +3,8 @@ import Foundation
 import HTTPTypes
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Messaging
 
@@ -20,7 +20,9 @@ import TestSupport
             try await providerSocket.wait { $0.type == "presence" && $0.userId == traveler.id && $0.online == true }
 
             for index in 1...5 {
-                try await travelerSocket.send(["type": "send", "conversationId": conversation.uuidString, "body": "message \(index)", "clientMessageId": "c\(index)"])
+                try await travelerSocket.send([
+                    "type": "send", "conversationId": conversation.uuidString, "body": "message \(index)", "clientMessageId": "c\(index)",
+                ])
             }
             let acks = try await travelerSocket.wait(for: 5) { $0.type == "ack" && $0.of == "send" }
             let received = try await providerSocket.wait(for: 5) { $0.type == "message" }.compactMap(\.message)
@@ -51,13 +53,17 @@ import TestSupport
         try await MessagingHarness.run { harness in
             let (traveler, _, conversation) = try await harness.pair()
             let socket = try await harness.connect(traveler)
-            let frame: [String: any Sendable] = ["type": "send", "conversationId": conversation.uuidString, "body": "Are towels included?", "clientMessageId": "m-1"]
+            let frame: [String: any Sendable] = [
+                "type": "send", "conversationId": conversation.uuidString, "body": "Are towels included?", "clientMessageId": "m-1",
+            ]
             try await socket.send(frame)
             try await socket.send(frame)
             let acks = try await socket.wait(for: 2) { $0.type == "ack" && $0.of == "send" }
             #expect(acks[0].message?.id == acks[1].message?.id)
             // The HTTP fallback knows the resend too: 200 and the first message.
-            let again = try await harness.request(.post, "/api/v1/conversations/\(conversation)/messages", as: traveler, json: ["body": "Are towels included?", "clientMessageId": "m-1"], instance: 1)
+            let again = try await harness.request(
+                .post, "/api/v1/conversations/\(conversation)/messages", as: traveler, json: ["body": "Are towels included?", "clientMessageId": "m-1"],
+                instance: 1)
             #expect(again.status == .ok)
             #expect(try again.decode(Message.self).id == acks[0].message?.id)
             #expect(try await harness.storedMessages(conversation) == 1)
@@ -69,21 +75,25 @@ import TestSupport
         try await MessagingHarness.run { harness in
             let (traveler, provider, conversation) = try await harness.pair()
             let socket = try await harness.connect(traveler)
-            let first = try await harness.request(.post, "/api/v1/conversations/\(conversation)/messages", as: provider, json: ["body": "Welcome!", "clientMessageId": "p1"])
+            let first = try await harness.request(
+                .post, "/api/v1/conversations/\(conversation)/messages", as: provider, json: ["body": "Welcome!", "clientMessageId": "p1"])
             let firstMessage = try first.decode(Message.self)
             try await socket.wait { $0.message?.id == firstMessage.id }
             await socket.close()
 
             var missed: [UUID] = []
             for index in 1...3 {
-                let sent = try await harness.request(.post, "/api/v1/conversations/\(conversation)/messages", as: provider, json: ["body": "while away \(index)", "clientMessageId": "p\(index + 1)"], instance: 1)
+                let sent = try await harness.request(
+                    .post, "/api/v1/conversations/\(conversation)/messages", as: provider,
+                    json: ["body": "while away \(index)", "clientMessageId": "p\(index + 1)"], instance: 1)
                 missed.append(try sent.decode(Message.self).id)
             }
             let back = try await harness.connect(traveler, instance: 1, since: firstMessage.id)
             let caughtUp = try await back.wait(for: 3) { $0.type == "message" }
             #expect(caughtUp.compactMap(\.message?.id) == missed)
             // Live messages follow, without repeats.
-            _ = try await harness.request(.post, "/api/v1/conversations/\(conversation)/messages", as: provider, json: ["body": "live", "clientMessageId": "p5"])
+            _ = try await harness.request(
+                .post, "/api/v1/conversations/\(conversation)/messages", as: provider, json: ["body": "live", "clientMessageId": "p5"])
             try await back.wait(for: 4) { $0.type == "message" }
             #expect(back.messages.map(\.body) == ["while away 1", "while away 2", "while away 3", "live"])
             await back.close()
@@ -139,7 +149,8 @@ import TestSupport
             var sent = 0
             var letGo = false
             while sent < 1500, !letGo {
-                _ = try await harness.request(.post, "/api/v1/conversations/\(conversation)/messages", as: provider, json: ["body": body, "clientMessageId": "m\(sent)"])
+                _ = try await harness.request(
+                    .post, "/api/v1/conversations/\(conversation)/messages", as: provider, json: ["body": body, "clientMessageId": "m\(sent)"])
                 sent += 1
                 // The provider's own socket hears of each message, however far behind the stalled traveler is: were
                 // delivery to wait for the traveler's socket, it would stop here once that socket's buffers filled.

@@ -4,8 +4,8 @@ import Logging
 import NIOWebSocket
 import Redis
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 import WSCore
 
 @testable import Messaging
@@ -29,7 +29,8 @@ import WSCore
             let doomed = try await harness.connect(revoked, instance: 0)
             let other = try await harness.connect(traveler, instance: 0)
 
-            let redis = RedisClient(configuration: .init(endpoint: try RedisEndpoint(url: URL(string: TestEnvironment.redisURL)!)), logger: Logger(label: "test"))
+            let redis = RedisClient(
+                configuration: .init(endpoint: try RedisEndpoint(url: URL(string: TestEnvironment.redisURL)!)), logger: Logger(label: "test"))
             try await redis.send("SET", RedisArgument(RevokedTokens.key(jti: jti)), "1", "EX", "60")
             let told = try await doomed.wait(timeout: .seconds(5)) { $0.type == "error" && $0.code == "session_revoked" }
             #expect(told.count == 1)

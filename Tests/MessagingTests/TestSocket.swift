@@ -7,8 +7,8 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOWebSocket
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Messaging
 
@@ -44,7 +44,9 @@ final class TestSocket: Sendable {
                     socket.writer.withLockedValue { $0 = outbound }
                     opened.continuation.yield(.success(()))
                     for try await message in inbound.messages(maxSize: 1 << 20) {
-                        guard case .text(let text) = message, let frame = try? JSONDecoder.mayaGo.decode(TestFrame.self, from: Data(text.utf8)) else { continue }
+                        guard case .text(let text) = message, let frame = try? JSONDecoder.mayaGo.decode(TestFrame.self, from: Data(text.utf8)) else {
+                            continue
+                        }
                         socket.received.withLockedValue { $0.append(frame) }
                     }
                 }

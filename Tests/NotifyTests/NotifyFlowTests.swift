@@ -4,8 +4,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Notify
 
@@ -48,7 +48,8 @@ import TestSupport
             // Only services reach the internal route; to anyone else it does not exist.
             let sneaky = try await notify.client.executeRequest(
                 uri: NotificationRequest.path, method: .post, headers: [.authorization: "Bearer \(ana.token)", .contentType: "application/json"],
-                body: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(NotificationRequest(type: .bookingConfirmed, recipientId: ana.id, data: [:], idempotencyKey: "x")))
+                body: ByteBuffer(
+                    bytes: try JSONEncoder.mayaGo.encode(NotificationRequest(type: .bookingConfirmed, recipientId: ana.id, data: [:], idempotencyKey: "x")))
             )
             #expect(sneaky.status == .notFound)
             #expect(try await notify.count("SELECT count(*)::int FROM notifications") == 0)
@@ -71,7 +72,10 @@ import TestSupport
             let read = try await notify.send(.post, "/api/v1/notifications/\(entry.id)/read", as: ana).decode(InboxEntry.self)
             #expect(read.readAt != nil)
             // Three entries of one instant: a page boundary between them skips none and repeats none.
-            #expect(try await notify.count("WITH moved AS (UPDATE inbox_entries SET created_at = '2026-12-01T10:00:00.123456Z' WHERE user_id = '\(ana.id)' RETURNING 1) SELECT count(*)::int FROM moved") == 3)
+            #expect(
+                try await notify.count(
+                    "WITH moved AS (UPDATE inbox_entries SET created_at = '2026-12-01T10:00:00.123456Z' WHERE user_id = '\(ana.id)' RETURNING 1) SELECT count(*)::int FROM moved"
+                ) == 3)
             let page = try await notify.send(.get, "/api/v1/notifications?limit=2", as: ana).decode(InboxRoutes.InboxPage.self)
             #expect(page.unreadCount == 2)
             let cursor = try #require(page.nextCursor)
@@ -90,20 +94,25 @@ import TestSupport
             #expect(shown.channels["booking.confirmed"] == [.email: true, .sms: false, .push: true, .inApp: true])
             #expect(shown.alwaysByEmail.contains("auth.password_reset"))
 
-            let refused = try await notify.send(.put, "/api/v1/notifications/preferences", [
-                "language": "fr", "timeZone": "Mars/Olympus", "phone": "555-1234", "quietHours": ["start": "25:00", "end": "07:00"],
-                "channels": ["auth.password_reset": ["email": false], "booking.confirmed": ["fax": true], "booking.nothing": ["email": true]],
-            ], as: ana)
+            let refused = try await notify.send(
+                .put, "/api/v1/notifications/preferences",
+                [
+                    "language": "fr", "timeZone": "Mars/Olympus", "phone": "555-1234", "quietHours": ["start": "25:00", "end": "07:00"],
+                    "channels": ["auth.password_reset": ["email": false], "booking.confirmed": ["fax": true], "booking.nothing": ["email": true]],
+                ], as: ana)
             #expect(refused.status == .badRequest)
-            #expect(Set(refused.problem?.errors?.map(\.field) ?? []) == [
-                "language", "timeZone", "phone", "quietHours.start", "channels.auth.password_reset.email", "channels.booking.confirmed.fax", "channels.booking.nothing",
-            ])
+            #expect(
+                Set(refused.problem?.errors?.map(\.field) ?? []) == [
+                    "language", "timeZone", "phone", "quietHours.start", "channels.auth.password_reset.email", "channels.booking.confirmed.fax",
+                    "channels.booking.nothing",
+                ])
             #expect(try await notify.count("SELECT count(*)::int FROM preferences") == 0)
 
-            let saved = try await notify.savePreferencesConfirmingPhone([
-                "language": "es", "timeZone": "America/Merida", "phone": "+529991234567",
-                "channels": ["booking.confirmed": ["email": false, "sms": true]],
-            ], as: ana)
+            let saved = try await notify.savePreferencesConfirmingPhone(
+                [
+                    "language": "es", "timeZone": "America/Merida", "phone": "+529991234567",
+                    "channels": ["booking.confirmed": ["email": false, "sms": true]],
+                ], as: ana)
             #expect(saved.status == .ok)
             try await notify.notify(.bookingConfirmed, to: ana.id, data: NotificationCatalog.entries[.bookingConfirmed]!.sample)
             #expect(try await eventually { try await notify.jobs(of: ana.id) == ["sms": "sent", "push": "skipped", "in_app": "sent"] })
@@ -113,9 +122,15 @@ import TestSupport
             #expect(sms?.short.hasPrefix("MayaGo: ¡reservado!") == true)
             // A password reset still goes by email.
             try await notify.notify(.passwordReset, to: ana.id, data: NotificationCatalog.entries[.passwordReset]!.sample)
-            #expect(try await eventually { try await notify.count("SELECT count(*)::int FROM jobs WHERE type = 'auth.password_reset' AND channel = 'email' AND status = 'sent'") == 1 })
+            #expect(
+                try await eventually {
+                    try await notify.count("SELECT count(*)::int FROM jobs WHERE type = 'auth.password_reset' AND channel = 'email' AND status = 'sent'") == 1
+                })
             // Once delivered, the reset link is not kept: the mail carried it.
-            #expect(try await eventually { try await notify.count("SELECT count(*)::int FROM notifications WHERE type = 'auth.password_reset' AND data ? 'link'") == 0 })
+            #expect(
+                try await eventually {
+                    try await notify.count("SELECT count(*)::int FROM notifications WHERE type = 'auth.password_reset' AND data ? 'link'") == 0
+                })
             #expect(try await notify.count("SELECT count(*)::int FROM notifications WHERE type = 'auth.password_reset' AND data ? 'name'") == 1)
         }
     }
@@ -130,15 +145,18 @@ import TestSupport
             let now = utc.dateComponents([.hour, .minute], from: Date())
             let start = String(format: "%02d:%02d", now.hour!, now.minute!)
             let end = String(format: "%02d:%02d", (now.hour! + 2) % 24, now.minute!)
-            try await notify.savePreferencesConfirmingPhone([
-                "timeZone": "UTC", "phone": "+529991234567", "quietHours": ["start": start, "end": end],
-                "channels": ["booking.reminder": ["sms": true]],
-            ], as: ana)
+            try await notify.savePreferencesConfirmingPhone(
+                [
+                    "timeZone": "UTC", "phone": "+529991234567", "quietHours": ["start": start, "end": end],
+                    "channels": ["booking.reminder": ["sms": true]],
+                ], as: ana)
             try await notify.notify(.bookingReminder, to: ana.id, data: NotificationCatalog.entries[.bookingReminder]!.sample)
             #expect(try await eventually { try await notify.jobs(of: ana.id)["email"] == "sent" })
             try await Task.sleep(for: .milliseconds(300))
             #expect(try await notify.jobs(of: ana.id)["sms"] == "queued")
-            #expect(try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'sms' AND attempts = 0 AND run_at > now() + interval '100 minutes'") == 1)
+            #expect(
+                try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'sms' AND attempts = 0 AND run_at > now() + interval '100 minutes'") == 1
+            )
             clock.advance(by: 2 * 3600 + 60)
             #expect(try await eventually { try await notify.jobs(of: ana.id)["sms"] == "sent" })
         }
@@ -162,13 +180,18 @@ import TestSupport
             let ana = try await notify.user()
             for index in 0..<3 {
                 try await notify.notify(.reviewRequest, to: ana.id, data: NotificationCatalog.entries[.reviewRequest]!.sample)
-                #expect(try await eventually { try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'email' AND status <> 'queued' AND status <> 'sending'") == index + 1 })
+                #expect(
+                    try await eventually {
+                        try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'email' AND status <> 'queued' AND status <> 'sending'") == index
+                            + 1
+                    })
             }
             #expect(try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'email' AND status = 'sent'") == 2)
             #expect(try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'email' AND last_error = 'rate_limited'") == 1)
             // Security mail is never cut.
             try await notify.notify(.passwordReset, to: ana.id, data: NotificationCatalog.entries[.passwordReset]!.sample)
-            #expect(try await eventually { try await notify.count("SELECT count(*)::int FROM jobs WHERE type = 'auth.password_reset' AND status = 'sent'") == 1 })
+            #expect(
+                try await eventually { try await notify.count("SELECT count(*)::int FROM jobs WHERE type = 'auth.password_reset' AND status = 'sent'") == 1 })
         }
     }
 
@@ -177,14 +200,18 @@ import TestSupport
         try await NotifyHarness.run(clock: clock.clock) { notify in
             let ana = try await notify.user()
             for text in ["Hola Ana", "¿Llegas a las nueve?", "Te espero en la entrada"] {
-                try await notify.notify(.newMessage, to: ana.id, data: ["conversationId": "c1", "senderName": "Luis", "experienceTitle": "Cenote swim", "preview": .string(text)])
+                try await notify.notify(
+                    .newMessage, to: ana.id, data: ["conversationId": "c1", "senderName": "Luis", "experienceTitle": "Cenote swim", "preview": .string(text)])
             }
             // The mail waits for the digest window (five minutes by default) while the inbox has each at once.
             #expect(try await eventually { try await notify.send(.get, "/api/v1/notifications", as: ana).decode(InboxRoutes.InboxPage.self).unreadCount == 3 })
             #expect(try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'email' AND status = 'queued'") == 1)
             #expect(try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'email' AND status = 'digested'") == 2)
             clock.advance(by: 301)
-            #expect(try await eventually { try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'email' AND status IN ('sent', 'digested')") == 3 })
+            #expect(
+                try await eventually {
+                    try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'email' AND status IN ('sent', 'digested')") == 3
+                })
             let mails = try await notify.send(.get, "/api/v1/dev/mailbox").decode(PreviewRoutes.Letters.self).items.filter { $0.channel == "email" }
             #expect(mails.count == 1)
             #expect(mails.first?.subject == "3 new messages")
@@ -197,7 +224,8 @@ import TestSupport
             let ana = try await notify.user()
             let luis = try await notify.user(name: "Luis")
             #expect(try await notify.send(.post, "/api/v1/notifications/devices", ["token": "", "platform": "fax"], as: ana).problem?.errors?.count == 2)
-            let device = try await notify.send(.post, "/api/v1/notifications/devices", ["token": "fcm-token-1", "platform": "android"], as: ana).decode(Device.self)
+            let device = try await notify.send(.post, "/api/v1/notifications/devices", ["token": "fcm-token-1", "platform": "android"], as: ana).decode(
+                Device.self)
             #expect(try await notify.send(.delete, "/api/v1/notifications/devices/\(device.id)", as: luis).status == .notFound)
             // Luis cannot take Ana's token over: it stays hers, and her notices keep going to it.
             let taken = try await notify.send(.post, "/api/v1/notifications/devices", ["token": "fcm-token-1", "platform": "web"], as: luis)
@@ -207,7 +235,10 @@ import TestSupport
             #expect(try await notify.send(.post, "/api/v1/notifications/devices", ["token": "fcm-token-1", "platform": "android"], as: ana).status == .created)
             try await notify.notify(.bookingConfirmed, to: ana.id, data: NotificationCatalog.entries[.bookingConfirmed]!.sample)
             #expect(try await eventually { try await notify.jobs(of: ana.id)["push"] == "sent" })
-            #expect(try await notify.send(.get, "/api/v1/dev/mailbox").decode(PreviewRoutes.Letters.self).items.contains { $0.channel == "push" && $0.to == "fcm-token-1" })
+            #expect(
+                try await notify.send(.get, "/api/v1/dev/mailbox").decode(PreviewRoutes.Letters.self).items.contains {
+                    $0.channel == "push" && $0.to == "fcm-token-1"
+                })
             #expect(try await notify.send(.delete, "/api/v1/notifications/devices/\(device.id)", as: ana).status == .noContent)
         }
     }
@@ -220,7 +251,9 @@ import TestSupport
             #expect(preview.text.contains("1275.00 MXN"))
             #expect(try await notify.send(.get, "/api/v1/notifications/templates/booking.cancelled", as: try await notify.user()).status == .forbidden)
             #expect(try await notify.send(.get, "/api/v1/notifications/templates/nothing.here", as: admin).status == .notFound)
-            #expect(try await notify.send(.get, "/api/v1/notifications/templates/booking.cancelled?language=fr", as: admin).problem?.errors?.first?.field == "language")
+            #expect(
+                try await notify.send(.get, "/api/v1/notifications/templates/booking.cancelled?language=fr", as: admin).problem?.errors?.first?.field
+                    == "language")
         }
     }
 }

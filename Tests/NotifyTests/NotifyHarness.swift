@@ -7,8 +7,8 @@ import NIOCore
 import NIOFoundationCompat
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Notify
 
@@ -44,7 +44,8 @@ actor Outside {
             guard let id = UUID(uuidString: try context.parameters.require("id")), let contact = await self.contact(id) else {
                 return Response(status: .notFound)
             }
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(contact))))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(contact))))
         }
         router.post("**") { request, context -> Response in
             let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
@@ -60,9 +61,13 @@ actor Outside {
             case let path where path.hasSuffix("/Messages.json"):
                 return Self.json(["sid": "SM\(UUID().uuidString.prefix(8))", "status": "queued"], status: .created)
             case let path where path.hasSuffix("/messages:send"):
-                let token = ((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]).flatMap { ($0["message"] as? [String: Any])?["token"] as? String }
+                let token = ((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]).flatMap {
+                    ($0["message"] as? [String: Any])?["token"] as? String
+                }
                 if let token, await self.isUnregistered(token) {
-                    let error: [String: any Sendable] = ["code": 404, "status": "NOT_FOUND", "message": "Requested entity was not found.", "details": [["errorCode": "UNREGISTERED"]]]
+                    let error: [String: any Sendable] = [
+                        "code": 404, "status": "NOT_FOUND", "message": "Requested entity was not found.", "details": [["errorCode": "UNREGISTERED"]],
+                    ]
                     return Self.json(["error": error], status: .notFound)
                 }
                 return Self.json(["name": "projects/mayago-test/messages/\(UUID().uuidString.prefix(8))"], status: .ok)
@@ -74,7 +79,9 @@ actor Outside {
     }
 
     nonisolated static func json(_ object: [String: any Sendable], status: HTTPResponse.Status) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: (try? JSONSerialization.data(withJSONObject: object)) ?? Data())))
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(data: (try? JSONSerialization.data(withJSONObject: object)) ?? Data())))
     }
 }
 
@@ -103,14 +110,18 @@ struct NotifyHarness: Sendable {
                 "TWILIO_API_URL": "http://127.0.0.1:\(port)", "TWILIO_ACCOUNT_SID": "AC123", "TWILIO_AUTH_TOKEN": "secret", "TWILIO_FROM": "+15005550006",
                 "FCM_API_URL": "http://127.0.0.1:\(port)",
             ]
-            return try await ServiceUnderTest.run(.notify, variables: variables.merging(overrides) { $1 }.merging(try prepare(port)) { $1 }, build: {
-                try await buildApplication(configuration: $0, clock: clock)
-            }) { service in
+            return try await ServiceUnderTest.run(
+                .notify, variables: variables.merging(overrides) { $1 }.merging(try prepare(port)) { $1 },
+                build: {
+                    try await buildApplication(configuration: $0, clock: clock)
+                }
+            ) { service in
                 let credential = await ServiceCredential(service: .booking, secret: service.configuration.serviceSecret)
-                return try await body(NotifyHarness(
-                    client: service.client, outside: outside, postgres: service.postgres, credential: credential,
-                    configuration: service.configuration, mailbox: mailbox
-                ))
+                return try await body(
+                    NotifyHarness(
+                        client: service.client, outside: outside, postgres: service.postgres, credential: credential,
+                        configuration: service.configuration, mailbox: mailbox
+                    ))
             }
         }
     }
@@ -118,11 +129,15 @@ struct NotifyHarness: Sendable {
     /// A signed-in user whom Auth knows.
     func user(_ role: Role = .traveler, name: String = "Ana") async throws -> TestTokens.User {
         let user = try await Self.tokens.user(role)
-        await outside.add(UserContact(id: user.id, email: "\(name.lowercased())-\(user.id.uuidString.prefix(6))@mayago.test", name: name, role: role, emailVerified: true, disabled: false))
+        await outside.add(
+            UserContact(
+                id: user.id, email: "\(name.lowercased())-\(user.id.uuidString.prefix(6))@mayago.test", name: name, role: role, emailVerified: true,
+                disabled: false))
         return user
     }
 
-    func send(_ method: HTTPRequest.Method, _ path: String, _ body: [String: any Sendable]? = nil, as user: TestTokens.User? = nil) async throws -> TestResponse {
+    func send(_ method: HTTPRequest.Method, _ path: String, _ body: [String: any Sendable]? = nil, as user: TestTokens.User? = nil) async throws -> TestResponse
+    {
         try await client.send(method, path, json: body, token: user?.token)
     }
 
@@ -141,14 +156,17 @@ struct NotifyHarness: Sendable {
     /// The last code texted to `phone`: from the mailbox, or from what reached Twilio.
     func textedCode(to phone: String) async -> String? {
         let letters = (try? await send(.get, "/api/v1/dev/mailbox").decode(PreviewRoutes.Letters.self).items) ?? []
-        let texts = letters.filter { $0.channel == "sms" && $0.to == phone }.map(\.short)
+        let texts =
+            letters.filter { $0.channel == "sms" && $0.to == phone }.map(\.short)
             + (await outside.calls(to: "/2010-04-01/Accounts/AC123/Messages.json").reversed().map { $0.body.removingPercentEncoding ?? $0.body })
         return texts.lazy.compactMap { $0.firstMatch(of: /your code is ([0-9]{6})/).map { String($0.1) } }.first
     }
 
     /// Sends a notification as another service's outbox does.
     @discardableResult
-    func notify(_ type: NotificationType, to user: UUID, data: [String: JSONValue] = [:], key: String = UUID().uuidString, sendAt: Date? = nil) async throws -> TestResponse {
+    func notify(
+        _ type: NotificationType, to user: UUID, data: [String: JSONValue] = [:], key: String = UUID().uuidString, sendAt: Date? = nil
+    ) async throws -> TestResponse {
         let request = NotificationRequest(type: type, recipientId: user, data: data, idempotencyKey: key, sendAt: sendAt)
         return try await client.executeRequest(
             uri: NotificationRequest.path, method: .post,

@@ -1,10 +1,11 @@
 import Contracts
 import HTTPTypes
 import HummingbirdTesting
-@testable import Notify
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
+
+@testable import Notify
 
 @Suite struct NotifyServiceTests {
     @Test func answersHealthReadyAndMetrics() async throws {
@@ -23,10 +24,11 @@ import TestSupport
     @Test func theOpenAPIDocumentNamesTheRoutesAndEveryReferenceResolves() async throws {
         try await NotifyHarness.run { notify in
             let document = try await notify.send(.get, "/openapi.json").decode(JSONValue.self)
-            #expect(OpenAPIDocument.paths(of: document).isSuperset(of: [
-                "/api/v1/notifications", "/api/v1/notifications/{id}/read", "/api/v1/notifications/preferences", "/api/v1/notifications/devices",
-                "/api/v1/dev/mailbox",
-            ]))
+            #expect(
+                OpenAPIDocument.paths(of: document).isSuperset(of: [
+                    "/api/v1/notifications", "/api/v1/notifications/{id}/read", "/api/v1/notifications/preferences", "/api/v1/notifications/devices",
+                    "/api/v1/dev/mailbox",
+                ]))
             #expect(OpenAPIDocument.unresolvedReferences(in: document) == [])
             #expect(OpenAPIDocument.optionalFieldsRefusingNull(in: document) == [])
         }

@@ -2,8 +2,8 @@ import Contracts
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-import Testing
 import TestSupport
+import Testing
 
 @testable import Notify
 
@@ -16,7 +16,9 @@ import TestSupport
         #expect(preferences.allows(.inApp, for: .bookingConfirmed))
         #expect(!preferences.allows(.sms, for: .bookingConfirmed))
         #expect(!preferences.allows(.push, for: .passwordReset))
-        preferences.channels = [NotificationType.passwordReset.rawValue: [.email: false], NotificationType.bookingConfirmed.rawValue: [.email: false, .sms: true]]
+        preferences.channels = [
+            NotificationType.passwordReset.rawValue: [.email: false], NotificationType.bookingConfirmed.rawValue: [.email: false, .sms: true],
+        ]
         #expect(preferences.allows(.email, for: .passwordReset))
         #expect(!preferences.allows(.email, for: .bookingConfirmed))
         #expect(preferences.allows(.sms, for: .bookingConfirmed))
@@ -70,14 +72,18 @@ import TestSupport
         try await NotifyHarness.run { notify in
             let ana = try await notify.user()
             let phone = "+5299912\(Int.random(in: 10_000...99_999))"
-            let saved = try await notify.send(.put, "/api/v1/notifications/preferences", ["phone": phone, "channels": ["booking.reminder": ["sms": true]]], as: ana)
+            let saved = try await notify.send(
+                .put, "/api/v1/notifications/preferences", ["phone": phone, "channels": ["booking.reminder": ["sms": true]]], as: ana)
             #expect(try saved.decode(PreferenceRoutes.View.self).phoneVerified == false)
             try await notify.notify(.bookingReminder, to: ana.id, data: NotificationCatalog.entries[.bookingReminder]!.sample)
             #expect(try await eventually { try await notify.jobs(of: ana.id)["sms"] == "skipped" })
-            #expect(try await notify.count("SELECT count(*)::int FROM deliveries d JOIN jobs j ON j.id = d.job_id WHERE j.recipient_id = '\(ana.id)' AND j.channel = 'sms'") == 0)
+            #expect(
+                try await notify.count(
+                    "SELECT count(*)::int FROM deliveries d JOIN jobs j ON j.id = d.job_id WHERE j.recipient_id = '\(ana.id)' AND j.channel = 'sms'") == 0)
 
             let code = try #require(await notify.textedCode(to: phone))
-            let wrong = try await notify.send(.post, "/api/v1/notifications/preferences/phone/verify", ["code": code == "000000" ? "111111" : "000000"], as: ana)
+            let wrong = try await notify.send(
+                .post, "/api/v1/notifications/preferences/phone/verify", ["code": code == "000000" ? "111111" : "000000"], as: ana)
             #expect(wrong.status == .unprocessableContent)
             #expect(wrong.problem?.errors?.first?.field == "code")
             // Another user cannot confirm it for her.
@@ -88,9 +94,10 @@ import TestSupport
             let verified = try await notify.send(.post, "/api/v1/notifications/preferences/phone/verify", ["code": code], as: ana)
             #expect(try verified.decode(PreferenceRoutes.View.self).phoneVerified == true)
             try await notify.notify(.bookingReminder, to: ana.id, data: NotificationCatalog.entries[.bookingReminder]!.sample, key: "second")
-            #expect(try await eventually {
-                try await notify.count("SELECT count(*)::int FROM jobs WHERE recipient_id = '\(ana.id)' AND channel = 'sms' AND status = 'sent'") == 1
-            })
+            #expect(
+                try await eventually {
+                    try await notify.count("SELECT count(*)::int FROM jobs WHERE recipient_id = '\(ana.id)' AND channel = 'sms' AND status = 'sent'") == 1
+                })
             // Changing the number asks for a new confirmation.
             let changed = try await notify.send(.put, "/api/v1/notifications/preferences", ["phone": "+529990000001"], as: ana)
             #expect(try changed.decode(PreferenceRoutes.View.self).phoneVerified == false)
@@ -104,7 +111,10 @@ import TestSupport
         #expect(kept.check(code, at: now.addingTimeInterval(601)) == .expired)
         var current = kept
         for _ in 0..<5 {
-            guard case .wrong(let next) = current.check(code == "123456" ? "654321" : "123456", at: now) else { Issue.record("not refused"); return }
+            guard case .wrong(let next) = current.check(code == "123456" ? "654321" : "123456", at: now) else {
+                Issue.record("not refused")
+                return
+            }
             current = next
         }
         #expect(current.check(code, at: now) == .expired)

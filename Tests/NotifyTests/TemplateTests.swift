@@ -55,7 +55,8 @@ import Testing
         var preferences = Preferences()
         preferences.language = "en"
         let views = ["Hola", "¿Llegas a las nueve?", "Perfecto"].map { text in
-            TemplateView.make(["senderName": "Luis", "experienceTitle": "Cenote swim", "preview": .string(text)], recipientName: "Ana", preferences: preferences)
+            TemplateView.make(
+                ["senderName": "Luis", "experienceTitle": "Cenote swim", "preview": .string(text)], recipientName: "Ana", preferences: preferences)
         }
         let message = try #require(Self.templates.render(.newMessage, language: "en", view: TemplateView.digest(views)))
         #expect(message.subject == "3 new messages")
@@ -68,7 +69,9 @@ import Testing
         var data = NotificationCatalog.entries[.bookingConfirmed]!.sample
         data["experienceTitle"] = "Nado en cenote, Mérida"
         let message = try #require(Self.render(.bookingConfirmed, "es", data: data))
-        let mail = String(decoding: MIMEMessage(from: "no-reply@mayago.example", fromName: "MayaGo", to: "ana@mayago.test", message: message, key: "k1", date: Date()).bytes, as: UTF8.self)
+        let mail = String(
+            decoding: MIMEMessage(from: "no-reply@mayago.example", fromName: "MayaGo", to: "ana@mayago.test", message: message, key: "k1", date: Date()).bytes,
+            as: UTF8.self)
         #expect(mail.contains("Subject: =?UTF-8?B?\(Data(message.subject.utf8).base64EncodedString())?=\r\n"))
         #expect(mail.contains("Message-ID: <k1@mayago>\r\n"))
         #expect(mail.contains("Content-Type: text/plain; charset=utf-8") && mail.contains("Content-Type: text/html; charset=utf-8"))

@@ -4,8 +4,8 @@ import Hummingbird
 import HummingbirdTesting
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Notify
 
@@ -19,16 +19,20 @@ import TestSupport
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for index in 0..<40 {
                         group.addTask {
-                            try await notify.notify(.paymentReceipt, to: ana.id, data: NotificationCatalog.entries[.paymentReceipt]!.sample, key: "receipt:\(index)")
+                            try await notify.notify(
+                                .paymentReceipt, to: ana.id, data: NotificationCatalog.entries[.paymentReceipt]!.sample, key: "receipt:\(index)")
                         }
                     }
                     try await group.waitForAll()
                 }
-                #expect(try await eventually(timeout: .seconds(20)) {
-                    try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'email' AND status = 'sent'") == 40
-                })
+                #expect(
+                    try await eventually(timeout: .seconds(20)) {
+                        try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'email' AND status = 'sent'") == 40
+                    })
                 let keys = await notify.outside.calls(to: "/v3/mail/send").compactMap {
-                    ((try? JSONSerialization.jsonObject(with: Data($0.body.utf8))) as? [String: Any]).flatMap { ($0["custom_args"] as? [String: String])?["delivery_key"] }
+                    ((try? JSONSerialization.jsonObject(with: Data($0.body.utf8))) as? [String: Any]).flatMap {
+                        ($0["custom_args"] as? [String: String])?["delivery_key"]
+                    }
                 }
                 #expect(keys.count == 40)
                 #expect(Set(keys).count == 40)
@@ -43,7 +47,8 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: maildir) }
         // Python's aiosmtpd, keeping what it receives in a Maildir.
         let server = try ChildProcess(
-            "/usr/bin/python3", arguments: ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir.path], name: "aiosmtpd"
+            "/usr/bin/python3", arguments: ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir.path],
+            name: "aiosmtpd"
         )
         do {
             try await deliverToSMTP(port: port, maildir: maildir, server: server)

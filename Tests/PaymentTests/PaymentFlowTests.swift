@@ -5,8 +5,8 @@ import HummingbirdTesting
 import NIOCore
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Payment
 
@@ -19,7 +19,8 @@ import TestSupport
             #expect(created.status == .requiresPayment)
             #expect(created.clientSecret.hasPrefix("pi_local_"))
             // Asking again for the same booking answers with the same payment.
-            let again = BookingPayments.PaymentRequest(bookingId: created.bookingId, travelerId: traveler.id, providerId: provider.id, amount: created.amount, description: "x")
+            let again = BookingPayments.PaymentRequest(
+                bookingId: created.bookingId, travelerId: traveler.id, providerId: provider.id, amount: created.amount, description: "x")
             let repeated = try await payments.internalCall(BookingPayments.PaymentRequest.path, again)
             #expect(repeated.status == .ok)
             #expect(try repeated.decode(Payment.self).id == created.id)
@@ -29,15 +30,21 @@ import TestSupport
             #expect(try paid.decode(Payment.self).status == .succeeded)
             #expect(try await payments.ledgerIsBalanced())
             #expect(try await payments.balance("escrow") == 255_000)
-            let told = await payments.peers.first(BookingPayments.PaymentEvent.self, at: BookingPayments.PaymentEvent.path) { $0.bookingId == created.bookingId }
+            let told = await payments.peers.first(BookingPayments.PaymentEvent.self, at: BookingPayments.PaymentEvent.path) {
+                $0.bookingId == created.bookingId
+            }
             #expect(told?.kind == .succeeded)
             #expect(told?.amount == created.amount)
             // Confirming again changes nothing.
             #expect(try await payments.pay(created, as: traveler).status == .ok)
             #expect(try await payments.balance("escrow") == 255_000)
 
-            #expect(try await payments.internalCall(BookingPayments.ReleaseRequest.path, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status == .noContent)
-            #expect(try await payments.internalCall(BookingPayments.ReleaseRequest.path, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status == .noContent)
+            #expect(
+                try await payments.internalCall(BookingPayments.ReleaseRequest.path, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status
+                    == .noContent)
+            #expect(
+                try await payments.internalCall(BookingPayments.ReleaseRequest.path, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status
+                    == .noContent)
             #expect(try await payments.balance("escrow") == 0)
             #expect(try await payments.balance("platform:commission") == 38_250)
             let balance = try await payments.send(.get, "/api/v1/payouts/balance", as: provider).decode(PayoutRoutes.Balance.self)
@@ -61,7 +68,9 @@ import TestSupport
             try await Task.sleep(for: .milliseconds(500))
             #expect(await payments.peers.bodies(BookingPayments.PaymentEvent.self, at: BookingPayments.PaymentEvent.path).isEmpty)
             await payments.peers.setDown(false)
-            let told = await payments.peers.first(BookingPayments.PaymentEvent.self, at: BookingPayments.PaymentEvent.path) { $0.bookingId == created.bookingId }
+            let told = await payments.peers.first(BookingPayments.PaymentEvent.self, at: BookingPayments.PaymentEvent.path) {
+                $0.bookingId == created.bookingId
+            }
             #expect(told?.kind == .succeeded)
         }
     }
@@ -78,7 +87,9 @@ import TestSupport
             #expect(poor.problem?.code == "insufficient_funds")
             #expect(try await payments.balance("escrow") == 0)
 
-            let bad = try await payments.send(.post, "/api/v1/payments/\(created.id)/confirm", ["card": ["number": "1234", "expMonth": 13, "expYear": 2001, "cvc": "x"] as [String: any Sendable]], as: traveler)
+            let bad = try await payments.send(
+                .post, "/api/v1/payments/\(created.id)/confirm",
+                ["card": ["number": "1234", "expMonth": 13, "expYear": 2001, "cvc": "x"] as [String: any Sendable]], as: traveler)
             #expect(Set(bad.problem?.errors?.map(\.field) ?? []) == ["card.number", "card.expMonth", "card.expYear", "card.cvc"])
             // Another traveler cannot pay, or see, this payment.
             let stranger = try await PaymentHarness.user(.traveler)
@@ -87,7 +98,10 @@ import TestSupport
             #expect(try await payments.pay(created, as: provider).status == .forbidden)
             #expect(try await payments.send(.get, "/api/v1/payments/\(created.id)", as: stranger).status == .notFound)
             #expect(try await payments.send(.get, "/api/v1/payments?bookingId=\(created.bookingId)", as: stranger).decode(Page<Payment>.self).items.isEmpty)
-            #expect(try await payments.send(.get, "/api/v1/payments?bookingId=\(created.bookingId)", as: traveler).decode(Page<Payment>.self).items.map(\.id) == [created.id])
+            #expect(
+                try await payments.send(.get, "/api/v1/payments?bookingId=\(created.bookingId)", as: traveler).decode(Page<Payment>.self).items.map(\.id) == [
+                    created.id
+                ])
             #expect(try await payments.pay(created, as: traveler).status == .ok)
         }
     }
@@ -102,7 +116,8 @@ import TestSupport
 
             // Booking's refund, delivered twice by its outbox, refunds once.
             let message = UUID()
-            let refund = BookingPayments.RefundRequest(bookingId: created.bookingId, amount: Money(amount: 30_000, currency: "MXN"), reason: "cancelled_by_traveler")
+            let refund = BookingPayments.RefundRequest(
+                bookingId: created.bookingId, amount: Money(amount: 30_000, currency: "MXN"), reason: "cancelled_by_traveler")
             // Only Booking may ask for a refund: another service's valid credential is refused and moves no money.
             let search = await ServiceCredential(service: .search, secret: ServiceConfiguration.developmentSecret)
             #expect(try await payments.internalCall(BookingPayments.RefundRequest.path, refund, caller: search).status == .forbidden)
@@ -123,8 +138,15 @@ import TestSupport
             #expect(try await payments.balance("provider:\(provider.id.uuidString.lowercased())") == -10_500)
             #expect(try await payments.balance("external:cards") == 0)
             #expect(try await payments.ledgerIsBalanced())
-            let events = await payments.peers.bodies(BookingPayments.PaymentEvent.self, at: BookingPayments.PaymentEvent.path).filter { $0.bookingId == created.bookingId && $0.kind == .refunded }
-            #expect(try await eventually { await payments.peers.bodies(BookingPayments.PaymentEvent.self, at: BookingPayments.PaymentEvent.path).filter { $0.bookingId == created.bookingId && $0.kind == .refunded }.count == 2 }, "\(events)")
+            let events = await payments.peers.bodies(BookingPayments.PaymentEvent.self, at: BookingPayments.PaymentEvent.path).filter {
+                $0.bookingId == created.bookingId && $0.kind == .refunded
+            }
+            #expect(
+                await eventually {
+                    await payments.peers.bodies(BookingPayments.PaymentEvent.self, at: BookingPayments.PaymentEvent.path).filter {
+                        $0.bookingId == created.bookingId && $0.kind == .refunded
+                    }.count == 2
+                }, "\(events)")
         }
     }
 }

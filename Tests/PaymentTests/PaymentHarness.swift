@@ -7,8 +7,8 @@ import Logging
 import NIOCore
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Payment
 
@@ -24,9 +24,12 @@ struct PaymentHarness: Sendable {
         let peers = Recorder()
         return try await withStandIn(peers.router(tokens: tokens)) { port in
             let variables = ["AUTH_URL": "http://127.0.0.1:\(port)", "BOOKING_URL": "http://127.0.0.1:\(port)", "NOTIFY_URL": "http://127.0.0.1:\(port)"]
-            return try await ServiceUnderTest.run(.payment, variables: variables.merging(overrides) { $1 }, build: {
-                try await buildApplication(configuration: $0)
-            }) { service in
+            return try await ServiceUnderTest.run(
+                .payment, variables: variables.merging(overrides) { $1 },
+                build: {
+                    try await buildApplication(configuration: $0)
+                }
+            ) { service in
                 let credential = await ServiceCredential(service: .booking, secret: service.configuration.serviceSecret)
                 return try await body(PaymentHarness(client: service.client, peers: peers, postgres: service.postgres, credential: credential))
             }
@@ -40,7 +43,9 @@ struct PaymentHarness: Sendable {
     }
 
     /// Sends a request; POSTs carry a fresh `Idempotency-Key` unless `key` names one.
-    func send(_ method: HTTPRequest.Method, _ path: String, _ body: [String: any Sendable]? = nil, as user: User? = nil, key: String? = nil) async throws -> TestResponse {
+    func send(
+        _ method: HTTPRequest.Method, _ path: String, _ body: [String: any Sendable]? = nil, as user: User? = nil, key: String? = nil
+    ) async throws -> TestResponse {
         var headers: HTTPFields = [:]
         if method == .post { headers[.idempotencyKey] = key ?? UUID().uuidString }
         return try await client.send(method, path, json: body, token: user?.token, headers: headers)
@@ -50,7 +55,10 @@ struct PaymentHarness: Sendable {
     func internalCall(_ path: String, _ body: some Encodable, messageID: UUID = UUID(), caller: ServiceCredential? = nil) async throws -> TestResponse {
         try await client.executeRequest(
             uri: path, method: .post,
-            headers: [.authorization: "Bearer \(try await (caller ?? credential).token(for: .payment))", .contentType: "application/json", .outboxMessageID: messageID.uuidString],
+            headers: [
+                .authorization: "Bearer \(try await (caller ?? credential).token(for: .payment))", .contentType: "application/json",
+                .outboxMessageID: messageID.uuidString,
+            ],
             body: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(body))
         )
     }
@@ -67,12 +75,15 @@ struct PaymentHarness: Sendable {
     }
 
     func pay(_ payment: Payment, as traveler: User, card: String = "4242 4242 4242 4242", key: String? = nil) async throws -> TestResponse {
-        let card: [String: any Sendable] = ["number": card, "expMonth": 12, "expYear": Calendar(identifier: .gregorian).component(.year, from: Date()) + 2, "cvc": "123"]
+        let card: [String: any Sendable] = [
+            "number": card, "expMonth": 12, "expYear": Calendar(identifier: .gregorian).component(.year, from: Date()) + 2, "cvc": "123",
+        ]
         return try await send(.post, "/api/v1/payments/\(payment.id)/confirm", ["card": card], as: traveler, key: key)
     }
 
     func ledgerIsBalanced() async throws -> Bool {
-        let rows = try await postgres.query("SELECT count(*)::int FROM (SELECT 1 FROM ledger_postings GROUP BY transaction_id, currency HAVING sum(amount) <> 0) unbalanced")
+        let rows = try await postgres.query(
+            "SELECT count(*)::int FROM (SELECT 1 FROM ledger_postings GROUP BY transaction_id, currency HAVING sum(amount) <> 0) unbalanced")
         for try await count in rows.decode(Int.self) { return count == 0 }
         return false
     }

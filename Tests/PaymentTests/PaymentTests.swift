@@ -3,8 +3,8 @@ import HTTPTypes
 import HummingbirdTesting
 import Payment
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct PaymentServiceTests {
     @Test func answersHealthReadyAndMetrics() async throws {

@@ -3,8 +3,8 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Payment
 
@@ -23,10 +23,15 @@ import TestSupport
             #expect(paidOut)
             let payout = try await payments.send(.get, "/api/v1/payouts", as: provider).decode(Page<Payout>.self).items.first
             #expect(payout?.amount == Money(amount: 216_750, currency: "MXN"))
-            #expect(try await payments.send(.get, "/api/v1/payouts/balance", as: provider).decode(PayoutRoutes.Balance.self).balances == [Money(amount: 0, currency: "MXN")])
+            #expect(
+                try await payments.send(.get, "/api/v1/payouts/balance", as: provider).decode(PayoutRoutes.Balance.self).balances == [
+                    Money(amount: 0, currency: "MXN")
+                ])
             #expect(try await payments.balance("external:payouts") == 216_750)
             #expect(try await payments.ledgerIsBalanced())
-            #expect(await payments.peers.first(NotificationRequest.self, at: NotificationRequest.path) { $0.type == .payoutSent && $0.recipientId == provider.id } != nil)
+            #expect(
+                await payments.peers.first(NotificationRequest.self, at: NotificationRequest.path) { $0.type == .payoutSent && $0.recipientId == provider.id }
+                    != nil)
             // Later rounds find nothing more to pay.
             try await Task.sleep(for: .milliseconds(400))
             #expect(try await payments.send(.get, "/api/v1/payouts", as: provider).decode(Page<Payout>.self).items.count == 1)
@@ -41,8 +46,14 @@ import TestSupport
             let provider = try await PaymentHarness.user(.provider)
             let created = try await payments.payment(traveler: traveler, provider: provider)
             _ = try await payments.pay(created, as: traveler)
-            let receipt = try #require(await payments.peers.first(NotificationRequest.self, at: NotificationRequest.path) { $0.type == .paymentReceipt && $0.recipientId == traveler.id })
-            guard case .string(let invoiceID)? = receipt.data["invoiceId"] else { Issue.record("no invoice id"); return }
+            let receipt = try #require(
+                await payments.peers.first(NotificationRequest.self, at: NotificationRequest.path) {
+                    $0.type == .paymentReceipt && $0.recipientId == traveler.id
+                })
+            guard case .string(let invoiceID)? = receipt.data["invoiceId"] else {
+                Issue.record("no invoice id")
+                return
+            }
             let year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date()).year!
             #expect(receipt.data["number"] == .string(String(format: "MG-%04d-000001", year)))
 

@@ -2,14 +2,14 @@ import Contracts
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import HummingbirdTesting
+import Logging
 import NIOCore
 import NIOFoundationCompat
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Payment
 
@@ -104,10 +104,12 @@ actor FakeStripe {
         let router = Router()
         router.get("v1/:object") { request, context -> Response in
             guard try context.parameters.require("object") == "payouts" else {
-                return Self.json(["error": ["type": "invalid_request_error", "message": "Unrecognized request URL."] as [String: any Sendable]], status: .notFound)
+                return Self.json(
+                    ["error": ["type": "invalid_request_error", "message": "Unrecognized request URL."] as [String: any Sendable]], status: .notFound)
             }
             guard request.headers[.authorization] == "Bearer sk_test_mayago", let account = request.headers[HTTPField.Name("Stripe-Account")!] else {
-                return Self.json(["error": ["type": "invalid_request_error", "message": "Invalid API Key provided."] as [String: any Sendable]], status: .unauthorized)
+                return Self.json(
+                    ["error": ["type": "invalid_request_error", "message": "Invalid API Key provided."] as [String: any Sendable]], status: .unauthorized)
             }
             let query = Self.form(request.uri.query ?? "")
             let since = query["created[gte]"].flatMap { Int($0) } ?? 0
@@ -117,7 +119,8 @@ actor FakeStripe {
         router.post("v1/:object") { request, context -> Response in
             let object = try context.parameters.require("object")
             guard request.headers[.authorization] == "Bearer sk_test_mayago" else {
-                return Self.json(["error": ["type": "invalid_request_error", "message": "Invalid API Key provided."] as [String: any Sendable]], status: .unauthorized)
+                return Self.json(
+                    ["error": ["type": "invalid_request_error", "message": "Invalid API Key provided."] as [String: any Sendable]], status: .unauthorized)
             }
             let form = Self.form(String(buffer: try await request.body.collect(upTo: 1 << 16)))
             let key = request.headers[HTTPField.Name("Idempotency-Key")!]
@@ -125,7 +128,9 @@ actor FakeStripe {
             await self.record(Call(path: "/v1/\(object)", form: form, idempotencyKey: key, account: account))
             if ["refunds", "transfers"].contains(object) { await self.moving() }
             if await self.isDown("/v1/\(object)") {
-                return Self.json(["error": ["type": "api_error", "message": "An error occurred with our connection to Stripe."] as [String: any Sendable]], status: .internalServerError)
+                return Self.json(
+                    ["error": ["type": "api_error", "message": "An error occurred with our connection to Stripe."] as [String: any Sendable]],
+                    status: .internalServerError)
             }
             if let key, let replay = await self.answer(for: key) {
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: replay)))
@@ -133,24 +138,37 @@ actor FakeStripe {
             let answer: [String: any Sendable]
             switch object {
             case "payment_intents":
-                answer = ["id": "pi_3Mtw", "object": "payment_intent", "client_secret": "pi_3Mtw_secret_YrKJ", "amount": Int(form["amount"] ?? "0") ?? 0, "currency": form["currency"] ?? "", "status": "requires_payment_method"]
+                answer = [
+                    "id": "pi_3Mtw", "object": "payment_intent", "client_secret": "pi_3Mtw_secret_YrKJ", "amount": Int(form["amount"] ?? "0") ?? 0,
+                    "currency": form["currency"] ?? "", "status": "requires_payment_method",
+                ]
             case "refunds" where form["amount"] == "1":
-                return Self.json(["error": ["type": "invalid_request_error", "code": "charge_already_refunded", "message": "Charge pi_3Mtw has already been refunded."] as [String: any Sendable]], status: .badRequest)
+                return Self.json(
+                    [
+                        "error": ["type": "invalid_request_error", "code": "charge_already_refunded", "message": "Charge pi_3Mtw has already been refunded."]
+                            as [String: any Sendable]
+                    ], status: .badRequest)
             case "refunds":
-                answer = ["id": "re_1Nis", "object": "refund", "amount": Int(form["amount"] ?? "0") ?? 0, "status": "succeeded", "payment_intent": form["payment_intent"] ?? ""]
+                answer = [
+                    "id": "re_1Nis", "object": "refund", "amount": Int(form["amount"] ?? "0") ?? 0, "status": "succeeded",
+                    "payment_intent": form["payment_intent"] ?? "",
+                ]
             case "transfers":
                 answer = ["id": "tr_1MiN", "object": "transfer", "amount": Int(form["amount"] ?? "0") ?? 0, "destination": form["destination"] ?? ""]
             case "accounts":
                 answer = ["id": "acct_1Nv0", "object": "account", "type": "express"]
             case "payouts":
                 guard let account else {
-                    return Self.json(["error": ["type": "invalid_request_error", "message": "Payouts need a Stripe-Account."] as [String: any Sendable]], status: .badRequest)
+                    return Self.json(
+                        ["error": ["type": "invalid_request_error", "message": "Payouts need a Stripe-Account."] as [String: any Sendable]], status: .badRequest
+                    )
                 }
                 answer = await self.makePayout(account: account, form: form).object
             case "account_links":
                 answer = ["object": "account_link", "url": "https://connect.stripe.com/setup/e/acct_1Nv0/abc"]
             default:
-                return Self.json(["error": ["type": "invalid_request_error", "message": "Unrecognized request URL."] as [String: any Sendable]], status: .notFound)
+                return Self.json(
+                    ["error": ["type": "invalid_request_error", "message": "Unrecognized request URL."] as [String: any Sendable]], status: .notFound)
             }
             let data = try JSONSerialization.data(withJSONObject: answer)
             if let key { await self.remember(key, data) }
@@ -160,7 +178,9 @@ actor FakeStripe {
     }
 
     nonisolated static func json(_ object: [String: any Sendable], status: HTTPResponse.Status) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: (try? JSONSerialization.data(withJSONObject: object)) ?? Data())))
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(data: (try? JSONSerialization.data(withJSONObject: object)) ?? Data())))
     }
 }
 
@@ -193,7 +213,8 @@ actor Sightings {
                 #expect(try await WebhookTests.deliver(payments, WebhookTests.event("payment_intent.succeeded", created)).status == .ok)
                 #expect(try await payments.balance("escrow") == 100_000)
 
-                let refund = BookingPayments.RefundRequest(bookingId: created.bookingId, amount: Money(amount: 20_000, currency: "MXN"), reason: "cancelled_by_traveler")
+                let refund = BookingPayments.RefundRequest(
+                    bookingId: created.bookingId, amount: Money(amount: 20_000, currency: "MXN"), reason: "cancelled_by_traveler")
                 #expect(try await payments.internalCall(BookingPayments.RefundRequest.path, refund).status == .noContent)
                 let refunded = try #require(await stripe.calls(to: "/v1/refunds").first)
                 #expect(refunded.form == ["payment_intent": "pi_3Mtw", "amount": "20000"])
@@ -247,7 +268,8 @@ actor Sightings {
                 // Stripe fails the refund: a 502, nothing moves here, and Booking's outbox delivers the message again,
                 // when the same refund (the same idempotency key) goes through once.
                 await stripe.fail("/v1/refunds", times: 1)
-                let refund = BookingPayments.RefundRequest(bookingId: created.bookingId, amount: Money(amount: 20_000, currency: "MXN"), reason: "cancelled_by_traveler")
+                let refund = BookingPayments.RefundRequest(
+                    bookingId: created.bookingId, amount: Money(amount: 20_000, currency: "MXN"), reason: "cancelled_by_traveler")
                 let message = UUID()
                 #expect(try await payments.internalCall(BookingPayments.RefundRequest.path, refund, messageID: message).status == .badGateway)
                 #expect(try await payments.balance("escrow") == 100_000)
@@ -259,7 +281,9 @@ actor Sightings {
                 #expect(try await payments.balance("escrow") == 80_000)
 
                 _ = try await payments.send(.post, "/api/v1/payouts/onboarding", as: provider)
-                #expect(try await payments.internalCall(BookingPayments.ReleaseRequest.path, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status == .noContent)
+                #expect(
+                    try await payments.internalCall(BookingPayments.ReleaseRequest.path, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status
+                        == .noContent)
                 #expect(try await payments.balance("escrow") == 0)
                 #expect(await free.values == [true, true, true])
                 #expect(try await payments.ledgerIsBalanced())
@@ -279,7 +303,9 @@ actor Sightings {
                 let created = try await payments.payment(traveler: traveler, provider: provider, amount: 100_000)
                 #expect(try await WebhookTests.deliver(payments, WebhookTests.event("payment_intent.succeeded", created)).status == .ok)
                 _ = try await payments.send(.post, "/api/v1/payouts/onboarding", as: provider)
-                #expect(try await payments.internalCall(BookingPayments.ReleaseRequest.path, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status == .noContent)
+                #expect(
+                    try await payments.internalCall(BookingPayments.ReleaseRequest.path, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status
+                        == .noContent)
 
                 // The balance leaves as a payout of the provider's connected account, pending until the bank has it.
                 func payouts() async throws -> [Payout] { try await payments.send(.get, "/api/v1/payouts", as: provider).decode(Page<Payout>.self).items }

@@ -6,8 +6,8 @@ import NIOCore
 import NIOFoundationCompat
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Payment
 
@@ -15,10 +15,14 @@ import TestSupport
     static let secret = "whsec_test_secret"
 
     /// Posts `event` as Stripe would, signed with `secret` at `time`.
-    static func deliver(_ payments: PaymentHarness, _ event: [String: any Sendable], secret: String = secret, at time: Date = Date(), signature: String? = nil) async throws -> TestResponse {
+    static func deliver(
+        _ payments: PaymentHarness, _ event: [String: any Sendable], secret: String = secret, at time: Date = Date(), signature: String? = nil
+    ) async throws -> TestResponse {
         let payload = try JSONSerialization.data(withJSONObject: event)
         let timestamp = Int(time.timeIntervalSince1970)
-        let header = signature ?? "t=\(timestamp),v1=\(StripeSignature.sign(payload, timestamp: timestamp, secret: "whsec_other")),v1=\(StripeSignature.sign(payload, timestamp: timestamp, secret: secret))"
+        let header =
+            signature
+            ?? "t=\(timestamp),v1=\(StripeSignature.sign(payload, timestamp: timestamp, secret: "whsec_other")),v1=\(StripeSignature.sign(payload, timestamp: timestamp, secret: secret))"
         return try await payments.client.executeRequest(
             uri: "/api/v1/webhooks/stripe", method: .post,
             headers: [.contentType: "application/json", HTTPField.Name("Stripe-Signature")!: header],
@@ -26,7 +30,9 @@ import TestSupport
         )
     }
 
-    static func event(_ type: String, _ payment: Payment, id: String = "evt_\(UUID().uuidString.prefix(12))", extra: [String: any Sendable] = [:]) -> [String: any Sendable] {
+    static func event(
+        _ type: String, _ payment: Payment, id: String = "evt_\(UUID().uuidString.prefix(12))", extra: [String: any Sendable] = [:]
+    ) -> [String: any Sendable] {
         var object: [String: any Sendable] = ["id": "pi_test", "metadata": ["payment_id": payment.id.uuidString.lowercased()] as [String: any Sendable]]
         object.merge(extra) { $1 }
         return ["id": id, "object": "event", "type": type, "created": Int(Date().timeIntervalSince1970), "data": ["object": object] as [String: any Sendable]]
@@ -52,14 +58,20 @@ import TestSupport
 
     @Test func aDisputeTakesItsAmountFromEscrowOnceEvenBeforeThePaymentIsReported() async throws {
         try await PaymentHarness.run(["STRIPE_WEBHOOK_SECRET": Self.secret]) { payments in
-            let created = try await payments.payment(traveler: try await PaymentHarness.user(.traveler), provider: try await PaymentHarness.user(.provider), amount: 100_000)
+            let created = try await payments.payment(
+                traveler: try await PaymentHarness.user(.traveler), provider: try await PaymentHarness.user(.provider), amount: 100_000)
             let rows = try await payments.postgres.query("SELECT provider_reference FROM payments WHERE id = \(created.id)")
             var intent = ""
             for try await reference in rows.decode(String.self) { intent = reference }
             // Disputes name only their PaymentIntent; Stripe may send the same dispute in more than one event.
-            let dispute: [String: any Sendable] = ["id": "dp_1Mt", "object": "dispute", "amount": 30_000, "currency": "mxn", "payment_intent": intent, "reason": "fraudulent"]
+            let dispute: [String: any Sendable] = [
+                "id": "dp_1Mt", "object": "dispute", "amount": 30_000, "currency": "mxn", "payment_intent": intent, "reason": "fraudulent",
+            ]
             func disputed() -> [String: any Sendable] {
-                ["id": "evt_\(UUID().uuidString.prefix(12))", "object": "event", "type": "charge.dispute.created", "data": ["object": dispute] as [String: any Sendable]]
+                [
+                    "id": "evt_\(UUID().uuidString.prefix(12))", "object": "event", "type": "charge.dispute.created",
+                    "data": ["object": dispute] as [String: any Sendable],
+                ]
             }
             #expect(try await Self.deliver(payments, disputed()).status == .ok)
             #expect(try await payments.balance("external:disputes") == 0)
@@ -83,8 +95,10 @@ import TestSupport
 
     @Test func eventsApplyOnceAndARefundBeforeItsPaymentWaitsForIt() async throws {
         try await PaymentHarness.run(["STRIPE_WEBHOOK_SECRET": Self.secret]) { payments in
-            let created = try await payments.payment(traveler: try await PaymentHarness.user(.traveler), provider: try await PaymentHarness.user(.provider), amount: 100_000)
-            let failed = Self.event("payment_intent.payment_failed", created, extra: ["last_payment_error": ["code": "card_declined"] as [String: any Sendable]])
+            let created = try await payments.payment(
+                traveler: try await PaymentHarness.user(.traveler), provider: try await PaymentHarness.user(.provider), amount: 100_000)
+            let failed = Self.event(
+                "payment_intent.payment_failed", created, extra: ["last_payment_error": ["code": "card_declined"] as [String: any Sendable]])
             #expect(try await Self.deliver(payments, failed).status == .ok)
             #expect(try await payments.send(.get, "/api/v1/payments/\(created.id)", as: nil).status == .unauthorized)
 
@@ -100,7 +114,9 @@ import TestSupport
             #expect(try await payments.balance("external:cards") == -60_000)
             #expect(try await payments.ledgerIsBalanced())
             let told = await eventually {
-                let kinds = await payments.peers.bodies(BookingPayments.PaymentEvent.self, at: BookingPayments.PaymentEvent.path).filter { $0.bookingId == created.bookingId }.map(\.kind)
+                let kinds = await payments.peers.bodies(BookingPayments.PaymentEvent.self, at: BookingPayments.PaymentEvent.path).filter {
+                    $0.bookingId == created.bookingId
+                }.map(\.kind)
                 return Set(kinds) == [.succeeded, .refunded]
             }
             #expect(told)

@@ -5,7 +5,8 @@ import Testing
 /// The search box's in-memory completions, measured against what pg_trgm answers for the same texts.
 @Suite struct CompletionSetTests {
     func similarity(_ a: String, _ b: String) -> Double {
-        let x = Trigrams.of(a), y = Trigrams.of(b)
+        let x = Trigrams.of(a)
+        let y = Trigrams.of(b)
         return Trigrams.similarity(shared: x.intersection(y).count, x.count, y.count)
     }
 

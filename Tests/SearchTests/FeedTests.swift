@@ -5,8 +5,8 @@ import HummingbirdTesting
 import NIOCore
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Search
 
@@ -90,7 +90,8 @@ import TestSupport
             let entries = first ? Array(catalog.prefix(3)) : Array(catalog.dropFirst(3))
             let events = entries.flatMap { [$0.experienceEvent] + ($0.slotEvent.map { [$0] } ?? []) }
             let page = SearchFeedPage(events: events, nextCursor: first ? catalog[2].experience.id.uuidString : nil)
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(page))))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(page))))
         }
         try await SearchHarness.run(booking: booking) { search in
             // The index was empty at start: it filled itself from Booking, two pages.

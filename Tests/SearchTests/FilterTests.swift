@@ -2,8 +2,8 @@ import Contracts
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-import Testing
 import TestSupport
+import Testing
 
 @testable import Search
 
@@ -24,10 +24,16 @@ import TestSupport
 
             #expect(Set(try await search.titles("category=food")) == ["Tacos al pastor night tour", "Cooking class: Yucatecan cuisine"])
             #expect(try await search.search("category=food&category=water").total == 3)
-            #expect(try await search.titles("minPrice=90000&maxPrice=130000&currency=MXN&sort=price") == ["Cooking class: Yucatecan cuisine", "Snorkeling with turtles in Akumal"])
+            #expect(
+                try await search.titles("minPrice=90000&maxPrice=130000&currency=MXN&sort=price") == [
+                    "Cooking class: Yucatecan cuisine", "Snorkeling with turtles in Akumal",
+                ])
             #expect(try await search.titles("maxDuration=160") == ["Tacos al pastor night tour"])
             #expect(try await search.search("minDuration=240&maxDuration=300").total == 3)
-            #expect(try await search.titles("language=es&sort=rating") == ["Tacos al pastor night tour", "Cenote swim near Valladolid", "Ruinas mayas de Uxmal al amanecer"])
+            #expect(
+                try await search.titles("language=es&sort=rating") == [
+                    "Tacos al pastor night tour", "Cenote swim near Valladolid", "Ruinas mayas de Uxmal al amanecer",
+                ])
             #expect(try await search.search("minRating=4.7").total == 3)
             #expect(try await search.titles("sort=-price").first == "Ruinas mayas de Uxmal al amanecer")
             // Three guests: Akumal has two seats left.

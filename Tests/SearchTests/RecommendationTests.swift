@@ -2,8 +2,8 @@ import Contracts
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-import Testing
 import TestSupport
+import Testing
 
 @testable import Search
 
@@ -42,18 +42,24 @@ import TestSupport
         try await SearchHarness.run { search in
             let catalog = Catalog.make()
             try await search.load(catalog)
-            let (cenote, snorkel, tacos, ruins, cooking) = (catalog[0].experience.id, catalog[1].experience.id, catalog[2].experience.id, catalog[3].experience.id, catalog[4].experience.id)
+            let (cenote, snorkel, tacos, ruins, cooking) = (
+                catalog[0].experience.id, catalog[1].experience.id, catalog[2].experience.id, catalog[3].experience.id, catalog[4].experience.id
+            )
             // Travelers who took the taco tour also took the cooking class; one of them also the cenote.
             let others = [UUID(), UUID(), UUID()]
-            for (traveler, experience) in [(others[0], tacos), (others[0], cooking), (others[1], tacos), (others[1], cooking), (others[2], tacos), (others[2], cenote)] {
+            for (traveler, experience) in [
+                (others[0], tacos), (others[0], cooking), (others[1], tacos), (others[1], cooking), (others[2], tacos), (others[2], cenote),
+            ] {
                 let booking = SearchFeedEvent.Booking(id: UUID(), experienceId: experience, travelerId: traveler, guests: 1)
-                try #require(try await search.feed(SearchFeedEvent(kind: .bookingConfirmed, version: 1, occurredAt: Date(), booking: booking)).status == .noContent)
+                try #require(
+                    try await search.feed(SearchFeedEvent(kind: .bookingConfirmed, version: 1, occurredAt: Date(), booking: booking)).status == .noContent)
             }
             struct List: Decodable { var items: [Recommendation] }
             // Recomputed every 200 ms here: wait for a round after the bookings.
             let similar = try await eventually {
                 let items = try await search.get("/api/v1/recommendations/similar/\(tacos)").decode(List.self).items
-                return items.first?.id == cooking && items.first?.source == "co-booking+content" && items.contains { $0.id == cenote && $0.source == "co-booking" }
+                return items.first?.id == cooking && items.first?.source == "co-booking+content"
+                    && items.contains { $0.id == cenote && $0.source == "co-booking" }
             }
             #expect(similar)
             let alike = try await search.get("/api/v1/recommendations/similar/\(tacos)").decode(List.self).items

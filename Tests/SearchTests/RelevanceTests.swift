@@ -1,7 +1,7 @@
 import Contracts
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Search
 
@@ -48,7 +48,13 @@ import TestSupport
     @Test func theSearchBoxCompletesTitlesTagsAndCitiesDespiteTypos() async throws {
         try await SearchHarness.run { search in
             try await search.load(Catalog.make())
-            struct Suggestions: Decodable { struct Item: Decodable { var text: String; var kind: String }; var suggestions: [Item] }
+            struct Suggestions: Decodable {
+                struct Item: Decodable {
+                    var text: String
+                    var kind: String
+                }
+                var suggestions: [Item]
+            }
             func suggest(_ text: String) async throws -> [String] {
                 try await search.get("/api/v1/search/suggest?q=\(text)").decode(Suggestions.self).suggestions.map(\.text)
             }

@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import Redis
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Search
 

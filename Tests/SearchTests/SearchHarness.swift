@@ -6,8 +6,8 @@ import HummingbirdTesting
 import NIOCore
 import PostgresNIO
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import Search
 
@@ -18,15 +18,21 @@ struct SearchHarness: Sendable {
     let credential: ServiceCredential
     static let tokens = TestTokens()
 
-    static func run<Value: Sendable>(booking: Router<BasicRequestContext> = emptyBooking(), _ body: @Sendable (SearchHarness) async throws -> Value) async throws -> Value {
+    static func run<Value: Sendable>(
+        booking: Router<BasicRequestContext> = emptyBooking(), _ body: @Sendable (SearchHarness) async throws -> Value
+    ) async throws -> Value {
         // The stand-in is Auth too, for the signed-in routes' keys.
         tokens.publish(on: booking)
         return try await withStandIn(booking) { port in
-            try await ServiceUnderTest.run(.search, variables: [
-                "BOOKING_URL": "http://127.0.0.1:\(port)", "AUTH_URL": "http://127.0.0.1:\(port)", "RECOMMENDATIONS_INTERVAL_MS": "200",
-            ], build: {
-                try await buildApplication(configuration: $0)
-            }) { service in
+            try await ServiceUnderTest.run(
+                .search,
+                variables: [
+                    "BOOKING_URL": "http://127.0.0.1:\(port)", "AUTH_URL": "http://127.0.0.1:\(port)", "RECOMMENDATIONS_INTERVAL_MS": "200",
+                ],
+                build: {
+                    try await buildApplication(configuration: $0)
+                }
+            ) { service in
                 let credential = await ServiceCredential(service: .booking, secret: service.configuration.serviceSecret)
                 return try await body(SearchHarness(client: service.client, postgres: service.postgres, credential: credential))
             }
@@ -37,7 +43,9 @@ struct SearchHarness: Sendable {
     static func emptyBooking() -> Router<BasicRequestContext> {
         let router = Router()
         router.get(RouterPath(SearchFeedPage.path)) { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(SearchFeedPage(events: [], nextCursor: nil)))))
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(SearchFeedPage(events: [], nextCursor: nil)))))
         }
         return router
     }
@@ -109,20 +117,27 @@ enum Catalog {
 
     static func make() -> [Entry] {
         [
-            entry("Cenote swim near Valladolid", "Swim in a turquoise sinkhole under the jungle, with a guide who knows its caves.",
-                  category: "nature", tags: ["cenote", "swimming"], at: valladolid, price: 85_000, minutes: 180, languages: ["es", "en"], rating: 4.8),
-            entry("Snorkeling with turtles in Akumal", "Float above sea turtles grazing in the bay; gear included.",
-                  category: "water", tags: ["snorkeling", "turtles", "beach"], at: akumal, price: 120_000, minutes: 240, languages: ["en"], rating: 4.6, seats: 2),
-            entry("Tacos al pastor night tour", "Five stands, five kinds of street food, and the story of each.",
-                  category: "food", tags: ["tacos", "street food"], at: merida, price: 60_000, minutes: 150, languages: ["es", "en"], rating: 4.9),
-            entry("Ruinas mayas de Uxmal al amanecer", "Camina entre pirámides y palacios antes del calor, con un arqueólogo.",
-                  category: "culture", tags: ["ruinas", "historia"], at: uxmal, price: 150_000, minutes: 300, languages: ["es"], rating: 4.4),
-            entry("Cooking class: Yucatecan cuisine", "Cook cochinita pibil and handmade tortillas for tacos; cocina tradicional.",
-                  category: "food", tags: ["cooking", "cocina"], at: merida, price: 95_000, minutes: 240, languages: ["en"], rating: 4.7),
-            entry("Secret cenote", "Not ready yet.", category: "nature", tags: ["cenote"], at: valladolid, price: 50_000, minutes: 120,
-                  languages: ["es"], rating: 0, status: "draft"),
-            entry("Bird watching at Celestún", "Flamingos at dawn from a small boat.", category: "nature", tags: ["birds", "flamingos"],
-                  at: ("Celestún", 20.8590, -90.3990), price: 70_000, minutes: 240, languages: ["es", "en"], rating: 4.5, seats: nil),
+            entry(
+                "Cenote swim near Valladolid", "Swim in a turquoise sinkhole under the jungle, with a guide who knows its caves.",
+                category: "nature", tags: ["cenote", "swimming"], at: valladolid, price: 85_000, minutes: 180, languages: ["es", "en"], rating: 4.8),
+            entry(
+                "Snorkeling with turtles in Akumal", "Float above sea turtles grazing in the bay; gear included.",
+                category: "water", tags: ["snorkeling", "turtles", "beach"], at: akumal, price: 120_000, minutes: 240, languages: ["en"], rating: 4.6, seats: 2),
+            entry(
+                "Tacos al pastor night tour", "Five stands, five kinds of street food, and the story of each.",
+                category: "food", tags: ["tacos", "street food"], at: merida, price: 60_000, minutes: 150, languages: ["es", "en"], rating: 4.9),
+            entry(
+                "Ruinas mayas de Uxmal al amanecer", "Camina entre pirámides y palacios antes del calor, con un arqueólogo.",
+                category: "culture", tags: ["ruinas", "historia"], at: uxmal, price: 150_000, minutes: 300, languages: ["es"], rating: 4.4),
+            entry(
+                "Cooking class: Yucatecan cuisine", "Cook cochinita pibil and handmade tortillas for tacos; cocina tradicional.",
+                category: "food", tags: ["cooking", "cocina"], at: merida, price: 95_000, minutes: 240, languages: ["en"], rating: 4.7),
+            entry(
+                "Secret cenote", "Not ready yet.", category: "nature", tags: ["cenote"], at: valladolid, price: 50_000, minutes: 120,
+                languages: ["es"], rating: 0, status: "draft"),
+            entry(
+                "Bird watching at Celestún", "Flamingos at dawn from a small boat.", category: "nature", tags: ["birds", "flamingos"],
+                at: ("Celestún", 20.8590, -90.3990), price: 70_000, minutes: 240, languages: ["es", "en"], rating: 4.5, seats: nil),
         ]
     }
 }

@@ -1,8 +1,9 @@
 import Contracts
-@testable import Search
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
+
+@testable import Search
 
 @Suite struct SearchServiceTests {
     @Test func answersHealthReadyAndMetrics() async throws {
@@ -21,7 +22,10 @@ import TestSupport
     @Test func theOpenAPIDocumentNamesTheRoutesAndEveryReferenceResolves() async throws {
         try await SearchHarness.run { search in
             let document = try await search.get("/openapi.json").decode(JSONValue.self)
-            #expect(OpenAPIDocument.paths(of: document).isSuperset(of: ["/api/v1/search", "/api/v1/search/suggest", "/api/v1/recommendations", "/api/v1/recommendations/similar/{experienceId}"]))
+            #expect(
+                OpenAPIDocument.paths(of: document).isSuperset(of: [
+                    "/api/v1/search", "/api/v1/search/suggest", "/api/v1/recommendations", "/api/v1/recommendations/similar/{experienceId}",
+                ]))
             #expect(OpenAPIDocument.unresolvedReferences(in: document) == [])
             #expect(OpenAPIDocument.optionalFieldsRefusingNull(in: document) == [])
         }

@@ -25,17 +25,19 @@ import Testing
     }
 
     @Test func parsesWhatPostgreSQLWrites() {
-        #expect(TSVector.parse("'cenot':1A,5C 'it''s':2 'swim':3B,4") == [
-            .init(lexeme: "cenot", positions: [1, 5], weight: 3), .init(lexeme: "it's", positions: [2], weight: 0),
-            .init(lexeme: "swim", positions: [3, 4], weight: 2),
-        ])
+        #expect(
+            TSVector.parse("'cenot':1A,5C 'it''s':2 'swim':3B,4") == [
+                .init(lexeme: "cenot", positions: [1, 5], weight: 3), .init(lexeme: "it's", positions: [2], weight: 0),
+                .init(lexeme: "swim", positions: [3, 4], weight: 2),
+            ])
         #expect(TSVector.parse("'a\\\\b' 'x'") == [.init(lexeme: "a\\b", positions: [], weight: 0), .init(lexeme: "x", positions: [], weight: 0)])
         #expect(TSVector.parse("").isEmpty)
     }
 
     @Test func everyGroupMustMatchAndTheStrongestPlaceCounts() {
         var index = TextIndex()
-        let tacos = Self.document("Tacos tour"), cooking = Self.document("Cooking class")
+        let tacos = Self.document("Tacos tour")
+        let cooking = Self.document("Cooking class")
         index.upsert(tacos, words: TSVector.parse("'tacos':1A 'tour':2A"))
         index.upsert(cooking, words: TSVector.parse("'cooking':1A 'class':2A 'tacos':9C"))
         let found = index.matches(Self.words("tacos"))

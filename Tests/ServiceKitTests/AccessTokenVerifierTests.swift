@@ -3,8 +3,8 @@ import JWTKit
 import Logging
 import NIOConcurrencyHelpers
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct AccessTokenVerifierTests {
     @Test func aBurstOfFirstRequestsWaitsForOneFetchOfTheKeys() async throws {

@@ -1,5 +1,5 @@
-import Foundation
 import Contracts
+import Foundation
 import ServiceKit
 import Testing
 
@@ -68,7 +68,8 @@ import Testing
     }
 
     @Test func sealsOpensAndRotates() throws {
-        let old = Self.key("a"), new = Self.key("b")
+        let old = Self.key("a")
+        let new = Self.key("b")
         let before = try DataCipher(keys: old)
         let sealed = try before.seal("JBSWY3DPEHPK3PXP")
         #expect(sealed.hasPrefix("enc:v1:a:"))

@@ -1,15 +1,15 @@
 import Contracts
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOConcurrencyHelpers
 import PostgresNIO
 import ServiceKit
 import ServiceLifecycle
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct OutboxTests {
     let logger = Logger(label: "outbox-test")
@@ -60,7 +60,7 @@ import TestSupport
         let receiverApp = receiverRuntime.makeApplication(router: receiverRouter)
         try await app.test(.router) { _ in
             // As long as ServiceUnderTest waits for /ready: with every suite starting at once, migrations wait their turn.
-            #expect(try await eventually(timeout: .seconds(60)) { (try? await postgres.query("SELECT 1 FROM outbox LIMIT 1")) != nil })
+            #expect(await eventually(timeout: .seconds(60)) { (try? await postgres.query("SELECT 1 FROM outbox LIMIT 1")) != nil })
             // Twenty notes committed, one rolled back.
             for number in 1...20 {
                 try await postgres.withTransaction(logger: logger) { connection in

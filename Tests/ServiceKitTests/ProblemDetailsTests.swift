@@ -5,8 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import ServiceKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ProblemDetailsTests {
     struct NewThing: Decodable {

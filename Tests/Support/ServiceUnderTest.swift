@@ -33,7 +33,10 @@ public struct ServiceUnderTest: Sendable {
             defer { tasks.cancelAll() }
             let value = try await app.test(.router) { client in
                 // Generous: under the whole suite, dozens of schemas migrate at once on two cores.
-                try #require(try await eventually(timeout: .seconds(60)) { try await client.executeRequest(uri: "/ready", method: .get, headers: [:], body: nil).status == .ok })
+                try #require(
+                    try await eventually(timeout: .seconds(60)) {
+                        try await client.executeRequest(uri: "/ready", method: .get, headers: [:], body: nil).status == .ok
+                    })
                 return try await body(ServiceUnderTest(client: client, postgres: postgres, configuration: configuration))
             }
             try await postgres.query("DROP SCHEMA \(unescaped: schema) CASCADE")

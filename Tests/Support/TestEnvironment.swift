@@ -5,7 +5,8 @@ import ServiceKit
 /// Where the tests' private PostgreSQL and Redis are (`make test` starts them and sets these variables) and
 /// the configuration a service gets in a test.
 public enum TestEnvironment {
-    public static let databaseURL = ProcessInfo.processInfo.environment["MAYAGO_TEST_DATABASE_URL"]
+    public static let databaseURL =
+        ProcessInfo.processInfo.environment["MAYAGO_TEST_DATABASE_URL"]
         ?? "postgres://mayago@127.0.0.1:55433/mayago_test"
     public static let redisURL = ProcessInfo.processInfo.environment["MAYAGO_TEST_REDIS_URL"] ?? "redis://127.0.0.1:56380"
     /// Where `swift build` put the executables, for end-to-end tests.

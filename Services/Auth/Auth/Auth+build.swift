@@ -35,13 +35,17 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
 public func rotateSigningKey(configuration: ServiceConfiguration) async throws -> String {
     let settings = try AuthSettings(configuration)
     let logger = Logger(label: "auth")
-    let postgres = PostgresClient(configuration: try .init(url: configuration.databaseURL, schema: configuration.databaseSchema, poolSize: 1), backgroundLogger: logger)
+    let postgres = PostgresClient(
+        configuration: try .init(url: configuration.databaseURL, schema: configuration.databaseSchema, poolSize: 1), backgroundLogger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { await postgres.run() }
         defer { tasks.cancelAll() }
-        _ = try await Migrator(schema: configuration.databaseSchema, migrations: PostgresStore.sharedMigrations + AuthMigrations.all).migrate(postgres, logger: logger)
+        _ = try await Migrator(schema: configuration.databaseSchema, migrations: PostgresStore.sharedMigrations + AuthMigrations.all).migrate(
+            postgres, logger: logger)
         let cipher = try DataCipher(settings: configuration.settings, environment: configuration.environment)
-        let keys = KeyRing(postgres: postgres, cipher: cipher, logger: logger, clock: .system, tokenLifetime: settings.accessTokenLifetime, reloadInterval: settings.signingKeyReload)
+        let keys = KeyRing(
+            postgres: postgres, cipher: cipher, logger: logger, clock: .system, tokenLifetime: settings.accessTokenLifetime,
+            reloadInterval: settings.signingKeyReload)
         return try await keys.rotate()
     }
 }
@@ -50,7 +54,9 @@ extension AuthService {
     init(runtime: ServiceRuntime<PostgresAndRedis>, settings: AuthSettings, cipher: DataCipher, clock: WallClock) {
         let postgres = runtime.postgres
         let logger = runtime.logger
-        let keys = KeyRing(postgres: postgres, cipher: cipher, logger: logger, clock: clock, tokenLifetime: settings.accessTokenLifetime, reloadInterval: settings.signingKeyReload)
+        let keys = KeyRing(
+            postgres: postgres, cipher: cipher, logger: logger, clock: clock, tokenLifetime: settings.accessTokenLifetime,
+            reloadInterval: settings.signingKeyReload)
         let revocations = Revocations(postgres: postgres, redis: runtime.redis, logger: logger, clock: clock, isMigrated: { runtime.isMigrated })
         self.init(
             postgres: postgres,

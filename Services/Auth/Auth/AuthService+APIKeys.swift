@@ -10,8 +10,9 @@ extension AuthService {
         let live = try await apiKeys.list(of: user.id).filter { $0.revokedAt == nil }
         let maximum = settings.maximumAPIKeys
         guard live.count < maximum else {
-            throw Problem(.conflict, detail: "At most \(maximum) live API keys: revoke one before creating another.", code: "quota_exceeded",
-                          errors: [FieldError(field: "name", message: "at most \(maximum) live API keys")])
+            throw Problem(
+                .conflict, detail: "At most \(maximum) live API keys: revoke one before creating another.", code: "quota_exceeded",
+                errors: [FieldError(field: "name", message: "at most \(maximum) live API keys")])
         }
         return try await transaction { connection in
             let created = try await apiKeys.create(
@@ -42,7 +43,9 @@ extension AuthService {
             let now = clock.now()
             try await apiKeys.revoke(id, at: now, on: connection)
             let created = try await apiKeys.create(for: user.id, name: key.name, scopes: key.scopes, at: now, on: connection)
-            try await audit.record(.apiKeyRotated, userID: user.id, client: client, detail: "\(id.uuidString.lowercased()) -> \(created.id.uuidString.lowercased())", on: connection)
+            try await audit.record(
+                .apiKeyRotated, userID: user.id, client: client, detail: "\(id.uuidString.lowercased()) -> \(created.id.uuidString.lowercased())",
+                on: connection)
             return created
         }
     }
@@ -51,8 +54,8 @@ extension AuthService {
     /// or whose owner is disabled or an admin (keys never carry that power).
     func introspect(_ key: String, tokenLifetime: TimeInterval) async throws -> APIKeyIntrospection {
         guard key.hasPrefix("mgk_"), key.utf8.count <= 200,
-              let (userID, scopes) = try await apiKeys.use(key, at: clock.now()),
-              let user = try await users.find(id: userID), !user.disabled, user.role != .admin
+            let (userID, scopes) = try await apiKeys.use(key, at: clock.now()),
+            let user = try await users.find(id: userID), !user.disabled, user.role != .admin
         else { throw Problem.notFound("No such API key.") }
         let access = try await sessions.accessToken(userID: user.id, role: user.role, lifetime: tokenLifetime, methods: [AccessClaims.apiKeyMethod])
         return APIKeyIntrospection(userId: user.id, role: user.role, scopes: scopes, accessToken: access.token, expiresIn: Int(tokenLifetime))

@@ -64,7 +64,8 @@ extension AuthService {
         }
         switch result {
         case .success(let pair): return pair
-        case .failure(.reused): throw Problem.unauthorized("This refresh token was used already; every session of its sign-in has ended.", code: "refresh_token_reused")
+        case .failure(.reused):
+            throw Problem.unauthorized("This refresh token was used already; every session of its sign-in has ended.", code: "refresh_token_reused")
         case .failure(.expired): throw Problem.unauthorized("The refresh token has expired.", code: "refresh_token_expired")
         case .failure(.unknown), .failure(.disabled): throw Problem.unauthorized("The refresh token is not valid.", code: "refresh_token_invalid")
         }

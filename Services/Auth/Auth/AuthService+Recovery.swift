@@ -17,7 +17,7 @@ extension AuthService {
         let now = clock.now()
         return try await transaction { connection in
             guard let userID = try await oneTimeTokens.redeem(token, purpose: .verifyEmail, at: now, on: connection),
-                  let user = try await users.find(id: userID, on: connection, forUpdate: true)
+                let user = try await users.find(id: userID, on: connection, forUpdate: true)
             else { throw Self.invalidToken }
             try await users.markEmailVerified(userID, at: now, on: connection)
             try await audit.record(.emailVerified, userID: userID, client: client, on: connection)
@@ -50,7 +50,7 @@ extension AuthService {
         // The policy needs the account's email and name, which the token names; check the token first without
         // spending it, hash outside the transaction (a quarter of a second), then spend it.
         guard let owner = try await postgres.withConnection({ try await oneTimeTokens.owner(of: token, purpose: .resetPassword, at: now, on: $0) }),
-              let user = try await users.find(id: owner)
+            let user = try await users.find(id: owner)
         else { throw Self.invalidToken }
         var validator = Validator()
         validator.note(passwords.policy.problem(with: password, email: user.email, name: user.name), "password")

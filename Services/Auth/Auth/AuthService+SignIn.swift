@@ -25,7 +25,8 @@ extension AuthService {
 
     /// Counts a failed sign-in on every key and audits it, and a lockout when one begins.
     func recordFailedSignIn(_ keys: SignInKeys, userID: UUID?, email: String, client: ClientInfo, reason: String, now: Date) async throws {
-        let throttled = [(keys.pair, settings.accountThrottle), (keys.account, settings.accountWideThrottle)]
+        let throttled =
+            [(keys.pair, settings.accountThrottle), (keys.account, settings.accountWideThrottle)]
             + (keys.address.map { [($0, settings.addressThrottle)] } ?? [])
         for (key, throttle) in throttled {
             let state = try await attempts.recordFailure(key, throttle: throttle, at: now)

@@ -44,7 +44,8 @@ extension AuthService {
                         try await apiKeys.revokeAll(of: existing.id, at: now, on: connection)
                         try await sessions.revokeAll(of: existing.id, on: connection)
                         try await users.markEmailVerified(existing.id, at: now, on: connection)
-                        try await audit.record(.unverifiedCredentialsCleared, userID: existing.id, email: existing.email, client: client, detail: provider, on: connection)
+                        try await audit.record(
+                            .unverifiedCredentialsCleared, userID: existing.id, email: existing.email, client: client, detail: provider, on: connection)
                     }
                     account = try await users.find(id: existing.id, on: connection) ?? existing
                 } else {
@@ -69,10 +70,12 @@ extension AuthService {
     /// Trades a sign-in code for tokens. The second factor is asked for before the code is spent, so that the app
     /// can ask the user and retry.
     func exchangeSignInCode(_ code: String, totpCode: String?, client: ClientInfo) async throws -> TokenPair {
-        let invalid = Problem(.unprocessableContent, detail: "The sign-in code is invalid, used or expired.", code: "token_invalid", errors: [FieldError(field: "code", message: "is invalid, used or expired")])
+        let invalid = Problem(
+            .unprocessableContent, detail: "The sign-in code is invalid, used or expired.", code: "token_invalid",
+            errors: [FieldError(field: "code", message: "is invalid, used or expired")])
         let now = clock.now()
         guard let owner = try await postgres.withConnection({ try await oneTimeTokens.owner(of: code, purpose: .signIn, at: now, on: $0) }),
-              let user = try await users.find(id: owner), !user.disabled
+            let user = try await users.find(id: owner), !user.disabled
         else { throw invalid }
         let keys = throttleKeys(user.email, client: client)
         try await requireNotLockedOut(keys, at: now)

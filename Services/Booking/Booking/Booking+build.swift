@@ -29,9 +29,11 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     ReviewRoutes(booking: booking).addRoutes(to: router)
     CalendarRoutes(booking: booking).addRoutes(to: router)
     InternalRoutes(booking: booking).addRoutes(to: runtime.internalRoutes(of: router))
-    return runtime.makeApplication(router: router, services: [
-        PeriodicJob(BookingJobs(booking: booking), every: booking.settings.jobsInterval, isMigrated: { runtime.isMigrated }),
-        // Looks often; each calendar is fetched only when its refresh is due.
-        PeriodicJob(CalendarImports(booking: booking), every: .milliseconds(250), isMigrated: { runtime.isMigrated }),
-    ])
+    return runtime.makeApplication(
+        router: router,
+        services: [
+            PeriodicJob(BookingJobs(booking: booking), every: booking.settings.jobsInterval, isMigrated: { runtime.isMigrated }),
+            // Looks often; each calendar is fetched only when its refresh is due.
+            PeriodicJob(CalendarImports(booking: booking), every: .milliseconds(250), isMigrated: { runtime.isMigrated }),
+        ])
 }

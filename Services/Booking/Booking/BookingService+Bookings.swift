@@ -23,7 +23,11 @@ extension BookingService {
         do {
             return try await hold(request, for: traveler, key: key, hash: hash)
         } catch {
-            guard let (existing, firstHash) = try await postgres.withConnection({ try await bookings.find(travelerID: traveler.userID, idempotencyKey: key, on: $0) }) else {
+            guard
+                let (existing, firstHash) = try await postgres.withConnection({
+                    try await bookings.find(travelerID: traveler.userID, idempotencyKey: key, on: $0)
+                })
+            else {
                 throw error
             }
             guard firstHash == hash else { throw Self.keyReused }

@@ -26,7 +26,9 @@ extension BookingService {
         let limit = settings.maxCalendarImports
         let address = url.absoluteString.replacingOccurrences(of: "webcal://", with: "https://")
         guard let added = try await calendars.addImport(address, of: providerID, limit: limit, at: clock.now()) else {
-            throw Problem(.badRequest, detail: "A provider may import at most \(limit) calendars.", code: "quota_exceeded", errors: [FieldError(field: "url", message: "at most \(limit) calendar imports")])
+            throw Problem(
+                .badRequest, detail: "A provider may import at most \(limit) calendars.", code: "quota_exceeded",
+                errors: [FieldError(field: "url", message: "at most \(limit) calendar imports")])
         }
         return added
     }

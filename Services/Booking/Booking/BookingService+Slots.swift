@@ -33,7 +33,9 @@ extension BookingService {
             let rule = WeeklySchedule(weekdays: Set(weekdays), startTimes: startTimes, from: from, until: until, timeZone: zone)
             let duration = TimeInterval(experience.durationMinutes * 60)
             let slots = rule.startInstants().filter { $0 > now }.map { start in
-                Slot(id: UUID(), experienceId: experienceID, startsAt: start, endsAt: start.addingTimeInterval(duration), capacity: capacity, remaining: capacity, status: .open, version: 1)
+                Slot(
+                    id: UUID(), experienceId: experienceID, startsAt: start, endsAt: start.addingTimeInterval(duration), capacity: capacity,
+                    remaining: capacity, status: .open, version: 1)
             }
             try await schedules.insert(
                 scheduleID, experienceID: experienceID, weekdays: weekdays, startTimes: startTimes, from: from, until: until, capacity: capacity, at: now,
@@ -65,7 +67,9 @@ extension BookingService {
                     code: "calendar_busy"
                 )
             }
-            if !allowOverlap, let clash = try await self.slots.overlapping(providerID: experience.providerId, start: slot.startsAt, end: slot.endsAt, on: connection) {
+            if !allowOverlap,
+                let clash = try await self.slots.overlapping(providerID: experience.providerId, start: slot.startsAt, end: slot.endsAt, on: connection)
+            {
                 throw Problem.conflict(
                     "This overlaps your slot at \(clash.startsAt.formatted(ISO8601Format.withFractionalSeconds)); send allowOverlap: true if both can run.",
                     code: "slot_overlap"

@@ -10,7 +10,9 @@ extension BookingService {
         let transition: BookingStateMachine.Transition
         switch BookingStateMachine.apply(event, to: booking.status) {
         case .success(let found): transition = found
-        case .failure: throw Problem.conflict("A booking that is \(booking.status.rawValue.replacingOccurrences(of: "_", with: " ")) cannot change that way.", code: "invalid_transition")
+        case .failure:
+            throw Problem.conflict(
+                "A booking that is \(booking.status.rawValue.replacingOccurrences(of: "_", with: " ")) cannot change that way.", code: "invalid_transition")
         }
         guard transition.changed || transition.refund != .none else { return booking }
         guard let experience = try await experiences.find(booking.experienceId, on: connection) else { throw Problem.notFound() }
@@ -41,16 +43,19 @@ extension BookingService {
     /// What goes back to the traveler: nothing, all that is left, or what the policy gives (never more than is left).
     private func owed(_ refund: BookingStateMachine.Refund, booking: Booking, policy: CancellationPolicy, at now: Date) -> Money {
         let left = booking.paid.amount - booking.refunded.amount
-        let amount: Int64 = switch refund {
-        case .none: 0
-        case .full: left
-        case .policy: min(left, policy.refund(of: booking.paid, startsAt: booking.startsAt, cancelledAt: now).amount)
-        }
+        let amount: Int64 =
+            switch refund {
+            case .none: 0
+            case .full: left
+            case .policy: min(left, policy.refund(of: booking.paid, startsAt: booking.startsAt, cancelledAt: now).amount)
+            }
         return Money(amount: max(0, amount), currency: booking.total.currency)
     }
 
     /// Tells Notify, Search and Payment what the new status means for them.
-    private func announce(_ booking: Booking, from previous: BookingStatus, experience: Experience, refund: Money, on connection: PostgresConnection) async throws {
+    private func announce(
+        _ booking: Booking, from previous: BookingStatus, experience: Experience, refund: Money, on connection: PostgresConnection
+    ) async throws {
         let refundData: [String: JSONValue] = ["refund": .object(["amount": .number(Double(refund.amount)), "currency": .string(refund.currency)])]
         switch booking.status {
         case .confirmed:
@@ -68,9 +73,13 @@ extension BookingService {
         case .declined:
             try await notify(.bookingDeclined, booking.travelerId, booking, experience, extra: refundData, on: connection)
         case .cancelledByTraveler where previous != .pendingPayment:
-            try await notify(.bookingCancelled, booking.providerId, booking, experience, extra: refundData.merging(["cancelledBy": .string("traveler")]) { $1 }, on: connection)
+            try await notify(
+                .bookingCancelled, booking.providerId, booking, experience, extra: refundData.merging(["cancelledBy": .string("traveler")]) { $1 },
+                on: connection)
         case .cancelledByProvider:
-            try await notify(.bookingCancelled, booking.travelerId, booking, experience, extra: refundData.merging(["cancelledBy": .string("provider")]) { $1 }, on: connection)
+            try await notify(
+                .bookingCancelled, booking.travelerId, booking, experience, extra: refundData.merging(["cancelledBy": .string("provider")]) { $1 },
+                on: connection)
         case .completed:
             try await send(BookingPayments.ReleaseRequest(bookingId: booking.id), on: connection)
             try await notify(.reviewRequest, booking.travelerId, booking, experience, on: connection)

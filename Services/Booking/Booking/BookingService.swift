@@ -45,7 +45,10 @@ struct BookingService: Sendable {
         SearchFeedEvent(kind: .slotChanged, version: slot.version, occurredAt: clock.now(), slot: slot.feedSnapshot)
     }
 
-    func notify(_ type: NotificationType, _ recipient: UUID, _ booking: Booking, _ experience: Experience, extra: [String: JSONValue] = [:], on connection: PostgresConnection) async throws {
+    func notify(
+        _ type: NotificationType, _ recipient: UUID, _ booking: Booking, _ experience: Experience, extra: [String: JSONValue] = [:],
+        on connection: PostgresConnection
+    ) async throws {
         var data: [String: JSONValue] = [
             "bookingId": .string(booking.id.uuidString.lowercased()),
             "experienceTitle": .string(experience.title),
@@ -55,7 +58,8 @@ struct BookingService: Sendable {
             "total": .object(["amount": .number(Double(booking.total.amount)), "currency": .string(booking.total.currency)]),
         ]
         data.merge(extra) { $1 }
-        let request = NotificationRequest(type: type, recipientId: recipient, data: data, idempotencyKey: "\(type.rawValue):\(booking.id.uuidString.lowercased())")
+        let request = NotificationRequest(
+            type: type, recipientId: recipient, data: data, idempotencyKey: "\(type.rawValue):\(booking.id.uuidString.lowercased())")
         try await send(request, on: connection)
     }
 
@@ -63,7 +67,7 @@ struct BookingService: Sendable {
     /// provider and admins. Anything else is a 404, which does not say whether it exists.
     func visibleExperience(_ id: UUID, to identity: Identity?) async throws -> Experience {
         guard let experience = try await experiences.find(id),
-              experience.status != .draft || identity.map({ $0.userID == experience.providerId || $0.role == .admin }) == true
+            experience.status != .draft || identity.map({ $0.userID == experience.providerId || $0.role == .admin }) == true
         else { throw Problem.notFound("No such experience.") }
         return experience
     }
@@ -71,7 +75,7 @@ struct BookingService: Sendable {
     /// The experience, locked, if the caller owns it (or is an admin); 404 otherwise.
     func ownedExperience(_ id: UUID, by identity: Identity, on connection: PostgresConnection) async throws -> Experience {
         guard let experience = try await experiences.find(id, on: connection, forUpdate: true),
-              experience.providerId == identity.userID || identity.role == .admin
+            experience.providerId == identity.userID || identity.role == .admin
         else { throw Problem.notFound("No such experience.") }
         return experience
     }

@@ -29,7 +29,8 @@ struct BookingSettings: Sendable {
         calendarRefresh = try settings.milliseconds("calendar.refresh.ms", default: .seconds(900))
         allowPrivateCalendarHosts = try settings.bool("calendar.allow.private.hosts", default: false)
         if allowPrivateCalendarHosts, configuration.environment == .production {
-            throw ConfigurationError(variable: "CALENDAR_ALLOW_PRIVATE_HOSTS", expected: "false in production (imports would reach the services' own network)", value: "true")
+            throw ConfigurationError(
+                variable: "CALENDAR_ALLOW_PRIVATE_HOSTS", expected: "false in production (imports would reach the services' own network)", value: "true")
         }
         maxCalendarImports = try settings.int("calendar.max.imports", default: 10, in: 1...1000)
         publicURL = try settings.url("public.url", default: "http://localhost:8080", schemes: ["http", "https"])

@@ -32,11 +32,13 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     )
     let authenticator = runtime.tokenAuthenticator()
     // Not ready until this instance hears the others: a socket attached before would miss what they publish.
-    let router = runtime.makeRouter(openAPI: MessagingAPI.document, readiness: [
-        ReadinessCheck(name: "redis subscriber") {
-            guard subscriber.isConnected else { throw RedisError.unavailable("the subscriber is not connected") }
-        },
-    ])
+    let router = runtime.makeRouter(
+        openAPI: MessagingAPI.document,
+        readiness: [
+            ReadinessCheck(name: "redis subscriber") {
+                guard subscriber.isConnected else { throw RedisError.unavailable("the subscriber is not connected") }
+            }
+        ])
     router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
     ConversationRoutes(messaging: messaging).addRoutes(to: router)
     AttachmentRoutes(messaging: messaging).addRoutes(to: router)
@@ -44,7 +46,9 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     sockets.addRoutes(to: router)
     return runtime.makeApplication(
         router: router,
-        server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: SocketSession.maximumFrameSize, autoPing: .enabled(timePeriod: settings.heartbeat)))) {
+        server: .http1WebSocketUpgrade(
+            configuration: .init(ws: .init(maxFrameSize: SocketSession.maximumFrameSize, autoPing: .enabled(timePeriod: settings.heartbeat)))
+        ) {
             request, channel, logger in await sockets.shouldUpgrade(request, channel: channel, logger: logger)
         },
         services: [
@@ -54,7 +58,9 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
                 every: settings.sessionCheck,
                 isMigrated: { true }
             ),
-            PeriodicJob(AttachmentSweeper(attachments: attachments, storage: storage, clock: clock, logger: logger), every: .seconds(3600), isMigrated: { runtime.isMigrated }),
+            PeriodicJob(
+                AttachmentSweeper(attachments: attachments, storage: storage, clock: clock, logger: logger), every: .seconds(3600),
+                isMigrated: { runtime.isMigrated }),
         ]
     )
 }

@@ -64,6 +64,6 @@ enum MessagingMigrations {
                 )
                 """,
             ]
-        ),
+        )
     ]
 }

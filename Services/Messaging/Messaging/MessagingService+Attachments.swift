@@ -39,12 +39,13 @@ extension MessagingService {
         var conversation: Conversation?
         if let sentIn = attachment.conversationId { conversation = try? await self.conversation(sentIn, for: caller) }
         guard attachment.isReadable(by: caller.userID, memberOf: conversation, isAdmin: caller.role == .admin),
-              let bytes = try await storage.read(attachment.sha256)
+            let bytes = try await storage.read(attachment.sha256)
         else { throw Problem.notFound("No such attachment.") }
         return (attachment, bytes)
     }
 
     private static func tooLarge(_ limit: Int) -> Problem {
-        Problem(.contentTooLarge, detail: "An attachment may be at most \(limit) bytes.", errors: [.init(field: "body", message: "must be at most \(limit) bytes")])
+        Problem(
+            .contentTooLarge, detail: "An attachment may be at most \(limit) bytes.", errors: [.init(field: "body", message: "must be at most \(limit) bytes")])
     }
 }

@@ -67,7 +67,7 @@ struct MessagingService: Sendable {
     /// The conversation if `caller` may read it (a member, or an admin); a 404 otherwise, as if it did not exist.
     func conversation(_ id: UUID, for caller: Identity) async throws -> Conversation {
         guard let conversation = try await conversations.find(id, reader: caller.userID),
-              conversation.isMember(caller.userID) || caller.role == .admin
+            conversation.isMember(caller.userID) || caller.role == .admin
         else { throw Problem.notFound("No such conversation.") }
         return conversation
     }
@@ -84,7 +84,8 @@ struct MessagingService: Sendable {
         validator.rule(!text.isEmpty || !attachments.isEmpty, "body", "must not be empty unless attachments are sent")
         validator.check(attachments.count <= limits.attachmentsPerMessage, "attachmentIds", "must name at most \(limits.attachmentsPerMessage) attachments")
         let clientID = clientMessageID ?? ""
-        validator.check((1...100).contains(clientID.unicodeScalars.count), "clientMessageId", "must be 1 to 100 characters, the same for a resend of one message")
+        validator.check(
+            (1...100).contains(clientID.unicodeScalars.count), "clientMessageId", "must be 1 to 100 characters, the same for a resend of one message")
         try validator.validate()
 
         let others = conversation.others(than: caller.userID)
@@ -94,7 +95,8 @@ struct MessagingService: Sendable {
         let sent = try await messages.send(draft, in: conversation, offline: .init(recipients: offline, window: limits.noticeWindow))
         if sent.isNew {
             let members = conversation.participants.map(\.userId)
-            await hub.deliver(.message(sent.message), to: members.contains(caller.userID) ? members : members + [caller.userID], except: socket, message: sent.message.id)
+            await hub.deliver(
+                .message(sent.message), to: members.contains(caller.userID) ? members : members + [caller.userID], except: socket, message: sent.message.id)
         }
         return sent
     }

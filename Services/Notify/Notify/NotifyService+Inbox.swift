@@ -25,8 +25,9 @@ extension NotifyService {
     /// push provider forgets it).
     func registerDevice(_ token: String, platform: Device.Platform, of user: UUID) async throws -> Device {
         guard let device = try await devices.register(token, platform: platform, of: user, at: clock.now()) else {
-            throw Problem(.conflict, detail: "This push token belongs to another account: remove it there first.", code: "device_taken",
-                          errors: [FieldError(field: "token", message: "is registered to another account")])
+            throw Problem(
+                .conflict, detail: "This push token belongs to another account: remove it there first.", code: "device_taken",
+                errors: [FieldError(field: "token", message: "is registered to another account")])
         }
         return device
     }

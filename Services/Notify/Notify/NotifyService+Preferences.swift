@@ -41,8 +41,9 @@ extension NotifyService {
             try await self.preferences.save(preferences, of: user, at: clock.now())
             throw Problem.refused("code", "is not the code sent to \(pending.phone)")
         case .expired:
-            throw Problem(.unprocessableContent, detail: "The code expired or was tried too often: ask for a new one.", code: "code_expired",
-                          errors: [FieldError(field: "code", message: "has expired")])
+            throw Problem(
+                .unprocessableContent, detail: "The code expired or was tried too often: ask for a new one.", code: "code_expired",
+                errors: [FieldError(field: "code", message: "has expired")])
         }
         try await self.preferences.save(preferences, of: user, at: clock.now())
         return preferences

@@ -11,7 +11,7 @@ enum PaymentAPI {
     static func document(withWebhook: Bool) throws -> String {
         guard !withWebhook else { return document }
         guard var parsed = try JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String: Any],
-              var paths = parsed["paths"] as? [String: Any]
+            var paths = parsed["paths"] as? [String: Any]
         else { return document }
         paths[webhookPath] = nil
         parsed["paths"] = paths

@@ -46,7 +46,8 @@ extension PaymentService {
         case (.pending, .paid):
             try await notify(.payoutSent, settled, on: connection)
         case (.pending, .failed), (.paid, .failed):
-            try await ledger.append(Ledger.payoutReturned(payout.amount.amount, payout.amount.currency, to: payout.providerId), payoutID: payout.id, at: now, on: connection)
+            try await ledger.append(
+                Ledger.payoutReturned(payout.amount.amount, payout.amount.currency, to: payout.providerId), payoutID: payout.id, at: now, on: connection)
             try await notify(.payoutFailed, settled, on: connection)
         default:
             return

@@ -44,7 +44,8 @@ extension PaymentService {
         while progressed {
             progressed = false
             for (id, text) in try await stripeEvents.unprocessed(of: paymentID, on: connection) {
-                guard let event = try? JSONDecoder().decode(StripeEvent.self, from: Data(text.utf8)), try await apply(event, to: paymentID, on: connection) else { continue }
+                guard let event = try? JSONDecoder().decode(StripeEvent.self, from: Data(text.utf8)), try await apply(event, to: paymentID, on: connection)
+                else { continue }
                 try await stripeEvents.markProcessed(id, at: clock.now(), on: connection)
                 progressed = true
             }

@@ -46,11 +46,13 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         follower, every: settings.indexInterval,
         isMigrated: { runtime.isMigrated }
     )
-    let router = runtime.makeRouter(openAPI: SearchAPI.document, readiness: [
-        ReadinessCheck(name: "search index") {
-            guard follower.isLoaded else { throw Problem(.serviceUnavailable, detail: "The index is not read from PostgreSQL yet.") }
-        },
-    ])
+    let router = runtime.makeRouter(
+        openAPI: SearchAPI.document,
+        readiness: [
+            ReadinessCheck(name: "search index") {
+                guard follower.isLoaded else { throw Problem(.serviceUnavailable, detail: "The index is not read from PostgreSQL yet.") }
+            }
+        ])
     router.add(middleware: AuthenticationMiddleware(authenticator: runtime.tokenAuthenticator()))
     SearchRoutes(search: search).addRoutes(to: router)
     RecommendationRoutes(recommendations: recommendations).addRoutes(to: router)

@@ -195,7 +195,7 @@ enum SearchMigrations {
                 // The index in memory measures distances. This index's `ll_to_earth` does not resolve its `earth` type
                 // under autovacuum's empty search_path, so automatic ANALYZE of documents failed every time and left
                 // the planner guessing (the follower's read of recent writes became a scan of the whole table).
-                "DROP INDEX documents_place",
+                "DROP INDEX documents_place"
             ]
         ),
     ]

@@ -93,4 +93,3 @@ public struct ServiceConfiguration: Sendable {
         try ServiceConfiguration(service: service, settings: .environment())
     }
 }
-

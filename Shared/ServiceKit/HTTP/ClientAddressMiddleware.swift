@@ -9,7 +9,8 @@ struct ClientAddressMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.clientAddress = request.headers[.mayaGoClient].flatMap { seal.open($0, requestID: context.requestID) }
+        context.clientAddress =
+            request.headers[.mayaGoClient].flatMap { seal.open($0, requestID: context.requestID) }
             ?? context.remoteAddress?.ipAddress
         return try await next(request, context)
     }

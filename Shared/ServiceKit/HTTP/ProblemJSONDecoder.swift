@@ -44,7 +44,8 @@ extension FieldError {
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
             self.init(field: "body", message: "is not valid JSON")
         case .dataCorrupted(let context):
-            let message = context.debugDescription.hasPrefix("Cannot initialize")
+            let message =
+                context.debugDescription.hasPrefix("Cannot initialize")
                 ? "has a value that is not allowed" : context.debugDescription
             self.init(field: path(context.codingPath), message: message)
         @unknown default:

@@ -29,14 +29,20 @@ enum UnstorableText {
             return value
         }
         while index + 1 < bytes.endIndex {
-            guard bytes[index] == UInt8(ascii: "\\") else { index += 1; continue }
-            guard bytes[index + 1] == UInt8(ascii: "u"), let unit = hex(at: index + 2) else { index += 2; continue }
+            guard bytes[index] == UInt8(ascii: "\\") else {
+                index += 1
+                continue
+            }
+            guard bytes[index + 1] == UInt8(ascii: "u"), let unit = hex(at: index + 2) else {
+                index += 2
+                continue
+            }
             index += 6
             switch unit {
             case 0, 0xDC00...0xDFFF: return true
             case 0xD800...0xDBFF:
                 guard index + 1 < bytes.endIndex, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u"),
-                      let low = hex(at: index + 2), (0xDC00...0xDFFF).contains(low)
+                    let low = hex(at: index + 2), (0xDC00...0xDFFF).contains(low)
                 else { return true }
                 index += 6
             default: break

@@ -119,7 +119,8 @@ public struct IdempotentRequests: Sendable {
     /// Method, path and the body's JSON with sorted keys: the same request hashes the same however it was spelled.
     static func hash(method: String, path: String, body: ByteBuffer) -> String {
         let data = Data(buffer: body)
-        let canonical = (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]))
+        let canonical =
+            (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]))
             .flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys, .fragmentsAllowed]) } ?? data
         var hasher = SHA256()
         hasher.update(data: Data("\(method) \(path)\n".utf8))

@@ -74,7 +74,8 @@ public struct InternalClient: Sendable {
     }
 
     /// Sends `call` to the service and route its type declares and decodes the 2xx answer.
-    public func send<Call: InternalCall, Response: Decodable>(_ call: Call, requestID: String?, logger: Logger, as type: Response.Type) async throws -> Response {
+    public func send<Call: InternalCall, Response: Decodable>(_ call: Call, requestID: String?, logger: Logger, as type: Response.Type) async throws -> Response
+    {
         try await self.call(.POST, to: Call.destination, path: Call.path, body: call, requestID: requestID, logger: logger, as: type)
     }
 

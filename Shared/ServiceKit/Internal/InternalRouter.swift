@@ -4,7 +4,7 @@ import Hummingbird
 
 /// The `/internal/v1/...` routes of a service. Each route names the services that may call it, so that what a
 /// service can reach of another is written beside the route, once.
-public struct InternalRouter: Sendable {
+public struct InternalRouter {
     let group: RouterGroup<ServiceRequestContext>
     let credential: ServiceCredential
 

@@ -29,9 +29,10 @@ public struct DataCipher: Sendable {
         for entry in text.split(separator: ",") {
             let parts = entry.trimmingCharacters(in: .whitespaces).split(separator: ":", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty, parts[0].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }),
-                  let bytes = Data(base64Encoded: parts[1]), bytes.count == 32, keys[parts[0]] == nil
+                let bytes = Data(base64Encoded: parts[1]), bytes.count == 32, keys[parts[0]] == nil
             else {
-                throw ConfigurationError(variable: "DATA_ENCRYPTION_KEY", expected: "id:base64 pairs of 32-byte keys, comma-separated, the current first", value: nil)
+                throw ConfigurationError(
+                    variable: "DATA_ENCRYPTION_KEY", expected: "id:base64 pairs of 32-byte keys, comma-separated, the current first", value: nil)
             }
             keys[parts[0]] = SymmetricKey(data: bytes)
             order.append(parts[0])
@@ -54,7 +55,7 @@ public struct DataCipher: Sendable {
         guard stored.hasPrefix(Self.prefix) else { return stored }
         let rest = stored.dropFirst(Self.prefix.count)
         guard let colon = rest.firstIndex(of: ":"), let key = keys[String(rest[..<colon])],
-              let combined = Data(base64Encoded: String(rest[rest.index(after: colon)...]))
+            let combined = Data(base64Encoded: String(rest[rest.index(after: colon)...]))
         else { throw DataCipherError.unknownKey }
         return String(decoding: try AES.GCM.open(try AES.GCM.SealedBox(combined: combined), using: key), as: UTF8.self)
     }

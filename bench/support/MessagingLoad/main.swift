@@ -20,7 +20,7 @@ import ServiceKit
 
 let arguments = CommandLine.arguments
 guard arguments.count == 7, let connections = Int(arguments[3]), let active = Int(arguments[4]), let rate = Int(arguments[5]),
-      let seconds = Int(arguments[6])
+    let seconds = Int(arguments[6])
 else {
     print("usage: MessagingLoad <ws URL> <JWKS file> <connections> <active conversations> <rate> <seconds>")
     exit(2)
@@ -29,8 +29,11 @@ let url = arguments[1]
 
 func id(_ text: String) -> UUID {
     let digest = Array(Insecure.MD5.hash(data: Data(text.utf8)))
-    return UUID(uuid: (digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7],
-                       digest[8], digest[9], digest[10], digest[11], digest[12], digest[13], digest[14], digest[15]))
+    return UUID(
+        uuid: (
+            digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7],
+            digest[8], digest[9], digest[10], digest[11], digest[12], digest[13], digest[14], digest[15]
+        ))
 }
 
 /// What every socket shares: the writers by user, the delivery times, the counts.
@@ -49,10 +52,12 @@ try JSONEncoder().encode(JWKS(keys: [key.publicJWK])).write(to: URL(fileURLWithP
 var tokens: [String] = []
 for index in 0..<connections {
     let now = Date()
-    tokens.append(try await key.sign(AccessClaims(
-        userID: id("u\(index)"), role: index % 2 == 0 ? .traveler : .provider, id: UUID().uuidString, issuedAt: now,
-        expiresAt: now.addingTimeInterval(3600), issuer: "mayago-auth", audience: "mayago"
-    )))
+    tokens.append(
+        try await key.sign(
+            AccessClaims(
+                userID: id("u\(index)"), role: index % 2 == 0 ? .traveler : .provider, id: UUID().uuidString, issuedAt: now,
+                expiresAt: now.addingTimeInterval(3600), issuer: "mayago-auth", audience: "mayago"
+            )))
 }
 
 let logger = Logger(label: "messaging-load")
@@ -67,7 +72,9 @@ let sockets = Task {
             _ = await slots.next()
             group.addTask {
                 do {
-                    try await WebSocketClient.connect(url: url, configuration: .init(additionalHeaders: [.authorization: "Bearer \(tokens[index])"]), logger: logger) {
+                    try await WebSocketClient.connect(
+                        url: url, configuration: .init(additionalHeaders: [.authorization: "Bearer \(tokens[index])"]), logger: logger
+                    ) {
                         inbound, outbound, _ in
                         // A socket counts once its session answers a ping: subscribed, present, reading.
                         try await outbound.write(.text(#"{"type":"ping"}"#))
@@ -77,7 +84,8 @@ let sockets = Task {
                             if text.contains(#""of":"ping""#) {
                                 tally.writers.withLockedValue { $0[index] = outbound }
                             } else if text.contains(#""type":"message""#), let range = text.range(of: #"t=(\d+)"#, options: .regularExpression),
-                               let sent = UInt64(text[range].dropFirst(2)) {
+                                let sent = UInt64(text[range].dropFirst(2))
+                            {
                                 let now = DispatchTime.now().uptimeNanoseconds
                                 tally.latencies.withLockedValue { $0.append(now - sent) }
                             } else if text.contains(#""type":"ack""#) {
@@ -99,7 +107,8 @@ let sockets = Task {
 
 // Wait until every socket is open (or has failed).
 while tally.writers.withLockedValue({ $0.count }) + tally.errors.withLockedValue({ $0 }) < connections,
-      ContinuousClock.now - started < .seconds(120) {
+    ContinuousClock.now - started < .seconds(120)
+{
     try await Task.sleep(for: .milliseconds(100))
 }
 let open = tally.writers.withLockedValue { $0.count }
@@ -116,7 +125,8 @@ for number in 0..<total {
     let conversation = number % active
     let from = 2 * conversation + (number / active) % 2
     guard let writer = tally.writers.withLockedValue({ $0[from] }) else { continue }
-    let frame = #"{"type":"send","conversationId":"\#(id("c\(conversation)").uuidString.lowercased())","body":"t=\#(DispatchTime.now().uptimeNanoseconds)","clientMessageId":"m\#(number)"}"#
+    let frame =
+        #"{"type":"send","conversationId":"\#(id("c\(conversation)").uuidString.lowercased())","body":"t=\#(DispatchTime.now().uptimeNanoseconds)","clientMessageId":"m\#(number)"}"#
     Task { try? await writer.write(.text(frame)) }
     sent += 1
 }
@@ -127,10 +137,12 @@ let latencies = tally.latencies.withLockedValue { $0 }.sorted()
 func percentile(_ p: Double) -> Double {
     latencies.isEmpty ? .nan : Double(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) / 1_000_000
 }
-print(String(format: "sent %d messages in %.1f s (%.0f/s); delivered %d, acknowledged %d, errors %d",
-             sent, Double(sendingTook.components.seconds) + Double(sendingTook.components.attoseconds) / 1e18,
-             Double(sent) / (Double(sendingTook.components.seconds) + Double(sendingTook.components.attoseconds) / 1e18),
-             latencies.count, tally.acks.withLockedValue { $0 }, tally.errors.withLockedValue { $0 }))
+print(
+    String(
+        format: "sent %d messages in %.1f s (%.0f/s); delivered %d, acknowledged %d, errors %d",
+        sent, Double(sendingTook.components.seconds) + Double(sendingTook.components.attoseconds) / 1e18,
+        Double(sent) / (Double(sendingTook.components.seconds) + Double(sendingTook.components.attoseconds) / 1e18),
+        latencies.count, tally.acks.withLockedValue { $0 }, tally.errors.withLockedValue { $0 }))
 print(String(format: "send to delivery: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms", percentile(0.5), percentile(0.9), percentile(0.99), percentile(1)))
 for writer in tally.writers.withLockedValue({ Array($0.values) }) {
     Task { try? await writer.close(.normalClosure, reason: nil) }

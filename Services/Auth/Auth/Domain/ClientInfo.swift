@@ -14,4 +14,3 @@ struct ClientInfo: Sendable {
         userAgent = request.headers[.userAgent].map { String($0.prefix(512)) }
     }
 }
-

@@ -37,7 +37,8 @@ struct OAuthProvider: Sendable {
             let prefix = "oauth.\(kind.rawValue)"
             guard let clientID = settings.optionalString("\(prefix).client.id"), !clientID.isEmpty else { return nil }
             guard let secret = settings.optionalString("\(prefix).client.secret", isSecret: true), !secret.isEmpty else {
-                throw ConfigurationError(variable: "OAUTH_\(kind.rawValue.uppercased())_CLIENT_SECRET", expected: "the client secret that goes with the client id", value: nil)
+                throw ConfigurationError(
+                    variable: "OAUTH_\(kind.rawValue.uppercased())_CLIENT_SECRET", expected: "the client secret that goes with the client id", value: nil)
             }
             let defaults = kind.endpoints
             return OAuthProvider(
@@ -73,7 +74,10 @@ extension OAuthProvider.Kind {
         case .google:
             ("https://accounts.google.com/o/oauth2/v2/auth", "https://oauth2.googleapis.com/token", "https://openidconnect.googleapis.com/v1/userinfo")
         case .facebook:
-            ("https://www.facebook.com/v19.0/dialog/oauth", "https://graph.facebook.com/v19.0/oauth/access_token", "https://graph.facebook.com/me?fields=id,name,email")
+            (
+                "https://www.facebook.com/v19.0/dialog/oauth", "https://graph.facebook.com/v19.0/oauth/access_token",
+                "https://graph.facebook.com/me?fields=id,name,email"
+            )
         }
     }
 }

@@ -1,6 +1,6 @@
-import Hummingbird
 import Contracts
 import Foundation
+import Hummingbird
 
 /// A user as clients see them, in `/me` and in token answers.
 struct User: ResponseCodable, Sendable, Equatable {

@@ -43,18 +43,22 @@ struct SocialRoutes {
         let verifier = SecretToken.make(bytes: 48)
         try await auth.beginSocialSignIn(state: state, .init(provider: provider.kind.rawValue, codeVerifier: verifier, redirectURI: redirect.absoluteString))
         var consent = URLComponents(url: provider.authorizeURL, resolvingAgainstBaseURL: false)!
-        consent.queryItems = (consent.queryItems ?? []) + [
-            URLQueryItem(name: "response_type", value: "code"),
-            URLQueryItem(name: "client_id", value: provider.clientID),
-            URLQueryItem(name: "redirect_uri", value: callbackURL(provider).absoluteString),
-            URLQueryItem(name: "scope", value: provider.scope),
-            URLQueryItem(name: "state", value: state),
-            URLQueryItem(name: "code_challenge", value: SecretToken.pkceChallenge(verifier)),
-            URLQueryItem(name: "code_challenge_method", value: "S256"),
-        ]
+        consent.queryItems =
+            (consent.queryItems ?? []) + [
+                URLQueryItem(name: "response_type", value: "code"),
+                URLQueryItem(name: "client_id", value: provider.clientID),
+                URLQueryItem(name: "redirect_uri", value: callbackURL(provider).absoluteString),
+                URLQueryItem(name: "scope", value: provider.scope),
+                URLQueryItem(name: "state", value: state),
+                URLQueryItem(name: "code_challenge", value: SecretToken.pkceChallenge(verifier)),
+                URLQueryItem(name: "code_challenge_method", value: "S256"),
+            ]
         return Response(
             status: .found,
-            headers: [.location: consent.string!, .cacheControl: "no-store", .setCookie: Self.stateCookie(SecretToken.hash(state), maxAge: Int(OAuthStates.lifetime)).description]
+            headers: [
+                .location: consent.string!, .cacheControl: "no-store",
+                .setCookie: Self.stateCookie(SecretToken.hash(state), maxAge: Int(OAuthStates.lifetime)).description,
+            ]
         )
     }
 
@@ -62,8 +66,8 @@ struct SocialRoutes {
         let provider = try self.provider(context)
         let query = request.uri.queryParameters
         guard let state = query.get("state"), request.cookies[Self.stateCookie]?.value == SecretToken.hash(state),
-              let pending = try await auth.pendingSocialSignIn(state: state),
-              pending.provider == provider.kind.rawValue, let appRedirect = URL(string: pending.redirectURI)
+            let pending = try await auth.pendingSocialSignIn(state: state),
+            pending.provider == provider.kind.rawValue, let appRedirect = URL(string: pending.redirectURI)
         else { throw Problem(.badRequest, detail: "This sign-in is unknown or expired; start again.", code: "oauth_state_invalid") }
         guard let code = query.get("code") else {
             return Self.redirect(to: appRedirect, ["error": query.get("error") ?? "access_denied"])

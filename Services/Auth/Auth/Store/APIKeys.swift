@@ -86,7 +86,10 @@ struct APIKeys: Sendable {
         let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
         var keys: [Key] = []
         for try await (id, name, prefix, scopes, created, used, revoked) in rows.decode((UUID, String, String, [String], Date, Date?, Date?).self) {
-            keys.append(Key(id: id, name: name, prefix: prefix, scopes: scopes.compactMap(APIKeyScope.init(rawValue:)), createdAt: created, lastUsedAt: used, revokedAt: revoked))
+            keys.append(
+                Key(
+                    id: id, name: name, prefix: prefix, scopes: scopes.compactMap(APIKeyScope.init(rawValue:)), createdAt: created, lastUsedAt: used,
+                    revokedAt: revoked))
         }
         return keys
     }

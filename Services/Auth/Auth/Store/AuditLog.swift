@@ -6,13 +6,27 @@ import ServiceKit
 /// Security events, kept for admins to read (`GET /api/v1/auth/admin/audit`).
 struct AuditLog: Sendable {
     enum EventType: String, Codable, Sendable {
-        case registered, loginSucceeded = "login_succeeded", loginFailed = "login_failed", lockedOut = "locked_out"
-        case passwordChanged = "password_changed", passwordReset = "password_reset", emailVerified = "email_verified"
-        case twoFactorEnabled = "two_factor_enabled", twoFactorDisabled = "two_factor_disabled", recoveryCodeUsed = "recovery_code_used"
-        case roleChanged = "role_changed", accountDisabled = "account_disabled", accountEnabled = "account_enabled"
-        case apiKeyCreated = "api_key_created", apiKeyRevoked = "api_key_revoked", apiKeyRotated = "api_key_rotated"
-        case refreshTokenReused = "refresh_token_reused", loggedOut = "logged_out", signingKeyRotated = "signing_key_rotated"
-        case socialSignIn = "social_sign_in", unverifiedCredentialsCleared = "unverified_credentials_cleared"
+        case registered
+        case loginSucceeded = "login_succeeded"
+        case loginFailed = "login_failed"
+        case lockedOut = "locked_out"
+        case passwordChanged = "password_changed"
+        case passwordReset = "password_reset"
+        case emailVerified = "email_verified"
+        case twoFactorEnabled = "two_factor_enabled"
+        case twoFactorDisabled = "two_factor_disabled"
+        case recoveryCodeUsed = "recovery_code_used"
+        case roleChanged = "role_changed"
+        case accountDisabled = "account_disabled"
+        case accountEnabled = "account_enabled"
+        case apiKeyCreated = "api_key_created"
+        case apiKeyRevoked = "api_key_revoked"
+        case apiKeyRotated = "api_key_rotated"
+        case refreshTokenReused = "refresh_token_reused"
+        case loggedOut = "logged_out"
+        case signingKeyRotated = "signing_key_rotated"
+        case socialSignIn = "social_sign_in"
+        case unverifiedCredentialsCleared = "unverified_credentials_cleared"
     }
 
     struct Event: Codable, Sendable, Equatable {

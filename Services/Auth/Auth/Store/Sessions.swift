@@ -1,6 +1,6 @@
-import Hummingbird
 import Contracts
 import Foundation
+import Hummingbird
 import Logging
 import PostgresNIO
 import ServiceKit
@@ -28,11 +28,15 @@ struct Sessions: Sendable {
     let logger: Logger
 
     enum RotationFailure: Error {
-        case unknown, expired, reused(userID: UUID), disabled
+        case unknown, expired
+        case reused(userID: UUID)
+        case disabled
     }
 
     /// A signed access token for `userID`, valid for `lifetime`; `methods` say how the caller authenticated (`amr`).
-    func accessToken(userID: UUID, role: Role, lifetime: TimeInterval? = nil, methods: [String]? = nil) async throws -> (token: String, jti: String, expiresAt: Date) {
+    func accessToken(
+        userID: UUID, role: Role, lifetime: TimeInterval? = nil, methods: [String]? = nil
+    ) async throws -> (token: String, jti: String, expiresAt: Date) {
         let now = clock.now()
         let expiresAt = now.addingTimeInterval(lifetime ?? accessLifetime)
         let jti = UUID().uuidString.lowercased()

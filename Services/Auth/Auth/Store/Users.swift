@@ -138,11 +138,12 @@ struct Users: Sendable {
         for try await (id, email, name, role, hash, verified, disabled, secret, totp, step, createdAt) in rows.decode(
             (UUID, String, String, String, String?, Bool, Bool, String?, Bool, Int64?, Date).self
         ) {
-            users.append(UserRecord(
-                id: id, email: email, name: name, role: Role(rawValue: role) ?? .traveler, passwordHash: hash,
-                emailVerified: verified, disabled: disabled, totpSecret: try secret.map(cipher.open), totpEnabled: totp, totpLastStep: step,
-                createdAt: createdAt
-            ))
+            users.append(
+                UserRecord(
+                    id: id, email: email, name: name, role: Role(rawValue: role) ?? .traveler, passwordHash: hash,
+                    emailVerified: verified, disabled: disabled, totpSecret: try secret.map(cipher.open), totpEnabled: totp, totpLastStep: step,
+                    createdAt: createdAt
+                ))
         }
         return users
     }

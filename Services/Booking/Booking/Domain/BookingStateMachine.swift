@@ -70,11 +70,11 @@ enum BookingStateMachine {
             return .success(Transition(status: status, changed: false))
         // Money that arrives after the booking ended goes straight back.
         case (.expired, .paymentSucceeded), (.cancelledByTraveler, .paymentSucceeded), (.cancelledByProvider, .paymentSucceeded),
-             (.declined, .paymentSucceeded):
+            (.declined, .paymentSucceeded):
             return .success(Transition(status: status, refund: .full, changed: false))
         // Repeated or late news changes nothing.
         case (.awaitingProvider, .paymentSucceeded), (.confirmed, .paymentSucceeded), (.completed, .paymentSucceeded),
-             (.expired, .paymentFailed), (.expired, .holdExpired), (.declined, .requestTimedOut), (.completed, .completed):
+            (.expired, .paymentFailed), (.expired, .holdExpired), (.declined, .requestTimedOut), (.completed, .completed):
             return .success(Transition(status: status, changed: false))
         default:
             return .failure(Refusal(status: status, event: event))

@@ -97,7 +97,8 @@ struct ExperienceFields: Decodable, Sendable {
         if let title { validator.check((3...120).contains(title.trimmed.unicodeScalars.count), "title", "must be 3 to 120 characters") }
         if let description { validator.check((1...5000).contains(description.trimmed.unicodeScalars.count), "description", "must be 1 to 5000 characters") }
         if let category {
-            validator.check(category.range(of: "^[a-z][a-z-]{1,39}$", options: .regularExpression) != nil, "category", "must be a lower-case word such as tour or food")
+            validator.check(
+                category.range(of: "^[a-z][a-z-]{1,39}$", options: .regularExpression) != nil, "category", "must be a lower-case word such as tour or food")
         }
         if let tags {
             validator.check(tags.count <= 20, "tags", "must have at most 20 tags")
@@ -109,7 +110,8 @@ struct ExperienceFields: Decodable, Sendable {
             validator.check((-90...90).contains(location.latitude), "location.latitude", "must be from -90 to 90")
             validator.check((-180...180).contains(location.longitude), "location.longitude", "must be from -180 to 180")
             validator.check((1...100).contains(location.city.trimmed.unicodeScalars.count), "location.city", "must be 1 to 100 characters")
-            validator.check(location.country.range(of: "^[A-Z]{2}$", options: .regularExpression) != nil, "location.country", "must be an ISO 3166 code such as MX")
+            validator.check(
+                location.country.range(of: "^[A-Z]{2}$", options: .regularExpression) != nil, "location.country", "must be an ISO 3166 code such as MX")
             if let address = location.address { validator.check(address.unicodeScalars.count <= 300, "location.address", "must be at most 300 characters") }
         }
         if let timeZone { validator.rule(TimeZone(identifier: timeZone) != nil, "timeZone", "must be an IANA time zone such as America/Cancun") }
@@ -134,7 +136,7 @@ extension ExperienceFields {
     func newExperience() throws -> NewExperience {
         try validate(creating: true)
         guard let title, let description, let category, let location, let timeZone, let durationMinutes, let price, let maxGuests,
-              let bookingMode, let cancellationPolicy, let languages
+            let bookingMode, let cancellationPolicy, let languages
         else { throw Problem.internalError }  // validate(creating: true) has refused a missing field already
         return NewExperience(
             title: title.trimmed, description: description.trimmed, category: category, tags: (tags ?? []).map(\.trimmed), location: location,

@@ -18,8 +18,10 @@ enum ICalendar {
     static func feed(name: String, events: [Event], at now: Date) -> String {
         var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//MayaGo//Booking//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "X-WR-CALNAME:\(escape(name))"]
         for event in events {
-            lines += ["BEGIN:VEVENT", "UID:\(event.uid)", "DTSTAMP:\(utc(now))", "DTSTART:\(utc(event.start))", "DTEND:\(utc(event.end))",
-                      "SUMMARY:\(escape(event.summary))", "STATUS:\(event.status)"]
+            lines += [
+                "BEGIN:VEVENT", "UID:\(event.uid)", "DTSTAMP:\(utc(now))", "DTSTART:\(utc(event.start))", "DTEND:\(utc(event.end))",
+                "SUMMARY:\(escape(event.summary))", "STATUS:\(event.status)",
+            ]
             if let description = event.description { lines.append("DESCRIPTION:\(escape(description))") }
             if let location = event.location { lines.append("LOCATION:\(escape(location))") }
             lines.append("END:VEVENT")
@@ -44,7 +46,10 @@ enum ICalendar {
         var events = 0
         var properties: [(name: String, parameters: [String: String], value: String)]?
         for line in unfold(text) {
-            if line == "BEGIN:VEVENT" { properties = []; continue }
+            if line == "BEGIN:VEVENT" {
+                properties = []
+                continue
+            }
             if line == "END:VEVENT", let event = properties {
                 properties = nil
                 busy += occurrences(of: event, through: end).filter { $0.end > start }.prefix(limits.busyTimes - busy.count)
@@ -69,9 +74,10 @@ enum ICalendar {
         let status = event.first { $0.name == "STATUS" }?.value.uppercased()
         let transparent = event.first { $0.name == "TRANSP" }?.value.uppercased() == "TRANSPARENT"
         guard status != "CANCELLED", !transparent, let dtstart = event.first(where: { $0.name == "DTSTART" }),
-              let first = date(dtstart.value, dtstart.parameters)
+            let first = date(dtstart.value, dtstart.parameters)
         else { return [] }
-        let length = event.first(where: { $0.name == "DTEND" }).flatMap { date($0.value, $0.parameters) }.map { $0.timeIntervalSince(first) }
+        let length =
+            event.first(where: { $0.name == "DTEND" }).flatMap { date($0.value, $0.parameters) }.map { $0.timeIntervalSince(first) }
             ?? (dtstart.value.count == 8 ? 86_400 : 0)
         guard length > 0 else { return [] }
         let timeZone = timeZone(of: dtstart.value, dtstart.parameters)
@@ -79,9 +85,10 @@ enum ICalendar {
         if let text = event.first(where: { $0.name == "RRULE" })?.value, let rule = RecurrenceRule(text, timeZone: timeZone) {
             starts = rule.starts(from: first, in: timeZone, through: end)
         }
-        let excluded = Set(event.filter { $0.name == "EXDATE" }.flatMap { exdate in
-            exdate.value.split(separator: ",").compactMap { date(String($0), exdate.parameters) }
-        })
+        let excluded = Set(
+            event.filter { $0.name == "EXDATE" }.flatMap { exdate in
+                exdate.value.split(separator: ",").compactMap { date(String($0), exdate.parameters) }
+            })
         return starts.filter { !excluded.contains($0) }.map { ($0, $0.addingTimeInterval(length)) }
     }
 

@@ -5,7 +5,10 @@ import Foundation
 /// weekly rule. Occurrences keep the first one's local time in its time zone, across daylight-saving changes.
 struct RecurrenceRule: Sendable, Equatable {
     enum Frequency: String, Sendable {
-        case daily = "DAILY", weekly = "WEEKLY", monthly = "MONTHLY", yearly = "YEARLY"
+        case daily = "DAILY"
+        case weekly = "WEEKLY"
+        case monthly = "MONTHLY"
+        case yearly = "YEARLY"
 
         var component: Calendar.Component {
             switch self {
@@ -71,7 +74,9 @@ struct RecurrenceRule: Sendable, Equatable {
         var starts: [Date] = []
         if weekdays.isEmpty {
             for step in 0..<Self.maximumSteps {
-                guard starts.count < maximum, let next = calendar.date(byAdding: frequency.component, value: step * interval, to: first), next <= last else { break }
+                guard starts.count < maximum, let next = calendar.date(byAdding: frequency.component, value: step * interval, to: first), next <= last else {
+                    break
+                }
                 starts.append(next)
             }
             return starts
@@ -81,7 +86,7 @@ struct RecurrenceRule: Sendable, Equatable {
         for day in 0..<Self.maximumSteps {
             guard starts.count < maximum, let next = calendar.date(byAdding: .day, value: day, to: first), next <= last else { break }
             guard let week = calendar.dateInterval(of: .weekOfYear, for: next)?.start,
-                  let weeks = calendar.dateComponents([.weekOfYear], from: firstWeek, to: week).weekOfYear
+                let weeks = calendar.dateComponents([.weekOfYear], from: firstWeek, to: week).weekOfYear
             else { continue }
             if day == 0 || (weeks % interval == 0 && weekdays.contains(calendar.component(.weekday, from: next))) {
                 starts.append(next)

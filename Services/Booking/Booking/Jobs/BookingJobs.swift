@@ -58,7 +58,7 @@ struct BookingJobs: PeriodicWork {
             let ids = try await booking.bookings.claimReminders(startingBy: now.addingTimeInterval(86_400), at: now, on: connection)
             for id in ids {
                 guard let found = try await booking.bookings.find(id, on: connection),
-                      let experience = try await booking.experiences.find(found.experienceId, on: connection)
+                    let experience = try await booking.experiences.find(found.experienceId, on: connection)
                 else { continue }
                 var extra: [String: JSONValue] = [:]
                 if let address = experience.location.address { extra["address"] = .string(address) }

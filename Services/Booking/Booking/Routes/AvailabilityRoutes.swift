@@ -64,9 +64,11 @@ struct AvailabilityRoutes {
         let id = try context.parameters.require("id", as: UUID.self)
         let body = try await request.decode(as: NewSchedule.self, context: context)
         let times = body.startTimes.map(LocalTime.init)
-        let from = LocalDate(body.from), until = LocalDate(body.until)
+        let from = LocalDate(body.from)
+        let until = LocalDate(body.until)
         var validator = Validator()
-        validator.check(!body.weekdays.isEmpty && body.weekdays.allSatisfy { (1...7).contains($0) }, "weekdays", "must list ISO weekdays from 1 (Monday) to 7 (Sunday)")
+        validator.check(
+            !body.weekdays.isEmpty && body.weekdays.allSatisfy { (1...7).contains($0) }, "weekdays", "must list ISO weekdays from 1 (Monday) to 7 (Sunday)")
         validator.check((1...12).contains(times.count), "startTimes", "must list 1 to 12 times")
         for (index, time) in times.enumerated() where time == nil { validator.fail("startTimes[\(index)]", "must be a time such as 09:30") }
         validator.check(from != nil, "from", "must be a date such as 2026-12-01")
@@ -94,10 +96,11 @@ struct AvailabilityRoutes {
         let query = request.uri.queryParameters
         let from = try query.get("from").map { try Self.date($0, "from") } ?? booking.clock.now()
         let to = try query.get("to").map { try Self.date($0, "to") } ?? from.addingTimeInterval(30 * 86_400)
-        let guests = try query.get("guests").map { text in
-            guard let guests = Int(text), (1...100).contains(guests) else { throw Problem.invalid("guests", "must be an integer from 1 to 100") }
-            return guests
-        } ?? 1
+        let guests =
+            try query.get("guests").map { text in
+                guard let guests = Int(text), (1...100).contains(guests) else { throw Problem.invalid("guests", "must be an integer from 1 to 100") }
+                return guests
+            } ?? 1
         guard to > from, to.timeIntervalSince(from) <= 366 * 86_400 else { throw Problem.refused("to", "must be after from, within a year") }
         let (experience, slots) = try await booking.availability(of: id, to: context.identity, from: from, to: to, guests: guests)
         return Availability(experienceId: id, timeZone: experience.timeZone, slots: slots)

@@ -39,7 +39,8 @@ struct CalendarRoutes {
     @Sendable func addImport(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let provider = try context.requireRole(.provider)
         let url = try await request.decode(as: NewImport.self, context: context).url.trimmed
-        guard let parsed = URL(string: url), ["http", "https", "webcal"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil, url.count <= 2000 else {
+        guard let parsed = URL(string: url), ["http", "https", "webcal"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil, url.count <= 2000
+        else {
             throw Problem.invalid("url", "must be an http, https or webcal URL")
         }
         return try .json(try await booking.addCalendarImport(parsed, of: provider.userID), status: .created)

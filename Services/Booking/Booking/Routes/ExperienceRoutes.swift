@@ -37,7 +37,8 @@ struct ExperienceRoutes {
         }
         let limit = try Paging.limit(query.get("limit"))
         let isOwner = providerID != nil && (context.identity?.userID == providerID || context.identity?.role == .admin)
-        let items = try await booking.experiences(of: providerID, includeUnpublished: isOwner, before: try KeysetCursor.parse(query.get("cursor")), limit: limit)
+        let items = try await booking.experiences(
+            of: providerID, includeUnpublished: isOwner, before: try KeysetCursor.parse(query.get("cursor")), limit: limit)
         return Page(items: items, nextCursor: KeysetCursor.next(after: items.last.map { ($0.createdAt, $0.id) }, count: items.count, limit: limit))
     }
 

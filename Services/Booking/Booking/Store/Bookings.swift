@@ -147,13 +147,15 @@ struct Bookings: Sendable {
             let r = try row.decode(
                 (UUID, UUID, UUID, UUID, UUID, Int, Int64, String, String, String?, Date, Date, Date?, Date?, Int64, Int64, String?, Date, Date, String).self
             )
-            bookings.append(Booking(
-                id: r.0, experienceId: r.1, slotId: r.2, travelerId: r.3, providerId: r.4, guests: r.5,
-                total: Money(amount: r.6, currency: r.7), cancellationPolicy: CancellationPolicy(rawValue: r.19) ?? .strict, status: BookingStatus(rawValue: r.8) ?? .expired, note: r.9,
-                startsAt: r.10, endsAt: r.11, holdExpiresAt: r.12, respondBy: r.13,
-                paid: Money(amount: r.14, currency: r.7), refunded: Money(amount: r.15, currency: r.7),
-                cancellationReason: r.16, createdAt: r.17, updatedAt: r.18
-            ))
+            bookings.append(
+                Booking(
+                    id: r.0, experienceId: r.1, slotId: r.2, travelerId: r.3, providerId: r.4, guests: r.5,
+                    total: Money(amount: r.6, currency: r.7), cancellationPolicy: CancellationPolicy(rawValue: r.19) ?? .strict,
+                    status: BookingStatus(rawValue: r.8) ?? .expired, note: r.9,
+                    startsAt: r.10, endsAt: r.11, holdExpiresAt: r.12, respondBy: r.13,
+                    paid: Money(amount: r.14, currency: r.7), refunded: Money(amount: r.15, currency: r.7),
+                    cancellationReason: r.16, createdAt: r.17, updatedAt: r.18
+                ))
         }
         return bookings
     }

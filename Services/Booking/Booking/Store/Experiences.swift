@@ -90,19 +90,22 @@ struct Experiences: Sendable {
         var experiences: [Experience] = []
         for try await row in rows {
             let r = try row.decode(
-                (UUID, UUID, String, String, String, [String], Double, Double, String, String, String?, String,
-                 Int, Int64, String, Int, String, String, [String], String, Int64, Int, Int64, Date, Date).self
+                (
+                    UUID, UUID, String, String, String, [String], Double, Double, String, String, String?, String,
+                    Int, Int64, String, Int, String, String, [String], String, Int64, Int, Int64, Date, Date
+                ).self
             )
-            experiences.append(Experience(
-                id: r.0, providerId: r.1, title: r.2, description: r.3, category: r.4, tags: r.5,
-                location: .init(latitude: r.6, longitude: r.7, city: r.8, country: r.9, address: r.10),
-                timeZone: r.11, durationMinutes: r.12, price: Money(amount: r.13, currency: r.14), maxGuests: r.15,
-                bookingMode: Experience.BookingMode(rawValue: r.16) ?? .instant,
-                cancellationPolicy: CancellationPolicy(rawValue: r.17) ?? .strict, languages: r.18,
-                status: Experience.Status(rawValue: r.19) ?? .draft,
-                rating: .init(average: r.21 == 0 ? 0 : (Double(r.20) / Double(r.21) * 100).rounded() / 100, count: r.21),
-                version: r.22, createdAt: r.23, updatedAt: r.24
-            ))
+            experiences.append(
+                Experience(
+                    id: r.0, providerId: r.1, title: r.2, description: r.3, category: r.4, tags: r.5,
+                    location: .init(latitude: r.6, longitude: r.7, city: r.8, country: r.9, address: r.10),
+                    timeZone: r.11, durationMinutes: r.12, price: Money(amount: r.13, currency: r.14), maxGuests: r.15,
+                    bookingMode: Experience.BookingMode(rawValue: r.16) ?? .instant,
+                    cancellationPolicy: CancellationPolicy(rawValue: r.17) ?? .strict, languages: r.18,
+                    status: Experience.Status(rawValue: r.19) ?? .draft,
+                    rating: .init(average: r.21 == 0 ? 0 : (Double(r.20) / Double(r.21) * 100).rounded() / 100, count: r.21),
+                    version: r.22, createdAt: r.23, updatedAt: r.24
+                ))
         }
         return experiences
     }

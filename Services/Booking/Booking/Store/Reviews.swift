@@ -61,10 +61,11 @@ struct Reviews: Sendable {
         for try await (id, booking, experience, traveler, rating, comment, reply, repliedAt, createdAt) in rows.decode(
             (UUID, UUID, UUID, UUID, Int, String, String?, Date?, Date).self
         ) {
-            reviews.append(Review(
-                id: id, bookingId: booking, experienceId: experience, travelerId: traveler, rating: rating, comment: comment,
-                reply: reply, repliedAt: repliedAt, createdAt: createdAt
-            ))
+            reviews.append(
+                Review(
+                    id: id, bookingId: booking, experienceId: experience, travelerId: traveler, rating: rating, comment: comment,
+                    reply: reply, repliedAt: repliedAt, createdAt: createdAt
+                ))
         }
         return reviews
     }

@@ -80,7 +80,9 @@ struct Slots: Sendable {
             logger: logger
         )
         for try await r in rows.decode((UUID, UUID, Date, Date, Int, Int, String, Int64, UUID, String, String, Int, Int64, String, String, Bool).self) {
-            let slot = Slot(id: r.0, experienceId: r.1, startsAt: r.2, endsAt: r.3, capacity: r.4, remaining: r.5, status: Slot.Status(rawValue: r.6) ?? .cancelled, version: r.7)
+            let slot = Slot(
+                id: r.0, experienceId: r.1, startsAt: r.2, endsAt: r.3, capacity: r.4, remaining: r.5, status: Slot.Status(rawValue: r.6) ?? .cancelled,
+                version: r.7)
             return BookableSlot(
                 slot: slot, providerID: r.8, experienceStatus: Experience.Status(rawValue: r.9), title: r.10, maxGuests: r.11,
                 price: Money(amount: r.12, currency: r.13), cancellationPolicy: CancellationPolicy(rawValue: r.14) ?? .strict, providerBusy: r.15
@@ -118,11 +120,14 @@ struct Slots: Sendable {
     private func list(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> [Slot] {
         let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
         var slots: [Slot] = []
-        for try await (id, experience, starts, ends, capacity, remaining, status, version) in rows.decode((UUID, UUID, Date, Date, Int, Int, String, Int64).self) {
-            slots.append(Slot(
-                id: id, experienceId: experience, startsAt: starts, endsAt: ends, capacity: capacity, remaining: remaining,
-                status: Slot.Status(rawValue: status) ?? .cancelled, version: version
-            ))
+        for try await (id, experience, starts, ends, capacity, remaining, status, version) in rows.decode(
+            (UUID, UUID, Date, Date, Int, Int, String, Int64).self)
+        {
+            slots.append(
+                Slot(
+                    id: id, experienceId: experience, startsAt: starts, endsAt: ends, capacity: capacity, remaining: remaining,
+                    status: Slot.Status(rawValue: status) ?? .cancelled, version: version
+                ))
         }
         return slots
     }

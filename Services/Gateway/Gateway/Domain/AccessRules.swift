@@ -24,9 +24,10 @@ struct AccessRules: Sendable {
     /// (public as a whole: such routes serve their public operation only); a method that no route serves
     /// (`TRACE`, `QUERY`) anywhere under a public tree.
     func admitsAnonymous(_ method: HTTPRequest.Method, _ path: String) -> Bool {
-        isPublic(method, path) || publicRules.contains { rule in
-            rule.pattern.matches(path) && (rule.pattern.isOneRoute || !Self.servedMethods.contains(method))
-        }
+        isPublic(method, path)
+            || publicRules.contains { rule in
+                rule.pattern.matches(path) && (rule.pattern.isOneRoute || !Self.servedMethods.contains(method))
+            }
     }
 
     private static let servedMethods: Set<HTTPRequest.Method> = [.get, .head, .post, .put, .patch, .delete]

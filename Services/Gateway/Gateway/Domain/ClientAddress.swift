@@ -7,10 +7,6 @@ import ServiceKit
 struct ClientAddress: Sendable {
     let trustedProxies: [IPRange]
 
-    init(trustedProxies: [IPRange]) {
-        self.trustedProxies = trustedProxies
-    }
-
     func resolve(peer: String?, forwardedFor: String?) -> String {
         guard let peer else { return "unknown" }
         guard isTrusted(peer), let forwardedFor else { return peer }

@@ -65,7 +65,10 @@ public struct RouteTable: Sendable {
         var previous: UInt8 = 0
         var isCanonical = true
         for byte in bytes {
-            if byte == UInt8(ascii: "/"), previous == UInt8(ascii: "/") { isCanonical = false; break }
+            if byte == UInt8(ascii: "/"), previous == UInt8(ascii: "/") {
+                isCanonical = false
+                break
+            }
             previous = byte
         }
         if isCanonical, !(bytes.count > 1 && bytes.last == UInt8(ascii: "/")) { return path }
@@ -93,7 +96,8 @@ public struct RouteTable: Sendable {
             case UInt8(ascii: "%") where index + 2 < bytes.endIndex:
                 let encoded = (bytes[index + 1], bytes[index + 2] | 0x20)  // the hex digit in lower case
                 if encoded == (UInt8(ascii: "2"), UInt8(ascii: "f")) || encoded == (UInt8(ascii: "5"), UInt8(ascii: "c"))
-                    || encoded == (UInt8(ascii: "2"), UInt8(ascii: "e")) {
+                    || encoded == (UInt8(ascii: "2"), UInt8(ascii: "e"))
+                {
                     return false
                 }
             case UInt8(ascii: "/"):

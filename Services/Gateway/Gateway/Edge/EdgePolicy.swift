@@ -76,7 +76,9 @@ struct EdgePolicy: Sendable {
 
     /// `headers` as the client gets them, with `extra` (the request id, the rate limit's state) added, and zlib's
     /// configuration when the body is to be gzipped (its length is then dropped for `Content-Encoding: gzip`).
-    func answer(_ headers: HTTPHeaders, status: HTTPResponseStatus, to request: Request, adding extra: HTTPHeaders = [:]) -> (headers: HTTPHeaders, gzip: ZlibConfiguration?) {
+    func answer(
+        _ headers: HTTPHeaders, status: HTTPResponseStatus, to request: Request, adding extra: HTTPHeaders = [:]
+    ) -> (headers: HTTPHeaders, gzip: ZlibConfiguration?) {
         let named = Self.connectionOptions(headers)
         var answer = HTTPHeaders()
         answer.reserveCapacity(headers.count + Self.security.count + extra.count + 8)
@@ -88,8 +90,12 @@ struct EdgePolicy: Sendable {
         for (name, value) in headers {
             switch Self.roles[HeaderName(name)] {
             case .dropped: continue
-            case .vary: vary.append(value); continue
-            case .contentLength: length = value; continue
+            case .vary:
+                vary.append(value)
+                continue
+            case .contentLength:
+                length = value
+                continue
             case .contentType: contentType = value
             case .contentEncoding: encoded = true
             case .contentSecurityPolicy: ownPolicy = true
@@ -154,12 +160,13 @@ struct EdgePolicy: Sendable {
 
     /// What the one pass does with a header, by its name.
     private static let roles: [HeaderName: Role] = {
-        let dropped: [HeaderName] = Array(hopByHop) + [
-            // Upstream banners, and what the edge sets itself (services answer with the request id too).
-            "server", "x-powered-by", "strict-transport-security", "access-control-allow-origin",
-            "access-control-allow-credentials", "access-control-expose-headers", "x-request-id", "ratelimit-limit",
-            "ratelimit-remaining", "ratelimit-reset",
-        ] + security.map { HeaderName($0.name) }
+        let dropped: [HeaderName] =
+            Array(hopByHop) + [
+                // Upstream banners, and what the edge sets itself (services answer with the request id too).
+                "server", "x-powered-by", "strict-transport-security", "access-control-allow-origin",
+                "access-control-allow-credentials", "access-control-expose-headers", "x-request-id", "ratelimit-limit",
+                "ratelimit-remaining", "ratelimit-reset",
+            ] + security.map { HeaderName($0.name) }
         var roles = Dictionary(uniqueKeysWithValues: dropped.map { ($0, Role.dropped) })
         roles["vary"] = .vary
         roles["content-length"] = .contentLength

@@ -46,7 +46,8 @@ struct DocsRoutes: Sendable {
 
     /// Swagger UI sets style attributes on its elements, which `style-src 'self'` refuses: they only size and hide
     /// things, and the page stays usable; no inline script or style sheet is allowed anywhere.
-    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
     static let assets: [String: Asset] = [
@@ -69,7 +70,9 @@ struct DocsRoutes: Sendable {
     }
 
     private static func answer(_ asset: Asset, to request: Request, cacheControl: String) -> Response {
-        var headers: HTTPFields = [.contentType: asset.contentType, .eTag: asset.eTag, .cacheControl: cacheControl, .contentSecurityPolicy: contentSecurityPolicy]
+        var headers: HTTPFields = [
+            .contentType: asset.contentType, .eTag: asset.eTag, .cacheControl: cacheControl, .contentSecurityPolicy: contentSecurityPolicy,
+        ]
         guard request.headers[.ifNoneMatch] != asset.eTag else { return Response(status: .notModified, headers: headers) }
         headers[.contentLength] = String(asset.body.readableBytes)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: asset.body))

@@ -24,7 +24,10 @@ enum EdgeResponses {
                 if rules.isPublic(method, path) { fields["security"] = .array([]) }
                 for status in ["401", "429", "502", "503", "504"] { add(status) }
                 let parameters = (fields["parameters"]?.arrayValue ?? []) + (item["parameters"]?.arrayValue ?? [])
-                if !parameters.isEmpty || fields["requestBody"] != nil { add("400"); add("422") }
+                if !parameters.isEmpty || fields["requestBody"] != nil {
+                    add("400")
+                    add("422")
+                }
                 if path.contains("{") { add("404") }
                 fields["responses"] = .object(responses)
                 operations[name] = .object(fields)
@@ -39,7 +42,8 @@ enum EdgeResponses {
         "400": problem("Invalid input, naming the fields"),
         "401": problem("No valid access token, or one that was revoked"),
         "404": problem("No such resource, or not one the caller may see"),
-        "422": problem("Well formed, but a rule the document cannot state refuses it (named in `errors`), or text that cannot be kept (U+0000, a lone surrogate)"),
+        "422": problem(
+            "Well formed, but a rule the document cannot state refuses it (named in `errors`), or text that cannot be kept (U+0000, a lone surrogate)"),
         "429": problem("Rate limited: wait as `Retry-After` says", headers: ["Retry-After": "Seconds to wait"]),
         "502": problem("The owning service answered badly"),
         "503": problem("No instance of the owning service is available"),

@@ -56,12 +56,17 @@ final class LoopState {
 
     func count(route: String, method: HTTPRequest.Method, status: HTTPResponse.Status, duration: Duration) {
         let key = MetricKey(route: route, method: method, status: status.code)
-        let metric = metrics[key] ?? {
-            let dimensions = [("http.route", route), ("http.request.method", method.rawValue), ("http.response.status_code", String(status.code))]
-            let made = (Counter(label: "hb.requests", dimensions: dimensions), Metrics.Timer(label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds))
-            metrics[key] = made
-            return made
-        }()
+        let metric =
+            metrics[key]
+            ?? {
+                let dimensions = [("http.route", route), ("http.request.method", method.rawValue), ("http.response.status_code", String(status.code))]
+                let made = (
+                    Counter(label: "hb.requests", dimensions: dimensions),
+                    Metrics.Timer(label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds)
+                )
+                metrics[key] = made
+                return made
+            }()
         metric.requests.increment()
         metric.duration.recordNanoseconds(duration.nanoseconds)
     }

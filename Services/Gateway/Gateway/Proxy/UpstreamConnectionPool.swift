@@ -55,11 +55,13 @@ final class UpstreamConnectionPool {
 
     func giveBack(_ connection: UpstreamConnection, to instance: UpstreamInstance) {
         connection.request = nil
-        let kept = idle[instance.name] ?? {
-            let made = Idle()
-            idle[instance.name] = made
-            return made
-        }()
+        let kept =
+            idle[instance.name]
+            ?? {
+                let made = Idle()
+                idle[instance.name] = made
+                return made
+            }()
         guard connection.isActive, kept.connections.count < Self.idleLimit else { return connection.close() }
         kept.connections.append(connection)
     }

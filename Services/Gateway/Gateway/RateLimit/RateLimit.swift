@@ -56,7 +56,9 @@ struct RateLimitDecision: Sendable, Equatable {
 struct GCRA {
     /// Checks one request against `limit` at `now` (ms) given the stored `tat` (ms); returns the new `tat` to
     /// store when allowed, and the numbers for the headers.
-    static func check(tat stored: Double?, now: Double, limit: RateLimit) -> (allowed: Bool, newTAT: Double, remaining: Int, resetMs: Double, retryAfterMs: Double) {
+    static func check(
+        tat stored: Double?, now: Double, limit: RateLimit
+    ) -> (allowed: Bool, newTAT: Double, remaining: Int, resetMs: Double, retryAfterMs: Double) {
         let interval = limit.emissionIntervalMs
         let burst = Double(limit.count) * interval
         let tat = max(stored ?? now, now)

@@ -37,7 +37,8 @@ struct WebSocketRelay: Sendable {
         var forwarded = URLComponents()
         forwarded.queryItems = components.queryItems?.filter { $0.name != "token" }
         let query = forwarded.queryItems?.isEmpty == false ? "?" + (forwarded.percentEncodedQuery ?? "") : ""
-        let upstreamURL = instance.baseURL.replacingOccurrences(of: "http://", with: "ws://").replacingOccurrences(of: "https://", with: "wss://")
+        let upstreamURL =
+            instance.baseURL.replacingOccurrences(of: "http://", with: "ws://").replacingOccurrences(of: "https://", with: "wss://")
             + MessagingSocket.path + query
         let headers: HTTPFields = [
             .authorization: "Bearer \(token)",
@@ -47,7 +48,8 @@ struct WebSocketRelay: Sendable {
         ]
         var logger = logger
         logger[metadataKey: "requestId"] = .string(requestID)
-        logger.info("WebSocket relayed", metadata: ["upstream": .string("messaging@\(instance.name)"), "userId": .string(identity.userID.uuidString.lowercased())])
+        logger.info(
+            "WebSocket relayed", metadata: ["upstream": .string("messaging@\(instance.name)"), "userId": .string(identity.userID.uuidString.lowercased())])
         return .upgrade([.requestID: requestID]) { [logger] inbound, outbound, _ in
             do {
                 let upstreamClose = try await WebSocketClient.connect(url: upstreamURL, configuration: .init(additionalHeaders: headers), logger: logger) {

@@ -91,10 +91,13 @@ final class Hub: Service, Sendable {
 
     private func receive(_ published: RedisMessage) {
         let text = published.text
-        guard let newline = text.firstIndex(of: "\n"), let user = UUID(uuidString: String(published.channel.dropFirst(Self.channelPrefix.count))) else { return }
+        guard let newline = text.firstIndex(of: "\n"), let user = UUID(uuidString: String(published.channel.dropFirst(Self.channelPrefix.count))) else {
+            return
+        }
         let header = text[..<newline].split(separator: " ")
         guard header.count == 3, header[0] != instance else { return }
-        deliverHere(String(text[text.index(after: newline)...]), to: [user], except: UUID(uuidString: String(header[1])), message: UUID(uuidString: String(header[2])))
+        deliverHere(
+            String(text[text.index(after: newline)...]), to: [user], except: UUID(uuidString: String(header[1])), message: UUID(uuidString: String(header[2])))
     }
 
     /// Subscribes to the channel of each user with a socket here, and unsubscribes when the last one is gone.
@@ -120,7 +123,10 @@ final class Hub: Service, Sendable {
             for change in batch { change.done?.resume() }
         }
         // Shutting down: nobody waits for a channel any more.
-        for change in changes.withLockedValue({ changes in defer { changes.removeAll() }; return changes }) { change.done?.resume() }
+        for change in changes.withLockedValue({ changes in
+            defer { changes.removeAll() }
+            return changes
+        }) { change.done?.resume() }
     }
 
     private func refreshPresence() async {

@@ -49,11 +49,13 @@ struct Presence: Sendable {
     /// Forgets the socket; `true` when it was the user's last, and notes when they were last seen.
     func disconnected(_ user: UUID, socket: UUID, at now: Date) async -> Bool {
         let key = Self.key(user)
-        guard let replies = try? await redis.pipeline([
-            ["ZREM", key, RedisArgument(socket.uuidString)],
-            ["ZREMRANGEBYSCORE", key, "-inf", RedisArgument(Self.score(now))],
-            ["ZCARD", key],
-        ]), replies[2].int == 0 else { return false }
+        guard
+            let replies = try? await redis.pipeline([
+                ["ZREM", key, RedisArgument(socket.uuidString)],
+                ["ZREMRANGEBYSCORE", key, "-inf", RedisArgument(Self.score(now))],
+                ["ZCARD", key],
+            ]), replies[2].int == 0
+        else { return false }
         _ = try? await redis.send("SET", RedisArgument(Self.seenKey(user)), RedisArgument(Self.score(now)), "EX", RedisArgument(90 * 86_400))
         return true
     }

@@ -34,7 +34,9 @@ struct SessionGuard: PeriodicWork {
             return
         }
         for socket in live where revoked.contains(socket.tokenID) {
-            socket.end(with: ServerFrame.error("session_revoked", "Your session ended (signed out, password or access changed): sign in again.").text, reason: "session revoked")
+            socket.end(
+                with: ServerFrame.error("session_revoked", "Your session ended (signed out, password or access changed): sign in again.").text,
+                reason: "session revoked")
         }
     }
 }

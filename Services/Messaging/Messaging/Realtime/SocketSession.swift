@@ -76,7 +76,8 @@ struct SocketSession {
                     sent.insert(message.id)
                 }
                 if missed.count > messaging.limits.catchUp {
-                    socket.enqueue(ServerFrame.error("catch_up_incomplete", "More was missed than a socket catches up on; page each conversation's history.").text)
+                    socket.enqueue(
+                        ServerFrame.error("catch_up_incomplete", "More was missed than a socket catches up on; page each conversation's history.").text)
                 }
             } else {
                 socket.enqueue(ServerFrame.error("invalid", "since: must be the id of a message of yours").text)
@@ -94,7 +95,8 @@ struct SocketSession {
         do {
             for try await message in inbound.messages(maxSize: Self.maximumFrameSize) {
                 guard budget.take(at: messaging.clock.now()) else {
-                    let detail = "More than \(messaging.limits.framesPerMinute) frames a minute (bursts of \(messaging.limits.frameBurst)): reconnect and send slower."
+                    let detail =
+                        "More than \(messaging.limits.framesPerMinute) frames a minute (bursts of \(messaging.limits.frameBurst)): reconnect and send slower."
                     socket.end(with: ServerFrame.error("rate_limited", detail).text, reason: "rate limited")
                     break
                 }
@@ -150,13 +152,14 @@ struct SocketSession {
         guard let problem = error as? Problem else {
             return .error("unavailable", "Could not do this now; try again.", conversation: frame.conversationId, clientMessageId: frame.clientMessageId)
         }
-        let code = switch problem.status.code {
-        case 404: "not_found"
-        case 400, 422: "invalid"
-        case 403: "forbidden"
-        case 409: "conflict"
-        default: "unavailable"
-        }
+        let code =
+            switch problem.status.code {
+            case 404: "not_found"
+            case 400, 422: "invalid"
+            case 403: "forbidden"
+            case 409: "conflict"
+            default: "unavailable"
+            }
         let fields = (problem.errors ?? []).map { "\($0.field): \($0.message)" }
         let detail = ([problem.detail].compactMap { $0 } + fields).joined(separator: "; ")
         return .error(code, detail, conversation: frame.conversationId, clientMessageId: frame.clientMessageId)

@@ -26,7 +26,9 @@ struct AttachmentRoutes {
             )
         }
         let name = try request.uri.queryParameters.get("name").map { name in
-            guard (1...200).contains(name.unicodeScalars.count), !name.contains("/"), !name.contains("\\"), !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            guard (1...200).contains(name.unicodeScalars.count), !name.contains("/"), !name.contains("\\"),
+                !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            else {
                 throw Problem.invalid("name", "must be a file name of at most 200 characters, without slashes")
             }
             return name

@@ -95,7 +95,8 @@ struct ConversationRoutes {
         let caller = try context.requireIdentity()
         let conversation = try await messaging.conversation(try conversationID(context), for: caller)
         let body = try await request.decode(as: SendRequest.self, context: context)
-        let sent = try await messaging.send(to: conversation, body: body.body, attachments: body.attachmentIds, clientMessageID: body.clientMessageId, by: caller)
+        let sent = try await messaging.send(
+            to: conversation, body: body.body, attachments: body.attachmentIds, clientMessageID: body.clientMessageId, by: caller)
         return try Response.json(sent.message, status: sent.isNew ? .created : .ok)
     }
 

@@ -1,9 +1,9 @@
 import Contracts
 import Foundation
 import HTTPTypes
-import Logging
 import Hummingbird
 import HummingbirdWebSocket
+import Logging
 import NIOCore
 import ServiceKit
 
@@ -14,13 +14,15 @@ struct SocketRoute {
     let messaging: MessagingService
     let authenticator: TokenAuthenticator
 
-    func shouldUpgrade(_ request: HTTPRequest, channel: any Channel, logger: Logger) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+    func shouldUpgrade(
+        _ request: HTTPRequest, channel: any Channel, logger: Logger
+    ) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
         guard let components = request.path.flatMap({ URLComponents(string: $0) }), components.path == MessagingSocket.path,
-              let token = TokenAuthenticator.token(
-                  authorization: request.headerFields[.authorization], path: components.path,
-                  token: components.queryItems?.first { $0.name == "token" }?.value
-              ),
-              let (caller, claims) = try? await authenticator.authenticate(token)
+            let token = TokenAuthenticator.token(
+                authorization: request.headerFields[.authorization], path: components.path,
+                token: components.queryItems?.first { $0.name == "token" }?.value
+            ),
+            let (caller, claims) = try? await authenticator.authenticate(token)
         else { return .dontUpgrade }
         let sinceText = components.queryItems?.first { $0.name == "since" }?.value
         let since = sinceText.flatMap(UUID.init(uuidString:))

@@ -47,7 +47,7 @@ struct DiskAttachmentStorage: AttachmentStorage {
         if !FileManager.default.fileExists(atPath: destination.path) {
             try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
             // Another upload of the same bytes may have won the race; its file is the same.
-            do { try FileManager.default.moveItem(at: temporary, to: destination) } catch where FileManager.default.fileExists(atPath: destination.path) {}
+            do { try FileManager.default.moveItem(at: temporary, to: destination) } catch  where FileManager.default.fileExists(atPath: destination.path) {}
         }
         return (sha256, Int64(size))
     }

@@ -33,8 +33,11 @@ struct Attachments: Sendable {
             "SELECT id, owner_id, conversation_id, content_hash, content_type, size, file_name, created_at FROM attachments WHERE id = \(id)",
             logger: logger
         )
-        for try await (id, owner, conversation, hash, type, size, name, createdAt) in rows.decode((UUID, UUID, UUID?, String, String, Int64, String?, Date).self) {
-            return Attachment(id: id, ownerId: owner, conversationId: conversation, sha256: hash, contentType: type, size: size, fileName: name, createdAt: createdAt)
+        for try await (id, owner, conversation, hash, type, size, name, createdAt) in rows.decode(
+            (UUID, UUID, UUID?, String, String, Int64, String?, Date).self)
+        {
+            return Attachment(
+                id: id, ownerId: owner, conversationId: conversation, sha256: hash, contentType: type, size: size, fileName: name, createdAt: createdAt)
         }
         return nil
     }

@@ -130,11 +130,12 @@ struct Conversations: Sendable {
                 Conversation.Participant(userId: ids[index], role: .init(rawValue: roles[index]) ?? .traveler, name: names[index])
             }
             let readSeq = ids.firstIndex(of: reader).map { read[$0] } ?? lastSeq
-            conversations.append(Conversation(
-                id: id, experienceId: experience, experienceTitle: title, bookingId: booking, participants: participants,
-                unreadCount: Int(Swift.max(0, lastSeq - readSeq)), lastMessage: try Messages.message(in: row, from: 11),
-                lastActivityAt: activity, createdAt: created
-            ))
+            conversations.append(
+                Conversation(
+                    id: id, experienceId: experience, experienceTitle: title, bookingId: booking, participants: participants,
+                    unreadCount: Int(Swift.max(0, lastSeq - readSeq)), lastMessage: try Messages.message(in: row, from: 11),
+                    lastActivityAt: activity, createdAt: created
+                ))
         }
         return conversations
     }

@@ -40,7 +40,7 @@ struct FCMSender: Sender {
                 "token": address,
                 "notification": ["title": message.subject, "body": message.short],
                 "data": ["deliveryKey": key],
-            ] as [String: Any],
+            ] as [String: Any]
         ]
         var request = HTTPClientRequest(url: baseURL.appendingPathComponent("v1/projects/\(account.project_id)/messages:send").absoluteString)
         request.method = .POST
@@ -79,10 +79,11 @@ private actor AccessTokens {
         if let current, current.until > Date() { return current.token }
         await keys.add(rsa: key, digestAlgorithm: .sha256)
         let now = Date()
-        let assertion = try await keys.sign(Assertion(
-            iss: .init(value: account.client_email), scope: "https://www.googleapis.com/auth/firebase.messaging",
-            aud: .init(value: account.token_uri), iat: .init(value: now), exp: .init(value: now.addingTimeInterval(3600))
-        ))
+        let assertion = try await keys.sign(
+            Assertion(
+                iss: .init(value: account.client_email), scope: "https://www.googleapis.com/auth/firebase.messaging",
+                aud: .init(value: account.token_uri), iat: .init(value: now), exp: .init(value: now.addingTimeInterval(3600))
+            ))
         var request = HTTPClientRequest(url: account.token_uri)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")

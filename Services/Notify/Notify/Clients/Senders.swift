@@ -11,7 +11,8 @@ func notifySenders(_ settings: NotifySettings, logger: Logger) throws -> [Channe
     case .smtp(let url, let username, let password):
         senders[.email] = SMTPSender(url: url, from: settings.mailFrom, fromName: settings.mailFromName, username: username, password: password)
     case .sendgrid(let apiKey, let baseURL):
-        senders[.email] = SendGridSender(apiKey: apiKey, baseURL: baseURL, from: settings.mailFrom, fromName: settings.mailFromName, http: .mayaGo, logger: logger)
+        senders[.email] = SendGridSender(
+            apiKey: apiKey, baseURL: baseURL, from: settings.mailFrom, fromName: settings.mailFromName, http: .mayaGo, logger: logger)
     }
     switch settings.sms {
     case .mailbox:

@@ -12,8 +12,10 @@ enum NotificationCatalog {
     }
 
     static let entries: [NotificationType: Entry] = [
-        .emailVerification: Entry(isSecurity: true, sample: ["name": "Ana", "link": "http://localhost:8080/verify-email?token=abc", "expiresAt": "2026-11-24T18:00:00Z"]),
-        .passwordReset: Entry(isSecurity: true, sample: ["name": "Ana", "link": "http://localhost:8080/reset-password?token=abc", "expiresAt": "2026-11-23T19:00:00Z"]),
+        .emailVerification: Entry(
+            isSecurity: true, sample: ["name": "Ana", "link": "http://localhost:8080/verify-email?token=abc", "expiresAt": "2026-11-24T18:00:00Z"]),
+        .passwordReset: Entry(
+            isSecurity: true, sample: ["name": "Ana", "link": "http://localhost:8080/reset-password?token=abc", "expiresAt": "2026-11-23T19:00:00Z"]),
         .passwordChanged: Entry(isSecurity: true, sample: ["name": "Ana"]),
         .registrationAttempt: Entry(isSecurity: true, sample: ["name": "Ana", "link": "http://localhost:8080/reset-password"]),
         .bookingConfirmed: Entry(sample: booking),
@@ -22,13 +24,17 @@ enum NotificationCatalog {
         .bookingCancelled: Entry(sample: booking.merging(["refund": money(127_500), "cancelledBy": "traveler"]) { $1 }),
         .bookingReminder: Entry(sample: booking.merging(["address": "Calle 60 #123, Mérida"]) { $1 }),
         .reviewRequest: Entry(sample: booking),
-        .paymentReceipt: Entry(sample: ["invoiceId": "6c1d2b7e-0f7a-4f6e-9a53-7a4c1f0e2b11", "number": "2026-000042", "total": money(255_000), "description": "Cenote swim near Valladolid"]),
+        .paymentReceipt: Entry(sample: [
+            "invoiceId": "6c1d2b7e-0f7a-4f6e-9a53-7a4c1f0e2b11", "number": "2026-000042", "total": money(255_000), "description": "Cenote swim near Valladolid",
+        ]),
         .payoutSent: Entry(sample: ["payoutId": "0b8c6d1e-3a2f-4e5d-8c7b-9a1f2e3d4c5b", "amount": money(216_750)]),
         .payoutFailed: Entry(sample: ["payoutId": "0b8c6d1e-3a2f-4e5d-8c7b-9a1f2e3d4c5b", "amount": money(216_750), "failure": "account_closed"]),
-        .newMessage: Entry(digests: true, sample: [
-            "conversationId": "8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d", "senderName": "Luis", "experienceTitle": "Cenote swim near Valladolid",
-            "preview": "See you at the entrance at nine!",
-        ]),
+        .newMessage: Entry(
+            digests: true,
+            sample: [
+                "conversationId": "8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d", "senderName": "Luis", "experienceTitle": "Cenote swim near Valladolid",
+                "preview": "See you at the entrance at nine!",
+            ]),
     ]
 
     /// The channels a user who said nothing gets: SMS costs them money and attention, so it is theirs to turn on;

@@ -32,7 +32,7 @@ struct Preferences: Codable, Sendable, Equatable {
     /// SMS and push (email and the in-app inbox make no sound; security mail never waits).
     func sendTime(of channel: Channel, for type: NotificationType, at date: Date) -> Date {
         guard let quietHours, channel == .sms || channel == .push, NotificationCatalog.entries[type]?.isSecurity != true,
-              let zone = TimeZone(identifier: timeZone)
+            let zone = TimeZone(identifier: timeZone)
         else { return date }
         return quietHours.end(after: date, in: zone) ?? date
     }

@@ -6,7 +6,8 @@ import Foundation
 /// and the event's time zone (the experience's when the data names one, else the reader's).
 enum TemplateView {
     static func make(_ data: [String: JSONValue], recipientName: String, preferences: Preferences) -> [String: Any] {
-        let zone = data["timeZone"].flatMap { if case .string(let id) = $0 { TimeZone(identifier: id) } else { nil } }
+        let zone =
+            data["timeZone"].flatMap { if case .string(let id) = $0 { TimeZone(identifier: id) } else { nil } }
             ?? TimeZone(identifier: preferences.timeZone) ?? .gmt
         var view = convert(.object(data), language: preferences.language, zone: zone) as? [String: Any] ?? [:]
         view["recipientName"] = recipientName

@@ -78,7 +78,8 @@ final class DeliveryWorker: Service, Sendable {
             let permanent = (error as? SendFailure)?.isPermanent == true
             let reason = String(describing: error)
             do {
-                try await notify.jobs.record(job, provider: notify.senders[job.channel]?.name ?? job.channel.rawValue, outcome: "failed", answer: reason, at: now)
+                try await notify.jobs.record(
+                    job, provider: notify.senders[job.channel]?.name ?? job.channel.rawValue, outcome: "failed", answer: reason, at: now)
                 if permanent || job.attempts >= notify.limits.maxAttempts {
                     notify.logger.error("Notification dead", metadata: ["job": "\(job.id)", "type": "\(job.type.rawValue)", "error": "\(reason)"])
                     try await notify.jobs.finish(job, .dead, error: reason, at: now)
@@ -108,7 +109,7 @@ final class DeliveryWorker: Service, Sendable {
         let time = preferences.sendTime(of: job.channel, for: job.type, at: now)
         if time > now { return .later(time) }
         if !isSecurity, job.channel != .inApp,
-           try await notify.jobs.sentCount(to: job.recipientId, on: job.channel, since: now.addingTimeInterval(-3600)) >= notify.limits.perHour
+            try await notify.jobs.sentCount(to: job.recipientId, on: job.channel, since: now.addingTimeInterval(-3600)) >= notify.limits.perHour
         {
             return .done(.skipped, "rate_limited")
         }

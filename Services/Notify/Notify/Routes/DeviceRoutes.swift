@@ -23,7 +23,8 @@ struct DeviceRoutes {
         let user = try context.requireIdentity().userID
         let body = try await request.decode(as: Body.self, context: context)
         var validator = Validator()
-        validator.check((1...4096).contains(body.token.utf8.count) && !body.token.contains(where: \.isWhitespace), "token", "must be a push token of 1 to 4096 characters")
+        validator.check(
+            (1...4096).contains(body.token.utf8.count) && !body.token.contains(where: \.isWhitespace), "token", "must be a push token of 1 to 4096 characters")
         let platform = Device.Platform(rawValue: body.platform)
         validator.check(platform != nil, "platform", "must be one of ios, android, web")
         try validator.validate()

@@ -76,10 +76,11 @@ struct Inbox: Sendable {
         var entries: [InboxEntry] = []
         let rows = try await postgres.query(query, logger: logger)
         for try await (id, type, title, body, data, readAt, createdAt) in rows.decode((UUID, String, String, String, String, Date?, Date).self) {
-            entries.append(InboxEntry(
-                id: id, type: NotificationType(rawValue: type), title: title, body: body,
-                data: (try? JSONDecoder.mayaGo.decode([String: JSONValue].self, from: Data(data.utf8))) ?? [:], readAt: readAt, createdAt: createdAt
-            ))
+            entries.append(
+                InboxEntry(
+                    id: id, type: NotificationType(rawValue: type), title: title, body: body,
+                    data: (try? JSONDecoder.mayaGo.decode([String: JSONValue].self, from: Data(data.utf8))) ?? [:], readAt: readAt, createdAt: createdAt
+                ))
         }
         return entries
     }

@@ -21,15 +21,17 @@ struct StripeProvider: ChargeProvider {
     var confirmsTestCards: Bool { false }
 
     func createCharge(for payment: Payment) async throws -> ProviderCharge {
-        let intent = try await post("/v1/payment_intents", [
-            ("amount", String(payment.amount.amount)),
-            ("currency", payment.amount.currency.lowercased()),
-            ("automatic_payment_methods[enabled]", "true"),
-            ("description", payment.description),
-            ("transfer_group", payment.bookingId.uuidString.lowercased()),
-            ("metadata[payment_id]", payment.id.uuidString.lowercased()),
-            ("metadata[booking_id]", payment.bookingId.uuidString.lowercased()),
-        ], idempotencyKey: "payment-\(payment.bookingId.uuidString.lowercased())")
+        let intent = try await post(
+            "/v1/payment_intents",
+            [
+                ("amount", String(payment.amount.amount)),
+                ("currency", payment.amount.currency.lowercased()),
+                ("automatic_payment_methods[enabled]", "true"),
+                ("description", payment.description),
+                ("transfer_group", payment.bookingId.uuidString.lowercased()),
+                ("metadata[payment_id]", payment.id.uuidString.lowercased()),
+                ("metadata[booking_id]", payment.bookingId.uuidString.lowercased()),
+            ], idempotencyKey: "payment-\(payment.bookingId.uuidString.lowercased())")
         guard let id = intent["id"] as? String, let secret = intent["client_secret"] as? String else {
             throw ProviderError(status: 502, code: nil, description: "Stripe answered a PaymentIntent without an id or client secret.")
         }
@@ -42,18 +44,22 @@ struct StripeProvider: ChargeProvider {
 
     func transfer(_ amount: Money, to providerID: UUID, for payment: Payment, idempotencyKey: String) async throws {
         let account = try await destination(of: providerID)
-        _ = try await post("/v1/transfers", [
-            ("amount", String(amount.amount)), ("currency", amount.currency.lowercased()), ("destination", account),
-            ("transfer_group", payment.bookingId.uuidString.lowercased()),
-        ], idempotencyKey: idempotencyKey)
+        _ = try await post(
+            "/v1/transfers",
+            [
+                ("amount", String(amount.amount)), ("currency", amount.currency.lowercased()), ("destination", account),
+                ("transfer_group", payment.bookingId.uuidString.lowercased()),
+            ], idempotencyKey: idempotencyKey)
     }
 
     func send(_ payout: Payout) async throws -> ProviderPayout {
         let account = try await destination(of: payout.providerId)
         let id = payout.id.uuidString.lowercased()
-        let object = try await post("/v1/payouts", [
-            ("amount", String(payout.paid.amount)), ("currency", payout.paid.currency.lowercased()), ("metadata[payout_id]", id),
-        ], idempotencyKey: "payout-\(id)", account: account)
+        let object = try await post(
+            "/v1/payouts",
+            [
+                ("amount", String(payout.paid.amount)), ("currency", payout.paid.currency.lowercased()), ("metadata[payout_id]", id),
+            ], idempotencyKey: "payout-\(id)", account: account)
         guard let payout = Self.payout(object) else { throw ProviderError(status: 502, code: nil, description: "Stripe answered a payout without an id.") }
         return payout
     }
@@ -76,11 +82,12 @@ struct StripeProvider: ChargeProvider {
     /// Stripe's payout object: `pending` and `in_transit` are on their way, `failed` and `canceled` did not arrive.
     static func payout(_ object: [String: Any]) -> ProviderPayout? {
         guard let reference = object["id"] as? String else { return nil }
-        let status: Payout.Status = switch object["status"] as? String {
-        case "paid": .paid
-        case "failed", "canceled": .failed
-        default: .pending
-        }
+        let status: Payout.Status =
+            switch object["status"] as? String {
+            case "paid": .paid
+            case "failed", "canceled": .failed
+            default: .pending
+            }
         let payoutID = ((object["metadata"] as? [String: Any])?["payout_id"] as? String).flatMap(UUID.init(uuidString:))
         return ProviderPayout(reference: reference, payoutID: payoutID, status: status, failure: object["failure_code"] as? String)
     }
@@ -95,9 +102,11 @@ struct StripeProvider: ChargeProvider {
             id = created["id"] as? String
         }
         guard let id else { throw ProviderError(status: 502, code: nil, description: "Stripe answered an account without an id.") }
-        let link = try await post("/v1/account_links", [
-            ("account", id), ("type", "account_onboarding"), ("refresh_url", returnURL.absoluteString), ("return_url", returnURL.absoluteString),
-        ], idempotencyKey: "link-\(id)-\(UUID().uuidString)")
+        let link = try await post(
+            "/v1/account_links",
+            [
+                ("account", id), ("type", "account_onboarding"), ("refresh_url", returnURL.absoluteString), ("return_url", returnURL.absoluteString),
+            ], idempotencyKey: "link-\(id)-\(UUID().uuidString)")
         guard let url = link["url"] as? String else { throw ProviderError(status: 502, code: nil, description: "Stripe answered a link without a URL.") }
         return (id, url)
     }

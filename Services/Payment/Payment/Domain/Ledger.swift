@@ -61,21 +61,26 @@ enum Ledger {
 
     /// The experience took place: what is held goes to the provider and the commission.
     static func release(_ split: Split, to provider: UUID, _ currency: String) -> Transaction {
-        Transaction(.release, [
-            .init(account: .escrow, amount: -(split.provider + split.platform), currency: currency),
-            .init(account: .provider(provider), amount: split.provider, currency: currency),
-            .init(account: .commission, amount: split.platform, currency: currency),
-        ])!
+        Transaction(
+            .release,
+            [
+                .init(account: .escrow, amount: -(split.provider + split.platform), currency: currency),
+                .init(account: .provider(provider), amount: split.provider, currency: currency),
+                .init(account: .commission, amount: split.platform, currency: currency),
+            ])!
     }
 
     /// A provider's balance goes to their bank account.
     static func payout(_ amount: Int64, _ currency: String, to provider: UUID) -> Transaction {
-        Transaction(.payout, [.init(account: .provider(provider), amount: -amount, currency: currency), .init(account: .payouts, amount: amount, currency: currency)])!
+        Transaction(
+            .payout, [.init(account: .provider(provider), amount: -amount, currency: currency), .init(account: .payouts, amount: amount, currency: currency)])!
     }
 
     /// A payout the bank did not take: the money is the provider's again, paid in a later round.
     static func payoutReturned(_ amount: Int64, _ currency: String, to provider: UUID) -> Transaction {
-        Transaction(.payoutReturned, [.init(account: .payouts, amount: -amount, currency: currency), .init(account: .provider(provider), amount: amount, currency: currency)])!
+        Transaction(
+            .payoutReturned,
+            [.init(account: .payouts, amount: -amount, currency: currency), .init(account: .provider(provider), amount: amount, currency: currency)])!
     }
 
     /// The traveler's bank took money back: out of escrow before release, out of the provider's balance after it.

@@ -9,7 +9,8 @@ struct LedgerBook: Sendable {
     let logger: Logger
 
     /// Appends `transaction`, linked to the payment or payout it belongs to.
-    func append(_ transaction: Ledger.Transaction, paymentID: UUID? = nil, payoutID: UUID? = nil, at now: Date, on connection: PostgresConnection) async throws {
+    func append(_ transaction: Ledger.Transaction, paymentID: UUID? = nil, payoutID: UUID? = nil, at now: Date, on connection: PostgresConnection) async throws
+    {
         let id = UUID()
         try await connection.query(
             """

@@ -117,7 +117,8 @@ struct Payments: Sendable {
     }
 
     /// Records dispute `id` once; whether it was new.
-    func recordDispute(_ id: String, of amount: Int64, to paymentID: UUID, reason: String, at now: Date, on connection: PostgresConnection) async throws -> Bool {
+    func recordDispute(_ id: String, of amount: Int64, to paymentID: UUID, reason: String, at now: Date, on connection: PostgresConnection) async throws -> Bool
+    {
         let rows = try await connection.query(
             """
             INSERT INTO disputes (id, payment_id, amount, reason, created_at) VALUES (\(id), \(paymentID), \(amount), \(reason), \(now))
@@ -133,12 +134,13 @@ struct Payments: Sendable {
         let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
         var payments: [Payment] = []
         for try await r in rows.decode((UUID, UUID, UUID, UUID, Int64, String, Int64, Int64, String, String, String, String?, Date, Date).self) {
-            payments.append(Payment(
-                id: r.0, bookingId: r.1, travelerId: r.2, providerId: r.3, amount: Money(amount: r.4, currency: r.5),
-                refunded: Money(amount: r.6, currency: r.5), disputed: Money(amount: r.7, currency: r.5),
-                status: Payment.Status(rawValue: r.8) ?? .requiresPayment, description: r.9, clientSecret: r.10, lastError: r.11,
-                createdAt: r.12, updatedAt: r.13
-            ))
+            payments.append(
+                Payment(
+                    id: r.0, bookingId: r.1, travelerId: r.2, providerId: r.3, amount: Money(amount: r.4, currency: r.5),
+                    refunded: Money(amount: r.6, currency: r.5), disputed: Money(amount: r.7, currency: r.5),
+                    status: Payment.Status(rawValue: r.8) ?? .requiresPayment, description: r.9, clientSecret: r.10, lastError: r.11,
+                    createdAt: r.12, updatedAt: r.13
+                ))
         }
         return payments
     }

@@ -91,10 +91,11 @@ struct Payouts: Sendable {
         let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
         var payouts: [Payout] = []
         for try await r in rows.decode((UUID, UUID, Int64, String, Int64, String, String?, String, String?, Date).self) {
-            payouts.append(Payout(
-                id: r.0, providerId: r.1, amount: Money(amount: r.2, currency: r.3), paid: Money(amount: r.4, currency: r.5),
-                rate: r.6, status: Payout.Status(rawValue: r.7) ?? .pending, failure: r.8, createdAt: r.9
-            ))
+            payouts.append(
+                Payout(
+                    id: r.0, providerId: r.1, amount: Money(amount: r.2, currency: r.3), paid: Money(amount: r.4, currency: r.5),
+                    rate: r.6, status: Payout.Status(rawValue: r.7) ?? .pending, failure: r.8, createdAt: r.9
+                ))
         }
         return payouts
     }

@@ -43,7 +43,8 @@ enum Typos {
 
     /// The edit distance between two words (insertions, deletions, substitutions, and swaps of neighbours).
     static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         guard !a.isEmpty else { return b.count }
         guard !b.isEmpty else { return a.count }
         var previous2 = [Int](repeating: 0, count: b.count + 1)

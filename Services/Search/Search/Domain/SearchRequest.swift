@@ -1,5 +1,5 @@
-import Foundation
 import Contracts
+import Foundation
 import Hummingbird
 import HummingbirdCore
 import ServiceKit
@@ -90,7 +90,9 @@ struct SearchRequest: Sendable, Equatable {
         offset = 0
         if let cursor = query.get("cursor") {
             let decoded = Data(base64Encoded: cursor).flatMap { String(data: $0, encoding: .utf8) }
-            if let decoded, decoded.hasPrefix("o:"), let value = Int(decoded.dropFirst(2)), value >= 0 { offset = value } else {
+            if let decoded, decoded.hasPrefix("o:"), let value = Int(decoded.dropFirst(2)), value >= 0 {
+                offset = value
+            } else {
                 validator.rule(false, "cursor", "must be a cursor from a previous page")
             }
         }

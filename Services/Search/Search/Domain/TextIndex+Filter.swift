@@ -22,7 +22,8 @@ extension TextIndex {
             language = request.language.flatMap { name in
                 index.languages.number(of: name).map { number in (number < 64 ? UInt64(1) << number : 0, name) }
             }
-            isUnknown = (!request.categories.isEmpty && categoryNumbers.isEmpty)
+            isUnknown =
+                (!request.categories.isEmpty && categoryNumbers.isEmpty)
                 || (request.currency != nil && currency == nil) || (request.language != nil && language == nil)
         }
 
@@ -39,7 +40,8 @@ extension TextIndex {
                 request.minRating.map({ facts.rating >= $0 }) ?? true
             else { return false }
             if let language {
-                let has = language.bit != 0
+                let has =
+                    language.bit != 0
                     ? facts.languages & language.bit != 0
                     : facts.hasOtherLanguages && index.documents[number].languages.contains(language.name)
                 guard has else { return false }

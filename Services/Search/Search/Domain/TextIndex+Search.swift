@@ -49,7 +49,8 @@ extension TextIndex {
         top.reserveCapacity(count + 1)
         for hit in hits {
             if top.count == count, let last = top.last, !precedes(hit, last, by: sort) { continue }
-            var low = 0, high = top.count
+            var low = 0
+            var high = top.count
             while low < high {
                 let middle = (low + high) / 2
                 if precedes(hit, top[middle], by: sort) { high = middle } else { low = middle + 1 }
@@ -62,7 +63,8 @@ extension TextIndex {
 
     /// The asked order, then relevance, rating, popularity, and the id so that pages never overlap.
     private func precedes(_ a: Hit, _ b: Hit, by sort: SearchRequest.Sort) -> Bool {
-        let x = facts[a.document], y = facts[b.document]
+        let x = facts[a.document]
+        let y = facts[b.document]
         switch sort {
         case .price where x.price != y.price: return x.price < y.price
         case .priceDescending where x.price != y.price: return x.price > y.price
@@ -103,7 +105,8 @@ extension TextIndex {
         func named(_ counts: [Int], _ names: Names) -> [String: Int] {
             Dictionary(uniqueKeysWithValues: counts.indices.filter { counts[$0] > 0 }.map { (names[UInt32($0)], counts[$0]) })
         }
-        let category = named(categoryCounts, categories), language = named(languageCounts, languages)
+        let category = named(categoryCounts, categories)
+        let language = named(languageCounts, languages)
         let duration = Facets.durationBounds.indices.map { index in
             Facets.DurationBucket(
                 from: Facets.durationBounds[index],
@@ -142,7 +145,8 @@ extension IndexedDocument {
 enum GreatCircle {
     static func kilometres(from a: (Double, Double), to b: (Double, Double)) -> Double {
         let radians = Double.pi / 180
-        let dLatitude = (b.0 - a.0) * radians, dLongitude = (b.1 - a.1) * radians
+        let dLatitude = (b.0 - a.0) * radians
+        let dLongitude = (b.1 - a.1) * radians
         let h = sin(dLatitude / 2) * sin(dLatitude / 2) + cos(a.0 * radians) * cos(b.0 * radians) * sin(dLongitude / 2) * sin(dLongitude / 2)
         return 2 * 6378.168 * asin(min(1, h.squareRoot()))
     }

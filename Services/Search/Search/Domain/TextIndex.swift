@@ -219,7 +219,8 @@ struct TextIndex: Sendable {
 extension Array where Element: Comparable {
     /// The index of the first element not below `value` in this ascending array (binary search).
     func firstIndex(atLeast value: Element) -> Int {
-        var low = 0, high = count
+        var low = 0
+        var high = count
         while low < high {
             let middle = (low + high) / 2
             if self[middle] < value { low = middle + 1 } else { high = middle }

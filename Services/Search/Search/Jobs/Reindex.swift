@@ -44,7 +44,8 @@ final class Reindex: Service, Sendable {
         repeat {
             let path = SearchFeedPage.path + "?limit=200" + (cursor.map { "&after=\($0)" } ?? "")
             do {
-                let page = try await client.call(.GET, to: SearchFeedPage.destination, path: path, requestID: nil, logger: search.logger, as: SearchFeedPage.self)
+                let page = try await client.call(
+                    .GET, to: SearchFeedPage.destination, path: path, requestID: nil, logger: search.logger, as: SearchFeedPage.self)
                 let now = search.clock.now()
                 // The index follower reads what changed in its next round.
                 for event in page.events { try await search.documents.apply(event, at: now, oncePerID: false) }

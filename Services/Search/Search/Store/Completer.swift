@@ -46,7 +46,9 @@ final class Completer: Sendable {
     private func load(version: String?) async throws -> CompletionSet {
         defer { state.withLockedValue { $0.loading = nil } }
         var rows: [(folded: String, text: String, kind: String, weight: Int)] = []
-        for try await row in try await postgres.query("SELECT folded, text, kind, weight FROM completions", logger: logger).decode((String, String, String, Int).self) {
+        for try await row in try await postgres.query("SELECT folded, text, kind, weight FROM completions", logger: logger).decode(
+            (String, String, String, Int).self)
+        {
             rows.append(row)
         }
         let set = CompletionSet(rows)

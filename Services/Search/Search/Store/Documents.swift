@@ -103,7 +103,8 @@ struct Documents: Sendable {
     /// in sorted order, so that two inserting the same words at once take their locks in the same order (no deadlock).
     func learn(_ e: SearchFeedEvent.Experience) async throws {
         guard e.status == "published" else { return }
-        let words = Set(QueryText.tokens([e.title, e.description, e.city, e.category, e.tags.joined(separator: " ")].joined(separator: " ")).filter { $0.count >= 3 })
+        let words = Set(
+            QueryText.tokens([e.title, e.description, e.city, e.category, e.tags.joined(separator: " ")].joined(separator: " ")).filter { $0.count >= 3 })
         try await postgres.query(
             """
             INSERT INTO lexicon (word) SELECT w FROM unnest(\(Array(words))::text[]) w

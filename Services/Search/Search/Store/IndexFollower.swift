@@ -100,7 +100,10 @@ actor IndexFollower: PeriodicWork {
         var horizon = since
         var batch: [(IndexedDocument, [TSVector.Entry])] = []
         for try await row in rows.decode(
-            (String, UUID, String, Bool, String, String, String, String, String, Int64, String, Int, [String], Int, Double, Int, Int, Double, Double, [Date], [Int], String).self
+            (
+                String, UUID, String, Bool, String, String, String, String, String, Int64, String, Int, [String], Int, Double, Int, Int, Double, Double, [Date],
+                [Int], String
+            ).self
         ) {
             horizon = UInt64(row.0) ?? since
             let document = IndexedDocument(

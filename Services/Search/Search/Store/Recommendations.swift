@@ -56,7 +56,10 @@ struct Recommendations: Sendable {
 
     /// Replaces every neighbour list in one transaction: queries read the old lists until it commits.
     func replace(_ lists: [String: [UUID: [(UUID, Double)]]]) async throws {
-        var experiences: [UUID] = [], others: [UUID] = [], sources: [String] = [], scores: [Double] = []
+        var experiences: [UUID] = []
+        var others: [UUID] = []
+        var sources: [String] = []
+        var scores: [Double] = []
         for (source, neighbours) in lists {
             for (experience, list) in neighbours {
                 for (other, score) in list {
@@ -133,10 +136,11 @@ struct Recommendations: Sendable {
         let rows = try await postgres.query(query, logger: logger)
         var items: [Recommendation] = []
         for try await r in rows.decode((UUID, String, String, String, String, Int64, String, Double, Int, Double, String).self) {
-            items.append(Recommendation(
-                id: r.0, title: r.1, category: r.2, city: r.3, country: r.4, price: Money(amount: r.5, currency: r.6),
-                rating: .init(average: r.7, count: r.8), score: (r.9 * 10_000).rounded() / 10_000, source: r.10
-            ))
+            items.append(
+                Recommendation(
+                    id: r.0, title: r.1, category: r.2, city: r.3, country: r.4, price: Money(amount: r.5, currency: r.6),
+                    rating: .init(average: r.7, count: r.8), score: (r.9 * 10_000).rounded() / 10_000, source: r.10
+                ))
         }
         return items
     }

@@ -18,7 +18,8 @@ struct SearchIndex: Sendable {
         let snippets = text.isEmpty ? [] : documents.map { Snippet($0.description) }
         let stems = try await words.stems(of: Set(snippets.flatMap { $0.words.map(\.folded) }.filter { !$0.isEmpty }))
         let items = found.page.indices.map { number in
-            let hit = found.page[number], document = documents[number]
+            let hit = found.page[number]
+            let document = documents[number]
             return SearchHit(
                 id: document.id, title: document.title,
                 snippet: text.isEmpty

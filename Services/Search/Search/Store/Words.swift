@@ -75,7 +75,8 @@ final class Words: Sendable {
         )
         for index in looked { corrections[index] = [] }
         for try await (ordinal, candidates) in rows.decode((Int, [String]).self) {
-            let index = looked[ordinal - 1], word = words[index]
+            let index = looked[ordinal - 1]
+            let word = words[index]
             corrections[index] = Array(candidates.filter { $0 != word && Typos.distance($0, word) <= Typos.allowed(in: word) }.prefix(3))
         }
         known.withLockedValue { known in
