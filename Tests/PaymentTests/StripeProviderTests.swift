@@ -191,162 +191,158 @@ actor Sightings {
 }
 
 @Suite struct StripeProviderTests {
-    @Test func chargesRefundsOnboardingAndTransfersGoThroughStripesAPI() async throws {
-        let stripe = FakeStripe()
+    /// Payment with the Stripe provider, its API at `stripe`, and `variables` besides.
+    static func run(_ stripe: FakeStripe, _ variables: [String: String] = [:], _ body: @Sendable (PaymentHarness) async throws -> Void) async throws {
         try await withStandIn(stripe.router()) { port in
-            try await PaymentHarness.run([
+            let stripeVariables = [
                 "PAYMENT_PROVIDER": "stripe", "STRIPE_API_KEY": "sk_test_mayago", "STRIPE_API_URL": "http://127.0.0.1:\(port)",
                 "STRIPE_WEBHOOK_SECRET": WebhookTests.secret,
-            ]) { payments in
-                let traveler = try await PaymentHarness.user(.traveler)
-                let provider = try await PaymentHarness.user(.provider)
-                let created = try await payments.payment(traveler: traveler, provider: provider, amount: 100_000)
-                #expect(created.clientSecret == "pi_3Mtw_secret_YrKJ")
-                let intent = try #require(await stripe.calls(to: "/v1/payment_intents").first)
-                #expect(intent.form["amount"] == "100000")
-                #expect(intent.form["currency"] == "mxn")
-                #expect(intent.form["metadata[payment_id]"] == created.id.uuidString.lowercased())
-                #expect(intent.idempotencyKey == "payment-\(created.bookingId.uuidString.lowercased())")
+            ]
+            try await PaymentHarness.run(stripeVariables.merging(variables) { $1 }, body)
+        }
+    }
 
-                // Travelers confirm with Stripe.js; the webhook says it succeeded.
-                #expect(try await payments.pay(created, as: traveler).problem?.code == "confirm_with_stripe")
-                #expect(try await WebhookTests.deliver(payments, WebhookTests.event("payment_intent.succeeded", created)).status == .ok)
-                #expect(try await payments.balance("escrow") == 100_000)
+    @Test func chargesRefundsOnboardingAndTransfersGoThroughStripesAPI() async throws {
+        let stripe = FakeStripe()
+        try await Self.run(stripe) { payments in
+            let traveler = try await PaymentHarness.user(.traveler)
+            let provider = try await PaymentHarness.user(.provider)
+            let created = try await payments.payment(traveler: traveler, provider: provider, amount: 100_000)
+            #expect(created.clientSecret == "pi_3Mtw_secret_YrKJ")
+            let intent = try #require(await stripe.calls(to: "/v1/payment_intents").first)
+            #expect(intent.form["amount"] == "100000")
+            #expect(intent.form["currency"] == "mxn")
+            #expect(intent.form["metadata[payment_id]"] == created.id.uuidString.lowercased())
+            #expect(intent.idempotencyKey == "payment-\(created.bookingId.uuidString.lowercased())")
 
-                let refund = BookingPayments.RefundRequest(
-                    bookingId: created.bookingId, amount: Money(amount: 20_000, currency: "MXN"), reason: "cancelled_by_traveler")
-                #expect(try await payments.internalCall(BookingPayments.RefundRequest.path, refund).status == .noContent)
-                let refunded = try #require(await stripe.calls(to: "/v1/refunds").first)
-                #expect(refunded.form == ["payment_intent": "pi_3Mtw", "amount": "20000"])
-                #expect(try await payments.balance("escrow") == 80_000)
+            // Travelers confirm with Stripe.js; the webhook says it succeeded.
+            #expect(try await payments.pay(created, as: traveler).problem?.code == "confirm_with_stripe")
+            #expect(try await WebhookTests.deliver(payments, WebhookTests.event("payment_intent.succeeded", created)).status == .ok)
+            #expect(try await payments.balance("escrow") == 100_000)
 
-                // Stripe's refusal is a 502 naming its code, and nothing moves here.
-                let admin = try await PaymentHarness.user(.admin)
-                let refused = try await payments.send(.post, "/api/v1/payments/\(created.id)/refunds", ["amount": 1, "reason": "test"], as: admin)
-                #expect(refused.status == .badGateway)
-                #expect(refused.problem?.code == "charge_already_refunded")
-                #expect(try await payments.balance("escrow") == 80_000)
+            let refund = BookingPayments.RefundRequest(
+                bookingId: created.bookingId, amount: Money(amount: 20_000, currency: "MXN"), reason: "cancelled_by_traveler")
+            #expect(try await payments.internalCall(BookingPayments.RefundRequest.path, refund).status == .noContent)
+            let refunded = try #require(await stripe.calls(to: "/v1/refunds").first)
+            #expect(refunded.form == ["payment_intent": "pi_3Mtw", "amount": "20000"])
+            #expect(try await payments.balance("escrow") == 80_000)
 
-                // No connected account yet: the release waits (Booking's outbox retries it) until onboarding.
-                let release = BookingPayments.ReleaseRequest(bookingId: created.bookingId)
-                let early = try await payments.internalCall(BookingPayments.ReleaseRequest.path, release)
-                #expect(early.problem?.code == "no_connected_account")
-                let onboarding = try await payments.send(.post, "/api/v1/payouts/onboarding", as: provider)
-                #expect(try onboarding.decode(PayoutRoutes.Onboarding.self).url.hasPrefix("https://connect.stripe.com/"))
-                #expect(try await payments.internalCall(BookingPayments.ReleaseRequest.path, release).status == .noContent)
-                let transfer = try #require(await stripe.calls(to: "/v1/transfers").first)
-                #expect(transfer.form["destination"] == "acct_1Nv0")
-                #expect(transfer.form["amount"] == "68000")
-                #expect(try await payments.ledgerIsBalanced())
-            }
+            // Stripe's refusal is a 502 naming its code, and nothing moves here.
+            let admin = try await PaymentHarness.user(.admin)
+            let refused = try await payments.send(.post, "/api/v1/payments/\(created.id)/refunds", ["amount": 1, "reason": "test"], as: admin)
+            #expect(refused.status == .badGateway)
+            #expect(refused.problem?.code == "charge_already_refunded")
+            #expect(try await payments.balance("escrow") == 80_000)
+
+            // No connected account yet: the release waits (Booking's outbox retries it) until onboarding.
+            let release = BookingPayments.ReleaseRequest(bookingId: created.bookingId)
+            let early = try await payments.internalCall(BookingPayments.ReleaseRequest.path, release)
+            #expect(early.problem?.code == "no_connected_account")
+            let onboarding = try await payments.send(.post, "/api/v1/payouts/onboarding", as: provider)
+            #expect(try onboarding.decode(PayoutRoutes.Onboarding.self).url.hasPrefix("https://connect.stripe.com/"))
+            #expect(try await payments.internalCall(BookingPayments.ReleaseRequest.path, release).status == .noContent)
+            let transfer = try #require(await stripe.calls(to: "/v1/transfers").first)
+            #expect(transfer.form["destination"] == "acct_1Nv0")
+            #expect(transfer.form["amount"] == "68000")
+            #expect(try await payments.ledgerIsBalanced())
         }
     }
 
     @Test func stripeMovesMoneyWhileNoTransactionHoldsThePaymentAndACallItDidNotAnswerIsFinishedOnTheNextDelivery() async throws {
         let stripe = FakeStripe()
-        try await withStandIn(stripe.router()) { port in
-            try await PaymentHarness.run([
-                "PAYMENT_PROVIDER": "stripe", "STRIPE_API_KEY": "sk_test_mayago", "STRIPE_API_URL": "http://127.0.0.1:\(port)",
-                "STRIPE_WEBHOOK_SECRET": WebhookTests.secret,
-            ]) { payments in
-                let traveler = try await PaymentHarness.user(.traveler)
-                let provider = try await PaymentHarness.user(.provider)
-                let created = try await payments.payment(traveler: traveler, provider: provider, amount: 100_000)
-                #expect(try await WebhookTests.deliver(payments, WebhookTests.event("payment_intent.succeeded", created)).status == .ok)
+        try await Self.run(stripe) { payments in
+            let traveler = try await PaymentHarness.user(.traveler)
+            let provider = try await PaymentHarness.user(.provider)
+            let created = try await payments.payment(traveler: traveler, provider: provider, amount: 100_000)
+            #expect(try await WebhookTests.deliver(payments, WebhookTests.event("payment_intent.succeeded", created)).status == .ok)
 
-                // While Stripe works, the payment's row is free: NOWAIT fails at once if a transaction holds it.
-                let free = Sightings()
-                await stripe.watchMoves {
-                    let logger = Logger(label: "test")
-                    let locked: Void? = try? await payments.postgres.transaction(logger: logger) { connection in
-                        let rows = try await connection.query("SELECT id FROM payments WHERE id = \(created.id) FOR UPDATE NOWAIT", logger: logger)
-                        for try await _ in rows {}
-                    }
-                    await free.append(locked != nil)
+            // While Stripe works, the payment's row is free: NOWAIT fails at once if a transaction holds it.
+            let free = Sightings()
+            await stripe.watchMoves {
+                let logger = Logger(label: "test")
+                let locked: Void? = try? await payments.postgres.transaction(logger: logger) { connection in
+                    let rows = try await connection.query("SELECT id FROM payments WHERE id = \(created.id) FOR UPDATE NOWAIT", logger: logger)
+                    for try await _ in rows {}
                 }
-
-                // Stripe fails the refund: a 502, nothing moves here, and Booking's outbox delivers the message again,
-                // when the same refund (the same idempotency key) goes through once.
-                await stripe.fail("/v1/refunds", times: 1)
-                let refund = BookingPayments.RefundRequest(
-                    bookingId: created.bookingId, amount: Money(amount: 20_000, currency: "MXN"), reason: "cancelled_by_traveler")
-                let message = UUID()
-                #expect(try await payments.internalCall(BookingPayments.RefundRequest.path, refund, messageID: message).status == .badGateway)
-                #expect(try await payments.balance("escrow") == 100_000)
-                #expect(try await payments.internalCall(BookingPayments.RefundRequest.path, refund, messageID: message).status == .noContent)
-                #expect(try await payments.internalCall(BookingPayments.RefundRequest.path, refund, messageID: message).status == .noContent)
-                let refunds = await stripe.calls(to: "/v1/refunds")
-                #expect(refunds.count == 2)
-                #expect(Set(refunds.map(\.idempotencyKey)) == ["refund-\(created.id.uuidString.lowercased())-20000"])
-                #expect(try await payments.balance("escrow") == 80_000)
-
-                _ = try await payments.send(.post, "/api/v1/payouts/onboarding", as: provider)
-                #expect(
-                    try await payments.internalCall(BookingPayments.ReleaseRequest.path, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status
-                        == .noContent)
-                #expect(try await payments.balance("escrow") == 0)
-                #expect(await free.values == [true, true, true])
-                #expect(try await payments.ledgerIsBalanced())
+                await free.append(locked != nil)
             }
+
+            // Stripe fails the refund: a 502, nothing moves here, and Booking's outbox delivers the message again,
+            // when the same refund (the same idempotency key) goes through once.
+            await stripe.fail("/v1/refunds", times: 1)
+            let refund = BookingPayments.RefundRequest(
+                bookingId: created.bookingId, amount: Money(amount: 20_000, currency: "MXN"), reason: "cancelled_by_traveler")
+            let message = UUID()
+            #expect(try await payments.internalCall(BookingPayments.RefundRequest.path, refund, messageID: message).status == .badGateway)
+            #expect(try await payments.balance("escrow") == 100_000)
+            #expect(try await payments.internalCall(BookingPayments.RefundRequest.path, refund, messageID: message).status == .noContent)
+            #expect(try await payments.internalCall(BookingPayments.RefundRequest.path, refund, messageID: message).status == .noContent)
+            let refunds = await stripe.calls(to: "/v1/refunds")
+            #expect(refunds.count == 2)
+            #expect(Set(refunds.map(\.idempotencyKey)) == ["refund-\(created.id.uuidString.lowercased())-20000"])
+            #expect(try await payments.balance("escrow") == 80_000)
+
+            _ = try await payments.send(.post, "/api/v1/payouts/onboarding", as: provider)
+            #expect(
+                try await payments.internalCall(BookingPayments.ReleaseRequest.path, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status
+                    == .noContent)
+            #expect(try await payments.balance("escrow") == 0)
+            #expect(await free.values == [true, true, true])
+            #expect(try await payments.ledgerIsBalanced())
         }
     }
 
     @Test func payoutsGoToTheConnectedAccountAndAFailedOneReturnsItsMoneyForTheNextRound() async throws {
         let stripe = FakeStripe()
-        try await withStandIn(stripe.router()) { port in
-            try await PaymentHarness.run([
-                "PAYMENT_PROVIDER": "stripe", "STRIPE_API_KEY": "sk_test_mayago", "STRIPE_API_URL": "http://127.0.0.1:\(port)",
-                "STRIPE_WEBHOOK_SECRET": WebhookTests.secret, "PAYOUT_INTERVAL_MS": "100", "PAYOUT_MINIMUM": "1000",
-            ]) { payments in
-                let traveler = try await PaymentHarness.user(.traveler)
-                let provider = try await PaymentHarness.user(.provider)
-                let created = try await payments.payment(traveler: traveler, provider: provider, amount: 100_000)
-                #expect(try await WebhookTests.deliver(payments, WebhookTests.event("payment_intent.succeeded", created)).status == .ok)
-                _ = try await payments.send(.post, "/api/v1/payouts/onboarding", as: provider)
-                #expect(
-                    try await payments.internalCall(BookingPayments.ReleaseRequest.path, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status
-                        == .noContent)
+        try await Self.run(stripe, ["PAYOUT_INTERVAL_MS": "100", "PAYOUT_MINIMUM": "1000"]) { payments in
+            let traveler = try await PaymentHarness.user(.traveler)
+            let provider = try await PaymentHarness.user(.provider)
+            let created = try await payments.payment(traveler: traveler, provider: provider, amount: 100_000)
+            #expect(try await WebhookTests.deliver(payments, WebhookTests.event("payment_intent.succeeded", created)).status == .ok)
+            _ = try await payments.send(.post, "/api/v1/payouts/onboarding", as: provider)
+            #expect(
+                try await payments.internalCall(BookingPayments.ReleaseRequest.path, BookingPayments.ReleaseRequest(bookingId: created.bookingId)).status
+                    == .noContent)
 
-                // The balance leaves as a payout of the provider's connected account, pending until the bank has it.
-                func payouts() async throws -> [Payout] { try await payments.send(.get, "/api/v1/payouts", as: provider).decode(Page<Payout>.self).items }
-                #expect(await eventually { await stripe.calls(to: "/v1/payouts").count == 1 })
-                let first = try #require(await stripe.calls(to: "/v1/payouts").first)
-                #expect(first.account == "acct_1Nv0")
-                #expect(first.form["amount"] == "85000")
-                #expect(first.form["currency"] == "mxn")
-                let firstID = try #require(first.form["metadata[payout_id]"])
-                #expect(first.idempotencyKey == "payout-\(firstID)")
-                #expect(try await payments.balance("external:payouts") == 85_000)
-                #expect(try await payouts().first?.status == .pending)
+            // The balance leaves as a payout of the provider's connected account, pending until the bank has it.
+            func payouts() async throws -> [Payout] { try await payments.send(.get, "/api/v1/payouts", as: provider).decode(Page<Payout>.self).items }
+            #expect(await eventually { await stripe.calls(to: "/v1/payouts").count == 1 })
+            let first = try #require(await stripe.calls(to: "/v1/payouts").first)
+            #expect(first.account == "acct_1Nv0")
+            #expect(first.form["amount"] == "85000")
+            #expect(first.form["currency"] == "mxn")
+            let firstID = try #require(first.form["metadata[payout_id]"])
+            #expect(first.idempotencyKey == "payout-\(firstID)")
+            #expect(try await payments.balance("external:payouts") == 85_000)
+            #expect(try await payouts().first?.status == .pending)
 
-                // The bank refuses it: the money is the provider's again, they hear of it, and the next round pays again.
-                let failed = Self.payoutEvent("payout.failed", id: "po_1", payoutID: firstID, status: "failed", failureCode: "account_closed")
-                #expect(try await WebhookTests.deliver(payments, failed).status == .ok)
-                await stripe.setPayout("po_1", status: "failed", failureCode: "account_closed")
-                let notice = await payments.peers.first(NotificationRequest.self, at: NotificationRequest.path) { $0.type == .payoutFailed }
-                #expect(notice?.recipientId == provider.id)
-                #expect(notice?.data["failure"] == .string("account_closed"))
-                #expect(await eventually { await stripe.calls(to: "/v1/payouts").count == 2 })
-                let second = try #require(await stripe.calls(to: "/v1/payouts").last)
-                #expect(second.form["amount"] == "85000")
-                #expect(second.form["metadata[payout_id]"] != firstID)
+            // The bank refuses it: the money is the provider's again, they hear of it, and the next round pays again.
+            let failed = Self.payoutEvent("payout.failed", id: "po_1", payoutID: firstID, status: "failed", failureCode: "account_closed")
+            #expect(try await WebhookTests.deliver(payments, failed).status == .ok)
+            await stripe.setPayout("po_1", status: "failed", failureCode: "account_closed")
+            let notice = await payments.peers.first(NotificationRequest.self, at: NotificationRequest.path) { $0.type == .payoutFailed }
+            #expect(notice?.recipientId == provider.id)
+            #expect(notice?.data["failure"] == .string("account_closed"))
+            #expect(await eventually { await stripe.calls(to: "/v1/payouts").count == 2 })
+            let second = try #require(await stripe.calls(to: "/v1/payouts").last)
+            #expect(second.form["amount"] == "85000")
+            #expect(second.form["metadata[payout_id]"] != firstID)
 
-                // Its webhook never comes: reading the account's payouts back (across pages) finds it paid.
-                await stripe.setPayout("po_2", status: "paid")
-                for _ in 0..<3 { _ = await stripe.makePayout(account: "acct_1Nv0", form: ["amount": "500", "currency": "mxn"]) }
-                #expect(try await eventually { try await payouts().map(\.status) == [.paid, .failed] })
-                #expect(try await payouts().last?.failure == "account_closed")
-                #expect(await payments.peers.first(NotificationRequest.self, at: NotificationRequest.path) { $0.type == .payoutSent } != nil)
+            // Its webhook never comes: reading the account's payouts back (across pages) finds it paid.
+            await stripe.setPayout("po_2", status: "paid")
+            for _ in 0..<3 { _ = await stripe.makePayout(account: "acct_1Nv0", form: ["amount": "500", "currency": "mxn"]) }
+            #expect(try await eventually { try await payouts().map(\.status) == [.paid, .failed] })
+            #expect(try await payouts().last?.failure == "account_closed")
+            #expect(await payments.peers.first(NotificationRequest.self, at: NotificationRequest.path) { $0.type == .payoutSent } != nil)
 
-                // A late `payout.paid` for the failed one changes nothing: it stays failed and the money is paid once.
-                let late = Self.payoutEvent("payout.paid", id: "po_1", payoutID: firstID, status: "paid")
-                #expect(try await WebhookTests.deliver(payments, late).status == .ok)
-                #expect(try await payouts().map(\.status) == [.paid, .failed])
-                #expect(try await payments.balance("external:payouts") == 85_000)
-                #expect(try await payments.balance("provider:\(provider.id.uuidString.lowercased())") == 0)
-                #expect(try await payments.ledgerIsBalanced())
-                #expect(await stripe.calls(to: "/v1/payouts").count == 2)
-            }
+            // A late `payout.paid` for the failed one changes nothing: it stays failed and the money is paid once.
+            let late = Self.payoutEvent("payout.paid", id: "po_1", payoutID: firstID, status: "paid")
+            #expect(try await WebhookTests.deliver(payments, late).status == .ok)
+            #expect(try await payouts().map(\.status) == [.paid, .failed])
+            #expect(try await payments.balance("external:payouts") == 85_000)
+            #expect(try await payments.balance("provider:\(provider.id.uuidString.lowercased())") == 0)
+            #expect(try await payments.ledgerIsBalanced())
+            #expect(await stripe.calls(to: "/v1/payouts").count == 2)
         }
     }
 
