@@ -68,7 +68,9 @@ extension BookingService {
         try await transaction { connection in
             var experience = try await ownedExperience(id, by: identity, on: connection)
             guard try change(&experience) else { return experience }
-            let stored = try await experiences.update(experience, at: clock.now(), on: connection)
+            guard let stored = try await experiences.update(experience, at: clock.now(), on: connection) else {
+                throw Problem.notFound("No such experience.")
+            }
             try await feed(stored, on: connection)
             return stored
         }

@@ -32,7 +32,7 @@ struct Experiences: Sendable {
     }
 
     /// Writes every field of `experience` and bumps its version; returns it as stored.
-    func update(_ experience: Experience, at now: Date, on connection: PostgresConnection) async throws -> Experience {
+    func update(_ experience: Experience, at now: Date, on connection: PostgresConnection) async throws -> Experience? {
         let e = experience
         try await connection.query(
             """
@@ -46,8 +46,7 @@ struct Experiences: Sendable {
             """,
             logger: logger
         )
-        guard let stored = try await find(e.id, on: connection) else { throw Problem.notFound() }
-        return stored
+        return try await find(e.id, on: connection)
     }
 
     func find(_ id: UUID, on connection: PostgresConnection? = nil, forUpdate: Bool = false) async throws -> Experience? {

@@ -149,7 +149,7 @@ struct SocketSession {
 
     /// The error frame for a frame that failed: a problem's status as a code, its fields in the detail.
     private static func errorFrame(_ error: any Error, for frame: ClientFrame) -> ServerFrame {
-        guard let problem = error as? Problem else {
+        guard let problem = (error as? Problem) ?? (error as? any ProblemConvertible)?.problem else {
             return .error("unavailable", "Could not do this now; try again.", conversation: frame.conversationId, clientMessageId: frame.clientMessageId)
         }
         let code =

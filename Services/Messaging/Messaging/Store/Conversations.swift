@@ -46,7 +46,7 @@ struct Conversations: Sendable {
                 logger: logger
             )
             for try await id in existing.decode(UUID.self) { return (id, false) }
-            throw Problem.conflict("The conversation changed while it was opened; try again.")
+            throw MessagingRefusal.conversationChanged
         }
     }
 

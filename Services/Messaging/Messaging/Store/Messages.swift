@@ -53,7 +53,7 @@ struct Messages: Sendable {
                 )
                 let count = try await bound.decode(UUID.self).reduce(0) { count, _ in count + 1 }
                 guard count == Set(draft.attachments).count else {
-                    throw Problem.refused("attachmentIds", "must be attachments you uploaded and have not sent in another conversation")
+                    throw MessagingRefusal.foreignAttachments
                 }
             }
             // One statement: a resend finds the first message; otherwise the conversation's row lock gives the
@@ -84,7 +84,7 @@ struct Messages: Sendable {
             for try await row in rows {
                 if let message = try Self.message(in: row, from: 0) { found = (message, try row.makeRandomAccess()[8].decode(Bool.self)) }
             }
-            guard let (message, isNew) = found else { throw Problem.notFound("No such conversation.") }
+            guard let (message, isNew) = found else { throw MessagingRefusal.noConversation }
             if isNew, !offline.recipients.isEmpty {
                 try await notify(offline, of: message, in: conversation, on: connection)
             }
