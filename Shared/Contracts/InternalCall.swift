@@ -10,9 +10,12 @@ public protocol InternalRoute: Sendable {
     static var route: String { get }
 }
 
+/// Where every service's internal routes live (the gateway forwards nothing there).
+public let internalRoot = "internal/v1"
+
 extension InternalRoute {
     /// The whole path, as the sender asks for it.
-    public static var path: String { "/internal/v1/" + route }
+    public static var path: String { "/\(internalRoot)/\(route)" }
 }
 
 /// A `POST` whose JSON body is the value: sent through the sender's outbox (`Outbox.enqueue(call, …)`), or

@@ -102,7 +102,7 @@ public struct ServiceRuntime<Stores: ServiceStores>: Sendable {
 
     /// The `/internal/v1/...` routes: only the services each route names, with their credential, get in.
     public func internalRoutes(of router: ServiceRouter) -> InternalRouter {
-        InternalRouter(group: router.group("internal/v1"), credential: credential)
+        InternalRouter(group: router.group(RouterPath(internalRoot)), credential: credential)
     }
 
     var readinessChecks: [ReadinessCheck] { stores.readinessChecks }
