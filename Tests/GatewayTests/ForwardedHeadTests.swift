@@ -33,7 +33,9 @@ import Testing
         #expect(headers[ClientAddressSeal.header] == ["sealed"])
         #expect(headers["Accept"] == ["application/json"])
         #expect(headers["Content-Type"] == ["application/json"])
-        for gone in ["Connection", "X-Secret", "Keep-Alive", "Transfer-Encoding"] { #expect(!headers.contains(name: gone), "\(gone)") }
+        // The client's chunked body goes on chunked (NIO's encoder chunks it again).
+        #expect(headers["Transfer-Encoding"] == ["chunked"])
+        for gone in ["Connection", "X-Secret", "Keep-Alive"] { #expect(!headers.contains(name: gone), "\(gone)") }
     }
 
     @Test func anAnonymousRequestKeepsItsOwnCredentialAndCarriesNoUser() {
@@ -43,5 +45,15 @@ import Testing
         #expect(!head.headers.contains(name: "X-User-Role"))
         #expect(!head.headers.contains(name: "X-Forwarded-For"))
         #expect(!head.headers.contains(name: ClientAddressSeal.header))
+    }
+
+    @Test func aTraceGoesOnWithoutABodyAndAnotherMethodKeepsItsFraming() {
+        let forwarded = ForwardedHead(requestID: "req-3")
+        let trace = HTTPRequestHead(version: .http1_1, method: .TRACE, uri: "/x", headers: ["Content-Length": "12"])
+        #expect(!forwarded.head(of: trace, to: "/x", on: "a").headers.contains(name: "Content-Length"))
+        let get = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/x", headers: ["Content-Length": "12"])
+        #expect(forwarded.head(of: get, to: "/x", on: "a").headers["Content-Length"] == ["12"])
+        let chunked = HTTPRequestHead(version: .http1_1, method: .DELETE, uri: "/x", headers: ["Transfer-Encoding": "chunked"])
+        #expect(forwarded.head(of: chunked, to: "/x", on: "a").headers["Transfer-Encoding"] == ["chunked"])
     }
 }

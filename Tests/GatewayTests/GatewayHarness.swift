@@ -41,6 +41,8 @@ enum GatewayHarness {
     static let introspections = NIOLockedValueBox(0)
     /// The `mark` query parameters of the requests that reached `…/slow`.
     static let slowArrivals = NIOLockedValueBox<Set<String>>([])
+    /// The `mark`s of the requests that reached `…/smuggled`, which no client sends as a request.
+    static let smuggledArrivals = NIOLockedValueBox<Set<String>>([])
 
     static func standIn(instance: String = "a") -> Router<BasicRequestContext> {
         let router = Router()
@@ -72,6 +74,9 @@ enum GatewayHarness {
             )
         }
         router.on("**", method: .get) { request, _ -> Response in
+            if request.uri.path.hasSuffix("/smuggled"), let mark = request.uri.queryParameters.get("mark") {
+                smuggledArrivals.withLockedValue { _ = $0.insert(mark) }
+            }
             if request.uri.path.hasSuffix("/slow") {
                 if let mark = request.uri.queryParameters.get("mark") { slowArrivals.withLockedValue { _ = $0.insert(mark) } }
                 try await Task.sleep(for: .seconds(2))

@@ -47,6 +47,31 @@ import Testing
         }
     }
 
+    /// A request hidden in a body must never reach an instance as a request of its own: it would skip the gateway's
+    /// checks, and its answer could go to the next client of that pooled connection.
+    @Test(arguments: ["TRACE with a length", "GET chunked", "DELETE chunked"])
+    func aBodyNeverReachesTheInstanceAsARequest(_ framing: String) async throws {
+        try await GatewayHarness.withGateway { client in
+            let mark = UUID().uuidString
+            let hidden = "GET /api/v1/search/smuggled?mark=\(mark) HTTP/1.1\r\nHost: booking\r\nX-User-Id: someone-else\r\n\r\n"
+            let method = String(framing.prefix { $0 != " " })
+            let carrier =
+                framing.hasSuffix("chunked")
+                ? "\(method) /api/v1/search/carrier HTTP/1.1\r\nHost: gateway\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + String(hidden.utf8.count, radix: 16) + "\r\n\(hidden)\r\n0\r\n\r\n"
+                : "\(method) /api/v1/search/carrier HTTP/1.1\r\nHost: gateway\r\nContent-Length: \(hidden.utf8.count)\r\n\r\n\(hidden)"
+            let honest = "GET /api/v1/search/honest HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\n\r\n"
+            let answers = try await RawConnection.exchange(carrier + honest, port: client.port!)
+            let statuses = answers.components(separatedBy: "HTTP/1.1 ").dropFirst().map { $0.prefix(3) }
+            #expect(statuses.count == 2, "\(answers)")
+            #expect(statuses.last == "202")
+            #expect(answers.replacingOccurrences(of: "\\/", with: "/").contains(#""path":"/api/v1/search/honest""#))
+            // What the instance got as requests: the carrier and the honest one, never the hidden one.
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(!GatewayHarness.smuggledArrivals.withLockedValue { $0.contains(mark) })
+        }
+    }
+
     @Test func connectionsWithoutARequestUnderWayAreClosed() async throws {
         try await GatewayHarness.withGateway(["CLIENT_IDLE_TIMEOUT_MS": "300"]) { client in
             // Kept alive after its answer, then closed once idle, whether the client sends nothing more or only

@@ -91,7 +91,7 @@ import _CryptoExtras
             let rows = try await notify.postgres.query("SELECT at FROM deliveries WHERE outcome = 'failed' ORDER BY at")
             var times: [Date] = []
             for try await at in rows.decode(Date.self) { times.append(at) }
-            #expect(times.count == 3)
+            try #require(times.count == 3)
             // 100 ms, then 200 ms: each wait longer than the one before.
             #expect(times[1].timeIntervalSince(times[0]) >= 0.1)
             #expect(times[2].timeIntervalSince(times[1]) >= 0.2)

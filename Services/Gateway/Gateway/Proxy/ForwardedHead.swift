@@ -34,6 +34,14 @@ struct ForwardedHead {
             else { continue }
             forwarded.add(name: name, value: value)
         }
+        // The body goes on framed: by its length as the client gave it, else chunked (NIO's encoder would send a GET's
+        // or DELETE's body unframed, and the instance would read it as the next request). A TRACE carries none
+        // (RFC 9110): NIO drops its framing, so the proxy never forwards its body.
+        if request.method == .TRACE {
+            forwarded.remove(name: "content-length")
+        } else if request.headers.contains(name: "transfer-encoding"), !forwarded.contains(name: "content-length") {
+            forwarded.add(name: "Transfer-Encoding", value: "chunked")
+        }
         forwarded.add(name: "Host", value: instance)
         forwarded.add(name: "X-Request-Id", value: requestID)
         if let authorization { forwarded.add(name: "Authorization", value: authorization) }

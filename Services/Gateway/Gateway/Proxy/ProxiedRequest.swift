@@ -105,6 +105,8 @@ final class ProxiedRequest {
 
     func receive(_ part: HTTPServerRequestPart) {
         if case .end = part { requestEnded = true }
+        // A TRACE's body is read and dropped: it has no framing upstream (see ForwardedHead).
+        if case .body = part, head.method == .TRACE { return }
         switch stage {
         case .collecting(var body):
             switch part {
