@@ -10,6 +10,47 @@ import Testing
 @testable import Booking
 
 @Suite struct AvailabilityTests {
+    @Test func aSlotsCapacityNeverDropsBelowTheSeatsSoldAndCancellingItCancelsItsBookings() async throws {
+        try await BookingHarness.run { booking in
+            let provider = try await BookingHarness.user(.provider)
+            let traveler = try await BookingHarness.user(.traveler)
+            let experience = try await booking.publishedExperience(of: provider)
+            let slot = try await booking.slot(of: experience, by: provider, capacity: 10)
+            let path = "/api/v1/experiences/\(experience.id)/slots/\(slot.id)"
+            let paid = try await booking.paidBooking(slot, as: traveler, guests: 3)
+
+            // Three seats are sold: two is too few, and nothing changes.
+            let tooFew = try await booking.send(.patch, path, ["capacity": 2], as: provider)
+            #expect(tooFew.status == .conflict)
+            #expect(tooFew.problem?.code == "capacity_below_sold")
+            #expect(tooFew.problem?.errors?.first?.field == "capacity")
+            #expect(try await booking.remaining(slot) == 7)
+            let resized = try await booking.send(.patch, path, ["capacity": 4], as: provider)
+            #expect(resized.status == .ok)
+            #expect(try resized.decode(Slot.self).remaining == 1)
+            #expect(try await booking.remaining(slot) == 1)
+            // Only its provider changes it; anyone else is told it does not exist.
+            #expect(try await booking.send(.patch, path, ["capacity": 9], as: traveler).status == .notFound)
+            #expect(try await booking.send(.delete, path, as: traveler).status == .notFound)
+            #expect(try await booking.send(.patch, path, ["capacity": 0], as: provider).status == .badRequest)
+
+            // Cancelled: the booking is the provider's cancellation with a full refund, the traveler hears of it, and
+            // the slot cannot be booked or changed.
+            #expect(try await booking.send(.delete, path, as: provider).status == .noContent)
+            let cancelled = try await booking.send(.get, "/api/v1/bookings/\(paid.id)", as: traveler).decode(Booking.self)
+            #expect(cancelled.status == .cancelledByProvider)
+            let refund = await booking.peers.first(BookingPayments.RefundRequest.self, at: BookingPayments.RefundRequest.path) { $0.bookingId == paid.id }
+            #expect(refund?.amount == paid.total)
+            #expect(
+                await booking.peers.first(NotificationRequest.self, at: NotificationRequest.path) {
+                    $0.type == .bookingCancelled && $0.recipientId == traveler.id
+                } != nil)
+            #expect(try await booking.book(slot, as: traveler).status == .conflict)
+            #expect(try await booking.send(.patch, path, ["capacity": 9], as: provider).problem?.code == "slot_cancelled")
+            #expect(try await booking.send(.delete, path, as: provider).status == .noContent)
+        }
+    }
+
     @Test func aProvidersSlotsMayNotOverlapUnlessTheySaySo() async throws {
         try await BookingHarness.run { booking in
             let provider = try await BookingHarness.user(.provider)

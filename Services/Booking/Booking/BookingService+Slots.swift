@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import HTTPTypes
 import PostgresNIO
 import ServiceKit
 
@@ -17,6 +18,43 @@ extension BookingService {
             guard created == 1 else { throw Problem.conflict("This experience has a slot at that time already.", code: "slot_exists") }
             return slot
         }
+    }
+
+    /// Gives a slot of an experience the caller owns `capacity` seats: never fewer than are sold (a 409 naming
+    /// `capacity`).
+    func changeSlot(_ slotID: UUID, of experienceID: UUID, capacity: Int, by identity: Identity) async throws -> Slot {
+        try await transaction { connection in
+            let slot = try await ownedSlot(slotID, of: experienceID, by: identity, on: connection)
+            guard slot.status == .open else { throw Problem.conflict("This slot is cancelled.", code: "slot_cancelled") }
+            guard let resized = slot.resized(to: capacity) else {
+                throw Problem(
+                    .conflict, detail: "\(slot.sold) seats of this slot are sold.", code: "capacity_below_sold",
+                    errors: [FieldError(field: "capacity", message: "must be at least \(slot.sold), the seats sold")]
+                )
+            }
+            return try await slots.resize(resized, on: connection)
+        }
+    }
+
+    /// Cancels a slot to come of an experience the caller owns: each booking holding its seats is cancelled by the
+    /// provider (a full refund, the traveler told), and nobody can book it any more. Cancelling twice does nothing.
+    func cancelSlot(_ slotID: UUID, of experienceID: UUID, by identity: Identity) async throws {
+        try await transaction { connection in
+            let slot = try await ownedSlot(slotID, of: experienceID, by: identity, on: connection)
+            guard slot.status == .open else { return }
+            guard slot.startsAt > clock.now() else { throw Problem.conflict("This slot has started; it can no longer be cancelled.", code: "already_started") }
+            for booking in try await bookings.holdingSeats(onSlot: slot.id, on: connection) {
+                _ = try await apply(.cancelledByProvider, to: booking, reason: "The provider cancelled this time.", on: connection)
+            }
+            try await slots.cancel(slot.id, on: connection)
+        }
+    }
+
+    /// A slot of an experience the caller owns (or an admin), locked; 404 otherwise.
+    private func ownedSlot(_ slotID: UUID, of experienceID: UUID, by identity: Identity, on connection: PostgresConnection) async throws -> Slot {
+        _ = try await ownedExperience(experienceID, by: identity, on: connection)
+        guard let slot = try await slots.find(slotID, of: experienceID, on: connection) else { throw Problem.notFound("No such slot.") }
+        return slot
     }
 
     /// Records a weekly schedule of `experienceID`, which `identity` must own, and opens its slots still to come in

@@ -14,6 +14,10 @@ struct AvailabilityRoutes {
         var allowOverlap: Bool?
     }
 
+    struct SlotChange: Decodable {
+        var capacity: Int
+    }
+
     struct NewSchedule: Decodable {
         var weekdays: [Int]
         var startTimes: [String]
@@ -43,8 +47,28 @@ struct AvailabilityRoutes {
     func addRoutes(to router: ServiceRouter) {
         let group = router.group("api/v1/experiences")
         group.post(":id/slots", use: addSlot)
+        group.patch(":id/slots/:slotId", use: changeSlot)
+        group.delete(":id/slots/:slotId", use: cancelSlot)
         group.post(":id/schedules", use: addSchedule)
         group.get(":id/availability", use: availability)
+    }
+
+    /// A slot's capacity, never below the seats sold.
+    @Sendable func changeSlot(_ request: Request, context: ServiceRequestContext) async throws -> Slot {
+        let identity = try context.requireIdentity()
+        let id = try context.parameters.require("id", as: UUID.self)
+        let slotID = try context.parameters.require("slotId", as: UUID.self)
+        let body = try await request.decode(as: SlotChange.self, context: context)
+        guard (1...10_000).contains(body.capacity) else { throw Problem.invalid("capacity", "must be from 1 to 10000") }
+        return try await booking.changeSlot(slotID, of: id, capacity: body.capacity, by: identity)
+    }
+
+    /// Cancels a slot and, as the provider's cancellations, its bookings.
+    @Sendable func cancelSlot(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try context.parameters.require("id", as: UUID.self)
+        try await booking.cancelSlot(try context.parameters.require("slotId", as: UUID.self), of: id, by: identity)
+        return Response(status: .noContent)
     }
 
     @Sendable func addSlot(_ request: Request, context: ServiceRequestContext) async throws -> Response {

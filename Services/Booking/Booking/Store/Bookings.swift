@@ -140,6 +140,17 @@ struct Bookings: Sendable {
         case endsAt = "ends_at"
     }
 
+    /// The bookings of slot `slotID` that hold seats and have not taken place, locked for the caller's transaction.
+    func holdingSeats(onSlot slotID: UUID, on connection: PostgresConnection) async throws -> [Booking] {
+        try await list(
+            """
+            SELECT \(unescaped: Self.columns) FROM bookings
+            WHERE slot_id = \(slotID) AND status IN ('pending_payment', 'awaiting_provider', 'confirmed') ORDER BY created_at FOR UPDATE
+            """,
+            on: connection
+        )
+    }
+
     private func list(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> [Booking] {
         let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
         var bookings: [Booking] = []

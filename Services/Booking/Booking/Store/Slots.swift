@@ -92,6 +92,27 @@ struct Slots: Sendable {
     }
 
     /// Gives `guests` seats back.
+    /// The experience's slot `id`, locked for the caller's transaction.
+    func find(_ id: UUID, of experienceID: UUID, on connection: PostgresConnection) async throws -> Slot? {
+        try await list("SELECT \(unescaped: Self.columns) FROM slots WHERE id = \(id) AND experience_id = \(experienceID) FOR UPDATE", on: connection).first
+    }
+
+    /// Saves a locked slot's capacity and seats left; Search hears of the new version.
+    func resize(_ slot: Slot, on connection: PostgresConnection) async throws -> Slot {
+        try await connection.query(
+            "UPDATE slots SET capacity = \(slot.capacity), remaining = \(slot.remaining), version = version + 1 WHERE id = \(slot.id)",
+            logger: logger
+        )
+        var saved = slot
+        saved.version += 1
+        return saved
+    }
+
+    /// Closes a locked slot for good; Search hears of it.
+    func cancel(_ id: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query("UPDATE slots SET status = 'cancelled', version = version + 1 WHERE id = \(id)", logger: logger)
+    }
+
     func release(_ guests: Int, to id: UUID, on connection: PostgresConnection) async throws {
         try await connection.query(
             "UPDATE slots SET remaining = LEAST(capacity, remaining + \(guests)), version = version + 1 WHERE id = \(id)",
