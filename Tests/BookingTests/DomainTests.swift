@@ -111,4 +111,13 @@ import Testing
         #expect(LocalTime("9:00") == nil)
         #expect(LocalTime("23:59")?.description == "23:59")
     }
+
+    @Test func aSlotKeepsItsSoldSeatsWhenResized() {
+        let slot = Slot(
+            id: UUID(), experienceId: UUID(), startsAt: Date(), endsAt: Date(), capacity: 10, remaining: 4, status: .open, version: 1)
+        #expect(slot.sold == 6)
+        #expect(slot.resized(to: 5) == nil)
+        #expect(slot.resized(to: 6)?.remaining == 0)
+        #expect(slot.resized(to: 12).map { ($0.capacity, $0.remaining) } ?? (0, 0) == (12, 6))
+    }
 }
