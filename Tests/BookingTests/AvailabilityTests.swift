@@ -10,6 +10,40 @@ import Testing
 @testable import Booking
 
 @Suite struct AvailabilityTests {
+    @Test func cancellingAScheduleCancelsItsSlotsToComeAndTheirBookings() async throws {
+        try await BookingHarness.run { booking in
+            let provider = try await BookingHarness.user(.provider)
+            let traveler = try await BookingHarness.user(.traveler)
+            let experience = try await booking.publishedExperience(of: provider)
+            let year = Calendar(identifier: .gregorian).component(.year, from: booking.clock.clock.now()) + 1
+            let made = try await booking.send(
+                .post, "/api/v1/experiences/\(experience.id)/schedules",
+                ["weekdays": [1, 2, 3, 4, 5, 6, 7], "startTimes": ["09:00"], "from": "\(year)-06-01", "until": "\(year)-06-05", "capacity": 4],
+                as: provider
+            )
+            let schedule = try made.decode(AvailabilityRoutes.Schedule.self)
+            #expect(schedule.slotsCreated == 5)
+            let window = "from=\(year)-06-01T00:00:00Z&to=\(year)-06-07T00:00:00Z"
+            let slots = try await booking.send(.get, "/api/v1/experiences/\(experience.id)/availability?\(window)")
+                .decode(AvailabilityRoutes.Availability.self).slots
+            let paid = try await booking.paidBooking(try #require(slots.first), as: traveler, guests: 2)
+
+            let path = "/api/v1/experiences/\(experience.id)/schedules/\(schedule.id)"
+            #expect(try await booking.send(.delete, path, as: traveler).status == .notFound)
+            #expect(try await booking.send(.delete, "/api/v1/experiences/\(experience.id)/schedules/\(UUID())", as: provider).status == .notFound)
+            let cancelled = try await booking.send(.delete, path, as: provider)
+            #expect(cancelled.status == .ok)
+            #expect(try cancelled.decode(AvailabilityRoutes.CancelledSchedule.self).slotsCancelled == 5)
+            #expect(try await booking.send(.get, "/api/v1/bookings/\(paid.id)", as: traveler).decode(Booking.self).status == .cancelledByProvider)
+            let refund = await booking.peers.first(BookingPayments.RefundRequest.self, at: BookingPayments.RefundRequest.path) { $0.bookingId == paid.id }
+            #expect(refund?.amount == paid.total)
+            #expect(
+                try await booking.send(.get, "/api/v1/experiences/\(experience.id)/availability?\(window)")
+                    .decode(AvailabilityRoutes.Availability.self).slots.isEmpty)
+            #expect(try await booking.send(.delete, path, as: provider).decode(AvailabilityRoutes.CancelledSchedule.self).slotsCancelled == 0)
+        }
+    }
+
     @Test func aSlotsCapacityNeverDropsBelowTheSeatsSoldAndCancellingItCancelsItsBookings() async throws {
         try await BookingHarness.run { booking in
             let provider = try await BookingHarness.user(.provider)

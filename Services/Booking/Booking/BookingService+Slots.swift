@@ -43,11 +43,28 @@ extension BookingService {
             let slot = try await ownedSlot(slotID, of: experienceID, by: identity, on: connection)
             guard slot.status == .open else { return }
             guard slot.startsAt > clock.now() else { throw Problem.conflict("This slot has started; it can no longer be cancelled.", code: "already_started") }
-            for booking in try await bookings.holdingSeats(onSlot: slot.id, on: connection) {
-                _ = try await apply(.cancelledByProvider, to: booking, reason: "The provider cancelled this time.", on: connection)
-            }
-            try await slots.cancel(slot.id, on: connection)
+            try await cancel(slot, on: connection)
         }
+    }
+
+    /// Cancels the slots still to come of a weekly schedule of an experience the caller owns, as ``cancelSlot`` does
+    /// one; returns how many. The slots that have taken place stay, with their bookings.
+    func cancelSchedule(_ scheduleID: UUID, of experienceID: UUID, by identity: Identity) async throws -> Int {
+        try await transaction { connection in
+            _ = try await ownedExperience(experienceID, by: identity, on: connection)
+            guard try await schedules.exists(scheduleID, of: experienceID, on: connection) else { throw Problem.notFound("No such schedule.") }
+            let upcoming = try await slots.upcoming(ofSchedule: scheduleID, after: clock.now(), on: connection)
+            for slot in upcoming { try await cancel(slot, on: connection) }
+            return upcoming.count
+        }
+    }
+
+    /// Cancels a locked, open slot and, as the provider's cancellations, the bookings holding its seats.
+    private func cancel(_ slot: Slot, on connection: PostgresConnection) async throws {
+        for booking in try await bookings.holdingSeats(onSlot: slot.id, on: connection) {
+            _ = try await apply(.cancelledByProvider, to: booking, reason: "The provider cancelled this time.", on: connection)
+        }
+        try await slots.cancel(slot.id, on: connection)
     }
 
     /// A slot of an experience the caller owns (or an admin), locked; 404 otherwise.

@@ -50,6 +50,7 @@ struct AvailabilityRoutes {
         group.patch(":id/slots/:slotId", use: changeSlot)
         group.delete(":id/slots/:slotId", use: cancelSlot)
         group.post(":id/schedules", use: addSchedule)
+        group.delete(":id/schedules/:scheduleId", use: cancelSchedule)
         group.get(":id/availability", use: availability)
     }
 
@@ -69,6 +70,18 @@ struct AvailabilityRoutes {
         let id = try context.parameters.require("id", as: UUID.self)
         try await booking.cancelSlot(try context.parameters.require("slotId", as: UUID.self), of: id, by: identity)
         return Response(status: .noContent)
+    }
+
+    struct CancelledSchedule: ResponseCodable {
+        var slotsCancelled: Int
+    }
+
+    /// Cancels a weekly schedule's slots to come and, as the provider's cancellations, their bookings.
+    @Sendable func cancelSchedule(_ request: Request, context: ServiceRequestContext) async throws -> CancelledSchedule {
+        let identity = try context.requireIdentity()
+        let id = try context.parameters.require("id", as: UUID.self)
+        let scheduleID = try context.parameters.require("scheduleId", as: UUID.self)
+        return CancelledSchedule(slotsCancelled: try await booking.cancelSchedule(scheduleID, of: id, by: identity))
     }
 
     @Sendable func addSlot(_ request: Request, context: ServiceRequestContext) async throws -> Response {

@@ -18,4 +18,11 @@ struct Schedules: Sendable {
             logger: logger
         )
     }
+
+    /// Whether `id` is one of the experience's schedules.
+    func exists(_ id: UUID, of experienceID: UUID, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query("SELECT 1 FROM schedules WHERE id = \(id) AND experience_id = \(experienceID)", logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
 }

@@ -97,6 +97,17 @@ struct Slots: Sendable {
         try await list("SELECT \(unescaped: Self.columns) FROM slots WHERE id = \(id) AND experience_id = \(experienceID) FOR UPDATE", on: connection).first
     }
 
+    /// The open slots of schedule `scheduleID` starting after `now`, locked for the caller's transaction.
+    func upcoming(ofSchedule scheduleID: UUID, after now: Date, on connection: PostgresConnection) async throws -> [Slot] {
+        try await list(
+            """
+            SELECT \(unescaped: Self.columns) FROM slots
+            WHERE schedule_id = \(scheduleID) AND status = 'open' AND starts_at > \(now) ORDER BY starts_at FOR UPDATE
+            """,
+            on: connection
+        )
+    }
+
     /// Saves a locked slot's capacity and seats left; Search hears of the new version.
     func resize(_ slot: Slot, on connection: PostgresConnection) async throws -> Slot {
         try await connection.query(
