@@ -12,7 +12,6 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     let postgres = runtime.postgres
     let payments = Payments(postgres: postgres, logger: runtime.logger)
     let payment = PaymentService(
-        postgres: postgres,
         logger: runtime.logger,
         clock: clock,
         settings: settings,

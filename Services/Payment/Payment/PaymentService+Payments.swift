@@ -64,7 +64,7 @@ extension PaymentService {
     /// Booking's refund, once per outbox message `message`. A refusal leaves the message unreceived, so that Booking's
     /// outbox asks again (and its dead letters show it) rather than the refund vanishing.
     func refund(_ request: BookingPayments.RefundRequest, message: UUID?) async throws {
-        guard let id = try await payments.find(bookingID: request.bookingId)?.id else { throw Problem.notFound("No payment for this booking.") }
+        let id = try await paymentID(ofBooking: request.bookingId)
         do {
             _ = try await moveMoney(of: id) { found, connection in
                 if let message, try await !Outbox.receive(message, on: connection, logger: logger) { return nil }
@@ -81,7 +81,7 @@ extension PaymentService {
     /// Splits what the booking's payment still holds between the provider and the commission. Releasing twice, or
     /// before it is paid, does nothing.
     func release(booking bookingID: UUID) async throws {
-        guard let id = try await payments.find(bookingID: bookingID)?.id else { throw Problem.notFound("No payment for this booking.") }
+        let id = try await paymentID(ofBooking: bookingID)
         _ = try await moveMoney(of: id) { found, connection in
             guard found.status == .succeeded else { return nil }
             return ProviderCall.release(of: found, commissionBasisPoints: try await commissionBasisPoints(of: found.providerId, on: connection))
@@ -105,6 +105,11 @@ extension PaymentService {
     }
 
     static let paymentRequired = HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")
+
+    private func paymentID(ofBooking bookingID: UUID) async throws -> UUID {
+        guard let found = try await payments.find(bookingID: bookingID) else { throw Problem.notFound("No payment for this booking.") }
+        return found.id
+    }
 
     private static func requirePaid(_ payment: Payment) throws {
         guard payment.status != .requiresPayment else { throw Problem.conflict("Nothing has been paid yet.", code: "not_paid") }

@@ -6,7 +6,6 @@ import ServiceKit
 
 /// Everything Payment's routes share, assembled once by `buildApplication`.
 struct PaymentService: Sendable {
-    let postgres: PostgresClient
     let logger: Logger
     let clock: WallClock
     let settings: PaymentSettings
