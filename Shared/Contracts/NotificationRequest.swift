@@ -63,6 +63,9 @@ public struct NotificationType: RawRepresentable, Codable, Hashable, Sendable, E
     public static let bookingDeclined: NotificationType = "booking.declined"
     /// To the other side of a cancellation. Data: `bookingId`, `experienceTitle`, `startsAt`, `refund`, `cancelledBy`.
     public static let bookingCancelled: NotificationType = "booking.cancelled"
+    /// To the provider: the traveler moved a booking to another time. Data as ``bookingConfirmed`` plus
+    /// `previousStartsAt` and `refund`.
+    public static let bookingRescheduled: NotificationType = "booking.rescheduled"
     /// To the traveler, 24 hours before the start. Data: `bookingId`, `experienceTitle`, `startsAt`, `address`.
     public static let bookingReminder: NotificationType = "booking.reminder"
     /// To the traveler after the experience. Data: `bookingId`, `experienceTitle`.

@@ -51,13 +51,17 @@ import Testing
         }
     }
 
-    func bookable(remaining: Int = 5, status: Slot.Status = .open, experience: Experience.Status? = .published, busy: Bool = false) -> BookableSlot {
+    func bookable(
+        remaining: Int = 5, status: Slot.Status = .open, experience: Experience.Status? = .published, busy: Bool = false, rules: BookingRules = BookingRules(),
+        blackedOut: Bool = false, bookedThatDay: Int = 0, bufferClash: Bool = false
+    ) -> BookableSlot {
         BookableSlot(
             slot: Slot(
                 id: UUID(), experienceId: UUID(), startsAt: start, endsAt: start.addingTimeInterval(hour), capacity: 8, remaining: remaining, status: status,
                 version: 1),
             providerID: UUID(), experienceStatus: experience, title: "Tacos", maxGuests: 6, price: Money(amount: 45_000, currency: "MXN"),
-            cancellationPolicy: .moderate, providerBusy: busy
+            cancellationPolicy: .moderate, timeZone: "America/Merida", rules: rules, blackedOut: blackedOut, providerBusy: busy,
+            bookedThatDay: bookedThatDay, bufferClash: bufferClash
         )
     }
 
@@ -72,6 +76,74 @@ import Testing
         #expect(bookable(busy: true).refusal(guests: 1, at: before) == .providerBusy)
         #expect(bookable(remaining: 4).refusal(guests: 5, at: before) == .notEnoughSeats)
         #expect(bookable().total(guests: 3) == Money(amount: 135_000, currency: "MXN"))
+    }
+
+    @Test func theProvidersBookingRulesAreEnforcedOnlyWhenSet() {
+        let dayBefore = start.addingTimeInterval(-24 * hour)
+        // Off by default: a day's full of bookings and a booked neighbour do not matter.
+        #expect(bookable(bookedThatDay: 50, bufferClash: true).refusal(guests: 1, at: dayBefore) == nil)
+        #expect(bookable(blackedOut: true).refusal(guests: 1, at: dayBefore) == .blackoutDate)
+        let notice = BookingRules(minimumNoticeHours: 24)
+        #expect(bookable(rules: notice).refusal(guests: 1, at: dayBefore) == nil)
+        #expect(bookable(rules: notice).refusal(guests: 1, at: dayBefore.addingTimeInterval(1)) == .minimumNotice(hours: 24))
+        let window = BookingRules(bookingWindowDays: 30)
+        #expect(bookable(rules: window).refusal(guests: 1, at: start.addingTimeInterval(-30 * 24 * hour)) == nil)
+        #expect(bookable(rules: window).refusal(guests: 1, at: start.addingTimeInterval(-30 * 24 * hour - 1)) == .bookingWindow(days: 30))
+        let perDay = BookingRules(maxBookingsPerDay: 3)
+        #expect(bookable(rules: perDay, bookedThatDay: 2).refusal(guests: 1, at: dayBefore) == nil)
+        #expect(bookable(rules: perDay, bookedThatDay: 3).refusal(guests: 1, at: dayBefore) == .maxBookingsPerDay(3))
+        let buffer = BookingRules(bufferMinutes: 30)
+        #expect(bookable(rules: buffer).refusal(guests: 1, at: dayBefore) == nil)
+        #expect(bookable(rules: buffer, bufferClash: true).refusal(guests: 1, at: dayBefore) == .buffer(minutes: 30))
+    }
+
+    @Test func aScheduleRevisionKeepsDropsAndAddsStartsAndNeverSellsBelowCapacity() throws {
+        func slot(_ hours: Double, sold: Int) -> Slot {
+            let at = start.addingTimeInterval(hours * hour)
+            return Slot(
+                id: UUID(), experienceId: UUID(), startsAt: at, endsAt: at.addingTimeInterval(hour), capacity: 4, remaining: 4 - sold, status: .open, version: 1
+            )
+        }
+        let upcoming = [slot(0, sold: 3), slot(24, sold: 0), slot(48, sold: 1)]
+        let starts = [upcoming[0].startsAt, upcoming[2].startsAt, start.addingTimeInterval(72 * hour)]
+        let revision = try ScheduleRevision.revise(upcoming, to: starts, capacity: 6).get()
+        #expect(revision.resized.map(\.id) == [upcoming[0].id, upcoming[2].id])
+        #expect(revision.resized.map(\.remaining) == [3, 5])
+        #expect(revision.dropped == [upcoming[1]])
+        #expect(revision.added == [starts[2]])
+        #expect(try ScheduleRevision.revise(upcoming, to: starts, capacity: 4).get().resized.isEmpty)
+        #expect(throws: ScheduleRevision.ShortSlot(slot: upcoming[0])) { try ScheduleRevision.revise(upcoming, to: starts, capacity: 2).get() }
+    }
+
+    @Test func reschedulingRefundsACheaperTimeAndKeepsTheBookedPriceOfADearerOne() {
+        let booking = Booking(
+            id: UUID(), experienceId: UUID(), slotId: UUID(), travelerId: UUID(), providerId: UUID(), guests: 2, total: Money(amount: 100_000, currency: "MXN"),
+            cancellationPolicy: .flexible, status: .confirmed, note: nil, startsAt: start, endsAt: start, holdExpiresAt: nil, respondBy: nil,
+            paid: Money(amount: 100_000, currency: "MXN"), refunded: Money(amount: 10_000, currency: "MXN"), cancellationReason: nil, createdAt: start,
+            updatedAt: start
+        )
+        let later = Slot(
+            id: UUID(), experienceId: booking.experienceId, startsAt: start.addingTimeInterval(hour), endsAt: start.addingTimeInterval(2 * hour), capacity: 4,
+            remaining: 4, status: .open, version: 1)
+        let (moved, refund) = booking.rescheduled(to: later, price: Money(amount: 45_000, currency: "MXN"))
+        #expect((moved.slotId, moved.startsAt, moved.endsAt) == (later.id, later.startsAt, later.endsAt))
+        #expect(refund.amount == 10_000)
+        #expect(moved.total.amount == 90_000)
+        #expect(moved.refunded.amount == 20_000)
+        let dearer = booking.rescheduled(to: later, price: Money(amount: 60_000, currency: "MXN"))
+        #expect(dearer.refund.amount == 0)
+        #expect(dearer.booking.total == booking.total)
+        // Never more back than is left of what was paid.
+        let cheap = booking.rescheduled(to: later, price: Money(amount: 100, currency: "MXN"))
+        #expect(cheap.refund.amount == 90_000)
+    }
+
+    @Test func blackoutDatesAreReadInTheExperiencesTimeZone() throws {
+        let zone = try #require(TimeZone(identifier: "America/Merida"))  // UTC-6 all year
+        // 03:00 UTC on the 25th is still the 24th in Mérida.
+        let instant = try #require(ISO8601Format.parse("2026-12-25T03:00:00Z"))
+        #expect(LocalDate(instant, in: zone) == LocalDate("2026-12-24"))
+        #expect(LocalDate(instant, in: TimeZone(identifier: "UTC")!) == LocalDate("2026-12-25"))
     }
 
     @Test func aBookingsPartiesAreItsTravelerItsProviderAndAdmins() {

@@ -86,7 +86,7 @@ import _CryptoExtras
             let ana = try await notify.user()
             await notify.outside.failProviders(with: .serviceUnavailable)
             try await notify.notify(.paymentReceipt, to: ana.id, data: NotificationCatalog.entries[.paymentReceipt]!.sample)
-            #expect(try await eventually { try await notify.jobs(of: ana.id)["email"] == "dead" })
+            #expect(try await eventually(timeout: .seconds(30)) { try await notify.jobs(of: ana.id)["email"] == "dead" })
             #expect(await notify.outside.calls(to: "/v3/mail/send").count == 3)
             let rows = try await notify.postgres.query("SELECT at FROM deliveries WHERE outcome = 'failed' ORDER BY at")
             var times: [Date] = []

@@ -185,5 +185,20 @@ enum BookingMigrations {
                 "ALTER TABLE bookings ALTER COLUMN cancellation_policy SET NOT NULL",
             ]
         ),
+        Migration(
+            107,
+            "booking rules and blackout dates",
+            [
+                """
+                ALTER TABLE experiences
+                    ADD COLUMN min_notice_hours int NOT NULL DEFAULT 0,
+                    ADD COLUMN booking_window_days int,
+                    ADD COLUMN buffer_minutes int NOT NULL DEFAULT 0,
+                    ADD COLUMN max_bookings_per_day int,
+                    ADD COLUMN blackout_dates date[] NOT NULL DEFAULT '{}'
+                """,
+                "CREATE INDEX bookings_experience_start ON bookings (experience_id, starts_at)",
+            ]
+        ),
     ]
 }

@@ -59,11 +59,30 @@ extension BookingService {
             description: "\(bookable.title), \(request.guests) guest\(request.guests == 1 ? "" : "s")"
         )
         let message = try OutboxMessage(payment)
-        guard try await bookings.hold(made, idempotencyKey: key, requestHash: hash, now: now, payment: message) else { throw BookingRefusal.notEnoughSeats }
-        // The hold is one statement, its own transaction (a BEGIN and COMMIT around it would keep the slot's row
-        // locked a round trip longer): the payment request it queued is committed, so the relay goes now.
-        outbox.nudge()
+        if bookable.rules.maxBookingsPerDay != nil, let zone = TimeZone(identifier: bookable.timeZone) {
+            try await holdCounted(made, on: LocalDate(slot.startsAt, in: zone), guests: request.guests, key: key, hash: hash, payment: message)
+        } else {
+            // The hold is one statement, its own transaction (a BEGIN and COMMIT around it would keep the slot's row
+            // locked a round trip longer): the payment request it queued is committed, so the relay goes now.
+            guard try await bookings.hold(made, idempotencyKey: key, requestHash: hash, now: now, payment: message) else {
+                throw BookingRefusal.notEnoughSeats
+            }
+            outbox.nudge()
+        }
         return made
+    }
+
+    /// Holds `booking` under its experience's lock on `day`, so that two bookings of one day never both take its
+    /// last place under ``BookingRules/maxBookingsPerDay``: the day's bookings are counted again once the lock is held.
+    private func holdCounted(_ booking: Booking, on day: LocalDate, guests: Int, key: String, hash: String, payment: OutboxMessage) async throws {
+        try await transaction { connection in
+            try await slots.lockDay(day, of: booking.experienceId, on: connection)
+            guard let bookable = try await slots.bookable(booking.slotId, on: connection) else { throw BookingRefusal.notPublished }
+            if let refusal = bookable.refusal(guests: guests, at: booking.createdAt) { throw refusal }
+            guard try await bookings.hold(booking, idempotencyKey: key, requestHash: hash, now: booking.createdAt, payment: payment, on: connection) else {
+                throw BookingRefusal.notEnoughSeats
+            }
+        }
     }
 
     /// The caller's bookings as a traveler, or as the provider of the experiences; newest first.
@@ -88,6 +107,43 @@ extension BookingService {
                 throw Problem.conflict("The experience has started; it can no longer be cancelled.", code: "already_started")
             }
             return try await apply(party == .traveler ? .cancelledByTraveler : .cancelledByProvider, to: found, reason: reason, on: connection)
+        }
+    }
+
+    /// The traveler moves a paid booking, before it starts, to another slot of the same experience that its rules let
+    /// them book: the seats move in one transaction, a cheaper time refunds the difference, and the provider is told.
+    /// Moving to the slot it is on answers as it is.
+    func reschedule(_ id: UUID, to slotID: UUID, by identity: Identity) async throws -> Booking {
+        try await transaction { connection in
+            let (found, party) = try await lockedBooking(id, for: identity, on: connection)
+            guard party == .traveler else { throw Problem.forbidden("Only the traveler reschedules a booking.") }
+            guard found.slotId != slotID else { return found }
+            let now = clock.now()
+            guard found.status == .confirmed || found.status == .awaitingProvider else {
+                throw Problem.conflict("Only a paid booking can be rescheduled.", code: "not_reschedulable")
+            }
+            guard found.startsAt > now else { throw Problem.conflict("The experience has started; it can no longer be rescheduled.", code: "already_started") }
+            try await slots.lock([found.slotId, slotID], on: connection)
+            guard var target = try await slots.bookable(slotID, on: connection), target.slot.experienceId == found.experienceId else {
+                throw Problem.refused("slotId", "is not a slot of this booking's experience")
+            }
+            if target.rules.maxBookingsPerDay != nil, let zone = TimeZone(identifier: target.timeZone) {
+                try await slots.lockDay(LocalDate(target.slot.startsAt, in: zone), of: found.experienceId, on: connection)
+                target = try await slots.bookable(slotID, on: connection) ?? target
+            }
+            if let refusal = target.refusal(guests: found.guests, at: now) { throw refusal }
+            guard try await slots.take(found.guests, from: slotID, at: now, on: connection) else { throw BookingRefusal.notEnoughSeats }
+            try await slots.release(found.guests, to: found.slotId, on: connection)
+            let (moved, refund) = found.rescheduled(to: target.slot, price: target.price)
+            try await bookings.move(moved, at: now, on: connection)
+            if refund.amount > 0 {
+                try await send(BookingPayments.RefundRequest(bookingId: found.id, amount: refund, reason: "rescheduled"), on: connection)
+            }
+            guard let experience = try await experiences.find(found.experienceId, on: connection) else { throw Problem.notFound() }
+            var extra: [String: JSONValue] = ["previousStartsAt": .string(found.startsAt.formatted(ISO8601Format.withFractionalSeconds))]
+            if refund.amount > 0 { extra["refund"] = .object(["amount": .number(Double(refund.amount)), "currency": .string(refund.currency)]) }
+            try await notify(.bookingRescheduled, moved.providerId, moved, experience, extra: extra, on: connection)
+            return moved
         }
     }
 

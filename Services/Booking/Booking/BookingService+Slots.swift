@@ -10,10 +10,12 @@ extension BookingService {
     func addSlot(startingAt start: Date, capacity: Int, allowOverlap: Bool, to experienceID: UUID, by identity: Identity) async throws -> Slot {
         try await transaction { connection in
             let experience = try await ownedExperience(experienceID, by: identity, on: connection)
-            let slot = Slot(
-                id: UUID(), experienceId: experienceID, startsAt: start, endsAt: start.addingTimeInterval(TimeInterval(experience.durationMinutes * 60)),
-                capacity: capacity, remaining: capacity, status: .open, version: 1
-            )
+            let slot = experience.slot(startingAt: start, capacity: capacity)
+            guard !experience.isBlackedOut(start) else {
+                throw Problem(
+                    .conflict, detail: "This date is one of the experience's blackout dates.", code: "blackout_date",
+                    errors: [FieldError(field: "startsAt", message: "must not fall on a blackout date")])
+            }
             let created = try await addSlots([slot], of: experience, scheduleID: nil, allowOverlap: allowOverlap, on: connection)
             guard created == 1 else { throw Problem.conflict("This experience has a slot at that time already.", code: "slot_exists") }
             return slot
@@ -75,37 +77,72 @@ extension BookingService {
     }
 
     /// Records a weekly schedule of `experienceID`, which `identity` must own, and opens its slots still to come in
-    /// the experience's time zone. Returns the schedule's id and how many slots it opened.
-    func addSchedule(
-        weekdays: [Int], startTimes: [LocalTime], from: LocalDate, until: LocalDate, capacity: Int, allowOverlap: Bool,
-        to experienceID: UUID, by identity: Identity
-    ) async throws -> (id: UUID, slotsCreated: Int) {
+    /// the experience's time zone (none on a blackout date). Returns the schedule's id and how many slots it opened.
+    func addSchedule(_ terms: ScheduleTerms, allowOverlap: Bool, to experienceID: UUID, by identity: Identity) async throws -> (id: UUID, slotsCreated: Int) {
         let scheduleID = UUID()
         let now = clock.now()
         let created = try await transaction { connection in
             let experience = try await ownedExperience(experienceID, by: identity, on: connection)
-            guard let zone = TimeZone(identifier: experience.timeZone) else { throw Problem.conflict("The experience's time zone is unknown.") }
-            let rule = WeeklySchedule(weekdays: Set(weekdays), startTimes: startTimes, from: from, until: until, timeZone: zone)
-            let duration = TimeInterval(experience.durationMinutes * 60)
-            let slots = rule.startInstants().filter { $0 > now }.map { start in
-                Slot(
-                    id: UUID(), experienceId: experienceID, startsAt: start, endsAt: start.addingTimeInterval(duration), capacity: capacity,
-                    remaining: capacity, status: .open, version: 1)
-            }
-            try await schedules.insert(
-                scheduleID, experienceID: experienceID, weekdays: weekdays, startTimes: startTimes, from: from, until: until, capacity: capacity, at: now,
-                on: connection
-            )
-            return try await addSlots(slots, of: experience, scheduleID: scheduleID, allowOverlap: allowOverlap, on: connection)
+            try await schedules.insert(scheduleID, experienceID: experienceID, terms: terms, at: now, on: connection)
+            let starts = try startsToCome(of: terms, for: experience, after: now)
+            return try await addSlots(
+                starts.map { experience.slot(startingAt: $0, capacity: terms.capacity) }, of: experience, scheduleID: scheduleID, allowOverlap: allowOverlap,
+                on: connection)
         }
         return (scheduleID, created)
+    }
+
+    /// What a schedule's change did to its slots to come.
+    struct ScheduleChanges: Sendable {
+        var terms: ScheduleTerms
+        var slotsCreated: Int
+        var slotsCancelled: Int
+        var slotsResized: Int
+    }
+
+    /// Changes a weekly schedule of an experience the caller owns: its slots to come at starts the new terms keep
+    /// take the new capacity (never below the seats sold: a 409 naming `capacity`), those at starts they drop are
+    /// cancelled as ``cancelSlot`` does, and new starts get slots. Slots that took place stay as they were.
+    func changeSchedule(
+        _ scheduleID: UUID, of experienceID: UUID, _ fields: ScheduleFields, by identity: Identity
+    ) async throws -> ScheduleChanges {
+        try await transaction { connection in
+            let experience = try await ownedExperience(experienceID, by: identity, on: connection)
+            guard let current = try await schedules.find(scheduleID, of: experienceID, on: connection) else { throw Problem.notFound("No such schedule.") }
+            let terms = try fields.terms(changing: current)
+            let now = clock.now()
+            let upcoming = try await slots.upcoming(ofSchedule: scheduleID, after: now, on: connection)
+            let revision: ScheduleRevision
+            switch ScheduleRevision.revise(upcoming, to: try startsToCome(of: terms, for: experience, after: now), capacity: terms.capacity) {
+            case .success(let found): revision = found
+            case .failure(let short):
+                throw Problem(
+                    .conflict, detail: "The slot at \(short.slot.startsAt.formatted(ISO8601Format.withFractionalSeconds)) has \(short.slot.sold) seats sold.",
+                    code: "capacity_below_sold", errors: [FieldError(field: "capacity", message: "must be at least \(short.slot.sold), the seats sold")]
+                )
+            }
+            try await schedules.update(scheduleID, to: terms, on: connection)
+            for slot in revision.dropped { try await cancel(slot, on: connection) }
+            for slot in revision.resized { _ = try await slots.resize(slot, on: connection) }
+            let created = try await addSlots(
+                revision.added.map { experience.slot(startingAt: $0, capacity: terms.capacity) }, of: experience, scheduleID: scheduleID,
+                allowOverlap: fields.allowOverlap ?? false, on: connection)
+            return ScheduleChanges(terms: terms, slotsCreated: created, slotsCancelled: revision.dropped.count, slotsResized: revision.resized.count)
+        }
+    }
+
+    /// The starts of `terms` after `now` in the experience's time zone, except on its blackout dates.
+    private func startsToCome(of terms: ScheduleTerms, for experience: Experience, after now: Date) throws -> [Date] {
+        guard let zone = TimeZone(identifier: experience.timeZone) else { throw Problem.conflict("The experience's time zone is unknown.") }
+        return terms.rule(in: zone).startInstants().filter { $0 > now && !experience.isBlackedOut($0) }
     }
 
     /// The open slots of an experience the caller may see with at least `guests` seats, from `from` (not before
     /// now) until `to`.
     func availability(of experienceID: UUID, to identity: Identity?, from: Date, to: Date, guests: Int) async throws -> (Experience, [Slot]) {
         let experience = try await visibleExperience(experienceID, to: identity)
-        let slots = try await slots.available(experienceID: experienceID, from: max(from, clock.now()), to: to, guests: guests)
+        let now = clock.now()
+        let slots = try await slots.available(experienceID: experienceID, from: max(from, now), to: to, guests: guests, at: now)
         return (experience, slots)
     }
 

@@ -11,8 +11,16 @@ struct BookableSlot: Sendable {
     var maxGuests: Int
     var price: Money
     var cancellationPolicy: CancellationPolicy
+    var timeZone: String
+    var rules: BookingRules
+    /// Whether the slot starts on one of the experience's blackout dates.
+    var blackedOut: Bool
     /// Whether the provider's imported calendar is busy during the slot.
     var providerBusy: Bool
+    /// Bookings of the experience that hold seats on the slot's local day.
+    var bookedThatDay: Int
+    /// Whether another slot of the provider with seats sold lies within the rules' buffer of this one.
+    var bufferClash: Bool
 
     /// Why `guests` cannot book this slot at `now`, or `nil` if they can as far as can be told before the seats are
     /// taken (taking them checks the seats again, under the slot's lock).
@@ -20,6 +28,8 @@ struct BookableSlot: Sendable {
         guard experienceStatus == .published else { return .notPublished }
         guard guests <= maxGuests else { return .tooManyGuests(maximum: maxGuests) }
         guard slot.status == .open, slot.startsAt > now else { return .slotClosed }
+        guard !blackedOut else { return .blackoutDate }
+        if let refusal = rules.refusal(startingAt: slot.startsAt, at: now, bookedThatDay: bookedThatDay, bufferClash: bufferClash) { return refusal }
         guard !providerBusy else { return .providerBusy }
         guard slot.remaining >= guests else { return .notEnoughSeats }
         return nil
@@ -38,4 +48,9 @@ enum BookingRefusal: Error, Equatable {
     case slotClosed
     case providerBusy
     case notEnoughSeats
+    case blackoutDate
+    case minimumNotice(hours: Int)
+    case bookingWindow(days: Int)
+    case maxBookingsPerDay(Int)
+    case buffer(minutes: Int)
 }

@@ -43,6 +43,9 @@ struct Experience: ResponseCodable, Sendable, Equatable {
     var bookingMode: BookingMode
     var cancellationPolicy: CancellationPolicy
     var languages: [String]
+    var bookingRules: BookingRules
+    /// Local dates on which nobody can book, whatever slots there are.
+    var blackoutDates: [LocalDate]
     var status: Status
     var rating: Rating
     var version: Int64
@@ -75,6 +78,8 @@ struct ExperienceFields: Decodable, Sendable {
     var bookingMode: Experience.BookingMode?
     var cancellationPolicy: CancellationPolicy?
     var languages: [String]?
+    var bookingRules: BookingRules?
+    var blackoutDates: [LocalDate]?
 
     /// Checks every given field (and, when `creating`, that none is missing); throws a 400 (or a 422 for an unknown time
     /// zone) naming them.
@@ -127,11 +132,16 @@ struct ExperienceFields: Decodable, Sendable {
                 validator.fail("languages[\(index)]", "must be an ISO 639-1 code such as es")
             }
         }
+        bookingRules?.check(into: &validator, field: "bookingRules")
+        if let blackoutDates { validator.check(blackoutDates.count <= 366, "blackoutDates", "must list at most 366 dates") }
         try validator.validate()
     }
 }
 
 extension ExperienceFields {
+    /// Each date once, in order.
+    static func normalized(_ dates: [LocalDate]) -> [LocalDate] { Set(dates).sorted() }
+
     /// The fields of a new experience: all present and valid, or a 400 naming each that is not.
     func newExperience() throws -> NewExperience {
         try validate(creating: true)
@@ -141,7 +151,8 @@ extension ExperienceFields {
         return NewExperience(
             title: title.trimmed, description: description.trimmed, category: category, tags: (tags ?? []).map(\.trimmed), location: location,
             timeZone: timeZone, durationMinutes: durationMinutes, price: price, maxGuests: maxGuests, bookingMode: bookingMode,
-            cancellationPolicy: cancellationPolicy, languages: languages
+            cancellationPolicy: cancellationPolicy, languages: languages, bookingRules: bookingRules ?? BookingRules(),
+            blackoutDates: Self.normalized(blackoutDates ?? [])
         )
     }
 }
@@ -160,6 +171,8 @@ struct NewExperience: Sendable {
     var bookingMode: Experience.BookingMode
     var cancellationPolicy: CancellationPolicy
     var languages: [String]
+    var bookingRules: BookingRules
+    var blackoutDates: [LocalDate]
 }
 
 extension Experience {
@@ -168,7 +181,8 @@ extension Experience {
         self.init(
             id: UUID(), providerId: providerID, title: new.title, description: new.description, category: new.category, tags: new.tags,
             location: new.location, timeZone: new.timeZone, durationMinutes: new.durationMinutes, price: new.price, maxGuests: new.maxGuests,
-            bookingMode: new.bookingMode, cancellationPolicy: new.cancellationPolicy, languages: new.languages, status: .draft,
+            bookingMode: new.bookingMode, cancellationPolicy: new.cancellationPolicy, languages: new.languages, bookingRules: new.bookingRules,
+            blackoutDates: new.blackoutDates, status: .draft,
             rating: .init(average: 0, count: 0), version: 1, createdAt: now, updatedAt: now
         )
     }
@@ -187,6 +201,21 @@ extension Experience {
         if let bookingMode = fields.bookingMode { self.bookingMode = bookingMode }
         if let cancellationPolicy = fields.cancellationPolicy { self.cancellationPolicy = cancellationPolicy }
         if let languages = fields.languages { self.languages = languages }
+        if let bookingRules = fields.bookingRules { self.bookingRules = bookingRules }
+        if let blackoutDates = fields.blackoutDates { self.blackoutDates = ExperienceFields.normalized(blackoutDates) }
+    }
+
+    /// A new open slot at `start`, lasting as the experience does.
+    func slot(startingAt start: Date, capacity: Int) -> Slot {
+        Slot(
+            id: UUID(), experienceId: id, startsAt: start, endsAt: start.addingTimeInterval(TimeInterval(durationMinutes * 60)), capacity: capacity,
+            remaining: capacity, status: .open, version: 1)
+    }
+
+    /// Whether `instant` falls on one of the blackout dates, in the experience's time zone.
+    func isBlackedOut(_ instant: Date) -> Bool {
+        guard !blackoutDates.isEmpty, let zone = TimeZone(identifier: timeZone) else { return false }
+        return blackoutDates.contains(LocalDate(instant, in: zone))
     }
 }
 

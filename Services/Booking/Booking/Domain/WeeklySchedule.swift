@@ -53,7 +53,7 @@ struct LocalTime: Sendable, Equatable, Codable, CustomStringConvertible {
 }
 
 /// `yyyy-MM-dd`, a calendar date without a zone.
-struct LocalDate: Sendable, Equatable, Comparable, CustomStringConvertible {
+struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     var year: Int
     var month: Int
     var day: Int
@@ -67,6 +67,29 @@ struct LocalDate: Sendable, Equatable, Comparable, CustomStringConvertible {
         self.year = year
         self.month = month
         self.day = day
+    }
+
+    /// The date it is in `zone` at `instant`.
+    init(_ instant: Date, in zone: TimeZone) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let components = calendar.dateComponents([.year, .month, .day], from: instant)
+        self.year = components.year ?? 1970
+        self.month = components.month ?? 1
+        self.day = components.day ?? 1
+    }
+
+    init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let date = LocalDate(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "must be a date such as 2026-12-24"))
+        }
+        self = date
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
     }
 
     var components: DateComponents { DateComponents(year: year, month: month, day: day) }

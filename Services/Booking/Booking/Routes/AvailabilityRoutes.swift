@@ -18,15 +18,6 @@ struct AvailabilityRoutes {
         var capacity: Int
     }
 
-    struct NewSchedule: Decodable {
-        var weekdays: [Int]
-        var startTimes: [String]
-        var from: String
-        var until: String
-        var capacity: Int
-        var allowOverlap: Bool?
-    }
-
     struct Schedule: ResponseCodable {
         var id: UUID
         var experienceId: UUID
@@ -36,6 +27,22 @@ struct AvailabilityRoutes {
         var until: String
         var capacity: Int
         var slotsCreated: Int
+        /// On a change: the slots to come that the new terms dropped, and those given the new capacity.
+        var slotsCancelled: Int?
+        var slotsResized: Int?
+
+        init(id: UUID, experienceId: UUID, terms: ScheduleTerms, slotsCreated: Int, slotsCancelled: Int? = nil, slotsResized: Int? = nil) {
+            self.id = id
+            self.experienceId = experienceId
+            self.weekdays = terms.weekdays
+            self.startTimes = terms.startTimes.map(\.description)
+            self.from = terms.from.description
+            self.until = terms.until.description
+            self.capacity = terms.capacity
+            self.slotsCreated = slotsCreated
+            self.slotsCancelled = slotsCancelled
+            self.slotsResized = slotsResized
+        }
     }
 
     struct Availability: ResponseCodable {
@@ -50,6 +57,7 @@ struct AvailabilityRoutes {
         group.patch(":id/slots/:slotId", use: changeSlot)
         group.delete(":id/slots/:slotId", use: cancelSlot)
         group.post(":id/schedules", use: addSchedule)
+        group.patch(":id/schedules/:scheduleId", use: changeSchedule)
         group.delete(":id/schedules/:scheduleId", use: cancelSchedule)
         group.get(":id/availability", use: availability)
     }
@@ -99,32 +107,22 @@ struct AvailabilityRoutes {
     @Sendable func addSchedule(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let id = try context.parameters.require("id", as: UUID.self)
-        let body = try await request.decode(as: NewSchedule.self, context: context)
-        let times = body.startTimes.map(LocalTime.init)
-        let from = LocalDate(body.from)
-        let until = LocalDate(body.until)
-        var validator = Validator()
-        validator.check(
-            !body.weekdays.isEmpty && body.weekdays.allSatisfy { (1...7).contains($0) }, "weekdays", "must list ISO weekdays from 1 (Monday) to 7 (Sunday)")
-        validator.check((1...12).contains(times.count), "startTimes", "must list 1 to 12 times")
-        for (index, time) in times.enumerated() where time == nil { validator.fail("startTimes[\(index)]", "must be a time such as 09:30") }
-        validator.check(from != nil, "from", "must be a date such as 2026-12-01")
-        validator.check(until != nil, "until", "must be a date such as 2027-03-31")
-        if let from, let until {
-            validator.rule(from <= until && from.days(to: until) <= 366, "until", "must be on or after from, within a year")
-        }
-        validator.check((1...10_000).contains(body.capacity), "capacity", "must be from 1 to 10000")
-        try validator.validate()
-        guard let from, let until else { throw Problem.internalError }  // the validator refused a missing date above
-        let created = try await booking.addSchedule(
-            weekdays: body.weekdays, startTimes: times.compactMap { $0 }, from: from, until: until, capacity: body.capacity,
-            allowOverlap: body.allowOverlap ?? false, to: id, by: identity
-        )
-        let schedule = Schedule(
-            id: created.id, experienceId: id, weekdays: body.weekdays, startTimes: body.startTimes, from: body.from, until: body.until,
-            capacity: body.capacity, slotsCreated: created.slotsCreated
-        )
-        return try .json(schedule, status: .created)
+        let fields = try await request.decode(as: ScheduleFields.self, context: context)
+        let terms = try fields.terms()
+        let created = try await booking.addSchedule(terms, allowOverlap: fields.allowOverlap ?? false, to: id, by: identity)
+        return try .json(Schedule(id: created.id, experienceId: id, terms: terms, slotsCreated: created.slotsCreated), status: .created)
+    }
+
+    /// Changes a weekly schedule: its slots to come follow the new terms.
+    @Sendable func changeSchedule(_ request: Request, context: ServiceRequestContext) async throws -> Schedule {
+        let identity = try context.requireIdentity()
+        let id = try context.parameters.require("id", as: UUID.self)
+        let scheduleID = try context.parameters.require("scheduleId", as: UUID.self)
+        let fields = try await request.decode(as: ScheduleFields.self, context: context)
+        let changes = try await booking.changeSchedule(scheduleID, of: id, fields, by: identity)
+        return Schedule(
+            id: scheduleID, experienceId: id, terms: changes.terms, slotsCreated: changes.slotsCreated, slotsCancelled: changes.slotsCancelled,
+            slotsResized: changes.slotsResized)
     }
 
     /// Open slots with at least `guests` seats (default 1) between `from` and `to` (default: the next 30 days).

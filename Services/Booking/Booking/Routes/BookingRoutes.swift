@@ -18,6 +18,7 @@ struct BookingRoutes {
         group.get(use: list)
         group.get(":id", use: show)
         group.post(":id/cancel", use: cancel)
+        group.post(":id/reschedule", use: reschedule)
         group.post(":id/accept", use: accept)
         group.post(":id/decline", use: decline)
     }
@@ -64,6 +65,18 @@ struct BookingRoutes {
         let id = try context.parameters.require("id", as: UUID.self)
         let reason = try await Self.reason(of: request, context: context)
         return try await booking.cancel(id, by: identity, reason: reason)
+    }
+
+    struct Reschedule: Decodable {
+        var slotId: UUID
+    }
+
+    /// Moves the caller's booking to another slot of the same experience.
+    @Sendable func reschedule(_ request: Request, context: ServiceRequestContext) async throws -> Booking {
+        let identity = try context.requireIdentity()
+        let id = try context.parameters.require("id", as: UUID.self)
+        let body = try await request.decode(as: Reschedule.self, context: context)
+        return try await booking.reschedule(id, to: body.slotId, by: identity)
     }
 
     @Sendable func accept(_ request: Request, context: ServiceRequestContext) async throws -> Booking {

@@ -18,10 +18,13 @@ struct Bookings: Sendable {
     /// writes `payment` to the outbox, all in one statement and so one transaction: the slot's row is locked only
     /// while the statement runs, not across round trips, which is what lets many travelers book one slot at once.
     /// `false` when the seats were not there; then nothing was written.
-    func hold(_ booking: Booking, idempotencyKey: String, requestHash: String, now: Date, payment: OutboxMessage) async throws -> Bool {
+    /// On `connection` when given, in the caller's transaction.
+    func hold(
+        _ booking: Booking, idempotencyKey: String, requestHash: String, now: Date, payment: OutboxMessage, on connection: PostgresConnection? = nil
+    ) async throws -> Bool {
         let b = booking
         // The outbox row as `Outbox.enqueue` writes it.
-        let rows = try await postgres.query(
+        let query: PostgresQuery =
             """
             WITH taken AS (
                 UPDATE slots SET remaining = remaining - \(b.guests), version = version + 1
@@ -40,9 +43,8 @@ struct Bookings: Sendable {
                 SELECT \(payment.id), \(payment.destination.rawValue), \(payment.path), \(payment.payload)::jsonb FROM booked
             )
             SELECT count(*)::int FROM booked
-            """,
-            logger: logger
-        )
+            """
+        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
         for try await count in rows.decode(Int.self) { return count == 1 }
         return false
     }
@@ -109,6 +111,19 @@ struct Bookings: Sendable {
             UPDATE bookings SET status = \(b.status.rawValue), hold_expires_at = \(b.holdExpiresAt), respond_by = \(b.respondBy),
                 paid_amount = \(b.paid.amount), refunded_amount = \(b.refunded.amount), cancellation_reason = \(b.cancellationReason),
                 updated_at = \(now)
+            WHERE id = \(b.id)
+            """,
+            logger: logger
+        )
+    }
+
+    /// Saves a locked booking moved to another slot; its reminder is owed again.
+    func move(_ booking: Booking, at now: Date, on connection: PostgresConnection) async throws {
+        let b = booking
+        try await connection.query(
+            """
+            UPDATE bookings SET slot_id = \(b.slotId), starts_at = \(b.startsAt), ends_at = \(b.endsAt), total_amount = \(b.total.amount),
+                refunded_amount = \(b.refunded.amount), reminder_sent_at = NULL, updated_at = \(now)
             WHERE id = \(b.id)
             """,
             logger: logger

@@ -12,7 +12,8 @@ struct Experiences: Sendable {
     static let columns = """
         id, provider_id, title, description, category, tags, latitude, longitude, city, country, address, time_zone,
         duration_minutes, price_amount, currency, max_guests, booking_mode, cancellation_policy, languages, status,
-        rating_sum, rating_count, version, created_at, updated_at
+        rating_sum, rating_count, version, created_at, updated_at, min_notice_hours, booking_window_days, buffer_minutes,
+        max_bookings_per_day, blackout_dates::text[]
         """
 
     func insert(_ experience: Experience, on connection: PostgresConnection) async throws {
@@ -21,11 +22,14 @@ struct Experiences: Sendable {
             """
             INSERT INTO experiences (id, provider_id, title, description, category, tags, latitude, longitude, city, country,
                 address, time_zone, duration_minutes, price_amount, currency, max_guests, booking_mode, cancellation_policy,
-                languages, status, created_at, updated_at)
+                languages, status, created_at, updated_at, min_notice_hours, booking_window_days, buffer_minutes, max_bookings_per_day,
+                blackout_dates)
             VALUES (\(e.id), \(e.providerId), \(e.title), \(e.description), \(e.category), \(e.tags), \(e.location.latitude),
                 \(e.location.longitude), \(e.location.city), \(e.location.country), \(e.location.address), \(e.timeZone),
                 \(e.durationMinutes), \(e.price.amount), \(e.price.currency), \(e.maxGuests), \(e.bookingMode.rawValue),
-                \(e.cancellationPolicy.rawValue), \(e.languages), \(e.status.rawValue), \(e.createdAt), \(e.updatedAt))
+                \(e.cancellationPolicy.rawValue), \(e.languages), \(e.status.rawValue), \(e.createdAt), \(e.updatedAt),
+                \(e.bookingRules.minimumNoticeHours), \(e.bookingRules.bookingWindowDays), \(e.bookingRules.bufferMinutes),
+                \(e.bookingRules.maxBookingsPerDay), \(e.blackoutDates.map(\.description))::date[])
             """,
             logger: logger
         )
@@ -41,7 +45,10 @@ struct Experiences: Sendable {
                 country = \(e.location.country), address = \(e.location.address), time_zone = \(e.timeZone),
                 duration_minutes = \(e.durationMinutes), price_amount = \(e.price.amount), currency = \(e.price.currency),
                 max_guests = \(e.maxGuests), booking_mode = \(e.bookingMode.rawValue), cancellation_policy = \(e.cancellationPolicy.rawValue),
-                languages = \(e.languages), status = \(e.status.rawValue), version = version + 1, updated_at = \(now)
+                languages = \(e.languages), status = \(e.status.rawValue), min_notice_hours = \(e.bookingRules.minimumNoticeHours),
+                booking_window_days = \(e.bookingRules.bookingWindowDays), buffer_minutes = \(e.bookingRules.bufferMinutes),
+                max_bookings_per_day = \(e.bookingRules.maxBookingsPerDay), blackout_dates = \(e.blackoutDates.map(\.description))::date[],
+                version = version + 1, updated_at = \(now)
             WHERE id = \(e.id)
             """,
             logger: logger
@@ -91,7 +98,7 @@ struct Experiences: Sendable {
             let r = try row.decode(
                 (
                     UUID, UUID, String, String, String, [String], Double, Double, String, String, String?, String,
-                    Int, Int64, String, Int, String, String, [String], String, Int64, Int, Int64, Date, Date
+                    Int, Int64, String, Int, String, String, [String], String, Int64, Int, Int64, Date, Date, Int, Int?, Int, Int?, [String]
                 ).self
             )
             experiences.append(
@@ -101,6 +108,8 @@ struct Experiences: Sendable {
                     timeZone: r.11, durationMinutes: r.12, price: Money(amount: r.13, currency: r.14), maxGuests: r.15,
                     bookingMode: Experience.BookingMode(rawValue: r.16) ?? .instant,
                     cancellationPolicy: CancellationPolicy(rawValue: r.17) ?? .strict, languages: r.18,
+                    bookingRules: BookingRules(minimumNoticeHours: r.25, bookingWindowDays: r.26, bufferMinutes: r.27, maxBookingsPerDay: r.28),
+                    blackoutDates: r.29.compactMap(LocalDate.init),
                     status: Experience.Status(rawValue: r.19) ?? .draft,
                     rating: .init(average: r.21 == 0 ? 0 : (Double(r.20) / Double(r.21) * 100).rounded() / 100, count: r.21),
                     version: r.22, createdAt: r.23, updatedAt: r.24

@@ -43,15 +43,22 @@ struct Slots: Sendable {
         ).first
     }
 
-    /// Open slots of an experience starting in [from, to) with at least `guests` seats left, except those when
-    /// the provider's imported calendars say they are busy.
-    func available(experienceID: UUID, from: Date, to: Date, guests: Int) async throws -> [Slot] {
+    /// Open slots of an experience starting in [from, to) with at least `guests` seats left that its booking rules
+    /// let be booked at `now` (notice, window, blackout dates), except those when the provider's imported calendars
+    /// say they are busy.
+    func available(experienceID: UUID, from: Date, to: Date, guests: Int, at now: Date) async throws -> [Slot] {
         try await list(
             """
             SELECT \(unescaped: Self.columns) FROM slots
             WHERE experience_id = \(experienceID) AND status = 'open' AND starts_at >= \(from) AND starts_at < \(to) AND remaining >= \(guests)
               AND NOT EXISTS (
                   SELECT 1 FROM busy_times b WHERE b.provider_id = slots.provider_id AND b.starts_at < slots.ends_at AND b.ends_at > slots.starts_at
+              )
+              AND EXISTS (
+                  SELECT 1 FROM experiences e WHERE e.id = slots.experience_id
+                    AND slots.starts_at >= \(now)::timestamptz + make_interval(hours => e.min_notice_hours)
+                    AND (e.booking_window_days IS NULL OR slots.starts_at <= \(now)::timestamptz + make_interval(days => e.booking_window_days))
+                    AND NOT (slots.starts_at AT TIME ZONE e.time_zone)::date = ANY(e.blackout_dates)
               )
             ORDER BY starts_at LIMIT 500
             """,
@@ -67,28 +74,61 @@ struct Slots: Sendable {
         )
     }
 
-    /// What booking a slot needs to know, in one round trip: the slot, its experience's terms, and whether the
-    /// provider's imported calendars say they are busy then.
+    /// What booking a slot needs to know, in one round trip: the slot, its experience's terms and rules, whether the
+    /// provider's imported calendars say they are busy then, how many bookings its local day has (when the rules
+    /// limit them), and whether another booked slot of the provider lies within the rules' buffer.
     func bookable(_ id: UUID, on connection: PostgresConnection) async throws -> BookableSlot? {
         let rows = try await connection.query(
             """
             SELECT s.id, s.experience_id, s.starts_at, s.ends_at, s.capacity, s.remaining, s.status, s.version,
-                   e.provider_id, e.status, e.title, e.max_guests, e.price_amount, e.currency, e.cancellation_policy,
-                   EXISTS (SELECT 1 FROM busy_times b WHERE b.provider_id = s.provider_id AND b.starts_at < s.ends_at AND b.ends_at > s.starts_at)
+                   e.provider_id, e.status, e.title, e.max_guests, e.price_amount, e.currency, e.cancellation_policy, e.time_zone,
+                   e.min_notice_hours, e.booking_window_days, e.buffer_minutes, e.max_bookings_per_day,
+                   (s.starts_at AT TIME ZONE e.time_zone)::date = ANY(e.blackout_dates),
+                   EXISTS (SELECT 1 FROM busy_times b WHERE b.provider_id = s.provider_id AND b.starts_at < s.ends_at AND b.ends_at > s.starts_at),
+                   CASE WHEN e.max_bookings_per_day IS NULL THEN 0 ELSE (
+                       SELECT count(*)::int FROM bookings b
+                       WHERE b.experience_id = s.experience_id AND b.status IN ('pending_payment', 'awaiting_provider', 'confirmed')
+                         AND b.starts_at >= date_trunc('day', s.starts_at AT TIME ZONE e.time_zone) AT TIME ZONE e.time_zone
+                         AND b.starts_at < (date_trunc('day', s.starts_at AT TIME ZONE e.time_zone) + interval '1 day') AT TIME ZONE e.time_zone
+                   ) END,
+                   e.buffer_minutes > 0 AND EXISTS (
+                       SELECT 1 FROM slots o
+                       WHERE o.provider_id = s.provider_id AND o.id <> s.id AND o.status = 'open' AND o.remaining < o.capacity
+                         AND o.starts_at > s.starts_at - make_interval(mins => e.buffer_minutes + \(unescaped: String(Self.longestMinutes)))
+                         AND o.starts_at < s.ends_at + make_interval(mins => e.buffer_minutes)
+                         AND o.ends_at > s.starts_at - make_interval(mins => e.buffer_minutes)
+                   )
             FROM slots s JOIN experiences e ON e.id = s.experience_id WHERE s.id = \(id)
             """,
             logger: logger
         )
-        for try await r in rows.decode((UUID, UUID, Date, Date, Int, Int, String, Int64, UUID, String, String, Int, Int64, String, String, Bool).self) {
+        for try await r in rows.decode(
+            (
+                UUID, UUID, Date, Date, Int, Int, String, Int64, UUID, String, String, Int, Int64, String, String, String, Int, Int?, Int, Int?, Bool, Bool,
+                Int, Bool
+            )
+            .self)
+        {
             let slot = Slot(
                 id: r.0, experienceId: r.1, startsAt: r.2, endsAt: r.3, capacity: r.4, remaining: r.5, status: Slot.Status(rawValue: r.6) ?? .cancelled,
                 version: r.7)
             return BookableSlot(
                 slot: slot, providerID: r.8, experienceStatus: Experience.Status(rawValue: r.9), title: r.10, maxGuests: r.11,
-                price: Money(amount: r.12, currency: r.13), cancellationPolicy: CancellationPolicy(rawValue: r.14) ?? .strict, providerBusy: r.15
+                price: Money(amount: r.12, currency: r.13), cancellationPolicy: CancellationPolicy(rawValue: r.14) ?? .strict, timeZone: r.15,
+                rules: BookingRules(minimumNoticeHours: r.16, bookingWindowDays: r.17, bufferMinutes: r.18, maxBookingsPerDay: r.19),
+                blackedOut: r.20, providerBusy: r.21, bookedThatDay: r.22, bufferClash: r.23
             )
         }
         return nil
+    }
+
+    /// The longest an experience lasts (7 days), which bounds how far back an overlapping slot can start.
+    static let longestMinutes = 10_080
+
+    /// Takes, until the caller's transaction ends, the lock on an experience's local day that makes counting its
+    /// bookings and adding one a single step.
+    func lockDay(_ day: LocalDate, of experienceID: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("day:\(experienceID.uuidString):\(day)")))", logger: logger)
     }
 
     /// Gives `guests` seats back.
@@ -122,6 +162,25 @@ struct Slots: Sendable {
     /// Closes a locked slot for good; Search hears of it.
     func cancel(_ id: UUID, on connection: PostgresConnection) async throws {
         try await connection.query("UPDATE slots SET status = 'cancelled', version = version + 1 WHERE id = \(id)", logger: logger)
+    }
+
+    /// Locks slots `ids` for the caller's transaction, in one order whoever asks, so that two moves between the
+    /// same slots cannot deadlock.
+    func lock(_ ids: [UUID], on connection: PostgresConnection) async throws {
+        try await connection.query("SELECT id FROM slots WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE", logger: logger)
+    }
+
+    /// Takes `guests` seats of an open slot starting after `now`; `false` when they are not there.
+    func take(_ guests: Int, from id: UUID, at now: Date, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            UPDATE slots SET remaining = remaining - \(guests), version = version + 1
+            WHERE id = \(id) AND status = 'open' AND remaining >= \(guests) AND starts_at > \(now) RETURNING id
+            """,
+            logger: logger
+        )
+        for try await _ in rows { return true }
+        return false
     }
 
     func release(_ guests: Int, to id: UUID, on connection: PostgresConnection) async throws {

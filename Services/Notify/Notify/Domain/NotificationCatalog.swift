@@ -22,6 +22,7 @@ enum NotificationCatalog {
         .bookingReceived: Entry(sample: booking.merging(["status": "confirmed"]) { $1 }),
         .bookingDeclined: Entry(sample: booking.merging(["refund": money(255_000)]) { $1 }),
         .bookingCancelled: Entry(sample: booking.merging(["refund": money(127_500), "cancelledBy": "traveler"]) { $1 }),
+        .bookingRescheduled: Entry(sample: booking.merging(["previousStartsAt": "2026-12-04T15:00:00Z", "refund": money(0)]) { $1 }),
         .bookingReminder: Entry(sample: booking.merging(["address": "Calle 60 #123, Mérida"]) { $1 }),
         .reviewRequest: Entry(sample: booking),
         .paymentReceipt: Entry(sample: [
