@@ -21,26 +21,38 @@ account() {  # email password name role
 
 account ana@mayago.test "ana-demo-traveler" "Ana Torres" traveler
 account luis@mayago.test "luis-demo-provider" "Luis Canché" provider
+account carmen@mayago.test "carmen-demo-provider" "Carmen Pech" provider
 account admin@mayago.test "admin-demo-password" "MayaGo Admin" traveler
 # The first admin of any deployment is made in the database; after that, admins make admins.
 psql "$database" -qc "UPDATE auth.users SET role = 'admin' WHERE email = 'admin@mayago.test'"
-# Luis's experiences, published with a weekly schedule for the next two months, and Ana's question about one of
-# them: only when Luis has none yet.
+# Luis's and Carmen's profiles; then, only when Luis has no experience yet, their experiences, published with a weekly
+# schedule for the next two months, Ana's question about one of them, one of Luis's slots cancelled, and a booking of
+# Ana's, paid with the local provider's test card and moved to another day.
 python3 - "$gateway" "$auth" <<'DEMO'
-import datetime, json, sys, urllib.request
+import datetime, json, sys, time, urllib.request, uuid
 gateway, auth = sys.argv[1], sys.argv[2]
 
-def call(method, path, token=None, body=None, base=gateway):
+def call(method, path, token=None, body=None, base=gateway, key=None):
     request = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body is not None else None)
     request.add_header("Content-Type", "application/json")
     if token: request.add_header("Authorization", "Bearer " + token)
+    if key: request.add_header("Idempotency-Key", key)
     with urllib.request.urlopen(request) as answer:
-        return json.load(answer)
+        text = answer.read()
+        return json.loads(text) if text else None
 
 def sign_in(email, password):
     return call("POST", "/api/v1/auth/login", body={"email": email, "password": password}, base=auth)
 
 luis, ana = sign_in("luis@mayago.test", "luis-demo-provider"), sign_in("ana@mayago.test", "ana-demo-traveler")
+carmen = sign_in("carmen@mayago.test", "carmen-demo-provider")
+call("PATCH", "/api/v1/auth/me/profile", luis["accessToken"], {
+    "bio": {"en": "Cave diver and guide from Valladolid; I have swum the cenotes of Yucatán for twenty years.",
+            "es": "Buzo de cuevas y guía de Valladolid; nado los cenotes de Yucatán desde hace veinte años."},
+    "languages": ["es", "en"], "city": "Valladolid"})
+call("PATCH", "/api/v1/auth/me/profile", carmen["accessToken"], {
+    "bio": {"en": "Cook from Mérida, teaching my grandmother's recipes.", "es": "Cocinera de Mérida; enseño las recetas de mi abuela."},
+    "languages": ["es", "en"], "city": "Mérida"})
 if call("GET", "/api/v1/experiences?providerId=" + luis["user"]["id"])["items"]:
     sys.exit(0)
 today = datetime.date.today()
@@ -52,21 +64,47 @@ experiences = [
     ("Ruinas mayas de Uxmal al amanecer", "Camina entre pirámides y palacios antes del calor, con un arqueólogo.", "culture",
      ["ruinas", "historia"], (20.3594, -89.7714, "Uxmal"), 150000, 300, [1, 7], ["06:00"]),
 ]
-for title, description, category, tags, (lat, lng, city), price, minutes, weekdays, times in experiences:
-    experience = call("POST", "/api/v1/experiences", luis["accessToken"], {
+by_luis = [(luis, entry) for entry in experiences]
+by_carmen = [(carmen, ("Yucatecan cooking class", "Cochinita pibil, salbutes and recado negro in a family kitchen.", "food",
+                       ["cooking", "cochinita"], (20.9674, -89.5926, "Mérida"), 120000, 240, [2, 4, 6], ["10:00"]))]
+made = {}
+for provider, (title, description, category, tags, (lat, lng, city), price, minutes, weekdays, times) in by_luis + by_carmen:
+    experience = call("POST", "/api/v1/experiences", provider["accessToken"], {
         "title": title, "description": description, "category": category, "tags": tags,
         "location": {"latitude": lat, "longitude": lng, "city": city, "country": "MX"}, "timeZone": "America/Merida",
         "durationMinutes": minutes, "price": {"amount": price, "currency": "MXN"}, "maxGuests": 8,
         "bookingMode": "instant", "cancellationPolicy": "moderate", "languages": ["es", "en"]})
-    call("POST", "/api/v1/experiences/%s/schedules" % experience["id"], luis["accessToken"], {
+    call("POST", "/api/v1/experiences/%s/schedules" % experience["id"], provider["accessToken"], {
         "weekdays": weekdays, "startTimes": times, "from": (today + datetime.timedelta(days=1)).isoformat(),
         "until": (today + datetime.timedelta(days=60)).isoformat(), "capacity": 8, "allowOverlap": True})
-    call("POST", "/api/v1/experiences/%s/publish" % experience["id"], luis["accessToken"])
+    call("POST", "/api/v1/experiences/%s/publish" % experience["id"], provider["accessToken"])
+    made[title] = experience["id"]
     if category == "nature":
         conversation = call("POST", "/api/v1/conversations", ana["accessToken"], {"experienceId": experience["id"]})
         call("POST", "/api/v1/conversations/%s/messages" % conversation["id"], ana["accessToken"],
              {"body": "Hola Luis, can we bring snorkels or do you lend them?", "clientMessageId": "demo-1"})
-print("Demo data: 3 experiences by Luis, and a conversation from Ana about the cenote swim.")
+def slots(experience):
+    return call("GET", "/api/v1/experiences/%s/availability?guests=2" % experience)["slots"]
+
+# Luis cannot run the first cenote swim: he cancels that slot.
+cenote = made["Cenote swim near Valladolid"]
+call("DELETE", "/api/v1/experiences/%s/slots/%s" % (cenote, slots(cenote)[0]["id"]), luis["accessToken"])
+# Ana books two seats on the tacos tour, pays with the test card, then moves to the next night.
+tacos = made["Tacos al pastor night tour"]
+first, second = slots(tacos)[:2]
+booking = call("POST", "/api/v1/bookings", ana["accessToken"], {"slotId": first["id"], "guests": 2}, key=str(uuid.uuid4()))
+for _ in range(100):
+    payments = call("GET", "/api/v1/payments?bookingId=" + booking["id"], ana["accessToken"])["items"]
+    if payments: break
+    time.sleep(0.1)
+call("POST", "/api/v1/payments/%s/confirm" % payments[0]["id"], ana["accessToken"],
+     {"card": {"number": "4242 4242 4242 4242", "expMonth": 12, "expYear": 2040, "cvc": "123"}}, key=str(uuid.uuid4()))
+for _ in range(100):
+    if call("GET", "/api/v1/bookings/" + booking["id"], ana["accessToken"])["status"] == "confirmed": break
+    time.sleep(0.1)
+call("POST", "/api/v1/bookings/%s/reschedule" % booking["id"], ana["accessToken"], {"slotId": second["id"]})
+print("Demo data: 3 experiences by Luis and 1 by Carmen, with profiles; a cancelled cenote slot; Ana's paid tacos tour,")
+print("moved to the next night; and a conversation from Ana about the cenote swim.")
 DEMO
 echo "Demo accounts: ana@mayago.test / ana-demo-traveler (traveler), luis@mayago.test / luis-demo-provider (provider),"
-echo "               admin@mayago.test / admin-demo-password (admin)"
+echo "               carmen@mayago.test / carmen-demo-provider (provider), admin@mayago.test / admin-demo-password (admin)"

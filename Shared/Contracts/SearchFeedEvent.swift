@@ -1,8 +1,8 @@
 import Foundation
 
-/// Booking's feed to Search (`POST` ``SearchFeedEvent/path`` through Booking's outbox). Search applies an event
-/// once (on `id`) and ignores one older than what it has (`version` grows with every change of the experience
-/// or slot), so deliveries may repeat and arrive out of order.
+/// Booking's feed to Search (`POST` ``SearchFeedEvent/path`` through Booking's outbox), and Auth's for providers.
+/// Search applies an event once (on `id`) and ignores one older than what it has (`version` grows with every change
+/// of the experience, slot or provider), so deliveries may repeat and arrive out of order.
 public struct SearchFeedEvent: InternalCall, Equatable {
     public static let destination = ServiceName.search
     public static let route = "feed"
@@ -14,6 +14,21 @@ public struct SearchFeedEvent: InternalCall, Equatable {
         case slotChanged = "slot_changed"
         /// A booking was confirmed: `booking`, for co-booking statistics and popularity.
         case bookingConfirmed = "booking_confirmed"
+        /// From Auth: a provider's public name or city changed: `provider` is its state now.
+        case providerChanged = "provider_changed"
+    }
+
+    /// What Search indexes of a provider with their experiences.
+    public struct Provider: Codable, Sendable, Equatable {
+        public var id: UUID
+        public var name: String
+        public var city: String?
+
+        public init(id: UUID, name: String, city: String?) {
+            self.id = id
+            self.name = name
+            self.city = city
+        }
     }
 
     public struct Experience: Codable, Sendable, Equatable {
@@ -101,8 +116,12 @@ public struct SearchFeedEvent: InternalCall, Equatable {
     public var experience: Experience?
     public var slot: Slot?
     public var booking: Booking?
+    public var provider: Provider?
 
-    public init(id: UUID = UUID(), kind: Kind, version: Int64, occurredAt: Date, experience: Experience? = nil, slot: Slot? = nil, booking: Booking? = nil) {
+    public init(
+        id: UUID = UUID(), kind: Kind, version: Int64, occurredAt: Date, experience: Experience? = nil, slot: Slot? = nil, booking: Booking? = nil,
+        provider: Provider? = nil
+    ) {
         self.id = id
         self.kind = kind
         self.version = version
@@ -110,6 +129,7 @@ public struct SearchFeedEvent: InternalCall, Equatable {
         self.experience = experience
         self.slot = slot
         self.booking = booking
+        self.provider = provider
     }
 }
 

@@ -13,9 +13,23 @@ import Testing
 
 @testable import Auth
 
-/// What reached the stand-in Notify.
+/// What reached the stand-in Notify, and the stand-in Search's feed.
 actor Mailbox {
     private(set) var received: [NotificationRequest] = []
+    private(set) var feed: [SearchFeedEvent] = []
+
+    func add(_ event: SearchFeedEvent) {
+        feed.append(event)
+    }
+
+    /// The latest feed event about provider `id`, waiting for the outbox to deliver it.
+    func latestProvider(_ id: UUID, where condition: (SearchFeedEvent.Provider) -> Bool = { _ in true }) async -> SearchFeedEvent? {
+        for _ in 0..<100 {
+            if let found = feed.last(where: { $0.provider.map { $0.id == id && condition($0) } ?? false }) { return found }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
 
     func add(_ request: NotificationRequest) {
         received.append(request)
@@ -47,6 +61,8 @@ struct AuthHarness: Sendable {
     let mailbox: Mailbox
     let postgres: PostgresClient
     let credential: ServiceCredential
+    /// What the suite's services share to sign their calls.
+    let serviceSecret: String
     /// The client address of this case's requests (the per-address throttle is per case then).
     let address = "198.51.100.\(Int.random(in: 1...254))"
 
@@ -61,9 +77,15 @@ struct AuthHarness: Sendable {
             await mailbox.add(try JSONDecoder.mayaGo.decode(NotificationRequest.self, from: body))
             return .accepted
         }
+        notify.post(RouterPath(SearchFeedEvent.path)) { request, context -> HTTPResponse.Status in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            await mailbox.add(try JSONDecoder.mayaGo.decode(SearchFeedEvent.self, from: body))
+            return .noContent
+        }
         return try await withStandIn(notify) { notifyPort in
             let clock = TestClock()
-            let variables = ["BCRYPT_COST": "4", "NOTIFY_URL": "http://127.0.0.1:\(notifyPort)", "PUBLIC_URL": "https://mayago.test"]
+            let peer = "http://127.0.0.1:\(notifyPort)"
+            let variables = ["BCRYPT_COST": "4", "NOTIFY_URL": peer, "SEARCH_URL": peer, "PUBLIC_URL": "https://mayago.test"]
             return try await ServiceUnderTest.run(
                 .auth, variables: variables.merging(overrides) { $1 },
                 build: {
@@ -71,7 +93,10 @@ struct AuthHarness: Sendable {
                 }
             ) { service in
                 let credential = await ServiceCredential(service: .gateway, secret: service.configuration.serviceSecret)
-                return try await body(AuthHarness(client: service.client, clock: clock, mailbox: mailbox, postgres: service.postgres, credential: credential))
+                return try await body(
+                    AuthHarness(
+                        client: service.client, clock: clock, mailbox: mailbox, postgres: service.postgres, credential: credential,
+                        serviceSecret: service.configuration.serviceSecret))
             }
         }
     }
@@ -88,9 +113,12 @@ struct AuthHarness: Sendable {
         try await client.send(method, path, json: body, token: token, headers: headers)
     }
 
-    /// Calls an internal route as the gateway does, with a service credential.
-    func sendInternal(_ method: HTTPRequest.Method, _ path: String, _ body: [String: any Sendable]? = nil) async throws -> TestResponse {
-        try await send(method, path, body, token: try await credential.token(for: .auth))
+    /// Calls an internal route as `caller` (the gateway unless told) does, with a service credential.
+    func sendInternal(
+        _ method: HTTPRequest.Method, _ path: String, _ body: [String: any Sendable]? = nil, as caller: ServiceName = .gateway
+    ) async throws -> TestResponse {
+        let credential = caller == .gateway ? credential : await ServiceCredential(service: caller, secret: serviceSecret)
+        return try await send(method, path, body, token: try await credential.token(for: .auth))
     }
 
     /// The headers of a request the gateway forwards for a client at `client`: the address it resolved, sealed.

@@ -26,7 +26,9 @@ struct BookingHarness: Sendable {
         let peers = Recorder()
         return try await withStandIn(peers.router(tokens: tokens)) { port in
             var variables = ["BOOKING_JOBS_INTERVAL_MS": "100", "OUTBOX_MIN_BACKOFF_MS": "50", "OUTBOX_MAX_BACKOFF_MS": "200"]
-            for peer in [ServiceName.auth, .payment, .notify, .search] { variables["\(peer.rawValue.uppercased())_URL"] = "http://127.0.0.1:\(port)" }
+            for peer in [ServiceName.auth, .payment, .notify, .search, .messaging] {
+                variables["\(peer.rawValue.uppercased())_URL"] = "http://127.0.0.1:\(port)"
+            }
             let clock = TestClock()
             return try await ServiceUnderTest.run(
                 .booking, variables: variables.merging(overrides) { $1 },

@@ -36,7 +36,12 @@ import Testing
             stack.processes[.booking]!.output(lastLines: 200).contains("\"requestId\":\"e2e-1\"")
         }
         #expect(sawRequest, "\(stack.output)")
-        let gatewayLine = stack.processes[.gateway]!.output(lastLines: 200).split(separator: "\n").first { $0.contains("\"requestId\":\"e2e-1\"") }
+        // The gateway writes its line once the answer is sent, so it may come a moment after the client has it.
+        var gatewayLine: Substring?
+        _ = await eventually(timeout: .seconds(5)) {
+            gatewayLine = stack.processes[.gateway]!.output(lastLines: 200).split(separator: "\n").first { $0.contains("\"requestId\":\"e2e-1\"") }
+            return gatewayLine != nil
+        }
         #expect(gatewayLine?.contains("\"upstream\":\"booking@127.0.0.1:\(stack.ports[.booking]!)\"") == true, "\(stack.output)")
         #expect(gatewayLine?.contains("\"path\":\"/api/v1/experiences/\(missing)\"") == true)
 
@@ -338,6 +343,12 @@ import Testing
         let luis = try #require((try JSONSerialization.jsonObject(with: signedIn) as? [String: Any])?["user"] as? [String: Any])
         let (listed, _) = try await HTTP.get(stack.url(.gateway, "/api/v1/experiences?providerId=\(luis["id"] as? String ?? "")"))
         #expect(((try JSONSerialization.jsonObject(with: listed) as? [String: Any])?["items"] as? [Any])?.count == 3)
+        // Luis's public page: his profile from Auth, his experiences from Booking, through the gateway.
+        let (page, pageAnswer) = try await HTTP.get(stack.url(.gateway, "/api/v1/providers/\(luis["id"] as? String ?? "")"))
+        #expect(pageAnswer.statusCode == 200)
+        let shown = try JSONSerialization.jsonObject(with: page) as? [String: Any]
+        #expect(shown?["city"] as? String == "Valladolid")
+        #expect((shown?["experiences"] as? [Any])?.count == 3)
         await stack.stop()
     }
 

@@ -80,6 +80,7 @@ import Testing
         #expect(!rules.isPublic(.post, "/api/v1/experiences"))
         #expect(rules.isPublic(.post, "/api/v1/auth/login"))
         #expect(rules.isPublic(.get, "/api/v1/providers/8c1f/calendar.ics"))
+        #expect(rules.isPublic(.get, "/api/v1/providers/8c1f"))
         #expect(!rules.isPublic(.get, "/api/v1/providers/me/calendar"))
         #expect(!rules.isPublic(.get, "/api/v1/auth/me"))
         #expect(!rules.isPublic(.get, "/api/v1/bookings"))

@@ -79,6 +79,30 @@ import Testing
         }
     }
 
+    @Test func aProvidersNameAndCityFindTheirExperiences() async throws {
+        try await SearchHarness.run { search in
+            let catalog = Catalog.make()
+            try await search.load(catalog)
+            let providerID = catalog[0].experience.providerId
+            let provider = SearchFeedEvent.Provider(id: providerID, name: "Chucho Balam", city: "Tixkokob")
+            #expect(try await search.feed(SearchFeedEvent(kind: .providerChanged, version: 2, occurredAt: Date(), provider: provider)).status == .noContent)
+            #expect(try await eventually(timeout: .seconds(5)) { try await search.titles("q=balam").first == catalog[0].experience.title })
+            #expect(try await search.titles("q=tixkokob") == [catalog[0].experience.title])
+            // An older name arriving late changes nothing.
+            let older = SearchFeedEvent.Provider(id: providerID, name: "Old Name", city: nil)
+            #expect(try await search.feed(SearchFeedEvent(kind: .providerChanged, version: 1, occurredAt: Date(), provider: older)).status == .noContent)
+            // A new experience of theirs is found by their name from the start.
+            var another = catalog[1].experience
+            another.id = UUID()
+            another.providerId = providerID
+            another.title = "Henequen hacienda by bike"
+            #expect(try await search.feed(SearchFeedEvent(kind: .experienceChanged, version: 1, occurredAt: Date(), experience: another)).status == .noContent)
+            let slot = SearchFeedEvent.Slot(id: UUID(), experienceId: another.id, startsAt: Catalog.slotTime, capacity: 10, remaining: 10, status: "open")
+            #expect(try await search.feed(SearchFeedEvent(kind: .slotChanged, version: 1, occurredAt: Date(), slot: slot)).status == .noContent)
+            #expect(try await eventually(timeout: .seconds(5)) { try await Set(search.titles("q=chucho")) == [catalog[0].experience.title, another.title] })
+        }
+    }
+
     @Test func aFullReindexPagesThroughBookingsIndex() async throws {
         let catalog = Catalog.make()
         let pages = Counter()

@@ -5,9 +5,9 @@ import NIOCore
 import NIOFoundationCompat
 import ServiceKit
 
-/// A stand-in for the suite's other services in one: it publishes the test signing key as Auth's JWKS and
-/// records every call to an internal route (Payment, Notify, Search), answering 204; while `isDown`, it
-/// answers 503 instead, like a peer that is away.
+/// A stand-in for the suite's other services in one: it publishes the test signing key as Auth's JWKS,
+/// records every call to an internal route (Payment, Notify, Search), answering 204, and answers internal lookups
+/// with the records it was given (404 for others); while `isDown`, it answers 503 instead, like a peer that is away.
 public actor Recorder {
     public struct Call: Sendable {
         public let path: String
@@ -17,11 +17,24 @@ public actor Recorder {
 
     public private(set) var calls: [Call] = []
     public private(set) var isDown = false
+    private var records: [String: Data] = [:]
 
     public init() {}
 
     public func setDown(_ down: Bool) {
         isDown = down
+    }
+
+    /// Answers lookups of `record` at `id` with it.
+    public func answer<Record: InternalLookup>(_ record: Record, id: UUID) throws {
+        records[Record.path(id)] = try JSONEncoder.mayaGo.encode(record)
+    }
+
+    /// The answer to a lookup at `path`.
+    private func lookUp(_ path: String) -> Response {
+        guard !isDown else { return Response(status: .serviceUnavailable) }
+        guard let body = records[path] else { return Response(status: .notFound) }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     /// The bodies sent to `path`, decoded.
@@ -52,6 +65,7 @@ public actor Recorder {
             let call = Call(path: request.uri.path, body: Data(buffer: body), messageID: request.headers[.outboxMessageID])
             return await self.record(call) ? Response(status: .noContent) : Response(status: .serviceUnavailable)
         }
+        router.get("internal/**") { request, _ -> Response in await self.lookUp(request.uri.path) }
         return router
     }
 }

@@ -19,6 +19,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     RecoveryRoutes(auth: auth).addRoutes(to: router)
     TwoFactorRoutes(auth: auth).addRoutes(to: router)
     APIKeyRoutes(auth: auth).addRoutes(to: router)
+    ProfileRoutes(auth: auth).addRoutes(to: router)
     AdminRoutes(auth: auth).addRoutes(to: router)
     SocialRoutes(
         auth: auth,
@@ -65,6 +66,7 @@ extension AuthService {
             settings: settings,
             passwords: Passwords(cost: settings.bcryptCost),
             users: Users(postgres: postgres, cipher: cipher, logger: logger),
+            profiles: Profiles(postgres: postgres, logger: logger),
             sessions: Sessions(
                 keys: keys,
                 revocations: revocations,

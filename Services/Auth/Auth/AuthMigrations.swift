@@ -161,5 +161,22 @@ enum AuthMigrations {
                 """,
             ]
         ),
+        Migration(
+            106,
+            "public profiles",
+            [
+                """
+                CREATE TABLE profiles (
+                    user_id uuid PRIMARY KEY REFERENCES users ON DELETE CASCADE,
+                    bio_en text,
+                    bio_es text,
+                    languages text[] NOT NULL DEFAULT '{}',
+                    city text,
+                    version bigint NOT NULL DEFAULT 1,
+                    updated_at timestamptz NOT NULL
+                )
+                """
+            ]
+        ),
     ]
 }

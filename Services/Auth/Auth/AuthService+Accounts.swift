@@ -19,6 +19,7 @@ extension AuthService {
             if try await users.insert(user, at: now, on: connection) {
                 try await audit.record(.registered, userID: user.id, email: user.email, client: client, on: connection)
                 try await sendVerification(to: user, on: connection)
+                try await announceProvider(user, on: connection)
             } else if let owner = try await users.find(email: email, on: connection) {
                 // At most one such mail a day per account, so that the form cannot be used to flood someone.
                 let day = Int(now.timeIntervalSince1970 / 86_400)
@@ -109,6 +110,7 @@ extension AuthService {
                 try await notify(.passwordChanged, user, key: "password-changed:\(user.id):\(now.timeIntervalSince1970)", on: connection)
             }
             guard let updated = try await users.find(id: user.id, on: connection) else { throw Problem.unauthorized() }
+            if name != nil { try await announceProvider(updated, on: connection) }
             return updated.user
         }
     }

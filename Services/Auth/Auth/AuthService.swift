@@ -13,6 +13,7 @@ struct AuthService: Sendable {
     let settings: AuthSettings
     let passwords: Passwords
     let users: Users
+    let profiles: Profiles
     let sessions: Sessions
     let keys: KeyRing
     let revocations: Revocations

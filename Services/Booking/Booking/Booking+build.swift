@@ -19,6 +19,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         reviews: Reviews(postgres: postgres, logger: runtime.logger),
         calendars: Calendars(postgres: postgres, logger: runtime.logger),
         calendarFetcher: CalendarFetcher(allowPrivate: settings.allowPrivateCalendarHosts),
+        providers: ProviderDirectory(client: runtime.internalClient, logger: runtime.logger),
         outbox: runtime.outbox
     )
     let router = runtime.makeRouter(openAPI: BookingAPI.document)
@@ -28,6 +29,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     BookingRoutes(booking: booking).addRoutes(to: router)
     ReviewRoutes(booking: booking).addRoutes(to: router)
     CalendarRoutes(booking: booking).addRoutes(to: router)
+    ProviderRoutes(booking: booking).addRoutes(to: router)
     InternalRoutes(booking: booking).addRoutes(to: runtime.internalRoutes(of: router))
     return runtime.makeApplication(
         router: router,

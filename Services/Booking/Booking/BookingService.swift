@@ -17,6 +17,7 @@ struct BookingService: Sendable {
     let reviews: Reviews
     let calendars: Calendars
     let calendarFetcher: CalendarFetcher
+    let providers: ProviderDirectory
     let outbox: OutboxRelay
 
     /// Runs `body` in a transaction, then wakes the outbox so that what it queued goes out at once.

@@ -42,6 +42,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
     ConversationRoutes(messaging: messaging).addRoutes(to: router)
     AttachmentRoutes(messaging: messaging).addRoutes(to: router)
+    InternalRoutes(messaging: messaging).addRoutes(to: runtime.internalRoutes(of: router))
     let sockets = SocketRoute(messaging: messaging, authenticator: authenticator)
     sockets.addRoutes(to: router)
     return runtime.makeApplication(

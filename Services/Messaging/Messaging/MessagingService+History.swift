@@ -42,3 +42,11 @@ extension MessagingService {
         return seq
     }
 }
+
+extension MessagingService {
+    /// How `user` answered the conversations others opened with them lately.
+    func responseStats(of user: UUID) async throws -> ResponseStats {
+        let found = try await conversations.responses(of: user, since: clock.now().addingTimeInterval(-ResponseStats.period))
+        return ResponseStats(userID: user, asked: found.asked, answeredInADay: found.answeredInADay, medianSeconds: found.medianSeconds)
+    }
+}

@@ -198,5 +198,34 @@ enum SearchMigrations {
                 "DROP INDEX documents_place"
             ]
         ),
+        Migration(
+            105,
+            "providers' names and cities",
+            [
+                """
+                CREATE TABLE providers (
+                    id uuid PRIMARY KEY,
+                    name text NOT NULL,
+                    city text,
+                    version bigint NOT NULL
+                )
+                """,
+                "ALTER TABLE documents ADD COLUMN provider_name text NOT NULL DEFAULT '', ADD COLUMN provider_city text NOT NULL DEFAULT ''",
+                "ALTER TABLE documents DROP COLUMN words",
+                """
+                ALTER TABLE documents ADD COLUMN words tsvector GENERATED ALWAYS AS (
+                    setweight(to_tsvector('simple', folded(title)), 'A') ||
+                    setweight(to_tsvector('english', folded(title)), 'A') ||
+                    setweight(to_tsvector('spanish', folded(title)), 'A') ||
+                    setweight(to_tsvector('simple', folded(joined(tags) || ' ' || category || ' ' || city)), 'B') ||
+                    setweight(to_tsvector('english', folded(joined(tags))), 'B') ||
+                    setweight(to_tsvector('spanish', folded(joined(tags))), 'B') ||
+                    setweight(to_tsvector('simple', folded(provider_name || ' ' || provider_city)), 'B') ||
+                    setweight(to_tsvector('english', folded(description)), 'C') ||
+                    setweight(to_tsvector('spanish', folded(description)), 'C')
+                ) STORED
+                """,
+            ]
+        ),
     ]
 }

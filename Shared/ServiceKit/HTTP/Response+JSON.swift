@@ -20,3 +20,5 @@ extension SearchFeedPage: ResponseEncodable {}
 extension APIKeyIntrospection: ResponseEncodable {}
 extension ExperienceParties: ResponseEncodable {}
 extension BookingParties: ResponseEncodable {}
+extension ProviderProfile: ResponseEncodable {}
+extension ResponseStats: ResponseEncodable {}

@@ -3,7 +3,8 @@ import Foundation
 import Hummingbird
 import ServiceKit
 
-/// What other services ask Auth: a user's contact (Notify), and who an API key belongs to (the gateway).
+/// What other services ask Auth: a user's contact (Notify), who an API key belongs to (the gateway), and a
+/// provider's public profile (Booking).
 struct InternalRoutes {
     let auth: AuthService
     /// The lifetime of the access token handed for an API key; the gateway caches it for less.
@@ -12,6 +13,11 @@ struct InternalRoutes {
     func addRoutes(to routes: InternalRouter) {
         routes.get(UserContact.self, from: .messaging, .notify, use: contact)
         routes.post(APIKeyIntrospection.Request.self, from: .gateway, use: introspect)
+        routes.get(ProviderProfile.self, from: .booking, use: profile)
+    }
+
+    @Sendable func profile(_ request: Request, context: ServiceRequestContext) async throws -> ProviderProfile {
+        try await auth.publicProfile(of: try context.parameters.require("id", as: UUID.self))
     }
 
     @Sendable func contact(_ request: Request, context: ServiceRequestContext) async throws -> UserContact {

@@ -27,6 +27,16 @@ struct Experience: ResponseCodable, Sendable, Equatable {
     struct Rating: Codable, Sendable, Equatable {
         var average: Double
         var count: Int
+
+        init(average: Double, count: Int) {
+            self.average = average
+            self.count = count
+        }
+
+        /// From the sum of `count` ratings: the average to two decimals.
+        init(sum: Int64, count: Int) {
+            self.init(average: count == 0 ? 0 : (Double(sum) / Double(count) * 100).rounded() / 100, count: count)
+        }
     }
 
     var id: UUID

@@ -91,6 +91,16 @@ struct Experiences: Sendable {
         )
     }
 
+    /// The average rating over every review of the provider's experiences.
+    func rating(ofProvider providerID: UUID) async throws -> Experience.Rating {
+        let rows = try await postgres.query(
+            "SELECT coalesce(sum(rating_sum), 0)::int8, coalesce(sum(rating_count), 0)::int FROM experiences WHERE provider_id = \(providerID)",
+            logger: logger
+        )
+        for try await (sum, count) in rows.decode((Int64, Int).self) { return Experience.Rating(sum: sum, count: count) }
+        return Experience.Rating(sum: 0, count: 0)
+    }
+
     private func list(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> [Experience] {
         let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
         var experiences: [Experience] = []
@@ -111,7 +121,7 @@ struct Experiences: Sendable {
                     bookingRules: BookingRules(minimumNoticeHours: r.25, bookingWindowDays: r.26, bufferMinutes: r.27, maxBookingsPerDay: r.28),
                     blackoutDates: r.29.compactMap(LocalDate.init),
                     status: Experience.Status(rawValue: r.19) ?? .draft,
-                    rating: .init(average: r.21 == 0 ? 0 : (Double(r.20) / Double(r.21) * 100).rounded() / 100, count: r.21),
+                    rating: Experience.Rating(sum: r.20, count: r.21),
                     version: r.22, createdAt: r.23, updatedAt: r.24
                 ))
         }

@@ -107,6 +107,30 @@ struct Conversations: Sendable {
         return try await rows.decode(UUID.self).reduce(into: []) { $0.append($1) }
     }
 
+    /// Over the conversations of `user` opened since `since`: how many others wrote in, how many of those `user`
+    /// answered within a day, and the median seconds to their first answer.
+    func responses(of user: UUID, since: Date) async throws -> (asked: Int, answeredInADay: Int, medianSeconds: Double?) {
+        let rows = try await postgres.query(
+            """
+            WITH asked AS (
+                SELECT c.id, (SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.sender_id <> \(user)) AS at
+                FROM members me JOIN conversations c ON c.id = me.conversation_id
+                WHERE me.user_id = \(user) AND c.created_at > \(since)
+            ), answered AS (
+                SELECT a.at, (SELECT min(m.created_at) FROM messages m
+                              WHERE m.conversation_id = a.id AND m.sender_id = \(user) AND m.created_at >= a.at) AS reply
+                FROM asked a WHERE a.at IS NOT NULL
+            )
+            SELECT count(*)::int, (count(*) FILTER (WHERE reply <= at + interval '1 day'))::int,
+                   (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM reply - at)) FILTER (WHERE reply IS NOT NULL))::float8
+            FROM answered
+            """,
+            logger: logger
+        )
+        for try await row in rows.decode((Int, Int, Double?).self) { return (row.0, row.1, row.2) }
+        return (0, 0, nil)
+    }
+
     /// A conversation with its parties (traveler first) and their read marks, and its last message.
     private static let head = """
         SELECT c.id, c.experience_id, c.experience_title, c.booking_id, c.last_activity_at, c.created_at, c.last_seq,

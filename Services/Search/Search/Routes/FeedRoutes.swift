@@ -10,7 +10,7 @@ struct FeedRoutes {
     let reindex: Reindex
 
     func addRoutes(to routes: InternalRouter) {
-        routes.post(SearchFeedEvent.self, from: .booking, use: receive)
+        routes.post(SearchFeedEvent.self, from: .booking, .auth, use: receive)
         // Booking, the source of the documents, may ask for a rebuild.
         routes.post(SearchReindex.self, from: .booking, use: startReindex)
     }

@@ -27,6 +27,7 @@ struct Documents: Sendable {
         }
         // Learning again on a repeat is harmless, and makes up for a first delivery that failed at this step.
         if changed || repeated, let experience = event.experience { try await learn(experience) }
+        if changed || repeated, let provider = event.provider { try await learn(words: [provider.name, provider.city ?? ""]) }
         return changed
     }
 
@@ -36,6 +37,8 @@ struct Documents: Sendable {
         case .experienceChanged:
             guard let experience = event.experience else { return false }
             try await lock(experience.id, on: connection)
+            // Under the provider's lock too: a name changing meanwhile is either read here or written over this.
+            try await lock(experience.providerId, on: connection)
             guard try await upsert(experience, version: event.version, at: now, on: connection) else { return false }
             // Its slots may have arrived first.
             try await noteAvailability(of: experience.id, on: connection)
@@ -67,6 +70,30 @@ struct Documents: Sendable {
             )
             guard recorded else { return false }
             return try await changed("UPDATE documents SET bookings = bookings + 1 WHERE id = \(booking.experienceId) RETURNING id", on: connection)
+        case .providerChanged:
+            guard let provider = event.provider else { return false }
+            let city = provider.city ?? ""
+            try await lock(provider.id, on: connection)
+            guard
+                try await changed(
+                    """
+                    INSERT INTO providers (id, name, city, version) VALUES (\(provider.id), \(provider.name), \(provider.city), \(event.version))
+                    ON CONFLICT (id) DO UPDATE SET name = excluded.name, city = excluded.city, version = excluded.version
+                    WHERE providers.version < excluded.version
+                    RETURNING id
+                    """,
+                    on: connection
+                )
+            else { return false }
+            // Their experiences are written again, so the index follows.
+            try await connection.query(
+                """
+                UPDATE documents SET provider_name = \(provider.name), provider_city = \(city)
+                WHERE provider_id = \(provider.id) AND (provider_name <> \(provider.name) OR provider_city <> \(city))
+                """,
+                logger: logger
+            )
+            return true
         }
     }
 
@@ -74,16 +101,18 @@ struct Documents: Sendable {
         try await changed(
             """
             INSERT INTO documents (id, provider_id, title, description, category, tags, latitude, longitude, city, country, duration_minutes,
-                price_amount, currency, max_guests, languages, status, rating_average, rating_count, version, updated_at)
-            VALUES (\(e.id), \(e.providerId), \(e.title), \(e.description), \(e.category), \(e.tags), \(e.latitude), \(e.longitude), \(e.city),
+                price_amount, currency, max_guests, languages, status, rating_average, rating_count, version, updated_at, provider_name, provider_city)
+            SELECT \(e.id), \(e.providerId), \(e.title), \(e.description), \(e.category), \(e.tags), \(e.latitude), \(e.longitude), \(e.city),
                 \(e.country), \(e.durationMinutes), \(e.price.amount), \(e.price.currency), \(e.maxGuests), \(e.languages), \(e.status),
-                \(e.ratingAverage), \(e.ratingCount), \(version), \(now))
+                \(e.ratingAverage), \(e.ratingCount), \(version), \(now), coalesce(p.name, ''), coalesce(p.city, '')
+            FROM (SELECT 1) one LEFT JOIN providers p ON p.id = \(e.providerId)
             ON CONFLICT (id) DO UPDATE SET provider_id = excluded.provider_id, title = excluded.title, description = excluded.description,
                 category = excluded.category, tags = excluded.tags, latitude = excluded.latitude, longitude = excluded.longitude,
                 city = excluded.city, country = excluded.country, duration_minutes = excluded.duration_minutes,
                 price_amount = excluded.price_amount, currency = excluded.currency, max_guests = excluded.max_guests,
                 languages = excluded.languages, status = excluded.status, rating_average = excluded.rating_average,
-                rating_count = excluded.rating_count, version = excluded.version, updated_at = excluded.updated_at
+                rating_count = excluded.rating_count, version = excluded.version, updated_at = excluded.updated_at,
+                provider_name = excluded.provider_name, provider_city = excluded.provider_city
             WHERE documents.version < excluded.version
             RETURNING id
             """,
@@ -103,15 +132,7 @@ struct Documents: Sendable {
     /// in sorted order, so that two inserting the same words at once take their locks in the same order (no deadlock).
     func learn(_ e: SearchFeedEvent.Experience) async throws {
         guard e.status == "published" else { return }
-        let words = Set(
-            QueryText.tokens([e.title, e.description, e.city, e.category, e.tags.joined(separator: " ")].joined(separator: " ")).filter { $0.count >= 3 })
-        try await postgres.query(
-            """
-            INSERT INTO lexicon (word) SELECT w FROM unnest(\(Array(words))::text[]) w
-            WHERE NOT EXISTS (SELECT 1 FROM lexicon WHERE word = w) ORDER BY w ON CONFLICT DO NOTHING
-            """,
-            logger: logger
-        )
+        try await learn(words: [e.title, e.description, e.city, e.category] + e.tags)
         let completions = [(e.title, "title"), (e.city, "city")] + e.tags.map { ($0, "tag") }
         try await postgres.query(
             """
@@ -119,6 +140,18 @@ struct Documents: Sendable {
             SELECT folded(t), k, t FROM unnest(\(completions.map(\.0))::text[], \(completions.map(\.1))::text[]) AS c(t, k)
             WHERE t <> '' AND NOT EXISTS (SELECT 1 FROM completions WHERE folded = folded(c.t) AND kind = c.k)
             ORDER BY 1, 2 ON CONFLICT DO NOTHING
+            """,
+            logger: logger
+        )
+    }
+
+    /// Adds the words of `texts` to the lexicon, which typo tolerance corrects to.
+    private func learn(words texts: [String]) async throws {
+        let words = Set(QueryText.tokens(texts.joined(separator: " ")).filter { $0.count >= 3 })
+        try await postgres.query(
+            """
+            INSERT INTO lexicon (word) SELECT w FROM unnest(\(Array(words))::text[]) w
+            WHERE NOT EXISTS (SELECT 1 FROM lexicon WHERE word = w) ORDER BY w ON CONFLICT DO NOTHING
             """,
             logger: logger
         )
@@ -139,10 +172,10 @@ struct Documents: Sendable {
         )
     }
 
-    /// Takes the experience's turn: its events apply one after the other, so that each sees the slots the
-    /// others wrote when it notes the experience's availability.
-    private func lock(_ experience: UUID, on connection: PostgresConnection) async throws {
-        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockNamespace), hashtext(\(experience.uuidString)))", logger: logger)
+    /// Takes the experience's (or provider's) turn: its events apply one after the other, so that each sees the
+    /// slots the others wrote when it notes the experience's availability.
+    private func lock(_ id: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockNamespace), hashtext(\(id.uuidString)))", logger: logger)
     }
 
     /// A key of the advisory locks of Search's feed ("MYS"), apart from the migrations' and anyone else's.
