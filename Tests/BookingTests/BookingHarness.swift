@@ -102,12 +102,20 @@ struct BookingHarness: Sendable {
     }
 
     /// A slot `daysAhead` days from now with `capacity` seats.
-    func slot(of experience: Experience, by provider: User, capacity: Int = 10, daysAhead: Double = 10) async throws -> Slot {
-        let startsAt = clock.clock.now().addingTimeInterval(daysAhead * 86_400).formatted(ISO8601Format.withFractionalSeconds)
+    func slot(of experience: Experience, by provider: User, capacity: Int = 10, daysAhead: Double = 10, at start: Date? = nil) async throws -> Slot {
+        let startsAt = (start ?? clock.clock.now().addingTimeInterval(daysAhead * 86_400)).formatted(ISO8601Format.withFractionalSeconds)
         let response = try await send(
             .post, "/api/v1/experiences/\(experience.id)/slots", ["startsAt": startsAt, "capacity": capacity, "allowOverlap": true], as: provider)
         try #require(response.status == .created, "\(response.text)")
         return try response.decode(Slot.self)
+    }
+
+    /// `hour`:00 in Cancún (the fixtures' time zone, UTC-5 all year), `days` local days from today there.
+    func cancun(daysAhead days: Int, hour: Int) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "America/Cancun")!
+        let today = calendar.startOfDay(for: clock.clock.now())
+        return calendar.date(byAdding: DateComponents(day: days, hour: hour), to: today)!
     }
 
     func book(_ slot: Slot, as traveler: User, guests: Int = 1, key: String = UUID().uuidString) async throws -> TestResponse {

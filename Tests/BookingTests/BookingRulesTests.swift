@@ -73,8 +73,9 @@ import Testing
 
             let tomorrow = try await booking.slot(of: experience, by: provider, daysAhead: 1)
             let farAhead = try await booking.slot(of: experience, by: provider, daysAhead: 40)
-            let morning = try await booking.slot(of: experience, by: provider, daysAhead: 10)
-            let afternoon = try await booking.slot(of: experience, by: provider, daysAhead: 10.25)
+            // One local day: the limit counts bookings by the experience's calendar, not by 24 hours.
+            let morning = try await booking.slot(of: experience, by: provider, at: booking.cancun(daysAhead: 10, hour: 9))
+            let afternoon = try await booking.slot(of: experience, by: provider, at: booking.cancun(daysAhead: 10, hour: 15))
             let later = try await booking.slot(of: experience, by: provider, daysAhead: 12)
             let rules: [String: any Sendable] = ["minimumNoticeHours": 48, "bookingWindowDays": 30, "maxBookingsPerDay": 1]
             let cancun = try #require(TimeZone(identifier: "America/Cancun"))
@@ -133,8 +134,8 @@ import Testing
             let experience = try await booking.publishedExperience(of: provider)
             #expect(
                 try await booking.send(.patch, "/api/v1/experiences/\(experience.id)", ["bookingRules": ["maxBookingsPerDay": 1]], as: provider).status == .ok)
-            let morning = try await booking.slot(of: experience, by: provider, daysAhead: 10)
-            let afternoon = try await booking.slot(of: experience, by: provider, daysAhead: 10.2)
+            let morning = try await booking.slot(of: experience, by: provider, at: booking.cancun(daysAhead: 10, hour: 9))
+            let afternoon = try await booking.slot(of: experience, by: provider, at: booking.cancun(daysAhead: 10, hour: 15))
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for slot in [morning, afternoon, morning, afternoon] {
                     group.addTask { try await booking.book(slot, as: try await BookingHarness.user(.traveler)).status }
