@@ -25,6 +25,31 @@ account carmen@mayago.test "carmen-demo-provider" "Carmen Pech" provider
 account admin@mayago.test "admin-demo-password" "MayaGo Admin" traveler
 # The first admin of any deployment is made in the database; after that, admins make admins.
 psql "$database" -qc "UPDATE auth.users SET role = 'admin' WHERE email = 'admin@mayago.test'"
+# The admin role needs two-factor authentication: the demo admin's is turned on once, and its secret kept in run/
+# for an authenticator app (or `scripts/totp.py`).
+mkdir -p "$(dirname "$0")/../run"
+python3 - "$auth" "$(dirname "$0")/../run/demo-admin-totp-secret" "$(dirname "$0")" <<'ADMIN'
+import json, sys, time, urllib.error, urllib.request
+auth, keep = sys.argv[1], sys.argv[2]
+sys.path.insert(0, sys.argv[3])
+from totp import code
+
+def call(path, body, token=None):
+    request = urllib.request.Request(auth + path, method="POST", data=json.dumps(body).encode())
+    request.add_header("Content-Type", "application/json")
+    if token: request.add_header("Authorization", "Bearer " + token)
+    with urllib.request.urlopen(request) as answer:
+        return json.load(answer)
+
+try:
+    admin = call("/api/v1/auth/login", {"email": "admin@mayago.test", "password": "admin-demo-password"})
+except urllib.error.HTTPError:
+    sys.exit(0)  # two-factor is on already: the sign-in asks for a code
+if not admin["user"]["twoFactorEnabled"]:
+    secret = call("/api/v1/auth/2fa/enroll", {}, admin["accessToken"])["secret"]
+    call("/api/v1/auth/2fa/confirm", {"code": code(secret, time.time())}, admin["accessToken"])
+    open(keep, "w").write(secret + "\n")
+ADMIN
 # Luis's and Carmen's profiles; then, only when Luis has no experience yet, their experiences, published with a weekly
 # schedule for the next two months, Ana's question about one of them, one of Luis's slots cancelled, and a booking of
 # Ana's, paid with the local provider's test card and moved to another day.
@@ -107,4 +132,5 @@ print("Demo data: 3 experiences by Luis and 1 by Carmen, with profiles; a cancel
 print("moved to the next night; and a conversation from Ana about the cenote swim.")
 DEMO
 echo "Demo accounts: ana@mayago.test / ana-demo-traveler (traveler), luis@mayago.test / luis-demo-provider (provider),"
-echo "               carmen@mayago.test / carmen-demo-provider (provider), admin@mayago.test / admin-demo-password (admin)"
+echo "               carmen@mayago.test / carmen-demo-provider (provider), admin@mayago.test / admin-demo-password (admin,"
+echo "               with the code of scripts/totp.py run/demo-admin-totp-secret)"

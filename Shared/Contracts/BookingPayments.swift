@@ -14,13 +14,21 @@ public enum BookingPayments {
         public var amount: Money
         /// What the traveler's statement and the invoice say.
         public var description: String
+        /// The experience booked, for the provider's earnings report (absent from requests made before it was sent).
+        public var experienceId: UUID?
+        public var experienceTitle: String?
 
-        public init(bookingId: UUID, travelerId: UUID, providerId: UUID, amount: Money, description: String) {
+        public init(
+            bookingId: UUID, travelerId: UUID, providerId: UUID, amount: Money, description: String, experienceId: UUID? = nil,
+            experienceTitle: String? = nil
+        ) {
             self.bookingId = bookingId
             self.travelerId = travelerId
             self.providerId = providerId
             self.amount = amount
             self.description = description
+            self.experienceId = experienceId
+            self.experienceTitle = experienceTitle
         }
     }
 

@@ -26,14 +26,17 @@ public struct Money: Codable, Hashable, Sendable {
     }
 
     /// The amount as people read it, with the currency's exponent: `2550.00 MXN`, `999 JPY`, `1.234 KWD`.
-    public var formatted: String {
+    public var formatted: String { "\(majorUnits) \(currency)" }
+
+    /// The amount in major units without the currency: `2550.00`, `999`, `-1.234`.
+    public var majorUnits: String {
         let exponent = Self.exponent(of: currency)
         let sign = amount < 0 ? "-" : ""
         let magnitude = amount.magnitude
-        guard exponent > 0 else { return "\(sign)\(magnitude) \(currency)" }
+        guard exponent > 0 else { return "\(sign)\(magnitude)" }
         var divisor: UInt64 = 1
         for _ in 0..<exponent { divisor *= 10 }
         let fraction = String(magnitude % divisor)
-        return "\(sign)\(magnitude / divisor).\(String(repeating: "0", count: exponent - fraction.count))\(fraction) \(currency)"
+        return "\(sign)\(magnitude / divisor).\(String(repeating: "0", count: exponent - fraction.count))\(fraction)"
     }
 }

@@ -153,12 +153,18 @@ struct AuthHarness: Sendable {
         try await postgres.query("UPDATE users SET role = 'admin' WHERE id = \(userID)")
     }
 
-    /// A user registered and made admin, signed in again so that the token carries the role.
+    /// A user registered and made admin, with two-factor authentication on (as the admin role needs), signed in
+    /// again with a code so that the token carries the role and the second factor.
     func admin() async throws -> Session {
         let session = try await register(name: "Root Admin")
         try await makeAdmin(session.user.id)
-        let response = try await login(session.user.email)
-        try #require(response.status == .ok)
+        let enrolment = try await send(.post, "/api/v1/auth/2fa/enroll", token: session.accessToken).decode(TwoFactorTests.Enrolment.self)
+        let now = Date()
+        let confirmed = try await send(.post, "/api/v1/auth/2fa/confirm", ["code": TwoFactorTests.code(enrolment.secret, at: now)], token: session.accessToken)
+        try #require(confirmed.status == .ok, "\(confirmed.text)")
+        // The next step's code: the one just used is spent.
+        let response = try await login(session.user.email, totpCode: TwoFactorTests.code(enrolment.secret, at: now.addingTimeInterval(30)))
+        try #require(response.status == .ok, "\(response.text)")
         return try response.decode(Session.self)
     }
 }

@@ -64,10 +64,11 @@ struct PaymentHarness: Sendable {
     }
 
     /// A payment Booking asked for.
-    func payment(traveler: User, provider: User, amount: Int64 = 255_000, currency: String = "MXN") async throws -> Payment {
+    func payment(traveler: User, provider: User, amount: Int64 = 255_000, currency: String = "MXN", experienceID: UUID? = nil) async throws -> Payment {
         let request = BookingPayments.PaymentRequest(
             bookingId: UUID(), travelerId: traveler.id, providerId: provider.id, amount: Money(amount: amount, currency: currency),
-            description: "Cenote snorkeling at dawn, 3 guests"
+            description: "Cenote snorkeling at dawn, 3 guests", experienceId: experienceID,
+            experienceTitle: experienceID.map { _ in "Cenote snorkeling at dawn" }
         )
         let response = try await internalCall(BookingPayments.PaymentRequest.path, request)
         try #require(response.status == .created, "\(response.text)")

@@ -48,6 +48,21 @@ actor FakeStripe {
     private var payouts: [StoredPayout] = []
     private var outages: [String: Int] = [:]
     private var watcher: (@Sendable () async -> Void)?
+    /// Events Stripe made, oldest first, as JSON: `GET /v1/events` lists them newest first.
+    private var events: [Data] = []
+
+    /// Records an event that Stripe lists (its webhook may never come).
+    func addEvent(_ event: [String: any Sendable]) throws { events.append(try JSONSerialization.data(withJSONObject: event)) }
+
+    func listEvents(types: Set<String>, after: String?) -> (page: [Data], hasMore: Bool) {
+        let matching = events.reversed().filter { data in
+            types.isEmpty || ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["type"].map { types.contains("\($0)") } == true
+        }
+        let ids = matching.map { ((try? JSONSerialization.jsonObject(with: $0)) as? [String: Any])?["id"] as? String }
+        let start = after.flatMap { after in ids.firstIndex(of: after).map { $0 + 1 } } ?? 0
+        let page = Array(matching.dropFirst(start).prefix(2))
+        return (page, start + page.count < matching.count)
+    }
 
     /// The next `times` calls to `path` fail with a 500, as when Stripe has an incident.
     func fail(_ path: String, times: Int) { outages[path] = times }
@@ -103,6 +118,17 @@ actor FakeStripe {
     nonisolated func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.get("v1/:object") { request, context -> Response in
+            if try context.parameters.require("object") == "events" {
+                // Two to a page, so that paging is tested; `types[]` filters as Stripe's does.
+                let types = Set(
+                    (request.uri.query ?? "").split(separator: "&").compactMap { pair -> String? in
+                        let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+                        return parts.first == "types[]" ? parts.last : nil
+                    })
+                let (page, hasMore) = await self.listEvents(types: types, after: Self.form(request.uri.query ?? "")["starting_after"])
+                let objects = page.compactMap { (try? JSONSerialization.jsonObject(with: $0)) as? [String: any Sendable] }
+                return Self.json(["object": "list", "url": "/v1/events", "has_more": hasMore, "data": objects], status: .ok)
+            }
             guard try context.parameters.require("object") == "payouts" else {
                 return Self.json(
                     ["error": ["type": "invalid_request_error", "message": "Unrecognized request URL."] as [String: any Sendable]], status: .notFound)

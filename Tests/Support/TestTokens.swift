@@ -22,7 +22,8 @@ public struct TestTokens: Sendable {
         expiresIn lifetime: TimeInterval = 900,
         issuer: String? = nil,
         audience: String? = nil,
-        signedWith signer: SigningKey? = nil
+        signedWith signer: SigningKey? = nil,
+        methods: [String]? = nil
     ) async throws -> String {
         let now = Date.now
         let claims = AccessClaims(
@@ -34,7 +35,9 @@ public struct TestTokens: Sendable {
             issuer: issuer ?? self.issuer,
             audience: audience ?? self.audience
         )
-        return try await (signer ?? key).sign(claims)
+        var signed = claims
+        signed.amr = methods
+        return try await (signer ?? key).sign(signed)
     }
 
     /// A user of a test: a fresh id and an access token for it.
@@ -48,9 +51,10 @@ public struct TestTokens: Sendable {
         }
     }
 
+    /// A user of `role`; an admin signed in with a second factor, as the admin role needs.
     public func user(_ role: Role) async throws -> User {
         let id = UUID()
-        return User(id: id, token: try await token(for: id, role: role))
+        return User(id: id, token: try await token(for: id, role: role, methods: role == .admin ? [AccessClaims.secondFactorMethod] : nil))
     }
 
     /// Adds `GET /.well-known/jwks.json` publishing `key` to a stand-in router.

@@ -12,8 +12,10 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     let cipher = try DataCipher(settings: configuration.settings, environment: configuration.environment)
     let auth = AuthService(runtime: runtime, settings: settings, cipher: cipher, clock: clock)
     let router = runtime.makeRouter(openAPI: AuthAPI.document)
-    // Auth verifies tokens with its own key ring, not over HTTP with itself.
-    router.add(middleware: AuthenticationMiddleware(authenticator: runtime.tokenAuthenticator(keys: { try await auth.keys.publicKeys() })))
+    // Auth verifies tokens with its own key ring, not over HTTP with itself. An admin without a second factor must
+    // reach the routes that turn it on; Auth's admin routes check it themselves.
+    let authenticator = runtime.tokenAuthenticator(keys: { try await auth.keys.publicKeys() }, adminsNeedSecondFactor: false)
+    router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
     KeyRoutes(keys: auth.keys).addRoutes(to: router)
     AccountRoutes(auth: auth).addRoutes(to: router)
     RecoveryRoutes(auth: auth).addRoutes(to: router)

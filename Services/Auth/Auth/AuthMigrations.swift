@@ -178,5 +178,10 @@ enum AuthMigrations {
                 """
             ]
         ),
+        Migration(
+            107,
+            "sessions remember a second factor",
+            ["ALTER TABLE refresh_tokens ADD COLUMN second_factor boolean NOT NULL DEFAULT false"]
+        ),
     ]
 }

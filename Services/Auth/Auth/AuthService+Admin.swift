@@ -34,6 +34,16 @@ extension AuthService {
         }
     }
 
+    /// Records what an admin did in another service, once per outbox message `message`.
+    func record(_ action: AdminAction, from service: String, message: UUID?) async throws {
+        try await transaction { connection in
+            if let message, try await !Outbox.receive(message, on: connection, logger: logger) { return }
+            try await audit.record(
+                .adminAction, userID: action.adminId, client: ClientInfo(address: action.address, userAgent: service),
+                detail: "\(action.action) \(action.subject): \(action.detail)", on: connection)
+        }
+    }
+
     /// The audit log, newest first, of one user or everyone.
     func auditEvents(of userID: UUID?, before cursor: Int64?, limit: Int) async throws -> [AuditLog.Event] {
         try await audit.events(userID: userID, before: cursor, limit: limit)

@@ -56,7 +56,8 @@ extension BookingService {
         )
         let payment = BookingPayments.PaymentRequest(
             bookingId: made.id, travelerId: made.travelerId, providerId: made.providerId, amount: total,
-            description: "\(bookable.title), \(request.guests) guest\(request.guests == 1 ? "" : "s")"
+            description: "\(bookable.title), \(request.guests) guest\(request.guests == 1 ? "" : "s")", experienceId: slot.experienceId,
+            experienceTitle: bookable.title
         )
         let message = try OutboxMessage(payment)
         if bookable.rules.maxBookingsPerDay != nil, let zone = TimeZone(identifier: bookable.timeZone) {

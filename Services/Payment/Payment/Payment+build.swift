@@ -18,6 +18,8 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         payments: payments,
         ledger: LedgerBook(postgres: postgres, logger: runtime.logger),
         payouts: Payouts(postgres: postgres, logger: runtime.logger),
+        sync: ProviderSync(postgres: postgres, logger: runtime.logger),
+        reports: Reports(postgres: postgres, logger: runtime.logger),
         invoices: Invoices(postgres: postgres, logger: runtime.logger),
         stripeEvents: StripeEvents(logger: runtime.logger),
         terms: ProviderTerms(postgres: postgres, logger: runtime.logger),
@@ -39,7 +41,9 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     )
     let claims = PeriodicJob(ClaimedCallJob(payment: payment, patience: .seconds(60)), every: .seconds(30), isMigrated: { runtime.isMigrated })
     let numbering = PeriodicJob(InvoiceNumbering(payment: payment), every: settings.invoiceNumberingInterval, isMigrated: { runtime.isMigrated })
-    return runtime.makeApplication(router: router, services: [payouts, claims, numbering])
+    let readBack = PeriodicJob(
+        WebhookReadBack(payment: payment, lookBack: 3 * 86_400), every: settings.webhookReadBackInterval, isMigrated: { runtime.isMigrated })
+    return runtime.makeApplication(router: router, services: [payouts, claims, numbering, readBack])
 }
 
 /// The charge provider the settings name.

@@ -177,5 +177,22 @@ enum PaymentMigrations {
                 "CREATE INDEX payments_provider_calls ON payments (provider_call_since) WHERE provider_call IS NOT NULL",
             ]
         ),
+        Migration(
+            109,
+            "disputes closed, Stripe's events read back, 3-D Secure",
+            [
+                "ALTER TABLE payments ADD COLUMN next_action jsonb, ADD COLUMN experience_id uuid, ADD COLUMN experience_title text",
+                "CREATE INDEX ledger_transactions_created ON ledger_transactions (created_at)",
+                "CREATE INDEX ledger_transactions_payment ON ledger_transactions (payment_id)",
+                "ALTER TABLE disputes ADD COLUMN taken_from text NOT NULL DEFAULT 'escrow', ADD COLUMN closed_status text, ADD COLUMN closed_at timestamptz",
+                """
+                CREATE TABLE provider_sync (
+                    name text PRIMARY KEY,
+                    until timestamptz,
+                    leased_until timestamptz
+                )
+                """,
+            ]
+        ),
     ]
 }

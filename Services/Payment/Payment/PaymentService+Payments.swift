@@ -14,7 +14,8 @@ extension PaymentService {
         var new = Payment(request, at: clock.now())
         let charge = try await provider.createCharge(for: new)
         new.clientSecret = charge.clientSecret
-        guard let stored = try await transaction({ try await payments.insert(new, reference: charge.reference, on: $0) }) else {
+        let experience = request.experienceId.map { ($0, request.experienceTitle ?? request.description) }
+        guard let stored = try await transaction({ try await payments.insert(new, reference: charge.reference, experience: experience, on: $0) }) else {
             throw Problem.internalError
         }
         return (stored, stored.id == new.id)
@@ -39,10 +40,16 @@ extension PaymentService {
                 throw Self.paymentNotFound
             }
             guard found.travelerId == identity.userID else { throw Problem.forbidden("Only the traveler pays for a booking.") }
-            guard found.status == .requiresPayment else { return .success(found) }
+            guard found.isUnpaid else { return .success(found) }
             switch outcome {
             case .succeeded:
                 return .success(try await capture(found, on: connection))
+            case .requiresAction:
+                found.status = .requiresAction
+                found.lastError = nil
+                found.nextAction = NextAction(type: "redirect_to_url", redirectUrl: "/api/v1/payments/\(found.id.uuidString.lowercased())/authenticate")
+                try await payments.save(found, at: clock.now(), on: connection)
+                return .success(found)
             case .declined(let code, let message):
                 found.lastError = code
                 try await payments.save(found, at: clock.now(), on: connection)
@@ -52,12 +59,35 @@ extension PaymentService {
         return try result.get()
     }
 
-    /// An admin gives back `amount` of payment `id` (all that is left when `nil`), whatever the booking's policy says.
-    func refund(_ id: UUID, amount: Int64?, reason: String) async throws -> Payment {
-        try await moveMoney(of: id) { found, _ in
+    /// The traveler answers the local provider's 3-D Secure challenge of payment `id`: approved, it is captured;
+    /// failed, it waits for another card, as Stripe's `payment_intent.payment_failed` leaves it.
+    func authenticate(_ id: UUID, approved: Bool, as identity: Identity) async throws -> Payment {
+        try await transaction { connection in
+            guard var found = try await payments.find(id, on: connection, forUpdate: true), found.travelerId == identity.userID else {
+                throw Self.paymentNotFound
+            }
+            guard found.status == .requiresAction else { throw Problem.conflict("This payment asks for no authentication.", code: "no_action_required") }
+            guard !approved else { return try await capture(found, on: connection) }
+            found.status = .requiresPayment
+            found.nextAction = nil
+            found.lastError = "payment_intent_authentication_failure"
+            try await payments.save(found, at: clock.now(), on: connection)
+            return found
+        }
+    }
+
+    /// An admin gives back `amount` of payment `id` (all that is left when `nil`), whatever the booking's policy says;
+    /// the audit log hears of it with the refund's claim.
+    func refund(_ id: UUID, amount: Int64?, reason: String, by admin: Identity, from address: String?) async throws -> Payment {
+        try await moveMoney(of: id) { found, connection in
             if let amount, amount > found.held { throw Problem.refused("amount", "must be at most \(found.held), what is left to refund") }
             try Self.requirePaid(found)
-            return ProviderCall.refund(of: found, upTo: amount ?? found.held, reason: reason)
+            let refunded = Money(amount: amount ?? found.held, currency: found.amount.currency)
+            let action = AdminAction(
+                adminId: admin.userID, action: "payment_refunded", subject: found.id.uuidString.lowercased(), detail: "\(refunded.formatted): \(reason)",
+                address: address, occurredAt: clock.now())
+            try await Outbox.enqueue(action, on: connection, logger: logger)
+            return ProviderCall.refund(of: found, upTo: refunded.amount, reason: reason)
         }
     }
 
@@ -112,6 +142,6 @@ extension PaymentService {
     }
 
     private static func requirePaid(_ payment: Payment) throws {
-        guard payment.status != .requiresPayment else { throw Problem.conflict("Nothing has been paid yet.", code: "not_paid") }
+        guard !payment.isUnpaid else { throw Problem.conflict("Nothing has been paid yet.", code: "not_paid") }
     }
 }

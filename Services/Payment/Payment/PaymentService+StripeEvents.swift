@@ -60,25 +60,40 @@ extension PaymentService {
         else { return false }
         switch event.type {
         case "payment_intent.succeeded":
-            if found.status == .requiresPayment { _ = try await capture(found, on: connection) }
+            if found.isUnpaid { _ = try await capture(found, on: connection) }
+            return true
+        case "payment_intent.requires_action":
+            guard found.isUnpaid else { return true }
+            found.status = .requiresAction
+            let next = event.data.object["next_action"]
+            let type = if case .string(let text)? = next?["type"] { text } else { "use_stripe_sdk" }
+            let url = if case .string(let text)? = next?["redirect_to_url"]?["url"] { text } else { String?.none }
+            found.nextAction = NextAction(type: type, redirectUrl: url)
+            try await payments.save(found, at: clock.now(), on: connection)
             return true
         case "payment_intent.payment_failed":
-            guard found.status == .requiresPayment else { return true }
+            guard found.isUnpaid else { return true }
+            found.status = .requiresPayment
+            found.nextAction = nil
             if case .string(let code)? = event.data.object["last_payment_error"]?["code"] { found.lastError = code }
             try await payments.save(found, at: clock.now(), on: connection)
             return true
         case "charge.refunded":
-            guard found.status != .requiresPayment else { return false }
+            guard !found.isUnpaid else { return false }
             guard case .number(let refunded)? = event.data.object["amount_refunded"] else { return true }
             let more = Int64(refunded) - found.refunded.amount
             if more > 0 { _ = try await recordRefund(more, of: found, reason: "refunded at Stripe", on: connection) }
             return true
         case "charge.dispute.created":
-            guard found.status != .requiresPayment else { return false }
+            guard !found.isUnpaid else { return false }
             guard case .string(let dispute)? = event.data.object["id"], case .number(let amount)? = event.data.object["amount"] else { return true }
             let reason = if case .string(let text)? = event.data.object["reason"] { text } else { "unknown" }
             try await self.dispute(found, id: dispute, amount: Int64(amount), reason: reason, on: connection)
             return true
+        case "charge.dispute.closed":
+            guard !found.isUnpaid else { return false }
+            guard case .string(let dispute)? = event.data.object["id"], case .string(let status)? = event.data.object["status"] else { return true }
+            return try await closeDispute(found, id: dispute, status: status, on: connection)
         default:
             return true
         }

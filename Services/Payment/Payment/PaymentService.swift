@@ -12,6 +12,8 @@ struct PaymentService: Sendable {
     let payments: Payments
     let ledger: LedgerBook
     let payouts: Payouts
+    let sync: ProviderSync
+    let reports: Reports
     let invoices: Invoices
     let stripeEvents: StripeEvents
     let terms: ProviderTerms
@@ -57,6 +59,7 @@ struct PaymentService: Sendable {
         var paid = payment
         paid.status = .succeeded
         paid.lastError = nil
+        paid.nextAction = nil
         try await payments.save(paid, at: now, on: connection)
         try await tellBooking(.succeeded, paid, amount: paid.amount.amount, on: connection)
         try await invoices.open(for: paid.id, at: now, on: connection)

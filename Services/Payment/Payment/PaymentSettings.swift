@@ -13,6 +13,7 @@ import ServiceKit
 /// | `PUBLIC_URL` | `http://localhost:8080`: where Stripe onboarding sends providers back |
 /// | `PAYOUT_RATES` | none: `FROM/TO=rate` pairs (`MXN/USD=0.0550`) for providers paid in another currency |
 /// | `INVOICE_NUMBERING_INTERVAL_MS` | `1000`: how soon a paid payment's invoice gets its number and the receipt goes out |
+/// | `WEBHOOK_READBACK_INTERVAL_MS` | `600000`: how often Stripe's charge events are read back, for webhooks that never came |
 /// | `STRIPE_WEBHOOK_SECRET` | none: the `whsec_…` secret that signs Stripe's webhooks; without it the route is a 404 (required in production) |
 struct PaymentSettings: Sendable {
     enum ProviderChoice: String, CaseIterable {
@@ -30,6 +31,7 @@ struct PaymentSettings: Sendable {
     var payoutInterval: Duration
     var payoutRates: PayoutRates
     var invoiceNumberingInterval: Duration
+    var webhookReadBackInterval: Duration
     /// Set when `PAYMENT_PROVIDER` is `stripe`; the local provider otherwise.
     var stripe: StripeAPI?
     var webhookSecret: String?
@@ -46,6 +48,7 @@ struct PaymentSettings: Sendable {
         }
         payoutRates = parsed
         invoiceNumberingInterval = try settings.milliseconds("invoice.numbering.interval.ms", default: .seconds(1))
+        webhookReadBackInterval = try settings.milliseconds("webhook.readback.interval.ms", default: .seconds(600))
         let provider = try settings.choice("payment.provider", default: ProviderChoice.local)
         webhookSecret = settings.optionalString("stripe.webhook.secret", isSecret: true)
         publicURL = try settings.url("public.url", default: "http://localhost:8080", schemes: ["http", "https"])

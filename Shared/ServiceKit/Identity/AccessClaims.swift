@@ -17,6 +17,8 @@ public struct AccessClaims: JWTPayload, Equatable {
 
     /// The `amr` of a token handed for an API key.
     public static let apiKeyMethod = "api_key"
+    /// The `amr` of a session whose user signs in with a one-time code besides the password.
+    public static let secondFactorMethod = "otp"
 
     public init(userID: UUID, role: Role, id: String, issuedAt: Date, expiresAt: Date, issuer: String, audience: String) {
         sub = .init(value: userID.uuidString.lowercased())
@@ -38,6 +40,9 @@ public struct AccessClaims: JWTPayload, Equatable {
     public var tokenID: String { jti.value }
 
     public var expiresAt: Date { exp.value }
+
+    /// Whether the session's user signs in with a second factor.
+    public var hasSecondFactor: Bool { amr?.contains(Self.secondFactorMethod) == true }
 
     /// Whether the token stands for an API key rather than a person's session.
     public var isFromAPIKey: Bool { amr?.contains(Self.apiKeyMethod) == true }

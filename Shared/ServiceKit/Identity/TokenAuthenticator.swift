@@ -9,11 +9,15 @@ public struct TokenAuthenticator: Sendable {
     let verifier: AccessTokenVerifier
     let redis: RedisClient?
     let logger: Logger
+    /// Whether an admin's token without a second factor is refused (``SecondFactorRequired``): everywhere but in
+    /// Auth, where such an admin turns two-factor authentication on and Auth's admin routes check for themselves.
+    let adminsNeedSecondFactor: Bool
 
-    public init(verifier: AccessTokenVerifier, redis: RedisClient?, logger: Logger) {
+    public init(verifier: AccessTokenVerifier, redis: RedisClient?, logger: Logger, adminsNeedSecondFactor: Bool = true) {
         self.verifier = verifier
         self.redis = redis
         self.logger = logger
+        self.adminsNeedSecondFactor = adminsNeedSecondFactor
     }
 
     /// The verified caller; a refused token throws a ``AccessTokenVerifier/Rejection`` whose text is safe to show.
@@ -25,6 +29,7 @@ public struct TokenAuthenticator: Sendable {
     public func authenticate(_ token: String) async throws -> (identity: Identity, claims: AccessClaims) {
         let verified = try await verify(token)
         if await isRevoked(jti: verified.claims.tokenID) { throw AccessTokenVerifier.Rejection.revoked }
+        if adminsNeedSecondFactor, verified.claims.role == .admin, !verified.claims.hasSecondFactor { throw SecondFactorRequired() }
         return verified
     }
 
@@ -57,5 +62,16 @@ public struct TokenAuthenticator: Sendable {
             logger.warning("Cannot read the token deny-list", metadata: ["error": "\(error)"])
             return false
         }
+    }
+}
+
+/// An admin's token from a session without a second factor: the admin role's powers need one (a 403).
+public struct SecondFactorRequired: Error, ProblemConvertible {
+    public init() {}
+
+    public var problem: Problem {
+        Problem(
+            .forbidden, detail: "Admins sign in with two-factor authentication: turn it on (POST /api/v1/auth/2fa/enroll), then sign in again.",
+            code: "two_factor_required")
     }
 }

@@ -91,13 +91,13 @@ public struct ServiceRuntime<Stores: ServiceStores>: Sendable {
     /// they are reachable only through it (compose publishes no port of theirs; a cluster must let only the gateway
     /// in) and a revoked token would live at most its 15 minutes; an end-to-end test checks that a revoked token is
     /// refused at the gateway on their routes. Auth and Messaging, which have Redis, check it again.
-    public func tokenAuthenticator(keys: AccessTokenVerifier.KeySource? = nil) -> TokenAuthenticator {
+    public func tokenAuthenticator(keys: AccessTokenVerifier.KeySource? = nil, adminsNeedSecondFactor: Bool = true) -> TokenAuthenticator {
         let verifier = AccessTokenVerifier(
             configuration: .init(issuer: configuration.tokenIssuer, audience: configuration.tokenAudience),
             keys: keys ?? AccessTokenVerifier.jwks(at: configuration.jwksURL, logger: logger),
             logger: logger
         )
-        return TokenAuthenticator(verifier: verifier, redis: stores.denyList, logger: logger)
+        return TokenAuthenticator(verifier: verifier, redis: stores.denyList, logger: logger, adminsNeedSecondFactor: adminsNeedSecondFactor)
     }
 
     /// The `/internal/v1/...` routes: only the services each route names, with their credential, get in.

@@ -61,7 +61,9 @@ struct AccountRoutes {
         validator.note(auth.passwords.policy.problem(with: body.password, email: email?.value, name: name), "password")
         switch body.role {
         case .traveler, .provider: break
-        case .admin: if context.identity?.role != .admin { validator.rule(false, "role", "only an admin can create an admin") }
+        case .admin:
+            if context.identity?.role != .admin { validator.rule(false, "role", "only an admin can create an admin") }
+            if context.identity?.role == .admin, context.claims?.hasSecondFactor != true { throw SecondFactorRequired() }
         case .service: validator.fail("role", "must be traveler, provider or admin")
         }
         try validator.validate()

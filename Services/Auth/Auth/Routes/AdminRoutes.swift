@@ -94,6 +94,7 @@ struct AdminRoutes {
     private func requireAdmin(_ context: ServiceRequestContext) async throws -> UserRecord {
         let user = try await auth.currentUser(context)
         guard user.role == .admin else { throw Problem.forbidden("Only admins may do this.") }
+        guard context.claims?.hasSecondFactor == true else { throw SecondFactorRequired() }
         return user
     }
 

@@ -3,8 +3,8 @@ import Foundation
 import Hummingbird
 import ServiceKit
 
-/// What other services ask Auth: a user's contact (Notify), who an API key belongs to (the gateway), and a
-/// provider's public profile (Booking).
+/// What other services ask Auth: a user's contact (Notify), who an API key belongs to (the gateway), a provider's
+/// public profile (Booking), and what admins did elsewhere for the audit log (Payment).
 struct InternalRoutes {
     let auth: AuthService
     /// The lifetime of the access token handed for an API key; the gateway caches it for less.
@@ -14,6 +14,13 @@ struct InternalRoutes {
         routes.get(UserContact.self, from: .messaging, .notify, use: contact)
         routes.post(APIKeyIntrospection.Request.self, from: .gateway, use: introspect)
         routes.get(ProviderProfile.self, from: .booking, use: profile)
+        routes.post(AdminAction.self, from: .payment, use: recordAdminAction)
+    }
+
+    @Sendable func recordAdminAction(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let action = try await request.decode(as: AdminAction.self, context: context)
+        try await auth.record(action, from: "payment", message: request.headers[.outboxMessageID].flatMap(UUID.init(uuidString:)))
+        return Response(status: .noContent)
     }
 
     @Sendable func profile(_ request: Request, context: ServiceRequestContext) async throws -> ProviderProfile {

@@ -27,6 +27,8 @@ struct AuditLog: Sendable {
         case signingKeyRotated = "signing_key_rotated"
         case socialSignIn = "social_sign_in"
         case unverifiedCredentialsCleared = "unverified_credentials_cleared"
+        /// An admin's action in another service (``AdminAction``).
+        case adminAction = "admin_action"
     }
 
     struct Event: Codable, Sendable, Equatable {

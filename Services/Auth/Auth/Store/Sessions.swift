@@ -45,9 +45,10 @@ struct Sessions: Sendable {
         return (try await keys.signingKey().sign(claims), jti, expiresAt)
     }
 
-    /// A new session (a new family) for `user`.
-    func start(for user: UserRecord, on connection: PostgresConnection) async throws -> TokenPair {
-        try await issue(for: user, family: UUID(), on: connection)
+    /// A new session (a new family) for `user`, who signed in with a second factor or not; its tokens say so
+    /// (``AccessClaims/hasSecondFactor``) for as long as the session lasts.
+    func start(for user: UserRecord, secondFactor: Bool, on connection: PostgresConnection) async throws -> TokenPair {
+        try await issue(for: user, family: UUID(), secondFactor: secondFactor, on: connection)
     }
 
     /// Spends `refreshToken` and issues the next pair of its family. Reuse of a spent token revokes the family;
@@ -56,14 +57,14 @@ struct Sessions: Sendable {
         let now = clock.now()
         let rows = try await connection.query(
             """
-            SELECT user_id, family_id, expires_at, spent_at, revoked_at FROM refresh_tokens
+            SELECT user_id, family_id, expires_at, spent_at, revoked_at, second_factor FROM refresh_tokens
             WHERE token_hash = \(SecretToken.hash(refreshToken)) FOR UPDATE
             """,
             logger: logger
         )
-        var found: (UUID, UUID, Date, Date?, Date?)?
-        for try await row in rows.decode((UUID, UUID, Date, Date?, Date?).self) { found = row }
-        guard let (userID, family, expiresAt, spentAt, revokedAt) = found else { return .failure(.unknown) }
+        var found: (UUID, UUID, Date, Date?, Date?, Bool)?
+        for try await row in rows.decode((UUID, UUID, Date, Date?, Date?, Bool).self) { found = row }
+        guard let (userID, family, expiresAt, spentAt, revokedAt, secondFactor) = found else { return .failure(.unknown) }
         if revokedAt != nil { return .failure(.unknown) }
         if spentAt != nil {
             try await revokeFamily(family, on: connection)
@@ -78,7 +79,7 @@ struct Sessions: Sendable {
             "UPDATE refresh_tokens SET spent_at = \(now) WHERE token_hash = \(SecretToken.hash(refreshToken))",
             logger: logger
         )
-        return .success(try await issue(for: user, family: family, on: connection))
+        return .success(try await issue(for: user, family: family, secondFactor: secondFactor, on: connection))
     }
 
     /// The family of the session whose access token is `jti`.
@@ -127,15 +128,15 @@ struct Sessions: Sendable {
         }
     }
 
-    private func issue(for user: UserRecord, family: UUID, on connection: PostgresConnection) async throws -> TokenPair {
+    private func issue(for user: UserRecord, family: UUID, secondFactor: Bool, on connection: PostgresConnection) async throws -> TokenPair {
         let now = clock.now()
-        let access = try await accessToken(userID: user.id, role: user.role)
+        let access = try await accessToken(userID: user.id, role: user.role, methods: secondFactor ? [AccessClaims.secondFactorMethod] : nil)
         let refreshToken = SecretToken.make()
         try await connection.query(
             """
-            INSERT INTO refresh_tokens (token_hash, user_id, family_id, access_jti, access_expires_at, expires_at, created_at)
+            INSERT INTO refresh_tokens (token_hash, user_id, family_id, access_jti, access_expires_at, expires_at, created_at, second_factor)
             VALUES (\(SecretToken.hash(refreshToken)), \(user.id), \(family), \(access.jti), \(access.expiresAt),
-                    \(now.addingTimeInterval(refreshLifetime)), \(now))
+                    \(now.addingTimeInterval(refreshLifetime)), \(now), \(secondFactor))
             """,
             logger: logger
         )

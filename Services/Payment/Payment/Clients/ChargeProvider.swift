@@ -26,6 +26,10 @@ protocol ChargeProvider: Sendable {
     /// What became of the provider's payouts made since `since`, for those whose webhook never came.
     func payouts(of providerID: UUID, since: Date) async throws -> [ProviderPayout]
 
+    /// The provider's events about charges (`types`) created since `since`, oldest first, each as its JSON, for
+    /// webhooks that never came; the local provider sends none.
+    func events(_ types: [String], since: Date) async throws -> [Data]
+
     /// A link where the provider sets up where their money goes, making their connected account if `account` is
     /// `nil`; `nil` when the provider needs none (the local provider).
     func onboard(_ providerID: UUID, account: String?, returnURL: URL) async throws -> (account: String, url: String)?
@@ -78,6 +82,8 @@ struct LocalProvider: ChargeProvider {
     }
 
     func payouts(of providerID: UUID, since: Date) async throws -> [ProviderPayout] { [] }
+
+    func events(_ types: [String], since: Date) async throws -> [Data] { [] }
 
     func onboard(_ providerID: UUID, account: String?, returnURL: URL) async throws -> (account: String, url: String)? { nil }
 }

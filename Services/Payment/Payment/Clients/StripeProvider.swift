@@ -79,6 +79,21 @@ struct StripeProvider: ChargeProvider {
         return found
     }
 
+    /// Pages through `GET /v1/events` (newest first, 50 a page) and answers the events oldest first.
+    func events(_ types: [String], since: Date) async throws -> [Data] {
+        var found: [Data] = []
+        var after: String?
+        repeat {
+            var query = [("limit", "50"), ("created[gte]", String(Int(since.timeIntervalSince1970)))] + types.map { ("types[]", $0) }
+            if let after { query.append(("starting_after", after)) }
+            let page = try await call(.GET, "/v1/events?" + Self.formEncoded(query))
+            let objects = page["data"] as? [[String: Any]] ?? []
+            found += try objects.map { try JSONSerialization.data(withJSONObject: $0) }
+            after = (page["has_more"] as? Bool) == true ? objects.last?["id"] as? String : nil
+        } while after != nil
+        return found.reversed()
+    }
+
     /// Stripe's payout object: `pending` and `in_transit` are on their way, `failed` and `canceled` did not arrive.
     static func payout(_ object: [String: Any]) -> ProviderPayout? {
         guard let reference = object["id"] as? String else { return nil }

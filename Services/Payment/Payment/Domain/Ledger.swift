@@ -39,6 +39,7 @@ enum Ledger {
     enum Kind: String, Sendable {
         case charge, release, refund, payout, dispute
         case payoutReturned = "payout_returned"
+        case disputeWon = "dispute_won"
     }
 
     struct Transaction: Sendable, Equatable {
@@ -86,6 +87,12 @@ enum Ledger {
     /// The traveler's bank took money back: out of escrow before release, out of the provider's balance after it.
     static func dispute(_ amount: Int64, _ currency: String, from account: Account) -> Transaction {
         Transaction(.dispute, [.init(account: account, amount: -amount, currency: currency), .init(account: .disputes, amount: amount, currency: currency)])!
+    }
+
+    /// A dispute the platform won: the bank gives the money back, into `account`.
+    static func disputeWon(_ amount: Int64, _ currency: String, to account: Account) -> Transaction {
+        Transaction(
+            .disputeWon, [.init(account: .disputes, amount: -amount, currency: currency), .init(account: account, amount: amount, currency: currency)])!
     }
 
     /// Money back to the traveler: out of escrow before release, out of the provider's balance after it (which may

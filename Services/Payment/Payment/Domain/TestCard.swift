@@ -3,6 +3,8 @@ enum TestCard {
     enum Outcome: Equatable, Sendable {
         case succeeded
         case declined(code: String, message: String)
+        /// The bank wants 3-D Secure: the payment waits for the traveler to authenticate.
+        case requiresAction
     }
 
     /// What paying with `number` does, or `nil` if it is not one of the test cards.
@@ -11,6 +13,7 @@ enum TestCard {
         case "4242424242424242", "5555555555554444": .succeeded
         case "4000000000000002": .declined(code: "card_declined", message: "Your card was declined.")
         case "4000000000009995": .declined(code: "insufficient_funds", message: "Your card has insufficient funds.")
+        case "4000002760003184", "4000002500003155": .requiresAction
         default: nil
         }
     }

@@ -19,6 +19,11 @@ struct PaymentRoutes {
         var card: Card
     }
 
+    struct Authentication: Decodable {
+        /// The local provider's 3-D Secure page: the traveler approves or fails the challenge.
+        var approve: Bool
+    }
+
     struct RefundBody: Decodable {
         var amount: Int64?
         var reason: String
@@ -36,6 +41,8 @@ struct PaymentRoutes {
         group.get("ledger", use: checkLedger)
         group.get(":id", use: show)
         group.post(":id/confirm", use: confirm)
+        group.post(":id/authenticate", use: authenticate)
+        group.get("revenue", use: revenue)
         group.post(":id/refunds", use: refund)
     }
 
@@ -64,6 +71,23 @@ struct PaymentRoutes {
         }
     }
 
+    /// What moved through the platform per currency over a period of months (admins).
+    @Sendable func revenue(_ request: Request, context: ServiceRequestContext) async throws -> RevenueSummary {
+        _ = try context.requireRole(.admin)
+        let query = request.uri.queryParameters
+        return try await payment.revenue(over: try MonthRange(from: query.get("from"), to: query.get("to"), now: payment.clock.now()))
+    }
+
+    /// Answers the local provider's 3-D Secure challenge (Stripe's own page does this with Stripe).
+    @Sendable func authenticate(_ request: Request, context: ServiceRequestContext) async throws -> Payment {
+        let identity = try context.requireIdentity()
+        guard payment.provider.confirmsTestCards else {
+            throw Problem.conflict("Stripe.js authenticates this payment; Stripe reports the result.", code: "confirm_with_stripe")
+        }
+        let body = try await request.decode(as: Authentication.self, context: context)
+        return try await payment.authenticate(try context.parameters.require("id", as: UUID.self), approved: body.approve, as: identity)
+    }
+
     private func pay(_ request: Request, context: ServiceRequestContext, as identity: Identity) async throws -> Payment {
         let id = try context.parameters.require("id", as: UUID.self)
         let card = try await request.decode(as: Confirmation.self, context: context).card
@@ -88,18 +112,18 @@ struct PaymentRoutes {
     @Sendable func refund(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let admin = try context.requireRole(.admin)
         return try await payment.idempotency.run(request, context: context, owner: admin.userID) { request in
-            (.ok, try await refundLeft(request, context: context))
+            (.ok, try await refundLeft(request, context: context, by: admin))
         }
     }
 
-    private func refundLeft(_ request: Request, context: ServiceRequestContext) async throws -> Payment {
+    private func refundLeft(_ request: Request, context: ServiceRequestContext, by admin: Identity) async throws -> Payment {
         let id = try context.parameters.require("id", as: UUID.self)
         let body = try await request.decode(as: RefundBody.self, context: context)
         var validator = Validator()
         if let amount = body.amount { validator.check((1...10_000_000_000).contains(amount), "amount", "must be a positive amount in minor units") }
         validator.check((1...500).contains(body.reason.unicodeScalars.count), "reason", "must be 1 to 500 characters")
         try validator.validate()
-        return try await payment.refund(id, amount: body.amount, reason: body.reason)
+        return try await payment.refund(id, amount: body.amount, reason: body.reason, by: admin, from: context.clientAddress)
     }
 
     @Sendable func checkLedger(_ request: Request, context: ServiceRequestContext) async throws -> LedgerCheck {

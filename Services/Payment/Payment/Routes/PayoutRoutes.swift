@@ -1,6 +1,8 @@
 import Contracts
 import Foundation
+import HTTPTypes
 import Hummingbird
+import NIOCore
 import ServiceKit
 
 /// A provider's side of the money: their balance, payouts, Stripe onboarding and payout currency, and the
@@ -18,6 +20,25 @@ struct PayoutRoutes {
         router.post("api/v1/payouts/onboarding", use: onboard)
         router.put("api/v1/payouts/settings", use: setPayoutCurrency)
         router.put("api/v1/payouts/providers/:providerId/commission", use: setCommission)
+        router.get("api/v1/payouts/earnings", use: earnings)
+    }
+
+    /// The provider's earnings per month and experience, as JSON or (`?format=csv`) a CSV download.
+    @Sendable func earnings(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let provider = try context.requireRole(.provider)
+        let query = request.uri.queryParameters
+        let format = query.get("format") ?? "json"
+        guard format == "json" || format == "csv" else { throw Problem.invalid("format", "must be json or csv") }
+        let range = try MonthRange(from: query.get("from"), to: query.get("to"), now: payment.clock.now())
+        let report = try await payment.earnings(of: provider.userID, over: range)
+        guard format == "csv" else { return try .json(report) }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/csv; charset=utf-8",
+                .contentDisposition: "attachment; filename=\"mayago-earnings-\(range.from)-\(range.to).csv\"",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: report.csv)))
     }
 
     /// What the platform owes the provider, per currency (negative after refunds taken back from it).
@@ -68,11 +89,11 @@ struct PayoutRoutes {
 
     /// An admin agrees another commission with one provider; releases from now on use it.
     @Sendable func setCommission(_ request: Request, context: ServiceRequestContext) async throws -> Commission {
-        _ = try context.requireRole(.admin)
+        let admin = try context.requireRole(.admin)
         let providerID = try context.parameters.require("providerId", as: UUID.self)
         let body = try await request.decode(as: Commission.self, context: context)
         guard (0...10_000).contains(body.basisPoints) else { throw Problem.invalid("basisPoints", "must be from 0 to 10000 (100 %)") }
-        try await payment.setCommission(body.basisPoints, of: providerID)
+        try await payment.setCommission(body.basisPoints, of: providerID, by: admin, from: context.clientAddress)
         return Commission(providerId: providerID, basisPoints: body.basisPoints)
     }
 }

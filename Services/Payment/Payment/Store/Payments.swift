@@ -10,19 +10,19 @@ struct Payments: Sendable {
 
     static let columns = """
         id, booking_id, traveler_id, provider_id, amount, currency, refunded_amount, disputed_amount, status, description,
-        client_secret, last_error, created_at, updated_at
+        client_secret, last_error, created_at, updated_at, next_action::text
         """
 
-    /// Inserts `payment` with its provider's charge reference unless its booking has a payment; returns the
-    /// booking's payment either way.
-    func insert(_ payment: Payment, reference: String, on connection: PostgresConnection) async throws -> Payment? {
+    /// Inserts `payment` with its provider's charge reference and the experience booked (id and title) unless its
+    /// booking has a payment; returns the booking's payment either way.
+    func insert(_ payment: Payment, reference: String, experience: (UUID, String)?, on connection: PostgresConnection) async throws -> Payment? {
         let p = payment
         try await connection.query(
             """
             INSERT INTO payments (id, booking_id, traveler_id, provider_id, amount, currency, status, description, client_secret,
-                provider_reference, created_at, updated_at)
+                provider_reference, created_at, updated_at, experience_id, experience_title)
             VALUES (\(p.id), \(p.bookingId), \(p.travelerId), \(p.providerId), \(p.amount.amount), \(p.amount.currency), \(p.status.rawValue),
-                    \(p.description), \(p.clientSecret), \(reference), \(p.createdAt), \(p.updatedAt))
+                    \(p.description), \(p.clientSecret), \(reference), \(p.createdAt), \(p.updatedAt), \(experience?.0), \(experience?.1))
             ON CONFLICT (booking_id) DO NOTHING
             """,
             logger: logger
@@ -67,7 +67,8 @@ struct Payments: Sendable {
         try await connection.query(
             """
             UPDATE payments SET status = \(payment.status.rawValue), refunded_amount = \(payment.refunded.amount),
-                disputed_amount = \(payment.disputed.amount), last_error = \(payment.lastError), updated_at = \(now)
+                disputed_amount = \(payment.disputed.amount), last_error = \(payment.lastError),
+                next_action = \(try payment.nextAction.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) })::jsonb, updated_at = \(now)
             WHERE id = \(payment.id)
             """,
             logger: logger
@@ -116,12 +117,14 @@ struct Payments: Sendable {
         return nil
     }
 
-    /// Records dispute `id` once; whether it was new.
-    func recordDispute(_ id: String, of amount: Int64, to paymentID: UUID, reason: String, at now: Date, on connection: PostgresConnection) async throws -> Bool
-    {
+    /// Records dispute `id` once, taken from `source`; whether it was new.
+    func recordDispute(
+        _ id: String, of amount: Int64, from source: Ledger.Account, to paymentID: UUID, reason: String, at now: Date, on connection: PostgresConnection
+    ) async throws -> Bool {
         let rows = try await connection.query(
             """
-            INSERT INTO disputes (id, payment_id, amount, reason, created_at) VALUES (\(id), \(paymentID), \(amount), \(reason), \(now))
+            INSERT INTO disputes (id, payment_id, amount, reason, created_at, taken_from)
+            VALUES (\(id), \(paymentID), \(amount), \(reason), \(now), \(source == .escrow ? "escrow" : "provider"))
             ON CONFLICT DO NOTHING RETURNING id
             """,
             logger: logger
@@ -130,16 +133,46 @@ struct Payments: Sendable {
         return false
     }
 
+    enum DisputeClosing: Equatable {
+        /// No such dispute of the payment.
+        case unknown
+        case closedAlready
+        /// Closed now; it had taken `amount`, from escrow or from the provider's balance.
+        case closed(amount: Int64, fromEscrow: Bool)
+    }
+
+    /// Closes dispute `id` of the payment once with Stripe's `status`.
+    func closeDispute(_ id: String, of paymentID: UUID, status: String, at now: Date, on connection: PostgresConnection) async throws -> DisputeClosing {
+        let rows = try await connection.query(
+            """
+            WITH found AS (SELECT id, closed_status FROM disputes WHERE id = \(id) AND payment_id = \(paymentID) FOR UPDATE),
+            closed AS (
+                UPDATE disputes d SET closed_status = \(status), closed_at = \(now) FROM found
+                WHERE d.id = found.id AND found.closed_status IS NULL
+                RETURNING d.amount, d.taken_from = 'escrow' AS from_escrow
+            )
+            SELECT (SELECT count(*)::int FROM found), closed.amount, closed.from_escrow FROM (SELECT 1) one LEFT JOIN closed ON true
+            """,
+            logger: logger
+        )
+        for try await (found, amount, fromEscrow) in rows.decode((Int, Int64?, Bool?).self) {
+            guard found > 0 else { return .unknown }
+            guard let amount, let fromEscrow else { return .closedAlready }
+            return .closed(amount: amount, fromEscrow: fromEscrow)
+        }
+        return .unknown
+    }
+
     private func list(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> [Payment] {
         let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
         var payments: [Payment] = []
-        for try await r in rows.decode((UUID, UUID, UUID, UUID, Int64, String, Int64, Int64, String, String, String, String?, Date, Date).self) {
+        for try await r in rows.decode((UUID, UUID, UUID, UUID, Int64, String, Int64, Int64, String, String, String, String?, Date, Date, String?).self) {
             payments.append(
                 Payment(
                     id: r.0, bookingId: r.1, travelerId: r.2, providerId: r.3, amount: Money(amount: r.4, currency: r.5),
                     refunded: Money(amount: r.6, currency: r.5), disputed: Money(amount: r.7, currency: r.5),
                     status: Payment.Status(rawValue: r.8) ?? .requiresPayment, description: r.9, clientSecret: r.10, lastError: r.11,
-                    createdAt: r.12, updatedAt: r.13
+                    nextAction: r.14.flatMap { try? JSONDecoder().decode(NextAction.self, from: Data($0.utf8)) }, createdAt: r.12, updatedAt: r.13
                 ))
         }
         return payments

@@ -20,8 +20,8 @@ struct ProviderTerms: Sendable {
         return nil
     }
 
-    func setCommission(_ basisPoints: Int, of providerID: UUID, at now: Date) async throws {
-        try await postgres.query(
+    func setCommission(_ basisPoints: Int, of providerID: UUID, at now: Date, on connection: PostgresConnection) async throws {
+        try await connection.query(
             """
             INSERT INTO provider_terms (provider_id, commission_basis_points, updated_at) VALUES (\(providerID), \(basisPoints), \(now))
             ON CONFLICT (provider_id) DO UPDATE SET commission_basis_points = excluded.commission_basis_points, updated_at = excluded.updated_at
