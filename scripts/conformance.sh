@@ -41,7 +41,7 @@ done
 # The admin role needs a second factor, which a login payload cannot carry: the admin signs in once here with the
 # next code of the secret the seed kept, and the suite's admin identities send that token (15 minutes, longer than
 # the suite's admin runs).
-admin_code=$(python3 scripts/totp.py run/demo-admin-totp-secret 30)
+admin_code=$(python3 scripts/totp.py run/demo-admin-totp-secret-mayago_conformance 30)
 admin_token=$(curl -sf -H "Content-Type: application/json" "$AUTH_URL/api/v1/auth/login" \
     -d "{\"email\":\"admin@mayago.test\",\"password\":\"admin-demo-password\",\"totpCode\":\"$admin_code\"}" |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["accessToken"])')

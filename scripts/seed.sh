@@ -25,10 +25,12 @@ account carmen@mayago.test "carmen-demo-provider" "Carmen Pech" provider
 account admin@mayago.test "admin-demo-password" "MayaGo Admin" traveler
 # The first admin of any deployment is made in the database; after that, admins make admins.
 psql "$database" -qc "UPDATE auth.users SET role = 'admin' WHERE email = 'admin@mayago.test'"
-# The admin role needs two-factor authentication: the demo admin's is turned on once, and its secret kept in run/
-# for an authenticator app (or `scripts/totp.py`).
-mkdir -p "$(dirname "$0")/../run"
-python3 - "$auth" "$(dirname "$0")/../run/demo-admin-totp-secret" "$(dirname "$0")" <<'ADMIN'
+# The admin role needs two-factor authentication: the demo admin's is turned on once, and its secret kept in run/,
+# one file per database, for an authenticator app (or `scripts/totp.py`).
+database_name=${database##*/}
+secret_file="$(cd "$(dirname "$0")/.." && pwd)/run/demo-admin-totp-secret-${database_name%%\?*}"
+mkdir -p "$(dirname "$secret_file")"
+python3 - "$auth" "$secret_file" "$(dirname "$0")" <<'ADMIN'
 import json, sys, time, urllib.error, urllib.request
 auth, keep = sys.argv[1], sys.argv[2]
 sys.path.insert(0, sys.argv[3])
@@ -133,4 +135,4 @@ print("moved to the next night; and a conversation from Ana about the cenote swi
 DEMO
 echo "Demo accounts: ana@mayago.test / ana-demo-traveler (traveler), luis@mayago.test / luis-demo-provider (provider),"
 echo "               carmen@mayago.test / carmen-demo-provider (provider), admin@mayago.test / admin-demo-password (admin,"
-echo "               with the code of scripts/totp.py run/demo-admin-totp-secret)"
+echo "               with the code of scripts/totp.py ${secret_file#"$(pwd)/"})"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The current two-factor code (RFC 6238: 30-second steps, six digits, HMAC-SHA1) of a base32 secret, as an
-authenticator app shows it. `scripts/totp.py run/demo-admin-totp-secret` prints the demo admin's; a second argument
+authenticator app shows it. `scripts/totp.py run/demo-admin-totp-secret-mayago` prints the demo admin's (of `make run`'s database); a second argument
 gives the code that many seconds ahead."""
 import base64, hashlib, hmac, struct, sys, time
 

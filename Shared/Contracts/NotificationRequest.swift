@@ -14,13 +14,19 @@ public struct NotificationRequest: InternalCall, Equatable {
     public var idempotencyKey: String
     /// When to send it; now when absent.
     public var sendAt: Date?
+    /// For security mail about an address: send the email there instead of the account's (the new address of an
+    /// email change, which must prove it is theirs, or the old one, told of the change).
+    public var emailTo: String?
 
-    public init(type: NotificationType, recipientId: UUID, data: [String: JSONValue], idempotencyKey: String, sendAt: Date? = nil) {
+    public init(
+        type: NotificationType, recipientId: UUID, data: [String: JSONValue], idempotencyKey: String, sendAt: Date? = nil, emailTo: String? = nil
+    ) {
         self.type = type
         self.recipientId = recipientId
         self.data = data
         self.idempotencyKey = idempotencyKey
         self.sendAt = sendAt
+        self.emailTo = emailTo
     }
 }
 
@@ -51,6 +57,10 @@ public struct NotificationType: RawRepresentable, Codable, Hashable, Sendable, E
     public static let passwordReset: NotificationType = "auth.password_reset"
     /// Data: `name`. A security mail, sent after a password change or reset.
     public static let passwordChanged: NotificationType = "auth.password_changed"
+    /// Data: `name`, `link`, `expiresAt`, `email`. A security mail to the new address of an email change (`emailTo`).
+    public static let emailChange: NotificationType = "auth.email_change"
+    /// Data: `name`, `email` (the new address). A security mail to the old address once the change is done (`emailTo`).
+    public static let emailChanged: NotificationType = "auth.email_changed"
     /// Data: `name`, `link` (to reset the password). A security mail to an address someone tried to register again:
     /// its owner is told, the registrant is not.
     public static let registrationAttempt: NotificationType = "auth.registration_attempt"

@@ -356,7 +356,8 @@ import Testing
         let output = Pipe()
         totp.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // The next step's code: the seed spent the current one if it turned two-factor on just now.
-        totp.arguments = ["python3", "\(root)/scripts/totp.py", "\(root)/run/demo-admin-totp-secret", "30"]
+        let database = String(TestEnvironment.databaseURL.split(separator: "/").last?.split(separator: "?").first ?? "")
+        totp.arguments = ["python3", "\(root)/scripts/totp.py", "\(root)/run/demo-admin-totp-secret-\(database)", "30"]
         totp.standardOutput = output
         try totp.run()
         totp.waitUntilExit()

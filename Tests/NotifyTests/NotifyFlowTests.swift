@@ -132,6 +132,14 @@ import Testing
                     try await notify.count("SELECT count(*)::int FROM notifications WHERE type = 'auth.password_reset' AND data ? 'link'") == 0
                 })
             #expect(try await notify.count("SELECT count(*)::int FROM notifications WHERE type = 'auth.password_reset' AND data ? 'name'") == 1)
+            // Mail about an email change goes to the address it names, not the account's.
+            try await notify.notify(.emailChange, to: ana.id, data: NotificationCatalog.entries[.emailChange]!.sample, emailTo: "ana.new@example.com")
+            #expect(
+                try await eventually {
+                    try await notify.send(.get, "/api/v1/dev/mailbox").decode(PreviewRoutes.Letters.self).items.contains {
+                        $0.channel == "email" && $0.to == "ana.new@example.com" && $0.subject.contains("MayaGo")
+                    }
+                })
         }
     }
 

@@ -165,9 +165,10 @@ struct NotifyHarness: Sendable {
     /// Sends a notification as another service's outbox does.
     @discardableResult
     func notify(
-        _ type: NotificationType, to user: UUID, data: [String: JSONValue] = [:], key: String = UUID().uuidString, sendAt: Date? = nil
+        _ type: NotificationType, to user: UUID, data: [String: JSONValue] = [:], key: String = UUID().uuidString, sendAt: Date? = nil,
+        emailTo: String? = nil
     ) async throws -> TestResponse {
-        let request = NotificationRequest(type: type, recipientId: user, data: data, idempotencyKey: key, sendAt: sendAt)
+        let request = NotificationRequest(type: type, recipientId: user, data: data, idempotencyKey: key, sendAt: sendAt, emailTo: emailTo)
         return try await client.executeRequest(
             uri: NotificationRequest.path, method: .post,
             headers: [.authorization: "Bearer \(try await credential.token(for: .notify))", .contentType: "application/json"],

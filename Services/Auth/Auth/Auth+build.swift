@@ -22,6 +22,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     TwoFactorRoutes(auth: auth).addRoutes(to: router)
     APIKeyRoutes(auth: auth).addRoutes(to: router)
     ProfileRoutes(auth: auth).addRoutes(to: router)
+    EmailRoutes(auth: auth).addRoutes(to: router)
     AdminRoutes(auth: auth).addRoutes(to: router)
     SocialRoutes(
         auth: auth,

@@ -183,5 +183,10 @@ enum AuthMigrations {
             "sessions remember a second factor",
             ["ALTER TABLE refresh_tokens ADD COLUMN second_factor boolean NOT NULL DEFAULT false"]
         ),
+        Migration(
+            108,
+            "email changes",
+            ["ALTER TABLE one_time_tokens ADD COLUMN payload text"]
+        ),
     ]
 }

@@ -42,10 +42,14 @@ struct AuthService: Sendable {
     }
 
     /// Queues `type` for `user` with Notify, in the caller's transaction.
-    func notify(_ type: NotificationType, _ user: UserRecord, data: [String: JSONValue] = [:], key: String, on connection: PostgresConnection) async throws {
+    /// `emailTo` sends a security mail to that address instead of the account's.
+    func notify(
+        _ type: NotificationType, _ user: UserRecord, data: [String: JSONValue] = [:], key: String, emailTo: String? = nil,
+        on connection: PostgresConnection
+    ) async throws {
         var data = data
         data["name"] = .string(user.name)
-        let request = NotificationRequest(type: type, recipientId: user.id, data: data, idempotencyKey: key)
+        let request = NotificationRequest(type: type, recipientId: user.id, data: data, idempotencyKey: key, emailTo: emailTo)
         try await Outbox.enqueue(request, on: connection, logger: logger)
     }
 

@@ -90,5 +90,10 @@ enum NotifyMigrations {
                 "CREATE INDEX devices_user ON devices (user_id)",
             ]
         ),
+        Migration(
+            102,
+            "security mail to another address",
+            ["ALTER TABLE notifications ADD COLUMN email_to text"]
+        ),
     ]
 }

@@ -13,6 +13,8 @@ struct AuditLog: Sendable {
         case passwordChanged = "password_changed"
         case passwordReset = "password_reset"
         case emailVerified = "email_verified"
+        case emailChangeRequested = "email_change_requested"
+        case emailChanged = "email_changed"
         case twoFactorEnabled = "two_factor_enabled"
         case twoFactorDisabled = "two_factor_disabled"
         case recoveryCodeUsed = "recovery_code_used"

@@ -9,12 +9,17 @@ struct OneTimeTokens: Sendable {
         case resetPassword = "reset_password"
         /// The code a social sign-in hands the app, exchanged once for a session.
         case signIn = "sign_in"
+        /// Sent to the new address of an email change, which it carries as its payload.
+        case changeEmail = "change_email"
     }
 
     let logger: Logger
 
-    /// A new token for `userID`, valid until `expiresAt`; earlier unused ones of the same purpose stop working.
-    func issue(_ purpose: Purpose, for userID: UUID, at now: Date, expiresAt: Date, on connection: PostgresConnection) async throws -> String {
+    /// A new token for `userID`, valid until `expiresAt`, carrying `payload`; earlier unused ones of the same
+    /// purpose stop working.
+    func issue(
+        _ purpose: Purpose, for userID: UUID, at now: Date, expiresAt: Date, payload: String? = nil, on connection: PostgresConnection
+    ) async throws -> String {
         let token = SecretToken.make()
         try await connection.query(
             "UPDATE one_time_tokens SET used_at = \(now) WHERE user_id = \(userID) AND purpose = \(purpose.rawValue) AND used_at IS NULL",
@@ -22,8 +27,8 @@ struct OneTimeTokens: Sendable {
         )
         try await connection.query(
             """
-            INSERT INTO one_time_tokens (token_hash, user_id, purpose, expires_at, created_at)
-            VALUES (\(SecretToken.hash(token)), \(userID), \(purpose.rawValue), \(expiresAt), \(now))
+            INSERT INTO one_time_tokens (token_hash, user_id, purpose, expires_at, created_at, payload)
+            VALUES (\(SecretToken.hash(token)), \(userID), \(purpose.rawValue), \(expiresAt), \(now), \(payload))
             """,
             logger: logger
         )
@@ -41,6 +46,20 @@ struct OneTimeTokens: Sendable {
             logger: logger
         )
         for try await userID in rows.decode(UUID.self) { return userID }
+        return nil
+    }
+
+    /// Spends `token` like ``redeem(_:purpose:at:on:)``; returns its user and payload.
+    func redeemPayload(_ token: String, purpose: Purpose, at now: Date, on connection: PostgresConnection) async throws -> (UUID, String)? {
+        let rows = try await connection.query(
+            """
+            UPDATE one_time_tokens SET used_at = \(now)
+            WHERE token_hash = \(SecretToken.hash(token)) AND purpose = \(purpose.rawValue) AND used_at IS NULL AND expires_at > \(now)
+            RETURNING user_id, payload
+            """,
+            logger: logger
+        )
+        for try await (userID, payload) in rows.decode((UUID, String?).self) { return payload.map { (userID, $0) } }
         return nil
     }
 

@@ -60,6 +60,20 @@ struct Users: Sendable {
         try await connection.query("UPDATE users SET password_hash = \(hash), updated_at = \(now) WHERE id = \(id)", logger: logger)
     }
 
+    /// Gives the user `email`, verified; `false` when another account has it.
+    func setEmail(_ email: String, of id: UUID, at now: Date, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            UPDATE users SET email = \(email), email_verified = true, updated_at = \(now)
+            WHERE id = \(id) AND NOT EXISTS (SELECT 1 FROM users WHERE email = \(email))
+            RETURNING id
+            """,
+            logger: logger
+        )
+        for try await _ in rows { return true }
+        return false
+    }
+
     func markEmailVerified(_ id: UUID, at now: Date, on connection: PostgresConnection) async throws {
         try await connection.query("UPDATE users SET email_verified = true, updated_at = \(now) WHERE id = \(id)", logger: logger)
     }

@@ -43,6 +43,7 @@ struct AccessRules: Sendable {
         (.post, "/api/v1/auth/login"),
         (.post, "/api/v1/auth/refresh"),
         (.post, "/api/v1/auth/verify-email"),
+        (.post, "/api/v1/auth/email/confirm"),
         (.post, "/api/v1/auth/password-reset/request"),
         (.post, "/api/v1/auth/password-reset"),
         (.get, "/api/v1/auth/oauth/*/start"),

@@ -17,6 +17,12 @@ enum NotificationCatalog {
         .passwordReset: Entry(
             isSecurity: true, sample: ["name": "Ana", "link": "http://localhost:8080/reset-password?token=abc", "expiresAt": "2026-11-23T19:00:00Z"]),
         .passwordChanged: Entry(isSecurity: true, sample: ["name": "Ana"]),
+        .emailChange: Entry(
+            isSecurity: true,
+            sample: [
+                "name": "Ana", "link": "http://localhost:8080/confirm-email?token=abc", "expiresAt": "2026-11-24T18:00:00Z", "email": "ana@example.com",
+            ]),
+        .emailChanged: Entry(isSecurity: true, sample: ["name": "Ana", "email": "ana@example.com"]),
         .registrationAttempt: Entry(isSecurity: true, sample: ["name": "Ana", "link": "http://localhost:8080/reset-password"]),
         .bookingConfirmed: Entry(sample: booking),
         .bookingReceived: Entry(sample: booking.merging(["status": "confirmed"]) { $1 }),

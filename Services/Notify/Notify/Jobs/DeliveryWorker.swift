@@ -125,7 +125,7 @@ final class DeliveryWorker: Service, Sendable {
         case .inApp:
             try await notify.inbox.add(job, message, at: now)
         case .email:
-            try await send(job, message, to: contact.email, key: key)
+            try await send(job, message, to: job.emailTo ?? contact.email, key: key)
         case .sms:
             guard let phone = preferences.verifiedPhone else { return .done(.skipped, preferences.phone == nil ? "no_phone" : "phone_unverified") }
             try await send(job, message, to: phone, key: key)

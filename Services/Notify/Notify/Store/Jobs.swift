@@ -13,6 +13,8 @@ struct ClaimedJob: Sendable {
     /// This one included.
     var attempts: Int
     var data: [String: JSONValue]
+    /// The address of an email that does not go to the account's (``NotificationRequest/emailTo``).
+    var emailTo: String?
 }
 
 /// The `notifications`, `jobs` and `deliveries` tables. A worker leases a job (`sending` until `locked_until`) and
@@ -35,9 +37,9 @@ struct Jobs: Sendable {
             let data = String(decoding: try JSONEncoder.mayaGo.encode(request.data), as: UTF8.self)
             let inserted = try await connection.query(
                 """
-                INSERT INTO notifications (id, idempotency_key, type, recipient_id, data, send_at, created_at)
+                INSERT INTO notifications (id, idempotency_key, type, recipient_id, data, send_at, created_at, email_to)
                 VALUES (\(id), \(request.idempotencyKey), \(request.type.rawValue), \(request.recipientId), \(data)::jsonb,
-                        \(request.sendAt ?? now), \(now))
+                        \(request.sendAt ?? now), \(now), \(request.emailTo))
                 ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
                 """,
                 logger: logger
@@ -96,14 +98,14 @@ struct Jobs: Sendable {
             )
             UPDATE jobs SET status = 'sending', attempts = attempts + 1, locked_until = \(until)
             FROM next, notifications n WHERE jobs.id = next.id AND n.id = jobs.notification_id
-            RETURNING jobs.id, jobs.recipient_id, jobs.type, jobs.channel, jobs.attempts, n.data::text
+            RETURNING jobs.id, jobs.recipient_id, jobs.type, jobs.channel, jobs.attempts, n.data::text, n.email_to
             """,
             logger: logger
         )
-        for try await (id, recipient, type, channel, attempts, data) in rows.decode((UUID, UUID, String, String, Int, String).self) {
+        for try await (id, recipient, type, channel, attempts, data, emailTo) in rows.decode((UUID, UUID, String, String, Int, String, String?).self) {
             return ClaimedJob(
                 id: id, recipientId: recipient, type: NotificationType(rawValue: type), channel: Channel(rawValue: channel) ?? .inApp,
-                attempts: attempts, data: (try? JSONDecoder.mayaGo.decode([String: JSONValue].self, from: Data(data.utf8))) ?? [:]
+                attempts: attempts, data: (try? JSONDecoder.mayaGo.decode([String: JSONValue].self, from: Data(data.utf8))) ?? [:], emailTo: emailTo
             )
         }
         return nil
