@@ -129,6 +129,13 @@ struct BookingHarness: Sendable {
         return try await send(.get, "/api/v1/bookings/\(made.id)", as: traveler).decode(Booking.self)
     }
 
+    /// The one integer `query` selects.
+    func count(_ query: PostgresQuery) async throws -> Int {
+        let rows = try await postgres.query(query)
+        for try await count in rows.decode(Int.self) { return count }
+        return -1
+    }
+
     func remaining(_ slot: Slot) async throws -> Int {
         let rows = try await postgres.query("SELECT remaining FROM slots WHERE id = \(slot.id)")
         for try await remaining in rows.decode(Int.self) { return remaining }

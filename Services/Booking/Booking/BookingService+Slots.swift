@@ -113,7 +113,9 @@ extension BookingService {
             let now = clock.now()
             let upcoming = try await slots.upcoming(ofSchedule: scheduleID, after: now, on: connection)
             let revision: ScheduleRevision
-            switch ScheduleRevision.revise(upcoming, to: try startsToCome(of: terms, for: experience, after: now), capacity: terms.capacity) {
+            // A slot made before its date was blacked out stays while the terms keep its start; no new one opens there.
+            let starts = try startsToCome(of: terms, for: experience, after: now, skippingBlackouts: false)
+            switch ScheduleRevision.revise(upcoming, to: starts, capacity: terms.capacity) {
             case .success(let found): revision = found
             case .failure(let short):
                 throw Problem(
@@ -125,16 +127,16 @@ extension BookingService {
             for slot in revision.dropped { try await cancel(slot, on: connection) }
             for slot in revision.resized { _ = try await slots.resize(slot, on: connection) }
             let created = try await addSlots(
-                revision.added.map { experience.slot(startingAt: $0, capacity: terms.capacity) }, of: experience, scheduleID: scheduleID,
-                allowOverlap: fields.allowOverlap ?? false, on: connection)
+                revision.added.filter { !experience.isBlackedOut($0) }.map { experience.slot(startingAt: $0, capacity: terms.capacity) }, of: experience,
+                scheduleID: scheduleID, allowOverlap: fields.allowOverlap ?? false, on: connection)
             return ScheduleChanges(terms: terms, slotsCreated: created, slotsCancelled: revision.dropped.count, slotsResized: revision.resized.count)
         }
     }
 
-    /// The starts of `terms` after `now` in the experience's time zone, except on its blackout dates.
-    private func startsToCome(of terms: ScheduleTerms, for experience: Experience, after now: Date) throws -> [Date] {
+    /// The starts of `terms` after `now` in the experience's time zone, except (unless told) on its blackout dates.
+    private func startsToCome(of terms: ScheduleTerms, for experience: Experience, after now: Date, skippingBlackouts: Bool = true) throws -> [Date] {
         guard let zone = TimeZone(identifier: experience.timeZone) else { throw Problem.conflict("The experience's time zone is unknown.") }
-        return terms.rule(in: zone).startInstants().filter { $0 > now && !experience.isBlackedOut($0) }
+        return terms.rule(in: zone).startInstants().filter { $0 > now && !(skippingBlackouts && experience.isBlackedOut($0)) }
     }
 
     /// The open slots of an experience the caller may see with at least `guests` seats, from `from` (not before
