@@ -110,6 +110,15 @@ import Testing
                 ["startsAt": later.startsAt.addingTimeInterval(3600).formatted(ISO8601Format.withFractionalSeconds), "capacity": 4, "allowOverlap": true],
                 as: provider)
             #expect(onBlackout.problem?.code == "blackout_date")
+            // Search hears of the blacked-out slot as closed, and as open again once the date is free.
+            #expect(
+                await booking.peers.first(SearchFeedEvent.self, at: SearchFeedEvent.path) { $0.slot?.id == later.id && $0.slot?.status == "cancelled" }
+                    != nil)
+            #expect(try await booking.send(.patch, path, ["blackoutDates": [] as [String]], as: provider).status == .ok)
+            #expect(
+                await booking.peers.first(SearchFeedEvent.self, at: SearchFeedEvent.path) {
+                    $0.slot?.id == later.id && $0.slot?.status == "open" && $0.version > 2
+                } != nil)
         }
     }
 

@@ -67,11 +67,14 @@ extension BookingService {
     private func updateExperience(_ id: UUID, by identity: Identity, _ change: (inout Experience) throws -> Bool) async throws -> Experience {
         try await transaction { connection in
             var experience = try await ownedExperience(id, by: identity, on: connection)
+            let blackouts = experience.blackoutDates
             guard try change(&experience) else { return experience }
             guard let stored = try await experiences.update(experience, at: clock.now(), on: connection) else {
                 throw Problem.notFound("No such experience.")
             }
             try await feed(stored, on: connection)
+            // Search shows a slot on a blackout date as closed: it hears of the slots again.
+            if stored.blackoutDates != blackouts { try await slots.refeed(experienceID: id, after: clock.now(), on: connection) }
             return stored
         }
     }

@@ -11,6 +11,14 @@ struct Slots: Sendable {
 
     static let columns = "id, experience_id, starts_at, ends_at, capacity, remaining, status, version"
 
+    /// The columns as Search is told of a slot: one on a blackout date of its experience cannot be booked, so it
+    /// goes as cancelled while the date stays blacked out. Read `FROM slots s JOIN experiences e`.
+    static let feedColumns = """
+        s.id, s.experience_id, s.starts_at, s.ends_at, s.capacity, s.remaining,
+        CASE WHEN s.status = 'open' AND (s.starts_at AT TIME ZONE e.time_zone)::date = ANY(e.blackout_dates) THEN 'cancelled' ELSE s.status END,
+        s.version
+        """
+
     /// Takes, until the caller's transaction ends, the lock that makes checking `providerID`'s slots for overlaps
     /// and adding one a single step.
     func lockProvider(_ providerID: UUID, on connection: PostgresConnection) async throws {
@@ -69,9 +77,18 @@ struct Slots: Sendable {
     /// The slots of `experienceIDs` starting after `now`, for Search's full reindex.
     func upcoming(of experienceIDs: [UUID], after now: Date) async throws -> [Slot] {
         try await list(
-            "SELECT \(unescaped: Self.columns) FROM slots WHERE experience_id = ANY(\(experienceIDs)) AND starts_at > \(now) ORDER BY starts_at",
+            """
+            SELECT \(unescaped: Self.feedColumns) FROM slots s JOIN experiences e ON e.id = s.experience_id
+            WHERE s.experience_id = ANY(\(experienceIDs)) AND s.starts_at > \(now) ORDER BY s.starts_at
+            """,
             on: nil
         )
+    }
+
+    /// Makes Search hear again of the experience's open slots to come, after its blackout dates changed.
+    func refeed(experienceID: UUID, after now: Date, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE slots SET version = version + 1 WHERE experience_id = \(experienceID) AND status = 'open' AND starts_at > \(now)", logger: logger)
     }
 
     /// What booking a slot needs to know, in one round trip: the slot, its experience's terms and rules, whether the
@@ -192,7 +209,9 @@ struct Slots: Sendable {
 
     /// Slots changed since Search was last told (their `version` is past `fed_version`), up to `limit`.
     func unfed(limit: Int, on connection: PostgresConnection) async throws -> [Slot] {
-        try await list("SELECT \(unescaped: Self.columns) FROM slots WHERE version > fed_version LIMIT \(limit)", on: connection)
+        try await list(
+            "SELECT \(unescaped: Self.feedColumns) FROM slots s JOIN experiences e ON e.id = s.experience_id WHERE s.version > s.fed_version LIMIT \(limit)",
+            on: connection)
     }
 
     /// Notes that Search was told of these slots' versions (a later change keeps a slot unfed), in one statement.
