@@ -60,8 +60,8 @@ extension BookingService {
             experienceTitle: bookable.title
         )
         let message = try OutboxMessage(payment)
-        if bookable.rules.maxBookingsPerDay != nil, let zone = TimeZone(identifier: bookable.timeZone) {
-            try await holdCounted(made, on: LocalDate(slot.startsAt, in: zone), guests: request.guests, key: key, hash: hash, payment: message)
+        if bookable.rules.maxBookingsPerDay != nil {
+            try await holdCounted(made, bookable, guests: request.guests, key: key, hash: hash, payment: message)
         } else {
             // The hold is one statement, its own transaction (a BEGIN and COMMIT around it would keep the slot's row
             // locked a round trip longer): the payment request it queued is committed, so the relay goes now.
@@ -73,17 +73,24 @@ extension BookingService {
         return made
     }
 
-    /// Holds `booking` under its experience's lock on `day`, so that two bookings of one day never both take its
-    /// last place under ``BookingRules/maxBookingsPerDay``: the day's bookings are counted again once the lock is held.
-    private func holdCounted(_ booking: Booking, on day: LocalDate, guests: Int, key: String, hash: String, payment: OutboxMessage) async throws {
+    /// Holds `booking` of `bookable` in a transaction under its day's lock (``underDayLock(_:on:)``).
+    private func holdCounted(_ booking: Booking, _ bookable: BookableSlot, guests: Int, key: String, hash: String, payment: OutboxMessage) async throws {
         try await transaction { connection in
-            try await slots.lockDay(day, of: booking.experienceId, on: connection)
-            guard let bookable = try await slots.bookable(booking.slotId, on: connection) else { throw BookingRefusal.notPublished }
-            if let refusal = bookable.refusal(guests: guests, at: booking.createdAt) { throw refusal }
+            guard let current = try await underDayLock(bookable, on: connection) else { throw BookingRefusal.notPublished }
+            if let refusal = current.refusal(guests: guests, at: booking.createdAt) { throw refusal }
             guard try await bookings.hold(booking, idempotencyKey: key, requestHash: hash, now: booking.createdAt, payment: payment, on: connection) else {
                 throw BookingRefusal.notEnoughSeats
             }
         }
+    }
+
+    /// `bookable` read again under its experience's lock on the slot's local day when the experience limits bookings
+    /// per day, so that two bookings of one day never both take its last place (the day's bookings are counted once
+    /// the lock is held); as it is otherwise. In the caller's transaction.
+    private func underDayLock(_ bookable: BookableSlot, on connection: PostgresConnection) async throws -> BookableSlot? {
+        guard bookable.rules.maxBookingsPerDay != nil, let zone = TimeZone(identifier: bookable.timeZone) else { return bookable }
+        try await slots.lockDay(LocalDate(bookable.slot.startsAt, in: zone), of: bookable.slot.experienceId, on: connection)
+        return try await slots.bookable(bookable.slot.id, on: connection)
     }
 
     /// The caller's bookings as a traveler, or as the provider of the experiences; newest first.
@@ -125,12 +132,10 @@ extension BookingService {
             }
             guard found.startsAt > now else { throw Problem.conflict("The experience has started; it can no longer be rescheduled.", code: "already_started") }
             try await slots.lock([found.slotId, slotID], on: connection)
-            guard var target = try await slots.bookable(slotID, on: connection), target.slot.experienceId == found.experienceId else {
+            guard let seen = try await slots.bookable(slotID, on: connection), seen.slot.experienceId == found.experienceId,
+                let target = try await underDayLock(seen, on: connection)
+            else {
                 throw Problem.refused("slotId", "is not a slot of this booking's experience")
-            }
-            if target.rules.maxBookingsPerDay != nil, let zone = TimeZone(identifier: target.timeZone) {
-                try await slots.lockDay(LocalDate(target.slot.startsAt, in: zone), of: found.experienceId, on: connection)
-                target = try await slots.bookable(slotID, on: connection) ?? target
             }
             if let refusal = target.refusal(guests: found.guests, at: now) { throw refusal }
             guard try await slots.take(found.guests, from: slotID, at: now, on: connection) else { throw BookingRefusal.notEnoughSeats }

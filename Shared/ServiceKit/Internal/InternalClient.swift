@@ -87,6 +87,18 @@ public struct InternalClient: Sendable {
             return nil
         }
     }
+
+    /// ``lookUp(_:id:logger:)`` on behalf of a client's request: a peer that does not answer is logged and becomes a
+    /// 503 the client may retry.
+    public func lookUpForClient<Record: InternalLookup>(_ type: Record.Type, id: UUID, logger: Logger) async throws -> Record? {
+        do {
+            return try await lookUp(type, id: id, logger: logger)
+        } catch {
+            let peer = Record.destination.rawValue
+            logger.warning("Peer did not answer", metadata: ["peer": "\(peer)", "path": "\(Record.path(id))", "error": "\(error)"])
+            throw Problem(.serviceUnavailable, detail: "\(peer.capitalized) is not answering; try again shortly.", headers: [.retryAfter: "5"])
+        }
+    }
 }
 
 extension String {

@@ -37,20 +37,20 @@ struct OneTimeTokens: Sendable {
 
     /// Spends `token` if it is an unused, unexpired token of `purpose`; returns its user.
     func redeem(_ token: String, purpose: Purpose, at now: Date, on connection: PostgresConnection) async throws -> UUID? {
-        let rows = try await connection.query(
-            """
-            UPDATE one_time_tokens SET used_at = \(now)
-            WHERE token_hash = \(SecretToken.hash(token)) AND purpose = \(purpose.rawValue) AND used_at IS NULL AND expires_at > \(now)
-            RETURNING user_id
-            """,
-            logger: logger
-        )
-        for try await userID in rows.decode(UUID.self) { return userID }
-        return nil
+        try await spend(token, purpose: purpose, at: now, on: connection)?.userID
     }
 
     /// Spends `token` like ``redeem(_:purpose:at:on:)``; returns its user and payload.
     func redeemPayload(_ token: String, purpose: Purpose, at now: Date, on connection: PostgresConnection) async throws -> (UUID, String)? {
+        guard let spent = try await spend(token, purpose: purpose, at: now, on: connection), let payload = spent.payload else { return nil }
+        return (spent.userID, payload)
+    }
+
+    private func spend(
+        _ token: String, purpose: Purpose, at now: Date, on connection: PostgresConnection
+    ) async throws -> (
+        userID: UUID, payload: String?
+    )? {
         let rows = try await connection.query(
             """
             UPDATE one_time_tokens SET used_at = \(now)
@@ -59,7 +59,7 @@ struct OneTimeTokens: Sendable {
             """,
             logger: logger
         )
-        for try await (userID, payload) in rows.decode((UUID, String?).self) { return payload.map { (userID, $0) } }
+        for try await (userID, payload) in rows.decode((UUID, String?).self) { return (userID, payload) }
         return nil
     }
 

@@ -1,6 +1,5 @@
 import Contracts
 import Foundation
-import HTTPTypes
 import Logging
 import ServiceKit
 
@@ -11,12 +10,7 @@ struct ProviderDirectory: Sendable {
 
     /// The provider's profile; `nil` if Auth knows no such provider. Auth not answering is a 503.
     func profile(of id: UUID) async throws -> ProviderProfile? {
-        do {
-            return try await client.lookUp(ProviderProfile.self, id: id, logger: logger)
-        } catch {
-            logger.warning("Auth did not answer", metadata: ["path": "\(ProviderProfile.path(id))", "error": "\(error)"])
-            throw Problem(.serviceUnavailable, detail: "Auth is not answering; try again shortly.", headers: [.retryAfter: "5"])
-        }
+        try await client.lookUpForClient(ProviderProfile.self, id: id, logger: logger)
     }
 
     /// How the provider answers messages; `nil` when Messaging does not answer, so the page shows without it.

@@ -1,8 +1,6 @@
 import Contracts
 import Foundation
-import HTTPTypes
 import Logging
-import NIOHTTP1
 import ServiceKit
 
 /// What Messaging asks other services when a conversation opens: Booking for an experience's provider and a
@@ -26,12 +24,6 @@ struct Directory: Sendable {
     }
 
     private func lookUp<Record: InternalLookup>(_ type: Record.Type, id: UUID) async throws -> Record? {
-        do {
-            return try await client.lookUp(type, id: id, logger: logger)
-        } catch {
-            let peer = Record.destination.rawValue
-            logger.warning("Peer did not answer", metadata: ["peer": "\(peer)", "path": "\(Record.path(id))", "error": "\(error)"])
-            throw Problem(.serviceUnavailable, detail: "\(peer.capitalized) is not answering; try again shortly.", headers: [.retryAfter: "5"])
-        }
+        try await client.lookUpForClient(type, id: id, logger: logger)
     }
 }
