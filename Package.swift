@@ -22,6 +22,12 @@ var targets: [Target] = [
         pkgConfig: "libcurl",
         providers: [.apt(["libcurl4-openssl-dev"])]
     ),
+    .systemLibrary(
+        name: "CVips",
+        path: "Shared/CVips",
+        pkgConfig: "vips",
+        providers: [.apt(["libvips-dev"])]
+    ),
     .target(name: "Contracts", path: "Shared/Contracts", swiftSettings: swiftSettings),
     // A small async Redis client on SwiftNIO; libhiredis parses the replies.
     .target(
@@ -61,8 +67,28 @@ var targets: [Target] = [
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Atomics", package: "swift-atomics"),
             .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            .product(name: "_NIOFileSystem", package: "swift-nio"),
         ],
         path: "Shared/ServiceKit",
+        swiftSettings: swiftSettings
+    ),
+    // Photos decoded and resized with libvips, off the event loops.
+    .target(
+        name: "Imaging",
+        dependencies: [
+            "CVips",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ],
+        path: "Shared/Imaging",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "ImagingTests",
+        dependencies: [
+            "Imaging", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
+        ],
         swiftSettings: swiftSettings
     ),
     .target(
@@ -74,6 +100,8 @@ var targets: [Target] = [
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ],
         path: "Tests/Support",
         swiftSettings: swiftSettings
@@ -82,6 +110,8 @@ var targets: [Target] = [
         name: "ServiceKitTests",
         dependencies: [
             "Contracts", "Redis", "ServiceKit", "TestSupport",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "JWTKit", package: "jwt-kit"),
@@ -214,6 +244,7 @@ var serviceDependencies: [String: [Target.Dependency]] {
         ],
         "Booking": [
             "CCurl",
+            "Imaging",
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Crypto", package: "swift-crypto"),

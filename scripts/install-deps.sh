@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# Installs the Debian packages (and the two PyPI packages) the suite needs to build, test and run, if any is missing.
+# Installs the Debian packages (and the three PyPI packages) the suite needs to build, test and run, if any is missing.
 # gdb is there for the conformance suite's watchdog, which takes the stacks of a service that stops answering.
 set -euo pipefail
 
-packages=(libhiredis-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libpq-dev postgresql postgresql-contrib redis-server curl python3-aiosmtpd gdb)
+packages=(libhiredis-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libpq-dev postgresql postgresql-contrib redis-server curl python3-aiosmtpd gdb libvips-dev)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
-# The tests check the assembled OpenAPI document with openapi-spec-validator, and the conformance suite runs
-# schemathesis (both from PyPI, pinned).
+# The tests check the assembled OpenAPI document with openapi-spec-validator, run an S3-compatible server (moto), and
+# the conformance suite runs schemathesis (all from PyPI, pinned).
 python_packages() {
     python3 -c "import openapi_spec_validator" 2>/dev/null || python3 -m pip install --quiet "openapi-spec-validator==0.9.0"
+    python3 -c "import moto.server, flask_cors" 2>/dev/null || python3 -m pip install --quiet "moto[server]==5.2.1"
     [ "$(st --version 2>/dev/null)" = "st, version 4.32.5" ] || python3 -m pip install --quiet "schemathesis==4.32.5"
 }
 [ ${#missing[@]} -eq 0 ] && { python_packages; exit 0; }
