@@ -3,7 +3,7 @@
 
 FROM swift:6.3-bookworm AS build
 RUN apt-get update -qq \
-    && apt-get install -y -qq --no-install-recommends libhiredis-dev libssl-dev libcurl4-openssl-dev zlib1g-dev \
+    && apt-get install -y -qq --no-install-recommends libhiredis-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libvips-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
 COPY Package.swift ./
@@ -19,7 +19,7 @@ RUN swift build -c release --static-swift-stdlib \
 
 FROM debian:bookworm-slim
 RUN apt-get update -qq \
-    && apt-get install -y -qq --no-install-recommends libhiredis0.14 libcurl4 ca-certificates tzdata curl \
+    && apt-get install -y -qq --no-install-recommends libhiredis0.14 libcurl4 libvips42 ca-certificates tzdata curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /app mayago \
     && mkdir -p /app/run/attachments && chown -R mayago /app

@@ -56,7 +56,7 @@ ADMIN
 # schedule for the next two months, Ana's question about one of them, one of Luis's slots cancelled, and a booking of
 # Ana's, paid with the local provider's test card and moved to another day.
 python3 - "$gateway" "$auth" <<'DEMO'
-import datetime, json, sys, time, urllib.request, uuid
+import datetime, json, math, struct, sys, time, urllib.request, uuid, zlib
 gateway, auth = sys.argv[1], sys.argv[2]
 
 def call(method, path, token=None, body=None, base=gateway, key=None):
@@ -67,6 +67,45 @@ def call(method, path, token=None, body=None, base=gateway, key=None):
     with urllib.request.urlopen(request) as answer:
         text = answer.read()
         return json.loads(text) if text else None
+
+def upload_photo(experience, token, png):
+    request = urllib.request.Request("%s/api/v1/experiences/%s/photos" % (gateway, experience), method="POST", data=png)
+    request.add_header("Content-Type", "image/png")
+    request.add_header("Authorization", "Bearer " + token)
+    urllib.request.urlopen(request).read()
+
+def picture(sky, ground, sun, shape, width=720, height=480):
+    """A generated landscape as a PNG: a sky fading to `ground` at the horizon, a sun, and `shape(x, y)` (0 to 1)
+    drawn in the ground's colour darkened, each a colour triple."""
+    rows = []
+    for y in range(height):
+        v = y / height
+        row = bytearray(b"\0")
+        for x in range(width):
+            u = x / width
+            if shape(u, v):
+                r, g, b = (c * 0.45 for c in ground)
+            elif math.hypot((u - 0.72) * 1.5, v - 0.28) < 0.1:
+                r, g, b = sun
+            else:
+                t = min(v / 0.65, 1.0)
+                r, g, b = (s * (1 - t) + gr * t for s, gr in zip(sky, ground))
+            shade = 0.92 + 0.08 * math.sin(u * 40 + v * 25)
+            row += bytes(int(max(0, min(255, c * shade))) for c in (r, g, b))
+        rows.append(bytes(row))
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows), 6)) + chunk(b"IEND", b"")
+
+scenes = {
+    "nature": [((120, 190, 230), (20, 150, 140), (250, 240, 200), lambda u, v: v > 0.55 and math.hypot((u - 0.5) * 1.6, v - 0.8) > 0.3),
+               ((90, 170, 120), (10, 110, 120), (240, 250, 210), lambda u, v: v > 0.4 + 0.1 * math.sin(u * 9))],
+    "food": [((60, 30, 70), (230, 120, 40), (255, 210, 120), lambda u, v: v > 0.6 and (u * 10) % 2 < 1.2),
+             ((90, 40, 30), (240, 170, 60), (255, 230, 160), lambda u, v: math.hypot(u - 0.35, v - 0.7) < 0.22)],
+    "culture": [((250, 170, 110), (190, 150, 100), (255, 245, 200), lambda u, v: v > 0.75 - 0.5 * max(0, 0.3 - abs(u - 0.4)) // 0.05 * 0.05),
+                ((240, 200, 150), (150, 130, 90), (255, 250, 220), lambda u, v: v > 0.5 and abs(u - 0.5) < 0.4 - (v - 0.5))],
+}
 
 def sign_in(email, password):
     return call("POST", "/api/v1/auth/login", body={"email": email, "password": password}, base=auth)
@@ -105,6 +144,8 @@ for provider, (title, description, category, tags, (lat, lng, city), price, minu
         "weekdays": weekdays, "startTimes": times, "from": (today + datetime.timedelta(days=1)).isoformat(),
         "until": (today + datetime.timedelta(days=60)).isoformat(), "capacity": 8, "allowOverlap": True})
     call("POST", "/api/v1/experiences/%s/publish" % experience["id"], provider["accessToken"])
+    for scene in scenes[category]:
+        upload_photo(experience["id"], provider["accessToken"], picture(*scene))
     made[title] = experience["id"]
     if category == "nature":
         conversation = call("POST", "/api/v1/conversations", ana["accessToken"], {"experienceId": experience["id"]})
@@ -130,7 +171,8 @@ for _ in range(100):
     if call("GET", "/api/v1/bookings/" + booking["id"], ana["accessToken"])["status"] == "confirmed": break
     time.sleep(0.1)
 call("POST", "/api/v1/bookings/%s/reschedule" % booking["id"], ana["accessToken"], {"slotId": second["id"]})
-print("Demo data: 3 experiences by Luis and 1 by Carmen, with profiles; a cancelled cenote slot; Ana's paid tacos tour,")
+print("Demo data: 3 experiences by Luis and 1 by Carmen, with profiles and two generated photos each; a cancelled cenote")
+print("slot; Ana's paid tacos tour,", end=" ")
 print("moved to the next night; and a conversation from Ana about the cenote swim.")
 DEMO
 echo "Demo accounts: ana@mayago.test / ana-demo-traveler (traveler), luis@mayago.test / luis-demo-provider (provider),"

@@ -50,11 +50,13 @@ public struct SearchFeedEvent: InternalCall, Equatable {
         public var status: String
         public var ratingAverage: Double
         public var ratingCount: Int
+        /// The first ready photo in the provider's order; absent from events sent before photos existed.
+        public var coverPhoto: PhotoLinks?
 
         public init(
             id: UUID, providerId: UUID, title: String, description: String, category: String, tags: [String],
             latitude: Double, longitude: Double, city: String, country: String, durationMinutes: Int, price: Money,
-            maxGuests: Int, languages: [String], status: String, ratingAverage: Double, ratingCount: Int
+            maxGuests: Int, languages: [String], status: String, ratingAverage: Double, ratingCount: Int, coverPhoto: PhotoLinks? = nil
         ) {
             self.id = id
             self.providerId = providerId
@@ -73,6 +75,7 @@ public struct SearchFeedEvent: InternalCall, Equatable {
             self.status = status
             self.ratingAverage = ratingAverage
             self.ratingCount = ratingCount
+            self.coverPhoto = coverPhoto
         }
     }
 

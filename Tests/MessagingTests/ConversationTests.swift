@@ -214,16 +214,16 @@ import Testing
             _ = try await harness.request(
                 .post, "/api/v1/conversations/\(conversation)/messages", as: traveler,
                 json: ["body": "map", "attachmentIds": [sent.id.uuidString], "clientMessageId": "a"])
-            let storage = DiskAttachmentStorage(folder: harness.attachments)
+            let files = AttachmentFiles(objects: FolderObjectStore(folder: harness.attachments.path))
             let tomorrow = WallClock { Date().addingTimeInterval(86_400 + 60) }
             await AttachmentSweeper(
-                attachments: Attachments(postgres: harness.postgres, logger: Logger(label: "sweeper")), storage: storage, clock: tomorrow,
+                attachments: Attachments(postgres: harness.postgres, logger: Logger(label: "sweeper")), files: files, clock: tomorrow,
                 logger: Logger(label: "sweeper")
             ).runOnce()
             for gone in [sameBytesUnsent, unsent] {
                 #expect(try await harness.request(.get, "/api/v1/attachments/\(gone.id)", as: traveler).status == .notFound)
             }
-            #expect(try await storage.read(unsent.sha256) == nil)
+            #expect(try await files.read(unsent.sha256) == nil)
             // The sent file's bytes stay: the forgotten upload of the same bytes shared them.
             #expect(try await harness.request(.get, "/api/v1/attachments/\(sent.id)", as: traveler).body == ByteBuffer(bytes: [1, 2, 3]))
         }

@@ -62,6 +62,22 @@ import Testing
         }
     }
 
+    @Test func aCoverPhotoFromTheFeedIsShownWithTheHit() async throws {
+        try await SearchHarness.run { search in
+            let catalog = Catalog.make()
+            try await search.load(catalog)
+            var covered = catalog[2].experience
+            let photo = UUID()
+            covered.coverPhoto = PhotoLinks(experienceID: covered.id, id: photo)
+            #expect(try await search.feed(SearchFeedEvent(kind: .experienceChanged, version: 2, occurredAt: Date(), experience: covered)).status == .noContent)
+            let hits = try await search.search("q=tacos%20").items
+            let hit = try #require(hits.first { $0.id == covered.id })
+            #expect(hit.coverPhoto?.url == "/api/v1/experiences/\(covered.id.uuidString.lowercased())/photos/\(photo.uuidString.lowercased())/640.jpg")
+            #expect(hit.coverPhoto?.webpSrcset.hasSuffix("/1280.webp 1280w") == true)
+            #expect(hits.first { $0.id != covered.id }?.coverPhoto == nil)
+        }
+    }
+
     @Test func changesAreSearchableWhoeverMadeThem() async throws {
         try await SearchHarness.run { search in
             let catalog = Catalog.make()

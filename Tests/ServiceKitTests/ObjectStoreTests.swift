@@ -61,7 +61,8 @@ import Testing
     @Test func objectsGoThroughTheS3APIWithEveryRequestSigned() async throws {
         let server = try await S3Server()
         do {
-            let store = S3ObjectStore(endpoint: server.endpoint, bucket: "mayago-test", region: "us-east-1", credentials: server.credentials)
+            let store = S3ObjectStore(
+                endpoint: server.endpoint, bucket: "mayago-test", keyPrefix: "booking", region: "us-east-1", credentials: server.credentials)
             try await store.createBucket()
             try await store.put("exports/u/archive.json", ByteBuffer(string: #"{"bookings":[]}"#), contentType: "application/json")
             #expect(try await store.get("exports/u/archive.json") == ByteBuffer(string: #"{"bookings":[]}"#))

@@ -24,6 +24,7 @@ public enum TestEnvironment {
             "DATABASE_POOL_SIZE": "4",
             "REDIS_URL": redisURL,
             "OUTBOX_POLL_MS": "50",
+            "OBJECT_STORE_PATH": FileManager.default.temporaryDirectory.appendingPathComponent("mayago-test-objects").path,
             // Router tests have no client address, so every anonymous request of every test shares one bucket.
             "RATE_LIMIT_ANONYMOUS": "100000/1m",
         ].merging(overrides) { $1 }

@@ -16,4 +16,15 @@ extension TestResponse {
     }
 
     public var text: String { String(buffer: body) }
+
+    /// The body as a JSON object, for answers a test reads a few fields of.
+    public var json: [String: Any] {
+        get throws {
+            guard let object = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
+                throw DecodingError.typeMismatch(
+                    [String: Any].self, .init(codingPath: [], debugDescription: "The body is not a JSON object: \(text.prefix(200))"))
+            }
+            return object
+        }
+    }
 }

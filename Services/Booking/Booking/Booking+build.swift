@@ -1,4 +1,5 @@
 import Hummingbird
+import Imaging
 import ServiceKit
 
 /// Builds the Booking service: experiences, availability, bookings and their clock-driven jobs. `clock` is the
@@ -20,7 +21,9 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         calendars: Calendars(postgres: postgres, logger: runtime.logger),
         calendarFetcher: CalendarFetcher(allowPrivate: settings.allowPrivateCalendarHosts),
         providers: ProviderDirectory(client: runtime.internalClient, logger: runtime.logger),
-        outbox: runtime.outbox
+        outbox: runtime.outbox,
+        photos: Photos(postgres: postgres, logger: runtime.logger),
+        images: ImageProcessor()
     )
     let router = runtime.makeRouter(openAPI: BookingAPI.document)
     router.add(middleware: AuthenticationMiddleware(authenticator: runtime.tokenAuthenticator()))
@@ -30,6 +33,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     ReviewRoutes(booking: booking).addRoutes(to: router)
     CalendarRoutes(booking: booking).addRoutes(to: router)
     ProviderRoutes(booking: booking).addRoutes(to: router)
+    PhotoRoutes(booking: booking).addRoutes(to: router)
     InternalRoutes(booking: booking).addRoutes(to: runtime.internalRoutes(of: router))
     return runtime.makeApplication(
         router: router,
@@ -37,5 +41,6 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
             PeriodicJob(BookingJobs(booking: booking), every: booking.settings.jobsInterval, isMigrated: { runtime.isMigrated }),
             // Looks often; each calendar is fetched only when its refresh is due.
             PeriodicJob(CalendarImports(booking: booking), every: .milliseconds(250), isMigrated: { runtime.isMigrated }),
+            PeriodicJob(PhotoVariants(booking: booking), every: .milliseconds(250), isMigrated: { runtime.isMigrated }),
         ])
 }

@@ -200,5 +200,33 @@ enum BookingMigrations {
                 "CREATE INDEX bookings_experience_start ON bookings (experience_id, starts_at)",
             ]
         ),
+        Migration(
+            108,
+            "photos of experiences and reviews",
+            [
+                """
+                CREATE TABLE photos (
+                    id uuid PRIMARY KEY,
+                    experience_id uuid NOT NULL REFERENCES experiences (id),
+                    review_id uuid REFERENCES reviews (id),
+                    owner_id uuid NOT NULL,
+                    position int NOT NULL,
+                    status text NOT NULL CHECK (status IN ('processing', 'ready', 'failed')),
+                    content_type text NOT NULL,
+                    size bigint NOT NULL,
+                    width int NOT NULL,
+                    height int NOT NULL,
+                    attempts int NOT NULL DEFAULT 0,
+                    run_after timestamptz NOT NULL,
+                    last_error text,
+                    created_at timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX photos_due ON photos (run_after) WHERE status = 'processing'",
+                "CREATE INDEX photos_experience ON photos (experience_id, position) WHERE review_id IS NULL",
+                "CREATE INDEX photos_review ON photos (review_id, position) WHERE review_id IS NOT NULL",
+                "ALTER TABLE experiences ADD COLUMN cover_photo_id uuid REFERENCES photos (id)",
+            ]
+        ),
     ]
 }

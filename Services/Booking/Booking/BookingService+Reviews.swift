@@ -39,9 +39,12 @@ extension BookingService {
         }
     }
 
-    /// The reviews of an experience the caller may see, newest first.
+    /// The reviews of an experience the caller may see, newest first, each with its ready photos.
     func reviews(of experienceID: UUID, seenBy identity: Identity?, before cursor: KeysetCursor?, limit: Int) async throws -> [Review] {
         _ = try await visibleExperience(experienceID, to: identity)
-        return try await reviews.page(experienceID: experienceID, before: cursor, limit: limit)
+        var page = try await reviews.page(experienceID: experienceID, before: cursor, limit: limit)
+        let photos = try await photos.list(reviewIDs: page.map(\.id))
+        for index in page.indices { page[index].photos = photos[page[index].id]?.compactMap(\.links) ?? [] }
+        return page
     }
 }

@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import Imaging
 import Logging
 import PostgresNIO
 import ServiceKit
@@ -19,6 +20,9 @@ struct BookingService: Sendable {
     let calendarFetcher: CalendarFetcher
     let providers: ProviderDirectory
     let outbox: OutboxRelay
+    let photos: Photos
+    let images: ImageProcessor
+    var objects: any ObjectStore { settings.objects }
 
     /// Runs `body` in a transaction, then wakes the outbox so that what it queued goes out at once.
     func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {

@@ -12,6 +12,8 @@ import ServiceKit
 /// | `CALENDAR_ALLOW_PRIVATE_HOSTS` | `false`: whether imports may reach loopback or private addresses (for tests; refused in production) |
 /// | `CALENDAR_MAX_IMPORTS` | `10`: calendars a provider may import |
 /// | `PUBLIC_URL` | `http://localhost:8080`: where calendar feed URLs point |
+/// | `PHOTO_MAX_BYTES` | `15728640`: the largest photo upload |
+/// | `OBJECT_STORE_PATH` | `run/objects`: the folder photos are kept in when no `S3_BUCKET` is set (see `Settings.objectStore`) |
 struct BookingSettings: Sendable {
     var hold: TimeInterval
     var responseWindow: TimeInterval
@@ -20,6 +22,8 @@ struct BookingSettings: Sendable {
     var allowPrivateCalendarHosts: Bool
     var maxCalendarImports: Int
     var publicURL: URL
+    var photoLimits: PhotoLimits
+    var objects: any ObjectStore
 
     init(_ configuration: ServiceConfiguration) throws {
         let settings = configuration.settings
@@ -34,5 +38,7 @@ struct BookingSettings: Sendable {
         }
         maxCalendarImports = try settings.int("calendar.max.imports", default: 10, in: 1...1000)
         publicURL = try settings.url("public.url", default: "http://localhost:8080", schemes: ["http", "https"])
+        photoLimits = PhotoLimits(maxBytes: try settings.int("photo.max.bytes", default: 15 << 20, in: 1...(1 << 30)))
+        objects = try settings.objectStore(folder: settings.string("object.store.path", default: "run/objects"), prefix: "booking")
     }
 }

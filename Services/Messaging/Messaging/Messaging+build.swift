@@ -17,14 +17,14 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     let presence = Presence(redis: redis, logger: logger, lifetime: settings.presenceLifetime, typingLifetime: settings.typingLifetime)
     let subscriber = RedisSubscriber(configuration: redis.configuration, logger: logger)
     let hub = Hub(redis: redis, subscriber: subscriber, presence: presence, clock: clock, logger: logger)
-    let storage = DiskAttachmentStorage(folder: settings.attachmentsFolder)
+    let files = AttachmentFiles(objects: settings.attachments)
     let attachments = Attachments(postgres: postgres, logger: logger)
     let messaging = MessagingService(
         logger: logger, clock: clock, limits: settings.limits,
         conversations: Conversations(postgres: postgres, logger: logger),
         messages: Messages(postgres: postgres, outbox: runtime.outbox, logger: logger),
         attachments: attachments,
-        storage: storage,
+        files: files,
         directory: Directory(client: runtime.internalClient, logger: logger),
         presence: presence,
         hub: hub,
@@ -60,7 +60,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
                 isMigrated: { true }
             ),
             PeriodicJob(
-                AttachmentSweeper(attachments: attachments, storage: storage, clock: clock, logger: logger), every: .seconds(3600),
+                AttachmentSweeper(attachments: attachments, files: files, clock: clock, logger: logger), every: .seconds(3600),
                 isMigrated: { runtime.isMigrated }),
         ]
     )

@@ -19,7 +19,7 @@ extension MessagingService {
         if let length, length > allowance { throw dayRefusal }
         let stored: (sha256: String, size: Int64)
         do {
-            stored = try await storage.store(body, limit: Int(min(Int64(limit), allowance)))
+            stored = try await files.store(body, limit: Int(min(Int64(limit), allowance)), contentType: type)
         } catch is AttachmentTooLarge {
             throw Int64(limit) <= allowance ? Self.tooLarge(limit) : dayRefusal
         }
@@ -39,7 +39,7 @@ extension MessagingService {
         var conversation: Conversation?
         if let sentIn = attachment.conversationId { conversation = try? await self.conversation(sentIn, for: caller) }
         guard attachment.isReadable(by: caller.userID, memberOf: conversation, isAdmin: caller.role == .admin),
-            let bytes = try await storage.read(attachment.sha256)
+            let bytes = try await files.read(attachment.sha256)
         else { throw Problem.notFound("No such attachment.") }
         return (attachment, bytes)
     }

@@ -32,7 +32,7 @@ struct MessagingService: Sendable {
     let conversations: Conversations
     let messages: Messages
     let attachments: Attachments
-    let storage: any AttachmentStorage
+    let files: AttachmentFiles
     let directory: Directory
     let presence: Presence
     let hub: Hub

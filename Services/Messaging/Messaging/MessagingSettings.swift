@@ -6,7 +6,7 @@ import ServiceKit
 /// | variable | default |
 /// |---|---|
 /// | `MESSAGING_MAX_MESSAGE_CHARS` | `4000` |
-/// | `MESSAGING_MAX_ATTACHMENT_BYTES`, `MESSAGING_ATTACHMENTS_PATH` | `10485760`; `run/attachments` (uploads not sent within a day are forgotten, hourly) |
+/// | `MESSAGING_MAX_ATTACHMENT_BYTES`, `MESSAGING_ATTACHMENTS_PATH` | `10485760`; `run/attachments`, the folder when no `S3_BUCKET` is set (see `Settings.objectStore`; uploads not sent within a day are forgotten, hourly) |
 /// | `MESSAGING_ATTACHMENTS_PER_DAY`, `MESSAGING_ATTACHMENT_BYTES_PER_DAY` | `100`, `209715200`: what one user may upload in a day |
 /// | `MESSAGING_NOTIFY_WINDOW_MS` | `300000`: at most one offline notice per conversation and member in this time |
 /// | `MESSAGING_SOCKET_QUEUE` | `256`: frames waiting for one socket before its client is let go as too slow |
@@ -23,7 +23,7 @@ struct MessagingSettings: Sendable {
     }
 
     var limits: MessagingService.Limits
-    var attachmentsFolder: URL
+    var attachments: any ObjectStore
     var presenceLifetime: Duration
     var typingLifetime: Duration
     var heartbeat: Duration
@@ -44,7 +44,7 @@ struct MessagingSettings: Sendable {
                 bytesPerDay: Int64(try settings.int("messaging.attachment.bytes.per.day", default: 200 << 20, in: 1...(1 << 40)))
             )
         )
-        attachmentsFolder = URL(fileURLWithPath: settings.string("messaging.attachments.path", default: "run/attachments"))
+        attachments = try settings.objectStore(folder: settings.string("messaging.attachments.path", default: "run/attachments"), prefix: "messaging")
         presenceLifetime = try settings.milliseconds("messaging.presence.ttl.ms", default: .seconds(90), in: 1000...3_600_000)
         typingLifetime = try settings.milliseconds("messaging.typing.ttl.ms", default: .seconds(6), in: 100...60_000)
         heartbeat = try settings.milliseconds("messaging.heartbeat.ms", default: .seconds(30), in: 100...600_000)

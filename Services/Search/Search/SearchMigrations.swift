@@ -227,5 +227,6 @@ enum SearchMigrations {
                 """,
             ]
         ),
+        Migration(106, "cover photos", ["ALTER TABLE documents ADD COLUMN cover_photo_id uuid"]),
     ]
 }

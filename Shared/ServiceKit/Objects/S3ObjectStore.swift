@@ -7,20 +7,23 @@ import NIOHTTP1
 
 /// Objects in a bucket of an S3-compatible store (AWS S3, MinIO, Ceph…), every request signed with SigV4 over
 /// async-http-client. `endpoint` is the store's base URL; objects are addressed path-style
-/// (`endpoint/bucket/key`), which every S3-compatible store answers.
+/// (`endpoint/bucket/prefix/key`), which every S3-compatible store answers.
 public struct S3ObjectStore: ObjectStore {
     public let endpoint: URL
     public let bucket: String
+    /// The folder of the bucket this store's keys are under (empty for its root).
+    public let keyPrefix: String
     let signer: SigV4
     let client: HTTPClient
     let clock: @Sendable () -> Date
 
     public init(
-        endpoint: URL, bucket: String, region: String, credentials: SigV4.Credentials, client: HTTPClient = .mayaGo,
+        endpoint: URL, bucket: String, keyPrefix: String = "", region: String, credentials: SigV4.Credentials, client: HTTPClient = .mayaGo,
         clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.endpoint = endpoint
         self.bucket = bucket
+        self.keyPrefix = keyPrefix
         self.signer = SigV4(credentials: credentials, region: region)
         self.client = client
         self.clock = clock
@@ -62,7 +65,7 @@ public struct S3ObjectStore: ObjectStore {
 
     private func url(of key: String?) -> URL {
         var url = endpoint.appendingPathComponent(bucket)
-        if let key { url = url.appendingPathComponent(key) }
+        if let key { url = url.appendingPathComponent(keyPrefix.isEmpty ? key : "\(keyPrefix)/\(key)") }
         return url
     }
 

@@ -58,6 +58,8 @@ struct Experience: ResponseCodable, Sendable, Equatable {
     var blackoutDates: [LocalDate]
     var status: Status
     var rating: Rating
+    /// The first ready photo in the provider's order, if any.
+    var coverPhoto: PhotoLinks? = nil
     var version: Int64
     var createdAt: Date
     var updatedAt: Date
@@ -68,7 +70,7 @@ struct Experience: ResponseCodable, Sendable, Equatable {
             id: id, providerId: providerId, title: title, description: description, category: category, tags: tags,
             latitude: location.latitude, longitude: location.longitude, city: location.city, country: location.country,
             durationMinutes: durationMinutes, price: price, maxGuests: maxGuests, languages: languages,
-            status: status.rawValue, ratingAverage: rating.average, ratingCount: rating.count
+            status: status.rawValue, ratingAverage: rating.average, ratingCount: rating.count, coverPhoto: coverPhoto
         )
     }
 }

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Hummingbird
 
@@ -12,4 +13,6 @@ struct Review: ResponseCodable, Sendable, Equatable {
     var reply: String?
     var repliedAt: Date?
     var createdAt: Date
+    /// The author's photos, in the listing of an experience's reviews.
+    var photos: [PhotoLinks]? = nil
 }

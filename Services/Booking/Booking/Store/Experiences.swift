@@ -13,7 +13,7 @@ struct Experiences: Sendable {
         id, provider_id, title, description, category, tags, latitude, longitude, city, country, address, time_zone,
         duration_minutes, price_amount, currency, max_guests, booking_mode, cancellation_policy, languages, status,
         rating_sum, rating_count, version, created_at, updated_at, min_notice_hours, booking_window_days, buffer_minutes,
-        max_bookings_per_day, blackout_dates::text[]
+        max_bookings_per_day, blackout_dates::text[], cover_photo_id
         """
 
     func insert(_ experience: Experience, on connection: PostgresConnection) async throws {
@@ -108,7 +108,7 @@ struct Experiences: Sendable {
             let r = try row.decode(
                 (
                     UUID, UUID, String, String, String, [String], Double, Double, String, String, String?, String,
-                    Int, Int64, String, Int, String, String, [String], String, Int64, Int, Int64, Date, Date, Int, Int?, Int, Int?, [String]
+                    Int, Int64, String, Int, String, String, [String], String, Int64, Int, Int64, Date, Date, Int, Int?, Int, Int?, [String], UUID?
                 ).self
             )
             experiences.append(
@@ -122,6 +122,7 @@ struct Experiences: Sendable {
                     blackoutDates: r.29.compactMap(LocalDate.init),
                     status: Experience.Status(rawValue: r.19) ?? .draft,
                     rating: Experience.Rating(sum: r.20, count: r.21),
+                    coverPhoto: r.30.map { PhotoLinks(experienceID: r.0, id: $0) },
                     version: r.22, createdAt: r.23, updatedAt: r.24
                 ))
         }

@@ -22,6 +22,8 @@ struct SearchHit: Codable, Sendable, Equatable {
     var distanceKm: Double?
     var nextAvailable: Date?
     var score: Double
+    /// The experience's cover photo, absent without one.
+    var coverPhoto: PhotoLinks? = nil
 }
 
 /// Counts over everything found (not only the page).

@@ -27,6 +27,7 @@ struct IndexedDocument: Sendable {
     var longitude: Double
     /// Open slots with a seat, soonest first.
     var slots: [Slot]
+    var coverPhoto: PhotoLinks? = nil
     /// Where each lexeme stands, as `lexeme << 16 | position` ascending; a lexeme without positions at 0.
     fileprivate(set) var occurrences: [UInt64] = []
 }

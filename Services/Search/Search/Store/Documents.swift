@@ -101,10 +101,10 @@ struct Documents: Sendable {
         try await changed(
             """
             INSERT INTO documents (id, provider_id, title, description, category, tags, latitude, longitude, city, country, duration_minutes,
-                price_amount, currency, max_guests, languages, status, rating_average, rating_count, version, updated_at, provider_name, provider_city)
+                price_amount, currency, max_guests, languages, status, rating_average, rating_count, version, updated_at, provider_name, provider_city, cover_photo_id)
             SELECT \(e.id), \(e.providerId), \(e.title), \(e.description), \(e.category), \(e.tags), \(e.latitude), \(e.longitude), \(e.city),
                 \(e.country), \(e.durationMinutes), \(e.price.amount), \(e.price.currency), \(e.maxGuests), \(e.languages), \(e.status),
-                \(e.ratingAverage), \(e.ratingCount), \(version), \(now), coalesce(p.name, ''), coalesce(p.city, '')
+                \(e.ratingAverage), \(e.ratingCount), \(version), \(now), coalesce(p.name, ''), coalesce(p.city, ''), \(e.coverPhoto?.id)
             FROM (SELECT 1) one LEFT JOIN providers p ON p.id = \(e.providerId)
             ON CONFLICT (id) DO UPDATE SET provider_id = excluded.provider_id, title = excluded.title, description = excluded.description,
                 category = excluded.category, tags = excluded.tags, latitude = excluded.latitude, longitude = excluded.longitude,
@@ -112,7 +112,7 @@ struct Documents: Sendable {
                 price_amount = excluded.price_amount, currency = excluded.currency, max_guests = excluded.max_guests,
                 languages = excluded.languages, status = excluded.status, rating_average = excluded.rating_average,
                 rating_count = excluded.rating_count, version = excluded.version, updated_at = excluded.updated_at,
-                provider_name = excluded.provider_name, provider_city = excluded.provider_city
+                provider_name = excluded.provider_name, provider_city = excluded.provider_city, cover_photo_id = excluded.cover_photo_id
             WHERE documents.version < excluded.version
             RETURNING id
             """,

@@ -87,7 +87,7 @@ actor IndexFollower: PeriodicWork {
             SELECT pg_snapshot_xmin(pg_current_snapshot())::text, d.id, d.written_by::text, d.status = 'published', d.title, d.description,
                 d.category, d.city, d.country, d.price_amount, d.currency, d.duration_minutes, d.languages, d.max_guests, d.rating_average,
                 d.rating_count, d.bookings, d.latitude, d.longitude, coalesce(open.starts, '{}'), coalesce(open.remaining, '{}')::int8[],
-                d.words::text
+                d.words::text, d.cover_photo_id
             FROM documents d
             LEFT JOIN LATERAL (
                 SELECT array_agg(s.starts_at ORDER BY s.starts_at) AS starts, array_agg(s.remaining ORDER BY s.starts_at) AS remaining
@@ -102,7 +102,7 @@ actor IndexFollower: PeriodicWork {
         for try await row in rows.decode(
             (
                 String, UUID, String, Bool, String, String, String, String, String, Int64, String, Int, [String], Int, Double, Int, Int, Double, Double, [Date],
-                [Int], String
+                [Int], String, UUID?
             ).self
         ) {
             horizon = UInt64(row.0) ?? since
@@ -110,7 +110,8 @@ actor IndexFollower: PeriodicWork {
                 id: row.1, writtenBy: UInt64(row.2) ?? 0, isPublished: row.3, title: row.4, description: row.5, category: row.6, city: row.7,
                 country: row.8, price: Money(amount: row.9, currency: row.10), durationMinutes: row.11, languages: row.12, maxGuests: row.13,
                 rating: .init(average: row.14, count: row.15), bookings: row.16, latitude: row.17, longitude: row.18,
-                slots: zip(row.19, row.20).map { IndexedDocument.Slot(startsAt: $0, remaining: $1) }
+                slots: zip(row.19, row.20).map { IndexedDocument.Slot(startsAt: $0, remaining: $1) },
+                coverPhoto: row.22.map { PhotoLinks(experienceID: row.1, id: $0) }
             )
             batch.append((document, TSVector.parse(row.21)))
             if batch.count == 1000 {
