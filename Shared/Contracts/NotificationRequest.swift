@@ -61,6 +61,11 @@ public struct NotificationType: RawRepresentable, Codable, Hashable, Sendable, E
     public static let emailChange: NotificationType = "auth.email_change"
     /// Data: `name`, `email` (the new address). A security mail to the old address once the change is done (`emailTo`).
     public static let emailChanged: NotificationType = "auth.email_changed"
+    /// Data: `name`, `deletionDueAt`. A security mail: the account was deleted and will be erased then, unless its
+    /// owner signs in again before.
+    public static let accountDeletionScheduled: NotificationType = "auth.account_deletion_scheduled"
+    /// Data: `name`, `link` (to download the archive once), `expiresAt`. The export of one's data is ready.
+    public static let dataExportReady: NotificationType = "auth.data_export_ready"
     /// Data: `name`, `link` (to reset the password). A security mail to an address someone tried to register again:
     /// its owner is told, the registrant is not.
     public static let registrationAttempt: NotificationType = "auth.registration_attempt"

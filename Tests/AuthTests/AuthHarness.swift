@@ -17,6 +17,17 @@ import Testing
 actor Mailbox {
     private(set) var received: [NotificationRequest] = []
     private(set) var feed: [SearchFeedEvent] = []
+    /// The erasures the services were told of, and the bookings to come Booking is to say each user has.
+    private(set) var erasures: [AccountErasure] = []
+    var upcomingBookings: [UUID: Int] = [:]
+
+    func add(_ erasure: AccountErasure) {
+        erasures.append(erasure)
+    }
+
+    func setUpcomingBookings(_ count: Int, of userID: UUID) {
+        upcomingBookings[userID] = count
+    }
 
     func add(_ event: SearchFeedEvent) {
         feed.append(event)
@@ -82,10 +93,22 @@ struct AuthHarness: Sendable {
             await mailbox.add(try JSONDecoder.mayaGo.decode(SearchFeedEvent.self, from: body))
             return .noContent
         }
+        notify.post(RouterPath(AccountErasure.path)) { request, context -> HTTPResponse.Status in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            await mailbox.add(try JSONDecoder.mayaGo.decode(AccountErasure.self, from: body))
+            return .noContent
+        }
+        notify.get(RouterPath(AccountCommitments.path)) { request, context -> Response in
+            let id = try context.parameters.require("id", as: UUID.self)
+            let answer = AccountCommitments(upcomingBookings: await mailbox.upcomingBookings[id] ?? 0)
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(answer))))
+        }
         return try await withStandIn(notify) { notifyPort in
             let clock = TestClock()
             let peer = "http://127.0.0.1:\(notifyPort)"
-            let variables = ["BCRYPT_COST": "4", "NOTIFY_URL": peer, "SEARCH_URL": peer, "PUBLIC_URL": "https://mayago.test"]
+            var variables = ["BCRYPT_COST": "4", "PUBLIC_URL": "https://mayago.test", "ACCOUNT_ERASURE_INTERVAL_MS": "100"]
+            for service in [ServiceName.notify, .search, .booking, .messaging] { variables["\(service.rawValue.uppercased())_URL"] = peer }
             return try await ServiceUnderTest.run(
                 .auth, variables: variables.merging(overrides) { $1 },
                 build: {
@@ -125,6 +148,12 @@ struct AuthHarness: Sendable {
     static func fromGateway(client: String, secret: String = ServiceConfiguration.developmentSecret) -> HTTPFields {
         let requestID = RequestID.make()
         return [.requestID: requestID, .mayaGoClient: ClientAddressSeal(secret: secret).seal(client, requestID: requestID)]
+    }
+
+    /// The one integer `query` selects.
+    func count(_ query: PostgresQuery) async throws -> Int {
+        for try await count in try await postgres.query(query).decode(Int.self) { return count }
+        return 0
     }
 
     // MARK: Fixtures

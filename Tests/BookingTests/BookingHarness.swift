@@ -20,6 +20,8 @@ struct BookingHarness: Sendable {
     let peers: Recorder
     let postgres: PostgresClient
     let credential: ServiceCredential
+    /// Auth's, for the routes Auth calls.
+    let authCredential: ServiceCredential
     static let tokens = TestTokens()
 
     static func run<Value: Sendable>(_ overrides: [String: String] = [:], _ body: @Sendable (BookingHarness) async throws -> Value) async throws -> Value {
@@ -37,7 +39,11 @@ struct BookingHarness: Sendable {
                 }
             ) { service in
                 let credential = await ServiceCredential(service: .payment, secret: service.configuration.serviceSecret)
-                return try await body(BookingHarness(client: service.client, clock: clock, peers: peers, postgres: service.postgres, credential: credential))
+                let authCredential = await ServiceCredential(service: .auth, secret: service.configuration.serviceSecret)
+                return try await body(
+                    BookingHarness(
+                        client: service.client, clock: clock, peers: peers, postgres: service.postgres, credential: credential,
+                        authCredential: authCredential))
             }
         }
     }
@@ -66,6 +72,16 @@ struct BookingHarness: Sendable {
             ],
             body: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(event))
         )
+    }
+
+    /// `body` to internal `path` as `caller` (another service) would send it.
+    func internalCall(_ method: HTTPRequest.Method, _ path: String, _ body: some Encodable, as caller: ServiceCredential) async throws -> TestResponse {
+        try await client.executeRequest(
+            uri: path, method: method,
+            headers: [
+                .authorization: "Bearer \(try await caller.token(for: .booking))", .contentType: "application/json", .outboxMessageID: UUID().uuidString,
+            ],
+            body: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(body)))
     }
 
     // MARK: Fixtures

@@ -168,3 +168,58 @@ extension BookingHarness {
         try await send(.get, "/api/v1/experiences/\(experience.id)").decode(Experience.self).coverPhoto?.id.uuidString.lowercased()
     }
 }
+
+@Suite struct AccountErasureTests {
+    @Test func bookingsToComeHoldADeletionAndAnErasedProvidersListingsCalendarsAndPhotosGo() async throws {
+        try await BookingHarness.run { booking in
+            let provider = try await BookingHarness.user(.provider)
+            let traveler = try await BookingHarness.user(.traveler)
+            let experience = try await booking.publishedExperience(of: provider)
+            let slot = try await booking.slot(of: experience, by: provider, daysAhead: 3)
+            let commitments = { (user: BookingHarness.User) in
+                try await booking.client.executeRequest(
+                    uri: AccountCommitments.path(user.id), method: .get,
+                    headers: [.authorization: "Bearer \(try await booking.authCredential.token(for: .booking))"], body: ByteBuffer()
+                ).decode(AccountCommitments.self).upcomingBookings
+            }
+            #expect(try await commitments(traveler) == 0)
+            #expect(try await commitments(provider) == 0)
+            let made = try await booking.paidBooking(slot, as: traveler, guests: 2)
+            #expect(try await commitments(traveler) == 1)
+            #expect(try await commitments(provider) == 1)
+            // Only Auth asks.
+            let asPayment = try await booking.client.executeRequest(
+                uri: AccountCommitments.path(traveler.id), method: .get,
+                headers: [.authorization: "Bearer \(try await booking.credential.token(for: .booking))"],
+                body: ByteBuffer())
+            #expect(asPayment.status == .forbidden)
+
+            let path = "/api/v1/experiences/\(experience.id)/photos"
+            let photo = try await booking.upload(TestImages.png(width: 400, height: 300), "image/png", to: path, as: provider)
+            let photoID = try #require(try photo.json["id"] as? String)
+            #expect(
+                try await eventually(timeout: .seconds(20)) {
+                    try await booking.send(.get, "\(path)/\(photoID)/640.jpg").status == .ok
+                })
+            #expect(try await booking.send(.get, "/api/v1/providers/me/calendar", as: provider).status == .ok)
+            #expect(try await booking.count("SELECT count(*)::int FROM calendar_feeds WHERE provider_id = \(provider.id)") == 1)
+
+            let erasure = AccountErasure(userId: provider.id, role: .provider)
+            #expect(try await booking.internalCall(.post, AccountErasure.path, erasure, as: booking.authCredential).status == .noContent)
+            #expect(try await booking.internalCall(.post, AccountErasure.path, erasure, as: booking.authCredential).status == .noContent)
+            #expect(try await booking.internalCall(.post, AccountErasure.path, erasure, as: booking.credential).status == .forbidden)
+
+            let archived = try await booking.send(.get, "/api/v1/experiences/\(experience.id)").decode(Experience.self)
+            #expect(archived.status == .archived && archived.coverPhoto == nil)
+            #expect(
+                await booking.peers.first(SearchFeedEvent.self, at: SearchFeedEvent.path) {
+                    $0.experience?.id == experience.id && $0.experience?.status == "archived"
+                } != nil)
+            #expect(try await booking.count("SELECT count(*)::int FROM photos WHERE owner_id = \(provider.id)") == 0)
+            #expect(try await booking.send(.get, "\(path)/\(photoID)/640.jpg").status == .notFound)
+            #expect(try await booking.count("SELECT count(*)::int FROM calendar_feeds WHERE provider_id = \(provider.id)") == 0)
+            // The booking stays, as the traveler's record and the ledger's.
+            #expect(try await booking.send(.get, "/api/v1/bookings/\(made.id)", as: traveler).decode(Booking.self).status == .confirmed)
+        }
+    }
+}

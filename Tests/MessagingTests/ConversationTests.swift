@@ -201,6 +201,41 @@ import Testing
         }
     }
 
+    @Test func anErasedAccountsMessagesLoseTheirBodiesAndFilesButKeepTheirPlace() async throws {
+        try await MessagingHarness.run { harness in
+            let (traveler, provider, conversation) = try await harness.pair()
+            let file = try await harness.request(
+                .post, "/api/v1/attachments", as: traveler, body: ByteBuffer(bytes: [7, 7, 7]), headers: [.contentType: "image/png"]
+            )
+            .decode(Messaging.Attachment.self)
+            let messages = "/api/v1/conversations/\(conversation)/messages"
+            _ = try await harness.request(
+                .post, messages, as: traveler, json: ["body": "I live at 5 Calle 60", "attachmentIds": [file.id.uuidString], "clientMessageId": "a"])
+            _ = try await harness.request(.post, messages, as: provider, json: ["body": "See you there", "clientMessageId": "b"])
+
+            let auth = await ServiceCredential(service: .auth, secret: harness.serviceSecret)
+            let erasure = ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(AccountErasure(userId: traveler.id, role: .traveler)))
+            for caller in [auth, auth] {
+                let erased = try await harness.request(
+                    .post, AccountErasure.path, as: nil, body: erasure,
+                    headers: [.authorization: "Bearer \(try await caller.token(for: .messaging))", .contentType: "application/json"])
+                #expect(erased.status == .noContent, "\(erased.text)")
+            }
+            let booking = await ServiceCredential(service: .booking, secret: harness.serviceSecret)
+            let refused = try await harness.request(
+                .post, AccountErasure.path, as: nil, body: erasure,
+                headers: [.authorization: "Bearer \(try await booking.token(for: .messaging))", .contentType: "application/json"])
+            #expect(refused.status == .forbidden)
+
+            let history = try await harness.request(.get, messages, as: provider).json["items"] as? [[String: Any]] ?? []
+            #expect(history.count == 2)
+            #expect(history.contains { $0["body"] as? String == "" && ($0["attachmentIds"] as? [Any])?.isEmpty == true })
+            #expect(history.contains { $0["body"] as? String == "See you there" })
+            #expect(try await harness.request(.get, "/api/v1/attachments/\(file.id)", as: provider).status == .notFound)
+            #expect(try await AttachmentFiles(objects: FolderObjectStore(folder: harness.attachments.path)).read(file.sha256) == nil)
+        }
+    }
+
     @Test func uploadsNeverSentAreForgottenAfterADayAndTheirBytesWithThem() async throws {
         try await MessagingHarness.run { harness in
             let (traveler, _, conversation) = try await harness.pair()

@@ -67,6 +67,7 @@ struct MessagingHarness: Sendable {
     let outside: Outside
     let postgres: PostgresClient
     let attachments: URL
+    let serviceSecret: String
     static let tokens = TestTokens()
 
     static func run<Value: Sendable>(_ overrides: [String: String] = [:], _ body: @Sendable (MessagingHarness) async throws -> Value) async throws -> Value {
@@ -97,7 +98,10 @@ struct MessagingHarness: Sendable {
                                     try await client.executeRequest(uri: "/ready", method: .get, headers: [:], body: nil).status == .ok
                                 })
                         }
-                        return try await body(MessagingHarness(ports: [one.port!, two.port!], outside: outside, postgres: postgres, attachments: attachments))
+                        return try await body(
+                            MessagingHarness(
+                                ports: [one.port!, two.port!], outside: outside, postgres: postgres, attachments: attachments,
+                                serviceSecret: configuration.serviceSecret))
                     }
                 }
                 try await postgres.query("DROP SCHEMA \(unescaped: schema) CASCADE")

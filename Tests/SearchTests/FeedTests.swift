@@ -151,3 +151,32 @@ actor Counter {
     private(set) var value = 0
     func increment() { value += 1 }
 }
+
+@Suite struct SearchAccountErasureTests {
+    @Test func anErasedProvidersNameNoLongerFindsTheirExperiencesAndComesNotBack() async throws {
+        try await SearchHarness.run { search in
+            let catalog = Catalog.make()
+            try await search.load(catalog)
+            let experience = catalog[0].experience
+            let provider = SearchFeedEvent.Provider(id: experience.providerId, name: "Xochitl Quetzal", city: "Izamal")
+            #expect(try await search.feed(SearchFeedEvent(kind: .providerChanged, version: 3, occurredAt: Date(), provider: provider)).status == .noContent)
+            #expect(try await search.titles("q=xochitl") == [experience.title])
+            let booked = SearchFeedEvent.Booking(id: UUID(), experienceId: experience.id, travelerId: UUID(), guests: 1)
+            #expect(try await search.feed(SearchFeedEvent(kind: .bookingConfirmed, version: 1, occurredAt: Date(), booking: booked)).status == .noContent)
+
+            for userID in [experience.providerId, booked.travelerId] {
+                let erased = try await search.client.executeRequest(
+                    uri: AccountErasure.path, method: .post,
+                    headers: [.authorization: "Bearer \(try await search.authCredential.token(for: .search))", .contentType: "application/json"],
+                    body: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(AccountErasure(userId: userID, role: .provider))))
+                #expect(erased.status == .noContent)
+            }
+            #expect(try await search.titles("q=xochitl").isEmpty)
+            #expect(try await search.titles("q=izamal").isEmpty)
+            // An older rename arriving late does not bring the name back.
+            #expect(try await search.feed(SearchFeedEvent(kind: .providerChanged, version: 4, occurredAt: Date(), provider: provider)).status == .noContent)
+            #expect(try await search.titles("q=xochitl").isEmpty)
+            #expect(try await search.count("SELECT count(*)::int FROM booked WHERE traveler_id = \(booked.travelerId)") == 0)
+        }
+    }
+}

@@ -16,6 +16,7 @@ struct SearchHarness: Sendable {
     let client: any TestClientProtocol
     let postgres: PostgresClient
     let credential: ServiceCredential
+    let authCredential: ServiceCredential
     static let tokens = TestTokens()
 
     static func run<Value: Sendable>(
@@ -34,7 +35,8 @@ struct SearchHarness: Sendable {
                 }
             ) { service in
                 let credential = await ServiceCredential(service: .booking, secret: service.configuration.serviceSecret)
-                return try await body(SearchHarness(client: service.client, postgres: service.postgres, credential: credential))
+                let authCredential = await ServiceCredential(service: .auth, secret: service.configuration.serviceSecret)
+                return try await body(SearchHarness(client: service.client, postgres: service.postgres, credential: credential, authCredential: authCredential))
             }
         }
     }
@@ -48,6 +50,11 @@ struct SearchHarness: Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(SearchFeedPage(events: [], nextCursor: nil)))))
         }
         return router
+    }
+
+    func count(_ query: PostgresQuery) async throws -> Int {
+        for try await count in try await postgres.query(query).decode(Int.self) { return count }
+        return 0
     }
 
     /// Sends `event` as Booking's outbox does; 204 expected.
@@ -140,4 +147,5 @@ enum Catalog {
                 at: ("Celestún", 20.8590, -90.3990), price: 70_000, minutes: 240, languages: ["es", "en"], rating: 4.5, seats: nil),
         ]
     }
+
 }

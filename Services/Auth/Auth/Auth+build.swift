@@ -23,6 +23,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     APIKeyRoutes(auth: auth).addRoutes(to: router)
     ProfileRoutes(auth: auth).addRoutes(to: router)
     EmailRoutes(auth: auth).addRoutes(to: router)
+    DeletionRoutes(auth: auth).addRoutes(to: router)
     AdminRoutes(auth: auth).addRoutes(to: router)
     SocialRoutes(
         auth: auth,
@@ -31,7 +32,8 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     ).addRoutes(to: router)
     InternalRoutes(auth: auth).addRoutes(to: runtime.internalRoutes(of: router))
     let resealing = PeriodicJob(Resealing(keys: auth.keys, users: auth.users, logger: runtime.logger), every: .seconds(600), isMigrated: { runtime.isMigrated })
-    return runtime.makeApplication(router: router, services: [auth.revocations, resealing])
+    let erasures = PeriodicJob(AccountErasures(auth: auth), every: settings.erasureInterval, isMigrated: { runtime.isMigrated })
+    return runtime.makeApplication(router: router, services: [auth.revocations, resealing, erasures])
 }
 
 /// `auth rotate-signing-key`: makes a new signing key current; the old one stays published until the tokens it
@@ -89,7 +91,9 @@ extension AuthService {
             audit: AuditLog(postgres: postgres, logger: logger, clock: clock),
             oauthStates: OAuthStates(postgres: postgres, logger: logger),
             identityLinks: IdentityLinks(logger: logger),
-            outbox: runtime.outbox
+            outbox: runtime.outbox,
+            deletions: AccountDeletions(postgres: postgres, logger: logger),
+            internalClient: runtime.internalClient
         )
     }
 }

@@ -188,5 +188,19 @@ enum AuthMigrations {
             "email changes",
             ["ALTER TABLE one_time_tokens ADD COLUMN payload text"]
         ),
+        Migration(
+            109,
+            "account deletions",
+            [
+                """
+                CREATE TABLE account_deletions (
+                    user_id uuid PRIMARY KEY REFERENCES users ON DELETE CASCADE,
+                    requested_at timestamptz NOT NULL,
+                    due_at timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX account_deletions_due ON account_deletions (due_at)",
+            ]
+        ),
     ]
 }

@@ -48,6 +48,7 @@ extension AuthService {
         try await attempts.resetFailures(keys.pair)
         return try await transaction { connection in
             try await audit.record(.loginSucceeded, userID: user.id, email: user.email, client: client, on: connection)
+            try await keepAccount(of: user, client: client, on: connection)
             return try await sessions.start(for: user, secondFactor: user.totpEnabled, on: connection)
         }
     }

@@ -82,6 +82,7 @@ extension AuthService {
         try await requireSecondFactor(totpCode, of: user, keys: keys, client: client, now: now)
         return try await transaction { connection in
             guard try await oneTimeTokens.redeem(code, purpose: .signIn, at: now, on: connection) == user.id else { throw invalid }
+            try await keepAccount(of: user, client: client, on: connection)
             return try await sessions.start(for: user, secondFactor: false, on: connection)
         }
     }

@@ -25,6 +25,8 @@ struct AuthService: Sendable {
     let oauthStates: OAuthStates
     let identityLinks: IdentityLinks
     let outbox: OutboxRelay
+    let deletions: AccountDeletions
+    let internalClient: InternalClient
 
     /// Runs `body` in a transaction and afterwards publishes any revocation and nudges the outbox, so that the
     /// deny-list and the mails follow the commit at once instead of at the next poll.

@@ -17,6 +17,8 @@ import ServiceKit
 /// | `OAUTH_GOOGLE_CLIENT_ID`, `OAUTH_GOOGLE_CLIENT_SECRET` | none: set both to offer sign-in with Google (`…_AUTHORIZE_URL`, `…_TOKEN_URL`, `…_USERINFO_URL` override the endpoints) |
 /// | `OAUTH_FACEBOOK_CLIENT_ID`, `OAUTH_FACEBOOK_CLIENT_SECRET` | the same for Facebook |
 /// | `API_KEYS_MAX` | `20`: live API keys per user |
+/// | `ACCOUNT_DELETION_GRACE_HOURS` | `336` (14 days): how long a deleted account can still be restored by signing in |
+/// | `ACCOUNT_ERASURE_INTERVAL_MS` | `60000`: how often accounts past their grace period are looked for |
 struct AuthSettings: Sendable {
     var bcryptCost: UInt8
     var accessTokenLifetime: TimeInterval
@@ -30,6 +32,8 @@ struct AuthSettings: Sendable {
     var signingKeyReload: Duration
     var oauthProviders: [OAuthProvider]
     var maximumAPIKeys: Int
+    var deletionGrace: TimeInterval
+    var erasureInterval: Duration
 
     init(_ configuration: ServiceConfiguration) throws {
         let settings = configuration.settings
@@ -64,5 +68,7 @@ struct AuthSettings: Sendable {
         signingKeyReload = .seconds(try settings.int("signing.key.reload.seconds", default: 60, in: 1...3600))
         oauthProviders = try OAuthProvider.configured(settings)
         maximumAPIKeys = try settings.int("api.keys.max", default: 20, in: 1...1000)
+        deletionGrace = TimeInterval(try settings.int("account.deletion.grace.hours", default: 336, in: 0...(90 * 24)) * 3600)
+        erasureInterval = try settings.milliseconds("account.erasure.interval.ms", default: .seconds(60))
     }
 }

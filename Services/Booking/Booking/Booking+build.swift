@@ -23,6 +23,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         providers: ProviderDirectory(client: runtime.internalClient, logger: runtime.logger),
         outbox: runtime.outbox,
         photos: Photos(postgres: postgres, logger: runtime.logger),
+        accounts: Accounts(postgres: postgres, logger: runtime.logger),
         images: ImageProcessor()
     )
     let router = runtime.makeRouter(openAPI: BookingAPI.document)

@@ -99,7 +99,7 @@ extension BookingService {
         }
         // The row is gone, so nothing links to the files any more; one left behind by a store that is down is
         // unreachable, and only costs its bytes.
-        for key in ([.original] + PhotoFile.variants).map(photo.key(of:)) {
+        for key in Photo.keys(ofPhoto: photo.id) {
             do { try await objects.delete(key) } catch {
                 logger.warning("A deleted photo's file stays in the object store", metadata: ["key": "\(key)", "error": "\(error)"])
             }

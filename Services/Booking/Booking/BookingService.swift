@@ -21,6 +21,7 @@ struct BookingService: Sendable {
     let providers: ProviderDirectory
     let outbox: OutboxRelay
     let photos: Photos
+    let accounts: Accounts
     let images: ImageProcessor
     var objects: any ObjectStore { settings.objects }
 

@@ -22,6 +22,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         inbox: Inbox(postgres: postgres, logger: logger),
         preferences: PreferenceStore(postgres: postgres, logger: logger),
         devices: Devices(postgres: postgres, logger: logger),
+        accounts: Accounts(postgres: postgres, logger: logger),
         contacts: ContactBook(client: runtime.internalClient, logger: logger, clock: clock),
         templates: try Templates.load(from: NotifyAPI.templates),
         senders: senders,

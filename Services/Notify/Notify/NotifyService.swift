@@ -28,6 +28,7 @@ struct NotifyService: Sendable {
     let inbox: Inbox
     let preferences: PreferenceStore
     let devices: Devices
+    let accounts: Accounts
     let contacts: ContactBook
     let templates: Templates
     /// The way out of each channel but the in-app inbox.

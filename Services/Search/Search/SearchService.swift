@@ -31,6 +31,11 @@ struct SearchService: Sendable {
         if try await documents.apply(event, at: clock.now()) { try await follower.catchUp() }
     }
 
+    func erase(_ userID: UUID) async throws {
+        try await documents.erase(userID)
+        try await follower.catchUp()
+    }
+
     func search(_ request: SearchRequest) async throws -> SearchResults {
         try await index.search(request, now: clock.now())
     }

@@ -22,3 +22,4 @@ extension ExperienceParties: ResponseEncodable {}
 extension BookingParties: ResponseEncodable {}
 extension ProviderProfile: ResponseEncodable {}
 extension ResponseStats: ResponseEncodable {}
+extension AccountCommitments: ResponseEncodable {}

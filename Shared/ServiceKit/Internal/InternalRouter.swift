@@ -26,11 +26,25 @@ public struct InternalRouter {
         on(Call.self, method: .post, callers: [caller] + others, use: handler)
     }
 
+    /// `POST` of `route`, one that several services answer alike (``AccountErasure/route``).
+    @discardableResult
+    public func post<Output: ResponseGenerator>(
+        _ route: String, from caller: ServiceName, _ others: ServiceName..., use handler: @escaping Handler<Output>
+    ) -> Self {
+        on(route, method: .post, callers: [caller] + others, use: handler)
+    }
+
     private func on<Route: InternalRoute, Output: ResponseGenerator>(
         _ route: Route.Type, method: HTTPRequest.Method, callers: [ServiceName], use handler: @escaping Handler<Output>
     ) -> Self {
+        on(Route.route, method: method, callers: callers, use: handler)
+    }
+
+    private func on<Output: ResponseGenerator>(
+        _ route: String, method: HTTPRequest.Method, callers: [ServiceName], use handler: @escaping Handler<Output>
+    ) -> Self {
         group.group().add(middleware: InternalRouteMiddleware(credential: credential, callers: Set(callers)))
-            .on(RouterPath(Route.route), method: method, use: handler)
+            .on(RouterPath(route), method: method, use: handler)
         return self
     }
 }

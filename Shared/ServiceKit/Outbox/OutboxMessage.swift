@@ -20,6 +20,11 @@ public struct OutboxMessage: Sendable {
         payload = String(decoding: try JSONEncoder.mayaGo.encode(call), as: UTF8.self)
     }
 
+    /// `body` to `path` on `destination`, for a route several services answer alike (``AccountErasure``).
+    public init(_ body: some Encodable, to destination: ServiceName, path: String, id: UUID = UUID()) throws {
+        self.init(id: id, destination: destination, path: path, payload: String(decoding: try JSONEncoder.mayaGo.encode(body), as: UTF8.self))
+    }
+
     init(id: UUID, destination: ServiceName, path: String, payload: String) {
         self.id = id
         self.destination = destination

@@ -31,6 +31,9 @@ struct AuditLog: Sendable {
         case unverifiedCredentialsCleared = "unverified_credentials_cleared"
         /// An admin's action in another service (``AdminAction``).
         case adminAction = "admin_action"
+        case accountDeletionRequested = "account_deletion_requested"
+        case accountDeletionCancelled = "account_deletion_cancelled"
+        case accountErased = "account_erased"
     }
 
     struct Event: Codable, Sendable, Equatable {

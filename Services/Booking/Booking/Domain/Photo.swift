@@ -29,7 +29,12 @@ struct Photo: Sendable, Equatable {
     var lastError: String?
     var createdAt: Date
 
-    func key(of file: PhotoFile) -> String { "photos/\(id.uuidString.lowercased())/\(file.name)" }
+    func key(of file: PhotoFile) -> String { Self.key(of: file, photo: id) }
+
+    static func key(of file: PhotoFile, photo id: UUID) -> String { "photos/\(id.uuidString.lowercased())/\(file.name)" }
+
+    /// Every file photo `id` may have.
+    static func keys(ofPhoto id: UUID) -> [String] { ([.original] + PhotoFile.variants).map { key(of: $0, photo: id) } }
 
     var links: PhotoLinks? { status == .ready ? PhotoLinks(experienceID: experienceId, id: id) : nil }
 }

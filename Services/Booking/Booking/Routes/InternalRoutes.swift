@@ -5,7 +5,8 @@ import ServiceKit
 
 /// What Payment tells Booking about a booking's payment (through Payment's outbox, so at least once: each
 /// message is applied once, by its `X-Outbox-Message-Id`), the whole index feed for Search's reindex, and who
-/// the parties of an experience or a booking are, for Messaging.
+/// the parties of an experience or a booking are, for Messaging; and, for Auth, a person's bookings to come and their
+/// erasure.
 struct InternalRoutes {
     let booking: BookingService
 
@@ -14,6 +15,17 @@ struct InternalRoutes {
         routes.get(SearchFeedPage.self, from: .search, use: feedPage)
         routes.get(ExperienceParties.self, from: .messaging, use: experienceParties)
         routes.get(BookingParties.self, from: .messaging, use: bookingParties)
+        routes.get(AccountCommitments.self, from: .auth, use: commitments)
+        routes.post(AccountErasure.route, from: .auth, use: erase)
+    }
+
+    @Sendable func commitments(_ request: Request, context: ServiceRequestContext) async throws -> AccountCommitments {
+        try await booking.commitments(of: try context.parameters.require("id", as: UUID.self))
+    }
+
+    @Sendable func erase(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        try await booking.erase(try await request.decode(as: AccountErasure.self, context: context))
+        return Response(status: .noContent)
     }
 
     @Sendable func experienceParties(_ request: Request, context: ServiceRequestContext) async throws -> ExperienceParties {

@@ -3,12 +3,19 @@ import Foundation
 import Hummingbird
 import ServiceKit
 
-/// What other services ask Messaging: how a provider answers (Booking's provider page).
+/// What other services ask Messaging: how a provider answers (Booking's provider page), and to erase a person whose
+/// account is gone (Auth).
 struct InternalRoutes {
     let messaging: MessagingService
 
     func addRoutes(to routes: InternalRouter) {
         routes.get(ResponseStats.self, from: .booking, use: responseStats)
+        routes.post(AccountErasure.route, from: .auth, use: erase)
+    }
+
+    @Sendable func erase(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        try await messaging.erase(try await request.decode(as: AccountErasure.self, context: context))
+        return Response(status: .noContent)
     }
 
     @Sendable func responseStats(_ request: Request, context: ServiceRequestContext) async throws -> ResponseStats {

@@ -45,15 +45,25 @@ struct Attachments: Sendable {
     /// Forgets the uploads never sent in a message and older than `cutoff`; returns the hashes no attachment uses any
     /// more, whose bytes can go.
     func forgetUnsent(before cutoff: Date) async throws -> [String] {
-        let rows = try await postgres.query(
-            """
-            WITH gone AS (DELETE FROM attachments WHERE conversation_id IS NULL AND created_at < \(cutoff) RETURNING id, content_hash)
-            SELECT DISTINCT content_hash FROM gone
-            -- The statement still sees the rows it deletes: they do not count.
-            WHERE NOT EXISTS (SELECT 1 FROM attachments a WHERE a.content_hash = gone.content_hash AND a.id NOT IN (SELECT id FROM gone))
-            """,
-            logger: logger
+        try await hashes(
+            "WITH gone AS (DELETE FROM attachments WHERE conversation_id IS NULL AND created_at < \(cutoff) RETURNING id, content_hash) \(unescaped: Self.unused)"
         )
-        return try await rows.decode(String.self).reduce(into: []) { $0.append($1) }
+    }
+
+    /// Forgets every upload of `owner`, sent or not (their account is erased); returns the hashes no attachment uses
+    /// any more.
+    func forgetAll(of owner: UUID) async throws -> [String] {
+        try await hashes("WITH gone AS (DELETE FROM attachments WHERE owner_id = \(owner) RETURNING id, content_hash) \(unescaped: Self.unused)")
+    }
+
+    /// The hashes of the rows `gone` that no other attachment shares. The statement still sees the rows it deletes:
+    /// they do not count.
+    private static let unused = """
+        SELECT DISTINCT content_hash FROM gone
+        WHERE NOT EXISTS (SELECT 1 FROM attachments a WHERE a.content_hash = gone.content_hash AND a.id NOT IN (SELECT id FROM gone))
+        """
+
+    private func hashes(_ query: PostgresQuery) async throws -> [String] {
+        try await postgres.query(query, logger: logger).decode(String.self).reduce(into: []) { $0.append($1) }
     }
 }

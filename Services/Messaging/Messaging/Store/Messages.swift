@@ -159,6 +159,12 @@ struct Messages: Sendable {
         )
     }
 
+    /// Empties the body and drops the attachments of every message `sender` sent (their account is erased); the
+    /// messages keep their place in the conversations, which are the other member's too.
+    func erase(sentBy sender: UUID) async throws {
+        try await postgres.query("UPDATE messages SET body = '', attachment_ids = '{}' WHERE sender_id = \(sender)", logger: logger)
+    }
+
     /// The columns of a message from the table aliased `alias`, as ``message(in:from:)`` reads them.
     static func columns(_ alias: String) -> String {
         ["id", "conversation_id", "seq", "sender_id", "client_message_id", "body", "attachment_ids", "created_at"]

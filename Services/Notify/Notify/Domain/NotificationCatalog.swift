@@ -24,6 +24,9 @@ enum NotificationCatalog {
             ]),
         .emailChanged: Entry(isSecurity: true, sample: ["name": "Ana", "email": "ana@example.com"]),
         .registrationAttempt: Entry(isSecurity: true, sample: ["name": "Ana", "link": "http://localhost:8080/reset-password"]),
+        .accountDeletionScheduled: Entry(isSecurity: true, sample: ["name": "Ana", "deletionDueAt": "2026-12-18T10:00:00.000Z"]),
+        .dataExportReady: Entry(
+            isSecurity: true, sample: ["name": "Ana", "link": "http://localhost:8080/api/v1/auth/exports/abc", "expiresAt": "2026-12-11T10:00:00.000Z"]),
         .bookingConfirmed: Entry(sample: booking),
         .bookingReceived: Entry(sample: booking.merging(["status": "confirmed"]) { $1 }),
         .bookingDeclined: Entry(sample: booking.merging(["refund": money(255_000)]) { $1 }),

@@ -5,6 +5,7 @@ import ServiceKit
 
 /// `POST /internal/v1/notifications`: what Auth, Booking, Payment and Messaging send through their outboxes.
 /// Idempotent on the request's key: the first time 202 with the notification's id, afterwards 200 with the same id.
+/// And Auth's ``AccountErasure``: everything of the person goes.
 struct InternalRoutes {
     let notify: NotifyService
     let accepted: @Sendable () -> Void
@@ -15,6 +16,12 @@ struct InternalRoutes {
 
     func addRoutes(to routes: InternalRouter) {
         routes.post(NotificationRequest.self, from: .auth, .booking, .payment, .messaging, use: accept)
+        routes.post(AccountErasure.route, from: .auth, use: erase)
+    }
+
+    @Sendable func erase(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        try await notify.accounts.erase(try await request.decode(as: AccountErasure.self, context: context).userId)
+        return Response(status: .noContent)
     }
 
     @Sendable func accept(_ request: Request, context: ServiceRequestContext) async throws -> Response {

@@ -4,7 +4,8 @@ import Hummingbird
 import ServiceKit
 
 /// Booking's index feed (`POST /internal/v1/feed`, through Booking's outbox) and the full reindex
-/// (`POST /internal/v1/reindex`), which pages through Booking's whole index in the background.
+/// (`POST /internal/v1/reindex`), which pages through Booking's whole index in the background; and Auth's
+/// ``AccountErasure``.
 struct FeedRoutes {
     let search: SearchService
     let reindex: Reindex
@@ -13,6 +14,13 @@ struct FeedRoutes {
         routes.post(SearchFeedEvent.self, from: .booking, .auth, use: receive)
         // Booking, the source of the documents, may ask for a rebuild.
         routes.post(SearchReindex.self, from: .booking, use: startReindex)
+        routes.post(AccountErasure.route, from: .auth, use: erase)
+    }
+
+    /// Auth's word that a person's account is erased.
+    @Sendable func erase(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        try await search.erase(try await request.decode(as: AccountErasure.self, context: context).userId)
+        return Response(status: .noContent)
     }
 
     @Sendable func receive(_ request: Request, context: ServiceRequestContext) async throws -> Response {

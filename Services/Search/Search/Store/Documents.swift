@@ -120,6 +120,24 @@ struct Documents: Sendable {
         )
     }
 
+    /// Forgets a person whose account is erased: a provider's name and city (in their experiences' words too, and for
+    /// good: no later event writes them again) and a traveler's bookings (which recommendations learn from).
+    func erase(_ userID: UUID) async throws {
+        try await postgres.transaction(logger: logger) { connection in
+            try await lock(userID, on: connection)
+            try await connection.query(
+                """
+                INSERT INTO providers (id, name, city, version) VALUES (\(userID), '', NULL, \(Int64.max))
+                ON CONFLICT (id) DO UPDATE SET name = '', city = NULL, version = excluded.version
+                """,
+                logger: logger)
+            try await connection.query(
+                "UPDATE documents SET provider_name = '', provider_city = '' WHERE provider_id = \(userID) AND (provider_name <> '' OR provider_city <> '')",
+                logger: logger)
+            try await connection.query("DELETE FROM booked WHERE traveler_id = \(userID)", logger: logger)
+        }
+    }
+
     /// Whether no experience has been indexed yet (a new database, which Search fills from Booking).
     func isEmpty() async throws -> Bool {
         let rows = try await postgres.query("SELECT NOT EXISTS (SELECT 1 FROM documents)", logger: logger)
