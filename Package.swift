@@ -241,6 +241,7 @@ var serviceDependencies: [String: [Target.Dependency]] {
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ],
         "Booking": [
             "CCurl",

@@ -20,6 +20,12 @@ actor Mailbox {
     /// The erasures the services were told of, and the bookings to come Booking is to say each user has.
     private(set) var erasures: [AccountErasure] = []
     var upcomingBookings: [UUID: Int] = [:]
+    /// While set, the other services do not answer exports.
+    var exportsDown = false
+
+    func setExportsDown(_ down: Bool) {
+        exportsDown = down
+    }
 
     func add(_ erasure: AccountErasure) {
         erasures.append(erasure)
@@ -104,11 +110,18 @@ struct AuthHarness: Sendable {
             return Response(
                 status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(answer))))
         }
+        notify.get(RouterPath("/\(internalRoot)/\(AccountExport.route)")) { request, context -> Response in
+            guard await !mailbox.exportsDown else { return Response(status: .serviceUnavailable) }
+            let id = try context.parameters.require("id", as: UUID.self)
+            let answer = AccountExport(service: .booking, records: ["bookings": .array([.object(["travelerId": .string(id.uuidString.lowercased())])])])
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(answer))))
+        }
         return try await withStandIn(notify) { notifyPort in
             let clock = TestClock()
             let peer = "http://127.0.0.1:\(notifyPort)"
-            var variables = ["BCRYPT_COST": "4", "PUBLIC_URL": "https://mayago.test", "ACCOUNT_ERASURE_INTERVAL_MS": "100"]
-            for service in [ServiceName.notify, .search, .booking, .messaging] { variables["\(service.rawValue.uppercased())_URL"] = peer }
+            var variables = ["BCRYPT_COST": "4", "PUBLIC_URL": "https://mayago.test", "ACCOUNT_ERASURE_INTERVAL_MS": "100", "DATA_EXPORT_INTERVAL_MS": "100"]
+            for service in [ServiceName.notify, .search, .booking, .messaging, .payment] { variables["\(service.rawValue.uppercased())_URL"] = peer }
             return try await ServiceUnderTest.run(
                 .auth, variables: variables.merging(overrides) { $1 },
                 build: {

@@ -204,6 +204,17 @@ extension BookingHarness {
             #expect(try await booking.send(.get, "/api/v1/providers/me/calendar", as: provider).status == .ok)
             #expect(try await booking.count("SELECT count(*)::int FROM calendar_feeds WHERE provider_id = \(provider.id)") == 1)
 
+            // The traveler's records, for their data export: to Auth only.
+            let exported = try await booking.client.executeRequest(
+                uri: AccountExport.path(traveler.id), method: .get,
+                headers: [.authorization: "Bearer \(try await booking.authCredential.token(for: .booking))"], body: ByteBuffer())
+            let records = try exported.decode(AccountExport.self).records
+            guard case .array(let bookings) = records["bookings"], case .object(let row)? = bookings.first else {
+                Issue.record("no bookings in \(records)")
+                return
+            }
+            #expect(bookings.count == 1 && row["id"] == .string(made.id.uuidString.lowercased()) && row["guests"] == .number(2))
+
             let erasure = AccountErasure(userId: provider.id, role: .provider)
             #expect(try await booking.internalCall(.post, AccountErasure.path, erasure, as: booking.authCredential).status == .noContent)
             #expect(try await booking.internalCall(.post, AccountErasure.path, erasure, as: booking.authCredential).status == .noContent)

@@ -214,6 +214,14 @@ import Testing
             _ = try await harness.request(.post, messages, as: provider, json: ["body": "See you there", "clientMessageId": "b"])
 
             let auth = await ServiceCredential(service: .auth, secret: harness.serviceSecret)
+            let exported = try await harness.request(
+                .get, AccountExport.path(traveler.id), as: nil, headers: [.authorization: "Bearer \(try await auth.token(for: .messaging))"]
+            ).decode(AccountExport.self)
+            guard case .array(let sent) = exported.records["messages"], case .array(let files) = exported.records["attachments"] else {
+                Issue.record("\(exported)")
+                return
+            }
+            #expect(sent.count == 2 && files.count == 1)
             let erasure = ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(AccountErasure(userId: traveler.id, role: .traveler)))
             for caller in [auth, auth] {
                 let erased = try await harness.request(

@@ -33,6 +33,19 @@ import Testing
                     ],
                     body: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(AccountErasure(userId: ana.id, role: .traveler))))
             }
+            let exported = try await notify.client.executeRequest(
+                uri: AccountExport.path(ana.id), method: .get,
+                headers: [
+                    .authorization: "Bearer \(try await ServiceCredential(service: .auth, secret: notify.configuration.serviceSecret).token(for: .notify))"
+                ],
+                body: ByteBuffer()
+            ).decode(AccountExport.self)
+            guard case .array(let notifications) = exported.records["notifications"], case .array(let devices) = exported.records["devices"] else {
+                Issue.record("\(exported)")
+                return
+            }
+            #expect(notifications.count == 1 && devices.count == 1)
+
             #expect(try await erase(.booking).status == .forbidden)
             #expect(try await erase(.auth).status == .noContent)
             #expect(try await erase(.auth).status == .noContent)

@@ -18,6 +18,7 @@ struct PaymentHarness: Sendable {
     let peers: Recorder
     let postgres: PostgresClient
     let credential: ServiceCredential
+    let serviceSecret: String
     static let tokens = TestTokens()
 
     static func run<Value: Sendable>(_ overrides: [String: String] = [:], _ body: @Sendable (PaymentHarness) async throws -> Value) async throws -> Value {
@@ -31,7 +32,10 @@ struct PaymentHarness: Sendable {
                 }
             ) { service in
                 let credential = await ServiceCredential(service: .booking, secret: service.configuration.serviceSecret)
-                return try await body(PaymentHarness(client: service.client, peers: peers, postgres: service.postgres, credential: credential))
+                return try await body(
+                    PaymentHarness(
+                        client: service.client, peers: peers, postgres: service.postgres, credential: credential,
+                        serviceSecret: service.configuration.serviceSecret))
             }
         }
     }

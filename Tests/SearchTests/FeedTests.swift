@@ -164,6 +164,12 @@ actor Counter {
             let booked = SearchFeedEvent.Booking(id: UUID(), experienceId: experience.id, travelerId: UUID(), guests: 1)
             #expect(try await search.feed(SearchFeedEvent(kind: .bookingConfirmed, version: 1, occurredAt: Date(), booking: booked)).status == .noContent)
 
+            let exported = try await search.client.executeRequest(
+                uri: AccountExport.path(booked.travelerId), method: .get,
+                headers: [.authorization: "Bearer \(try await search.authCredential.token(for: .search))"], body: ByteBuffer()
+            ).decode(AccountExport.self)
+            #expect(exported.records["bookings"].map { if case .array(let rows) = $0 { rows.count } else { 0 } } == 1)
+
             for userID in [experience.providerId, booked.travelerId] {
                 let erased = try await search.client.executeRequest(
                     uri: AccountErasure.path, method: .post,

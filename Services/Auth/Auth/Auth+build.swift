@@ -24,6 +24,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     ProfileRoutes(auth: auth).addRoutes(to: router)
     EmailRoutes(auth: auth).addRoutes(to: router)
     DeletionRoutes(auth: auth).addRoutes(to: router)
+    ExportRoutes(auth: auth).addRoutes(to: router)
     AdminRoutes(auth: auth).addRoutes(to: router)
     SocialRoutes(
         auth: auth,
@@ -33,7 +34,8 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     InternalRoutes(auth: auth).addRoutes(to: runtime.internalRoutes(of: router))
     let resealing = PeriodicJob(Resealing(keys: auth.keys, users: auth.users, logger: runtime.logger), every: .seconds(600), isMigrated: { runtime.isMigrated })
     let erasures = PeriodicJob(AccountErasures(auth: auth), every: settings.erasureInterval, isMigrated: { runtime.isMigrated })
-    return runtime.makeApplication(router: router, services: [auth.revocations, resealing, erasures])
+    let exports = PeriodicJob(ExportJobs(auth: auth), every: settings.exportInterval, isMigrated: { runtime.isMigrated })
+    return runtime.makeApplication(router: router, services: [auth.revocations, resealing, erasures, exports])
 }
 
 /// `auth rotate-signing-key`: makes a new signing key current; the old one stays published until the tokens it
@@ -93,6 +95,7 @@ extension AuthService {
             identityLinks: IdentityLinks(logger: logger),
             outbox: runtime.outbox,
             deletions: AccountDeletions(postgres: postgres, logger: logger),
+            exports: DataExports(postgres: postgres, logger: logger),
             internalClient: runtime.internalClient
         )
     }

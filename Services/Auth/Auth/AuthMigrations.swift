@@ -202,5 +202,28 @@ enum AuthMigrations {
                 "CREATE INDEX account_deletions_due ON account_deletions (due_at)",
             ]
         ),
+        Migration(
+            110,
+            "data exports",
+            [
+                """
+                CREATE TABLE data_exports (
+                    id uuid PRIMARY KEY,
+                    user_id uuid NOT NULL REFERENCES users ON DELETE CASCADE,
+                    status text NOT NULL CHECK (status IN ('pending', 'ready', 'downloaded', 'expired', 'failed')),
+                    requested_at timestamptz NOT NULL,
+                    run_after timestamptz NOT NULL,
+                    attempts int NOT NULL DEFAULT 0,
+                    last_error text,
+                    object_key text,
+                    size bigint,
+                    ready_at timestamptz,
+                    expires_at timestamptz
+                )
+                """,
+                "CREATE UNIQUE INDEX data_exports_pending ON data_exports (user_id) WHERE status = 'pending'",
+                "CREATE INDEX data_exports_due ON data_exports (run_after) WHERE status = 'pending'",
+            ]
+        ),
     ]
 }

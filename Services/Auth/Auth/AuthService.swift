@@ -26,7 +26,9 @@ struct AuthService: Sendable {
     let identityLinks: IdentityLinks
     let outbox: OutboxRelay
     let deletions: AccountDeletions
+    let exports: DataExports
     let internalClient: InternalClient
+    var objects: any ObjectStore { settings.objects }
 
     /// Runs `body` in a transaction and afterwards publishes any revocation and nudges the outbox, so that the
     /// deny-list and the mails follow the commit at once instead of at the next poll.

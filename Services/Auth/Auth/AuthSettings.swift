@@ -19,6 +19,8 @@ import ServiceKit
 /// | `API_KEYS_MAX` | `20`: live API keys per user |
 /// | `ACCOUNT_DELETION_GRACE_HOURS` | `336` (14 days): how long a deleted account can still be restored by signing in |
 /// | `ACCOUNT_ERASURE_INTERVAL_MS` | `60000`: how often accounts past their grace period are looked for |
+/// | `DATA_EXPORT_INTERVAL_MS` | `1000`: how often data exports asked for are looked for |
+/// | `OBJECT_STORE_PATH` | `run/objects`: the folder data exports are kept in when no `S3_BUCKET` is set (see `Settings.objectStore`) |
 struct AuthSettings: Sendable {
     var bcryptCost: UInt8
     var accessTokenLifetime: TimeInterval
@@ -34,6 +36,8 @@ struct AuthSettings: Sendable {
     var maximumAPIKeys: Int
     var deletionGrace: TimeInterval
     var erasureInterval: Duration
+    var exportInterval: Duration
+    var objects: any ObjectStore
 
     init(_ configuration: ServiceConfiguration) throws {
         let settings = configuration.settings
@@ -70,5 +74,7 @@ struct AuthSettings: Sendable {
         maximumAPIKeys = try settings.int("api.keys.max", default: 20, in: 1...1000)
         deletionGrace = TimeInterval(try settings.int("account.deletion.grace.hours", default: 336, in: 0...(90 * 24)) * 3600)
         erasureInterval = try settings.milliseconds("account.erasure.interval.ms", default: .seconds(60))
+        exportInterval = try settings.milliseconds("data.export.interval.ms", default: .seconds(1))
+        objects = try settings.objectStore(folder: settings.string("object.store.path", default: "run/objects"), prefix: "auth")
     }
 }

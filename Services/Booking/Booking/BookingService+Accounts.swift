@@ -3,11 +3,15 @@ import Foundation
 import Logging
 import ServiceKit
 
-/// A person's account, as Booking sees its deletion: Auth asks what is still to come before it lets them delete it,
-/// and tells Booking when the grace period is over.
+/// A person's account, as Booking sees it: Auth asks what is still to come before it lets them delete it, tells
+/// Booking when the grace period is over, and gathers what Booking holds for their data export.
 extension BookingService {
     func commitments(of userID: UUID) async throws -> AccountCommitments {
         AccountCommitments(upcomingBookings: try await accounts.upcomingBookings(of: userID, after: clock.now()))
+    }
+
+    func export(_ userID: UUID) async throws -> AccountExport {
+        AccountExport(service: .booking, records: try await accounts.records(of: userID))
     }
 
     /// Erases what Booking holds of the person: their experiences are archived (and Search told), their calendars

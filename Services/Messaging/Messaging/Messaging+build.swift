@@ -25,6 +25,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         messages: Messages(postgres: postgres, outbox: runtime.outbox, logger: logger),
         attachments: attachments,
         files: files,
+        accounts: Accounts(postgres: postgres, logger: logger),
         directory: Directory(client: runtime.internalClient, logger: logger),
         presence: presence,
         hub: hub,

@@ -33,6 +33,7 @@ struct MessagingService: Sendable {
     let messages: Messages
     let attachments: Attachments
     let files: AttachmentFiles
+    let accounts: Accounts
     let directory: Directory
     let presence: Presence
     let hub: Hub

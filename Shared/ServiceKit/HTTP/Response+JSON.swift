@@ -23,3 +23,4 @@ extension BookingParties: ResponseEncodable {}
 extension ProviderProfile: ResponseEncodable {}
 extension ResponseStats: ResponseEncodable {}
 extension AccountCommitments: ResponseEncodable {}
+extension AccountExport: ResponseEncodable {}

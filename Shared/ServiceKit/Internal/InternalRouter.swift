@@ -26,6 +26,14 @@ public struct InternalRouter {
         on(Call.self, method: .post, callers: [caller] + others, use: handler)
     }
 
+    /// `GET` of `route`, one that several services answer alike (``AccountExport/route``).
+    @discardableResult
+    public func get<Output: ResponseGenerator>(
+        _ route: String, from caller: ServiceName, _ others: ServiceName..., use handler: @escaping Handler<Output>
+    ) -> Self {
+        on(route, method: .get, callers: [caller] + others, use: handler)
+    }
+
     /// `POST` of `route`, one that several services answer alike (``AccountErasure/route``).
     @discardableResult
     public func post<Output: ResponseGenerator>(

@@ -11,6 +11,8 @@ struct OneTimeTokens: Sendable {
         case signIn = "sign_in"
         /// Sent to the new address of an email change, which it carries as its payload.
         case changeEmail = "change_email"
+        /// The link to download a data export once, which carries the export's id as its payload.
+        case downloadExport = "download_export"
     }
 
     let logger: Logger

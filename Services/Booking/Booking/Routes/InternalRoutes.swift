@@ -6,7 +6,7 @@ import ServiceKit
 /// What Payment tells Booking about a booking's payment (through Payment's outbox, so at least once: each
 /// message is applied once, by its `X-Outbox-Message-Id`), the whole index feed for Search's reindex, and who
 /// the parties of an experience or a booking are, for Messaging; and, for Auth, a person's bookings to come and their
-/// erasure.
+/// erasure and their records.
 struct InternalRoutes {
     let booking: BookingService
 
@@ -17,6 +17,11 @@ struct InternalRoutes {
         routes.get(BookingParties.self, from: .messaging, use: bookingParties)
         routes.get(AccountCommitments.self, from: .auth, use: commitments)
         routes.post(AccountErasure.route, from: .auth, use: erase)
+        routes.get(AccountExport.route, from: .auth, use: export)
+    }
+
+    @Sendable func export(_ request: Request, context: ServiceRequestContext) async throws -> AccountExport {
+        try await booking.export(try context.parameters.require("id", as: UUID.self))
     }
 
     @Sendable func commitments(_ request: Request, context: ServiceRequestContext) async throws -> AccountCommitments {

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Logging
 import PostgresNIO
@@ -41,5 +42,20 @@ struct Accounts: Sendable {
         let gone = try await connection.query("DELETE FROM photos WHERE owner_id = \(userID) RETURNING id", logger: logger)
         for try await id in gone.decode(UUID.self) { photos.append(id) }
         return (archived, photos)
+    }
+
+    /// Every record of Booking's that is about the person, as JSON rows: their bookings, experiences, reviews and photos.
+    func records(of userID: UUID) async throws -> [String: JSONValue] {
+        [
+            "bookings": try await postgres.jsonRows("SELECT * FROM bookings WHERE traveler_id = \(userID) ORDER BY created_at", logger: logger),
+            "experiences": try await postgres.jsonRows("SELECT * FROM experiences WHERE provider_id = \(userID) ORDER BY created_at", logger: logger),
+            "reviews": try await postgres.jsonRows("SELECT * FROM reviews WHERE traveler_id = \(userID) ORDER BY created_at", logger: logger),
+            "photos": try await postgres.jsonRows(
+                """
+                SELECT id, experience_id, review_id, status, content_type, size, width, height, created_at FROM photos
+                WHERE owner_id = \(userID) ORDER BY created_at
+                """,
+                logger: logger),
+        ]
     }
 }

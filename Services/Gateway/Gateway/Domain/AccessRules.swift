@@ -33,7 +33,7 @@ struct AccessRules: Sendable {
     private static let servedMethods: Set<HTTPRequest.Method> = [.get, .head, .post, .put, .patch, .delete]
 
     /// Browsing (experiences, providers' pages), searching, signing up and in, the calls that carry their own secret (Stripe's signed webhooks, a
-    /// provider's calendar feed with its token), and the development mailbox (Notify serves it outside production only).
+    /// provider's calendar feed with its token, a data export's mailed link), and the development mailbox (Notify serves it outside production only).
     static let mayaGo = AccessRules(public: [
         (.get, "/.well-known/jwks.json"),
         (.get, "/api/v1/experiences/**"),
@@ -44,6 +44,7 @@ struct AccessRules: Sendable {
         (.post, "/api/v1/auth/refresh"),
         (.post, "/api/v1/auth/verify-email"),
         (.post, "/api/v1/auth/email/confirm"),
+        (.get, "/api/v1/auth/exports/download"),
         (.post, "/api/v1/auth/password-reset/request"),
         (.post, "/api/v1/auth/password-reset"),
         (.get, "/api/v1/auth/oauth/*/start"),

@@ -5,7 +5,7 @@ import ServiceKit
 
 /// `POST /internal/v1/notifications`: what Auth, Booking, Payment and Messaging send through their outboxes.
 /// Idempotent on the request's key: the first time 202 with the notification's id, afterwards 200 with the same id.
-/// And Auth's ``AccountErasure``: everything of the person goes.
+/// And Auth's ``AccountErasure`` (everything of the person goes) and ``AccountExport``.
 struct InternalRoutes {
     let notify: NotifyService
     let accepted: @Sendable () -> Void
@@ -17,6 +17,11 @@ struct InternalRoutes {
     func addRoutes(to routes: InternalRouter) {
         routes.post(NotificationRequest.self, from: .auth, .booking, .payment, .messaging, use: accept)
         routes.post(AccountErasure.route, from: .auth, use: erase)
+        routes.get(AccountExport.route, from: .auth, use: export)
+    }
+
+    @Sendable func export(_ request: Request, context: ServiceRequestContext) async throws -> AccountExport {
+        AccountExport(service: .notify, records: try await notify.accounts.records(of: try context.parameters.require("id", as: UUID.self)))
     }
 
     @Sendable func erase(_ request: Request, context: ServiceRequestContext) async throws -> Response {

@@ -4,12 +4,18 @@ import Hummingbird
 import ServiceKit
 
 /// What Booking asks of Payment, through Booking's outbox: a payment per booking (idempotent on the booking), a
-/// refund (once per outbox message), the release of escrow (once per booking).
+/// refund (once per outbox message), the release of escrow (once per booking); and what Auth gathers for a person's
+/// data export.
 struct InternalRoutes {
     let payment: PaymentService
 
+    @Sendable func export(_ request: Request, context: ServiceRequestContext) async throws -> AccountExport {
+        AccountExport(service: .payment, records: try await payment.reports.records(of: try context.parameters.require("id", as: UUID.self)))
+    }
+
     func addRoutes(to routes: InternalRouter) {
         routes.post(BookingPayments.PaymentRequest.self, from: .booking, use: create)
+        routes.get(AccountExport.route, from: .auth, use: export)
         routes.post(BookingPayments.RefundRequest.self, from: .booking, use: refund)
         routes.post(BookingPayments.ReleaseRequest.self, from: .booking, use: release)
     }

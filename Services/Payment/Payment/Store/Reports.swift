@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 
 /// Reports summed from the ledger: a provider's earnings and the platform's revenue.
 struct Reports: Sendable {
@@ -64,5 +65,28 @@ struct Reports: Sendable {
             currencies.append(.init(currency: r.0, payments: r.1, charged: r.2, refunded: r.3, disputed: r.4, commission: r.5, paidOut: r.6))
         }
         return currencies
+    }
+
+    /// Every record of Payment's about one person, as JSON rows: the payments they made or were paid, their refunds
+    /// and invoices, their payouts and payout account.
+    func records(of userID: UUID) async throws -> [String: JSONValue] {
+        [
+            "payments": try await postgres.jsonRows(
+                """
+                SELECT id, booking_id, traveler_id, provider_id, amount, currency, status, refunded_amount, disputed_amount, created_at
+                FROM payments WHERE traveler_id = \(userID) OR provider_id = \(userID) ORDER BY created_at
+                """,
+                logger: logger),
+            "refunds": try await postgres.jsonRows(
+                """
+                SELECT r.* FROM refunds r JOIN payments p ON p.id = r.payment_id
+                WHERE p.traveler_id = \(userID) OR p.provider_id = \(userID)
+                """,
+                logger: logger),
+            "invoices": try await postgres.jsonRows(
+                "SELECT i.* FROM invoices i JOIN payments p ON p.id = i.payment_id WHERE p.traveler_id = \(userID) ORDER BY i.issued_at", logger: logger),
+            "payouts": try await postgres.jsonRows("SELECT * FROM payouts WHERE provider_id = \(userID) ORDER BY created_at", logger: logger),
+            "payoutAccount": try await postgres.jsonRows("SELECT * FROM provider_accounts WHERE provider_id = \(userID)", logger: logger),
+        ]
     }
 }

@@ -5,7 +5,7 @@ import ServiceKit
 
 /// Booking's index feed (`POST /internal/v1/feed`, through Booking's outbox) and the full reindex
 /// (`POST /internal/v1/reindex`), which pages through Booking's whole index in the background; and Auth's
-/// ``AccountErasure``.
+/// ``AccountErasure`` and ``AccountExport``.
 struct FeedRoutes {
     let search: SearchService
     let reindex: Reindex
@@ -15,6 +15,12 @@ struct FeedRoutes {
         // Booking, the source of the documents, may ask for a rebuild.
         routes.post(SearchReindex.self, from: .booking, use: startReindex)
         routes.post(AccountErasure.route, from: .auth, use: erase)
+        routes.get(AccountExport.route, from: .auth, use: export)
+    }
+
+    /// What Search keeps about a person, for their data export.
+    @Sendable func export(_ request: Request, context: ServiceRequestContext) async throws -> AccountExport {
+        AccountExport(service: .search, records: try await search.documents.records(of: try context.parameters.require("id", as: UUID.self)))
     }
 
     /// Auth's word that a person's account is erased.

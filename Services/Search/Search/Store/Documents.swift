@@ -138,6 +138,14 @@ struct Documents: Sendable {
         }
     }
 
+    /// What Search keeps about a person: the bookings recommendations learn from, and their name and city as a provider.
+    func records(of userID: UUID) async throws -> [String: JSONValue] {
+        [
+            "bookings": try await postgres.jsonRows("SELECT * FROM booked WHERE traveler_id = \(userID)", logger: logger),
+            "provider": try await postgres.jsonRows("SELECT id, name, city FROM providers WHERE id = \(userID)", logger: logger),
+        ]
+    }
+
     /// Whether no experience has been indexed yet (a new database, which Search fills from Booking).
     func isEmpty() async throws -> Bool {
         let rows = try await postgres.query("SELECT NOT EXISTS (SELECT 1 FROM documents)", logger: logger)
