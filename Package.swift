@@ -233,6 +233,7 @@ var serviceDependencies: [String: [Target.Dependency]] {
         ],
         "Auth": [
             "Redis",
+            "Imaging",
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             .product(name: "PostgresNIO", package: "postgres-nio"),

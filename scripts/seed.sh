@@ -52,7 +52,7 @@ if not admin["user"]["twoFactorEnabled"]:
     call("/api/v1/auth/2fa/confirm", {"code": code(secret, time.time())}, admin["accessToken"])
     open(keep, "w").write(secret + "\n")
 ADMIN
-# Luis's and Carmen's profiles; then, only when Luis has no experience yet, their experiences, published with a weekly
+# Luis's and Carmen's profiles and avatars; then, only when Luis has no experience yet, their experiences, published with a weekly
 # schedule for the next two months, Ana's question about one of them, one of Luis's slots cancelled, and a booking of
 # Ana's, paid with the local provider's test card and moved to another day.
 python3 - "$gateway" "$auth" <<'DEMO'
@@ -68,8 +68,8 @@ def call(method, path, token=None, body=None, base=gateway, key=None):
         text = answer.read()
         return json.loads(text) if text else None
 
-def upload_photo(experience, token, png):
-    request = urllib.request.Request("%s/api/v1/experiences/%s/photos" % (gateway, experience), method="POST", data=png)
+def upload(path, token, png, method="POST"):
+    request = urllib.request.Request(gateway + path, method=method, data=png)
     request.add_header("Content-Type", "image/png")
     request.add_header("Authorization", "Bearer " + token)
     urllib.request.urlopen(request).read()
@@ -119,6 +119,8 @@ call("PATCH", "/api/v1/auth/me/profile", luis["accessToken"], {
 call("PATCH", "/api/v1/auth/me/profile", carmen["accessToken"], {
     "bio": {"en": "Cook from Mérida, teaching my grandmother's recipes.", "es": "Cocinera de Mérida; enseño las recetas de mi abuela."},
     "languages": ["es", "en"], "city": "Mérida"})
+for provider, scene in ((luis, scenes["nature"][1]), (carmen, scenes["food"][1])):
+    upload("/api/v1/auth/me/avatar", provider["accessToken"], picture(*scene, width=320, height=320), method="PUT")
 if call("GET", "/api/v1/experiences?providerId=" + luis["user"]["id"])["items"]:
     sys.exit(0)
 today = datetime.date.today()
@@ -145,7 +147,7 @@ for provider, (title, description, category, tags, (lat, lng, city), price, minu
         "until": (today + datetime.timedelta(days=60)).isoformat(), "capacity": 8, "allowOverlap": True})
     call("POST", "/api/v1/experiences/%s/publish" % experience["id"], provider["accessToken"])
     for scene in scenes[category]:
-        upload_photo(experience["id"], provider["accessToken"], picture(*scene))
+        upload("/api/v1/experiences/%s/photos" % experience["id"], provider["accessToken"], picture(*scene))
     made[title] = experience["id"]
     if category == "nature":
         conversation = call("POST", "/api/v1/conversations", ana["accessToken"], {"experienceId": experience["id"]})

@@ -3,17 +3,25 @@ import NIOCore
 import NIOPosix
 
 /// Decodes uploaded photos and encodes their resized, metadata-free variants with libvips. Every call decodes
-/// pixels on a thread of NIO's blocking pool, never on an event loop or the cooperative pool.
+/// pixels on a thread of its own pool, never on an event loop or the cooperative pool, nor behind the blocking
+/// transfers (SMTP, calendar fetches) that use NIO's shared pool.
 public struct ImageProcessor: Sendable {
     /// The most pixels an upload may have: a decompression bomb is refused before it is decoded.
     public static let maxPixels = 80_000_000
 
     private let pool: NIOThreadPool
 
-    public init(pool: NIOThreadPool = .singleton) {
+    public init(pool: NIOThreadPool = ImageProcessor.pool) {
         _ = Self.started
         self.pool = pool
     }
+
+    /// One thread per core: as many images in memory at once as can be worked on.
+    public static let pool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: System.coreCount)
+        pool.start()
+        return pool
+    }()
 
     private static let started: Bool = mayago_vips_init() == 0
 

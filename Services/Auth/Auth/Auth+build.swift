@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Hummingbird
+import Imaging
 import Logging
 import PostgresNIO
 import ServiceKit
@@ -25,6 +26,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     EmailRoutes(auth: auth).addRoutes(to: router)
     DeletionRoutes(auth: auth).addRoutes(to: router)
     ExportRoutes(auth: auth).addRoutes(to: router)
+    AvatarRoutes(auth: auth).addRoutes(to: router)
     AdminRoutes(auth: auth).addRoutes(to: router)
     SocialRoutes(
         auth: auth,
@@ -35,7 +37,8 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     let resealing = PeriodicJob(Resealing(keys: auth.keys, users: auth.users, logger: runtime.logger), every: .seconds(600), isMigrated: { runtime.isMigrated })
     let erasures = PeriodicJob(AccountErasures(auth: auth), every: settings.erasureInterval, isMigrated: { runtime.isMigrated })
     let exports = PeriodicJob(ExportJobs(auth: auth), every: settings.exportInterval, isMigrated: { runtime.isMigrated })
-    return runtime.makeApplication(router: router, services: [auth.revocations, resealing, erasures, exports])
+    let avatars = PeriodicJob(AvatarJob(auth: auth), every: .milliseconds(250), isMigrated: { runtime.isMigrated })
+    return runtime.makeApplication(router: router, services: [auth.revocations, resealing, erasures, exports, avatars])
 }
 
 /// `auth rotate-signing-key`: makes a new signing key current; the old one stays published until the tokens it
@@ -96,6 +99,8 @@ extension AuthService {
             outbox: runtime.outbox,
             deletions: AccountDeletions(postgres: postgres, logger: logger),
             exports: DataExports(postgres: postgres, logger: logger),
+            avatars: Avatars(postgres: postgres, logger: logger),
+            images: ImageProcessor(),
             internalClient: runtime.internalClient
         )
     }

@@ -225,5 +225,22 @@ enum AuthMigrations {
                 "CREATE INDEX data_exports_due ON data_exports (run_after) WHERE status = 'pending'",
             ]
         ),
+        Migration(
+            111,
+            "avatars",
+            [
+                """
+                CREATE TABLE avatars (
+                    user_id uuid PRIMARY KEY REFERENCES users ON DELETE CASCADE,
+                    pending_version bigint NOT NULL,
+                    ready_version bigint,
+                    run_after timestamptz NOT NULL,
+                    attempts int NOT NULL DEFAULT 0,
+                    last_error text
+                )
+                """,
+                "CREATE INDEX avatars_due ON avatars (run_after) WHERE ready_version IS DISTINCT FROM pending_version",
+            ]
+        ),
     ]
 }

@@ -41,12 +41,12 @@ extension AuthService {
     }
 
     /// Erases the next account past its grace period, if any; returns whether there was one. Auth's part and the
-    /// messages to the other services commit together.
+    /// messages to the other services commit together; the avatar's files go after.
     func eraseNextDueAccount() async throws -> Bool {
-        try await transaction { connection in
+        let erased = try await transaction { connection -> UUID? in
             guard let userID = try await deletions.claimDue(at: clock.now(), on: connection),
                 let user = try await users.find(id: userID, on: connection, forUpdate: true)
-            else { return false }
+            else { return nil }
             try await deletions.erase(userID, at: clock.now(), on: connection)
             try await sessions.revokeAll(of: userID, on: connection)
             let erasure = AccountErasure(userId: userID, role: user.role)
@@ -54,7 +54,10 @@ extension AuthService {
                 try AccountErasure.services.map { try OutboxMessage(erasure, to: $0, path: AccountErasure.path) }, on: connection, logger: logger)
             try await audit.record(
                 .accountErased, userID: userID, client: ClientInfo(address: nil, userAgent: nil), detail: "grace period over", on: connection)
-            return true
+            return userID
         }
+        guard let erased else { return false }
+        try await removeAvatar(of: erased)
+        return true
     }
 }

@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import Imaging
 import Logging
 import PostgresNIO
 import ServiceKit
@@ -27,6 +28,8 @@ struct AuthService: Sendable {
     let outbox: OutboxRelay
     let deletions: AccountDeletions
     let exports: DataExports
+    let avatars: Avatars
+    let images: ImageProcessor
     let internalClient: InternalClient
     var objects: any ObjectStore { settings.objects }
 

@@ -10,13 +10,17 @@ struct Profiles: Sendable {
 
     /// The profile of `user`, empty if they never wrote one.
     func find(of user: UserRecord, on connection: PostgresConnection? = nil) async throws -> ProviderProfile {
-        let query: PostgresQuery = "SELECT bio_en, bio_es, languages, city FROM profiles WHERE user_id = \(user.id)"
+        let query: PostgresQuery = """
+            SELECT p.bio_en, p.bio_es, coalesce(p.languages, '{}'), p.city, a.ready_version
+            FROM (SELECT \(user.id)::uuid AS id) u LEFT JOIN profiles p ON p.user_id = u.id LEFT JOIN avatars a ON a.user_id = u.id
+            """
         let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
         var profile = ProviderProfile(id: user.id, name: user.name, bio: LocalizedText(), languages: [], city: nil, avatarUrl: nil, memberSince: user.createdAt)
-        for try await (en, es, languages, city) in rows.decode((String?, String?, [String], String?).self) {
+        for try await (en, es, languages, city, avatar) in rows.decode((String?, String?, [String], String?, Int64?).self) {
             profile.bio = LocalizedText(en: en, es: es)
             profile.languages = languages
             profile.city = city
+            profile.avatarUrl = avatar.map { AvatarFiles.url(user.id, version: $0) }
         }
         return profile
     }

@@ -4,8 +4,8 @@ import Imaging
 import Logging
 import ServiceKit
 
-/// Makes each uploaded photo's sizes (``PhotoLinks/widths`` in WebP and JPEG, upright, without metadata) on NIO's
-/// blocking pool, and marks it ready; the experience's cover follows. Photos are claimed with `FOR UPDATE SKIP
+/// Makes each uploaded photo's sizes (``PhotoLinks/widths`` in WebP and JPEG, upright, without metadata) on the
+/// image pool, and marks it ready; the experience's cover follows. Photos are claimed with `FOR UPDATE SKIP
 /// LOCKED` and a lease, so several instances share the work and a crashed one's photo comes back. A file that does
 /// not decode fails at once; a store or database that is away is tried again, later each time.
 struct PhotoVariants: PeriodicWork {

@@ -45,6 +45,7 @@ struct AccessRules: Sendable {
         (.post, "/api/v1/auth/verify-email"),
         (.post, "/api/v1/auth/email/confirm"),
         (.get, "/api/v1/auth/exports/download"),
+        (.get, "/api/v1/auth/users/*/avatars/*/*"),
         (.post, "/api/v1/auth/password-reset/request"),
         (.post, "/api/v1/auth/password-reset"),
         (.get, "/api/v1/auth/oauth/*/start"),
