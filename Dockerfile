@@ -25,5 +25,6 @@ RUN apt-get update -qq \
     && mkdir -p /app/run/attachments && chown -R mayago /app
 WORKDIR /app
 COPY --from=build /staging/ /usr/local/bin/
+COPY Web /app/Web
 USER mayago
 ENV HTTP_HOST=0.0.0.0 MAYAGO_ENV=production

@@ -51,7 +51,7 @@ import Testing
                 #expect(response.headers[.strictTransportSecurity] == nil)
             }
             // Problems carry them too.
-            try await client.execute(uri: "/nowhere", method: .get) { response in
+            try await client.execute(uri: "/api/v1/nowhere", method: .get) { response in
                 #expect(response.headers[.xContentTypeOptions] == "nosniff")
             }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import ServiceKit
 
 /// The gateway's own settings.
@@ -14,6 +15,7 @@ import ServiceKit
 /// | `RATE_LIMIT_ANONYMOUS`, `RATE_LIMIT_USER`, `RATE_LIMIT_SENSITIVE` | `100/15m`, `1000/1h`, `10/15m` |
 /// | `GZIP_MIN_BYTES` | `1024`: smaller bodies are sent as they are |
 /// | `GZIP_LEVEL` | `4`: zlib's level, 1 (fastest) to 9 (smallest) |
+/// | `WEB_ROOT` | `Web`: the web app's folder, served at `/` (nothing is served there when it is missing) |
 /// | `ADMIN_HOST`, `ADMIN_PORT` | `127.0.0.1`, `9080`: the operators' port, with `/metrics` and `/ready`'s details (the public port has neither) |
 struct GatewaySettings: Sendable {
     var proxy = Proxy.Configuration()
@@ -27,6 +29,7 @@ struct GatewaySettings: Sendable {
     var gzipLevel: Int32
     var adminHost: String
     var adminPort: Int
+    var webRoot: URL
 
     init(_ settings: Settings) throws {
         proxy.timeout = try settings.milliseconds("upstream.timeout.ms", default: .seconds(30))
@@ -48,5 +51,6 @@ struct GatewaySettings: Sendable {
         gzipLevel = Int32(try settings.int("gzip.level", default: 4, in: 1...9))
         adminHost = settings.string("admin.host", default: "127.0.0.1")
         adminPort = try settings.int("admin.port", default: 9080, in: 0...65535)
+        webRoot = URL(fileURLWithPath: settings.string("web.root", default: "Web"))
     }
 }

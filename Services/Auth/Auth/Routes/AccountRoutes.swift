@@ -18,10 +18,13 @@ struct AccountRoutes {
         var email: String
         var password: String
         var totpCode: String?
+        /// The refresh token goes into an HttpOnly cookie instead of the body (for browsers; see ``RefreshCookie``).
+        var refreshTokenCookie: Bool?
     }
 
     struct Refresh: Decodable {
-        var refreshToken: String
+        /// Absent: the cookie's.
+        var refreshToken: String?
     }
 
     struct Logout: Decodable {
@@ -72,29 +75,37 @@ struct AccountRoutes {
         return try .json(Registered(), status: .accepted)
     }
 
-    @Sendable func login(_ request: Request, context: ServiceRequestContext) async throws -> TokenPair {
+    @Sendable func login(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let body = try await request.decode(as: Credentials.self, context: context)
         guard let email = EmailAddress(body.email) else { throw Problem.invalid("email", "must be an email address") }
         var validator = Validator()
         validator.check(!body.password.isEmpty, "password", "must not be empty")
         try validator.validate()
-        return try await auth.signIn(email: email, password: body.password, totpCode: body.totpCode, client: ClientInfo(request, context: context))
+        let pair = try await auth.signIn(email: email, password: body.password, totpCode: body.totpCode, client: ClientInfo(request, context: context))
+        return try RefreshCookie.answer(pair, inCookie: body.refreshTokenCookie == true, lifetime: auth.settings.refreshTokenLifetime)
     }
 
-    @Sendable func refresh(_ request: Request, context: ServiceRequestContext) async throws -> TokenPair {
-        let body = try await request.decode(as: Refresh.self, context: context)
-        guard (1...256).contains(body.refreshToken.unicodeScalars.count) else {
-            throw Problem.invalid("refreshToken", "must be a refresh token")
+    /// With the token in the body, the answer carries the next one there; without, the cookie's is spent and the
+    /// next one goes into the cookie.
+    @Sendable func refresh(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let body = try await request.decodeIfPresent(as: Refresh.self, context: context) ?? Refresh()
+        guard let token = body.refreshToken ?? RefreshCookie.token(in: request) else {
+            throw Problem.unauthorized("No refresh token, in the body or the sign-in's cookie: sign in again.", code: "refresh_token_invalid")
         }
-        return try await auth.refresh(body.refreshToken, client: ClientInfo(request, context: context))
+        guard (1...256).contains(token.unicodeScalars.count) else { throw Problem.invalid("refreshToken", "must be a refresh token") }
+        let pair = try await auth.refresh(token, client: ClientInfo(request, context: context))
+        return try RefreshCookie.answer(pair, inCookie: body.refreshToken == nil, lifetime: auth.settings.refreshTokenLifetime)
     }
 
     @Sendable func logout(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         guard let claims = context.claims else { throw Problem.unauthorized() }
         let body = try await request.decodeIfPresent(as: Logout.self, context: context) ?? Logout()
-        try await auth.signOut(identity.userID, claims: claims, refreshToken: body.refreshToken, client: ClientInfo(request, context: context))
-        return Response(status: .noContent)
+        let refreshToken = body.refreshToken ?? RefreshCookie.token(in: request)
+        try await auth.signOut(identity.userID, claims: claims, refreshToken: refreshToken, client: ClientInfo(request, context: context))
+        var response = Response(status: .noContent)
+        if RefreshCookie.token(in: request) != nil { response.setCookie(RefreshCookie.cleared) }
+        return response
     }
 
     @Sendable func me(_ request: Request, context: ServiceRequestContext) async throws -> User {
