@@ -20,7 +20,7 @@ import Testing
                 if let token { headers[.authorization] = "Bearer \(token)" }
                 return try await auth.client.executeRequest(uri: "/api/v1/auth/me/avatar", method: .put, headers: headers, body: ByteBuffer(data: bytes))
             }
-            let png = TestImages.png(width: 800, height: 600)
+            let png = TestImages.png(width: 640, height: 480)
             #expect(try await upload(png, "image/png", token: nil).status == .unauthorized)
             #expect(try await upload(Data("GIF89a".utf8), "image/gif", token: luis.accessToken).status == .unsupportedMediaType)
             let notAnImage = try await upload(Data("hello".utf8), "image/png", token: luis.accessToken)

@@ -20,7 +20,7 @@ import Testing
             let traveler = try await BookingHarness.user(.traveler)
             let experience = try await booking.publishedExperience(of: provider)
             let path = "/api/v1/experiences/\(experience.id.uuidString.lowercased())/photos"
-            let png = TestImages.png(width: 2000, height: 1000)
+            let png = TestImages.png(width: 1400, height: 700)
 
             // Only the experience's provider adds photos; only images of the accepted kinds, within the size.
             #expect(try await booking.upload(png, "image/png", to: path, as: traveler).status == .notFound)
@@ -34,7 +34,7 @@ import Testing
             let uploaded = try await booking.upload(png, "image/png", to: path, as: provider)
             #expect(uploaded.status == .created)
             let photo = try uploaded.json
-            #expect(photo["status"] as? String == "processing" && photo["width"] as? Int == 2000 && photo["links"] == nil)
+            #expect(photo["status"] as? String == "processing" && photo["width"] as? Int == 1400 && photo["links"] == nil)
             let id = try #require(photo["id"] as? String).lowercased()
 
             // Until its sizes exist, the public sees no photo; its provider sees the upload.

@@ -109,8 +109,9 @@ import Testing
         let failures = await [first, second]
         let elapsed = ContinuousClock.now - start
         #expect(failures == [.timeout, .timeout])
-        // Not before the timeout; well before a hang (the bound is loose: the whole suite shares two cores).
-        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(10))
+        // Not before the timeout. A hang is caught by the test's time limit: an upper bound on the wall clock would
+        // only measure how busy the suite keeps the machine's two cores.
+        #expect(elapsed >= .milliseconds(300))
         // The connection is closed (a late reply would be misread): the next command times out on a new one.
         await #expect(throws: RedisError.timeout) { try await redis.send("PING") }
     }
