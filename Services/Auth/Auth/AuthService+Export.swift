@@ -75,17 +75,12 @@ extension AuthService {
             else { throw invalid }
             return key
         }
-        if let url = objects.signedURL(for: key, expiresIn: .seconds(300)) {
-            return Response(status: .found, headers: [.location: url.absoluteString, .cacheControl: "no-store"])
-        }
-        guard let bytes = try await objects.get(key) else { throw invalid }
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: "application/json", .contentDisposition: "attachment; filename=\"mayago-data.json\"", .cacheControl: "no-store",
-                .xContentTypeOptions: "nosniff",
-            ],
-            body: .init(byteBuffer: bytes))
+        let headers: HTTPFields = [
+            .contentType: "application/json", .contentDisposition: "attachment; filename=\"mayago-data.json\"", .cacheControl: "no-store",
+            .xContentTypeOptions: "nosniff",
+        ]
+        guard let answer = try await objects.answer(key, headers: headers, signedFor: .seconds(300), redirectCaching: "no-store") else { throw invalid }
+        return answer
     }
 
     /// Deletes the archives whose link expired, and those downloaded more than a day ago.

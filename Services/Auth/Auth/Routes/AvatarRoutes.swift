@@ -23,8 +23,7 @@ struct AvatarRoutes {
 
     @Sendable func upload(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let user = try await auth.currentUser(context)
-        let type = (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        let version = try await auth.uploadAvatar(request.body, type: type, length: request.headers[.contentLength].flatMap(Int64.init), of: user)
+        let version = try await auth.uploadAvatar(request.body, type: request.mediaType, length: request.headers[.contentLength].flatMap(Int64.init), of: user)
         return try .json(Uploaded(version: version), status: .accepted)
     }
 
@@ -38,16 +37,12 @@ struct AvatarRoutes {
             throw Problem.notFound("No such avatar.")
         }
         let (key, mediaType) = try await auth.avatarFile(of: id, version: version, name: try context.parameters.require("file"))
-        if let url = auth.objects.signedURL(for: key, expiresIn: .seconds(3600)) {
-            return Response(status: .found, headers: [.location: url.absoluteString, .cacheControl: "public, max-age=600"])
-        }
-        guard let bytes = try await auth.objects.get(key) else { throw Problem.notFound("No such avatar.") }
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: mediaType, .cacheControl: "public, max-age=31536000, immutable", .xContentTypeOptions: "nosniff",
-                .contentSecurityPolicy: "sandbox; default-src 'none'",
-            ],
-            body: .init(byteBuffer: bytes))
+        let headers: HTTPFields = [
+            .contentType: mediaType, .cacheControl: "public, max-age=31536000, immutable", .xContentTypeOptions: "nosniff",
+            .contentSecurityPolicy: "sandbox; default-src 'none'",
+        ]
+        guard let answer = try await auth.objects.answer(key, headers: headers, signedFor: .seconds(3600), redirectCaching: "public, max-age=600")
+        else { throw Problem.notFound("No such avatar.") }
+        return answer
     }
 }

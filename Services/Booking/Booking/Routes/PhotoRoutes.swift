@@ -35,7 +35,7 @@ struct PhotoRoutes {
         let caller = try context.requireIdentity()
         let experienceID = try context.parameters.require("id", as: UUID.self)
         let photo = try await booking.uploadPhoto(
-            request.body, type: Self.mediaType(request), length: request.headers[.contentLength].flatMap(Int64.init), experienceID: experienceID,
+            request.body, type: request.mediaType, length: request.headers[.contentLength].flatMap(Int64.init), experienceID: experienceID,
             by: caller)
         return try .json(photo, status: .created)
     }
@@ -45,7 +45,7 @@ struct PhotoRoutes {
         let reviewID = try context.parameters.require("id", as: UUID.self)
         guard let (review, _) = try await booking.reviews.find(reviewID) else { throw Problem.notFound("No such review.") }
         let photo = try await booking.uploadPhoto(
-            request.body, type: Self.mediaType(request), length: request.headers[.contentLength].flatMap(Int64.init),
+            request.body, type: request.mediaType, length: request.headers[.contentLength].flatMap(Int64.init),
             experienceID: review.experienceId, reviewID: reviewID, by: caller)
         return try .json(photo, status: .created)
     }
@@ -80,22 +80,13 @@ struct PhotoRoutes {
         let (photo, key) = try await booking.photoFile(
             file, of: photoID, experienceID: try context.parameters.require("id", as: UUID.self), to: context.identity)
         let cache = file == .original ? "private, no-store" : "public, max-age=31536000, immutable"
-        if let url = booking.objects.signedURL(for: key, expiresIn: .seconds(3600)) {
-            return Response(
-                status: .found, headers: [.location: url.absoluteString, .cacheControl: file == .original ? cache : "public, max-age=600"])
-        }
-        guard let bytes = try await booking.objects.get(key) else { throw Problem.notFound("No such photo.") }
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: file.encoding?.mediaType ?? photo.contentType, .cacheControl: cache, .xContentTypeOptions: "nosniff",
-                .contentSecurityPolicy: "sandbox; default-src 'none'", .eTag: "\"\(photo.id.uuidString.lowercased())-\(file.name)\"",
-            ],
-            body: .init(byteBuffer: bytes)
-        )
-    }
-
-    private static func mediaType(_ request: Request) -> String {
-        (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let headers: HTTPFields = [
+            .contentType: file.encoding?.mediaType ?? photo.contentType, .cacheControl: cache, .xContentTypeOptions: "nosniff",
+            .contentSecurityPolicy: "sandbox; default-src 'none'", .eTag: "\"\(photo.id.uuidString.lowercased())-\(file.name)\"",
+        ]
+        let redirectCaching = file == .original ? cache : "public, max-age=600"
+        guard let answer = try await booking.objects.answer(key, headers: headers, signedFor: .seconds(3600), redirectCaching: redirectCaching)
+        else { throw Problem.notFound("No such photo.") }
+        return answer
     }
 }

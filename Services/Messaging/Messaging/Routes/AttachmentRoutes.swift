@@ -17,7 +17,7 @@ struct AttachmentRoutes {
 
     @Sendable func upload(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let caller = try context.requireIdentity()
-        let type = (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let type = request.mediaType
         guard Attachment.acceptedTypes.contains(type) else {
             throw Problem(
                 .unsupportedMediaType,
