@@ -27,7 +27,8 @@ struct IndexedDocument: Sendable {
     var longitude: Double
     /// Open slots with a seat, soonest first.
     var slots: [Slot]
-    var coverPhoto: PhotoLinks? = nil
+    /// The cover photo's id: its links are made for the hits shown, not kept for every document.
+    var coverPhotoId: UUID? = nil
     /// Where each lexeme stands, as `lexeme << 16 | position` ascending; a lexeme without positions at 0.
     fileprivate(set) var occurrences: [UInt64] = []
 }

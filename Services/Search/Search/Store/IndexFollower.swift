@@ -111,7 +111,7 @@ actor IndexFollower: PeriodicWork {
                 country: row.8, price: Money(amount: row.9, currency: row.10), durationMinutes: row.11, languages: row.12, maxGuests: row.13,
                 rating: .init(average: row.14, count: row.15), bookings: row.16, latitude: row.17, longitude: row.18,
                 slots: zip(row.19, row.20).map { IndexedDocument.Slot(startsAt: $0, remaining: $1) },
-                coverPhoto: row.22.map { PhotoLinks(experienceID: row.1, id: $0) }
+                coverPhotoId: row.22
             )
             batch.append((document, TSVector.parse(row.21)))
             if batch.count == 1000 {

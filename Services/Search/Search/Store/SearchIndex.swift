@@ -27,7 +27,7 @@ struct SearchIndex: Sendable {
                 category: document.category, city: document.city, country: document.country, price: document.price,
                 durationMinutes: document.durationMinutes, rating: document.rating,
                 distanceKm: hit.distanceKm.map { ($0 * 100).rounded() / 100 }, nextAvailable: document.nextSlot(for: request, after: now),
-                score: (Double(hit.score) * 10_000).rounded() / 10_000, coverPhoto: document.coverPhoto
+                score: (Double(hit.score) * 10_000).rounded() / 10_000, coverPhoto: document.coverPhotoId.map { PhotoLinks(experienceID: document.id, id: $0) }
             )
         }
         let more = request.offset + items.count < found.total
