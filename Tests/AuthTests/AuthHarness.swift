@@ -41,11 +41,7 @@ actor Mailbox {
 
     /// The latest feed event about provider `id`, waiting for the outbox to deliver it.
     func latestProvider(_ id: UUID, where condition: (SearchFeedEvent.Provider) -> Bool = { _ in true }) async -> SearchFeedEvent? {
-        for _ in 0..<100 {
-            if let found = feed.last(where: { $0.provider.map { $0.id == id && condition($0) } ?? false }) { return found }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return nil
+        await eventuallyFound { feed.last(where: { $0.provider.map { $0.id == id && condition($0) } ?? false }) }
     }
 
     func add(_ request: NotificationRequest) {
@@ -54,11 +50,7 @@ actor Mailbox {
 
     /// The latest notification of `type` for `userID`, waiting for the outbox to deliver it.
     func latest(_ type: NotificationType, for userID: UUID) async -> NotificationRequest? {
-        for _ in 0..<100 {
-            if let found = received.last(where: { $0.type == type && $0.recipientId == userID }) { return found }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return nil
+        await eventuallyFound { received.last(where: { $0.type == type && $0.recipientId == userID }) }
     }
 
     func count(_ type: NotificationType, for userID: UUID) -> Int {

@@ -30,7 +30,7 @@ import Testing
             #expect(uploaded.status == .accepted)
             let url = "/api/v1/auth/users/\(luis.user.id.uuidString.lowercased())/avatars/1/256.jpg"
             #expect(
-                try await eventually(timeout: .seconds(20)) {
+                try await eventually(timeout: .seconds(30)) {
                     try await auth.send(.get, "/api/v1/auth/me/profile", token: luis.accessToken).decode(ProviderProfile.self).avatarUrl == url
                 })
             let served = try await auth.send(.get, url)
@@ -43,7 +43,7 @@ import Testing
             #expect(try await upload(TestImages.png(width: 300, height: 300), "image/png", token: luis.accessToken).status == .accepted)
             let second = url.replacingOccurrences(of: "/1/", with: "/2/")
             #expect(
-                try await eventually(timeout: .seconds(20)) {
+                try await eventually(timeout: .seconds(30)) {
                     try await auth.send(.get, "/api/v1/auth/me/profile", token: luis.accessToken).decode(ProviderProfile.self).avatarUrl == second
                 })
             #expect(try await auth.send(.get, url).status == .notFound)

@@ -38,7 +38,7 @@ import Testing
             let id = try #require(photo["id"] as? String).lowercased()
 
             // Until its sizes exist, the public sees no photo; its provider sees the upload.
-            let ready = try await eventually(timeout: .seconds(20)) {
+            let ready = try await eventually(timeout: .seconds(30)) {
                 try await booking.send(.get, path, as: provider).json["items"].flatMap { ($0 as? [[String: Any]])?.first?["status"] as? String } == "ready"
             }
             #expect(ready)
@@ -80,7 +80,7 @@ import Testing
                 ids.append(try #require(try uploaded.json["id"] as? String).lowercased())
             }
             #expect(
-                try await eventually(timeout: .seconds(20)) {
+                try await eventually(timeout: .seconds(30)) {
                     (try await booking.send(.get, path, as: provider).json["items"] as? [[String: Any]])?.allSatisfy { $0["status"] as? String == "ready" }
                         == true
                 })
@@ -146,7 +146,7 @@ import Testing
             #expect(try await booking.upload(png, "image/png", to: path, as: traveler).problem?.code == "too_many_photos")
 
             // Shown with the review once ready, never among the experience's own photos or as its cover.
-            let shown = try await eventually(timeout: .seconds(20)) {
+            let shown = try await eventually(timeout: .seconds(30)) {
                 let page = try await booking.send(.get, "/api/v1/experiences/\(experience.id)/reviews").json
                 return ((page["items"] as? [[String: Any]])?.first?["photos"] as? [Any])?.count == 5
             }
@@ -198,7 +198,7 @@ extension BookingHarness {
             let photo = try await booking.upload(TestImages.png(width: 400, height: 300), "image/png", to: path, as: provider)
             let photoID = try #require(try photo.json["id"] as? String)
             #expect(
-                try await eventually(timeout: .seconds(20)) {
+                try await eventually(timeout: .seconds(30)) {
                     try await booking.send(.get, "\(path)/\(photoID)/640.jpg").status == .ok
                 })
             #expect(try await booking.send(.get, "/api/v1/providers/me/calendar", as: provider).status == .ok)

@@ -32,13 +32,13 @@ import Testing
         #expect(try JSONDecoder.mayaGo.decode(ProblemDetails.self, from: data).requestId == "e2e-1")
 
         // The owner's access log saw that same request, and the gateway's line names the upstream that answered.
-        let sawRequest = await eventually(timeout: .seconds(5)) {
+        let sawRequest = await eventually(timeout: .seconds(30)) {
             stack.processes[.booking]!.output(lastLines: 200).contains("\"requestId\":\"e2e-1\"")
         }
         #expect(sawRequest, "\(stack.output)")
         // The gateway writes its line once the answer is sent, so it may come a moment after the client has it.
         var gatewayLine: Substring?
-        _ = await eventually(timeout: .seconds(5)) {
+        _ = await eventually(timeout: .seconds(30)) {
             gatewayLine = stack.processes[.gateway]!.output(lastLines: 200).split(separator: "\n").first { $0.contains("\"requestId\":\"e2e-1\"") }
             return gatewayLine != nil
         }
@@ -109,7 +109,7 @@ import Testing
             var items: [Letter]
         }
         var mail: Letters.Letter?
-        _ = try await eventually(timeout: .seconds(15)) {
+        _ = try await eventually(timeout: .seconds(30)) {
             let (body, _) = try await HTTP.get(stack.url(.gateway, "/api/v1/dev/mailbox"))
             mail = try? JSONDecoder.mayaGo.decode(Letters.self, from: body).items.first { $0.to == email }
             return mail != nil
@@ -169,7 +169,7 @@ import Testing
         // Booking, Payment and Notify keep no deny-list of their own: the gateway's refusal is what protects them,
         // so it must cover each of their routes.
         for path in ["/api/v1/bookings", "/api/v1/payments", "/api/v1/payouts/balance", "/api/v1/notifications", "/api/v1/notifications/preferences"] {
-            let refused = try await eventually(timeout: .seconds(5)) {
+            let refused = try await eventually(timeout: .seconds(30)) {
                 let (body, answer) = try await HTTP.get(stack.url(.gateway, path), headers: bearer)
                 return answer.statusCode == 401 && String(decoding: body, as: UTF8.self).contains("revoked")
             }
@@ -227,7 +227,7 @@ import Testing
 
         // Booking asked Payment through its outbox; the traveler pays with a test card through the gateway.
         var paymentID: String?
-        _ = try await eventually(timeout: .seconds(10)) {
+        _ = try await eventually(timeout: .seconds(30)) {
             let (_, page) = try await call("GET", "/api/v1/payments?bookingId=\(bookingID)", token: traveler)
             paymentID = ((page["items"] as? [[String: Any]])?.first)?["id"] as? String
             return paymentID != nil
@@ -240,12 +240,12 @@ import Testing
             ], headers: ["Idempotency-Key": UUID().uuidString])
         #expect(paid == 200)
         // Payment told Booking through its outbox: the booking is confirmed.
-        let confirmed = try await eventually(timeout: .seconds(10)) {
+        let confirmed = try await eventually(timeout: .seconds(30)) {
             try await call("GET", "/api/v1/bookings/\(bookingID)", token: traveler).1["status"] as? String == "confirmed"
         }
         #expect(confirmed, "\(stack.output)")
         // Booking told Notify, which asked Auth for the traveler's address: the inbox has the confirmation and the receipt.
-        let notified = try await eventually(timeout: .seconds(10)) {
+        let notified = try await eventually(timeout: .seconds(30)) {
             let titles = ((try await call("GET", "/api/v1/notifications", token: traveler).1["items"] as? [[String: Any]]) ?? []).compactMap {
                 $0["title"] as? String
             }
@@ -374,7 +374,7 @@ import Testing
 
     @Test func aBadSettingStopsAServiceWithAMessageNamingIt() async throws {
         let process = try ChildProcess("\(TestEnvironment.binPath)/booking", environment: ["HTTP_PORT": "eighty"], name: "booking-bad-port")
-        let stopped = await eventually(timeout: .seconds(10)) { !process.isRunning }
+        let stopped = await eventually(timeout: .seconds(30)) { !process.isRunning }
         #expect(stopped)
         #expect(process.output().contains("HTTP_PORT=\"eighty\" is invalid"))
     }

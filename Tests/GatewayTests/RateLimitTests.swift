@@ -130,7 +130,7 @@ import Testing
             #expect(try await get(gateway, from: "192.0.2.11").0 == .tooManyRequests)
 
             try redisServer.start()
-            let back = try await eventually(timeout: .seconds(15), every: .milliseconds(200)) {
+            let back = try await eventually(timeout: .seconds(30), every: .milliseconds(200)) {
                 _ = try await get(gateway, from: "192.0.2.12")
                 return (try? await redis.send("EXISTS", "ratelimit:ip:192.0.2.12").int) == 1
             }

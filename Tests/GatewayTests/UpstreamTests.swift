@@ -53,7 +53,7 @@ import Testing
                 }
                 // The instance comes back; health checks and the end of the cool-down let it serve again.
                 try await withStandIn(GatewayHarness.standIn(instance: "back"), port: downPort) {
-                    let served = try await eventually(timeout: .seconds(10), every: .milliseconds(100)) {
+                    let served = try await eventually(timeout: .seconds(30), every: .milliseconds(100)) {
                         try await client.execute(uri: "/api/v1/experiences", method: .get) { $0.headers[.instance] == "back" }
                     }
                     #expect(served)

@@ -98,7 +98,7 @@ final class TestSocket: Sendable {
 
     func close() async {
         try? await writer.withLockedValue { $0 }?.close(.normalClosure, reason: nil)
-        _ = await eventually(timeout: .seconds(5)) { self.isClosed }
+        _ = await eventually(timeout: .seconds(30)) { self.isClosed }
         task.withLockedValue { $0 }?.cancel()
     }
 }

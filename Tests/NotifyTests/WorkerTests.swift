@@ -26,7 +26,7 @@ import Testing
                     try await group.waitForAll()
                 }
                 #expect(
-                    try await eventually(timeout: .seconds(20)) {
+                    try await eventually(timeout: .seconds(30)) {
                         try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'email' AND status = 'sent'") == 40
                     })
                 let keys = await notify.outside.calls(to: "/v3/mail/send").compactMap {
@@ -64,7 +64,7 @@ import Testing
             let ana = try await notify.user()
             _ = try await notify.send(.put, "/api/v1/notifications/preferences", ["language": "es"], as: ana)
             try await notify.notify(.bookingConfirmed, to: ana.id, data: NotificationCatalog.entries[.bookingConfirmed]!.sample)
-            #expect(try await eventually(timeout: .seconds(15)) { try await notify.jobs(of: ana.id)["email"] == "sent" }, "\(server.output())")
+            #expect(try await eventually(timeout: .seconds(30)) { try await notify.jobs(of: ana.id)["email"] == "sent" }, "\(server.output())")
             let files = try FileManager.default.contentsOfDirectory(at: maildir.appendingPathComponent("new"), includingPropertiesForKeys: nil)
             #expect(files.count == 1)
             let mail = try String(contentsOf: try #require(files.first), encoding: .utf8)

@@ -103,7 +103,7 @@ import Testing
             try await stripe.addEvent(WebhookTests.event("payment_intent.succeeded", created))
             try await stripe.addEvent(WebhookTests.event("customer.created", created))
             try await stripe.addEvent(WebhookTests.event("charge.refunded", created, extra: ["object": "charge", "amount_refunded": 40_000]))
-            let caughtUp = try await eventually(timeout: .seconds(10)) {
+            let caughtUp = try await eventually(timeout: .seconds(30)) {
                 try await payments.send(.get, "/api/v1/payments/\(created.id)", as: traveler).decode(Payment.self).refunded.amount == 40_000
             }
             #expect(caughtUp)

@@ -86,7 +86,7 @@ import Testing
             // Changed behind the feed's back: the index follows PostgreSQL's documents whoever writes them, and the
             // cached answer goes with it, within a round of the follower (250 ms).
             try await search.postgres.query("UPDATE documents SET title = 'Changed quietly' WHERE title = 'Tacos al pastor night tour'")
-            #expect(try await eventually(timeout: .seconds(5)) { try await search.titles("q=tacos%20").first == "Changed quietly" })
+            #expect(try await eventually(timeout: .seconds(30)) { try await search.titles("q=tacos%20").first == "Changed quietly" })
             // A change through the feed is searchable at once.
             var renamed = catalog[2].experience
             renamed.title = "Tacos de canasta at dawn"
@@ -102,7 +102,7 @@ import Testing
             let providerID = catalog[0].experience.providerId
             let provider = SearchFeedEvent.Provider(id: providerID, name: "Chucho Balam", city: "Tixkokob")
             #expect(try await search.feed(SearchFeedEvent(kind: .providerChanged, version: 2, occurredAt: Date(), provider: provider)).status == .noContent)
-            #expect(try await eventually(timeout: .seconds(5)) { try await search.titles("q=balam").first == catalog[0].experience.title })
+            #expect(try await eventually(timeout: .seconds(30)) { try await search.titles("q=balam").first == catalog[0].experience.title })
             #expect(try await search.titles("q=tixkokob") == [catalog[0].experience.title])
             // An older name arriving late changes nothing.
             let older = SearchFeedEvent.Provider(id: providerID, name: "Old Name", city: nil)
@@ -115,7 +115,7 @@ import Testing
             #expect(try await search.feed(SearchFeedEvent(kind: .experienceChanged, version: 1, occurredAt: Date(), experience: another)).status == .noContent)
             let slot = SearchFeedEvent.Slot(id: UUID(), experienceId: another.id, startsAt: Catalog.slotTime, capacity: 10, remaining: 10, status: "open")
             #expect(try await search.feed(SearchFeedEvent(kind: .slotChanged, version: 1, occurredAt: Date(), slot: slot)).status == .noContent)
-            #expect(try await eventually(timeout: .seconds(5)) { try await Set(search.titles("q=chucho")) == [catalog[0].experience.title, another.title] })
+            #expect(try await eventually(timeout: .seconds(30)) { try await Set(search.titles("q=chucho")) == [catalog[0].experience.title, another.title] })
         }
     }
 

@@ -80,7 +80,7 @@ import Testing
             // It comes back on its port: everything arrives.
             let receiverGroup = ServiceGroup(services: [receiverApp], logger: logger)
             async let receiving: Void = receiverGroup.run()
-            let delivered = try await eventually(timeout: .seconds(20)) { try await count(postgres, "delivered_at IS NOT NULL") == 20 }
+            let delivered = try await eventually(timeout: .seconds(30)) { try await count(postgres, "delivered_at IS NOT NULL") == 20 }
             #expect(delivered)
             await receiverGroup.triggerGracefulShutdown()
             try await receiving

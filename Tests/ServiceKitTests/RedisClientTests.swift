@@ -127,7 +127,7 @@ import Testing
         await #expect(throws: RedisError.self) { try await redis.send("GET", "before") }
 
         try server.start()
-        #expect(await eventually(timeout: .seconds(10)) { (try? await redis.send("PING")) == .status("PONG") })
+        #expect(await eventually(timeout: .seconds(30)) { (try? await redis.send("PING")) == .status("PONG") })
         // A new server without persistence: the old value is gone, the client works.
         #expect(try await redis.send("GET", "before").isNull)
         try await redis.send("SET", "after", "2")

@@ -89,7 +89,7 @@ public final class ChildProcess: Sendable {
 
 /// Polls `condition` until it holds or `timeout` passes; returns whether it held.
 public func eventually(
-    timeout: Duration = .seconds(10),
+    timeout: Duration = .seconds(30),
     every interval: Duration = .milliseconds(50),
     _ condition: () async throws -> Bool
 ) async rethrows -> Bool {
@@ -99,4 +99,18 @@ public func eventually(
         try? await Task.sleep(for: interval)
     }
     return try await condition()
+}
+
+/// Polls `find` until it finds something or `timeout` passes; runs on the caller's actor, so it may read its state.
+public func eventuallyFound<T>(
+    timeout: Duration = .seconds(30),
+    isolation: isolated (any Actor)? = #isolation,
+    _ find: () async throws -> T?
+) async rethrows -> T? {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if let found = try await find() { return found }
+        try? await Task.sleep(for: .milliseconds(50))
+    }
+    return try await find()
 }

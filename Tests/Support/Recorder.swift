@@ -42,13 +42,9 @@ public actor Recorder {
         calls.filter { $0.path == path }.compactMap { try? JSONDecoder.mayaGo.decode(T.self, from: $0.body) }
     }
 
-    /// Waits (up to about five seconds) until a body sent to `path` satisfies `condition`.
+    /// Waits (up to 30 s: the whole suite shares two cores) until a body sent to `path` satisfies `condition`.
     public func first<T: Decodable & Sendable>(_ type: T.Type, at path: String, where condition: @Sendable (T) -> Bool) async -> T? {
-        for _ in 0..<100 {
-            if let found = bodies(T.self, at: path).first(where: condition) { return found }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return nil
+        await eventuallyFound { bodies(T.self, at: path).first(where: condition) }
     }
 
     private func record(_ call: Call) -> Bool {
