@@ -53,12 +53,22 @@ public final class RedisClient: Service, Sendable {
 
     @discardableResult
     public func send(_ command: [RedisArgument]) async throws -> RedisValue {
-        try await connection().send(command)
+        try await onConnection { try await $0.send(command) }
     }
 
     /// Sends the commands in one write and returns every reply in order (error replies included, not thrown).
     public func pipeline(_ commands: [[RedisArgument]]) async throws -> [RedisValue] {
-        try await connection().pipeline(commands)
+        try await onConnection { try await $0.pipeline(commands) }
+    }
+
+    /// Commands that never left, because their connection closed just before (as it does when another command on
+    /// it times out), did not run: they go once more, on a connection made afresh.
+    private func onConnection<T>(_ body: (RedisConnection) async throws -> T) async throws -> T {
+        do {
+            return try await body(connection())
+        } catch RedisError.notSent {
+            return try await body(connection())
+        }
     }
 
     /// Runs a Lua script by its SHA-1 and loads it with `EVAL` when the server does not know it yet (after a

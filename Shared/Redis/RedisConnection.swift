@@ -74,14 +74,14 @@ public final class RedisConnection: Sendable {
             // On its loop, an open channel still has its handler, which fails the request if the write fails: no
             // future is needed for the write (the gateway sends one command per request).
             guard channel.isActive else {
-                promise.fail(RedisError.connectionClosed)
+                promise.fail(RedisError.notSent)
                 return promise.futureResult
             }
             channel.write(request, promise: nil)
             if flush { channel.flush() }
         } else {
             let written = flush ? channel.writeAndFlush(request) : channel.write(request)
-            written.whenFailure { _ in promise.fail(RedisError.connectionClosed) }
+            written.whenFailure { _ in promise.fail(RedisError.notSent) }
         }
         return promise.futureResult
     }

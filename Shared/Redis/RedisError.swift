@@ -2,8 +2,10 @@
 public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Redis answered with an error reply (`ERR …`, `NOSCRIPT …`, `WRONGTYPE …`).
     case server(String)
-    /// The connection closed before the reply came.
+    /// The connection closed before the reply came (the command may have run).
     case connectionClosed
+    /// The connection closed before the command was written, so it did not run (``RedisClient`` sends it again once).
+    case notSent
     /// No connection could be made; the client waits before it tries again.
     case unavailable(String)
     /// No reply within the command timeout; the connection is closed, since later replies would be misread.
@@ -15,6 +17,7 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .server(let message): "Redis error: \(message)"
         case .connectionClosed: "Redis connection closed"
+        case .notSent: "Redis connection closed before the command was sent"
         case .unavailable(let reason): "Redis unavailable: \(reason)"
         case .timeout: "Redis command timed out"
         case .protocolError(let message): "Redis protocol error: \(message)"

@@ -80,7 +80,8 @@ import Testing
             // One local day: the limit counts bookings by the experience's calendar, not by 24 hours.
             let morning = try await booking.slot(of: experience, by: provider, at: booking.cancun(daysAhead: 10, hour: 9))
             let afternoon = try await booking.slot(of: experience, by: provider, at: booking.cancun(daysAhead: 10, hour: 15))
-            let later = try await booking.slot(of: experience, by: provider, daysAhead: 12)
+            // At 10:00 local, so that an hour later is still the blacked-out day whenever the test runs.
+            let later = try await booking.slot(of: experience, by: provider, at: booking.cancun(daysAhead: 12, hour: 10))
             let rules: [String: any Sendable] = ["minimumNoticeHours": 48, "bookingWindowDays": 30, "maxBookingsPerDay": 1]
             let cancun = try #require(TimeZone(identifier: "America/Cancun"))
             let blackout = LocalDate(later.startsAt, in: cancun).description
