@@ -222,6 +222,16 @@ import Testing
             let paid = try await booking.paidBooking(slot, as: traveler, guests: 3)
             #expect(paid.status == .confirmed)
 
+            // The quote shows what the cancellation will give, and changes nothing; only the booking's parties see it.
+            let quote = try await booking.send(.get, "/api/v1/bookings/\(paid.id)/cancellation", as: traveler)
+            #expect(quote.status == .ok, "\(quote.text)")
+            let quoted = try quote.decode(CancellationQuote.self)
+            #expect(quoted.refund == Money(amount: 127_500, currency: "MXN"))
+            #expect(quoted.cancellationPolicy == .moderate)
+            let stranger = try await BookingHarness.user(.traveler)
+            #expect(try await booking.send(.get, "/api/v1/bookings/\(paid.id)/cancellation", as: stranger).status == .notFound)
+            #expect(try await booking.remaining(slot) == 7)
+
             let cancelled = try await booking.send(.post, "/api/v1/bookings/\(paid.id)/cancel", ["reason": "Flight moved"], as: traveler)
             let after = try cancelled.decode(Booking.self)
             #expect(after.status == .cancelledByTraveler)
@@ -230,6 +240,7 @@ import Testing
             #expect(try await booking.remaining(slot) == 10)
             let twice = try await booking.send(.post, "/api/v1/bookings/\(paid.id)/cancel", as: traveler)
             #expect(twice.status == .ok)
+            #expect(try await booking.send(.get, "/api/v1/bookings/\(paid.id)/cancellation", as: traveler).problem?.code == "invalid_transition")
             #expect(try twice.decode(Booking.self).refunded == after.refunded)
             try await Task.sleep(for: .milliseconds(300))
             #expect(
@@ -242,6 +253,8 @@ import Testing
 
             // The provider cancelling refunds everything, whatever the policy.
             let other = try await booking.paidBooking(slot, as: traveler, guests: 2)
+            let providersQuote = try await booking.send(.get, "/api/v1/bookings/\(other.id)/cancellation", as: provider).decode(CancellationQuote.self)
+            #expect(providersQuote.refund == other.total)
             let byProvider = try await booking.send(.post, "/api/v1/bookings/\(other.id)/cancel", as: provider).decode(Booking.self)
             #expect(byProvider.status == .cancelledByProvider)
             #expect(byProvider.refunded == other.total)

@@ -118,6 +118,24 @@ extension BookingService {
         }
     }
 
+    /// What cancelling now would refund the caller's side (nothing changes): a 409 when the booking can no longer be
+    /// cancelled, as the cancellation itself would answer.
+    func cancellationQuote(_ id: UUID, for identity: Identity) async throws -> CancellationQuote {
+        guard let found = try await bookings.find(id), let party = BookingParty(identity, of: found) else { throw Self.bookingNotFound }
+        let now = clock.now()
+        guard found.startsAt > now || !found.status.holdsSeats else {
+            throw Problem.conflict("The experience has started; it can no longer be cancelled.", code: "already_started")
+        }
+        guard case .success(let transition) = BookingStateMachine.apply(party == .traveler ? .cancelledByTraveler : .cancelledByProvider, to: found.status),
+            transition.changed
+        else {
+            throw Problem.conflict(
+                "A booking that is \(found.status.rawValue.replacingOccurrences(of: "_", with: " ")) cannot be cancelled.", code: "invalid_transition")
+        }
+        let refund = owed(transition.refund, booking: found, policy: found.cancellationPolicy, at: now)
+        return CancellationQuote(bookingId: found.id, cancellationPolicy: found.cancellationPolicy, paid: found.paid, refund: refund, quotedAt: now)
+    }
+
     /// The traveler moves a paid booking, before it starts, to another slot of the same experience that its rules let
     /// them book: the seats move in one transaction, a cheaper time refunds the difference, and the provider is told.
     /// Moving to the slot it is on answers as it is.

@@ -41,7 +41,7 @@ extension BookingService {
     }
 
     /// What goes back to the traveler: nothing, all that is left, or what the policy gives (never more than is left).
-    private func owed(_ refund: BookingStateMachine.Refund, booking: Booking, policy: CancellationPolicy, at now: Date) -> Money {
+    func owed(_ refund: BookingStateMachine.Refund, booking: Booking, policy: CancellationPolicy, at now: Date) -> Money {
         let left = booking.paid.amount - booking.refunded.amount
         let amount: Int64 =
             switch refund {

@@ -17,6 +17,7 @@ struct BookingRoutes {
         group.post(use: create)
         group.get(use: list)
         group.get(":id", use: show)
+        group.get(":id/cancellation", use: cancellation)
         group.post(":id/cancel", use: cancel)
         group.post(":id/reschedule", use: reschedule)
         group.post(":id/accept", use: accept)
@@ -58,6 +59,11 @@ struct BookingRoutes {
     @Sendable func show(_ request: Request, context: ServiceRequestContext) async throws -> Booking {
         let identity = try context.requireIdentity()
         return try await booking.booking(try context.parameters.require("id", as: UUID.self), seenBy: identity)
+    }
+
+    @Sendable func cancellation(_ request: Request, context: ServiceRequestContext) async throws -> CancellationQuote {
+        let identity = try context.requireIdentity()
+        return try await booking.cancellationQuote(try context.parameters.require("id", as: UUID.self), for: identity)
     }
 
     @Sendable func cancel(_ request: Request, context: ServiceRequestContext) async throws -> Booking {
