@@ -33,6 +33,8 @@ export DATABASE_URL="postgres://mayago@127.0.0.1:$pg_port/mayago"
 export REDIS_URL="redis://127.0.0.1:$redis_port"
 # Mail, SMS and push of the demo land in a folder, listed at /api/v1/dev/mailbox.
 export MAILBOX_PATH="$root/run/mailbox" DEV_MAILBOX=true
+# The mails' links open the web app on the same origin as the one printed below (its session cookie is per origin).
+export PUBLIC_URL=http://127.0.0.1:8080
 start_services "$bin" 8080
 wait_until_ready
 
@@ -42,7 +44,7 @@ scripts/seed.sh "$GATEWAY_URL" "$DATABASE_URL" "$AUTH_URL" ||
 
 cat <<INFO
 
-MayaGo is up. The gateway listens on http://127.0.0.1:8080
+MayaGo is up. The gateway listens on http://127.0.0.1:8080: open it in a browser for the web app.
 
   curl -i http://127.0.0.1:8080/health
   curl -s http://127.0.0.1:9080/ready                       # which dependency is down, if one is

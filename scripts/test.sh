@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `make test`: installs what is missing, starts a private PostgreSQL and Redis for tests only (run/test, ports
-# 55433 and 56380, apart from `make run`'s), builds, runs `swift test` and the API's conformance suite
-# (scripts/conformance.sh) and stops them, exiting with the tests' status; a formatting fault or a compiler warning in
-# our code fails it too (scripts/lint.sh). Arguments go to `swift test` alone (for
-# example `--filter RedisClientTests`).
+# 55433 and 56380, apart from `make run`'s), builds, runs `swift test`, the API's conformance suite
+# (scripts/conformance.sh) and the web app's suite in a real browser (scripts/browser.sh), and stops them, exiting
+# with the tests' status; a formatting fault or a compiler warning in our code fails it too (scripts/lint.sh).
+# Arguments go to `swift test` alone (for example `--filter RedisClientTests`).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -40,6 +40,7 @@ else
     swift test --skip-build --skip EndToEndTests || status=$?
     swift test --skip-build --filter EndToEndTests || status=$?
     scripts/conformance.sh "$pg_port" "$redis_port" || status=$?
+    scripts/browser.sh "$pg_port" "$redis_port" || status=$?
 fi
 echo "Tests took $(($(date +%s) - start)) s"
 exit $status

@@ -1,131 +1,84 @@
-import { api, resume, signIn, signedIn, signOut } from "./api.js";
-import { language, money, setLanguage, t } from "./i18n.js";
+// The app's shell: the header's navigation for who is signed in, the language picker, and the router that maps
+// each path to its page. Links inside the app move without reloading.
+import { hadSession, onSessionChange, resume, signedIn, signOut, user } from "./api.js";
+import { h, show } from "./dom.js";
+import { language, setLanguage, t } from "./i18n.js";
+import { go, setRouter } from "./navigation.js";
+import { resetPassword, signInPage, signUpPage, verifyEmail, confirmEmail, forgotPassword, preferences } from "./pages/account.js";
+import { admin } from "./pages/admin.js";
+import { booking, bookings } from "./pages/bookings.js";
+import { experience, provider } from "./pages/experience.js";
+import { explore } from "./pages/explore.js";
+import { inbox } from "./pages/inbox.js";
+import { conversation, conversations, leaveConversation } from "./pages/messages.js";
+import { editExperience, newExperience, providerHome } from "./pages/provider.js";
 
-const main = document.getElementById("main");
-
-/// Builds an element: `tag` with attributes and children (strings become text, never HTML).
-function h(tag, attributes = {}, ...children) {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
-    else if (value !== null && value !== undefined) element.setAttribute(name, value);
-  }
-  element.append(...children.flat().filter((child) => child !== null && child !== undefined));
-  return element;
-}
-
-function show(...children) {
-  main.replaceChildren(...children);
-  main.focus();
-}
-
-function picture(links, alt) {
-  if (!links) return h("img", { alt, src: "/icons/icon.svg" });
-  return h("picture", {}, h("source", { type: "image/webp", srcset: links.webpSrcset, sizes: "(min-width: 700px) 33vw, 100vw" }),
-    h("img", { alt, src: links.url, srcset: links.jpegSrcset, sizes: "(min-width: 700px) 33vw, 100vw", loading: "lazy" }));
-}
-
-async function home(params) {
-  const query = params.get("q") ?? "";
-  const input = h("input", { type: "search", name: "q", id: "q", value: query, autocomplete: "off" });
-  const form = h("form", { class: "search", role: "search", onsubmit: (event) => {
-    event.preventDefault();
-    go(`/?q=${encodeURIComponent(input.value)}`);
-  } }, h("label", { for: "q", class: "visually-hidden" }, t("searchLabel")), input, h("button", { type: "submit" }, t("search")));
-  const results = h("ul", { class: "cards", "aria-label": t("search") });
-  show(h("h1", {}, t("searchLabel")), form, results);
-  const found = await api("GET", `/api/v1/search?q=${encodeURIComponent(query)}&limit=24`);
-  if (found.items.length === 0) results.replaceWith(h("p", {}, t("noResults")));
-  results.append(...found.items.map((hit) => h("li", { class: "card" }, h("a", { href: `/experiences/${hit.id.toLowerCase()}` },
-    picture(hit.coverPhoto, hit.title),
-    h("div", {}, h("h2", {}, hit.title), h("p", { class: "muted" }, `${hit.city} · ${hit.durationMinutes} ${t("minutes")}`),
-      h("p", {}, `${t("from")} ${money(hit.price)}`))))));
-}
-
-async function experience(id) {
-  const [found, photos] = await Promise.all([api("GET", `/api/v1/experiences/${id}`), api("GET", `/api/v1/experiences/${id}/photos`)]);
-  show(h("article", {}, h("h1", {}, found.title),
-    h("p", { class: "muted" }, `${found.location.city} · ${found.durationMinutes} ${t("minutes")} · ${money(found.price)}`),
-    h("section", { class: "photos", "aria-label": `${t("photosOf")} ${found.title}` }, photos.items.map((photo) => picture(photo.links, found.title))),
-    h("p", {}, found.description)));
-}
-
-function signInPage() {
-  const error = h("p", { class: "error", role: "alert" });
-  const fields = ["email", "password", "code"].map((name) => h("input", {
-    id: name, name, required: name === "code" ? null : "", type: name === "code" ? "text" : name, inputmode: name === "code" ? "numeric" : null,
-    autocomplete: { email: "username", password: "current-password", code: "one-time-code" }[name],
-  }));
-  show(h("h1", {}, t("signIn")), h("form", { onsubmit: async (event) => {
-    event.preventDefault();
-    try {
-      await signIn(fields[0].value, fields[1].value, fields[2].value || undefined);
-      renderAccount();
-      go("/");
-    } catch {
-      error.textContent = t("wrongSignIn");
-    }
-  } }, ...fields.flatMap((field) => [h("label", { for: field.id }, t(field.name)), field]), h("button", { type: "submit" }, t("signIn")), error));
-}
-
-async function verifyEmail(params) {
-  try {
-    await api("POST", "/api/v1/auth/verify-email", { token: params.get("token") ?? "" });
-    show(h("h1", {}, t("verified")), h("a", { href: "/sign-in" }, t("signIn")));
-  } catch {
-    show(h("h1", {}, t("badLink")));
-  }
-}
-
-function resetPassword(params) {
-  const password = h("input", { id: "password", type: "password", required: "", autocomplete: "new-password", minlength: "8" });
-  const error = h("p", { class: "error", role: "alert" });
-  show(h("h1", {}, t("newPassword")), h("form", { onsubmit: async (event) => {
-    event.preventDefault();
-    try {
-      await api("POST", "/api/v1/auth/password-reset", { token: params.get("token") ?? "", password: password.value });
-      show(h("h1", {}, t("passwordSaved")), h("a", { href: "/sign-in" }, t("signIn")));
-    } catch (failure) {
-      error.textContent = failure.problem?.errors?.[0]?.message ?? t("badLink");
-    }
-  } }, h("label", { for: "password" }, t("newPassword")), password, h("button", { type: "submit" }, t("savePassword")), error));
-}
+const id = "([0-9a-fA-F-]{36})";
+/// Each page: its path, whether it needs a session (and which role), and what draws it.
+const pages = [
+  { path: /^\/$/, draw: (_, params) => explore(params) },
+  { path: new RegExp(`^/experiences/${id}$`), draw: ([experienceID]) => experience(experienceID) },
+  { path: new RegExp(`^/providers/${id}$`), draw: ([providerID]) => provider(providerID) },
+  { path: /^\/sign-in$/, draw: (_, params) => signInPage(params) },
+  { path: /^\/sign-up$/, draw: () => signUpPage() },
+  { path: /^\/forgot-password$/, draw: () => forgotPassword() },
+  { path: /^\/verify-email$/, draw: (_, params) => verifyEmail(params) },
+  { path: /^\/confirm-email$/, draw: (_, params) => confirmEmail(params) },
+  { path: /^\/reset-password$/, draw: (_, params) => resetPassword(params) },
+  // Offline, the bookings the service worker kept are shown to whoever was signed in here.
+  { path: /^\/bookings$/, session: "offline", draw: () => bookings() },
+  { path: new RegExp(`^/bookings/${id}$`), session: true, draw: ([bookingID]) => booking(bookingID) },
+  { path: /^\/messages$/, session: true, draw: () => conversations() },
+  { path: new RegExp(`^/messages/${id}$`), session: true, draw: ([conversationID]) => conversation(conversationID) },
+  { path: /^\/inbox$/, session: true, draw: () => inbox() },
+  { path: /^\/account$/, session: true, draw: () => preferences() },
+  { path: /^\/provider(\/payouts)?$/, session: true, role: "provider", draw: () => providerHome() },
+  { path: /^\/provider\/experiences\/new$/, session: true, role: "provider", draw: () => newExperience() },
+  { path: new RegExp(`^/provider/experiences/${id}$`), session: true, role: "provider", draw: ([experienceID]) => editExperience(experienceID) },
+  { path: /^\/admin$/, session: true, role: "admin", draw: (_, params) => admin(params) },
+];
 
 async function route() {
+  leaveConversation();
   const { pathname, searchParams } = new URL(location.href);
-  const experienceMatch = pathname.match(/^\/experiences\/([0-9a-fA-F-]{36})$/);
+  const page = pages.find((candidate) => candidate.path.test(pathname));
   try {
-    if (pathname === "/") await home(searchParams);
-    else if (experienceMatch) await experience(experienceMatch[1]);
-    else if (pathname === "/sign-in") signInPage();
-    else if (pathname === "/verify-email") await verifyEmail(searchParams);
-    else if (pathname === "/reset-password") resetPassword(searchParams);
-    else show(h("h1", {}, t("notFound")));
+    if (!page) return show(h("h1", {}, t("notFound")), h("p", {}, h("a", { href: "/" }, t("explore"))));
+    // A session that could not be renewed for want of a network is still this person's (a refused one is gone).
+    const allowed = signedIn() || (page.session === "offline" && hadSession());
+    if (page.session && !allowed) return go(`/sign-in?next=${encodeURIComponent(pathname + location.search)}`, { replace: true });
+    if (page.role && user() && user().role !== page.role && user().role !== "admin") return show(h("h1", {}, t("notAllowed")));
+    await page.draw(pathname.match(page.path).slice(1), searchParams);
   } catch (failure) {
-    show(h("h1", {}, navigator.onLine ? t("notFound") : t("offline")), h("p", { class: "error" }, failure.message));
+    const offline = !navigator.onLine || failure instanceof TypeError;
+    show(h("h1", {}, offline ? t("offline") : failure.status === 404 ? t("notFound") : t("failed")), h("p", { class: "error" }, offline ? t("offlineText") : failure.message));
   }
 }
 
-function go(path) {
-  history.pushState(null, "", path);
-  route();
+/// The header's links for the person signed in (or for a visitor).
+function renderNavigation() {
+  const me = user();
+  const link = (href, key) => h("a", { href, "data-text": key }, t(key));
+  const links = [link("/", "explore")];
+  if (me) {
+    links.push(link("/bookings", "myBookings"), link("/messages", "messages"), link("/inbox", "inbox"));
+    if (me.role === "provider" || me.role === "admin") links.push(link("/provider", "hosting"));
+    if (me.role === "admin") links.push(link("/admin", "admin"));
+    links.push(link("/account", "account"), h("button", { type: "button", class: "link", "data-text": "signOut", onclick: async () => {
+      await signOut();
+      go("/");
+    } }, t("signOut")));
+  } else {
+    links.push(link("/sign-in", "signIn"), link("/sign-up", "signUp"));
+  }
+  document.getElementById("navigation").replaceChildren(...links);
 }
 
-function renderAccount() {
-  const link = document.getElementById("account");
-  link.dataset.text = signedIn() ? "signOut" : "signIn";
-  link.textContent = t(link.dataset.text);
-}
-
-document.addEventListener("click", async (event) => {
+document.addEventListener("click", (event) => {
   const link = event.target.closest("a[href^='/']");
-  if (!link || event.metaKey || event.ctrlKey || event.shiftKey) return;
+  if (!link || link.target || link.hasAttribute("download") || event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+  if (link.getAttribute("href").startsWith("/api/")) return;
   event.preventDefault();
-  if (link.id === "account" && signedIn()) {
-    await signOut();
-    renderAccount();
-    return go("/");
-  }
   go(link.getAttribute("href"));
 });
 window.addEventListener("popstate", route);
@@ -133,9 +86,12 @@ const picker = document.getElementById("language");
 picker.value = language;
 picker.addEventListener("change", () => {
   setLanguage(picker.value);
+  renderNavigation();
   route();
 });
 setLanguage(language);
-if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js");
-resume().then(renderAccount);
-route();
+setRouter(route);
+onSessionChange(renderNavigation);
+if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => null);
+renderNavigation();
+resume().finally(route);
