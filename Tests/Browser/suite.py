@@ -4,6 +4,7 @@ screenshots of the main pages at 360 and 1280 px wide go to run/screenshots.
 
     python3 Tests/Browser/suite.py <gateway URL> <screenshot folder>
 """
+import datetime
 import json
 import os
 import re
@@ -188,6 +189,16 @@ class BrowserSuite(unittest.TestCase):
         traveler.driver.get(mail_link(email, "verify-email"))
         traveler.wait_for("h1", "Your email is confirmed")
         traveler.sign_in(email, "cenote-swimmer-2026")
+        # Her profile and a copy of her data, from the account page.
+        traveler.open("/account")
+        traveler.fill("City", "Tizimín")
+        traveler.fill("About you (Español)", "Nado en cenotes los domingos.")
+        traveler.click("Save", "form[aria-label=Profile] button")
+        traveler.wait_for("form[aria-label=Profile] [role=status]", "Saved")
+        traveler.click("Email me a copy of my data")
+        traveler.wait_for("[role=status]", "email you a link")
+        traveler.open("/account")
+        self.assertEqual(traveler.wait_for("input[name=city]").get_attribute("value"), "Tizimín")
 
         book_and_open_payment(traveler, "cenot", "Cenote swim near Valladolid", 2)
         booking_id = traveler.path().split("/")[-1]
@@ -242,6 +253,24 @@ class BrowserSuite(unittest.TestCase):
         provider.wait_for("#experience-status", "Published")
         availability = api("GET", f"/api/v1/experiences/{experience_id}/availability")
         self.assertGreaterEqual(len(availability["slots"]), 50)
+        # One more date, typed in the experience's time zone (Mérida, UTC-6), then cancelled again.
+        day = datetime.date.today() + datetime.timedelta(days=2)
+        provider.wait_for("label", "Date (America/Merida)")
+        provider.driver.execute_script("arguments[0].value = arguments[1]", provider.driver.find_element(By.CSS_SELECTOR, "input[name=date]"), day.isoformat())
+        provider.driver.execute_script("arguments[0].value = '18:30'", provider.driver.find_element(By.CSS_SELECTOR, "input[name=time]"))
+        provider.click("Add the date", "form button")
+        added = f"{day + datetime.timedelta(days=1)}T00:30:00"  # 18:30 in Mérida is 00:30 UTC the next day
+        for _ in range(50):
+            slots = api("GET", f"/api/v1/experiences/{experience_id}/availability")["slots"]
+            if any(slot["startsAt"].startswith(added) for slot in slots):
+                break
+            time.sleep(0.2)
+        else:
+            self.fail(f"no slot at {added}Z")
+        evening = provider.wait_for(".list li", "6:30 PM")
+        evening.find_element(By.TAG_NAME, "button").click()
+        WebDriverWait(provider.driver, WAIT).until(lambda _: not any(
+            slot["startsAt"].startswith(added) for slot in api("GET", f"/api/v1/experiences/{experience_id}/availability")["slots"]))
         provider.click("See the listing")
         provider.wait_for("h1", title)
 

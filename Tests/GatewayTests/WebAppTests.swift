@@ -54,6 +54,22 @@ import Testing
         }
     }
 
+    @Test func stripeJSIsAllowedOnlyWhenTheDeploymentSaysSo() async throws {
+        let root = try Self.site()
+        defer { try? FileManager.default.removeItem(at: root) }
+        for allowed in [false, true] {
+            try await GatewayHarness.withGateway(["WEB_ROOT": root.path, "WEB_STRIPE_JS": "\(allowed)"]) { client in
+                try await client.execute(uri: "/", method: .get) { response in
+                    let policy = try #require(response.headers[.contentSecurityPolicy])
+                    #expect(policy.contains("script-src 'self' https://js.stripe.com https://*.js.stripe.com;") == allowed, "\(policy)")
+                    #expect(policy.contains("frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com;") == allowed)
+                    #expect(policy.contains("connect-src 'self' https://api.stripe.com;") == allowed)
+                    #expect(policy.hasSuffix("frame-ancestors 'none'; base-uri 'none'; form-action 'self'") && !policy.contains("unsafe"))
+                }
+            }
+        }
+    }
+
     @Test func theRepositorysAppLoadsOnlyItsOwnScriptsAndIsInstallable() async throws {
         try await GatewayHarness.withGateway { client in
             try await client.execute(uri: "/", method: .get) { response in

@@ -39,6 +39,12 @@ import Testing
         (["PAYMENT_PROVIDER": "local"], "PAYMENT_PROVIDER"),
         (["PAYMENT_PROVIDER": "stripe", "STRIPE_API_KEY": "sk_live_x"], "STRIPE_WEBHOOK_SECRET"),
         (["PAYMENT_PROVIDER": "stripe", "STRIPE_WEBHOOK_SECRET": "whsec_x"], "STRIPE_API_KEY"),
+        // The web app takes cards with Stripe.js, which needs the publishable key; a secret key there would be given to browsers.
+        (["PAYMENT_PROVIDER": "stripe", "STRIPE_API_KEY": "sk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"], "STRIPE_PUBLISHABLE_KEY"),
+        (
+            ["PAYMENT_PROVIDER": "stripe", "STRIPE_API_KEY": "sk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x", "STRIPE_PUBLISHABLE_KEY": "sk_live_x"],
+            "STRIPE_PUBLISHABLE_KEY"
+        ),
     ])
     func productionRefusesToStartWithoutARealProvider(variables: [String: String], refused: String) async throws {
         let configuration = try TestEnvironment.configuration(.payment, Self.production.merging(variables) { $1 })
@@ -50,7 +56,9 @@ import Testing
     }
 
     @Test func productionStartsWithStripeAndItsSecrets() async throws {
-        let variables = ["PAYMENT_PROVIDER": "stripe", "STRIPE_API_KEY": "sk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"]
+        let variables = [
+            "PAYMENT_PROVIDER": "stripe", "STRIPE_API_KEY": "sk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x", "STRIPE_PUBLISHABLE_KEY": "pk_live_x",
+        ]
         let configuration = try TestEnvironment.configuration(.payment, Self.production.merging(variables) { $1 })
         _ = try await buildApplication(configuration: configuration)
     }

@@ -228,6 +228,18 @@ actor Sightings {
         }
     }
 
+    /// The web app asks which card form to show: anyone may, and it learns the provider and Stripe.js's key, no more.
+    @Test func browsersLearnTheProviderAndThePublishableKey() async throws {
+        try await PaymentHarness.run { payments in
+            let local = try await payments.send(.get, "/api/v1/payments/config").decode(PaymentRoutes.ClientSettings.self)
+            #expect(local.provider == "local" && local.publishableKey == nil)
+        }
+        try await Self.run(FakeStripe(), ["STRIPE_PUBLISHABLE_KEY": "pk_test_mayago"]) { payments in
+            let stripe = try await payments.send(.get, "/api/v1/payments/config").decode(PaymentRoutes.ClientSettings.self)
+            #expect(stripe.provider == "stripe" && stripe.publishableKey == "pk_test_mayago")
+        }
+    }
+
     @Test func chargesRefundsOnboardingAndTransfersGoThroughStripesAPI() async throws {
         let stripe = FakeStripe()
         try await Self.run(stripe) { payments in

@@ -1,7 +1,7 @@
 // The app's shell: the header's navigation for who is signed in, the language picker, and the router that maps
 // each path to its page. Links inside the app move without reloading.
 import { hadSession, onSessionChange, resume, signedIn, signOut, user } from "./api.js";
-import { h, show } from "./dom.js";
+import { h, isNetworkFailure, show } from "./dom.js";
 import { language, setLanguage, t } from "./i18n.js";
 import { go, setRouter } from "./navigation.js";
 import { resetPassword, signInPage, signUpPage, verifyEmail, confirmEmail, forgotPassword, preferences } from "./pages/account.js";
@@ -50,7 +50,7 @@ async function route() {
     if (page.role && user() && user().role !== page.role && user().role !== "admin") return show(h("h1", {}, t("notAllowed")));
     await page.draw(pathname.match(page.path).slice(1), searchParams);
   } catch (failure) {
-    const offline = !navigator.onLine || failure instanceof TypeError;
+    const offline = isNetworkFailure(failure);
     show(h("h1", {}, offline ? t("offline") : failure.status === 404 ? t("notFound") : t("failed")), h("p", { class: "error" }, offline ? t("offlineText") : failure.message));
   }
 }

@@ -40,7 +40,7 @@ export function field(label, control, hint) {
 /// alert, and marks the field it names.
 export function form(attributes, children, action) {
   const alert = h("p", { class: "error", role: "alert" });
-  const submit = children.find((child) => child.tagName === "BUTTON" && child.type === "submit");
+  const submit = children.find((child) => child?.tagName === "BUTTON" && child.type === "submit");
   const element = h("form", { ...attributes, novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
     alert.textContent = "";
@@ -64,9 +64,14 @@ export function form(attributes, children, action) {
   return element;
 }
 
+/// Whether a call failed for want of a network (fetch rejects with a TypeError then), not for a fault of ours.
+export function isNetworkFailure(failure) {
+  return !navigator.onLine || (failure instanceof TypeError && /fetch|network/i.test(failure.message));
+}
+
 /// What a failed call says to a person: the field and its message, the problem's detail, or that we are offline.
 export function problemText(failure) {
-  if (!navigator.onLine || failure instanceof TypeError) return t("offline");
+  if (isNetworkFailure(failure)) return t("offline");
   const first = failure.problem?.errors?.[0];
   if (first) return `${first.field}: ${first.message}`;
   return failure.problem?.detail ?? failure.message ?? t("failed");

@@ -52,6 +52,14 @@ const en = {
   admin: "Admin", users: "Users", enable: "Enable", disable: "Disable", ledger: "Ledger", ledgerBalanced: "The ledger balances",
   ledgerUnbalanced: "Unbalanced transactions", postings: "postings", charged: "charged", commission: "commission", refund: "Refund",
   paymentId: "Payment id", amountMinor: "Amount (minor units)", audit: "Audit log", minutes: "min", hours: "h",
+  oneDate: "One more date", time: "Time", addDate: "Add the date", openDates: "Open dates",
+  cancelDateText: "Cancelling a date cancels its bookings as yours: each traveler gets everything back and is told.",
+  cancelDate: "Cancel this date", reply: "Your reply", remove: "Remove", importCalendar: "Import a calendar (its busy times block your dates)", add: "Add",
+  profile: "Profile", yourAvatar: "Your picture", avatar: "Picture", avatarHint: "JPEG, PNG, WebP or HEIC, at most 5 MiB.", bio: "About you",
+  avatarProcessing: "Saved; your picture shows in a moment.", yourData: "Your data", exportData: "Email me a copy of my data",
+  exportAsked: "We are gathering your data and will email you a link to it.", deleteAccount: "Delete my account",
+  deleteAccountText: "After a grace period your personal data is erased everywhere; bookings and payments stay, without your name, as the law requires.",
+  deletionAsked: "Your account will be deleted", deletionAskedText: "We sent you an email; sign in again before the grace period ends to keep it.",
 };
 
 const es = {
@@ -106,6 +114,14 @@ const es = {
   admin: "Administración", users: "Usuarios", enable: "Habilitar", disable: "Deshabilitar", ledger: "Libro contable", ledgerBalanced: "El libro cuadra",
   ledgerUnbalanced: "Transacciones descuadradas", postings: "asientos", charged: "cobrado", commission: "comisión", refund: "Reembolso",
   paymentId: "Id del pago", amountMinor: "Monto (centavos)", audit: "Registro de auditoría", minutes: "min", hours: "h",
+  oneDate: "Una fecha más", time: "Hora", addDate: "Agregar la fecha", openDates: "Fechas abiertas",
+  cancelDateText: "Cancelar una fecha cancela sus reservas por tu parte: cada viajero recibe todo de vuelta y se le avisa.",
+  cancelDate: "Cancelar esta fecha", reply: "Tu respuesta", remove: "Quitar", importCalendar: "Importar un calendario (sus horas ocupadas bloquean tus fechas)", add: "Agregar",
+  profile: "Perfil", yourAvatar: "Tu foto", avatar: "Foto", avatarHint: "JPEG, PNG, WebP o HEIC, hasta 5 MiB.", bio: "Sobre ti",
+  avatarProcessing: "Guardado; tu foto aparece en un momento.", yourData: "Tus datos", exportData: "Envíame una copia de mis datos",
+  exportAsked: "Estamos reuniendo tus datos y te enviaremos un enlace por correo.", deleteAccount: "Eliminar mi cuenta",
+  deleteAccountText: "Tras un periodo de gracia tus datos personales se borran en todas partes; reservas y pagos quedan, sin tu nombre, como exige la ley.",
+  deletionAsked: "Tu cuenta será eliminada", deletionAskedText: "Te enviamos un correo; inicia sesión antes de que termine el periodo de gracia para conservarla.",
 };
 
 export const words = { en, es };
@@ -145,4 +161,22 @@ export function time(iso, timeZone) {
 
 export function duration(minutes) {
   return minutes < 120 ? `${minutes} ${t("minutes")}` : `${Math.round((minutes / 60) * 10) / 10} ${t("hours")}`;
+}
+
+/// The instant at which the wall clock of `timeZone` reads `day` (`2026-12-24`) and `clock` (`09:30`): what a
+/// provider types is local to the experience, wherever their browser is.
+export function instantIn(timeZone, day, clock) {
+  const [year, month, date] = day.split("-").map(Number);
+  const [hour, minute] = clock.split(":").map(Number);
+  const wanted = Date.UTC(year, month - 1, date, hour, minute);
+  const parts = (instant) => Object.fromEntries(new Intl.DateTimeFormat("en-US", {
+    timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric",
+  }).formatToParts(instant).map(({ type, value }) => [type, Number(value)]));
+  let guess = wanted;
+  // Twice: the zone's offset at the first guess may differ from the one at the answer across a change of time.
+  for (let round = 0; round < 2; round++) {
+    const seen = parts(new Date(guess));
+    guess += wanted - Date.UTC(seen.year, seen.month - 1, seen.day, seen.hour, seen.minute);
+  }
+  return new Date(guess).toISOString();
 }

@@ -47,7 +47,7 @@ public func buildApplication(configuration: ServiceConfiguration) async throws -
         logger: runtime.logger
     )
     DocsRoutes(aggregator: OpenAPIAggregator(pools: Array(pools.values), http: .mayaGo, logger: runtime.logger)).addRoutes(to: router)
-    WebAppRoutes(app: try WebApp.load(from: settings.webRoot)).addRoutes(to: router)
+    WebAppRoutes(app: try WebApp.load(from: settings.webRoot), allowingStripeJS: settings.webAllowsStripeJS).addRoutes(to: router)
     let relay = WebSocketRelay(pool: pools[.messaging]!, authenticator: authenticator, logger: runtime.logger)
     return runtime.makeApplication(
         router: router,

@@ -16,6 +16,7 @@ import ServiceKit
 /// | `GZIP_MIN_BYTES` | `1024`: smaller bodies are sent as they are |
 /// | `GZIP_LEVEL` | `4`: zlib's level, 1 (fastest) to 9 (smallest) |
 /// | `WEB_ROOT` | `Web`: the web app's folder, served at `/` (nothing is served there when it is missing) |
+/// | `WEB_STRIPE_JS` | `false`: the web app may load Stripe.js (with Payment's `stripe` provider), which its policy then allows |
 /// | `ADMIN_HOST`, `ADMIN_PORT` | `127.0.0.1`, `9080`: the operators' port, with `/metrics` and `/ready`'s details (the public port has neither) |
 struct GatewaySettings: Sendable {
     var proxy = Proxy.Configuration()
@@ -30,6 +31,7 @@ struct GatewaySettings: Sendable {
     var adminHost: String
     var adminPort: Int
     var webRoot: URL
+    var webAllowsStripeJS: Bool
 
     init(_ settings: Settings) throws {
         proxy.timeout = try settings.milliseconds("upstream.timeout.ms", default: .seconds(30))
@@ -52,5 +54,6 @@ struct GatewaySettings: Sendable {
         adminHost = settings.string("admin.host", default: "127.0.0.1")
         adminPort = try settings.int("admin.port", default: 9080, in: 0...65535)
         webRoot = URL(fileURLWithPath: settings.string("web.root", default: "Web"))
+        webAllowsStripeJS = try settings.bool("web.stripe.js", default: false)
     }
 }

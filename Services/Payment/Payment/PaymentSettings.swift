@@ -15,6 +15,7 @@ import ServiceKit
 /// | `INVOICE_NUMBERING_INTERVAL_MS` | `1000`: how soon a paid payment's invoice gets its number and the receipt goes out |
 /// | `WEBHOOK_READBACK_INTERVAL_MS` | `600000`: how often Stripe's charge events are read back, for webhooks that never came |
 /// | `STRIPE_WEBHOOK_SECRET` | none: the `whsec_…` secret that signs Stripe's webhooks; without it the route is a 404 (required in production) |
+/// | `STRIPE_PUBLISHABLE_KEY` | none: the `pk_…` key Stripe.js takes in the web app (required with `stripe` in production) |
 struct PaymentSettings: Sendable {
     enum ProviderChoice: String, CaseIterable {
         case local, stripe
@@ -35,6 +36,8 @@ struct PaymentSettings: Sendable {
     /// Set when `PAYMENT_PROVIDER` is `stripe`; the local provider otherwise.
     var stripe: StripeAPI?
     var webhookSecret: String?
+    /// Stripe.js's key, given to browsers: not a secret.
+    var publishableKey: String?
     var publicURL: URL
 
     init(_ configuration: ServiceConfiguration) throws {
@@ -64,11 +67,18 @@ struct PaymentSettings: Sendable {
                 throw ConfigurationError(variable: "STRIPE_WEBHOOK_SECRET", expected: "Stripe's webhook signing secret (whsec_…) in production", value: nil)
             }
         }
+        publishableKey = settings.optionalString("stripe.publishable.key")
+        if let publishableKey, !publishableKey.hasPrefix("pk_") {
+            throw ConfigurationError(variable: "STRIPE_PUBLISHABLE_KEY", expected: "Stripe's publishable key (pk_…), never the secret one", value: nil)
+        }
         if provider == .stripe {
             guard let apiKey = settings.optionalString("stripe.api.key", isSecret: true) else {
                 throw ConfigurationError(variable: "STRIPE_API_KEY", expected: "a secret key (sk_…) when PAYMENT_PROVIDER=stripe", value: nil)
             }
             stripe = StripeAPI(apiKey: apiKey, baseURL: try settings.url("stripe.api.url", default: "https://api.stripe.com", schemes: ["https", "http"]))
+        }
+        if provider == .stripe && configuration.environment == .production && publishableKey == nil {
+            throw ConfigurationError(variable: "STRIPE_PUBLISHABLE_KEY", expected: "Stripe's publishable key (pk_…) for the web app in production", value: nil)
         }
     }
 }

@@ -1,5 +1,5 @@
 // Signing up, in and out; the pages the mails link to (verify, reset, confirm a new address); preferences.
-import { api, signIn, user } from "../api.js";
+import { api, signIn, signOut, user } from "../api.js";
 import { field, form, h, show } from "../dom.js";
 import { language, setLanguage, t } from "../i18n.js";
 import { go } from "../navigation.js";
@@ -81,10 +81,50 @@ export function resetPassword(params) {
   }));
 }
 
+/// The public profile (a provider's page shows it): bio in both languages, city, languages, avatar.
+function profileForm(profile) {
+  const bioEN = h("textarea", { name: "bio.en", rows: "3", maxlength: "2000" }, profile.bio.en ?? "");
+  const bioES = h("textarea", { name: "bio.es", rows: "3", maxlength: "2000" }, profile.bio.es ?? "");
+  const city = h("input", { name: "city", maxlength: "100", value: profile.city ?? "" });
+  const languages = h("input", { name: "languages", value: profile.languages.join(", "), pattern: "[a-z]{2}(, ?[a-z]{2})*" });
+  const avatar = h("input", { name: "avatar", type: "file", accept: "image/jpeg,image/png,image/webp,image/heic" });
+  return form({ "aria-label": t("profile") }, [
+    h("h2", {}, t("profile")),
+    profile.avatarUrl ? h("img", { class: "avatar", src: profile.avatarUrl, alt: t("yourAvatar") }) : null,
+    field(t("avatar"), avatar, t("avatarHint")), field(`${t("bio")} (English)`, bioEN), field(`${t("bio")} (Español)`, bioES),
+    field(t("city"), city), field(t("languages"), languages, "es, en"), h("button", { type: "submit" }, t("save")),
+  ], async (element) => {
+    await api("PATCH", "/api/v1/auth/me/profile", {
+      bio: { en: bioEN.value, es: bioES.value }, city: city.value || null,
+      languages: languages.value.split(",").map((code) => code.trim()).filter(Boolean),
+    });
+    const [file] = avatar.files;
+    if (file) await api("PUT", "/api/v1/auth/me/avatar", file, { "Content-Type": file.type });
+    element.append(h("p", { role: "status" }, file ? t("avatarProcessing") : t("saved")));
+  });
+}
+
+/// A copy of everything MayaGo holds about the person, mailed as a link; and the account's deletion.
+function accountData() {
+  const password = h("input", { name: "password", type: "password", autocomplete: "current-password", required: true });
+  const exported = h("p", { role: "status" });
+  return h("section", { "aria-labelledby": "your-data" }, h("h2", { id: "your-data" }, t("yourData")),
+    h("button", { type: "button", class: "secondary", onclick: async () => {
+      await api("POST", "/api/v1/auth/me/exports");
+      exported.textContent = t("exportAsked");
+    } }, t("exportData")), exported,
+    form({ "aria-label": t("deleteAccount") }, [h("h3", {}, t("deleteAccount")), h("p", { class: "muted" }, t("deleteAccountText")),
+      field(t("password"), password), h("button", { type: "submit", class: "danger" }, t("deleteAccount"))], async () => {
+      await api("POST", "/api/v1/auth/me/deletion", { password: password.value });
+      await signOut();
+      show(h("h1", {}, t("deletionAsked")), h("p", {}, t("deletionAskedText")));
+    }));
+}
+
 const types = ["booking.confirmed", "booking.received", "booking.cancelled", "booking.reminder", "booking.review_request", "payment.receipt", "messaging.new_message"];
 
 export async function preferences() {
-  const current = await api("GET", "/api/v1/notifications/preferences");
+  const [current, profile] = await Promise.all([api("GET", "/api/v1/notifications/preferences"), api("GET", "/api/v1/auth/me/profile")]);
   const chosen = h("select", { name: "language" }, ["en", "es"].map((code) => h("option", { value: code, selected: (current.language ?? language) === code }, code === "en" ? "English" : "Español")));
   const zone = h("input", { name: "timeZone", value: current.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone });
   const table = h("table", {}, h("caption", {}, t("channels")),
@@ -103,5 +143,5 @@ export async function preferences() {
       });
       setLanguage(chosen.value);
       element.append(h("p", { role: "status" }, t("saved")));
-    }));
+    }), profileForm(profile), accountData());
 }

@@ -1,21 +1,27 @@
 // Admins: find a user and change their role or disable them, the audit log, the ledger check, a refund.
 import { api, idempotencyKey } from "../api.js";
-import { field, form, h, show } from "../dom.js";
+import { field, form, h, problemText, show } from "../dom.js";
 import { dateTime, money, t } from "../i18n.js";
+
+/// Changes a user; a refusal (an admin demoting themselves, say) is read out in the users' status line.
+async function change(found, body, refresh) {
+  const status = document.getElementById("users-status");
+  try {
+    await api("PATCH", `/api/v1/auth/admin/users/${found.id}`, body);
+    status.textContent = `${found.email}: ${t("saved")}`;
+  } catch (failure) {
+    status.textContent = `${found.email}: ${problemText(failure)}`;
+  }
+  await refresh();
+}
 
 function userRow(found, refresh) {
   const role = h("select", { "aria-label": `${t("role")}: ${found.email}` }, ["traveler", "provider", "admin"].map((value) =>
     h("option", { value, selected: found.role === value }, t(`role.${value}`))));
-  role.addEventListener("change", async () => {
-    await api("PATCH", `/api/v1/auth/admin/users/${found.id}`, { role: role.value }).catch(() => null);
-    refresh();
-  });
+  role.addEventListener("change", () => change(found, { role: role.value }, refresh));
   const disabled = found.disabled;
   return h("tr", {}, h("td", {}, found.name), h("td", {}, found.email), h("td", {}, role),
-    h("td", {}, h("button", { type: "button", class: "secondary", onclick: async () => {
-      await api("PATCH", `/api/v1/auth/admin/users/${found.id}`, { disabled: !disabled }).catch(() => null);
-      refresh();
-    } }, disabled ? t("enable") : t("disable"))));
+    h("td", {}, h("button", { type: "button", class: "secondary", onclick: () => change(found, { disabled: !disabled }, refresh) }, disabled ? t("enable") : t("disable"))));
 }
 
 export async function admin(params) {
@@ -33,6 +39,7 @@ export async function admin(params) {
   show(h("h1", {}, t("admin")),
     h("section", {}, h("h2", {}, t("users")),
       form({ role: "search", class: "search" }, [field(t("email"), email), h("button", { type: "submit" }, t("search"))], load),
+      h("p", { id: "users-status", role: "status" }),
       h("div", { class: "scroll" }, h("table", {}, h("thead", {}, h("tr", {}, [t("name"), t("email"), t("role"), ""].map((label) => h("th", { scope: "col" }, label)))), users))),
     h("section", {}, h("h2", {}, t("ledger")),
       h("p", { role: "status" }, ledger.balanced ? `${t("ledgerBalanced")} (${ledger.postings} ${t("postings")})` : `${t("ledgerUnbalanced")}: ${ledger.unbalancedTransactions.join(", ")}`),

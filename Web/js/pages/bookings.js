@@ -2,7 +2,7 @@
 // confirmed, cancel it with the refund shown first, review it once completed, write to the provider.
 import { api, idempotencyKey } from "../api.js";
 import { field, form, h, problemText, show } from "../dom.js";
-import { dateTime, money, t } from "../i18n.js";
+import { dateTime, language, money, t } from "../i18n.js";
 import { go } from "../navigation.js";
 
 const experiences = new Map();
@@ -41,6 +41,37 @@ function cardForm(payment, paid) {
     const answer = await api("POST", `/api/v1/payments/${payment.id}/confirm`, { card }, { "Idempotency-Key": idempotencyKey() });
     if (answer.status === "failed") throw new Error(answer.lastError ?? t("declined"));
     await paid();
+  });
+}
+
+let clientSettings = null;
+
+/// Which card form to show: the local provider's (development) or Stripe's.
+function paymentSettings() {
+  clientSettings ??= api("GET", "/api/v1/payments/config");
+  return clientSettings;
+}
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    if (document.querySelector(`script[src="${src}"]`)) return resolve();
+    document.head.append(h("script", { src, onload: resolve, onerror: () => reject(new Error(t("failed"))) }));
+  });
+}
+
+/// Stripe's Payment Element: the card goes from Stripe's frame to Stripe, never through MayaGo, which hears of the
+/// result by webhook; Stripe brings the traveler back to the booking (after 3-D Secure when the bank asks).
+async function stripeForm(payment, publishableKey, bookingID) {
+  await loadScript("https://js.stripe.com/v3/");
+  const stripe = window.Stripe(publishableKey, { locale: language });
+  const elements = stripe.elements({ clientSecret: payment.clientSecret });
+  const mount = h("div", { class: "stripe-element" });
+  setTimeout(() => elements.create("payment").mount(mount));
+  return form({ class: "card-form", "aria-label": t("pay") }, [
+    h("p", { class: "price" }, `${t("toPay")}: ${money(payment.amount)}`), mount, h("button", { type: "submit" }, `${t("pay")} ${money(payment.amount)}`),
+  ], async () => {
+    const { error } = await stripe.confirmPayment({ elements, confirmParams: { return_url: `${location.origin}/bookings/${bookingID}` } });
+    if (error) throw new Error(error.message);
   });
 }
 
@@ -99,7 +130,9 @@ function reviewForm(booking) {
 }
 
 export async function booking(id) {
-  const found = await api("GET", `/api/v1/bookings/${id}`);
+  let found = await api("GET", `/api/v1/bookings/${id}`);
+  // Back from Stripe with the payment made: the webhook confirms it in a moment.
+  if (found.status === "pending_payment" && new URLSearchParams(location.search).get("redirect_status") === "succeeded") found = (await settled(id)) ?? found;
   const listing = await experienceOf(found);
   const zone = listing.timeZone;
   const parts = [
@@ -112,11 +145,13 @@ export async function booking(id) {
       found.refunded.amount > 0 ? [h("dt", {}, t("refunded")), h("dd", {}, money(found.refunded))] : null),
   ];
   if (found.status === "pending_payment") {
-    const payment = await paymentOf(found.id);
-    parts.push(payment ? cardForm(payment, async () => {
+    const [payment, settings] = await Promise.all([paymentOf(found.id), paymentSettings()]);
+    if (!payment) parts.push(h("p", { class: "error" }, t("paymentNotReady")));
+    else if (settings.provider === "stripe") parts.push(await stripeForm(payment, settings.publishableKey, found.id));
+    else parts.push(cardForm(payment, async () => {
       await settled(found.id);
       go(`/bookings/${found.id}`, { replace: true });
-    }) : h("p", { class: "error" }, t("paymentNotReady")));
+    }));
   }
   if (["pending_payment", "awaiting_provider", "confirmed"].includes(found.status) && new Date(found.startsAt) > new Date()) parts.push(cancelSection(found));
   if (found.status === "completed") parts.push(reviewForm(found));

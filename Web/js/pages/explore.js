@@ -75,10 +75,10 @@ function filters(params, facets) {
   const guests = h("input", { name: "guests", type: "number", min: "1", max: "100", value: params.get("guests") });
   const sort = h("select", { name: "sort" }, ["relevance", "price", "-price", "rating", "distance"].map((value) =>
     h("option", { value, selected: (params.get("sort") ?? "relevance") === value }, t(`sort.${value}`))));
-  const near = h("input", { name: "near", type: "checkbox", checked: params.has("lat") });
+  const near = h("input", { id: "near", name: "near", type: "checkbox", checked: params.has("lat") });
   return { category, maxPrice, date, guests, sort, near, element: h("fieldset", { class: "filters" }, h("legend", {}, t("filters")),
     field(t("category"), category), field(t("maxPrice"), maxPrice), field(t("date"), date), field(t("guests"), guests), field(t("sortBy"), sort),
-    h("div", { class: "field check" }, near, h("label", { for: near.id || (near.id = "near") }, t("nearMe")))) };
+    h("div", { class: "field check" }, near, h("label", { for: "near" }, t("nearMe")))) };
 }
 
 async function position() {

@@ -2,7 +2,7 @@
 // request), payouts (onboarding, balance, payouts) and the calendar feed.
 import { api, user } from "../api.js";
 import { field, form, h, problemText, show } from "../dom.js";
-import { dateTime, money, t } from "../i18n.js";
+import { dateTime, instantIn, money, t } from "../i18n.js";
 import { go } from "../navigation.js";
 
 function answerButtons(booking, reload) {
@@ -52,7 +52,21 @@ export async function providerHome() {
       h("ul", { class: "list" }, payouts.items.map((payout) => h("li", {}, `${dateTime(payout.createdAt)} · ${money(payout.amount)} · ${payout.status}`)))),
     h("section", { "aria-labelledby": "calendar" }, h("h2", { id: "calendar" }, t("calendarFeed")),
       h("p", {}, t("calendarFeedText")), h("input", { readonly: true, value: calendar.feedUrl, "aria-label": t("calendarFeed"), class: "wide" }),
-      h("ul", {}, calendar.imports.map((entry) => h("li", {}, entry.url)))));
+      h("ul", {}, calendar.imports.map((entry) => h("li", {}, entry.url, entry.lastError ? h("span", { class: "error" }, ` · ${entry.lastError}`) : null, " ",
+        h("button", { type: "button", class: "secondary", onclick: async () => {
+          await api("DELETE", `/api/v1/providers/me/calendar/imports/${entry.id}`);
+          providerHome();
+        } }, t("remove"))))),
+      importForm()));
+}
+
+/// Another calendar whose busy times block this provider's dates (their other bookings, a day off).
+function importForm() {
+  const url = h("input", { name: "url", type: "url", required: true, placeholder: "https://calendar.example.com/busy.ics" });
+  return form({ "aria-label": t("importCalendar") }, [field(t("importCalendar"), url), h("button", { type: "submit" }, t("add"))], async () => {
+    await api("POST", "/api/v1/providers/me/calendar/imports", { url: url.value });
+    providerHome();
+  });
 }
 
 const weekdayNames = () => [1, 2, 3, 4, 5, 6, 7].map((day) => new Intl.DateTimeFormat(document.documentElement.lang, { weekday: "short", timeZone: "UTC" }).format(new Date(Date.UTC(2024, 0, day))));
@@ -119,8 +133,48 @@ function scheduleForm(id, done) {
   });
 }
 
+/// One date outside any schedule, typed in the experience's time zone.
+function slotForm(found, done) {
+  const day = h("input", { name: "date", type: "date", required: true });
+  const clock = h("input", { name: "time", type: "time", required: true, value: "09:00" });
+  const capacity = h("input", { name: "capacity", type: "number", min: "1", max: "10000", required: true, value: "8" });
+  return form({ "aria-label": t("oneDate") }, [
+    h("h2", {}, t("oneDate")), field(`${t("date")} (${found.timeZone})`, day), field(t("time"), clock), field(t("capacity"), capacity),
+    h("button", { type: "submit" }, t("addDate")),
+  ], async () => {
+    await api("POST", `/api/v1/experiences/${found.id}/slots`, { startsAt: instantIn(found.timeZone, day.value, clock.value), capacity: Number(capacity.value) });
+    done();
+  });
+}
+
+/// The open dates; cancelling one cancels its bookings as the provider's, refunded in full.
+function slotList(found, slots, done) {
+  return h("section", { "aria-labelledby": "dates" }, h("h2", { id: "dates" }, t("openDates")), h("p", { class: "muted" }, t("cancelDateText")),
+    h("ul", { class: "list" }, slots.map((slot) => h("li", {}, `${dateTime(slot.startsAt, found.timeZone)} · ${slot.remaining}/${slot.capacity} ${t("left")} `,
+      h("button", { type: "button", class: "secondary", onclick: async (event) => {
+        event.target.disabled = true;
+        await api("DELETE", `/api/v1/experiences/${found.id}/slots/${slot.id}`);
+        done();
+      } }, t("cancelDate"))))));
+}
+
+function reviewReplies(reviews, done) {
+  return h("section", { "aria-labelledby": "their-reviews" }, h("h2", { id: "their-reviews" }, t("reviewsTitle")),
+    reviews.length === 0 ? h("p", { class: "muted" }, t("noReviews")) : h("ul", { class: "list" }, reviews.map((review) => {
+      const reply = h("textarea", { name: "reply", rows: "2", required: true, maxlength: "2000" });
+      return h("li", {}, h("p", {}, `${"★".repeat(review.rating)} ${review.comment}`), review.reply ? h("p", { class: "reply" }, `${t("providerReply")}: ${review.reply}`) :
+        form({ "aria-label": t("reply") }, [field(t("reply"), reply), h("button", { type: "submit" }, t("send"))], async () => {
+          await api("POST", `/api/v1/reviews/${review.id}/reply`, { reply: reply.value });
+          done();
+        }));
+    })));
+}
+
 export async function editExperience(id) {
-  const [found, availability] = await Promise.all([api("GET", `/api/v1/experiences/${id}`), api("GET", `/api/v1/experiences/${id}/availability`)]);
+  const [found, availability, reviews] = await Promise.all([
+    api("GET", `/api/v1/experiences/${id}`), api("GET", `/api/v1/experiences/${id}/availability`), api("GET", `/api/v1/experiences/${id}/reviews?limit=50`),
+  ]);
+  const again = () => editExperience(id);
   const lifecycle = (verb, label) => h("button", { type: "button", class: verb === "archive" ? "secondary" : "", onclick: async () => {
     await api("POST", `/api/v1/experiences/${id}/${verb}`);
     editExperience(id);
@@ -134,6 +188,7 @@ export async function editExperience(id) {
     scheduleForm(id, (made) => {
       status.textContent = `${made.slotsCreated} ${t("slotsCreated")}`;
     }), status,
+    slotForm(found, again), slotList(found, availability.slots, again), reviewReplies(reviews.items, again),
     h("h2", {}, t("edit")),
     experienceForm(found, async (body) => {
       await api("PATCH", `/api/v1/experiences/${id}`, body);

@@ -32,7 +32,7 @@ struct AccessRules: Sendable {
 
     private static let servedMethods: Set<HTTPRequest.Method> = [.get, .head, .post, .put, .patch, .delete]
 
-    /// Browsing (experiences, providers' pages), searching, signing up and in, the calls that carry their own secret (Stripe's signed webhooks, a
+    /// Browsing (experiences, providers' pages), searching, signing up and in, which card form to show, the calls that carry their own secret (Stripe's signed webhooks, a
     /// provider's calendar feed with its token, a data export's mailed link), and the development mailbox (Notify serves it outside production only).
     static let mayaGo = AccessRules(public: [
         (.get, "/.well-known/jwks.json"),
@@ -52,6 +52,7 @@ struct AccessRules: Sendable {
         (.get, "/api/v1/auth/oauth/*/callback"),
         (.post, "/api/v1/auth/oauth/exchange"),
         (.post, "/api/v1/webhooks/stripe"),
+        (.get, "/api/v1/payments/config"),
         (.get, "/api/v1/providers/*"),
         (.get, "/api/v1/providers/*/calendar.ics"),
         (.get, "/api/v1/dev/mailbox"),

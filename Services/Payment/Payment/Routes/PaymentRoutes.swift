@@ -29,6 +29,12 @@ struct PaymentRoutes {
         var reason: String
     }
 
+    /// What a browser needs to take a card: which provider, and Stripe.js's publishable key with Stripe.
+    struct ClientSettings: ResponseCodable {
+        var provider: String
+        var publishableKey: String?
+    }
+
     struct LedgerCheck: ResponseCodable {
         var balanced: Bool
         var postings: Int
@@ -39,11 +45,17 @@ struct PaymentRoutes {
         let group = router.group("api/v1/payments")
         group.get(use: list)
         group.get("ledger", use: checkLedger)
+        group.get("config", use: clientSettings)
         group.get(":id", use: show)
         group.post(":id/confirm", use: confirm)
         group.post(":id/authenticate", use: authenticate)
         group.get("revenue", use: revenue)
         group.post(":id/refunds", use: refund)
+    }
+
+    /// Open to anyone: it names the provider and a key meant for browsers, nothing else.
+    @Sendable func clientSettings(_ request: Request, context: ServiceRequestContext) async throws -> ClientSettings {
+        ClientSettings(provider: payment.settings.stripe == nil ? "local" : "stripe", publishableKey: payment.settings.publishableKey)
     }
 
     @Sendable func show(_ request: Request, context: ServiceRequestContext) async throws -> Payment {
