@@ -1,4 +1,4 @@
-.PHONY: run test lint format build compose-check clean
+.PHONY: run test lint format build compose-check deploy-check clean
 
 # Brings the whole stack up on this machine with demo data; Ctrl-C stops it.
 run:
@@ -29,3 +29,7 @@ clean:
 	-@scripts/stores.sh stop dev
 	-@scripts/stores.sh stop test
 	rm -rf run
+
+# Renders the Kubernetes overlays and validates them against the 1.30 schemas (make test does too).
+deploy-check:
+	@scripts/deploy-check.sh

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `make test`: installs what is missing, starts a private PostgreSQL and Redis for tests only (run/test, ports
-# 55433 and 56380, apart from `make run`'s), builds, runs `swift test`, the API's conformance suite
-# (scripts/conformance.sh) and the web app's suite in a real browser (scripts/browser.sh), and stops them, exiting
-# with the tests' status; a formatting fault or a compiler warning in our code fails it too (scripts/lint.sh).
-# Arguments go to `swift test` alone (for example `--filter RedisClientTests`).
+# 55433 and 56380, apart from `make run`'s), builds, checks the Kubernetes overlays (scripts/deploy-check.sh), runs
+# `swift test`, the API's conformance suite (scripts/conformance.sh) and the web app's suite in a real browser
+# (scripts/browser.sh), and stops them, exiting with the tests' status; a formatting fault or a compiler warning in
+# our code fails it too (scripts/lint.sh). Arguments go to `swift test` alone (for example `--filter RedisClientTests`).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -32,6 +32,7 @@ export MAYAGO_TEST_REDIS_URL="redis://127.0.0.1:$redis_port"
 export MAYAGO_BIN_PATH="$(swift build --show-bin-path)"
 start=$(date +%s)
 status=0
+scripts/deploy-check.sh || status=$?
 if [ $# -gt 0 ]; then
     swift test --skip-build "$@" || status=$?
 else
