@@ -27,7 +27,7 @@ export RATE_LIMIT_SENSITIVE=100/15m
 trap 'stop_services; drop_database "$pg_port" mayago_browser || true' EXIT
 start_services "$bin" 28080 "$work/logs"
 wait_until_ready || { tail -n 20 "$work"/logs/*.log; exit 1; }
-scripts/seed.sh "$GATEWAY_URL" "$DATABASE_URL" "$AUTH_URL" >/dev/null
+scripts/seed.sh "$GATEWAY_URL" "$DATABASE_URL" "${AUTH_URL%%,*}" >/dev/null
 
 start=$(date +%s)
 status=0

@@ -32,9 +32,9 @@ export LOGIN_IP_MAX_FAILURES=100000 LOGIN_MAX_FAILURES=1000 LOGIN_ACCOUNT_MAX_FA
 trap 'stop_services; drop_database "$pg_port" mayago_conformance || true' EXIT
 start_services "$bin" 18080 "$work/logs"
 wait_until_ready || { tail -n 20 "$work"/logs/*.log; exit 1; }
-scripts/seed.sh "$GATEWAY_URL" "$DATABASE_URL" "$AUTH_URL" >/dev/null
+scripts/seed.sh "$GATEWAY_URL" "$DATABASE_URL" "${AUTH_URL%%,*}" >/dev/null
 for account in logout twofactor; do
-    curl -sf -o /dev/null -H "Content-Type: application/json" "$AUTH_URL/api/v1/auth/register" \
+    curl -sf -o /dev/null -H "Content-Type: application/json" "${AUTH_URL%%,*}/api/v1/auth/register" \
         -d "{\"email\":\"$account@mayago.test\",\"password\":\"throwaway-conformance\",\"name\":\"Throwaway\",\"role\":\"traveler\"}"
 done
 
@@ -42,7 +42,7 @@ done
 # next code of the secret the seed kept, and the suite's admin identities send that token (15 minutes, longer than
 # the suite's admin runs).
 admin_code=$(python3 scripts/totp.py run/demo-admin-totp-secret-mayago_conformance 30)
-admin_token=$(curl -sf -H "Content-Type: application/json" "$AUTH_URL/api/v1/auth/login" \
+admin_token=$(curl -sf -H "Content-Type: application/json" "${AUTH_URL%%,*}/api/v1/auth/login" \
     -d "{\"email\":\"admin@mayago.test\",\"password\":\"admin-demo-password\",\"totpCode\":\"$admin_code\"}" |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["accessToken"])')
 for identities in identities throwaway; do

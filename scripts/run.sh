@@ -39,7 +39,7 @@ start_services "$bin" 8080
 wait_until_ready
 
 # The stack serves without its demo data if that cannot be loaded: say so, do not stop.
-scripts/seed.sh "$GATEWAY_URL" "$DATABASE_URL" "$AUTH_URL" ||
+scripts/seed.sh "$GATEWAY_URL" "$DATABASE_URL" "${AUTH_URL%%,*}" ||
     echo "The demo data could not be loaded (see above); MayaGo runs without it. Run scripts/seed.sh again to retry."
 
 cat <<INFO

@@ -274,7 +274,7 @@ class BrowserSuite(unittest.TestCase):
         provider.click("See the listing")
         provider.wait_for("h1", title)
 
-    def test_3_a_declined_card_shows_why_and_a_cancellation_shows_its_refund_first(self):
+    def test_3_a_declined_card_shows_why_3d_secure_asks_and_a_cancellation_shows_its_refund_first(self):
         traveler = Page(self)
         traveler.sign_in("ana@mayago.test", "ana-demo-traveler")
         book_and_open_payment(traveler, "tacos", "Tacos al pastor night tour", 1, keyboard=True)
@@ -283,8 +283,11 @@ class BrowserSuite(unittest.TestCase):
         self.assertIn("declined", alert.text.lower())
         traveler.check_console(allowed=("402",))
 
+        # A card whose bank asks for 3-D Secure: the local provider's stand-in page, then confirmed.
         book_and_open_payment(traveler, "tacos", "Tacos al pastor night tour", 1)
-        pay(traveler, "4242 4242 4242 4242")
+        pay(traveler, "4000 0027 6000 3184")
+        traveler.wait_for("[role=alertdialog]", "3-D Secure")
+        traveler.click("Confirm the payment")
         traveler.wait_for(".status", "Confirmed")
         traveler.click("Cancel the booking")
         quote = traveler.wait_for("[role=alertdialog]", "you get back")

@@ -184,27 +184,10 @@ import Testing
         #expect(ready, "\(stack.output)")
         guard ready else { return await stack.stop() }
         let gateway = { (path: String) in stack.url(.gateway, path) }
-        func call(
-            _ method: String, _ path: String, token: String, body: [String: Any]? = nil, headers: [String: String] = [:]
-        ) async throws -> (Int, [String: Any]) {
-            var all = headers.merging(["Authorization": "Bearer \(token)"]) { $1 }
-            if body != nil { all["Content-Type"] = "application/json" }
-            let (data, answer) = try await HTTP.send(method, gateway(path), headers: all, body: try body.map { try JSONSerialization.data(withJSONObject: $0) })
-            return (answer.statusCode, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
-        }
-        func signUp(_ role: String) async throws -> String {
-            let email = "\(role)-\(UUID().uuidString.prefix(8).lowercased())@example.com"
-            let body = try JSONSerialization.data(withJSONObject: ["email": email, "password": "a long enough passphrase", "name": "E2E", "role": role])
-            let (_, registered) = try await HTTP.send("POST", gateway("/api/v1/auth/register"), headers: ["Content-Type": "application/json"], body: body)
-            #expect(registered.statusCode == 202)
-            let credentials = try JSONSerialization.data(withJSONObject: ["email": email, "password": "a long enough passphrase"])
-            let (data, _) = try await HTTP.send("POST", gateway("/api/v1/auth/login"), headers: ["Content-Type": "application/json"], body: credentials)
-            return try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["accessToken"] as? String)
-        }
-        let provider = try await signUp("provider")
-        let traveler = try await signUp("traveler")
+        let provider = try await stack.signUp("provider").token
+        let traveler = try await stack.signUp("traveler").token
 
-        let (created, experience) = try await call(
+        let (created, experience) = try await stack.call(
             "POST", "/api/v1/experiences", token: provider,
             body: [
                 "title": "Mayan ruins at sunrise", "description": "Cobá before the heat.", "category": "culture", "tags": ["ruins"],
@@ -214,12 +197,12 @@ import Testing
             ])
         #expect(created == 201)
         let experienceID = try #require(experience["id"] as? String)
-        #expect(try await call("POST", "/api/v1/experiences/\(experienceID)/publish", token: provider).0 == 200)
+        #expect(try await stack.call("POST", "/api/v1/experiences/\(experienceID)/publish", token: provider).0 == 200)
         let startsAt = Date().addingTimeInterval(7 * 86_400).formatted(ISO8601Format.withFractionalSeconds)
-        let (_, slot) = try await call("POST", "/api/v1/experiences/\(experienceID)/slots", token: provider, body: ["startsAt": startsAt, "capacity": 6])
+        let (_, slot) = try await stack.call("POST", "/api/v1/experiences/\(experienceID)/slots", token: provider, body: ["startsAt": startsAt, "capacity": 6])
         let slotID = try #require(slot["id"] as? String)
 
-        let (booked, booking) = try await call(
+        let (booked, booking) = try await stack.call(
             "POST", "/api/v1/bookings", token: traveler, body: ["slotId": slotID, "guests": 2], headers: ["Idempotency-Key": UUID().uuidString])
         #expect(booked == 201)
         let bookingID = try #require(booking["id"] as? String)
@@ -228,12 +211,12 @@ import Testing
         // Booking asked Payment through its outbox; the traveler pays with a test card through the gateway.
         var paymentID: String?
         _ = try await eventually(timeout: .seconds(30)) {
-            let (_, page) = try await call("GET", "/api/v1/payments?bookingId=\(bookingID)", token: traveler)
+            let (_, page) = try await stack.call("GET", "/api/v1/payments?bookingId=\(bookingID)", token: traveler)
             paymentID = ((page["items"] as? [[String: Any]])?.first)?["id"] as? String
             return paymentID != nil
         }
         let payment = try #require(paymentID, "\(stack.output)")
-        let (paid, _) = try await call(
+        let (paid, _) = try await stack.call(
             "POST", "/api/v1/payments/\(payment)/confirm", token: traveler,
             body: [
                 "card": ["number": "4242 4242 4242 4242", "expMonth": 12, "expYear": 2040, "cvc": "123"]
@@ -241,12 +224,12 @@ import Testing
         #expect(paid == 200)
         // Payment told Booking through its outbox: the booking is confirmed.
         let confirmed = try await eventually(timeout: .seconds(30)) {
-            try await call("GET", "/api/v1/bookings/\(bookingID)", token: traveler).1["status"] as? String == "confirmed"
+            try await stack.call("GET", "/api/v1/bookings/\(bookingID)", token: traveler).1["status"] as? String == "confirmed"
         }
         #expect(confirmed, "\(stack.output)")
         // Booking told Notify, which asked Auth for the traveler's address: the inbox has the confirmation and the receipt.
         let notified = try await eventually(timeout: .seconds(30)) {
-            let titles = ((try await call("GET", "/api/v1/notifications", token: traveler).1["items"] as? [[String: Any]]) ?? []).compactMap {
+            let titles = ((try await stack.call("GET", "/api/v1/notifications", token: traveler).1["items"] as? [[String: Any]]) ?? []).compactMap {
                 $0["title"] as? String
             }
             return titles.contains("Booked: Mayan ruins at sunrise") && titles.contains { $0.hasPrefix("Receipt ") }
@@ -254,7 +237,7 @@ import Testing
         #expect(notified, "\(stack.output)")
 
         // The traveler writes to the provider about the booking; the provider hears it on a socket the gateway relays.
-        let (opened, conversation) = try await call(
+        let (opened, conversation) = try await stack.call(
             "POST", "/api/v1/conversations", token: traveler, body: ["experienceId": experienceID, "bookingId": bookingID])
         #expect(opened == 201)
         let conversationID = try #require(conversation["id"] as? String)

@@ -9,8 +9,10 @@ import Foundation
 public final class ChildProcess: Sendable {
     public let pid: pid_t
     public let logFile: URL
+    public let name: String
 
     public init(_ executable: String, arguments: [String] = [], environment: [String: String] = [:], name: String) throws {
+        self.name = name
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("mayago-\(name)-\(UUID().uuidString.prefix(8)).log")
 
         var actions = posix_spawn_file_actions_t()

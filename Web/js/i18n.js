@@ -59,6 +59,7 @@ const en = {
   avatarProcessing: "Saved; your picture shows in a moment.", yourData: "Your data", exportData: "Email me a copy of my data",
   exportAsked: "We are gathering your data and will email you a link to it.", deleteAccount: "Delete my account",
   deleteAccountText: "After a grace period your personal data is erased everywhere; bookings and payments stay, without your name, as the law requires.",
+  bankAsks: "Your bank asks you to confirm this payment (3-D Secure).", approve: "Confirm the payment", refuse: "Refuse",
   deletionAsked: "Your account will be deleted", deletionAskedText: "We sent you an email; sign in again before the grace period ends to keep it.",
 };
 
@@ -121,6 +122,7 @@ const es = {
   avatarProcessing: "Guardado; tu foto aparece en un momento.", yourData: "Tus datos", exportData: "Envíame una copia de mis datos",
   exportAsked: "Estamos reuniendo tus datos y te enviaremos un enlace por correo.", deleteAccount: "Eliminar mi cuenta",
   deleteAccountText: "Tras un periodo de gracia tus datos personales se borran en todas partes; reservas y pagos quedan, sin tu nombre, como exige la ley.",
+  bankAsks: "Tu banco pide que confirmes este pago (3-D Secure).", approve: "Confirmar el pago", refuse: "Rechazar",
   deletionAsked: "Tu cuenta será eliminada", deletionAskedText: "Te enviamos un correo; inicia sesión antes de que termine el periodo de gracia para conservarla.",
 };
 

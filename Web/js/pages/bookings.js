@@ -7,9 +7,14 @@ import { go } from "../navigation.js";
 
 const experiences = new Map();
 
+/// An experience once per page view of many bookings; a failed fetch is not kept.
 async function experienceOf(booking) {
-  if (!experiences.has(booking.experienceId)) experiences.set(booking.experienceId, api("GET", `/api/v1/experiences/${booking.experienceId}`));
-  return experiences.get(booking.experienceId);
+  const id = booking.experienceId;
+  if (!experiences.has(id)) experiences.set(id, api("GET", `/api/v1/experiences/${id}`).catch((failure) => {
+    experiences.delete(id);
+    throw failure;
+  }));
+  return experiences.get(id);
 }
 
 function status(booking) {
@@ -31,7 +36,7 @@ function cardForm(payment, paid) {
   const number = h("input", { name: "number", inputmode: "numeric", autocomplete: "cc-number", required: true, placeholder: "4242 4242 4242 4242" });
   const expiry = h("input", { name: "expiry", autocomplete: "cc-exp", required: true, placeholder: "12/30", pattern: "\\d{1,2}/\\d{2}" });
   const cvc = h("input", { name: "cvc", inputmode: "numeric", autocomplete: "cc-csc", required: true, pattern: "\\d{3,4}" });
-  return form({ class: "card-form", "aria-label": t("pay") }, [
+  const element = form({ class: "card-form", "aria-label": t("pay") }, [
     h("p", { class: "price" }, `${t("toPay")}: ${money(payment.amount)}`),
     field(t("cardNumber"), number, t("testCards")), field(t("expiry"), expiry), field(t("cvc"), cvc),
     h("button", { type: "submit" }, `${t("pay")} ${money(payment.amount)}`),
@@ -40,8 +45,21 @@ function cardForm(payment, paid) {
     const card = { number: number.value, expMonth: month, expYear: 2000 + year, cvc: cvc.value };
     const answer = await api("POST", `/api/v1/payments/${payment.id}/confirm`, { card }, { "Idempotency-Key": idempotencyKey() });
     if (answer.status === "failed") throw new Error(answer.lastError ?? t("declined"));
+    if (answer.status === "requires_action") return element.replaceWith(bankCheck(payment, paid));
     await paid();
   });
+  return element;
+}
+
+/// The local provider's stand-in for the bank's 3-D Secure page: the traveler approves the payment (or not).
+function bankCheck(payment, paid) {
+  const answer = (approve) => async (event) => {
+    event.target.disabled = true;
+    await api("POST", `/api/v1/payments/${payment.id}/authenticate`, { approve }, { "Idempotency-Key": idempotencyKey() });
+    await paid();
+  };
+  return h("div", { class: "notice", role: "alertdialog", "aria-labelledby": "bank" }, h("p", { id: "bank" }, t("bankAsks")),
+    h("button", { type: "button", onclick: answer(true) }, t("approve")), h("button", { type: "button", class: "secondary", onclick: answer(false) }, t("refuse")));
 }
 
 let clientSettings = null;
