@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `make test`: installs what is missing, starts a private PostgreSQL and Redis for tests only (run/test, ports
 # 55433 and 56380, apart from `make run`'s), builds, checks the Kubernetes overlays (scripts/deploy-check.sh), runs
-# `swift test`, the API's conformance suite (scripts/conformance.sh) and the web app's suite in a real browser
-# (scripts/browser.sh), and stops them, exiting with the tests' status; a formatting fault or a compiler warning in
-# our code fails it too (scripts/lint.sh). Arguments go to `swift test` alone (for example `--filter RedisClientTests`).
+# `swift test`, the API's conformance suite (scripts/conformance.sh), the web app's suite in a real browser
+# (scripts/browser.sh) and the restore drill of a backup taken meanwhile (scripts/backup.sh, restore-drill.sh), and
+# stops them, exiting with the tests' status; a formatting fault or a compiler warning in our code fails it too
+# (scripts/lint.sh). Arguments go to `swift test` alone (for example `--filter RedisClientTests`).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -36,12 +37,22 @@ scripts/deploy-check.sh || status=$?
 if [ $# -gt 0 ]; then
     swift test --skip-build "$@" || status=$?
 else
+    # Backed up while the tests write: a base backup now and the WAL streamed all along, restored at the end.
+    rm -rf run/backups
+    scripts/backup.sh wal 127.0.0.1 "$pg_port" run/backups >run/backup-wal.log 2>&1 &
+    wal_streamer=$!
+    scripts/backup.sh base 127.0.0.1 "$pg_port" run/backups || status=$?
     # The end-to-end tests start seven executables per stack: run them after the rest, not beside it, so that two
     # cores are not shared by both at once (their waits are generous, but not unbounded).
     swift test --skip-build --skip EndToEndTests || status=$?
     swift test --skip-build --filter EndToEndTests || status=$?
     scripts/conformance.sh "$pg_port" "$redis_port" || status=$?
     scripts/browser.sh "$pg_port" "$redis_port" || status=$?
+    # The restore drill: the test database as the tests left it, from the backup alone.
+    sleep 1 && kill "$wal_streamer" && wait "$wal_streamer" 2>/dev/null || true
+    scripts/restore-drill.sh run/backups mayago_test $((pg_port + 1)) "$pg_port" || status=$?
+    # The slot would keep the test cluster's WAL for a streamer that is gone.
+    psql -h 127.0.0.1 -p "$pg_port" -U mayago -d postgres -qc "SELECT pg_drop_replication_slot('mayago_backup')" >/dev/null || true
 fi
 echo "Tests took $(($(date +%s) - start)) s"
 exit $status
