@@ -28,6 +28,10 @@ public enum ServiceMain {
             logger.critical("Service stopped", metadata: ["error": "\(String(reflecting: error))"])
             exit(1)
         }
+        // Stopped gracefully: end the process now. With NIO's loops as the global executor, returning from an async
+        // main could leave the main thread exiting alone while the loops and thread pools kept the process alive
+        // (seen once: a Booking that answered SIGTERM, shut down, and never ended).
+        exit(0)
     }
 
     /// Makes NIO's event loops Swift's global executor, so that a task resumes on the loop whose I/O woke it instead
