@@ -75,6 +75,14 @@ stop_services() {
     [ ${#service_pids[@]} -gt 0 ] || return 0
     kill -TERM "${service_pids[@]}" 2>/dev/null || true
     local pid
-    for pid in "${service_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    # A service that has not ended 30 s after SIGTERM is killed and named, rather than waited for forever.
+    for pid in "${service_pids[@]}"; do
+        for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        if kill -0 "$pid" 2>/dev/null; then
+            echo "$(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null)(pid $pid) did not stop within 30 s of SIGTERM; killed" >&2
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+        wait "$pid" 2>/dev/null || true
+    done
     service_pids=()
 }
