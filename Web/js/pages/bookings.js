@@ -36,6 +36,7 @@ function cardForm(payment, paid) {
   const number = h("input", { name: "number", inputmode: "numeric", autocomplete: "cc-number", required: true, placeholder: "4242 4242 4242 4242" });
   const expiry = h("input", { name: "expiry", autocomplete: "cc-exp", required: true, placeholder: "12/30", pattern: "\\d{1,2}/\\d{2}" });
   const cvc = h("input", { name: "cvc", inputmode: "numeric", autocomplete: "cc-csc", required: true, pattern: "\\d{3,4}" });
+  const keys = new Map();
   const element = form({ class: "card-form", "aria-label": t("pay") }, [
     h("p", { class: "price" }, `${t("toPay")}: ${money(payment.amount)}`),
     field(t("cardNumber"), number, t("testCards")), field(t("expiry"), expiry), field(t("cvc"), cvc),
@@ -43,7 +44,10 @@ function cardForm(payment, paid) {
   ], async () => {
     const [month, year] = expiry.value.split("/").map(Number);
     const card = { number: number.value, expMonth: month, expYear: 2000 + year, cvc: cvc.value };
-    const answer = await api("POST", `/api/v1/payments/${payment.id}/confirm`, { card }, { "Idempotency-Key": idempotencyKey() });
+    // One key per card tried: sent again after a lost answer, the same card is not charged twice.
+    const signature = JSON.stringify(card);
+    if (!keys.has(signature)) keys.set(signature, idempotencyKey());
+    const answer = await api("POST", `/api/v1/payments/${payment.id}/confirm`, { card }, { "Idempotency-Key": keys.get(signature) });
     if (answer.status === "failed") throw new Error(answer.lastError ?? t("declined"));
     if (answer.status === "requires_action") return element.replaceWith(bankCheck(payment, paid));
     await paid();

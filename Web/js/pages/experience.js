@@ -44,6 +44,7 @@ export async function experience(id) {
   const total = h("p", { class: "price", "aria-live": "polite" });
   const slotsArea = h("div", {});
   let slot = null;
+  const keys = new Map();
   const refreshTotal = () => {
     const count = Number(guests.value) || 1;
     total.textContent = `${t("total")}: ${money({ amount: found.price.amount * count, currency: found.price.currency })}`;
@@ -66,7 +67,11 @@ export async function experience(id) {
   ], async () => {
     if (!signedIn()) return go(`/sign-in?next=${encodeURIComponent(location.pathname)}`);
     if (!slot) throw new Error(t("chooseTime"));
-    const made = await api("POST", "/api/v1/bookings", { slotId: slot.id, guests: Number(guests.value) }, { "Idempotency-Key": idempotencyKey() });
+    // Sent again after a lost answer, the same booking keeps its key, so it is made once.
+    const body = { slotId: slot.id, guests: Number(guests.value) };
+    const signature = JSON.stringify(body);
+    if (!keys.has(signature)) keys.set(signature, idempotencyKey());
+    const made = await api("POST", "/api/v1/bookings", body, { "Idempotency-Key": keys.get(signature) });
     go(`/bookings/${made.id}`);
   });
   const message = h("button", { type: "button", class: "secondary", onclick: async () => {

@@ -7,8 +7,9 @@ import NIOWebSocket
 import TestSupport
 import Testing
 
-/// Several instances of the services that look stateful, as a cluster runs them: nothing may be bound to one.
-@Suite(.serialized) struct ScaleOutTests {
+/// Several instances of the services that look stateful, as a cluster runs them: nothing may be bound to one. One of
+/// `StackTests`, which run one at a time: two stacks on the same database would take each other's jobs.
+extension StackTests {
     @Test func twoInstancesOfBookingSearchMessagingAndNotifyShareTheirWork() async throws {
         let stack = try Stack(instances: [.booking: 2, .search: 2, .messaging: 2, .notify: 2])
         let ready = await stack.waitUntilReady()
