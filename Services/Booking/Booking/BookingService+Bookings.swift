@@ -111,11 +111,16 @@ extension BookingService {
     func cancel(_ id: UUID, by identity: Identity, reason: String?) async throws -> Booking {
         try await transaction { connection in
             let (found, party) = try await lockedBooking(id, for: identity, on: connection)
-            guard found.startsAt > clock.now() || !found.status.holdsSeats else {
-                throw Problem.conflict("The experience has started; it can no longer be cancelled.", code: "already_started")
-            }
-            return try await apply(party == .traveler ? .cancelledByTraveler : .cancelledByProvider, to: found, reason: reason, on: connection)
+            return try await apply(try Self.cancellation(of: found, by: party, at: clock.now()), to: found, reason: reason, on: connection)
         }
+    }
+
+    /// The event `party`'s cancellation of `booking` is; refused once the experience has started while it holds seats.
+    private static func cancellation(of booking: Booking, by party: BookingParty, at now: Date) throws -> BookingStateMachine.Event {
+        guard booking.startsAt > now || !booking.status.holdsSeats else {
+            throw Problem.conflict("The experience has started; it can no longer be cancelled.", code: "already_started")
+        }
+        return party == .traveler ? .cancelledByTraveler : .cancelledByProvider
     }
 
     /// What cancelling now would refund the caller's side (nothing changes): a 409 when the booking can no longer be
@@ -123,10 +128,7 @@ extension BookingService {
     func cancellationQuote(_ id: UUID, for identity: Identity) async throws -> CancellationQuote {
         guard let found = try await bookings.find(id), let party = BookingParty(identity, of: found) else { throw Self.bookingNotFound }
         let now = clock.now()
-        guard found.startsAt > now || !found.status.holdsSeats else {
-            throw Problem.conflict("The experience has started; it can no longer be cancelled.", code: "already_started")
-        }
-        guard case .success(let transition) = BookingStateMachine.apply(party == .traveler ? .cancelledByTraveler : .cancelledByProvider, to: found.status),
+        guard case .success(let transition) = BookingStateMachine.apply(try Self.cancellation(of: found, by: party, at: now), to: found.status),
             transition.changed
         else {
             throw Problem.conflict(
