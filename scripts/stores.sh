@@ -3,7 +3,12 @@
 # default instances.
 #
 #   scripts/stores.sh start <name> <postgres-port> <redis-port>
+#   scripts/stores.sh replica <name> <primary-port> <replica-port> [apply delay, e.g. 100ms]
 #   scripts/stores.sh stop <name>
+#
+# `replica` starts a hot standby of <name>'s PostgreSQL in run/<name>/replica, streaming from it (a base backup
+# taken with `pg_basebackup -R`): read-only queries given DATABASE_READ_URL go there. The tests give it a delay, so
+# that a read that must see its own write cannot pass by luck.
 set -euo pipefail
 
 action=$1
@@ -47,7 +52,27 @@ start() {
     echo "PostgreSQL on 127.0.0.1:$pgport and Redis on 127.0.0.1:$redisport (data in run/$name)"
 }
 
+replica() {
+    local primary=$1 port=$2 delay=${3:-0} data="$dir/replica"
+    if [ ! -f "$data/PG_VERSION" ]; then
+        mkdir -p "$data"
+        [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$data"
+        chmod 700 "$data"
+        as_postgres "$pgbin/pg_basebackup" -h 127.0.0.1 -p "$primary" -U postgres -D "$data" -R -X stream -c fast
+        rm -f "$data/server.log" # the primary's
+    fi
+    if ! as_postgres "$pgbin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+        # A standby needs at least the primary's max_connections.
+        as_postgres "$pgbin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start \
+            -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$data -c max_connections=1000 -c fsync=off -c recovery_min_apply_delay=$delay" >/dev/null
+    fi
+    echo "PostgreSQL replica of 127.0.0.1:$primary on 127.0.0.1:$port (data in run/$name/replica)"
+}
+
 stop() {
+    if [ -f "$dir/replica/postmaster.pid" ]; then
+        as_postgres "$pgbin/pg_ctl" -D "$dir/replica" -m fast -w stop >/dev/null 2>&1 || true
+    fi
     if [ -f "$pgdata/postmaster.pid" ]; then
         as_postgres "$pgbin/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null 2>&1 || true
     fi
@@ -59,6 +84,7 @@ stop() {
 
 case "$action" in
     start) start "$3" "$4" ;;
+    replica) replica "$3" "$4" "${5:-0}" ;;
     stop) stop ;;
-    *) echo "usage: $0 start <name> <postgres-port> <redis-port> | stop <name>" >&2; exit 2 ;;
+    *) echo "usage: $0 start <name> <postgres-port> <redis-port> | replica <name> <primary-port> <replica-port> | stop <name>" >&2; exit 2 ;;
 esac

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make test`: installs what is missing, starts a private PostgreSQL and Redis for tests only (run/test, ports
-# 55433 and 56380, apart from `make run`'s), builds, checks the Kubernetes overlays (scripts/deploy-check.sh), runs
+# `make test`: installs what is missing, starts a private PostgreSQL (with a streaming replica on 55435) and Redis for
+# tests only (run/test, ports 55433 and 56380, apart from `make run`'s), builds, checks the Kubernetes overlays (scripts/deploy-check.sh), runs
 # `swift test`, the API's conformance suite (scripts/conformance.sh), the web app's suite in a real browser
 # (scripts/browser.sh) and the restore drill of a backup taken meanwhile (scripts/backup.sh, restore-drill.sh), and
 # stops them, exiting with the tests' status; a formatting fault or a compiler warning in our code fails it too
@@ -15,6 +15,8 @@ redis_port=${MAYAGO_TEST_REDIS_PORT:-56380}
 scripts/install-deps.sh
 scripts/stores.sh start test "$pg_port" "$redis_port"
 trap 'scripts/stores.sh stop test' EXIT
+# A streaming replica, 100 ms behind, for the tests of DATABASE_READ_URL.
+scripts/stores.sh replica test "$pg_port" $((pg_port + 2)) 100ms
 
 # Every run starts from an empty database and an empty Redis.
 source scripts/lib/database.sh
@@ -29,6 +31,7 @@ echo "Build took $(($(date +%s) - start)) s"
 scripts/lint.sh run/build.log
 
 export MAYAGO_TEST_DATABASE_URL="postgres://mayago@127.0.0.1:$pg_port/mayago_test"
+export MAYAGO_TEST_DATABASE_READ_URL="postgres://mayago@127.0.0.1:$((pg_port + 2))/mayago_test"
 export MAYAGO_TEST_REDIS_URL="redis://127.0.0.1:$redis_port"
 export MAYAGO_BIN_PATH="$(swift build --show-bin-path)"
 start=$(date +%s)

@@ -20,7 +20,7 @@ struct SearchHarness: Sendable {
     static let tokens = TestTokens()
 
     static func run<Value: Sendable>(
-        booking: Router<BasicRequestContext> = emptyBooking(), _ body: @Sendable (SearchHarness) async throws -> Value
+        booking: Router<BasicRequestContext> = emptyBooking(), variables: [String: String] = [:], _ body: @Sendable (SearchHarness) async throws -> Value
     ) async throws -> Value {
         // The stand-in is Auth too, for the signed-in routes' keys.
         tokens.publish(on: booking)
@@ -29,7 +29,7 @@ struct SearchHarness: Sendable {
                 .search,
                 variables: [
                     "BOOKING_URL": "http://127.0.0.1:\(port)", "AUTH_URL": "http://127.0.0.1:\(port)", "RECOMMENDATIONS_INTERVAL_MS": "200",
-                ],
+                ].merging(variables) { $1 },
                 build: {
                     try await buildApplication(configuration: $0)
                 }

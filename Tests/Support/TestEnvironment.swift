@@ -8,6 +8,10 @@ public enum TestEnvironment {
     public static let databaseURL =
         ProcessInfo.processInfo.environment["MAYAGO_TEST_DATABASE_URL"]
         ?? "postgres://mayago@127.0.0.1:55433/mayago_test"
+    /// A streaming replica of the test database (`make test` starts it with `scripts/stores.sh replica`).
+    public static let readDatabaseURL =
+        ProcessInfo.processInfo.environment["MAYAGO_TEST_DATABASE_READ_URL"]
+        ?? "postgres://mayago@127.0.0.1:55435/mayago_test"
     public static let redisURL = ProcessInfo.processInfo.environment["MAYAGO_TEST_REDIS_URL"] ?? "redis://127.0.0.1:56380"
     /// Where `swift build` put the executables, for end-to-end tests.
     public static let binPath = ProcessInfo.processInfo.environment["MAYAGO_BIN_PATH"] ?? ".build/debug"

@@ -22,7 +22,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     let messaging = MessagingService(
         logger: logger, clock: clock, limits: settings.limits,
         conversations: Conversations(postgres: postgres, logger: logger),
-        messages: Messages(postgres: postgres, outbox: runtime.outbox, logger: logger),
+        messages: Messages(postgres: postgres, reads: runtime.reads.postgres, outbox: runtime.outbox, logger: logger),
         attachments: attachments,
         files: files,
         accounts: Accounts(postgres: postgres, logger: logger),

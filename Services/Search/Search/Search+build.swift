@@ -18,7 +18,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         logger: runtime.logger
     )
     let words = Words(postgres: postgres, logger: runtime.logger)
-    let follower = IndexFollower(postgres: postgres, logger: runtime.logger) {
+    let follower = IndexFollower(reads: runtime.reads, logger: runtime.logger) {
         words.forgetCorrections()
         await cache.invalidate()
     }

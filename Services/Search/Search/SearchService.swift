@@ -19,14 +19,14 @@ struct SearchService: Sendable {
         try await cache.answer(query) { try JSONEncoder.mayaGo.encode(try await search(request)) }
     }
 
-    /// Applies one event of Booking's feed, searchable on this instance when it returns (on the others within a round
-    /// of their followers).
     /// Completions of what the search box holds, its words folded as the index folds them.
     func suggestions(for text: String, limit: Int) async throws -> [CompletionSet.Completion] {
         let folded = QueryText.tokens(text).joined(separator: " ")
         return folded.isEmpty ? [] : try await completer.suggest(folded, limit: limit)
     }
 
+    /// Applies one event of Booking's feed, searchable on this instance when it returns (on the others within a round
+    /// of their followers).
     func apply(_ event: SearchFeedEvent) async throws {
         if try await documents.apply(event, at: clock.now()) { try await follower.catchUp() }
     }

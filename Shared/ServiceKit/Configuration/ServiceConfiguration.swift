@@ -11,6 +11,7 @@ import Logging
 /// | `LOG_LEVEL` | `info` |
 /// | `DATABASE_URL` | `postgres://mayago@127.0.0.1:55432/mayago` (the `make run` instance) |
 /// | `DATABASE_POOL_SIZE` | `10` |
+/// | `DATABASE_READ_URL` | unset: reads that may lag (listings, history, Search's index) go to a streaming replica when set |
 /// | `REDIS_URL` | `redis://127.0.0.1:56379` (the `make run` instance) |
 /// | `SERVICE_SECRET` | a development secret; production refuses it and every other secret published in this repository |
 /// | `AUTH_URL` … `NOTIFY_URL` | `http://127.0.0.1:<port>` of each peer; a comma-separated list for several instances |
@@ -30,6 +31,8 @@ public struct ServiceConfiguration: Sendable {
     public var logLevel: Logger.Level
     public var databaseURL: URL
     public var databasePoolSize: Int
+    /// A streaming replica of `databaseURL`, for the reads that may lag a moment behind the writes.
+    public var databaseReadURL: URL?
     /// The PostgreSQL schema of the service's tables: its own name unless `DATABASE_SCHEMA` says otherwise (tests
     /// give each case a schema of its own).
     public var databaseSchema: String
@@ -58,6 +61,7 @@ public struct ServiceConfiguration: Sendable {
             isSecret: true
         )
         databasePoolSize = try settings.int("database.pool.size", default: 10, in: 1...500)
+        databaseReadURL = try settings.optionalURL("database.read.url", schemes: ["postgres", "postgresql"], isSecret: true)
         databaseSchema = settings.string("database.schema", default: service.rawValue)
         guard databaseSchema.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) != nil else {
             throw ConfigurationError(variable: "DATABASE_SCHEMA", expected: "a lower-case SQL identifier", value: databaseSchema)

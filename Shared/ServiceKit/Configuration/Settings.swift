@@ -78,6 +78,11 @@ public struct Settings: Sendable {
         try Self.url(optionalString(key, isSecret: isSecret) ?? defaultValue, key: key, schemes: schemes, isSecret: isSecret)
     }
 
+    /// A URL that may be left unset.
+    public func optionalURL(_ key: String, schemes: Set<String>, isSecret: Bool = false) throws -> URL? {
+        try optionalString(key, isSecret: isSecret).map { try Self.url($0, key: key, schemes: schemes, isSecret: isSecret) }
+    }
+
     /// A comma-separated list of URLs (`http://a:8082,http://b:8082`); at least one.
     public func urls(_ key: String, default defaultValue: String, schemes: Set<String>) throws -> [URL] {
         let raw = optionalString(key) ?? defaultValue

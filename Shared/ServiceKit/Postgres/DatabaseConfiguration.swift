@@ -3,10 +3,11 @@ import PostgresNIO
 
 extension PostgresClient.Configuration {
     /// A pool configuration from a `postgres://user:password@host:port/database?sslmode=…` URL, with the
-    /// service's schema first on the search path so that its SQL needs no schema names.
-    public init(url: URL, schema: String, poolSize: Int) throws {
+    /// service's schema first on the search path so that its SQL needs no schema names. PostgreSQL lists its
+    /// connections as `mayago-<schema>` and `<application name>` after it when given (`reads`, say).
+    public init(url: URL, schema: String, poolSize: Int, applicationName: String? = nil, variable: String = "DATABASE_URL") throws {
         guard let host = url.host, !host.isEmpty else {
-            throw ConfigurationError(variable: "DATABASE_URL", expected: "a host", value: nil)
+            throw ConfigurationError(variable: variable, expected: "a host", value: nil)
         }
         let database = url.path.split(separator: "/").first.map(String.init)
         let query = URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems ?? []
@@ -17,7 +18,7 @@ extension PostgresClient.Configuration {
         case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
         case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
         default:
-            throw ConfigurationError(variable: "DATABASE_URL", expected: "sslmode disable, prefer or require", value: nil)
+            throw ConfigurationError(variable: variable, expected: "sslmode disable, prefer or require", value: nil)
         }
         self.init(
             host: host,
@@ -31,6 +32,9 @@ extension PostgresClient.Configuration {
         options.connectTimeout = .seconds(3)
         // `public` second: PostgreSQL extensions (pg_trgm, unaccent, earthdistance) live there, once per database.
         // JIT compiling costs a search over many rows about 100 ms before it starts: more than it ever saves here.
-        options.additionalStartupParameters = [("search_path", "\(schema), public"), ("application_name", "mayago-\(schema)"), ("jit", "off")]
+        options.additionalStartupParameters = [
+            ("search_path", "\(schema), public"), ("application_name", ["mayago-\(schema)", applicationName].compactMap { $0 }.joined(separator: "-")),
+            ("jit", "off"),
+        ]
     }
 }

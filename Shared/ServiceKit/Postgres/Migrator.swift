@@ -17,6 +17,13 @@ public struct Migrator: Sendable {
         self.migrations = migrations.sorted { $0.version < $1.version }
     }
 
+    /// Throws unless the database `client` reads (a replica) has the newest migration.
+    public func requireApplied(on client: PostgresClient, logger: Logger) async throws {
+        guard let newest = migrations.last else { return }
+        let rows = try await client.query("SELECT version FROM \(unescaped: schema).schema_migrations WHERE version = \(newest.version)", logger: logger)
+        guard try await rows.decode(Int.self).first(where: { _ in true }) != nil else { throw SchemaMigrations.MigrationsPending() }
+    }
+
     /// Applies what is missing and returns the versions it applied.
     @discardableResult
     public func migrate(_ client: PostgresClient, logger: Logger) async throws -> [Int] {

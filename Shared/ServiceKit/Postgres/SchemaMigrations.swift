@@ -33,6 +33,12 @@ public final class SchemaMigrations: Service, Sendable {
         }
     }
 
+    /// Throws until the replica `client` reads has them too.
+    public func requireReplicated(on client: PostgresClient) async throws {
+        try requireApplied()
+        try await migrator.requireApplied(on: client, logger: logger)
+    }
+
     struct MigrationsPending: Error, CustomStringConvertible {
         var description: String { "migrations not applied yet" }
     }

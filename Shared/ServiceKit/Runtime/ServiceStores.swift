@@ -53,6 +53,9 @@ public struct RedisStore: ServiceStores {
 /// PostgreSQL: the service's schema, migrated at start, with the outbox relay and idempotency keys on it.
 public struct PostgresStore: ServiceStores {
     public let postgres: PostgresClient
+    /// The replica for reads that may lag, or the primary again.
+    public let reads: DatabaseReads
+    private let replica: PostgresClient?
     public let outbox: OutboxRelay
     /// `Idempotency-Key` handling for the service's public POSTs.
     public let idempotentRequests: IdempotentRequests
@@ -66,6 +69,15 @@ public struct PostgresStore: ServiceStores {
             configuration: try .init(url: configuration.databaseURL, schema: configuration.databaseSchema, poolSize: configuration.databasePoolSize),
             backgroundLogger: logger
         )
+        replica = try configuration.databaseReadURL.map { url in
+            PostgresClient(
+                configuration: try .init(
+                    url: url, schema: configuration.databaseSchema, poolSize: configuration.databasePoolSize, applicationName: "reads",
+                    variable: "DATABASE_READ_URL"),
+                backgroundLogger: logger
+            )
+        }
+        reads = DatabaseReads(primary: postgres, replica: replica)
         let outbox = OutboxRelay(postgres: postgres, client: client, configuration: try .init(settings: configuration.settings), logger: logger)
         self.outbox = outbox
         idempotentRequests = IdempotentRequests(postgres: postgres, logger: logger)
@@ -77,7 +89,7 @@ public struct PostgresStore: ServiceStores {
         )
     }
 
-    public var services: [any Service] { [postgres, migrations, outbox] }
+    public var services: [any Service] { [postgres, migrations, outbox] + (replica.map { [$0] } ?? []) }
     public var readinessChecks: [ReadinessCheck] {
         [
             ReadinessCheck(name: "postgres") { [postgres, migrations] in
@@ -85,6 +97,8 @@ public struct PostgresStore: ServiceStores {
                 try await postgres.query("SELECT 1")
             }
         ]
+            + (replica.map { replica in [ReadinessCheck(name: "postgres-replica") { [migrations] in try await migrations.requireReplicated(on: replica) }] }
+                ?? [])
     }
     public var schema: SchemaMigrations? { migrations }
 }

@@ -7,6 +7,8 @@ import ServiceKit
 /// The `experiences` table.
 struct Experiences: Sendable {
     let postgres: PostgresClient
+    /// The replica for reads that may lag (`DatabaseReads`), or the primary.
+    let reads: PostgresClient
     let logger: Logger
 
     static let columns = """
@@ -71,7 +73,9 @@ struct Experiences: Sendable {
               AND (\(cursor?.time)::timestamptz IS NULL OR (created_at, id) < (\(cursor?.time), \(cursor?.id)::uuid))
             ORDER BY created_at DESC, id DESC LIMIT \(limit)
             """,
-            on: nil
+            on: nil,
+            // A provider's own list, drafts included, follows their writes at once; the public one may lag.
+            mayLag: !includeUnpublished
         )
     }
 
@@ -79,7 +83,8 @@ struct Experiences: Sendable {
     func all(after id: UUID?, limit: Int) async throws -> [Experience] {
         try await list(
             "SELECT \(unescaped: Self.columns) FROM experiences WHERE \(id)::uuid IS NULL OR id > \(id) ORDER BY id LIMIT \(limit)",
-            on: nil
+            on: nil,
+            mayLag: true
         )
     }
 
@@ -101,8 +106,10 @@ struct Experiences: Sendable {
         return Experience.Rating(sum: 0, count: 0)
     }
 
-    private func list(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> [Experience] {
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
+    /// Runs `query` on `connection`, else on the primary, or on the replica when the answer `mayLag` behind writes.
+    private func list(_ query: PostgresQuery, on connection: PostgresConnection?, mayLag: Bool = false) async throws -> [Experience] {
+        let rows =
+            if let connection { try await connection.query(query, logger: logger) } else { try await (mayLag ? reads : postgres).query(query, logger: logger) }
         var experiences: [Experience] = []
         for try await row in rows {
             let r = try row.decode(

@@ -6,6 +6,8 @@ import ServiceKit
 /// The `reviews` table.
 struct Reviews: Sendable {
     let postgres: PostgresClient
+    /// The replica for reads that may lag (`DatabaseReads`), or the primary.
+    let reads: PostgresClient
     let logger: Logger
 
     static let columns = "id, booking_id, experience_id, traveler_id, rating, comment, reply, replied_at, created_at"
@@ -51,12 +53,15 @@ struct Reviews: Sendable {
               AND (\(cursor?.time)::timestamptz IS NULL OR (created_at, id) < (\(cursor?.time), \(cursor?.id)::uuid))
             ORDER BY created_at DESC, id DESC LIMIT \(limit)
             """,
-            on: nil
+            on: nil,
+            mayLag: true
         )
     }
 
-    private func list(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> [Review] {
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
+    /// Runs `query` on `connection`, else on the primary, or on the replica when the answer `mayLag` behind writes.
+    private func list(_ query: PostgresQuery, on connection: PostgresConnection?, mayLag: Bool = false) async throws -> [Review] {
+        let rows =
+            if let connection { try await connection.query(query, logger: logger) } else { try await (mayLag ? reads : postgres).query(query, logger: logger) }
         var reviews: [Review] = []
         for try await (id, booking, experience, traveler, rating, comment, reply, repliedAt, createdAt) in rows.decode(
             (UUID, UUID, UUID, UUID, Int, String, String?, Date?, Date).self

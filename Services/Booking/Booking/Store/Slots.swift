@@ -7,6 +7,8 @@ import PostgresNIO
 /// re-checks after any concurrent change: two bookings can never both take the last seat.
 struct Slots: Sendable {
     let postgres: PostgresClient
+    /// The replica for reads that may lag (`DatabaseReads`), or the primary.
+    let reads: PostgresClient
     let logger: Logger
 
     static let columns = "id, experience_id, starts_at, ends_at, capacity, remaining, status, version"
@@ -70,7 +72,8 @@ struct Slots: Sendable {
               )
             ORDER BY starts_at LIMIT 500
             """,
-            on: nil
+            on: nil,
+            mayLag: true
         )
     }
 
@@ -81,7 +84,8 @@ struct Slots: Sendable {
             SELECT \(unescaped: Self.feedColumns) FROM slots s JOIN experiences e ON e.id = s.experience_id
             WHERE s.experience_id = ANY(\(experienceIDs)) AND s.starts_at > \(now) ORDER BY s.starts_at
             """,
-            on: nil
+            on: nil,
+            mayLag: true
         )
     }
 
@@ -227,8 +231,10 @@ struct Slots: Sendable {
         )
     }
 
-    private func list(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> [Slot] {
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
+    /// Runs `query` on `connection`, else on the primary, or on the replica when the answer `mayLag` behind writes.
+    private func list(_ query: PostgresQuery, on connection: PostgresConnection?, mayLag: Bool = false) async throws -> [Slot] {
+        let rows =
+            if let connection { try await connection.query(query, logger: logger) } else { try await (mayLag ? reads : postgres).query(query, logger: logger) }
         var slots: [Slot] = []
         for try await (id, experience, starts, ends, capacity, remaining, status, version) in rows.decode(
             (UUID, UUID, Date, Date, Int, Int, String, Int64).self)

@@ -8,6 +8,8 @@ import ServiceKit
 /// a time from the database's clock, so that order is the same whichever instance stored it.
 struct Messages: Sendable {
     let postgres: PostgresClient
+    /// The replica for reads that may lag (`DatabaseReads`), or the primary.
+    let reads: PostgresClient
     /// A sent message's notices go out through it as soon as the message commits.
     let outbox: OutboxRelay
     let logger: Logger
@@ -118,14 +120,16 @@ struct Messages: Sendable {
         }
     }
 
-    /// A page of the conversation's history: before `before` newest first, or after `after` oldest first.
+    /// A page of the conversation's history: before `before` newest first, or after `after` oldest first. Reading
+    /// back may lag a moment (what was just sent reaches the sockets anyway); catching up `after` a message may not.
     func page(of conversation: UUID, before: Int64?, after: Int64?, limit: Int) async throws -> [Message] {
         try await list(
             """
             SELECT \(unescaped: Self.columns("m")) FROM messages m
             WHERE m.conversation_id = \(conversation) AND (\(before)::bigint IS NULL OR m.seq < \(before)) AND (\(after)::bigint IS NULL OR m.seq > \(after))
             ORDER BY CASE WHEN \(after)::bigint IS NULL THEN -m.seq ELSE m.seq END LIMIT \(limit)
-            """
+            """,
+            mayLag: after == nil
         )
     }
 
@@ -183,9 +187,9 @@ struct Messages: Sendable {
         )
     }
 
-    private func list(_ query: PostgresQuery) async throws -> [Message] {
+    private func list(_ query: PostgresQuery, mayLag: Bool = false) async throws -> [Message] {
         var messages: [Message] = []
-        for try await row in try await postgres.query(query, logger: logger) {
+        for try await row in try await (mayLag ? reads : postgres).query(query, logger: logger) {
             if let message = try Self.message(in: row, from: 0) { messages.append(message) }
         }
         return messages

@@ -8,9 +8,9 @@ import ServiceKit
 /// then, every round of the periodic job and whenever this instance applied a feed event, the documents written since.
 /// "Since" goes by writing transaction: a document carries the id of the transaction that wrote it, and a read takes
 /// every document whose writer was still running at the read before, so that one committing late is not missed (one
-/// read twice changes nothing).
+/// read twice changes nothing). It reads where `DatabaseReads` says: a replica, when there is one.
 actor IndexFollower: PeriodicWork {
-    private let postgres: PostgresClient
+    private let reads: DatabaseReads
     private let logger: Logger
     /// Told when the index changed (the result cache, the remembered corrections).
     private let changed: @Sendable () async -> Void
@@ -22,15 +22,15 @@ actor IndexFollower: PeriodicWork {
     private var covered = 0
     private var reading: Task<Void, any Error>?
 
-    init(postgres: PostgresClient, logger: Logger, changed: @escaping @Sendable () async -> Void) {
-        self.postgres = postgres
+    init(reads: DatabaseReads, logger: Logger, changed: @escaping @Sendable () async -> Void) {
+        self.reads = reads
         self.logger = logger
         self.changed = changed
     }
 
     /// What `body` makes of the index, read first if it never was.
     nonisolated func read<Result>(_ body: (TextIndex) throws -> Result) async throws -> Result {
-        if !shared.isLoaded { try await catchUp() }
+        if !shared.isLoaded { try await follow() }
         return try shared.read(body)
     }
 
@@ -41,14 +41,21 @@ actor IndexFollower: PeriodicWork {
 
     nonisolated func runOnce() async {
         do {
-            try await catchUp()
+            try await follow()
         } catch {
             logger.error("Search index not read from PostgreSQL", metadata: ["error": "\(String(reflecting: error))"])
         }
     }
 
-    /// Returns once the index has every document committed before the call.
+    /// Returns once the index has every document committed before the call, this instance's writes among them: a
+    /// replica is waited for until it has them.
     func catchUp() async throws {
+        try await reads.catchUp(logger: logger)
+        try await follow()
+    }
+
+    /// Returns once the index has every document the database it reads had committed before the call.
+    private func follow() async throws {
         asked += 1
         let ticket = asked
         while covered < ticket {
@@ -82,7 +89,7 @@ actor IndexFollower: PeriodicWork {
     private func readDocuments(
         writtenSince since: UInt64, apply: ([(IndexedDocument, [TSVector.Entry])]) -> Void
     ) async throws -> UInt64 {
-        let rows = try await postgres.query(
+        let rows = try await reads.postgres.query(
             """
             SELECT pg_snapshot_xmin(pg_current_snapshot())::text, d.id, d.written_by::text, d.status = 'published', d.title, d.description,
                 d.category, d.city, d.country, d.price_amount, d.currency, d.duration_minutes, d.languages, d.max_guests, d.rating_average,
