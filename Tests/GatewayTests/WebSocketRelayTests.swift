@@ -8,6 +8,7 @@ import HummingbirdWSClient
 import HummingbirdWebSocket
 import Logging
 import NIOConcurrencyHelpers
+import NIOSSL
 import NIOWebSocket
 import ServiceKit
 import TestSupport
@@ -37,13 +38,13 @@ import Testing
     }
 
     /// Runs `body` with the port of a live gateway in front of the stand-in Messaging and a stand-in JWKS.
-    func withRelay(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    func withRelay(_ variables: [String: String] = [:], _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         try await messagingStandIn().test(.live) { messaging in
             try await withStandIn(GatewayHarness.standIn()) { authPort in
                 let gateway = try await buildApplication(
                     configuration: try TestEnvironment.configuration(
                         .gateway,
-                        ["MESSAGING_URL": "http://127.0.0.1:\(messaging.port!)", "AUTH_URL": "http://127.0.0.1:\(authPort)"]
+                        ["MESSAGING_URL": "http://127.0.0.1:\(messaging.port!)", "AUTH_URL": "http://127.0.0.1:\(authPort)"].merging(variables) { $1 }
                     )
                 )
                 try await gateway.test(.live, body)
@@ -70,6 +71,27 @@ import Testing
             }
             // The token reached Messaging in a header, not in the URL; the rest of the query came along.
             #expect(received.withLockedValue { $0 } == ["hello \(user.uuidString.lowercased()) /api/v1/messaging/ws?since=42", "echo: ping"])
+        }
+    }
+
+    @Test func aGatewayThatTerminatesTLSRelaysSecureWebSockets() async throws {
+        let token = try await GatewayHarness.tokens.token(for: UUID())
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .file(TestCertificates.shared.authority)
+        try await withRelay(TLSTests.variables) { [tls] client in
+            let received = NIOLockedValueBox<[String]>([])
+            try await WebSocketClient.connect(
+                url: "wss://localhost:\(client.port!)/api/v1/messaging/ws?token=\(token)", tlsConfiguration: tls, logger: Logger(label: "ws-test")
+            ) { inbound, outbound, _ in
+                try await outbound.write(.text("over tls"))
+                for try await message in inbound.messages(maxSize: 1 << 16) {
+                    guard case .text(let text) = message else { continue }
+                    received.withLockedValue { $0.append(text) }
+                    if text.hasPrefix("echo") { break }
+                }
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+            #expect(received.withLockedValue { $0 }.last == "echo: over tls")
         }
     }
 

@@ -1,5 +1,7 @@
 import Contracts
 import Hummingbird
+import HummingbirdCore
+import HummingbirdHTTP2
 import HummingbirdWebSocket
 import Redis
 import ServiceKit
@@ -49,13 +51,23 @@ public func buildApplication(configuration: ServiceConfiguration) async throws -
     DocsRoutes(aggregator: OpenAPIAggregator(pools: Array(pools.values), http: .mayaGo, logger: runtime.logger)).addRoutes(to: router)
     WebAppRoutes(app: try WebApp.load(from: settings.webRoot), allowingStripeJS: settings.webAllowsStripeJS).addRoutes(to: router)
     let relay = WebSocketRelay(pool: pools[.messaging]!, authenticator: authenticator, logger: runtime.logger)
+    let http1 = HTTP1WebSocketUpgradeChannel.Configuration(http1: .init(additionalChannelHandlers: [ProxyInstaller(proxy: proxy)]))
+    let server: HTTPServerBuilder =
+        if let tls = settings.tls {
+            HTTPServerBuilder { responder in
+                try TLSGatewayChannel(
+                    tls: tls,
+                    http1: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: http1) { request, _, _ in await relay.shouldUpgrade(request) },
+                    http2: HTTP2Channel(
+                        responder: responder, configuration: .init(streamConfiguration: .init(additionalChannelHandlers: [ProxyInstaller(proxy: proxy)])))
+                )
+            }
+        } else {
+            .http1WebSocketUpgrade(configuration: http1) { request, _, _ in await relay.shouldUpgrade(request) }
+        }
     return runtime.makeApplication(
         router: router,
-        server: .http1WebSocketUpgrade(
-            configuration: .init(http1: .init(additionalChannelHandlers: [ProxyInstaller(proxy: proxy)]))
-        ) { request, _, _ in
-            await relay.shouldUpgrade(request)
-        },
+        server: server,
         services: [monitor, proxy, runtime.makeAdminApplication(host: settings.adminHost, port: settings.adminPort)]
     )
 }

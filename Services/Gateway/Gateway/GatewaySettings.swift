@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 import ServiceKit
 
 /// The gateway's own settings.
@@ -12,6 +13,7 @@ import ServiceKit
 /// | `CORS_ALLOWED_ORIGINS` | none: a comma-separated list of origins allowed to call the API from a browser |
 /// | `TRUSTED_PROXIES` | none: addresses or CIDR blocks whose `X-Forwarded-For` is believed |
 /// | `BEHIND_TLS` | `false`: clients come over TLS through a proxy in front, so answers carry HSTS |
+/// | `TLS_CERT_FILE`, `TLS_KEY_FILE` | none: PEM files of a certificate chain and its key, and the gateway speaks TLS itself (HTTP/2 or HTTP/1.1 by ALPN) |
 /// | `RATE_LIMIT_ANONYMOUS`, `RATE_LIMIT_USER`, `RATE_LIMIT_SENSITIVE` | `100/15m`, `1000/1h`, `10/15m` |
 /// | `GZIP_MIN_BYTES` | `1024`: smaller bodies are sent as they are |
 /// | `GZIP_LEVEL` | `4`: zlib's level, 1 (fastest) to 9 (smallest) |
@@ -25,6 +27,8 @@ struct GatewaySettings: Sendable {
     var allowedOrigins: Set<String>
     var trustedProxies: [IPRange]
     var behindTLS: Bool
+    /// The gateway's own TLS, when it terminates it.
+    var tls: TLSConfiguration?
     var rateLimits: RateLimitPolicy
     var gzipMinimumSize: Int
     var gzipLevel: Int32
@@ -47,7 +51,8 @@ struct GatewaySettings: Sendable {
             }
             return range
         }
-        behindTLS = try settings.bool("behind.tls", default: false)
+        tls = try Self.tls(certificate: settings.optionalString("tls.cert.file"), key: settings.optionalString("tls.key.file"))
+        behindTLS = try settings.bool("behind.tls", default: false) || tls != nil
         rateLimits = try RateLimitPolicy(settings: settings)
         gzipMinimumSize = try settings.int("gzip.min.bytes", default: 1024, in: 0...(1 << 30))
         gzipLevel = Int32(try settings.int("gzip.level", default: 4, in: 1...9))
@@ -55,5 +60,22 @@ struct GatewaySettings: Sendable {
         adminPort = try settings.int("admin.port", default: 9080, in: 0...65535)
         webRoot = URL(fileURLWithPath: settings.string("web.root", default: "Web"))
         webAllowsStripeJS = try settings.bool("web.stripe.js", default: false)
+    }
+
+    /// TLS 1.2 and up with the certificate chain and key in those PEM files: both or neither.
+    private static func tls(certificate: String?, key: String?) throws -> TLSConfiguration? {
+        switch (certificate, key) {
+        case (nil, nil): return nil
+        case (let certificate?, let key?):
+            do {
+                let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+                return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            } catch {
+                throw ConfigurationError(variable: "TLS_CERT_FILE", expected: "PEM files of a certificate chain and its private key", value: certificate)
+            }
+        default:
+            throw ConfigurationError(
+                variable: certificate == nil ? "TLS_CERT_FILE" : "TLS_KEY_FILE", expected: "set with the other of TLS_CERT_FILE and TLS_KEY_FILE", value: nil)
+        }
     }
 }

@@ -3,8 +3,9 @@ import NIOHTTPTypesHTTP1
 
 /// Puts a ``ProxyChannelHandler`` into a client connection's pipeline where it belongs: Hummingbird adds a
 /// connection's extra handlers after its conversion of NIO's HTTP/1 parts to HTTPTypes, and the proxy works on
-/// NIO's parts, before that conversion (which it then leaves to the requests the router answers). Takes itself
-/// out once it did so.
+/// NIO's parts, before that conversion (which it then leaves to the requests the router answers). An HTTP/2 stream
+/// has no HTTP/1 parts: there the proxy sits between a conversion to them and one back. Takes itself out once it
+/// did so.
 final class ProxyInstaller: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
 
@@ -17,8 +18,13 @@ final class ProxyInstaller: ChannelInboundHandler, RemovableChannelHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         let pipeline = context.pipeline.syncOperations
         do {
-            let conversion = try pipeline.handler(type: HTTP1ToHTTPServerCodec.self)
-            try pipeline.addHandler(ProxyChannelHandler(proxy: proxy), position: .before(conversion))
+            if let conversion = try? pipeline.handler(type: HTTP1ToHTTPServerCodec.self) {
+                try pipeline.addHandler(ProxyChannelHandler(proxy: proxy), position: .before(conversion))
+            } else {
+                try pipeline.addHandlers(
+                    [HTTPToHTTP1ServerCodec(), ProxyChannelHandler(proxy: proxy), HTTP1ToHTTPServerCodec(secure: true)],
+                    position: .after(context.handler))
+            }
         } catch {
             context.fireErrorCaught(error)
         }
