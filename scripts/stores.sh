@@ -25,9 +25,29 @@ as_postgres() {
     if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# A certificate authority and a certificate it signed for `localhost` (a name only, so that verifying the name of
+# 127.0.0.1 fails, as it should), for PostgreSQL's TLS and Redis's TLS port: run/<name>/tls/ca.pem is what clients
+# trust (`sslrootcert=`, `ssl_ca_certs=`).
+certificates() {
+    local tls="$dir/tls"
+    [ -f "$tls/server.pem" ] && return
+    mkdir -p "$tls"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 -subj "/CN=MayaGo private CA" \
+        -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" -keyout "$tls/server.key" \
+        -out "$tls/server.csr" 2>/dev/null
+    printf 'subjectAltName=DNS:localhost\n' >"$tls/san.cnf"
+    openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 3650 \
+        -extfile "$tls/san.cnf" -out "$tls/server.pem" 2>/dev/null
+    chmod 600 "$tls/server.key"
+    [ "$(id -u)" -eq 0 ] && chown postgres "$tls/server.key" "$tls/server.pem"
+    return 0
+}
+
 start() {
     local pgport=$1 redisport=$2
     mkdir -p "$dir" "$redisdir"
+    certificates
     if [ ! -f "$pgdata/PG_VERSION" ]; then
         mkdir -p "$pgdata"
         [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$pgdata"
@@ -36,7 +56,8 @@ start() {
     fi
     if ! as_postgres "$pgbin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
         as_postgres "$pgbin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 60 start \
-            -o "-p $pgport -c listen_addresses=127.0.0.1 -c unix_socket_directories=$pgdata -c max_connections=1000 -c fsync=off" >/dev/null
+            -o "-p $pgport -c listen_addresses=127.0.0.1 -c unix_socket_directories=$pgdata -c max_connections=1000 -c fsync=off \
+                -c ssl=on -c ssl_cert_file=$dir/tls/server.pem -c ssl_key_file=$dir/tls/server.key" >/dev/null
     fi
     for database in mayago; do
         "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'mayago'" | grep -q 1 ||
@@ -45,11 +66,14 @@ start() {
             "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -qc "CREATE DATABASE $database OWNER mayago"
     done
     if ! redis-cli -p "$redisport" ping >/dev/null 2>&1; then
+        # TLS on the next port, for rediss:// (the key is readable by Redis, whoever runs it).
         redis-server --port "$redisport" --bind 127.0.0.1 --dir "$redisdir" --daemonize yes \
+            --tls-port $((redisport + 1)) --tls-cert-file "$dir/tls/server.pem" --tls-key-file "$dir/tls/server.key" \
+            --tls-ca-cert-file "$dir/tls/ca.pem" --tls-auth-clients no \
             --pidfile "$redisdir/redis.pid" --logfile "$redisdir/redis.log" --save 60 1 --appendonly no >/dev/null
         for _ in $(seq 50); do redis-cli -p "$redisport" ping >/dev/null 2>&1 && break; sleep 0.1; done
     fi
-    echo "PostgreSQL on 127.0.0.1:$pgport and Redis on 127.0.0.1:$redisport (data in run/$name)"
+    echo "PostgreSQL on 127.0.0.1:$pgport (TLS too) and Redis on 127.0.0.1:$redisport (TLS on $((redisport + 1))) (data in run/$name)"
 }
 
 replica() {

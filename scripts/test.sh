@@ -33,6 +33,9 @@ scripts/lint.sh run/build.log
 export MAYAGO_TEST_DATABASE_URL="postgres://mayago@127.0.0.1:$pg_port/mayago_test"
 export MAYAGO_TEST_DATABASE_READ_URL="postgres://mayago@127.0.0.1:$((pg_port + 2))/mayago_test"
 export MAYAGO_TEST_REDIS_URL="redis://127.0.0.1:$redis_port"
+# The stores' TLS (scripts/stores.sh): their authority, and Redis's TLS port.
+export MAYAGO_TEST_TLS_CA="$root/run/test/tls/ca.pem"
+export MAYAGO_TEST_REDIS_TLS_URL="rediss://localhost:$((redis_port + 1))"
 export MAYAGO_BIN_PATH="$(swift build --show-bin-path)"
 start=$(date +%s)
 status=0

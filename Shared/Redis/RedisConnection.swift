@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// One connection to Redis. Many commands may be in flight at once; replies come back in order.
 public final class RedisConnection: Sendable {
@@ -19,11 +20,21 @@ public final class RedisConnection: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         onMessage: (@Sendable (RedisMessage) -> Void)? = nil
     ) async throws -> RedisConnection {
+        let tls = try endpoint.tls.map { tls in
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            if let file = tls.authorityFile { configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(file)) }
+            return try NIOSSLContext(configuration: configuration)
+        }
         let channel = try await ClientBootstrap(group: group)
             .connectTimeout(TimeAmount(connectTimeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        // The name checked is the host's, as the URL gives it (an address is checked as one).
+                        let name = endpoint.host.first?.isNumber == true || endpoint.host.contains(":") ? nil : endpoint.host
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: name))
+                    }
                     try channel.pipeline.syncOperations.addHandler(RedisChannelHandler(commandTimeout: commandTimeout, onMessage: onMessage))
                 }
             }

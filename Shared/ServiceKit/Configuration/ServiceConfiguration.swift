@@ -12,7 +12,7 @@ import Logging
 /// | `DATABASE_URL` | `postgres://mayago@127.0.0.1:55432/mayago` (the `make run` instance) |
 /// | `DATABASE_POOL_SIZE` | `10` |
 /// | `DATABASE_READ_URL` | unset: reads that may lag (listings, history, Search's index) go to a streaming replica when set |
-/// | `REDIS_URL` | `redis://127.0.0.1:56379` (the `make run` instance) |
+/// | `REDIS_URL` | `redis://127.0.0.1:56379` (the `make run` instance); `rediss://…[?ssl_ca_certs=<PEM file>]` for TLS |
 /// | `SERVICE_SECRET` | a development secret; production refuses it and every other secret published in this repository |
 /// | `AUTH_URL` … `NOTIFY_URL` | `http://127.0.0.1:<port>` of each peer; a comma-separated list for several instances |
 /// | `JWT_ISSUER`, `JWT_AUDIENCE` | `mayago-auth`, `mayago` |
@@ -66,7 +66,7 @@ public struct ServiceConfiguration: Sendable {
         guard databaseSchema.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) != nil else {
             throw ConfigurationError(variable: "DATABASE_SCHEMA", expected: "a lower-case SQL identifier", value: databaseSchema)
         }
-        redisURL = try settings.url("redis.url", default: "redis://127.0.0.1:56379", schemes: ["redis"], isSecret: true)
+        redisURL = try settings.url("redis.url", default: "redis://127.0.0.1:56379", schemes: ["redis", "rediss"], isSecret: true)
         serviceSecret = settings.string("service.secret", default: Self.developmentSecret, isSecret: true)
         guard serviceSecret.utf8.count >= 32 else {
             throw ConfigurationError(variable: "SERVICE_SECRET", expected: "at least 32 characters", value: nil)
