@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Renders the Kubernetes overlays (deploy/kubernetes) with kubectl's kustomize into run/kubernetes, validates them
 # against the Kubernetes 1.30 schemas (kubernetes-validate, strict: an unknown field is an error) and checks what
-# the schemas cannot say (Tests/Deploy/check_manifests.py). make test runs it first.
+# the schemas cannot say (Tests/Deploy/check_manifests.py); then checks the alert rules and runs their tests with
+# promtool, and checks the dashboard's queries and metric names (Tests/Deploy/check_observability.py). make test
+# runs it first.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -12,3 +14,6 @@ for overlay in dev production; do
     python3 Tests/Deploy/check_manifests.py "$overlay" "run/kubernetes/$overlay.yaml"
 done
 echo "Kubernetes overlays valid: $(grep -c '^kind:' run/kubernetes/dev.yaml) objects in dev, $(grep -c '^kind:' run/kubernetes/production.yaml) in production"
+promtool check rules deploy/observability/alerts.yml
+promtool test rules deploy/observability/alerts.test.yml
+python3 Tests/Deploy/check_observability.py run/observability

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages (and the four PyPI packages) the suite needs to build, test and run, if any is missing.
 # gdb is there for the conformance suite's watchdog, which takes the stacks of a service that stops answering;
-# chromium, its driver and selenium for the web app's suite in a real browser.
+# chromium, its driver and selenium for the web app's suite in a real browser; prometheus for promtool, which checks and
+# tests the alert rules.
 set -euo pipefail
 
-packages=(libhiredis-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libpq-dev postgresql postgresql-contrib redis-server curl python3-aiosmtpd gdb libvips-dev chromium chromium-driver python3-selenium)
+packages=(libhiredis-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libpq-dev postgresql postgresql-contrib redis-server curl python3-aiosmtpd gdb libvips-dev chromium chromium-driver python3-selenium prometheus)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -263,6 +263,25 @@ import Testing
             try await outbound.close(.normalClosure, reason: nil)
         }
         #expect(heard.withLockedValue { $0 }, "\(stack.output)")
+
+        // What operators see on each service's /metrics: this stack's one booking, payment and message, and the
+        // database samples.
+        func sample(_ service: ServiceName, _ series: String) async throws -> Double? {
+            let (data, _) = try await HTTP.get(stack.url(service, "/metrics"))
+            return String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix(series + " ") }
+                .flatMap { Double($0.split(separator: " ").last ?? "") }
+        }
+        #expect(try await sample(.booking, "mayago_bookings_created") == 1)
+        #expect(try await sample(.booking, #"mayago_bookings_transitions{to="confirmed"}"#) == 1)
+        #expect(try await sample(.payment, #"mayago_payments_captured{currency="MXN"}"#) == 1)
+        #expect(try await sample(.messaging, "mayago_messages_sent") == 1)
+        let sampled = try await eventually(timeout: .seconds(20)) {
+            let pending = try await sample(.booking, "mayago_outbox_pending")
+            let pool = try await sample(.booking, "mayago_postgres_pool_size")
+            let open = try await sample(.booking, #"mayago_postgres_connections{state="open"}"#)
+            return pending != nil && pool == 4 && (open ?? 0) >= 1  // 4: the tests' pool size
+        }
+        #expect(sampled)
         await stack.stop()
     }
 

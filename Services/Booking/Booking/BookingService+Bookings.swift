@@ -21,7 +21,9 @@ extension BookingService {
     /// that a retry is answered as the first time whatever changed since.
     func book(_ request: BookingRequest, for traveler: Identity, key: String, hash: String) async throws -> Booking {
         do {
-            return try await hold(request, for: traveler, key: key, hash: hash)
+            let booking = try await hold(request, for: traveler, key: key, hash: hash)
+            ServiceMetrics.count("mayago.bookings.created")
+            return booking
         } catch {
             guard
                 let (existing, firstHash) = try await postgres.withConnection({

@@ -36,6 +36,7 @@ extension BookingService {
         try await bookings.save(updated, at: now, on: connection)
         if transition.changed {
             try await announce(updated, from: booking.status, experience: experience, refund: refund, on: connection)
+            ServiceMetrics.count("mayago.bookings.transitions", [("to", updated.status.rawValue)])
         }
         return updated
     }

@@ -47,6 +47,7 @@ struct PaymentService: Sendable {
         try await payments.save(updated, at: now, on: connection)
         try await payments.recordRefund(of: refunded, to: payment.id, reason: reason, at: now, on: connection)
         try await tellBooking(.refunded, updated, amount: refunded, on: connection)
+        ServiceMetrics.count("mayago.payments.refunds", [("currency", payment.amount.currency)])
         return updated
     }
 
@@ -63,6 +64,7 @@ struct PaymentService: Sendable {
         try await payments.save(paid, at: now, on: connection)
         try await tellBooking(.succeeded, paid, amount: paid.amount.amount, on: connection)
         try await invoices.open(for: paid.id, at: now, on: connection)
+        ServiceMetrics.count("mayago.payments.captured", [("currency", paid.amount.currency)])
         return paid
     }
 

@@ -20,6 +20,13 @@ public enum ServiceMetrics {
         _ = registry
     }
 
+    /// Counts a business event once it is written: a booking made, a payment captured, a message sent. (One written
+    /// in a transaction that then fails to commit, which a lost connection can do, is counted all the same: the
+    /// tables stay the record, the counters show the rate.)
+    public static func count(_ label: String, _ dimensions: [(String, String)] = []) {
+        Counter(label: label, dimensions: dimensions).increment()
+    }
+
     /// The Prometheus text exposition of every metric.
     public static func exposition() -> [UInt8] {
         var buffer: [UInt8] = []

@@ -56,6 +56,7 @@ public struct PostgresStore: ServiceStores {
     /// The replica for reads that may lag, or the primary again.
     public let reads: DatabaseReads
     private let replica: PostgresClient?
+    private let sampler: PeriodicJob
     public let outbox: OutboxRelay
     /// `Idempotency-Key` handling for the service's public POSTs.
     public let idempotentRequests: IdempotentRequests
@@ -81,15 +82,19 @@ public struct PostgresStore: ServiceStores {
         let outbox = OutboxRelay(postgres: postgres, client: client, configuration: try .init(settings: configuration.settings), logger: logger)
         self.outbox = outbox
         idempotentRequests = IdempotentRequests(postgres: postgres, logger: logger)
-        self.migrations = SchemaMigrations(
+        let schema = SchemaMigrations(
             migrator: Migrator(schema: configuration.databaseSchema, migrations: Self.sharedMigrations + migrations),
             postgres: postgres,
             logger: logger,
             onApplied: outbox.activate
         )
+        self.migrations = schema
+        sampler = PeriodicJob(
+            StoreMetrics(postgres: postgres, schema: configuration.databaseSchema, poolSize: configuration.databasePoolSize, logger: logger),
+            every: .seconds(5), isMigrated: { schema.isApplied })
     }
 
-    public var services: [any Service] { [postgres, migrations, outbox] + (replica.map { [$0] } ?? []) }
+    public var services: [any Service] { [postgres, migrations, outbox, sampler] + (replica.map { [$0] } ?? []) }
     public var readinessChecks: [ReadinessCheck] {
         [
             ReadinessCheck(name: "postgres") { [postgres, migrations] in

@@ -34,7 +34,9 @@ struct Messages: Sendable {
     /// recipients not told of this conversation lately get a notice through the outbox, in the same transaction.
     func send(_ draft: Draft, in conversation: Conversation, offline: OfflineNotice) async throws -> (message: Message, isNew: Bool) {
         do {
-            return try await store(draft, in: conversation, offline: offline)
+            let sent = try await store(draft, in: conversation, offline: offline)
+            if sent.isNew { ServiceMetrics.count("mayago.messages.sent") }
+            return sent
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresError.Code.uniqueViolation.raw {
             // The same resend arrived twice at once and the other stored it first: now it is found.
             return try await store(draft, in: conversation, offline: offline)

@@ -70,6 +70,7 @@ final class DeliveryWorker: Service, Sendable {
             case .done(let outcome, let reason):
                 try await notify.jobs.finish(job, outcome, error: reason, at: now)
                 if outcome == .sent { sent.increment() }
+                if outcome == .dead { ServiceMetrics.count("mayago.notify.dead", [("channel", job.channel.rawValue)]) }
             case .later(let time):
                 try await notify.jobs.postpone(job, until: time)
             }
@@ -83,6 +84,7 @@ final class DeliveryWorker: Service, Sendable {
                 if permanent || job.attempts >= notify.limits.maxAttempts {
                     notify.logger.error("Notification dead", metadata: ["job": "\(job.id)", "type": "\(job.type.rawValue)", "error": "\(reason)"])
                     try await notify.jobs.finish(job, .dead, error: reason, at: now)
+                    ServiceMetrics.count("mayago.notify.dead", [("channel", job.channel.rawValue)])
                 } else {
                     try await notify.jobs.retry(job, at: now.addingTimeInterval(notify.backoff(after: job.attempts).milliseconds / 1000), error: reason)
                 }
