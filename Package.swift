@@ -70,6 +70,11 @@ var targets: [Target] = [
             .product(name: "Atomics", package: "swift-atomics"),
             .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             .product(name: "_NIOFileSystem", package: "swift-nio"),
+            .product(name: "OTel", package: "swift-otel"),
+            .product(name: "Tracing", package: "swift-distributed-tracing"),
+            .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+            .product(name: "ServiceContextModule", package: "swift-service-context"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ],
         path: "Shared/ServiceKit",
         swiftSettings: swiftSettings
@@ -165,6 +170,7 @@ targets.append(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOWebSocket", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ],
         swiftSettings: swiftSettings
     )
@@ -215,6 +221,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        // Traces leave by OTLP/HTTP only: the gRPC exporter's trait would build gRPC Swift for nothing.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/apple/swift-service-context.git", from: "1.5.1"),
     ],
     targets: targets
 )
@@ -238,6 +248,7 @@ var serviceDependencies: [String: [Target.Dependency]] {
             .product(name: "NIOWebSocket", package: "swift-nio"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Tracing", package: "swift-distributed-tracing"),
         ],
         "Auth": [
             "Redis",

@@ -56,4 +56,17 @@ import Testing
         let chunked = HTTPRequestHead(version: .http1_1, method: .DELETE, uri: "/x", headers: ["Transfer-Encoding": "chunked"])
         #expect(forwarded.head(of: chunked, to: "/x", on: "a").headers["Transfer-Encoding"] == ["chunked"])
     }
+
+    @Test func whenTracedTheGatewaysSpanReplacesTheClientsTraceContext() {
+        let client = HTTPRequestHead(
+            version: .http1_1, method: .GET, uri: "/x",
+            headers: ["traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "tracestate": "client=1"])
+        let untraced = ForwardedHead(requestID: "req-4").head(of: client, to: "/x", on: "a")
+        #expect(untraced.headers["traceparent"] == ["00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"])
+        var traced = ForwardedHead(requestID: "req-4")
+        traced.trace = ["traceparent": "00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01"]
+        let head = traced.head(of: client, to: "/x", on: "a")
+        #expect(head.headers["traceparent"] == ["00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01"])
+        #expect(!head.headers.contains(name: "tracestate"))
+    }
 }

@@ -22,12 +22,29 @@ import Testing
         ("PAYMENT_URL", "ftp://x", "PAYMENT_URL=\"ftp://x\" is invalid: expected a URL with scheme http or https and a host"),
         ("DATABASE_URL", "mysql://x/y", "DATABASE_URL is invalid: expected a URL with scheme postgres or postgresql and a host"),
         ("SERVICE_SECRET", "short", "SERVICE_SECRET is invalid: expected at least 32 characters"),
+        (
+            "OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318",
+            "OTEL_EXPORTER_OTLP_ENDPOINT=\"collector:4318\" is invalid: expected a URL with scheme http or https and a host"
+        ),
     ])
     func badValuesNameTheirVariable(variable: String, value: String, message: String) {
         #expect {
             try ServiceConfiguration(service: .auth, settings: .variables([variable: value]))
         } throws: { error in
             (error as? ConfigurationError)?.description == message
+        }
+    }
+
+    @Test func tracesAreOffUnlessACollectorIsNamedAndItsProtocolIsOneBuiltIn() throws {
+        #expect(try ServiceConfiguration(service: .notify, settings: .variables([:])).tracesEndpoint == nil)
+        let traced = try ServiceConfiguration(
+            service: .notify, settings: .variables(["OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"]))
+        #expect(traced.tracesEndpoint?.absoluteString == "http://collector:4318")
+        #expect {
+            try ServiceConfiguration(
+                service: .notify, settings: .variables(["OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"]))
+        } throws: { error in
+            (error as? ConfigurationError)?.description == "OTEL_EXPORTER_OTLP_PROTOCOL=\"grpc\" is invalid: expected one of http/protobuf, http/json"
         }
     }
 

@@ -12,7 +12,8 @@ import ServiceKit
 /// the rest (health, metrics, the API docs, CORS preflights, unknown paths) with the same edge policies, and the
 /// WebSocket upgrade is relayed to Messaging.
 public func buildApplication(configuration: ServiceConfiguration) async throws -> some ApplicationProtocol {
-    let settings = try GatewaySettings(configuration.settings)
+    var settings = try GatewaySettings(configuration.settings)
+    settings.proxy.traces = configuration.tracesEndpoint != nil
     let runtime = try await ServiceRuntime<RedisStore>(configuration: configuration)
     let pools = Dictionary(uniqueKeysWithValues: configuration.peers.map { ($0.key, UpstreamPool(service: $0.key, urls: $0.value)) })
     let edge = EdgePolicy(

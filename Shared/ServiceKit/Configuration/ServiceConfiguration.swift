@@ -16,6 +16,7 @@ import Logging
 /// | `SERVICE_SECRET` | a development secret; production refuses it and every other secret published in this repository |
 /// | `AUTH_URL` … `NOTIFY_URL` | `http://127.0.0.1:<port>` of each peer; a comma-separated list for several instances |
 /// | `JWT_ISSUER`, `JWT_AUDIENCE` | `mayago-auth`, `mayago` |
+/// | `OTEL_EXPORTER_OTLP_ENDPOINT` (or `…_TRACES_ENDPOINT`) | unset: no traces; set, spans go there by OTLP/HTTP (the other `OTEL_*` variables apply) |
 public struct ServiceConfiguration: Sendable {
     public static let developmentSecret = "mayago-development-service-secret-change-me"
     /// Service secrets written in this repository (the default, the compose demo's, an old example): anyone can
@@ -44,6 +45,8 @@ public struct ServiceConfiguration: Sendable {
     /// Who signs access tokens and for whom.
     public var tokenIssuer: String
     public var tokenAudience: String
+    /// The OpenTelemetry collector that takes the service's spans; `nil` when tracing is off.
+    public var tracesEndpoint: URL?
     /// Everything else a service reads for itself.
     public var settings: Settings
 
@@ -85,6 +88,21 @@ public struct ServiceConfiguration: Sendable {
         self.peers = peers
         tokenIssuer = settings.string("jwt.issuer", default: "mayago-auth")
         tokenAudience = settings.string("jwt.audience", default: "mayago")
+        tracesEndpoint =
+            try settings.optionalURL("otel.exporter.otlp.traces.endpoint", schemes: ["http", "https"])
+            ?? settings.optionalURL("otel.exporter.otlp.endpoint", schemes: ["http", "https"])
+        if tracesEndpoint != nil {
+            // Checked here, as swift-otel would stop the process on a protocol it was not built with.
+            for key in ["otel.exporter.otlp.protocol", "otel.exporter.otlp.traces.protocol"] {
+                _ = try settings.choice(key, default: TracesProtocol.protobuf)
+            }
+        }
+    }
+
+    /// The OTLP encodings the services are built with (OTLP/HTTP; not gRPC).
+    enum TracesProtocol: String, CaseIterable {
+        case protobuf = "http/protobuf"
+        case json = "http/json"
     }
 
     /// Where Auth publishes the keys that verify access tokens.

@@ -8,7 +8,8 @@ import NIOFoundationCompat
 import NIOHTTP1
 
 /// Calls other services' internal routes: adds the service credential and the request id, encodes and decodes
-/// JSON the MayaGo way, and gives up after a timeout.
+/// JSON the MayaGo way, and gives up after a timeout. (AsyncHTTPClient opens a client span of the current trace and
+/// sends its `traceparent` when traces are on.)
 public struct InternalClient: Sendable {
     public let peers: [ServiceName: [URL]]
     let credential: ServiceCredential

@@ -35,6 +35,8 @@ public enum Outbox {
             "inbox",
             ["CREATE TABLE inbox (message_id uuid PRIMARY KEY, received_at timestamptz NOT NULL DEFAULT now())"]
         ),
+        // The trace of the request that wrote a message, which its delivery continues.
+        Migration(4, "outbox traceparent", ["ALTER TABLE outbox ADD COLUMN traceparent text"]),
     ]
 
     /// Writes `call` on `connection`, which must be inside the caller's transaction.
@@ -47,10 +49,12 @@ public enum Outbox {
         guard !messages.isEmpty else { return }
         try await connection.query(
             """
-            INSERT INTO outbox (id, destination, path, payload)
-            SELECT id, destination, path, payload::jsonb
-            FROM unnest(\(messages.map(\.id)), \(messages.map(\.destination.rawValue)), \(messages.map(\.path)), \(messages.map(\.payload)))
-                AS m(id, destination, path, payload)
+            INSERT INTO outbox (id, destination, path, payload, traceparent)
+            SELECT id, destination, path, payload::jsonb, nullif(traceparent, '')
+            FROM unnest(
+                \(messages.map(\.id)), \(messages.map(\.destination.rawValue)), \(messages.map(\.path)), \(messages.map(\.payload)),
+                \(messages.map { $0.traceparent ?? "" })
+            ) AS m(id, destination, path, payload, traceparent)
             """,
             logger: logger
         )

@@ -11,6 +11,8 @@ public struct OutboxMessage: Sendable {
     public let path: String
     /// The JSON body.
     public let payload: String
+    /// The trace of the request that wrote it (W3C `traceparent`), which its delivery continues; `nil` untraced.
+    public let traceparent: String?
 
     /// `call`, to the service and route its type declares.
     public init<Call: InternalCall>(_ call: Call, id: UUID = UUID()) throws {
@@ -18,17 +20,22 @@ public struct OutboxMessage: Sendable {
         destination = Call.destination
         path = Call.path
         payload = String(decoding: try JSONEncoder.mayaGo.encode(call), as: UTF8.self)
+        traceparent = TraceContextHeaders.currentParent
     }
 
     /// `body` to `path` on `destination`, for a route several services answer alike (``AccountErasure``).
     public init(_ body: some Encodable, to destination: ServiceName, path: String, id: UUID = UUID()) throws {
-        self.init(id: id, destination: destination, path: path, payload: String(decoding: try JSONEncoder.mayaGo.encode(body), as: UTF8.self))
+        self.init(
+            id: id, destination: destination, path: path, payload: String(decoding: try JSONEncoder.mayaGo.encode(body), as: UTF8.self),
+            traceparent: TraceContextHeaders.currentParent
+        )
     }
 
-    init(id: UUID, destination: ServiceName, path: String, payload: String) {
+    init(id: UUID, destination: ServiceName, path: String, payload: String, traceparent: String?) {
         self.id = id
         self.destination = destination
         self.path = path
         self.payload = payload
+        self.traceparent = traceparent
     }
 }

@@ -7,6 +7,7 @@ import NIOCore
 import NIOHTTP1
 import PostgresNIO
 import ServiceLifecycle
+import Tracing
 
 /// Delivers outbox rows to their destinations with retries and exponential backoff.
 ///
@@ -93,14 +94,14 @@ public final class OutboxRelay: Service, Sendable {
                 SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= now()
                 ORDER BY next_attempt_at LIMIT \(configuration.batchSize) FOR UPDATE SKIP LOCKED
             )
-            RETURNING id, destination, path, payload::text, attempts
+            RETURNING id, destination, path, payload::text, traceparent, attempts
             """,
             logger: logger
         )
         var claimed: [(message: OutboxMessage, attempts: Int)] = []
-        for try await (id, destination, path, payload, attempts) in rows.decode((UUID, String, String, String, Int).self) {
+        for try await (id, destination, path, payload, traceparent, attempts) in rows.decode((UUID, String, String, String, String?, Int).self) {
             guard let destination = ServiceName(rawValue: destination) else { continue }
-            claimed.append((OutboxMessage(id: id, destination: destination, path: path, payload: payload), attempts))
+            claimed.append((OutboxMessage(id: id, destination: destination, path: path, payload: payload, traceparent: traceparent), attempts))
         }
         let deliveredIDs = await withTaskGroup(of: UUID?.self) { group in
             for (message, attempts) in claimed {
@@ -122,8 +123,17 @@ public final class OutboxRelay: Service, Sendable {
         return claimed.count
     }
 
-    /// Sends one message; a failure is recorded with its next attempt's time. Returns whether it was delivered.
+    /// Sends one message, in a span of the trace that wrote it; a failure is recorded with its next attempt's time.
+    /// Returns whether it was delivered.
     private func deliver(_ message: OutboxMessage, attempts: Int) async -> Bool {
+        let writer = message.traceparent.map { TraceContextHeaders.context(from: ["traceparent": $0]) } ?? .topLevel
+        return await withSpan("outbox \(message.path)", context: writer, ofKind: .producer) { span in
+            span.attributes["mayago.outbox.attempts"] = attempts
+            return await send(message, attempts: attempts)
+        }
+    }
+
+    private func send(_ message: OutboxMessage, attempts: Int) async -> Bool {
         let outcome: String?
         do {
             let (status, body) = try await client.send(

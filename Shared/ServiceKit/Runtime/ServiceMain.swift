@@ -4,9 +4,11 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
+import UnixSignals
 
 /// The body of every service's `main`: read the configuration (exiting with a message naming the bad variable
-/// if it is wrong), log JSON, build the application and run it until SIGTERM or SIGINT.
+/// if it is wrong), log JSON, trace if a collector is named, build the application and run it until SIGTERM or SIGINT.
 public enum ServiceMain {
     public static func run<App: ApplicationProtocol>(
         _ service: ServiceName,
@@ -22,8 +24,14 @@ public enum ServiceMain {
         LoggingSystem.bootstrapJSON(service: service.rawValue, level: configuration.logLevel)
         let logger = Logger(label: service.rawValue)
         do {
+            // Before the application is built: the gateway and the routers ask whether requests are traced.
+            let tracing = try ServiceTracing.bootstrap(configuration, logger: logger)
             let app = try await build(configuration)
-            try await app.runService()
+            // The exporter first: a group stops its services in reverse, so the spans of the last requests still leave.
+            let services: [any Service] = (tracing.map { [$0] } ?? []) + [app]
+            try await ServiceGroup(
+                configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            ).run()
         } catch {
             logger.critical("Service stopped", metadata: ["error": "\(String(reflecting: error))"])
             exit(1)

@@ -37,7 +37,7 @@ public struct ServiceRuntime<Stores: ServiceStores>: Sendable {
     /// The stores' handles: `runtime.postgres`, `runtime.outbox`, `runtime.redis`, as the service's stores have them.
     public subscript<Value>(dynamicMember keyPath: KeyPath<Stores, Value>) -> Value { stores[keyPath: keyPath] }
 
-    /// The router with the suite's middleware (request id, access log, problem details, metrics, 422 for a query
+    /// The router with the suite's middleware (request id, a span per request when traced, access log, problem details, metrics, 422 for a query
     /// holding U+0000), `/health`, `/ready`, `/metrics` and, given one, the service's OpenAPI document at
     /// `/openapi.json` and 405 for the methods it does not declare. `edge` middleware (the gateway's headers and
     /// compression) goes between the access log and the problem details, so that it sees every answer, errors
@@ -50,6 +50,10 @@ public struct ServiceRuntime<Stores: ServiceStores>: Sendable {
     ) -> ServiceRouter {
         let router = ServiceRouter()
         router.add(middleware: RequestIDMiddleware())
+        if configuration.tracesEndpoint != nil {
+            // A span per request, continuing the caller's trace (`traceparent`), named for the route's pattern.
+            router.add(middleware: TracingMiddleware(recordingHeaders: [.requestID]))
+        }
         router.add(middleware: ClientAddressMiddleware(seal: ClientAddressSeal(secret: configuration.serviceSecret)))
         router.add(middleware: AccessLogMiddleware())
         for middleware in edge {

@@ -3,8 +3,8 @@ import ServiceKit
 
 /// The client's request head as an instance gets it: less the hop-by-hop headers (and those the client's
 /// `Connection` header names), the headers the gateway sets itself and any `X-User-*` the client sent; plus the
-/// instance's `Host`, the request id, the credential to forward, the verified identity and `X-Forwarded-*`. Pure: the
-/// proxy gives it what it decided, and a unit test checks what comes out.
+/// instance's `Host`, the request id, the credential to forward, the verified identity, `X-Forwarded-*` and, when
+/// traced, the gateway's trace context. Pure: the proxy gives it what it decided, and a unit test checks what comes out.
 struct ForwardedHead {
     var requestID: String
     /// The credential the instance verifies: the client's own, or the access token an API key was traded for.
@@ -15,6 +15,8 @@ struct ForwardedHead {
     var sealedClient: String?
     /// The verified caller.
     var user: (id: String, role: String)?
+    /// The trace context of the gateway's span, when requests are traced: it replaces the client's.
+    var trace: HTTPHeaders?
 
     /// Request headers the gateway sets itself.
     static let replaced: Set<HeaderName> = ["x-request-id", "authorization", "x-forwarded-for", "x-forwarded-host", HeaderName(ClientAddressSeal.header)]
@@ -30,7 +32,7 @@ struct ForwardedHead {
             if key == Self.xForwardedFor { forwardedFor.append(value) }
             if key == Self.host { host = value }
             guard !EdgePolicy.hopByHop.contains(key), !Self.replaced.contains(key), !name.hasPrefixIgnoringCase("x-user-"),
-                named.isEmpty || !named.contains(name.lowercased())
+                named.isEmpty || !named.contains(name.lowercased()), trace == nil || !Self.traceContext.contains(key)
             else { continue }
             forwarded.add(name: name, value: value)
         }
@@ -55,9 +57,11 @@ struct ForwardedHead {
         }
         if let host { forwarded.add(name: "X-Forwarded-Host", value: host) }
         if let sealedClient { forwarded.add(name: ClientAddressSeal.header, value: sealedClient) }
+        if let trace { forwarded.add(contentsOf: trace) }
         return HTTPRequestHead(version: .http1_1, method: request.method, uri: target, headers: forwarded)
     }
 
     private static let xForwardedFor: HeaderName = "x-forwarded-for"
     private static let host: HeaderName = "host"
+    private static let traceContext: Set<HeaderName> = ["traceparent", "tracestate"]
 }

@@ -7,6 +7,7 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
 import ServiceKit
+import Tracing
 
 /// One request on its way through the gateway: admitted, forwarded to an instance of its owner, its answer relayed
 /// back with the edge's headers (and gzip), then logged and counted. Both bodies stream: the client's is read
@@ -44,6 +45,8 @@ final class ProxiedRequest {
     private let peer: String?
     private let requestID: String
     private let started = ContinuousClock.now
+    /// The request's span, when requests are traced: it continues the client's `traceparent` if one came.
+    private let span: (any Span)?
 
     private var stage: Stage
     /// What came of the client's body before a connection could take it.
@@ -74,6 +77,18 @@ final class ProxiedRequest {
         edgeRequest = EdgePolicy.Request(head)
         requestID = head.headers.first(name: "x-request-id").flatMap { RequestID.isValid($0) ? $0 : nil } ?? RequestID.make()
         stage = head.method == .POST && RateLimitPolicy.isSensitive(route.path) ? .collecting(ByteBuffer()) : .admitting
+        span = proxy.traces ? Self.span(for: head, route: route, requestID: requestID) : nil
+    }
+
+    private static func span(for head: HTTPRequestHead, route: Proxy.Route, requestID: String) -> any Span {
+        let span = Tracing.startSpan("\(head.method.rawValue) \(route.prefix)", context: TraceContextHeaders.context(from: head.headers), ofKind: .server)
+        span.updateAttributes { attributes in
+            attributes["http.request.method"] = head.method.rawValue
+            attributes["url.path"] = route.path
+            attributes["http.request.header.x_request_id"] = requestID
+            attributes["mayago.upstream"] = route.service.rawValue
+        }
+        return span
     }
 
     /// Whether the client's body should be read now.
@@ -239,6 +254,7 @@ final class ProxiedRequest {
             sealedClient: client.map { proxy.clientSeal.seal($0, requestID: requestID) }
         )
         if let identity = admitted?.identity, let userID = admitted?.userID { forwarded.user = (userID, identity.role.rawValue) }
+        if let span { forwarded.trace = TraceContextHeaders.headers(for: span.context) }
         return forwarded.head(of: head, to: route.target, on: instance.name)
     }
 
@@ -387,6 +403,11 @@ final class ProxiedRequest {
             userID: admitted?.userID, requestID: requestID
         )
         local.count(route: route.prefix, method: method, status: status, duration: duration)
+        if let span {
+            span.attributes["http.response.status_code"] = Int(status.code)
+            if status.code >= 500 { span.setStatus(.init(code: .error)) }
+            span.end()
+        }
         owner.requestFinished(self)
     }
 

@@ -20,6 +20,8 @@ final class Proxy: Service, Sendable {
         var ejectionCoolDown: Duration = .seconds(10)
         /// How long a client connection may stay open without a request under way.
         var clientIdleTimeout: Duration = .seconds(75)
+        /// Whether each request gets a span (an OpenTelemetry collector is configured).
+        var traces = false
     }
 
     /// Where a proxied request goes: its route family (the table's prefix), the owner, and its path, without the query.
@@ -42,6 +44,7 @@ final class Proxy: Service, Sendable {
     let configuration: Configuration
     let logger: Logger
     private let redis: RedisClient.Configuration
+    var traces: Bool { configuration.traces }
     private let loops = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<LoopState>]>([:])
 
     init(
