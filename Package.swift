@@ -299,6 +299,7 @@ var serviceDependencies: [String: [Target.Dependency]] {
         ],
         "Notify": [
             "CCurl",
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

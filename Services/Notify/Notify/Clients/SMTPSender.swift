@@ -4,13 +4,15 @@ import NIOPosix
 
 /// Email through an SMTP server with libcurl: STARTTLS whenever the server offers it (`smtp://`), TLS from the
 /// first byte with `smtps://`, a login when a user name is configured. libcurl blocks, so each mail is sent on
-/// NIO's thread pool, never on an event loop.
+/// NIO's thread pool, never on an event loop. The connections stay open between mails (``CurlHandles``): the next
+/// mail is only its `MAIL FROM`, `RCPT TO` and `DATA`, with no new TCP, TLS, greeting or login.
 struct SMTPSender: Sender {
     let url: String
     let from: String
     let fromName: String
     let username: String?
     let password: String?
+    private let handles = CurlHandles()
     var name: String { "smtp" }
 
     init(url: String, from: String, fromName: String, username: String?, password: String?) {
@@ -31,8 +33,7 @@ struct SMTPSender: Sender {
     }
 
     private func transfer(_ mail: [UInt8], to address: String) throws -> String {
-        guard let curl = curl_easy_init() else { throw SendFailure(isPermanent: false, description: "libcurl could not start a transfer") }
-        defer { curl_easy_cleanup(curl) }
+        guard let curl = handles.take() else { throw SendFailure(isPermanent: false, description: "libcurl could not start a transfer") }
         let recipients = curl_slist_append(nil, "<\(address)>")
         defer { curl_slist_free_all(recipients) }
         let source = Unmanaged.passRetained(MailSource(bytes: mail))
@@ -58,6 +59,8 @@ struct SMTPSender: Sender {
         }
         var reply = 0
         mayago_curl_get_long(curl, CURLINFO_RESPONSE_CODE, &reply)
+        // A handle whose transfer failed may hold a broken connection: the next mail opens a new one.
+        if code == CURLE_OK { handles.giveBack(curl) } else { handles.discard(curl) }
         guard code == CURLE_OK else {
             let detail = String(decoding: errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
