@@ -37,11 +37,11 @@ public struct ServiceRuntime<Stores: ServiceStores>: Sendable {
     /// The stores' handles: `runtime.postgres`, `runtime.outbox`, `runtime.redis`, as the service's stores have them.
     public subscript<Value>(dynamicMember keyPath: KeyPath<Stores, Value>) -> Value { stores[keyPath: keyPath] }
 
-    /// The router with the suite's middleware (request id, a span per request when traced, access log, problem details, metrics, 422 for a query
-    /// holding U+0000), `/health`, `/ready`, `/metrics` and, given one, the service's OpenAPI document at
-    /// `/openapi.json` and 405 for the methods it does not declare. `edge` middleware (the gateway's headers and
-    /// compression) goes between the access log and the problem details, so that it sees every answer, errors
-    /// included. `readiness` adds the service's own checks to PostgreSQL's and Redis'.
+    /// The router with the suite's middleware (request id, a span per request when traced, access log, problem
+    /// details, metrics, 422 for a query holding U+0000), `/health`, `/ready`, `/metrics` and, given one, the service's
+    /// OpenAPI document at `/openapi.json` and 405 for the methods it does not declare. `edge` middleware (the
+    /// gateway's headers and compression) goes between the access log and the problem details, so that it sees every
+    /// answer, errors included. `readiness` adds the service's own checks to PostgreSQL's and Redis'.
     public func makeRouter(
         openAPI: String? = nil,
         edge: [any MiddlewareProtocol<Request, Response, ServiceRequestContext>] = [],

@@ -105,7 +105,7 @@ final class DeliveryWorker: Service, Sendable {
         let isSecurity = NotificationCatalog.entries[job.type]?.isSecurity == true
         guard let contact = try await notify.contacts.contact(job.recipientId) else { return .done(.skipped, "unknown_user") }
         if contact.disabled, !isSecurity { return .done(.skipped, "disabled_user") }
-        let preferences = try await notify.preferences.find(job.recipientId)
+        let preferences = job.preferences
         let now = notify.clock.now()
         guard preferences.allows(job.channel, for: job.type) else { return .done(.skipped, "turned_off") }
         let time = preferences.sendTime(of: job.channel, for: job.type, at: now)

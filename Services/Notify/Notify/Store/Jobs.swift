@@ -15,6 +15,8 @@ struct ClaimedJob: Sendable {
     var data: [String: JSONValue]
     /// The address of an email that does not go to the account's (``NotificationRequest/emailTo``).
     var emailTo: String?
+    /// The recipient's preferences when the job was claimed.
+    var preferences: Preferences
 }
 
 /// The `notifications`, `jobs` and `deliveries` tables. A worker leases a job (`sending` until `locked_until`) and
@@ -86,7 +88,7 @@ struct Jobs: Sendable {
         return nil
     }
 
-    /// Leases the job due first, or one whose lease ran out.
+    /// Leases the job due first, or one whose lease ran out, with its recipient's preferences (one round trip).
     func claim(now: Date, lease: Duration) async throws -> ClaimedJob? {
         let until = now.addingTimeInterval(Double(lease.components.seconds))
         let rows = try await postgres.query(
@@ -98,14 +100,18 @@ struct Jobs: Sendable {
             )
             UPDATE jobs SET status = 'sending', attempts = attempts + 1, locked_until = \(until)
             FROM next, notifications n WHERE jobs.id = next.id AND n.id = jobs.notification_id
-            RETURNING jobs.id, jobs.recipient_id, jobs.type, jobs.channel, jobs.attempts, n.data::text, n.email_to
+            RETURNING jobs.id, jobs.recipient_id, jobs.type, jobs.channel, jobs.attempts, n.data::text, n.email_to,
+                (SELECT settings::text FROM preferences WHERE user_id = jobs.recipient_id)
             """,
             logger: logger
         )
-        for try await (id, recipient, type, channel, attempts, data, emailTo) in rows.decode((UUID, UUID, String, String, Int, String, String?).self) {
+        for try await (id, recipient, type, channel, attempts, data, emailTo, preferences) in rows.decode(
+            (UUID, UUID, String, String, Int, String, String?, String?).self)
+        {
             return ClaimedJob(
                 id: id, recipientId: recipient, type: NotificationType(rawValue: type), channel: Channel(rawValue: channel) ?? .inApp,
-                attempts: attempts, data: (try? JSONDecoder.mayaGo.decode([String: JSONValue].self, from: Data(data.utf8))) ?? [:], emailTo: emailTo
+                attempts: attempts, data: (try? JSONDecoder.mayaGo.decode([String: JSONValue].self, from: Data(data.utf8))) ?? [:], emailTo: emailTo,
+                preferences: PreferenceStore.decode(preferences)
             )
         }
         return nil
@@ -134,7 +140,8 @@ struct Jobs: Sendable {
             "UPDATE jobs SET status = \(outcome.rawValue), last_error = \(error), locked_until = NULL, finished_at = \(now) WHERE id = \(job.id)",
             logger: logger
         )
-        guard NotificationCatalog.entries[job.type]?.isSecurity == true else { return }
+        // The notice's data is the job's: without a link there is nothing to wipe.
+        guard NotificationCatalog.entries[job.type]?.isSecurity == true, job.data["link"] != nil else { return }
         try await postgres.query(
             """
             WITH wiped AS (

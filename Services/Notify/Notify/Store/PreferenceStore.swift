@@ -11,10 +11,13 @@ struct PreferenceStore: Sendable {
     /// The user's preferences, or the defaults.
     func find(_ user: UUID) async throws -> Preferences {
         let rows = try await postgres.query("SELECT settings::text FROM preferences WHERE user_id = \(user)", logger: logger)
-        for try await text in rows.decode(String.self) {
-            if let found = try? JSONDecoder.mayaGo.decode(Preferences.self, from: Data(text.utf8)) { return found }
-        }
+        for try await text in rows.decode(String.self) { return Self.decode(text) }
         return Preferences()
+    }
+
+    /// Stored settings as preferences; the defaults when there are none (or they no longer decode).
+    static func decode(_ settings: String?) -> Preferences {
+        settings.flatMap { try? JSONDecoder.mayaGo.decode(Preferences.self, from: Data($0.utf8)) } ?? Preferences()
     }
 
     func save(_ preferences: Preferences, of user: UUID, at now: Date) async throws {
