@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import PostgresNIO
 import ServiceKit
 import TestSupport
@@ -38,6 +39,37 @@ import Testing
                 #expect(Set(keys).count == 40)
                 #expect(try await notify.count("SELECT count(*)::int FROM deliveries WHERE provider = 'sendgrid'") == 40)
             }
+        }
+    }
+
+    @Test func aBatchIsClaimedInDueOrderWithPreferencesAndWhatIsReleasedIsAsNeverClaimed() async throws {
+        try await NotifyHarness.run(["EMAIL_PROVIDER": "sendgrid"]) { notify in
+            let ana = try await notify.user()
+            _ = try await notify.send(.put, "/api/v1/notifications/preferences", ["language": "es"], as: ana)
+            // Due in one, two and three hours: the running workers leave them be.
+            let now = Date()
+            for hours in [3.0, 1.0, 2.0] {
+                let accepted = try await notify.notify(
+                    .paymentReceipt, to: ana.id, data: NotificationCatalog.entries[.paymentReceipt]!.sample, sendAt: now.addingTimeInterval(hours * 3600))
+                #expect(accepted.status == .accepted)
+            }
+            let queued = "SELECT count(*)::int FROM jobs WHERE status = 'queued' AND attempts = 0 AND locked_until IS NULL"
+            let waiting = try await notify.count(queued)
+            #expect(waiting >= 6)  // email and in-app at least, for each
+            let jobs = Jobs(postgres: notify.postgres, logger: Logger(label: "test"))
+            let claimed = try await jobs.claim(upTo: 4, now: now.addingTimeInterval(4 * 3600), lease: .seconds(60))
+            #expect(claimed.count == 4)
+            #expect(claimed.allSatisfy { $0.preferences.language == "es" && $0.attempts == 1 })
+            var due: [UUID: Date] = [:]
+            for try await (id, runAt) in try await notify.postgres.query("SELECT id, run_at FROM jobs WHERE status <> 'skipped'").decode((UUID, Date).self) {
+                due[id] = runAt
+            }
+            let order = claimed.map { due[$0.id]! }
+            #expect(order == order.sorted())
+            #expect(order.last! <= due.values.sorted()[3])
+
+            try await jobs.release(claimed.map(\.id))
+            #expect(try await notify.count(queued) == waiting)
         }
     }
 

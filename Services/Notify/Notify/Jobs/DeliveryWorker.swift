@@ -7,7 +7,8 @@ import ServiceKit
 import ServiceLifecycle
 
 /// Sends due jobs, `workers` at a time: on every tick of `pollInterval`, and at once when a notification was just
-/// accepted. Each job is leased, so several instances share the work and none sends a job another holds.
+/// accepted. Each job is leased, so several instances share the work and none sends a job another holds; a worker
+/// claims a few at once, which saves a round trip to PostgreSQL for each.
 final class DeliveryWorker: Service, Sendable {
     private let notify: NotifyService
     private let workers: Int
@@ -40,25 +41,39 @@ final class DeliveryWorker: Service, Sendable {
         }
     }
 
+    /// Jobs a worker claims in one statement.
+    static let batch = 4
+
     /// Sends until nothing is due, `workers` jobs at a time.
     func drain() async {
         await withTaskGroup(of: Void.self) { group in
-            var running = 0
-            while !Task.isCancelled {
-                if running == workers {
-                    await group.next()
-                    running -= 1
+            for _ in 0..<workers { group.addTask { await self.work() } }
+        }
+    }
+
+    /// One worker: claims up to ``batch`` due jobs at once, leased for as many sends, and sends them in turn. A job is
+    /// started only while a whole lease of its own is still ahead; the rest go back to the queue, so that a slow
+    /// provider never has a job sent by this worker after another took it.
+    private func work() async {
+        let lease = notify.limits.lease
+        while !Task.isCancelled {
+            let claimedAt = notify.clock.now()
+            let jobs: [ClaimedJob]
+            do {
+                jobs = try await notify.jobs.claim(upTo: Self.batch, now: claimedAt, lease: lease * Self.batch)
+            } catch {
+                notify.logger.warning("Notify cannot read its jobs", metadata: ["error": "\(String(reflecting: error))"])
+                return
+            }
+            guard !jobs.isEmpty else { return }
+            let lastStart = claimedAt.addingTimeInterval(Double((lease * (Self.batch - 1)).components.seconds))
+            for (index, job) in jobs.enumerated() {
+                guard !Task.isCancelled, notify.clock.now() <= lastStart else {
+                    // Their leases would run out: back to the queue (or, if this fails, when the leases end).
+                    try? await notify.jobs.release(jobs[index...].map(\.id))
+                    return
                 }
-                let job: ClaimedJob?
-                do {
-                    job = try await notify.jobs.claim(now: notify.clock.now(), lease: notify.limits.lease)
-                } catch {
-                    notify.logger.warning("Notify cannot read its jobs", metadata: ["error": "\(String(reflecting: error))"])
-                    break
-                }
-                guard let job else { break }
-                group.addTask { await self.deliver(job) }
-                running += 1
+                await deliver(job)
             }
         }
     }

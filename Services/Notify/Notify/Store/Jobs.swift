@@ -88,33 +88,45 @@ struct Jobs: Sendable {
         return nil
     }
 
-    /// Leases the job due first, or one whose lease ran out, with its recipient's preferences (one round trip).
-    func claim(now: Date, lease: Duration) async throws -> ClaimedJob? {
+    /// Leases up to `limit` jobs, those due first or whose lease ran out, with their recipients' preferences (one round
+    /// trip), until `now + lease`.
+    func claim(upTo limit: Int, now: Date, lease: Duration) async throws -> [ClaimedJob] {
         let until = now.addingTimeInterval(Double(lease.components.seconds))
         let rows = try await postgres.query(
             """
             WITH next AS (
                 SELECT id FROM jobs
                 WHERE (status = 'queued' AND run_at <= \(now)) OR (status = 'sending' AND locked_until < \(now))
-                ORDER BY run_at LIMIT 1 FOR UPDATE SKIP LOCKED
+                ORDER BY run_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
             )
             UPDATE jobs SET status = 'sending', attempts = attempts + 1, locked_until = \(until)
             FROM next, notifications n WHERE jobs.id = next.id AND n.id = jobs.notification_id
             RETURNING jobs.id, jobs.recipient_id, jobs.type, jobs.channel, jobs.attempts, n.data::text, n.email_to,
-                (SELECT settings::text FROM preferences WHERE user_id = jobs.recipient_id)
+                (SELECT settings::text FROM preferences WHERE user_id = jobs.recipient_id), jobs.run_at
             """,
             logger: logger
         )
-        for try await (id, recipient, type, channel, attempts, data, emailTo, preferences) in rows.decode(
-            (UUID, UUID, String, String, Int, String, String?, String?).self)
+        var claimed: [(job: ClaimedJob, runAt: Date)] = []
+        for try await (id, recipient, type, channel, attempts, data, emailTo, preferences, runAt) in rows.decode(
+            (UUID, UUID, String, String, Int, String, String?, String?, Date).self)
         {
-            return ClaimedJob(
+            let job = ClaimedJob(
                 id: id, recipientId: recipient, type: NotificationType(rawValue: type), channel: Channel(rawValue: channel) ?? .inApp,
                 attempts: attempts, data: (try? JSONDecoder.mayaGo.decode([String: JSONValue].self, from: Data(data.utf8))) ?? [:], emailTo: emailTo,
                 preferences: PreferenceStore.decode(preferences)
             )
+            claimed.append((job, runAt))
         }
-        return nil
+        // RETURNING keeps no order: the one due first goes first.
+        return claimed.sorted { $0.runAt < $1.runAt }.map(\.job)
+    }
+
+    /// Gives leased jobs back to the queue, unsent, as if never claimed.
+    func release(_ ids: [UUID]) async throws {
+        try await postgres.query(
+            "UPDATE jobs SET status = 'queued', attempts = attempts - 1, locked_until = NULL WHERE id = ANY(\(ids)) AND status = 'sending'",
+            logger: logger
+        )
     }
 
     /// For a digest: the data of the notices that joined `lead`, oldest first.
