@@ -77,7 +77,7 @@ final class ProxiedRequest {
         edgeRequest = EdgePolicy.Request(head)
         requestID = head.headers.first(name: "x-request-id").flatMap { RequestID.isValid($0) ? $0 : nil } ?? RequestID.make()
         stage = head.method == .POST && RateLimitPolicy.isSensitive(route.path) ? .collecting(ByteBuffer()) : .admitting
-        span = proxy.traces ? Self.span(for: head, route: route, requestID: requestID) : nil
+        span = proxy.configuration.traces ? Self.span(for: head, route: route, requestID: requestID) : nil
     }
 
     private static func span(for head: HTTPRequestHead, route: Proxy.Route, requestID: String) -> any Span {

@@ -44,7 +44,6 @@ final class Proxy: Service, Sendable {
     let configuration: Configuration
     let logger: Logger
     private let redis: RedisClient.Configuration
-    var traces: Bool { configuration.traces }
     private let loops = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<LoopState>]>([:])
 
     init(
