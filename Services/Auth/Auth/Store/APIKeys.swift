@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 
 /// API keys for programmatic access: `mgk_<prefix>_<secret>`, shown once, stored as a SHA-256; the prefix stays
 /// readable so that a person can tell keys apart in a list.
@@ -83,7 +84,7 @@ struct APIKeys: Sendable {
     }
 
     private func keys(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> [Key] {
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
+        let rows = try await postgres.query(query, on: connection, logger: logger)
         var keys: [Key] = []
         for try await (id, name, prefix, scopes, created, used, revoked) in rows.decode((UUID, String, String, [String], Date, Date?, Date?).self) {
             keys.append(

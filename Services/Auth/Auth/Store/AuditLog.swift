@@ -63,11 +63,7 @@ struct AuditLog: Sendable {
             INSERT INTO audit_events (type, user_id, email, ip, user_agent, detail, occurred_at)
             VALUES (\(type.rawValue), \(userID), \(email), \(client.address), \(client.userAgent), \(detail), \(clock.now()))
             """
-        if let connection {
-            try await connection.query(query, logger: logger)
-        } else {
-            try await postgres.query(query, logger: logger)
-        }
+        try await postgres.query(query, on: connection, logger: logger)
     }
 
     /// Newest first, those of `userID` if given, before the event id `cursor`.

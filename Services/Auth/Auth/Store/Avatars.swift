@@ -85,7 +85,7 @@ struct Avatars: Sendable {
     /// The version of the user's avatar whose sizes exist, if any.
     func readyVersion(of userID: UUID, on connection: PostgresConnection? = nil) async throws -> Int64? {
         let query: PostgresQuery = "SELECT ready_version FROM avatars WHERE user_id = \(userID)"
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
+        let rows = try await postgres.query(query, on: connection, logger: logger)
         for try await version in rows.decode(Int64?.self) { return version }
         return nil
     }

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 
 /// The `profiles` table: what a user shows the public beside their name. A user without a row has an empty profile.
 struct Profiles: Sendable {
@@ -14,7 +15,7 @@ struct Profiles: Sendable {
             SELECT p.bio_en, p.bio_es, coalesce(p.languages, '{}'), p.city, a.ready_version
             FROM (SELECT \(user.id)::uuid AS id) u LEFT JOIN profiles p ON p.user_id = u.id LEFT JOIN avatars a ON a.user_id = u.id
             """
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
+        let rows = try await postgres.query(query, on: connection, logger: logger)
         var profile = ProviderProfile(id: user.id, name: user.name, bio: LocalizedText(), languages: [], city: nil, avatarUrl: nil, memberSince: user.createdAt)
         for try await (en, es, languages, city, avatar) in rows.decode((String?, String?, [String], String?, Int64?).self) {
             profile.bio = LocalizedText(en: en, es: es)

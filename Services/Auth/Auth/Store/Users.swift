@@ -147,7 +147,7 @@ struct Users: Sendable {
     }
 
     private func all(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> [UserRecord] {
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
+        let rows = try await postgres.query(query, on: connection, logger: logger)
         var users: [UserRecord] = []
         for try await (id, email, name, role, hash, verified, disabled, secret, totp, step, createdAt) in rows.decode(
             (UUID, String, String, String, String?, Bool, Bool, String?, Bool, Int64?, Date).self

@@ -44,7 +44,7 @@ struct Bookings: Sendable {
             )
             SELECT count(*)::int FROM booked
             """
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
+        let rows = try await postgres.query(query, on: connection, logger: logger)
         for try await count in rows.decode(Int.self) { return count == 1 }
         return false
     }
@@ -167,7 +167,7 @@ struct Bookings: Sendable {
     }
 
     private func list(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> [Booking] {
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
+        let rows = try await postgres.query(query, on: connection, logger: logger)
         var bookings: [Booking] = []
         for try await row in rows {
             let r = try row.decode(

@@ -108,8 +108,7 @@ struct Experiences: Sendable {
 
     /// Runs `query` on `connection`, else on the primary, or on the replica when the answer `mayLag` behind writes.
     private func list(_ query: PostgresQuery, on connection: PostgresConnection?, mayLag: Bool = false) async throws -> [Experience] {
-        let rows =
-            if let connection { try await connection.query(query, logger: logger) } else { try await (mayLag ? reads : postgres).query(query, logger: logger) }
+        let rows = try await (mayLag ? reads : postgres).query(query, on: connection, logger: logger)
         var experiences: [Experience] = []
         for try await row in rows {
             let r = try row.decode(

@@ -137,7 +137,7 @@ struct Photos: Sendable {
     }
 
     private func list(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> [Photo] {
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
+        let rows = try await postgres.query(query, on: connection, logger: logger)
         return try await decode(rows)
     }
 

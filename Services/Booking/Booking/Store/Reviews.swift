@@ -60,8 +60,7 @@ struct Reviews: Sendable {
 
     /// Runs `query` on `connection`, else on the primary, or on the replica when the answer `mayLag` behind writes.
     private func list(_ query: PostgresQuery, on connection: PostgresConnection?, mayLag: Bool = false) async throws -> [Review] {
-        let rows =
-            if let connection { try await connection.query(query, logger: logger) } else { try await (mayLag ? reads : postgres).query(query, logger: logger) }
+        let rows = try await (mayLag ? reads : postgres).query(query, on: connection, logger: logger)
         var reviews: [Review] = []
         for try await (id, booking, experience, traveler, rating, comment, reply, repliedAt, createdAt) in rows.decode(
             (UUID, UUID, UUID, UUID, Int, String, String?, Date?, Date).self

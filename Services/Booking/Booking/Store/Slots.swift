@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 
 /// The `slots` table. Seats are taken by one conditional update, which PostgreSQL runs under the row's lock and
 /// re-checks after any concurrent change: two bookings can never both take the last seat.
@@ -233,8 +234,7 @@ struct Slots: Sendable {
 
     /// Runs `query` on `connection`, else on the primary, or on the replica when the answer `mayLag` behind writes.
     private func list(_ query: PostgresQuery, on connection: PostgresConnection?, mayLag: Bool = false) async throws -> [Slot] {
-        let rows =
-            if let connection { try await connection.query(query, logger: logger) } else { try await (mayLag ? reads : postgres).query(query, logger: logger) }
+        let rows = try await (mayLag ? reads : postgres).query(query, on: connection, logger: logger)
         var slots: [Slot] = []
         for try await (id, experience, starts, ends, capacity, remaining, status, version) in rows.decode(
             (UUID, UUID, Date, Date, Int, Int, String, Int64).self)

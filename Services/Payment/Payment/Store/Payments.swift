@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 
 /// The `payments`, `refunds` and `disputes` tables.
 struct Payments: Sendable {
@@ -78,7 +79,7 @@ struct Payments: Sendable {
     /// The money movement claimed on the payment and not yet applied, if any.
     func claimedCall(of id: UUID, on connection: PostgresConnection? = nil) async throws -> ProviderCall? {
         let query: PostgresQuery = "SELECT provider_call::text FROM payments WHERE id = \(id) AND provider_call IS NOT NULL"
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
+        let rows = try await postgres.query(query, on: connection, logger: logger)
         for try await text in rows.decode(String.self) { return try JSONDecoder().decode(ProviderCall.self, from: Data(text.utf8)) }
         return nil
     }
@@ -164,7 +165,7 @@ struct Payments: Sendable {
     }
 
     private func list(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> [Payment] {
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
+        let rows = try await postgres.query(query, on: connection, logger: logger)
         var payments: [Payment] = []
         for try await r in rows.decode((UUID, UUID, UUID, UUID, Int64, String, Int64, Int64, String, String, String, String?, Date, Date, String?).self) {
             payments.append(

@@ -88,7 +88,7 @@ struct Payouts: Sendable {
     }
 
     private func list(_ query: PostgresQuery, on connection: PostgresConnection? = nil) async throws -> [Payout] {
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
+        let rows = try await postgres.query(query, on: connection, logger: logger)
         var payouts: [Payout] = []
         for try await r in rows.decode((UUID, UUID, Int64, String, Int64, String, String?, String, String?, Date).self) {
             payouts.append(

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 
 /// What differs per provider: a commission an admin agreed with them, and the currency they want to be paid in.
 struct ProviderTerms: Sendable {
@@ -9,7 +10,7 @@ struct ProviderTerms: Sendable {
 
     func commission(of providerID: UUID, on connection: PostgresConnection? = nil) async throws -> Int? {
         let query: PostgresQuery = "SELECT commission_basis_points FROM provider_terms WHERE provider_id = \(providerID)"
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await postgres.query(query, logger: logger) }
+        let rows = try await postgres.query(query, on: connection, logger: logger)
         for try await basisPoints in rows.decode(Int?.self) { return basisPoints }
         return nil
     }
