@@ -62,6 +62,56 @@ import Testing
         }
     }
 
+    /// Events arriving together (the outbox sends up to fifty at once) are applied in shared transactions: each once,
+    /// each searchable when its sender hears back, and those PostgreSQL refuses fail alone.
+    @Test func aBurstOfEventsIsAppliedTogetherAndBadOnesFailAlone() async throws {
+        try await SearchHarness.run { search in
+            let entries = (0..<30).map { n in
+                Catalog.entry(
+                    "Burst tour number \(n)", "One of many arriving together.", category: "culture", tags: ["burst"], at: Catalog.merida,
+                    price: 50_000, minutes: 60, languages: ["es"], rating: 4.0)
+            }
+            let poisoned = (0..<3).map { _ in
+                var experience = Catalog.make()[0].experience
+                experience.id = UUID()
+                // Beyond PostgreSQL's integer: refused by the statement, not by the route.
+                experience.title = "Too many guests"
+                experience.maxGuests = 3_000_000_000
+                return [SearchFeedEvent(kind: .experienceChanged, version: 1, occurredAt: Date(), experience: experience)]
+            }
+            // An experience's events in order, as its sender would; a repeat and the refused ones amid the others.
+            let pairs = entries.map { [$0.experienceEvent, $0.slotEvent!] }
+            let senders = pairs[..<15] + poisoned + [[pairs[0][0]]] + pairs[15...]
+            let refused = try await withThrowingTaskGroup(of: Int.self) { group in
+                for events in senders {
+                    group.addTask {
+                        var refused = 0
+                        for event in events {
+                            let status = try await search.feed(event).status
+                            guard event.experience?.title != "Too many guests" else {
+                                #expect(status == .internalServerError)
+                                refused += 1
+                                continue
+                            }
+                            #expect(status == .noContent)
+                        }
+                        // Searchable when its sender hears back.
+                        if let title = events.first?.experience?.title, events.count == 2 {
+                            let number = title.split(separator: " ").last!
+                            #expect(try await search.titles("q=burst%20tour%20number%20\(number)").contains(title))
+                        }
+                        return refused
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(refused == 3)
+            #expect(try await search.count("SELECT count(*)::int FROM feed_events") == 60)
+            #expect(try await search.titles("q=burst&limit=50").count == 30)
+            #expect(try await search.count("SELECT count(*)::int FROM documents WHERE last_open_at IS NOT NULL") == 30)
+        }
+    }
+
     @Test func aCoverPhotoFromTheFeedIsShownWithTheHit() async throws {
         try await SearchHarness.run { search in
             let catalog = Catalog.make()

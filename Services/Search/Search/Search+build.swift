@@ -22,10 +22,12 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         words.forgetCorrections()
         await cache.invalidate()
     }
+    let documents = Documents(postgres: postgres, logger: runtime.logger)
     let search = SearchService(
         logger: runtime.logger,
         clock: clock,
-        documents: Documents(postgres: postgres, logger: runtime.logger),
+        documents: documents,
+        feed: FeedQueue(documents: documents, follower: follower, clock: clock),
         follower: follower,
         index: SearchIndex(follower: follower, words: words),
         cache: cache,

@@ -9,6 +9,7 @@ struct SearchService: Sendable {
     let logger: Logger
     let clock: WallClock
     let documents: Documents
+    let feed: FeedQueue
     let follower: IndexFollower
     let index: SearchIndex
     let cache: ResultCache
@@ -28,7 +29,7 @@ struct SearchService: Sendable {
     /// Applies one event of Booking's feed, searchable on this instance when it returns (on the others within a round
     /// of their followers).
     func apply(_ event: SearchFeedEvent) async throws {
-        if try await documents.apply(event, at: clock.now()) { try await follower.catchUp() }
+        try await feed.apply(event)
     }
 
     func erase(_ userID: UUID) async throws {

@@ -46,9 +46,8 @@ final class Reindex: Service, Sendable {
             do {
                 let page = try await client.call(
                     .GET, to: SearchFeedPage.destination, path: path, requestID: nil, logger: search.logger, as: SearchFeedPage.self)
-                let now = search.clock.now()
                 // The index follower reads what changed in its next round.
-                for event in page.events { try await search.documents.apply(event, at: now, oncePerID: false) }
+                try await search.documents.apply(page.events, at: search.clock.now(), oncePerID: false)
                 cursor = page.nextCursor
                 pages += 1
                 pause = .seconds(1)

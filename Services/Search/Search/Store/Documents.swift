@@ -10,102 +10,63 @@ struct Documents: Sendable {
     let postgres: PostgresClient
     let logger: Logger
 
-    /// Applies `event` — once per event id, unless only the versions should decide (a reindex page, whose events
-    /// are made up on the spot) — and learns its words; returns whether the index changed.
+    /// Applies `events` in one transaction — each once per event id, unless only the versions should decide (a reindex
+    /// page, whose events are made up on the spot) — and learns their words; returns whether the index changed.
+    /// Experiences and slots are written a statement for all of them: a statement each was most of PostgreSQL's work.
     @discardableResult
-    func apply(_ event: SearchFeedEvent, at now: Date, oncePerID: Bool = true) async throws -> Bool {
-        let (changed, repeated) = try await postgres.transaction(logger: logger) { connection in
-            if oncePerID {
-                let fresh = try await connection.query(
-                    "INSERT INTO feed_events (id, received_at) VALUES (\(event.id), \(now)) ON CONFLICT DO NOTHING RETURNING id", logger: logger
-                )
-                var isNew = false
-                for try await _ in fresh { isNew = true }
-                guard isNew else { return (false, true) }
+    func apply(_ events: [SearchFeedEvent], at now: Date, oncePerID: Bool = true) async throws -> Bool {
+        let (changed, learnable) = try await postgres.transaction(logger: logger) { connection in
+            let fresh = oncePerID ? try await record(events.map(\.id), at: now, on: connection) : Set(events.map(\.id))
+            let applicable = events.filter { fresh.contains($0.id) }
+            try await lock(applicable.flatMap(\.turns), on: connection)
+            // Providers first, so that their experiences in the same batch are written with their names.
+            var providers: [SearchFeedEvent.Provider] = []
+            for event in applicable where event.kind == .providerChanged {
+                if let provider = event.provider, try await change(provider, version: event.version, on: connection) { providers.append(provider) }
             }
-            return (try await applyState(event, at: now, on: connection), false)
+            let upserted = try await upsert(applicable.filter { $0.kind == .experienceChanged }, at: now, on: connection)
+            let slotted = try await upsert(slotsOf: applicable.filter { $0.kind == .slotChanged }, on: connection)
+            var booked = false
+            for event in applicable where event.kind == .bookingConfirmed {
+                if let booking = event.booking, try await record(booking, on: connection) { booked = true }
+            }
+            // Slots may have arrived before their experience.
+            try await noteAvailability(of: Set(upserted.map(\.id)).union(slotted), on: connection)
+            // Learning again on a repeat is harmless, and makes up for a first delivery that failed at that step.
+            let repeats = events.filter { !fresh.contains($0.id) }
+            let learnable = (experiences: upserted + repeats.compactMap(\.experience), providers: providers + repeats.compactMap(\.provider))
+            return (!upserted.isEmpty || !slotted.isEmpty || !providers.isEmpty || booked, learnable)
         }
-        // Learning again on a repeat is harmless, and makes up for a first delivery that failed at this step.
-        if changed || repeated, let experience = event.experience { try await learn(experience) }
-        if changed || repeated, let provider = event.provider { try await learn(words: [provider.name, provider.city ?? ""]) }
+        try await learn(learnable.experiences, providers: learnable.providers)
         return changed
     }
 
-    /// Applies what `event` says is the state now, if it is newer than what the index has.
-    private func applyState(_ event: SearchFeedEvent, at now: Date, on connection: PostgresConnection) async throws -> Bool {
-        switch event.kind {
-        case .experienceChanged:
-            guard let experience = event.experience else { return false }
-            try await lock(experience.id, on: connection)
-            // Under the provider's lock too: a name changing meanwhile is either read here or written over this.
-            try await lock(experience.providerId, on: connection)
-            guard try await upsert(experience, version: event.version, at: now, on: connection) else { return false }
-            // Its slots may have arrived first.
-            try await noteAvailability(of: experience.id, on: connection)
-            return true
-        case .slotChanged:
-            guard let slot = event.slot else { return false }
-            try await lock(slot.experienceId, on: connection)
-            let changed = try await changed(
-                """
-                INSERT INTO slots (id, experience_id, starts_at, remaining, status, version)
-                VALUES (\(slot.id), \(slot.experienceId), \(slot.startsAt), \(slot.remaining), \(slot.status), \(event.version))
-                ON CONFLICT (id) DO UPDATE SET starts_at = excluded.starts_at, remaining = excluded.remaining, status = excluded.status,
-                    version = excluded.version
-                WHERE slots.version < excluded.version
-                RETURNING id
-                """,
-                on: connection
-            )
-            if changed { try await noteAvailability(of: slot.experienceId, on: connection) }
-            return changed
-        case .bookingConfirmed:
-            guard let booking = event.booking else { return false }
-            let recorded = try await changed(
-                """
-                INSERT INTO booked (booking_id, traveler_id, experience_id) VALUES (\(booking.id), \(booking.travelerId), \(booking.experienceId))
-                ON CONFLICT DO NOTHING RETURNING booking_id
-                """,
-                on: connection
-            )
-            guard recorded else { return false }
-            return try await changed("UPDATE documents SET bookings = bookings + 1 WHERE id = \(booking.experienceId) RETURNING id", on: connection)
-        case .providerChanged:
-            guard let provider = event.provider else { return false }
-            let city = provider.city ?? ""
-            try await lock(provider.id, on: connection)
-            guard
-                try await changed(
-                    """
-                    INSERT INTO providers (id, name, city, version) VALUES (\(provider.id), \(provider.name), \(provider.city), \(event.version))
-                    ON CONFLICT (id) DO UPDATE SET name = excluded.name, city = excluded.city, version = excluded.version
-                    WHERE providers.version < excluded.version
-                    RETURNING id
-                    """,
-                    on: connection
-                )
-            else { return false }
-            // Their experiences are written again, so the index follows.
-            try await connection.query(
-                """
-                UPDATE documents SET provider_name = \(provider.name), provider_city = \(city)
-                WHERE provider_id = \(provider.id) AND (provider_name <> \(provider.name) OR provider_city <> \(city))
-                """,
-                logger: logger
-            )
-            return true
-        }
+    /// Records that `ids` arrived; returns those that had not before.
+    private func record(_ ids: [UUID], at now: Date, on connection: PostgresConnection) async throws -> Set<UUID> {
+        let rows = try await connection.query(
+            "INSERT INTO feed_events (id, received_at) SELECT DISTINCT unnest(\(ids)::uuid[]), \(now) ON CONFLICT DO NOTHING RETURNING id",
+            logger: logger
+        )
+        return try await rows.decode(UUID.self).reduce(into: []) { $0.insert($1) }
     }
 
-    private func upsert(_ e: SearchFeedEvent.Experience, version: Int64, at now: Date, on connection: PostgresConnection) async throws -> Bool {
-        try await changed(
+    /// Writes the experiences of `events` where they are newer than the index's (the newest of each, when one comes
+    /// twice); returns those written.
+    private func upsert(_ events: [SearchFeedEvent], at now: Date, on connection: PostgresConnection) async throws -> [SearchFeedEvent.Experience] {
+        let rows = events.compactMap { event in event.experience.map { DocumentRow($0, version: event.version) } }
+        guard !rows.isEmpty else { return [] }
+        let written = try await connection.query(
             """
             INSERT INTO documents (id, provider_id, title, description, category, tags, latitude, longitude, city, country, duration_minutes,
                 price_amount, currency, max_guests, languages, status, rating_average, rating_count, version, updated_at, provider_name, provider_city, cover_photo_id)
-            SELECT \(e.id), \(e.providerId), \(e.title), \(e.description), \(e.category), \(e.tags), \(e.latitude), \(e.longitude), \(e.city),
-                \(e.country), \(e.durationMinutes), \(e.price.amount), \(e.price.currency), \(e.maxGuests), \(e.languages), \(e.status),
-                \(e.ratingAverage), \(e.ratingCount), \(version), \(now), coalesce(p.name, ''), coalesce(p.city, ''), \(e.coverPhoto?.id)
-            FROM (SELECT 1) one LEFT JOIN providers p ON p.id = \(e.providerId)
+            SELECT DISTINCT ON (e.id) e.id, e.provider_id, e.title, e.description, e.category, e.tags, e.latitude, e.longitude, e.city, e.country,
+                e.duration_minutes, e.price_amount, e.currency, e.max_guests, e.languages, e.status, e.rating_average, e.rating_count, e.version,
+                \(now), coalesce(p.name, ''), coalesce(p.city, ''), e.cover_photo_id
+            FROM jsonb_to_recordset(\(try DocumentRow.json(rows))::jsonb) AS e(id uuid, provider_id uuid, title text, description text, category text,
+                tags text[], latitude float8, longitude float8, city text, country text, duration_minutes int, price_amount int8, currency text,
+                max_guests int, languages text[], status text, rating_average float8, rating_count int, version int8, cover_photo_id uuid)
+            LEFT JOIN providers p ON p.id = e.provider_id
+            ORDER BY e.id, e.version DESC
             ON CONFLICT (id) DO UPDATE SET provider_id = excluded.provider_id, title = excluded.title, description = excluded.description,
                 category = excluded.category, tags = excluded.tags, latitude = excluded.latitude, longitude = excluded.longitude,
                 city = excluded.city, country = excluded.country, duration_minutes = excluded.duration_minutes,
@@ -116,15 +77,76 @@ struct Documents: Sendable {
             WHERE documents.version < excluded.version
             RETURNING id
             """,
+            logger: logger
+        )
+        let ids = try await written.decode(UUID.self).reduce(into: Set<UUID>()) { $0.insert($1) }
+        let newest = Dictionary(events.compactMap { e in e.experience.map { ($0.id, (e.version, $0)) } }) { $0.0 >= $1.0 ? $0 : $1 }
+        return ids.compactMap { newest[$0]?.1 }
+    }
+
+    /// Writes the slots of `events` where they are newer than the index's; returns the experiences whose slots changed.
+    private func upsert(slotsOf events: [SearchFeedEvent], on connection: PostgresConnection) async throws -> Set<UUID> {
+        let rows = events.compactMap { event in event.slot.map { SlotRow($0, version: event.version) } }
+        guard !rows.isEmpty else { return [] }
+        let written = try await connection.query(
+            """
+            INSERT INTO slots (id, experience_id, starts_at, remaining, status, version)
+            SELECT DISTINCT ON (s.id) s.id, s.experience_id, s.starts_at, s.remaining, s.status, s.version
+            FROM jsonb_to_recordset(\(try SlotRow.json(rows))::jsonb)
+                AS s(id uuid, experience_id uuid, starts_at timestamptz, remaining int, status text, version int8)
+            ORDER BY s.id, s.version DESC
+            ON CONFLICT (id) DO UPDATE SET starts_at = excluded.starts_at, remaining = excluded.remaining, status = excluded.status,
+                version = excluded.version
+            WHERE slots.version < excluded.version
+            RETURNING experience_id
+            """,
+            logger: logger
+        )
+        return try await written.decode(UUID.self).reduce(into: []) { $0.insert($1) }
+    }
+
+    /// Counts a confirmed booking once; returns whether it was new.
+    private func record(_ booking: SearchFeedEvent.Booking, on connection: PostgresConnection) async throws -> Bool {
+        let recorded = try await changed(
+            """
+            INSERT INTO booked (booking_id, traveler_id, experience_id) VALUES (\(booking.id), \(booking.travelerId), \(booking.experienceId))
+            ON CONFLICT DO NOTHING RETURNING booking_id
+            """,
             on: connection
         )
+        guard recorded else { return false }
+        return try await changed("UPDATE documents SET bookings = bookings + 1 WHERE id = \(booking.experienceId) RETURNING id", on: connection)
+    }
+
+    /// Writes a provider's name and city if newer than the index's, and into their experiences, so that the index follows.
+    private func change(_ provider: SearchFeedEvent.Provider, version: Int64, on connection: PostgresConnection) async throws -> Bool {
+        let city = provider.city ?? ""
+        guard
+            try await changed(
+                """
+                INSERT INTO providers (id, name, city, version) VALUES (\(provider.id), \(provider.name), \(provider.city), \(version))
+                ON CONFLICT (id) DO UPDATE SET name = excluded.name, city = excluded.city, version = excluded.version
+                WHERE providers.version < excluded.version
+                RETURNING id
+                """,
+                on: connection
+            )
+        else { return false }
+        try await connection.query(
+            """
+            UPDATE documents SET provider_name = \(provider.name), provider_city = \(city)
+            WHERE provider_id = \(provider.id) AND (provider_name <> \(provider.name) OR provider_city <> \(city))
+            """,
+            logger: logger
+        )
+        return true
     }
 
     /// Forgets a person whose account is erased: a provider's name and city (in their experiences' words too, and for
     /// good: no later event writes them again) and a traveler's bookings (which recommendations learn from).
     func erase(_ userID: UUID) async throws {
         try await postgres.transaction(logger: logger) { connection in
-            try await lock(userID, on: connection)
+            try await lock([userID], on: connection)
             try await connection.query(
                 """
                 INSERT INTO providers (id, name, city, version) VALUES (\(userID), '', NULL, \(Int64.max))
@@ -153,19 +175,21 @@ struct Documents: Sendable {
         return false
     }
 
-    /// Adds `experience`'s words to the lexicon and its title, tags and city to the completions. Outside the feed's
-    /// transaction and only for what is missing, so that experiences arriving together do not queue on the same rows;
-    /// in sorted order, so that two inserting the same words at once take their locks in the same order (no deadlock).
-    func learn(_ e: SearchFeedEvent.Experience) async throws {
-        guard e.status == "published" else { return }
-        try await learn(words: [e.title, e.description, e.city, e.category] + e.tags)
-        let completions = [(e.title, "title"), (e.city, "city")] + e.tags.map { ($0, "tag") }
+    /// Adds the words of published `experiences` and of `providers` to the lexicon, and the experiences' titles, tags and
+    /// cities to the completions. Outside the feed's transaction, so that experiences arriving together do not queue
+    /// on the same rows; what is known already is skipped by the primary key's check, before any row is written; in
+    /// sorted order, so that two inserting the same words at once take their locks in the same order (no deadlock).
+    private func learn(_ experiences: [SearchFeedEvent.Experience], providers: [SearchFeedEvent.Provider] = []) async throws {
+        let published = experiences.filter { $0.status == "published" }
+        let texts = published.flatMap { [$0.title, $0.description, $0.city, $0.category] + $0.tags } + providers.flatMap { [$0.name, $0.city ?? ""] }
+        if !texts.isEmpty { try await learn(words: texts) }
+        let completions = published.flatMap { e in [(e.title, "title"), (e.city, "city")] + e.tags.map { ($0, "tag") } }
+        guard !completions.isEmpty else { return }
         try await postgres.query(
             """
             INSERT INTO completions (folded, kind, text)
-            SELECT folded(t), k, t FROM unnest(\(completions.map(\.0))::text[], \(completions.map(\.1))::text[]) AS c(t, k)
-            WHERE t <> '' AND NOT EXISTS (SELECT 1 FROM completions WHERE folded = folded(c.t) AND kind = c.k)
-            ORDER BY 1, 2 ON CONFLICT DO NOTHING
+            SELECT DISTINCT ON (folded(t), k) folded(t), k, t FROM unnest(\(completions.map(\.0))::text[], \(completions.map(\.1))::text[]) AS c(t, k)
+            WHERE t <> '' ORDER BY 1, 2 ON CONFLICT DO NOTHING
             """,
             logger: logger
         )
@@ -176,8 +200,7 @@ struct Documents: Sendable {
         let words = Set(QueryText.tokens(texts.joined(separator: " ")).filter { $0.count >= 3 })
         try await postgres.query(
             """
-            INSERT INTO lexicon (word) SELECT w FROM unnest(\(Array(words))::text[]) w
-            WHERE NOT EXISTS (SELECT 1 FROM lexicon WHERE word = w) ORDER BY w ON CONFLICT DO NOTHING
+            INSERT INTO lexicon (word) SELECT w FROM unnest(\(Array(words))::text[]) w ORDER BY w ON CONFLICT DO NOTHING
             """,
             logger: logger
         )
@@ -198,23 +221,32 @@ struct Documents: Sendable {
         )
     }
 
-    /// Takes the experience's (or provider's) turn: its events apply one after the other, so that each sees the
-    /// slots the others wrote when it notes the experience's availability.
-    private func lock(_ id: UUID, on connection: PostgresConnection) async throws {
-        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockNamespace), hashtext(\(id.uuidString)))", logger: logger)
+    /// Takes the turns of `ids` (experiences, providers) in one statement: an experience's events apply one after the
+    /// other, so that each sees the slots the others wrote when it notes the experience's availability. In the order
+    /// of their keys, so that two transactions taking some of the same never wait on each other in a circle.
+    private func lock(_ ids: [UUID], on connection: PostgresConnection) async throws {
+        guard !ids.isEmpty else { return }
+        try await connection.query(
+            """
+            SELECT pg_advisory_xact_lock(\(Self.lockNamespace), key)
+            FROM (SELECT DISTINCT hashtext(id) AS key FROM unnest(\(ids.map(\.uuidString))::text[]) id ORDER BY 1) keys
+            """,
+            logger: logger
+        )
     }
 
     /// A key of the advisory locks of Search's feed ("MYS"), apart from the migrations' and anyone else's.
     private static let lockNamespace: Int32 = 0x4D_59_53
 
-    /// Notes on the document the start of its last open slot with a seat, which also marks the document written, so
+    /// Notes on each document the start of its last open slot with a seat, which also marks the document written, so
     /// that the index followers read its slots again.
-    private func noteAvailability(of experience: UUID, on connection: PostgresConnection) async throws {
+    private func noteAvailability(of experiences: Set<UUID>, on connection: PostgresConnection) async throws {
+        guard !experiences.isEmpty else { return }
         try await connection.query(
             """
-            UPDATE documents SET last_open_at = (
-                SELECT max(starts_at) FROM slots WHERE experience_id = \(experience) AND status = 'open' AND remaining > 0
-            ) WHERE id = \(experience)
+            UPDATE documents d SET last_open_at = (
+                SELECT max(starts_at) FROM slots WHERE experience_id = d.id AND status = 'open' AND remaining > 0
+            ) WHERE d.id = ANY(\(Array(experiences)))
             """,
             logger: logger
         )
@@ -225,5 +257,19 @@ struct Documents: Sendable {
         var any = false
         for try await _ in try await connection.query(statement, logger: logger) { any = true }
         return any
+    }
+}
+
+extension SearchFeedEvent {
+    /// Whose turns applying this event takes (see `Documents.lock`): the experience whose document it writes, so that
+    /// two batches never hold one document's row each and wait for the other's; a provider's too when an experience
+    /// changes, so that a name changing meanwhile is either read by the experience's upsert or written over it.
+    fileprivate var turns: [UUID] {
+        switch kind {
+        case .experienceChanged: experience.map { [$0.id, $0.providerId] } ?? []
+        case .slotChanged: slot.map { [$0.experienceId] } ?? []
+        case .bookingConfirmed: booking.map { [$0.experienceId] } ?? []
+        case .providerChanged: provider.map { [$0.id] } ?? []
+        }
     }
 }
