@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Posts index feed events (JSON lines) to Search's internal feed as Booking's outbox does, from 16 threads over
-kept-alive connections; prints events per second.
+"""Posts index feed events (JSON lines) to Search's internal feed as Booking's outbox does, from CONNECTIONS threads
+(default 50, the outbox's batch, which it sends at once) over kept-alive connections; prints events per second.
 
-usage: feed_loader.py EVENTS_FILE PORT SERVICE_TOKEN
+usage: feed_loader.py EVENTS_FILE PORT SERVICE_TOKEN [CONNECTIONS]
 """
 import http.client
 import sys
@@ -10,6 +10,7 @@ import threading
 import time
 
 path, port, token = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+connections = int(sys.argv[4]) if len(sys.argv) > 4 else 50
 lines = open(path).read().splitlines()
 # An experience's events stay in order within one thread: its experience_changed before its slot_changed.
 pairs = [lines[i:i + 2] for i in range(0, len(lines), 2)]
@@ -28,7 +29,7 @@ def post(share):
 
 
 start = time.time()
-threads = [threading.Thread(target=post, args=(pairs[n::16],)) for n in range(16)]
+threads = [threading.Thread(target=post, args=(pairs[n::connections],)) for n in range(connections)]
 for thread in threads: thread.start()
 for thread in threads: thread.join()
 elapsed = time.time() - start
