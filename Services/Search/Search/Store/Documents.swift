@@ -24,8 +24,8 @@ struct Documents: Sendable {
             for event in applicable where event.kind == .providerChanged {
                 if let provider = event.provider, try await change(provider, version: event.version, on: connection) { providers.append(provider) }
             }
-            let upserted = try await upsert(applicable.filter { $0.kind == .experienceChanged }, at: now, on: connection)
-            let slotted = try await upsert(slotsOf: applicable.filter { $0.kind == .slotChanged }, on: connection)
+            let upserted = try await upsert(applicable.filter { $0.kind == .experienceChanged && $0.experience != nil }, at: now, on: connection)
+            let slotted = try await upsert(slotsOf: applicable.filter { $0.kind == .slotChanged && $0.slot != nil }, on: connection)
             var booked = false
             for event in applicable where event.kind == .bookingConfirmed {
                 if let booking = event.booking, try await record(booking, on: connection) { booked = true }
@@ -53,20 +53,20 @@ struct Documents: Sendable {
     /// Writes the experiences of `events` where they are newer than the index's (the newest of each, when one comes
     /// twice); returns those written.
     private func upsert(_ events: [SearchFeedEvent], at now: Date, on connection: PostgresConnection) async throws -> [SearchFeedEvent.Experience] {
-        let rows = events.compactMap { event in event.experience.map { DocumentRow($0, version: event.version) } }
-        guard !rows.isEmpty else { return [] }
+        guard !events.isEmpty else { return [] }
         let written = try await connection.query(
             """
             INSERT INTO documents (id, provider_id, title, description, category, tags, latitude, longitude, city, country, duration_minutes,
                 price_amount, currency, max_guests, languages, status, rating_average, rating_count, version, updated_at, provider_name, provider_city, cover_photo_id)
-            SELECT DISTINCT ON (e.id) e.id, e.provider_id, e.title, e.description, e.category, e.tags, e.latitude, e.longitude, e.city, e.country,
-                e.duration_minutes, e.price_amount, e.currency, e.max_guests, e.languages, e.status, e.rating_average, e.rating_count, e.version,
-                \(now), coalesce(p.name, ''), coalesce(p.city, ''), e.cover_photo_id
-            FROM jsonb_to_recordset(\(try DocumentRow.json(rows))::jsonb) AS e(id uuid, provider_id uuid, title text, description text, category text,
-                tags text[], latitude float8, longitude float8, city text, country text, duration_minutes int, price_amount int8, currency text,
-                max_guests int, languages text[], status text, rating_average float8, rating_count int, version int8, cover_photo_id uuid)
-            LEFT JOIN providers p ON p.id = e.provider_id
-            ORDER BY e.id, e.version DESC
+            SELECT DISTINCT ON (e.id) e.id, e."providerId", e.title, e.description, e.category, e.tags, e.latitude, e.longitude, e.city, e.country,
+                e."durationMinutes", (e.price ->> 'amount')::int8, e.price ->> 'currency', e."maxGuests", e.languages, e.status, e."ratingAverage",
+                e."ratingCount", (event ->> 'version')::int8, \(now), coalesce(p.name, ''), coalesce(p.city, ''), (e."coverPhoto" ->> 'id')::uuid
+            FROM jsonb_array_elements(\(try Self.json(events))::jsonb) event,
+                jsonb_to_record(event -> 'experience') AS e(id uuid, "providerId" uuid, title text, description text, category text, tags text[],
+                    latitude float8, longitude float8, city text, country text, "durationMinutes" int, price jsonb, "maxGuests" int, languages text[],
+                    status text, "ratingAverage" float8, "ratingCount" int, "coverPhoto" jsonb)
+            LEFT JOIN providers p ON p.id = e."providerId"
+            ORDER BY e.id, (event ->> 'version')::int8 DESC
             ON CONFLICT (id) DO UPDATE SET provider_id = excluded.provider_id, title = excluded.title, description = excluded.description,
                 category = excluded.category, tags = excluded.tags, latitude = excluded.latitude, longitude = excluded.longitude,
                 city = excluded.city, country = excluded.country, duration_minutes = excluded.duration_minutes,
@@ -86,15 +86,14 @@ struct Documents: Sendable {
 
     /// Writes the slots of `events` where they are newer than the index's; returns the experiences whose slots changed.
     private func upsert(slotsOf events: [SearchFeedEvent], on connection: PostgresConnection) async throws -> Set<UUID> {
-        let rows = events.compactMap { event in event.slot.map { SlotRow($0, version: event.version) } }
-        guard !rows.isEmpty else { return [] }
+        guard !events.isEmpty else { return [] }
         let written = try await connection.query(
             """
             INSERT INTO slots (id, experience_id, starts_at, remaining, status, version)
-            SELECT DISTINCT ON (s.id) s.id, s.experience_id, s.starts_at, s.remaining, s.status, s.version
-            FROM jsonb_to_recordset(\(try SlotRow.json(rows))::jsonb)
-                AS s(id uuid, experience_id uuid, starts_at timestamptz, remaining int, status text, version int8)
-            ORDER BY s.id, s.version DESC
+            SELECT DISTINCT ON (s.id) s.id, s."experienceId", s."startsAt", s.remaining, s.status, (event ->> 'version')::int8
+            FROM jsonb_array_elements(\(try Self.json(events))::jsonb) event,
+                jsonb_to_record(event -> 'slot') AS s(id uuid, "experienceId" uuid, "startsAt" timestamptz, remaining int, status text)
+            ORDER BY s.id, (event ->> 'version')::int8 DESC
             ON CONFLICT (id) DO UPDATE SET starts_at = excluded.starts_at, remaining = excluded.remaining, status = excluded.status,
                 version = excluded.version
             WHERE slots.version < excluded.version
@@ -179,7 +178,7 @@ struct Documents: Sendable {
     /// cities to the completions. Outside the feed's transaction, so that experiences arriving together do not queue
     /// on the same rows; what is known already is skipped by the primary key's check, before any row is written; in
     /// sorted order, so that two inserting the same words at once take their locks in the same order (no deadlock).
-    private func learn(_ experiences: [SearchFeedEvent.Experience], providers: [SearchFeedEvent.Provider] = []) async throws {
+    private func learn(_ experiences: [SearchFeedEvent.Experience], providers: [SearchFeedEvent.Provider]) async throws {
         let published = experiences.filter { $0.status == "published" }
         let texts = published.flatMap { [$0.title, $0.description, $0.city, $0.category] + $0.tags } + providers.flatMap { [$0.name, $0.city ?? ""] }
         if !texts.isEmpty { try await learn(words: texts) }
@@ -250,6 +249,11 @@ struct Documents: Sendable {
             """,
             logger: logger
         )
+    }
+
+    /// `events` as the feed sent them, a JSON array that one statement reads as rows.
+    private static func json(_ events: [SearchFeedEvent]) throws -> String {
+        String(decoding: try JSONEncoder.mayaGo.encode(events), as: UTF8.self)
     }
 
     /// Runs a statement that returns a row for each change; whether it returned any.
