@@ -2,9 +2,7 @@ import Foundation
 
 /// ISO 8601 date-times as the API writes and reads them.
 public enum ISO8601Format {
-    public static let withFractionalSeconds = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-
-    /// `date` as every body writes it, `2026-11-23T10:00:00.123Z`: to the nearest millisecond. (Foundation's style
+    /// `date` as every body, notification and message writes it, `2026-11-23T10:00:00.123Z`: to the nearest millisecond. (Foundation's style
     /// truncates, so the same instant read back from PostgreSQL's microseconds could come out a millisecond early.)
     public static func string(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())

@@ -91,10 +91,10 @@ import Testing
             let first = try await booking.publishedExperience(of: provider)
             let second = try await booking.publishedExperience(of: provider)
             let start = booking.clock.clock.now().addingTimeInterval(5 * 86_400)
-            let at = start.formatted(ISO8601Format.withFractionalSeconds)
+            let at = ISO8601Format.string(start)
             #expect(try await booking.send(.post, "/api/v1/experiences/\(first.id)/slots", ["startsAt": at, "capacity": 8], as: provider).status == .created)
             // The other experience lasts three hours too: an hour later overlaps.
-            let later = start.addingTimeInterval(3600).formatted(ISO8601Format.withFractionalSeconds)
+            let later = ISO8601Format.string(start.addingTimeInterval(3600))
             let clash = try await booking.send(.post, "/api/v1/experiences/\(second.id)/slots", ["startsAt": later, "capacity": 8], as: provider)
             #expect(clash.status == .conflict)
             #expect(clash.problem?.code == "slot_overlap")

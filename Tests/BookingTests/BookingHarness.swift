@@ -119,7 +119,7 @@ struct BookingHarness: Sendable {
 
     /// A slot `daysAhead` days from now with `capacity` seats.
     func slot(of experience: Experience, by provider: User, capacity: Int = 10, daysAhead: Double = 10, at start: Date? = nil) async throws -> Slot {
-        let startsAt = (start ?? clock.clock.now().addingTimeInterval(daysAhead * 86_400)).formatted(ISO8601Format.withFractionalSeconds)
+        let startsAt = ISO8601Format.string(start ?? clock.clock.now().addingTimeInterval(daysAhead * 86_400))
         let response = try await send(
             .post, "/api/v1/experiences/\(experience.id)/slots", ["startsAt": startsAt, "capacity": capacity, "allowOverlap": true], as: provider)
         try #require(response.status == .created, "\(response.text)")

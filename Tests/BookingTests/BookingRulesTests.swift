@@ -102,13 +102,13 @@ import Testing
 
             // Availability shows only what can be booked; no new slot lands on a blackout date.
             let shown = try await booking.send(
-                .get, "\(path)/availability?to=\(later.startsAt.addingTimeInterval(60).formatted(ISO8601Format.withFractionalSeconds))"
+                .get, "\(path)/availability?to=\(ISO8601Format.string(later.startsAt.addingTimeInterval(60)))"
             )
             .decode(AvailabilityRoutes.Availability.self).slots.map(\.id)
             #expect(shown == [morning.id, afternoon.id])
             let onBlackout = try await booking.send(
                 .post, "\(path)/slots",
-                ["startsAt": later.startsAt.addingTimeInterval(3600).formatted(ISO8601Format.withFractionalSeconds), "capacity": 4, "allowOverlap": true],
+                ["startsAt": ISO8601Format.string(later.startsAt.addingTimeInterval(3600)), "capacity": 4, "allowOverlap": true],
                 as: provider)
             #expect(onBlackout.problem?.code == "blackout_date")
             // Search hears of the blacked-out slot as closed, and as open again once the date is free.

@@ -14,7 +14,7 @@ import Testing
 
     func starts(_ text: String, from: String = "2026-01-01T00:00:00Z", through: String = "2027-12-31T00:00:00Z") -> [String] {
         ICalendar.busyTimes(in: text, from: ISO8601Format.parse(from)!, through: ISO8601Format.parse(through)!)
-            .map { $0.start.formatted(ISO8601Format.withFractionalSeconds) }
+            .map { ISO8601Format.string($0.start) }
     }
 
     @Test func weeklyOnTwoDaysWithACount() {

@@ -105,7 +105,7 @@ import Testing
                 #expect(try await booking.book(slot, as: traveler).problem?.code == "provider_busy")
                 let clash = try await booking.send(
                     .post, "/api/v1/experiences/\(experience.id)/slots",
-                    ["startsAt": busyStart.addingTimeInterval(-1800).formatted(ISO8601Format.withFractionalSeconds), "capacity": 2], as: provider
+                    ["startsAt": ISO8601Format.string(busyStart.addingTimeInterval(-1800)), "capacity": 2], as: provider
                 )
                 #expect(clash.problem?.code == "calendar_busy")
                 let status = try await booking.send(.get, "/api/v1/providers/me/calendar", as: provider).decode(CalendarRoutes.Calendar.self)

@@ -31,7 +31,7 @@ extension StackTests {
         #expect(created == 201, "\(experience)")
         let experienceID = try #require(experience["id"] as? String)
         #expect(try await stack.call("POST", "/api/v1/experiences/\(experienceID)/publish", token: provider).0 == 200)
-        let startsAt = Date().addingTimeInterval(5 * 86_400).formatted(ISO8601Format.withFractionalSeconds)
+        let startsAt = ISO8601Format.string(Date().addingTimeInterval(5 * 86_400))
         let (_, slot) = try await stack.call("POST", "/api/v1/experiences/\(experienceID)/slots", token: provider, body: ["startsAt": startsAt, "capacity": 3])
         let slotID = try #require(slot["id"] as? String)
         for _ in 0..<4 { _ = try await stack.call("GET", "/api/v1/experiences/\(experienceID)", token: provider) }

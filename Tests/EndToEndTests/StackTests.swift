@@ -198,7 +198,7 @@ import Testing
         #expect(created == 201)
         let experienceID = try #require(experience["id"] as? String)
         #expect(try await stack.call("POST", "/api/v1/experiences/\(experienceID)/publish", token: provider).0 == 200)
-        let startsAt = Date().addingTimeInterval(7 * 86_400).formatted(ISO8601Format.withFractionalSeconds)
+        let startsAt = ISO8601Format.string(Date().addingTimeInterval(7 * 86_400))
         let (_, slot) = try await stack.call("POST", "/api/v1/experiences/\(experienceID)/slots", token: provider, body: ["startsAt": startsAt, "capacity": 6])
         let slotID = try #require(slot["id"] as? String)
 

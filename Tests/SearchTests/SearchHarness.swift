@@ -101,7 +101,7 @@ enum Catalog {
     }
 
     static let slotTime = Calendar(identifier: .gregorian).startOfDay(for: Date().addingTimeInterval(3 * 86_400)).addingTimeInterval(15 * 3600)
-    static var slotDay: String { String(ISO8601Format.withFractionalSeconds.format(slotTime).prefix(10)) }
+    static var slotDay: String { String(ISO8601Format.string(slotTime).prefix(10)) }
 
     static func entry(
         _ title: String, _ description: String, category: String, tags: [String], at place: (String, Double, Double), price: Int64, minutes: Int,

@@ -56,7 +56,7 @@ import Testing
         #expect(ISO8601Format.string(Date(timeIntervalSince1970: 43_586_560_210)) == "3351-03-16T01:50:10.000Z")
         for seconds in stride(from: -2_000_000_000.0, to: 4_000_000_000, by: 7_654_321.5) {
             let date = Date(timeIntervalSince1970: seconds)
-            #expect(ISO8601Format.string(date) == date.formatted(ISO8601Format.withFractionalSeconds))
+            #expect(ISO8601Format.string(date) == date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
         }
     }
 }

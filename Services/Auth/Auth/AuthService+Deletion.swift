@@ -27,7 +27,7 @@ extension AuthService {
             try await apiKeys.revokeAll(of: user.id, at: now, on: connection)
             try await audit.record(.accountDeletionRequested, userID: user.id, client: client, on: connection)
             try await notify(
-                .accountDeletionScheduled, user, data: ["deletionDueAt": .string(due.formatted(ISO8601Format.withFractionalSeconds))],
+                .accountDeletionScheduled, user, data: ["deletionDueAt": .string(ISO8601Format.string(due))],
                 key: "account-deletion:\(user.id):\(now.timeIntervalSince1970)", on: connection)
         }
         return due

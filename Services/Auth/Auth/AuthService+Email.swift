@@ -19,7 +19,7 @@ extension AuthService {
             try await notify(
                 .emailChange, user,
                 data: [
-                    "link": .string(link("confirm-email", token: token)), "expiresAt": .string(expiresAt.formatted(ISO8601Format.withFractionalSeconds)),
+                    "link": .string(link("confirm-email", token: token)), "expiresAt": .string(ISO8601Format.string(expiresAt)),
                     "email": .string(newEmail.value),
                 ],
                 key: "email-change:\(SecretToken.hash(token))", emailTo: newEmail.value, on: connection)

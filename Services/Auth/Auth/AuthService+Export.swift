@@ -29,7 +29,7 @@ extension AuthService {
         do {
             guard let user = try await users.find(id: userID) else { throw Problem.notFound() }
             var archive: [String: JSONValue] = [
-                "exportedAt": .string(now.formatted(ISO8601Format.withFractionalSeconds)), "userId": .string(userID.uuidString.lowercased()),
+                "exportedAt": .string(ISO8601Format.string(now)), "userId": .string(userID.uuidString.lowercased()),
                 "auth": .object(try await exports.records(of: userID)),
             ]
             for service in AccountExport.services {
@@ -51,7 +51,7 @@ extension AuthService {
                     .dataExportReady, user,
                     data: [
                         "link": .string(link("api/v1/auth/exports/download", token: token)),
-                        "expiresAt": .string(expiresAt.formatted(ISO8601Format.withFractionalSeconds)),
+                        "expiresAt": .string(ISO8601Format.string(expiresAt)),
                     ],
                     key: "data-export:\(id)", on: connection)
             }

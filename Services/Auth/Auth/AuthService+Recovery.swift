@@ -37,7 +37,7 @@ extension AuthService {
             try await notify(
                 .passwordReset,
                 user,
-                data: ["link": .string(link("reset-password", token: token)), "expiresAt": .string(expiresAt.formatted(ISO8601Format.withFractionalSeconds))],
+                data: ["link": .string(link("reset-password", token: token)), "expiresAt": .string(ISO8601Format.string(expiresAt))],
                 key: "password-reset:\(SecretToken.hash(token))",
                 on: connection
             )
@@ -83,7 +83,7 @@ extension AuthService {
         try await notify(
             .emailVerification,
             user,
-            data: ["link": .string(link("verify-email", token: token)), "expiresAt": .string(expiresAt.formatted(ISO8601Format.withFractionalSeconds))],
+            data: ["link": .string(link("verify-email", token: token)), "expiresAt": .string(ISO8601Format.string(expiresAt))],
             key: "email-verification:\(SecretToken.hash(token))",
             on: connection
         )

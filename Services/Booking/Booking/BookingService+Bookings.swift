@@ -168,7 +168,7 @@ extension BookingService {
                 try await send(BookingPayments.RefundRequest(bookingId: found.id, amount: refund, reason: "rescheduled"), on: connection)
             }
             guard let experience = try await experiences.find(found.experienceId, on: connection) else { throw Problem.notFound() }
-            var extra: [String: JSONValue] = ["previousStartsAt": .string(found.startsAt.formatted(ISO8601Format.withFractionalSeconds))]
+            var extra: [String: JSONValue] = ["previousStartsAt": .string(ISO8601Format.string(found.startsAt))]
             if refund.amount > 0 { extra["refund"] = .object(["amount": .number(Double(refund.amount)), "currency": .string(refund.currency)]) }
             try await notify(.bookingRescheduled, moved.providerId, moved, experience, extra: extra, on: connection)
             return moved

@@ -119,7 +119,7 @@ extension BookingService {
             case .success(let found): revision = found
             case .failure(let short):
                 throw Problem(
-                    .conflict, detail: "The slot at \(short.slot.startsAt.formatted(ISO8601Format.withFractionalSeconds)) has \(short.slot.sold) seats sold.",
+                    .conflict, detail: "The slot at \(ISO8601Format.string(short.slot.startsAt)) has \(short.slot.sold) seats sold.",
                     code: "capacity_below_sold", errors: [FieldError(field: "capacity", message: "must be at least \(short.slot.sold), the seats sold")]
                 )
             }
@@ -157,7 +157,7 @@ extension BookingService {
         for slot in slots {
             if !allowOverlap, try await calendars.isBusy(experience.providerId, from: slot.startsAt, to: slot.endsAt, on: connection) {
                 throw Problem.conflict(
-                    "Your imported calendar is busy at \(slot.startsAt.formatted(ISO8601Format.withFractionalSeconds)); send allowOverlap: true to add it anyway.",
+                    "Your imported calendar is busy at \(ISO8601Format.string(slot.startsAt)); send allowOverlap: true to add it anyway.",
                     code: "calendar_busy"
                 )
             }
@@ -165,7 +165,7 @@ extension BookingService {
                 let clash = try await self.slots.overlapping(providerID: experience.providerId, start: slot.startsAt, end: slot.endsAt, on: connection)
             {
                 throw Problem.conflict(
-                    "This overlaps your slot at \(clash.startsAt.formatted(ISO8601Format.withFractionalSeconds)); send allowOverlap: true if both can run.",
+                    "This overlaps your slot at \(ISO8601Format.string(clash.startsAt)); send allowOverlap: true if both can run.",
                     code: "slot_overlap"
                 )
             }

@@ -58,7 +58,7 @@ struct BookingService: Sendable {
         var data: [String: JSONValue] = [
             "bookingId": .string(booking.id.uuidString.lowercased()),
             "experienceTitle": .string(experience.title),
-            "startsAt": .string(booking.startsAt.formatted(ISO8601Format.withFractionalSeconds)),
+            "startsAt": .string(ISO8601Format.string(booking.startsAt)),
             "timeZone": .string(experience.timeZone),
             "guests": .number(Double(booking.guests)),
             "total": .object(["amount": .number(Double(booking.total.amount)), "currency": .string(booking.total.currency)]),

@@ -28,7 +28,7 @@ struct InvoiceRoutes {
         var view: [String: Any] = [
             "title": invoice.audience == .traveler ? "receipt" : "invoice",
             "number": invoice.number ?? "(being numbered)",
-            "issued": invoice.issuedAt.formatted(ISO8601Format.withFractionalSeconds),
+            "issued": ISO8601Format.string(invoice.issuedAt),
             "bookingId": invoice.bookingId.uuidString.lowercased(),
             "lines": invoice.lines.map { ["description": $0.description, "amount": $0.amount.formatted] },
             "total": invoice.total.formatted,
