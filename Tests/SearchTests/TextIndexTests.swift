@@ -52,6 +52,15 @@ import Testing
         #expect(index.matches(corrected).first { $0.document == 0 }?.score == 0.5)
     }
 
+    @Test func asciiTextIsTakenApartAsFoundationFoldsIt() {
+        let texts = [
+            "Cenote swim in Merida", "Tacos al pastor: 5 stands, 2 hours!", "  street-food_night\t(ALL ages) #42 ", "a", "", "...",
+            "x1y2 Z9 under_score", String((0..<128).map { Character(Unicode.Scalar(UInt8($0))) }),
+        ]
+        for text in texts { #expect(QueryText.tokens(text) == QueryText.foldedTokens(text), "\(text)") }
+        #expect(QueryText.tokens("Cenotés y Mérida, ÑANDÚ") == ["cenotes", "y", "merida", "nandu"])
+    }
+
     @Test func phrasesNeedTheirWordsInOrder() {
         var index = TextIndex()
         index.upsert(Self.document("Street food"), words: TSVector.parse("'street':1A 'food':2A"))

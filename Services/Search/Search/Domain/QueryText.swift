@@ -28,10 +28,34 @@ struct QueryText: Equatable, Sendable {
 
     /// Letters and digits, folded: `Cenotés,` → `cenotes`.
     static func tokens(_ text: String) -> [String] {
+        text.utf8.allSatisfy { $0 < 0x80 } ? asciiTokens(text) : foldedTokens(text)
+    }
+
+    /// Any text, through Foundation's folding and Unicode's letters and numbers.
+    static func foldedTokens(_ text: String) -> [String] {
         text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
             .split { !($0.isLetter || $0.isNumber) }
             .map(String.init)
             .filter { !$0.isEmpty }
+    }
+
+    /// ASCII text, byte by byte: its only letters are A–Z and a–z, its only numbers 0–9, and nothing to fold but case.
+    /// (Snippets fold every word of the descriptions shown, where Foundation's folding cost more than the search.)
+    private static func asciiTokens(_ text: String) -> [String] {
+        var tokens: [String] = []
+        var word: [UInt8] = []
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): word.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): word.append(byte + 32)
+            default:
+                guard !word.isEmpty else { continue }
+                tokens.append(String(decoding: word, as: UTF8.self))
+                word.removeAll(keepingCapacity: true)
+            }
+        }
+        if !word.isEmpty { tokens.append(String(decoding: word, as: UTF8.self)) }
+        return tokens
     }
 }
 

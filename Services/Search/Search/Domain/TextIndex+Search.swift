@@ -22,6 +22,7 @@ extension TextIndex {
         let origin = request.latitude.flatMap { latitude in request.longitude.map { (latitude, $0) } }
         let filter = Filter(request, in: self, now: now)
         var found: [Hit] = []
+        var counts = FacetCounts(for: self)
         func consider(_ number: Int, score: Float) {
             guard filter.passes(number, in: self) else { return }
             var hit = Hit(document: number, score: score)
@@ -30,6 +31,7 @@ extension TextIndex {
                 if let radius = request.radiusKm, distance > radius { return }
                 hit.distanceKm = distance
             }
+            counts.count(number, in: self)
             found.append(hit)
         }
         if text.isEmpty {
@@ -38,7 +40,7 @@ extension TextIndex {
             for (number, score) in matches(text) { consider(number, score: score) }
         }
         let page = top(request.offset + request.limit, of: found, by: request.sort).dropFirst(request.offset)
-        return Found(page: Array(page), total: found.count, facets: facets(of: found, currency: request.currency))
+        return Found(page: Array(page), total: found.count, facets: counts.facets(currency: request.currency, in: self))
     }
 
     /// The first `count` of `hits` in `sort`'s order: kept in a short sorted list for a page (most hits fall behind
@@ -48,7 +50,11 @@ extension TextIndex {
         var top: [Hit] = []
         top.reserveCapacity(count + 1)
         for hit in hits {
-            if top.count == count, let last = top.last, !precedes(hit, last, by: sort) { continue }
+            if top.count == count, let last = top.last {
+                // Most hits are less relevant than the page's last: told without a call.
+                if sort == .relevance, hit.score < last.score { continue }
+                if !precedes(hit, last, by: sort) { continue }
+            }
             var low = 0
             var high = top.count
             while low < high {
@@ -63,6 +69,8 @@ extension TextIndex {
 
     /// The asked order, then relevance, rating, popularity, and the id so that pages never overlap.
     private func precedes(_ a: Hit, _ b: Hit, by sort: SearchRequest.Sort) -> Bool {
+        // Relevance decides most comparisons: the facts are read only when it does not.
+        if sort == .relevance, a.score != b.score { return a.score > b.score }
         let x = facts[a.document]
         let y = facts[b.document]
         switch sort {
@@ -77,57 +85,6 @@ extension TextIndex {
         if x.rating != y.rating { return x.rating > y.rating }
         if x.bookings != y.bookings { return x.bookings > y.bookings }
         return documents[a.document].id < documents[b.document].id
-    }
-
-    /// Categories and languages counted; five equal price ranges between the cheapest and the dearest in `currency`
-    /// or else the most common one; durations in fixed ranges. Counted by the index's numbers, named at the end.
-    private func facets(of hits: [Hit], currency asked: String?) -> Facets {
-        var categoryCounts = [Int](repeating: 0, count: categories.all.count)
-        var languageCounts = [Int](repeating: 0, count: languages.all.count)
-        var currencyCounts = [Int](repeating: 0, count: currencies.all.count)
-        var durations = [Int](repeating: 0, count: Facets.durationBounds.count)
-        for hit in hits {
-            let facts = facts[hit.document]
-            categoryCounts[Int(facts.category)] += 1
-            currencyCounts[Int(facts.currency)] += 1
-            var bits = facts.languages
-            while bits != 0 {
-                languageCounts[bits.trailingZeroBitCount] += 1
-                bits &= bits - 1
-            }
-            if facts.hasOtherLanguages {
-                for language in documents[hit.document].languages {
-                    if let number = languages.number(of: language), number >= 64 { languageCounts[Int(number)] += 1 }
-                }
-            }
-            durations[Facets.durationBounds.lastIndex { $0 <= Int(facts.durationMinutes) } ?? 0] += 1
-        }
-        func named(_ counts: [Int], _ names: Names) -> [String: Int] {
-            Dictionary(uniqueKeysWithValues: counts.indices.filter { counts[$0] > 0 }.map { (names[UInt32($0)], counts[$0]) })
-        }
-        let category = named(categoryCounts, categories)
-        let language = named(languageCounts, languages)
-        let duration = Facets.durationBounds.indices.map { index in
-            Facets.DurationBucket(
-                from: Facets.durationBounds[index],
-                to: index + 1 < Facets.durationBounds.count ? Facets.durationBounds[index + 1] : nil,
-                count: durations[index]
-            )
-        }
-        let currency = asked ?? named(currencyCounts, currencies).max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
-        let number = currency.flatMap { currencies.number(of: $0) }
-        let prices = hits.compactMap { facts[$0.document].currency == number ? facts[$0.document].price : nil }
-        guard let currency, let low = prices.min(), let high = prices.max() else {
-            return Facets(category: category, priceRange: [], duration: duration, language: language)
-        }
-        var counts = [Int](repeating: 0, count: 5)
-        for price in prices { counts[min(Int(5 * (price - low) / (high + 1 - low)), 4)] += 1 }
-        // Where each range starts: five equal steps from the cheapest; the last ends at the dearest.
-        let step: (Int64) -> Int64 = { low + (high - low) * $0 / 5 }
-        let priceRange = (0..<5).map { bucket in
-            Facets.PriceBucket(from: step(Int64(bucket)), to: bucket == 4 ? high : step(Int64(bucket + 1)), currency: currency, count: counts[bucket])
-        }
-        return Facets(category: category, priceRange: priceRange, duration: duration, language: language)
     }
 }
 

@@ -130,8 +130,10 @@ struct TextIndex: Sendable {
                 best[document] = 0
             }
         }
-        let groups = min(query.groups.count, Int(UInt8.max))
-        return touched.filter { matched[$0] == groups }.map { ($0, total[$0] / Float(groups)) }
+        // In the index's order, so that the filters read the documents' facts in memory order rather than in the
+        // posting lists' jumps between terms.
+        let groups = UInt8(min(query.groups.count, Int(UInt8.max)))
+        return matched.indices.filter { matched[$0] == groups }.map { ($0, total[$0] / Float(groups)) }
     }
 
     /// Calls `body` with each document `term` matches and the weight of the strongest place it was found.
