@@ -3,7 +3,7 @@
 experience_changed event and a slot_changed event for each, with titles and descriptions in English and Spanish,
 cities with coordinates, categories, prices and durations. Deterministic (seeded).
 
-usage: search_data.py COUNT EVENTS_FILE DOCUMENTS_FILE
+usage: search_data.py COUNT EVENTS_FILE
 """
 import datetime
 import json
@@ -12,7 +12,7 @@ import sys
 import uuid
 
 random.seed(42)
-count, events_path, documents_path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+count, events_path = int(sys.argv[1]), sys.argv[2]
 cities = [("Mérida", 20.9674, -89.5926), ("Valladolid", 20.6896, -88.2022), ("Tulum", 20.2114, -87.4654), ("Cancún", 21.1619, -86.8515),
           ("Oaxaca", 17.0732, -96.7266), ("Ciudad de México", 19.4326, -99.1332), ("Puebla", 19.0414, -98.2063), ("San Cristóbal", 16.7370, -92.6376),
           ("Guanajuato", 21.0190, -101.2574), ("Puerto Escondido", 15.8720, -97.0767), ("Bacalar", 18.6771, -88.3953), ("Campeche", 19.8301, -90.5349)]
@@ -32,7 +32,7 @@ tags_by_category = {"nature": ["cenote", "hiking", "birds", "selva"], "food": ["
                     "culture": ["ruinas", "history", "museum", "artesanía"], "water": ["snorkeling", "turtles", "beach", "buceo"],
                     "adventure": ["zipline", "caves", "atv", "tirolesa"]}
 start = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + datetime.timedelta(days=2)
-with open(events_path, "w") as events, open(documents_path, "w") as documents:
+with open(events_path, "w") as events:
     for index in range(count):
         category = random.choice(list(topics))
         titles, phrases = topics[category]
@@ -53,4 +53,3 @@ with open(events_path, "w") as events, open(documents_path, "w") as documents:
         now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         events.write(json.dumps({"id": str(uuid.uuid4()), "kind": "experience_changed", "version": 1, "occurredAt": now, "experience": experience}) + "\n")
         events.write(json.dumps({"id": str(uuid.uuid4()), "kind": "slot_changed", "version": 1, "occurredAt": now, "slot": slot}) + "\n")
-        documents.write(json.dumps({"id": experience_id, "title": title, "description": description, "tags": " ".join(tags), "city": city}) + "\n")
