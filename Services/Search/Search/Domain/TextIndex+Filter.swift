@@ -32,7 +32,7 @@ extension TextIndex {
             let facts = index.facts[number]
             guard !isUnknown, facts.isPublished, request.guests <= Int(facts.maxGuests),
                 categories.map({ $0[Int(facts.category)] }) ?? true,
-                currency.map({ $0 == facts.currency }) ?? true,
+                currency.map({ $0 == UInt32(facts.currency) }) ?? true,
                 request.minPrice.map({ facts.price >= $0 }) ?? true,
                 request.maxPrice.map({ facts.price <= $0 }) ?? true,
                 request.minDuration.map({ Int(facts.durationMinutes) >= $0 }) ?? true,

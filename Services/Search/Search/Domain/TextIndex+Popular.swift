@@ -4,7 +4,7 @@ extension TextIndex {
         let hits = facts.indices.filter { number in
             guard facts[number].isPublished else { return false }
             guard let area else { return true }
-            return GreatCircle.kilometres(from: (area.latitude, area.longitude), to: (facts[number].latitude, facts[number].longitude)) <= area.radiusKm
+            return GreatCircle.kilometres(from: (area.latitude, area.longitude), to: (places[number].latitude, places[number].longitude)) <= area.radiusKm
         }
         return top(limit, of: hits.map { Hit(document: $0, score: 0) }, by: .popularity).map { documents[$0.document] }
     }

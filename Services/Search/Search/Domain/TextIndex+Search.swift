@@ -27,7 +27,7 @@ extension TextIndex {
             guard filter.passes(number, in: self) else { return }
             var hit = Hit(document: number, score: score)
             if let origin {
-                let distance = GreatCircle.kilometres(from: origin, to: (facts[number].latitude, facts[number].longitude))
+                let distance = GreatCircle.kilometres(from: origin, to: (places[number].latitude, places[number].longitude))
                 if let radius = request.radiusKm, distance > radius { return }
                 hit.distanceKm = distance
             }

@@ -29,8 +29,6 @@ struct IndexedDocument: Sendable {
     var slots: [Slot]
     /// The cover photo's id: its links are made for the hits shown, not kept for every document.
     var coverPhotoId: UUID? = nil
-    /// Where each lexeme stands, as `lexeme << 16 | position` ascending; a lexeme without positions at 0.
-    fileprivate(set) var occurrences: [UInt64] = []
 }
 
 /// The documents in memory with an inverted index of their `tsvector`s' lexemes, so that a query walks posting lists
@@ -39,6 +37,10 @@ struct TextIndex: Sendable {
     private(set) var documents: [IndexedDocument] = []
     /// Each document's facts, by the same number.
     private(set) var facts: [DocumentFacts] = []
+    private(set) var places: [DocumentPlace] = []
+    /// Each document's lexemes where they stand, as `lexeme << 16 | position` ascending, a lexeme without positions
+    /// at 0: apart from the documents, so that a phrase's check fetches one array rather than a whole document first.
+    private var occurrences: [[UInt64]] = []
     private(set) var categories = Names()
     private(set) var currencies = Names()
     private(set) var languages = Names()
@@ -61,7 +63,7 @@ struct TextIndex: Sendable {
             guard documents[known].writtenBy != document.writtenBy else { return false }
             number = known
             var previous: UInt32?
-            for occurrence in documents[known].occurrences where UInt32(occurrence >> 16) != previous {
+            for occurrence in self.occurrences[known] where UInt32(occurrence >> 16) != previous {
                 previous = UInt32(occurrence >> 16)
                 remove(number, from: previous!)
             }
@@ -77,15 +79,19 @@ struct TextIndex: Sendable {
                 occurrences.append(UInt64(lexeme) << 16 | UInt64(position))
             }
         }
-        var document = document
-        document.occurrences = occurrences.sorted()
+        occurrences.sort()
         let facts = facts(of: document)
+        let place = DocumentPlace(latitude: document.latitude, longitude: document.longitude)
         if number == documents.count {
             documents.append(document)
             self.facts.append(facts)
+            places.append(place)
+            self.occurrences.append(occurrences)
         } else {
             documents[number] = document
             self.facts[number] = facts
+            places[number] = place
+            self.occurrences[number] = occurrences
         }
         return true
     }
@@ -98,12 +104,11 @@ struct TextIndex: Sendable {
             if number < 64 { languages |= 1 << number } else { hasOtherLanguages = true }
         }
         return DocumentFacts(
-            price: document.price.amount, latitude: document.latitude, longitude: document.longitude, rating: document.rating.average,
-            bookings: document.bookings,
+            price: document.price.amount, rating: document.rating.average,
             lastStart: document.slots.filter { $0.remaining > 0 }.map(\.startsAt.timeIntervalSinceReferenceDate).max() ?? -.infinity,
-            languages: languages, category: categories.numbering(document.category), currency: currencies.numbering(document.price.currency),
-            durationMinutes: Int32(clamping: document.durationMinutes), maxGuests: Int32(clamping: document.maxGuests),
-            isPublished: document.isPublished, hasOtherLanguages: hasOtherLanguages
+            languages: languages, category: categories.numbering(document.category), bookings: Int32(clamping: document.bookings),
+            currency: UInt16(clamping: currencies.numbering(document.price.currency)), durationMinutes: UInt16(clamping: document.durationMinutes),
+            maxGuests: UInt16(clamping: document.maxGuests), isPublished: document.isPublished, hasOtherLanguages: hasOtherLanguages
         )
     }
 
@@ -163,7 +168,7 @@ struct TextIndex: Sendable {
 
     /// Whether the lexemes stand one right after the other somewhere in the document.
     private func standInOrder(_ numbers: [UInt32], in document: Int) -> Bool {
-        let occurrences = documents[document].occurrences
+        let occurrences = self.occurrences[document]
         let first = UInt64(numbers[0]) << 16
         var index = occurrences.firstIndex(atLeast: first)
         while index < occurrences.count, occurrences[index] >> 16 == first >> 16 {
