@@ -1,7 +1,7 @@
 import Foundation
 
 /// What filters, facets and orders read of a document, packed apart from its texts in 48 bytes: a search reads them
-/// for tens of thousands of documents, one memory fetch each, which costs more than all the rest of its work.
+/// for tens of thousands of documents, one memory fetch each, its largest cost.
 /// (Places live apart: only a search near a point reads them.)
 struct DocumentFacts: Sendable {
     var price: Int64

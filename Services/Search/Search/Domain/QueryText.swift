@@ -40,7 +40,7 @@ struct QueryText: Equatable, Sendable {
     }
 
     /// ASCII text, byte by byte: its only letters are A–Z and a–z, its only numbers 0–9, and nothing to fold but case.
-    /// (Snippets fold every word of the descriptions shown, where Foundation's folding cost more than the search.)
+    /// (Snippets fold every word of the descriptions shown: through Foundation, a tenth of Search's work.)
     private static func asciiTokens(_ text: String) -> [String] {
         var tokens: [String] = []
         var word: [UInt8] = []
