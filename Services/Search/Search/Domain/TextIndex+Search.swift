@@ -50,11 +50,7 @@ extension TextIndex {
         var top: [Hit] = []
         top.reserveCapacity(count + 1)
         for hit in hits {
-            if top.count == count, let last = top.last {
-                // Most hits are less relevant than the page's last: told without a call.
-                if sort == .relevance, hit.score < last.score { continue }
-                if !precedes(hit, last, by: sort) { continue }
-            }
+            if top.count == count, let last = top.last, !precedes(hit, last, by: sort) { continue }
             var low = 0
             var high = top.count
             while low < high {
