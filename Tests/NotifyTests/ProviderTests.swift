@@ -67,9 +67,9 @@ import _CryptoExtras
             }
             await notify.outside.unregister("old-tablet-token")
             try await notify.notify(.bookingConfirmed, to: ana.id, data: NotificationCatalog.entries[.bookingConfirmed]!.sample)
-            #expect(try await eventually { try await notify.jobs(of: ana.id)["push"] == "sent" })
+            try #require(try await eventually { try await notify.jobs(of: ana.id)["push"] == "sent" })
             let sends = await notify.outside.calls(to: "/v1/projects/mayago-test/messages:send")
-            #expect(sends.count == 2)
+            try #require(sends.count == 2)
             #expect(sends.allSatisfy { $0.headers[.authorization] == "Bearer ya29.test" })
             let message = Self.body(sends[0])["message"] as? [String: Any]
             #expect((message?["notification"] as? [String: Any])?["title"] as? String == "Booked: Cenote swim near Valladolid")
