@@ -37,6 +37,10 @@ export MAYAGO_TEST_REDIS_URL="redis://127.0.0.1:$redis_port"
 export MAYAGO_TEST_TLS_CA="$root/run/test/tls/ca.pem"
 export MAYAGO_TEST_REDIS_TLS_URL="rediss://localhost:$((redis_port + 1))"
 export MAYAGO_BIN_PATH="$(swift build --show-bin-path)"
+# Swift Testing starts every test at once unless told otherwise: on two cores that is some 140 services, each with its
+# pools and background jobs, and timeouts that hold on a quiet machine (a 3 s key fetch, a 2 s readiness check) then
+# fail at random. Twelve at a time ran the suite faster, and without a failure, with a busy neighbour on the cores.
+export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-12}
 start=$(date +%s)
 status=0
 scripts/deploy-check.sh || status=$?
