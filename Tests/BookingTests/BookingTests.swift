@@ -10,7 +10,7 @@ import Testing
 @Suite struct BookingServiceTests {
     @Test func answersHealthReadyAndMetrics() async throws {
         let readiness = try await ServiceProbes.checkHealthReadyAndMetrics(.booking) { try await buildApplication(configuration: $0) }
-        #expect(readiness == Readiness(status: .ok, checks: ["postgres": "ok"]))
+        #expect(readiness == Readiness(status: .ok, checks: ["postgres": "ok", "signing keys": "ok"]))
     }
 
     @Test func isNotReadyWhileItsDatabaseIsUnreachable() async throws {

@@ -112,6 +112,9 @@ import Testing
         let admin = try TestEnvironment.freePort()
         try await GatewayHarness.withGateway(["ADMIN_PORT": "\(admin)"]) { client in
             try await client.execute(uri: "/metrics", method: .get) { #expect($0.status == .notFound) }
+            // Ready once it has Auth's keys, which the first `/ready` fetches.
+            let ready = try await eventually { try await client.execute(uri: "/ready", method: .get) { $0.status == .ok } }
+            #expect(ready)
             let readiness = try await client.execute(uri: "/ready", method: .get) { try $0.decode(Readiness.self) }
             #expect(readiness == Readiness(status: .ok, checks: [:]))
             let details = try await eventually {

@@ -122,4 +122,18 @@ import Testing
             }
         }
     }
+
+    /// While Auth's keys cannot be fetched a good token is not a bad one: a 503 to retry, which does not sign the
+    /// client out as a 401 would, and nothing goes upstream.
+    @Test func aTokenThatCannotBeCheckedForWantOfKeysIsA503() async throws {
+        let token = try await tokens.token()
+        let closed = try TestEnvironment.freePort()
+        try await GatewayHarness.withGateway(["AUTH_URL": "http://127.0.0.1:\(closed)"]) { client in
+            try await client.execute(uri: "/api/v1/bookings", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.retryAfter] == "5")
+                #expect(response.problem?.detail == "Access tokens cannot be checked right now; try again shortly.")
+            }
+        }
+    }
 }

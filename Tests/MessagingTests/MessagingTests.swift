@@ -7,7 +7,7 @@ import Testing
 @Suite struct MessagingServiceTests {
     @Test func answersHealthReadyAndMetrics() async throws {
         let readiness = try await ServiceProbes.checkHealthReadyAndMetrics(.messaging, build: { try await buildApplication(configuration: $0) })
-        #expect(readiness == Readiness(status: .ok, checks: ["postgres": "ok", "redis": "ok", "redis subscriber": "ok"]))
+        #expect(readiness == Readiness(status: .ok, checks: ["postgres": "ok", "redis": "ok", "redis subscriber": "ok", "signing keys": "ok"]))
     }
 
     @Test func isNotReadyWhileItsDatabaseIsUnreachable() async throws {

@@ -9,7 +9,7 @@ import Testing
 @Suite struct PaymentServiceTests {
     @Test func answersHealthReadyAndMetrics() async throws {
         let readiness = try await ServiceProbes.checkHealthReadyAndMetrics(.payment) { try await buildApplication(configuration: $0) }
-        #expect(readiness == Readiness(status: .ok, checks: ["postgres": "ok"]))
+        #expect(readiness == Readiness(status: .ok, checks: ["postgres": "ok", "signing keys": "ok"]))
     }
 
     @Test func isNotReadyWhileItsDatabaseIsUnreachable() async throws {

@@ -8,7 +8,7 @@ import Testing
 @Suite struct SearchServiceTests {
     @Test func answersHealthReadyAndMetrics() async throws {
         let readiness = try await ServiceProbes.checkHealthReadyAndMetrics(.search, build: { try await buildApplication(configuration: $0) })
-        #expect(readiness == Readiness(status: .ok, checks: ["postgres": "ok", "search index": "ok", "redis": "ok"]))
+        #expect(readiness == Readiness(status: .ok, checks: ["postgres": "ok", "search index": "ok", "redis": "ok", "signing keys": "ok"]))
     }
 
     @Test func isNotReadyWhileItsDatabaseIsUnreachable() async throws {

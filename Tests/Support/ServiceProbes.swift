@@ -9,14 +9,25 @@ import Testing
 /// The checks every service passes: `/health`, `/ready` (and 503 naming PostgreSQL when its database is
 /// unreachable), `/metrics`.
 public enum ServiceProbes {
-    /// Returns what `/ready` answered once the service was ready.
+    /// Returns what `/ready` answered once the service was ready, with a stand-in Auth publishing its keys.
     @discardableResult
     public static func checkHealthReadyAndMetrics<App: ApplicationProtocol>(
         _ service: ServiceName,
-        build: (ServiceConfiguration) async throws -> App
+        build: @Sendable (ServiceConfiguration) async throws -> App
     ) async throws -> Readiness? where App.Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
-        let app = try await build(try TestEnvironment.configuration(service))
-        return try await app.test(.router) { client in
+        let auth = Router()
+        TestTokens().publish(on: auth)
+        return try await withStandIn(auth) { authPort in
+            let app = try await build(try TestEnvironment.configuration(service, ["AUTH_URL": "http://127.0.0.1:\(authPort)"]))
+            return try await checkHealthReadyAndMetrics(service, app)
+        }
+    }
+
+    private static func checkHealthReadyAndMetrics<App: ApplicationProtocol>(
+        _ service: ServiceName,
+        _ app: App
+    ) async throws -> Readiness? where App.Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+        try await app.test(.router) { client in
             try await client.execute(uri: "/health", method: .get) { response in
                 #expect(response.status == .ok)
             }

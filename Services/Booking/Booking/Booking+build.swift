@@ -26,8 +26,9 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         accounts: Accounts(postgres: postgres, logger: runtime.logger),
         images: ImageProcessor()
     )
-    let router = runtime.makeRouter(openAPI: BookingAPI.document)
-    router.add(middleware: AuthenticationMiddleware(authenticator: runtime.tokenAuthenticator()))
+    let authenticator = runtime.tokenAuthenticator()
+    let router = runtime.makeRouter(openAPI: BookingAPI.document, readiness: [authenticator.readiness])
+    router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
     ExperienceRoutes(booking: booking).addRoutes(to: router)
     AvailabilityRoutes(booking: booking).addRoutes(to: router)
     BookingRoutes(booking: booking).addRoutes(to: router)

@@ -41,7 +41,7 @@ public func buildApplication(configuration: ServiceConfiguration) async throws -
         logger: runtime.logger
     )
 
-    let router = runtime.makeRouter(edge: [EdgeMiddleware(policy: edge)], health: .statusOnly)
+    let router = runtime.makeRouter(edge: [EdgeMiddleware(policy: edge)], readiness: [authenticator.readiness], health: .statusOnly)
     let monitor = UpstreamMonitor(
         pools: Array(pools.values),
         http: .mayaGo,
@@ -69,6 +69,6 @@ public func buildApplication(configuration: ServiceConfiguration) async throws -
     return runtime.makeApplication(
         router: router,
         server: server,
-        services: [monitor, proxy, runtime.makeAdminApplication(host: settings.adminHost, port: settings.adminPort)]
+        services: [monitor, proxy, runtime.makeAdminApplication(host: settings.adminHost, port: settings.adminPort, readiness: [authenticator.readiness])]
     )
 }

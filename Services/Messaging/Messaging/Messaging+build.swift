@@ -38,7 +38,8 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         readiness: [
             ReadinessCheck(name: "redis subscriber") {
                 guard subscriber.isConnected else { throw RedisError.unavailable("the subscriber is not connected") }
-            }
+            },
+            authenticator.readiness,
         ])
     router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
     ConversationRoutes(messaging: messaging).addRoutes(to: router)

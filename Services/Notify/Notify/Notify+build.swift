@@ -34,8 +34,9 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         pollInterval: settings.pollInterval,
         isMigrated: { runtime.isMigrated }
     )
-    let router = runtime.makeRouter(openAPI: NotifyAPI.document)
-    router.add(middleware: AuthenticationMiddleware(authenticator: runtime.tokenAuthenticator()))
+    let authenticator = runtime.tokenAuthenticator()
+    let router = runtime.makeRouter(openAPI: NotifyAPI.document, readiness: [authenticator.readiness])
+    router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
     InboxRoutes(notify: notify).addRoutes(to: router)
     PreferenceRoutes(notify: notify).addRoutes(to: router)
     DeviceRoutes(notify: notify).addRoutes(to: router)

@@ -27,8 +27,9 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         provider: chargeProvider(settings, payments: payments, logger: runtime.logger),
         outbox: runtime.outbox
     )
-    let router = runtime.makeRouter(openAPI: try PaymentAPI.document(withWebhook: settings.webhookSecret != nil))
-    router.add(middleware: AuthenticationMiddleware(authenticator: runtime.tokenAuthenticator()))
+    let authenticator = runtime.tokenAuthenticator()
+    let router = runtime.makeRouter(openAPI: try PaymentAPI.document(withWebhook: settings.webhookSecret != nil), readiness: [authenticator.readiness])
+    router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
     PaymentRoutes(payment: payment).addRoutes(to: router)
     PayoutRoutes(payment: payment).addRoutes(to: router)
     InvoiceRoutes(payment: payment, template: try MustacheTemplate(string: Bundle.module.resourceText("invoice", "mustache"))).addRoutes(to: router)

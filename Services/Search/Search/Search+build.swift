@@ -48,14 +48,16 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         follower, every: settings.indexInterval,
         isMigrated: { runtime.isMigrated }
     )
+    let authenticator = runtime.tokenAuthenticator()
     let router = runtime.makeRouter(
         openAPI: SearchAPI.document,
         readiness: [
             ReadinessCheck(name: "search index") {
                 guard follower.isLoaded else { throw Problem(.serviceUnavailable, detail: "The index is not read from PostgreSQL yet.") }
-            }
+            },
+            authenticator.readiness,
         ])
-    router.add(middleware: AuthenticationMiddleware(authenticator: runtime.tokenAuthenticator()))
+    router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
     SearchRoutes(search: search).addRoutes(to: router)
     RecommendationRoutes(recommendations: recommendations).addRoutes(to: router)
     FeedRoutes(search: search, reindex: reindex).addRoutes(to: runtime.internalRoutes(of: router))

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPTypes
 import JWTKit
 import Logging
 import NIOConcurrencyHelpers
@@ -38,6 +39,14 @@ public actor AccessTokenVerifier {
         public static let revoked = Rejection(description: "The token has been revoked.")
     }
 
+    /// Auth's keys could not be fetched, so the token could not be checked: a 503 to retry, not a 401, which a
+    /// client would take for a bad token and sign its user out over an outage.
+    public struct KeysUnavailable: ProblemConvertible {
+        public var problem: Problem {
+            Problem(.serviceUnavailable, detail: "Access tokens cannot be checked right now; try again shortly.", headers: [.retryAfter: "5"])
+        }
+    }
+
     private let configuration: Configuration
     private let source: KeySource
     private let logger: Logger
@@ -67,7 +76,7 @@ public actor AccessTokenVerifier {
         }
     }
 
-    /// The claims of `token` if it is valid now.
+    /// The claims of `token` if it is valid now; a ``Rejection`` if not, ``KeysUnavailable`` if it cannot be told.
     public nonisolated func verify(_ token: String, now: Date = .now) async throws -> AccessClaims {
         if let claims = verified.withLockedValue({ $0[token] }) {
             return try current(claims, now: now)
@@ -87,7 +96,7 @@ public actor AccessTokenVerifier {
         var keys = try await currentKeys()
         if !keyIDs.contains(keyID) {
             // A key rotated in since the last fetch, perhaps.
-            try? await refresh()
+            try await refresh()
             guard keyIDs.contains(keyID), let refreshed = self.keys else {
                 throw Rejection(description: "The token was signed by an unknown key.")
             }
@@ -113,6 +122,12 @@ public actor AccessTokenVerifier {
         return claims
     }
 
+    /// Ready once the keys are at hand: a new instance fetches them before it takes traffic, so that its first
+    /// requests neither wait for the fetch nor fail with it.
+    public nonisolated var readiness: ReadinessCheck {
+        ReadinessCheck(name: "signing keys") { _ = try await self.currentKeys() }
+    }
+
     /// The `kid` of the token's header, read before anything is trusted.
     static func keyID(of token: String) -> String? {
         struct Header: Decodable { var kid: String? }
@@ -126,7 +141,7 @@ public actor AccessTokenVerifier {
     private func currentKeys() async throws -> JWTKeyCollection {
         if let keys { return keys }
         try await refresh()
-        guard let keys else { throw Rejection(description: "Signing keys are not available.") }
+        guard let keys else { throw KeysUnavailable() }
         return keys
     }
 
@@ -149,7 +164,7 @@ public actor AccessTokenVerifier {
             keyIDs = Set(jwks.keys.compactMap { $0.keyIdentifier?.string })
         } catch {
             logger.warning("Cannot fetch signing keys", metadata: ["error": "\(error)"])
-            throw Rejection(description: "Signing keys are not available.")
+            throw KeysUnavailable()
         }
     }
 }

@@ -20,6 +20,9 @@ public struct TokenAuthenticator: Sendable {
         self.adminsNeedSecondFactor = adminsNeedSecondFactor
     }
 
+    /// Ready once Auth's keys are at hand (``AccessTokenVerifier/readiness``).
+    public var readiness: ReadinessCheck { verifier.readiness }
+
     /// The verified caller; a refused token throws a ``AccessTokenVerifier/Rejection`` whose text is safe to show.
     public func identity(for token: String) async throws -> Identity {
         try await authenticate(token).identity

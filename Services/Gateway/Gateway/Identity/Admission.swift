@@ -140,6 +140,8 @@ struct Admission: Sendable {
                 )
                 local.remember(caller, for: token)
                 found(.success(caller))
+            case .failure(let unavailable as AccessTokenVerifier.KeysUnavailable):
+                found(.failure(unavailable.problem))
             case .failure(let error):
                 found(.success(Self.refused(error)))
             }
