@@ -54,8 +54,10 @@ else
     scripts/backup.sh base 127.0.0.1 "$pg_port" run/backups || status=$?
     # The end-to-end tests start seven executables per stack: run them after the rest, not beside it, so that two
     # cores are not shared by both at once (their waits are generous, but not unbounded).
-    swift test --skip-build --skip EndToEndTests || status=$?
-    swift test --skip-build --filter EndToEndTests || status=$?
+    # Bounded (they take 2–4 min): a run that hangs fails here, with the tests it started and never ended in its
+    # output, and the steps after it still run, instead of CI's own limit ending everything.
+    timeout --kill-after=30 25m swift test --skip-build --skip EndToEndTests || status=$?
+    timeout --kill-after=30 15m swift test --skip-build --filter EndToEndTests || status=$?
     scripts/conformance.sh "$pg_port" "$redis_port" || status=$?
     scripts/browser.sh "$pg_port" "$redis_port" || status=$?
     # The restore drill: the test database as the tests left it, from the backup alone.
