@@ -65,14 +65,20 @@ start() {
         "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1 ||
             "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -qc "CREATE DATABASE $database OWNER mayago"
     done
-    if ! redis-cli -p "$redisport" ping >/dev/null 2>&1; then
+    # The ports lie in Linux's ephemeral range: an outgoing connection may hold one for a moment, so a start that
+    # could not bind is tried again, and one that never answers fails here, with Redis's own words.
+    for attempt in 1 2 3 4 5; do
+        redis-cli -p "$redisport" ping >/dev/null 2>&1 && break
         # TLS on the next port, for rediss:// (the key is readable by Redis, whoever runs it).
         redis-server --port "$redisport" --bind 127.0.0.1 --dir "$redisdir" --daemonize yes \
             --tls-port $((redisport + 1)) --tls-cert-file "$dir/tls/server.pem" --tls-key-file "$dir/tls/server.key" \
             --tls-ca-cert-file "$dir/tls/ca.pem" --tls-auth-clients no \
-            --pidfile "$redisdir/redis.pid" --logfile "$redisdir/redis.log" --save 60 1 --appendonly no >/dev/null
+            --pidfile "$redisdir/redis.pid" --logfile "$redisdir/redis.log" --save 60 1 --appendonly no >/dev/null || true
         for _ in $(seq 50); do redis-cli -p "$redisport" ping >/dev/null 2>&1 && break; sleep 0.1; done
-    fi
+        redis-cli -p "$redisport" ping >/dev/null 2>&1 && break
+        [ "$attempt" -eq 5 ] && { echo "Redis did not start on 127.0.0.1:$redisport:" >&2; tail -n 3 "$redisdir/redis.log" >&2; exit 1; }
+        sleep 2
+    done
     echo "PostgreSQL on 127.0.0.1:$pgport (TLS too) and Redis on 127.0.0.1:$redisport (TLS on $((redisport + 1))) (data in run/$name)"
 }
 
