@@ -44,6 +44,16 @@ certificates() {
     return 0
 }
 
+# What answers on a Redis port, by its own account ("process_id:…", or nothing).
+redis_process() {
+    redis-cli -p "$1" info server 2>/dev/null | tr -d '\r' | grep '^process_id:' || true
+}
+
+# Whether the Redis answering on the port is the one this folder started.
+own_redis() {
+    [ -f "$redisdir/redis.pid" ] && [ "$(redis_process "$1")" = "process_id:$(cat "$redisdir/redis.pid")" ]
+}
+
 start() {
     local pgport=$1 redisport=$2
     mkdir -p "$dir" "$redisdir"
@@ -65,18 +75,29 @@ start() {
         "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1 ||
             "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -qc "CREATE DATABASE $database OWNER mayago"
     done
-    # The ports lie in Linux's ephemeral range: an outgoing connection may hold one for a moment, so a start that
-    # could not bind is tried again, and one that never answers fails here, with Redis's own words.
+    # A Redis answering on the port is not necessarily ours (another run's, about to stop, or a client that connected
+    # to itself): ours is the one whose process id is in our pidfile. A port that is taken is waited for, a start that
+    # could not bind is tried again, and one that never gives us our own Redis fails here, with what stood in its way.
     for attempt in 1 2 3 4 5; do
-        redis-cli -p "$redisport" ping >/dev/null 2>&1 && break
-        # TLS on the next port, for rediss:// (the key is readable by Redis, whoever runs it).
-        redis-server --port "$redisport" --bind 127.0.0.1 --dir "$redisdir" --daemonize yes \
-            --tls-port $((redisport + 1)) --tls-cert-file "$dir/tls/server.pem" --tls-key-file "$dir/tls/server.key" \
-            --tls-ca-cert-file "$dir/tls/ca.pem" --tls-auth-clients no \
-            --pidfile "$redisdir/redis.pid" --logfile "$redisdir/redis.log" --save 60 1 --appendonly no >/dev/null || true
-        for _ in $(seq 50); do redis-cli -p "$redisport" ping >/dev/null 2>&1 && break; sleep 0.1; done
-        redis-cli -p "$redisport" ping >/dev/null 2>&1 && break
-        [ "$attempt" -eq 5 ] && { echo "Redis did not start on 127.0.0.1:$redisport:" >&2; tail -n 3 "$redisdir/redis.log" >&2; exit 1; }
+        own_redis "$redisport" && break
+        if ! redis-cli -p "$redisport" ping >/dev/null 2>&1; then
+            # TLS on the next port, for rediss:// (the key is readable by Redis, whoever runs it).
+            redis-server --port "$redisport" --bind 127.0.0.1 --dir "$redisdir" --daemonize yes \
+                --tls-port $((redisport + 1)) --tls-cert-file "$dir/tls/server.pem" --tls-key-file "$dir/tls/server.key" \
+                --tls-ca-cert-file "$dir/tls/ca.pem" --tls-auth-clients no \
+                --pidfile "$redisdir/redis.pid" --logfile "$redisdir/redis.log" --save 60 1 --appendonly no >/dev/null || true
+        fi
+        for _ in $(seq 50); do own_redis "$redisport" && break; sleep 0.1; done
+        own_redis "$redisport" && break
+        if [ "$attempt" -eq 5 ]; then
+            if redis-cli -p "$redisport" ping >/dev/null 2>&1; then
+                echo "Another server answers on 127.0.0.1:$redisport: $(redis_process "$redisport")" >&2
+            else
+                echo "Redis did not start on 127.0.0.1:$redisport:" >&2
+                tail -n 3 "$redisdir/redis.log" >&2
+            fi
+            exit 1
+        fi
         sleep 2
     done
     echo "PostgreSQL on 127.0.0.1:$pgport (TLS too) and Redis on 127.0.0.1:$redisport (TLS on $((redisport + 1))) (data in run/$name)"

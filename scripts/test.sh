@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make test`: installs what is missing, starts a private PostgreSQL (with a streaming replica on 55435) and Redis for
-# tests only (run/test, ports 55433 and 56380, apart from `make run`'s), builds, checks the Kubernetes overlays (scripts/deploy-check.sh), runs
+# `make test`: installs what is missing, starts a private PostgreSQL (with a streaming replica on 15435) and Redis for
+# tests only (run/test, ports 15433 and 16380, apart from `make run`'s), builds, checks the Kubernetes overlays (scripts/deploy-check.sh), runs
 # `swift test`, the API's conformance suite (scripts/conformance.sh), the web app's suite in a real browser
 # (scripts/browser.sh) and the restore drill of a backup taken meanwhile (scripts/backup.sh, restore-drill.sh), and
 # stops them, exiting with the tests' status; a formatting fault or a compiler warning in our code fails it too
@@ -9,8 +9,9 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-pg_port=${MAYAGO_TEST_POSTGRES_PORT:-55433}
-redis_port=${MAYAGO_TEST_REDIS_PORT:-56380}
+# Below Linux's ephemeral range (32768–60999), where any outgoing connection may hold a port for a moment.
+pg_port=${MAYAGO_TEST_POSTGRES_PORT:-15433}
+redis_port=${MAYAGO_TEST_REDIS_PORT:-16380}
 
 scripts/install-deps.sh
 scripts/stores.sh start test "$pg_port" "$redis_port"

@@ -7,15 +7,15 @@ import ServiceKit
 public enum TestEnvironment {
     public static let databaseURL =
         ProcessInfo.processInfo.environment["MAYAGO_TEST_DATABASE_URL"]
-        ?? "postgres://mayago@127.0.0.1:55433/mayago_test"
+        ?? "postgres://mayago@127.0.0.1:15433/mayago_test"
     /// A streaming replica of the test database (`make test` starts it with `scripts/stores.sh replica`).
     public static let readDatabaseURL =
         ProcessInfo.processInfo.environment["MAYAGO_TEST_DATABASE_READ_URL"]
-        ?? "postgres://mayago@127.0.0.1:55435/mayago_test"
+        ?? "postgres://mayago@127.0.0.1:15435/mayago_test"
     /// The authority that signed the test stores' certificate (for `localhost` only), and Redis's TLS port.
     public static let storesAuthority = ProcessInfo.processInfo.environment["MAYAGO_TEST_TLS_CA"] ?? "run/test/tls/ca.pem"
-    public static let redisTLSURL = ProcessInfo.processInfo.environment["MAYAGO_TEST_REDIS_TLS_URL"] ?? "rediss://localhost:56381"
-    public static let redisURL = ProcessInfo.processInfo.environment["MAYAGO_TEST_REDIS_URL"] ?? "redis://127.0.0.1:56380"
+    public static let redisTLSURL = ProcessInfo.processInfo.environment["MAYAGO_TEST_REDIS_TLS_URL"] ?? "rediss://localhost:16381"
+    public static let redisURL = ProcessInfo.processInfo.environment["MAYAGO_TEST_REDIS_URL"] ?? "redis://127.0.0.1:16380"
     /// Where `swift build` put the executables, for end-to-end tests.
     public static let binPath = ProcessInfo.processInfo.environment["MAYAGO_BIN_PATH"] ?? ".build/debug"
 
