@@ -25,14 +25,16 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     typealias OutboundOut = ByteBuffer
 
     private struct Waiting {
-        var remaining: Int
-        var replies: [RedisValue]
+        let expectedReplies: Int
         let promise: EventLoopPromise<[RedisValue]>
         let deadline: NIODeadline
     }
 
     private let reader = RESPReader()
     private var waiting = CircularBuffer<Waiting>()
+    /// The replies so far of the first request waiting, kept apart from `waiting`: appended to in place, where an
+    /// array inside the buffer's element would be copied at every reply (a pipeline of 10 000 copied 50 million).
+    private var replies: [RedisValue] = []
     private let commandTimeout: TimeAmount
     private var timer: DeadlineTimer?
     private let onMessage: (@Sendable (RedisMessage) -> Void)?
@@ -62,7 +64,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         }
         let deadline = NIODeadline.now() + commandTimeout
         if waiting.isEmpty { timer?.set(deadline) }
-        waiting.append(Waiting(remaining: request.expectedReplies, replies: [], promise: request.promise, deadline: deadline))
+        waiting.append(Waiting(expectedReplies: request.expectedReplies, promise: request.promise, deadline: deadline))
         context.write(wrapOutboundOut(buffer), promise: promise)
     }
 
@@ -91,13 +93,15 @@ final class RedisChannelHandler: ChannelDuplexHandler {
             onMessage(message)
             return
         }
-        guard !waiting.isEmpty else { return }
-        waiting[waiting.startIndex].replies.append(value)
-        waiting[waiting.startIndex].remaining -= 1
-        if waiting[waiting.startIndex].remaining == 0 {
-            let done = waiting.removeFirst()
+        guard let first = waiting.first else { return }
+        if replies.isEmpty { replies.reserveCapacity(first.expectedReplies) }
+        replies.append(value)
+        if replies.count == first.expectedReplies {
+            waiting.removeFirst()
             timer?.set(waiting.first?.deadline)
-            done.promise.succeed(done.replies)
+            let done = replies
+            replies = []
+            first.promise.succeed(done)
         }
     }
 
@@ -106,12 +110,14 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     private func close(_ context: ChannelHandlerContext, failing error: any Error) {
         let failed = waiting
         waiting.removeAll()
+        replies = []
         context.close(promise: nil)
         for entry in failed { entry.promise.fail(error) }
     }
 
     private func failAll(_ error: any Error) {
         timer?.set(nil)
+        replies = []
         while let entry = waiting.popFirst() {
             entry.promise.fail(error)
         }

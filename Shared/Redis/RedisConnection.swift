@@ -67,7 +67,9 @@ public final class RedisConnection: Sendable {
 
     /// Sends all commands in one write and returns their replies in order; error replies stay in the list.
     public func pipeline(_ commands: [[RedisArgument]]) async throws -> [RedisValue] {
-        try await roundTrip(commands, expectedReplies: commands.count).get()
+        // Nothing to send is nothing to wait for (a request expecting no reply would wait out the timeout).
+        guard !commands.isEmpty else { return [] }
+        return try await roundTrip(commands, expectedReplies: commands.count).get()
     }
 
     /// Sends what commands wait in the channel.

@@ -50,6 +50,9 @@ import Testing
         #expect(mixed[0] == .status("OK"))
         #expect(mixed[1].isError)
         #expect(mixed[2].string == "x")
+        // Nothing to send answers at once, and the connection stays (it used to wait out the command timeout).
+        #expect(try await redis.pipeline([]).isEmpty)
+        #expect(try await redis.send("GET", counter).string == "x")
     }
 
     @Test func scriptsLoadThemselvesWhenTheServerForgot() async throws {

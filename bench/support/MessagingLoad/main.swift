@@ -16,13 +16,23 @@ import ServiceKit
 // from one member to the other, and prints the time from send to delivery. Users and conversations have the ids
 // bench/messaging gave them in the database: md5("u<i>") and md5("c<j>"), conversation j between users 2j and 2j+1.
 //
-//   MessagingLoad <ws URL> <JWKS file to write> <connections> <active conversations> <rate> <seconds>
+//   MessagingLoad key <JWKS file to write>    (prints the key the load signs with, for the run)
+//   MessagingLoad <ws URL> <key> <connections> <active conversations> <rate> <seconds>
 
 let arguments = CommandLine.arguments
+// Auth's part, done before Messaging starts (its readiness fetches the keys): a key whose public half the bench's
+// nginx serves as Auth's JWKS.
+if arguments.count == 3, arguments[1] == "key" {
+    let key = SigningKey.generate()
+    try JSONEncoder().encode(JWKS(keys: [key.publicJWK])).write(to: URL(fileURLWithPath: arguments[2]))
+    print("\(key.id):\(key.rawPrivateKey.base64EncodedString())")
+    exit(0)
+}
 guard arguments.count == 7, let connections = Int(arguments[3]), let active = Int(arguments[4]), let rate = Int(arguments[5]),
-    let seconds = Int(arguments[6])
+    let seconds = Int(arguments[6]), case let parts = arguments[2].split(separator: ":"), parts.count == 2,
+    let raw = Data(base64Encoded: String(parts[1])), let key = try? SigningKey(id: String(parts[0]), rawPrivateKey: raw)
 else {
-    print("usage: MessagingLoad <ws URL> <JWKS file> <connections> <active conversations> <rate> <seconds>")
+    print("usage: MessagingLoad key <JWKS file> | MessagingLoad <ws URL> <key> <connections> <active conversations> <rate> <seconds>")
     exit(2)
 }
 let url = arguments[1]
@@ -46,9 +56,6 @@ final class Tally: Sendable {
 }
 let tally = Tally()
 
-// Auth's part: a key whose public half the bench's nginx serves as Auth's JWKS.
-let key = SigningKey.generate()
-try JSONEncoder().encode(JWKS(keys: [key.publicJWK])).write(to: URL(fileURLWithPath: arguments[2]))
 var tokens: [String] = []
 for index in 0..<connections {
     let now = Date()
