@@ -72,34 +72,10 @@ struct Messages: Sendable {
         }
     }
 
-    /// One statement: a resend finds the first message; otherwise the conversation's row lock gives the message its
-    /// place and its time, and the sender has read up to it.
     private func insert(_ draft: Draft, on connection: PostgresConnection) async throws -> (message: Message, isNew: Bool) {
-        let rows = try await connection.query(
-            """
-            WITH earlier AS (
-                SELECT * FROM messages
-                WHERE conversation_id = \(draft.conversation) AND sender_id = \(draft.sender) AND client_message_id = \(draft.clientMessageID)
-            ), next AS (
-                UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = clock_timestamp()
-                WHERE id = \(draft.conversation) AND NOT EXISTS (SELECT 1 FROM earlier) RETURNING last_seq, last_activity_at
-            ), stored AS (
-                INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, body, attachment_ids, created_at)
-                SELECT \(UUID()), \(draft.conversation), last_seq, \(draft.sender), \(draft.clientMessageID), \(draft.body), \(draft.attachments), last_activity_at
-                FROM next
-                RETURNING *
-            ), mark AS (
-                UPDATE members SET read_seq = stored.seq, read_at = stored.created_at FROM stored
-                WHERE members.conversation_id = stored.conversation_id AND members.user_id = stored.sender_id
-            )
-            SELECT \(unescaped: Self.columns("m")), true FROM stored m
-            UNION ALL SELECT \(unescaped: Self.columns("m")), false FROM earlier m
-            """,
-            logger: logger
-        )
         var found: (Message, Bool)?
-        for try await row in rows {
-            if let message = try Self.message(in: row, from: 0) { found = (message, try row.makeRandomAccess()[8].decode(Bool.self)) }
+        for try await (message, isNew) in try await connection.execute(MessageInsert(draft: draft, id: UUID()), logger: logger) {
+            if let message { found = (message, isNew) }
         }
         guard let found else { throw MessagingRefusal.noConversation }
         return found
