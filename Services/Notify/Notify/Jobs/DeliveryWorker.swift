@@ -66,6 +66,12 @@ final class DeliveryWorker: Service, Sendable {
                 return
             }
             guard !jobs.isEmpty else { return }
+            // Their recipients' addresses, asked of Auth all at once rather than a round trip before each send.
+            await withDiscardingTaskGroup { group in
+                for recipient in Set(jobs.map(\.recipientId)) {
+                    group.addTask { _ = try? await self.notify.contacts.contact(recipient) }
+                }
+            }
             let lastStart = claimedAt.addingTimeInterval(Double((lease * (Self.batch - 1)).components.seconds))
             for (index, job) in jobs.enumerated() {
                 guard !Task.isCancelled, notify.clock.now() <= lastStart else {
@@ -82,8 +88,8 @@ final class DeliveryWorker: Service, Sendable {
         let now = notify.clock.now()
         do {
             switch try await attempt(job) {
-            case .done(let outcome, let reason):
-                try await notify.jobs.finish(job, outcome, error: reason, at: now)
+            case .done(let outcome, let reason, let deliveries):
+                try await notify.jobs.finish(job, outcome, error: reason, deliveries: deliveries, at: now)
                 if outcome == .sent { sent.increment() }
                 if outcome == .dead { ServiceMetrics.count("mayago.notify.dead", [("channel", job.channel.rawValue)]) }
             case .later(let time):
@@ -111,7 +117,8 @@ final class DeliveryWorker: Service, Sendable {
     }
 
     private enum Result {
-        case done(Jobs.Outcome, String?)
+        /// Ended, with what the providers answered to the sends that went out.
+        case done(Jobs.Outcome, String?, deliveries: [Jobs.Delivery] = [])
         case later(Date)
     }
 
@@ -138,23 +145,22 @@ final class DeliveryWorker: Service, Sendable {
             return .done(.dead, "no_template")
         }
         let key = job.id.uuidString.lowercased()
+        var deliveries: [Jobs.Delivery] = []
         switch job.channel {
         case .inApp:
             try await notify.inbox.add(job, message, at: now)
         case .email:
-            try await send(job, message, to: job.emailTo ?? contact.email, key: key)
+            deliveries.append(try await send(job, message, to: job.emailTo ?? contact.email, key: key))
         case .sms:
             guard let phone = preferences.verifiedPhone else { return .done(.skipped, preferences.phone == nil ? "no_phone" : "phone_unverified") }
-            try await send(job, message, to: phone, key: key)
+            deliveries.append(try await send(job, message, to: phone, key: key))
         case .push:
             let tokens = try await notify.devices.tokens(of: job.recipientId)
             guard !tokens.isEmpty else { return .done(.skipped, "no_device") }
             var lastFailure: (any Error)?
-            var reached = 0
             for token in tokens {
                 do {
-                    try await send(job, message, to: token, key: key)
-                    reached += 1
+                    deliveries.append(try await send(job, message, to: token, key: key))
                 } catch let failure as SendFailure where failure.isPermanent {
                     // The provider no longer knows this device.
                     try await notify.devices.forget(token)
@@ -163,14 +169,15 @@ final class DeliveryWorker: Service, Sendable {
                     lastFailure = error
                 }
             }
-            if reached == 0, let lastFailure { throw lastFailure }
+            if deliveries.isEmpty, let lastFailure { throw lastFailure }
         }
-        return .done(.sent, nil)
+        return .done(.sent, nil, deliveries: deliveries)
     }
 
-    private func send(_ job: ClaimedJob, _ message: RenderedMessage, to address: String, key: String) async throws {
+    /// Sends one message; what the provider answered is recorded with the job's end, in the same statement.
+    private func send(_ job: ClaimedJob, _ message: RenderedMessage, to address: String, key: String) async throws -> Jobs.Delivery {
         guard let sender = notify.senders[job.channel] else { throw SendFailure(isPermanent: true, description: "no provider for \(job.channel.rawValue)") }
         let answer = try await sender.send(message, to: address, key: key)
-        try await notify.jobs.record(job, provider: sender.name, outcome: "sent", answer: answer, at: notify.clock.now())
+        return Jobs.Delivery(provider: sender.name, answer: answer, at: notify.clock.now())
     }
 }

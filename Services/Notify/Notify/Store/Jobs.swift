@@ -147,9 +147,18 @@ struct Jobs: Sendable {
 
     /// Ends `job`. A security notice's `link` (a verification or reset token) is wiped from what is kept once the
     /// notice's last job ended: the mail carried it, and a copy in the database would only be a key left lying about.
-    func finish(_ job: ClaimedJob, _ outcome: Outcome, error: String? = nil, at now: Date) async throws {
+    /// `deliveries` are the sends that went out, recorded in the same statement.
+    func finish(_ job: ClaimedJob, _ outcome: Outcome, error: String? = nil, deliveries: [Delivery] = [], at now: Date) async throws {
         try await postgres.query(
-            "UPDATE jobs SET status = \(outcome.rawValue), last_error = \(error), locked_until = NULL, finished_at = \(now) WHERE id = \(job.id)",
+            """
+            WITH recorded AS (
+                INSERT INTO deliveries (job_id, attempt, provider, outcome, answer, at)
+                SELECT \(job.id), \(job.attempts), provider, 'sent', answer, at
+                FROM unnest(\(deliveries.map(\.provider))::text[], \(deliveries.map { String($0.answer.prefix(2000)) })::text[],
+                            \(deliveries.map(\.at))::timestamptz[]) AS d(provider, answer, at)
+            )
+            UPDATE jobs SET status = \(outcome.rawValue), last_error = \(error), locked_until = NULL, finished_at = \(now) WHERE id = \(job.id)
+            """,
             logger: logger
         )
         // The notice's data is the job's: without a link there is nothing to wipe.
@@ -181,6 +190,13 @@ struct Jobs: Sendable {
             "UPDATE jobs SET status = 'queued', run_at = \(runAt), attempts = attempts - 1, locked_until = NULL WHERE id = \(job.id)",
             logger: logger
         )
+    }
+
+    /// A send that went out: who took it, what they answered, when.
+    struct Delivery: Sendable {
+        var provider: String
+        var answer: String
+        var at: Date
     }
 
     /// Records one attempt with what the provider answered.
