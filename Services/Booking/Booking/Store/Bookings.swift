@@ -22,30 +22,8 @@ struct Bookings: Sendable {
     func hold(
         _ booking: Booking, idempotencyKey: String, requestHash: String, now: Date, payment: OutboxMessage, on connection: PostgresConnection? = nil
     ) async throws -> Bool {
-        let b = booking
-        // The outbox row as `Outbox.enqueue` writes it.
-        let query: PostgresQuery =
-            """
-            WITH taken AS (
-                UPDATE slots SET remaining = remaining - \(b.guests), version = version + 1
-                WHERE id = \(b.slotId) AND status = 'open' AND remaining >= \(b.guests) AND starts_at > \(now)
-                RETURNING id
-            ), booked AS (
-                INSERT INTO bookings (id, experience_id, slot_id, traveler_id, provider_id, guests, total_amount, currency, status, note,
-                    starts_at, ends_at, hold_expires_at, idempotency_key, request_hash, created_at, updated_at, cancellation_policy)
-                SELECT \(b.id), \(b.experienceId), \(b.slotId), \(b.travelerId), \(b.providerId), \(b.guests), \(b.total.amount),
-                    \(b.total.currency), \(b.status.rawValue), \(b.note), \(b.startsAt), \(b.endsAt), \(b.holdExpiresAt),
-                    \(idempotencyKey), \(requestHash), \(b.createdAt), \(b.updatedAt), \(b.cancellationPolicy.rawValue)
-                FROM taken
-                RETURNING id
-            ), asked AS (
-                INSERT INTO outbox (id, destination, path, payload)
-                SELECT \(payment.id), \(payment.destination.rawValue), \(payment.path), \(payment.payload)::jsonb FROM booked
-            )
-            SELECT count(*)::int FROM booked
-            """
-        let rows = try await postgres.query(query, on: connection, logger: logger)
-        for try await count in rows.decode(Int.self) { return count == 1 }
+        let hold = BookingHold(booking: booking, idempotencyKey: idempotencyKey, requestHash: requestHash, now: now, payment: payment)
+        for try await count in try await postgres.execute(hold, on: connection, logger: logger) { return count == 1 }
         return false
     }
 
