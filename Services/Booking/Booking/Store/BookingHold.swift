@@ -4,8 +4,9 @@ import PostgresNIO
 import ServiceKit
 
 /// ``Bookings/hold(_:idempotencyKey:requestHash:now:payment:on:)``'s one statement: the seats taken from the slot, the
-/// booking recorded and the payment request written to the outbox (as `Outbox.enqueue` writes it); one row, the
-/// number of bookings written. Prepared once per connection, as every booking runs it.
+/// booking recorded and the payment request written to the outbox (its row as `Outbox.enqueue` writes it, but for the
+/// trace, which this statement does not keep); one row, the number of bookings written. Prepared once per connection,
+/// as every booking runs it.
 struct BookingHold: PostgresPreparedStatement {
     typealias Row = Int
 

@@ -46,7 +46,7 @@ struct Messages: Sendable {
     private func store(_ draft: Draft, in conversation: Conversation, offline: OfflineNotice) async throws -> (message: Message, isNew: Bool) {
         // Alone, the statement is atomic by itself: no transaction (two round trips more) and no outbox round.
         guard !draft.attachments.isEmpty || !offline.recipients.isEmpty else {
-            return try await postgres.withConnection { try await insert(draft, on: $0) }
+            return try await insert(draft, on: nil)
         }
         return try await outbox.transaction { connection in
             if !draft.attachments.isEmpty {
@@ -72,9 +72,10 @@ struct Messages: Sendable {
         }
     }
 
-    private func insert(_ draft: Draft, on connection: PostgresConnection) async throws -> (message: Message, isNew: Bool) {
+    /// On `connection` when given, in the caller's transaction.
+    private func insert(_ draft: Draft, on connection: PostgresConnection?) async throws -> (message: Message, isNew: Bool) {
         var found: (Message, Bool)?
-        for try await (message, isNew) in try await connection.execute(MessageInsert(draft: draft, id: UUID()), logger: logger) {
+        for try await (message, isNew) in try await postgres.execute(MessageInsert(draft: draft, id: UUID()), on: connection, logger: logger) {
             if let message { found = (message, isNew) }
         }
         guard let found else { throw MessagingRefusal.noConversation }
