@@ -51,43 +51,73 @@ final class DeliveryWorker: Service, Sendable {
         }
     }
 
-    /// One worker: claims up to ``batch`` due jobs at once, leased for as many sends, and sends them in turn. A job is
-    /// started only while a whole lease of its own is still ahead; the rest go back to the queue, so that a slow
-    /// provider never has a job sent by this worker after another took it.
+    /// One worker: claims up to ``batch`` due jobs at once, leased for as many sends, and sends them in turn, while it
+    /// claims the next batch: the claim's round trips are off the sends' path. A job is started only while a whole lease
+    /// of its own is still ahead; the rest go back to the queue, so that a slow provider never has a job sent by this
+    /// worker after another took it.
     private func work() async {
-        let lease = notify.limits.lease
-        while !Task.isCancelled {
-            let claimedAt = notify.clock.now()
-            let jobs: [ClaimedJob]
-            do {
-                jobs = try await notify.jobs.claim(upTo: Self.batch, now: claimedAt, lease: lease * Self.batch)
-            } catch {
-                notify.logger.warning("Notify cannot read its jobs", metadata: ["error": "\(String(reflecting: error))"])
+        guard var batch = await claim() else { return }
+        while !batch.jobs.isEmpty {
+            async let following = claim()
+            let sentAll = await send(batch)
+            let next = await following
+            guard sentAll, !Task.isCancelled, let next else {
+                if let next { try? await notify.jobs.release(next.jobs.map(\.id)) }
                 return
             }
-            guard !jobs.isEmpty else { return }
-            // Their recipients' addresses, asked of Auth all at once rather than a round trip before each send.
-            await withDiscardingTaskGroup { group in
-                for recipient in Set(jobs.map(\.recipientId)) {
-                    group.addTask { _ = try? await self.notify.contacts.contact(recipient) }
-                }
-            }
-            let lastStart = claimedAt.addingTimeInterval(Double((lease * (Self.batch - 1)).components.seconds))
-            for (index, job) in jobs.enumerated() {
-                guard !Task.isCancelled, notify.clock.now() <= lastStart else {
-                    // Their leases would run out: back to the queue (or, if this fails, when the leases end).
-                    try? await notify.jobs.release(jobs[index...].map(\.id))
-                    return
-                }
-                await deliver(job)
-            }
+            batch = next
         }
     }
 
-    private func deliver(_ job: ClaimedJob) async {
-        let now = notify.clock.now()
+    /// Jobs claimed together, and when.
+    private struct Batch {
+        var jobs: [ClaimedJob]
+        var claimedAt: Date
+    }
+
+    /// Claims the next batch, with its recipients' addresses asked of Auth all at once rather than a round trip before
+    /// each send; nil when the jobs cannot be read.
+    private func claim() async -> Batch? {
+        let claimedAt = notify.clock.now()
+        let jobs: [ClaimedJob]
         do {
-            switch try await attempt(job) {
+            jobs = try await notify.jobs.claim(upTo: Self.batch, now: claimedAt, lease: notify.limits.lease * Self.batch)
+        } catch {
+            notify.logger.warning("Notify cannot read its jobs", metadata: ["error": "\(String(reflecting: error))"])
+            return nil
+        }
+        await withDiscardingTaskGroup { group in
+            for recipient in Set(jobs.map(\.recipientId)) {
+                group.addTask { _ = try? await self.notify.contacts.contact(recipient) }
+            }
+        }
+        return Batch(jobs: jobs, claimedAt: claimedAt)
+    }
+
+    /// Sends a batch's jobs in turn, each one's end written while the next is sent; false when some went back to the
+    /// queue unsent.
+    private func send(_ batch: Batch) async -> Bool {
+        let lastStart = batch.claimedAt.addingTimeInterval(Double((notify.limits.lease * (Self.batch - 1)).components.seconds))
+        return await withDiscardingTaskGroup { recordings in
+            for (index, job) in batch.jobs.enumerated() {
+                guard !Task.isCancelled, notify.clock.now() <= lastStart else {
+                    // Their leases would run out: back to the queue (or, if this fails, when the leases end).
+                    try? await notify.jobs.release(batch.jobs[index...].map(\.id))
+                    return false
+                }
+                let now = notify.clock.now()
+                let attempt: Swift.Result<Attempt, any Error>
+                do { attempt = .success(try await perform(job)) } catch { attempt = .failure(error) }
+                recordings.addTask { await self.record(attempt, of: job, at: now) }
+            }
+            return true
+        }
+    }
+
+    /// Writes how `job`'s attempt ended: sent, skipped or dead, put off, or failed and to be tried again.
+    private func record(_ attempt: Swift.Result<Attempt, any Error>, of job: ClaimedJob, at now: Date) async {
+        do {
+            switch try attempt.get() {
             case .done(let outcome, let reason, let deliveries):
                 try await notify.jobs.finish(job, outcome, error: reason, deliveries: deliveries, at: now)
                 if outcome == .sent { sent.increment() }
@@ -116,14 +146,14 @@ final class DeliveryWorker: Service, Sendable {
         }
     }
 
-    private enum Result {
+    private enum Attempt {
         /// Ended, with what the providers answered to the sends that went out.
         case done(Jobs.Outcome, String?, deliveries: [Jobs.Delivery] = [])
         case later(Date)
     }
 
     /// Sends one job, or says why it is not sent (now).
-    private func attempt(_ job: ClaimedJob) async throws -> Result {
+    private func perform(_ job: ClaimedJob) async throws -> Attempt {
         let isSecurity = NotificationCatalog.entries[job.type]?.isSecurity == true
         guard let contact = try await notify.contacts.contact(job.recipientId) else { return .done(.skipped, "unknown_user") }
         if contact.disabled, !isSecurity { return .done(.skipped, "disabled_user") }
