@@ -47,7 +47,7 @@ final class Reindex: Service, Sendable {
                 let page = try await client.call(
                     .GET, to: SearchFeedPage.destination, path: path, requestID: nil, logger: search.logger, as: SearchFeedPage.self)
                 // The index follower reads what changed in its next round.
-                try await search.documents.apply(page.events, at: search.clock.now(), oncePerID: false)
+                try await search.documents.learn(try await search.documents.write(page.events, at: search.clock.now(), oncePerID: false))
                 cursor = page.nextCursor
                 pages += 1
                 pause = .seconds(1)

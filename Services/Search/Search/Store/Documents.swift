@@ -10,12 +10,19 @@ struct Documents: Sendable {
     let postgres: PostgresClient
     let logger: Logger
 
-    /// Applies `events` in one transaction — each once per event id, unless only the versions should decide (a reindex
-    /// page, whose events are made up on the spot) — and learns their words; returns whether the index changed.
-    /// Experiences and slots are written a statement for all of them: a statement each was most of PostgreSQL's work.
-    @discardableResult
-    func apply(_ events: [SearchFeedEvent], at now: Date, oncePerID: Bool = true) async throws -> Bool {
-        let (changed, learnable) = try await postgres.transaction(logger: logger) { connection in
+    /// What a batch of the feed wrote: whether the index changed, and the experiences and providers whose words are to
+    /// be learnt (``learn(_:)``).
+    struct Written: Sendable {
+        var changed: Bool
+        var experiences: [SearchFeedEvent.Experience]
+        var providers: [SearchFeedEvent.Provider]
+    }
+
+    /// Writes `events` in one transaction, each once per event id, unless only the versions should decide (a reindex
+    /// page, whose events are made up on the spot). Experiences and slots are written a statement for all of them: a
+    /// statement each was most of PostgreSQL's work.
+    func write(_ events: [SearchFeedEvent], at now: Date, oncePerID: Bool = true) async throws -> Written {
+        try await postgres.transaction(logger: logger) { connection in
             let fresh = oncePerID ? try await record(events.map(\.id), at: now, on: connection) : Set(events.map(\.id))
             let applicable = events.filter { fresh.contains($0.id) }
             try await lock(applicable.flatMap(\.turns), on: connection)
@@ -34,11 +41,10 @@ struct Documents: Sendable {
             try await noteAvailability(of: Set(upserted.map(\.id)).union(slotted), on: connection)
             // Learning again on a repeat is harmless, and makes up for a first delivery that failed at that step.
             let repeats = events.filter { !fresh.contains($0.id) }
-            let learnable = (experiences: upserted + repeats.compactMap(\.experience), providers: providers + repeats.compactMap(\.provider))
-            return (!upserted.isEmpty || !slotted.isEmpty || !providers.isEmpty || booked, learnable)
+            return Written(
+                changed: !upserted.isEmpty || !slotted.isEmpty || !providers.isEmpty || booked,
+                experiences: upserted + repeats.compactMap(\.experience), providers: providers + repeats.compactMap(\.provider))
         }
-        try await learn(learnable.experiences, providers: learnable.providers)
-        return changed
     }
 
     /// Records that `ids` arrived; returns those that had not before.
@@ -174,28 +180,32 @@ struct Documents: Sendable {
         return false
     }
 
-    /// Adds the words of published `experiences` and of `providers` to the lexicon, and the experiences' titles, tags and
-    /// cities to the completions. Outside the feed's transaction, so that experiences arriving together do not queue
-    /// on the same rows; what is known already is skipped by the primary key's check, before any row is written; in
-    /// sorted order, so that two inserting the same words at once take their locks in the same order (no deadlock).
-    private func learn(_ experiences: [SearchFeedEvent.Experience], providers: [SearchFeedEvent.Provider]) async throws {
-        let published = experiences.filter { $0.status == "published" }
-        let texts = published.flatMap { [$0.title, $0.description, $0.city, $0.category] + $0.tags } + providers.flatMap { [$0.name, $0.city ?? ""] }
-        if !texts.isEmpty { try await learn(words: texts) }
+    /// Adds the words of what was `written` (published experiences, providers) to the lexicon, and the experiences'
+    /// titles, tags and cities to the completions, the two at once. Outside the feed's transaction, so that experiences
+    /// arriving together do not queue on the same rows; what is known already is skipped by the primary key's check,
+    /// before any row is written; in sorted order, so that two inserting the same words at once take their locks in the
+    /// same order (no deadlock).
+    func learn(_ written: Written) async throws {
+        let published = written.experiences.filter { $0.status == "published" }
+        let texts = published.flatMap { [$0.title, $0.description, $0.city, $0.category] + $0.tags } + written.providers.flatMap { [$0.name, $0.city ?? ""] }
+        async let words: Void = learn(words: texts)
         let completions = published.flatMap { e in [(e.title, "title"), (e.city, "city")] + e.tags.map { ($0, "tag") } }
-        guard !completions.isEmpty else { return }
-        try await postgres.query(
-            """
-            INSERT INTO completions (folded, kind, text)
-            SELECT DISTINCT ON (folded(t), k) folded(t), k, t FROM unnest(\(completions.map(\.0))::text[], \(completions.map(\.1))::text[]) AS c(t, k)
-            WHERE t <> '' ORDER BY 1, 2 ON CONFLICT DO NOTHING
-            """,
-            logger: logger
-        )
+        if !completions.isEmpty {
+            try await postgres.query(
+                """
+                INSERT INTO completions (folded, kind, text)
+                SELECT DISTINCT ON (folded(t), k) folded(t), k, t FROM unnest(\(completions.map(\.0))::text[], \(completions.map(\.1))::text[]) AS c(t, k)
+                WHERE t <> '' ORDER BY 1, 2 ON CONFLICT DO NOTHING
+                """,
+                logger: logger
+            )
+        }
+        try await words
     }
 
     /// Adds the words of `texts` to the lexicon, which typo tolerance corrects to.
     private func learn(words texts: [String]) async throws {
+        guard !texts.isEmpty else { return }
         let words = Set(QueryText.tokens(texts.joined(separator: " ")).filter { $0.count >= 3 })
         try await postgres.query(
             """

@@ -63,7 +63,12 @@ actor FeedQueue {
         }
     }
 
+    /// Writes `events`, then lets the index follow while their words are learnt: both after the commit, neither
+    /// waiting on the other.
     private func apply(_ events: [SearchFeedEvent]) async throws {
-        if try await documents.apply(events, at: clock.now()) { try await follower.catchUp() }
+        let written = try await documents.write(events, at: clock.now())
+        async let learnt: Void = documents.learn(written)
+        if written.changed { try await follower.catchUp() }
+        try await learnt
     }
 }
