@@ -5,28 +5,13 @@ import NIOConcurrencyHelpers
 import TestSupport
 import Testing
 
-/// One request followed from the gateway to Notify: every service sends its spans to a stand-in OpenTelemetry
-/// collector (OTLP/HTTP with JSON), and the spans of the client's trace form one tree.
+/// Requests followed from the gateway through a service's outbox to the next service: every service sends its spans to
+/// a stand-in OpenTelemetry collector (OTLP/HTTP with JSON), and the spans of the client's trace form one tree.
 extension StackTests {
     @Test func aRequestIsTracedFromTheGatewayThroughTheOutboxToNotify() async throws {
-        let collector = SpanCollector()
-        let router = Router()
-        router.post("v1/traces") { request, _ -> Response in
-            collector.take(try await request.body.collect(upTo: 16 * 1024 * 1024))
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
-        }
-        try await withStandIn(router) { port in
-            let stack = try Stack([
-                "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(port)", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json",
-                "OTEL_BSP_SCHEDULE_DELAY": "100",
-            ])
-            let ready = await stack.waitUntilReady()
-            #expect(ready, "\(stack.output)")
-            guard ready else { return await stack.stop() }
-
+        try await withTracedStack { stack, collector in
             // A client that traces too: its span is the root of what follows.
-            let traceID = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
-            let clientSpan = (0..<8).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            let (traceID, clientSpan) = (Self.randomHex(16), Self.randomHex(8))
             let body = try JSONSerialization.data(withJSONObject: [
                 "email": "traced-\(UUID().uuidString.prefix(8).lowercased())@example.com", "password": "a long enough passphrase",
                 "name": "Traced", "role": "traveler",
@@ -59,6 +44,81 @@ extension StackTests {
             let notify = try #require(spans.first { $0.service == "notify" && $0.kind == .server }, "\(spans)")
             #expect(notify.parent == delivery.id)
         }
+    }
+
+    /// A booking's payment request, which the booking's own statement writes to the outbox, continues the booking's
+    /// trace to Payment.
+    @Test func aBookingsPaymentRequestContinuesTheBookingsTrace() async throws {
+        try await withTracedStack { stack, collector in
+            let provider = try await stack.signUp("provider").token
+            let traveler = try await stack.signUp("traveler").token
+            let (_, experience) = try await stack.call(
+                "POST", "/api/v1/experiences", token: provider,
+                body: [
+                    "title": "Cenote swim", "description": "Cool water.", "category": "nature",
+                    "location": ["latitude": 20.6, "longitude": -87.1, "city": "Tulum", "country": "MX"], "timeZone": "America/Cancun",
+                    "durationMinutes": 120, "price": ["amount": 50_000, "currency": "MXN"], "maxGuests": 6, "bookingMode": "instant",
+                    "cancellationPolicy": "flexible", "languages": ["es"],
+                ])
+            let experienceID = try #require(experience["id"] as? String, "\(experience)")
+            #expect(try await stack.call("POST", "/api/v1/experiences/\(experienceID)/publish", token: provider).0 == 200)
+            let (_, slot) = try await stack.call(
+                "POST", "/api/v1/experiences/\(experienceID)/slots", token: provider,
+                body: ["startsAt": ISO8601Format.string(Date().addingTimeInterval(7 * 86_400)), "capacity": 4])
+            let slotID = try #require(slot["id"] as? String, "\(slot)")
+
+            let (traceID, clientSpan) = (Self.randomHex(16), Self.randomHex(8))
+            let (booked, _) = try await stack.call(
+                "POST", "/api/v1/bookings", token: traveler, body: ["slotId": slotID, "guests": 1],
+                headers: ["Idempotency-Key": UUID().uuidString, "traceparent": "00-\(traceID)-\(clientSpan)-01"])
+            #expect(booked == 201)
+
+            let expected: [(String, SpanCollector.Span.Kind)] = [
+                ("gateway", .server), ("booking", .server), ("booking", .producer), ("booking", .client), ("payment", .server),
+            ]
+            let complete = await eventually(timeout: .seconds(20)) {
+                let spans = collector.spans(of: traceID)
+                return expected.allSatisfy { service, kind in spans.contains { $0.service == service && $0.kind == kind } }
+            }
+            let spans = collector.spans(of: traceID)
+            #expect(complete, "\(spans)\n\(stack.output)")
+            await stack.stop()
+
+            let booking = try #require(spans.first { $0.service == "booking" && $0.kind == .server }, "\(spans)")
+            let outbox = try #require(spans.first { $0.service == "booking" && $0.kind == .producer }, "\(spans)")
+            #expect(outbox.parent == booking.id)
+            let delivery = try #require(spans.first { $0.service == "booking" && $0.kind == .client }, "\(spans)")
+            let payment = try #require(spans.first { $0.service == "payment" && $0.kind == .server }, "\(spans)")
+            #expect(delivery.parent == outbox.id && payment.parent == delivery.id)
+        }
+    }
+
+    /// Runs `body` with a stack whose services send their spans to a stand-in collector; `body` stops the stack.
+    private func withTracedStack(_ body: @Sendable (Stack, SpanCollector) async throws -> Void) async throws {
+        let collector = SpanCollector()
+        let router = Router()
+        router.post("v1/traces") { request, _ -> Response in
+            collector.take(try await request.body.collect(upTo: 16 * 1024 * 1024))
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
+        }
+        try await withStandIn(router) { port in
+            let stack = try Stack([
+                "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(port)", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json",
+                "OTEL_BSP_SCHEDULE_DELAY": "100",
+            ])
+            let ready = await stack.waitUntilReady()
+            #expect(ready, "\(stack.output)")
+            guard ready else { return await stack.stop() }
+            do { try await body(stack, collector) } catch {
+                await stack.stop()
+                throw error
+            }
+        }
+    }
+
+    /// `bytes` random bytes in hex: a trace id (16) or a span id (8).
+    private static func randomHex(_ bytes: Int) -> String {
+        (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
     }
 }
 

@@ -4,9 +4,9 @@ import PostgresNIO
 import ServiceKit
 
 /// ``Bookings/hold(_:idempotencyKey:requestHash:now:payment:on:)``'s one statement: the seats taken from the slot, the
-/// booking recorded and the payment request written to the outbox (its row as `Outbox.enqueue` writes it, but for the
-/// trace, which this statement does not keep); one row, the number of bookings written. Prepared once per connection,
-/// as every booking runs it.
+/// booking recorded and the payment request written to the outbox (its row as `Outbox.enqueue` writes it, with the
+/// request's trace, which the delivery continues); one row, the number of bookings written. Prepared once per
+/// connection, as every booking runs it.
 struct BookingHold: PostgresPreparedStatement {
     typealias Row = Int
 
@@ -22,8 +22,8 @@ struct BookingHold: PostgresPreparedStatement {
             FROM taken
             RETURNING id
         ), asked AS (
-            INSERT INTO outbox (id, destination, path, payload)
-            SELECT $20, $21, $22, $23::jsonb FROM booked
+            INSERT INTO outbox (id, destination, path, payload, traceparent)
+            SELECT $20, $21, $22, $23::jsonb, $24 FROM booked
         )
         SELECT count(*)::int FROM booked
         """
@@ -36,7 +36,7 @@ struct BookingHold: PostgresPreparedStatement {
 
     func makeBindings() throws -> PostgresBindings {
         let b = booking
-        var bindings = PostgresBindings(capacity: 23)
+        var bindings = PostgresBindings(capacity: 24)
         bindings.append(b.guests)
         bindings.append(b.slotId)
         bindings.append(now)
@@ -60,6 +60,7 @@ struct BookingHold: PostgresPreparedStatement {
         bindings.append(payment.destination.rawValue)
         bindings.append(payment.path)
         bindings.append(payment.payload)
+        bindings.append(payment.traceparent)
         return bindings
     }
 
