@@ -154,7 +154,7 @@ struct Jobs: Sendable {
             WITH recorded AS (
                 INSERT INTO deliveries (job_id, attempt, provider, outcome, answer, at)
                 SELECT \(job.id), \(job.attempts), provider, 'sent', answer, at
-                FROM unnest(\(deliveries.map(\.provider))::text[], \(deliveries.map { String($0.answer.prefix(2000)) })::text[],
+                FROM unnest(\(deliveries.map(\.provider))::text[], \(deliveries.map { Self.kept($0.answer) })::text[],
                             \(deliveries.map(\.at))::timestamptz[]) AS d(provider, answer, at)
             )
             UPDATE jobs SET status = \(outcome.rawValue), last_error = \(error), locked_until = NULL, finished_at = \(now) WHERE id = \(job.id)
@@ -192,6 +192,11 @@ struct Jobs: Sendable {
         )
     }
 
+    /// As much of a provider's answer as a delivery row keeps.
+    private static func kept(_ answer: String) -> String {
+        String(answer.prefix(2000))
+    }
+
     /// A send that went out: who took it, what they answered, when.
     struct Delivery: Sendable {
         var provider: String
@@ -204,7 +209,7 @@ struct Jobs: Sendable {
         try await postgres.query(
             """
             INSERT INTO deliveries (job_id, attempt, provider, outcome, answer, at)
-            VALUES (\(job.id), \(job.attempts), \(provider), \(outcome), \(String(answer.prefix(2000))), \(now))
+            VALUES (\(job.id), \(job.attempts), \(provider), \(outcome), \(Self.kept(answer)), \(now))
             """,
             logger: logger
         )
