@@ -21,15 +21,8 @@ extension StackTests {
                 headers: ["Content-Type": "application/json", "traceparent": "00-\(traceID)-\(clientSpan)-01"], body: body)
             #expect(registered.statusCode == 202)
 
-            // Each service sends its spans in its own batches: wait for all of them.
-            let expected: [(String, SpanCollector.Span.Kind)] = [
-                ("gateway", .server), ("auth", .server), ("auth", .producer), ("auth", .client), ("notify", .server),
-            ]
-            let complete = await eventually(timeout: .seconds(20)) {
-                let spans = collector.spans(of: traceID)
-                return expected.allSatisfy { service, kind in spans.contains { $0.service == service && $0.kind == kind } }
-            }
-            let spans = collector.spans(of: traceID)
+            let (spans, complete) = await collector.spans(
+                of: traceID, awaiting: [("gateway", .server), ("auth", .server), ("auth", .producer), ("auth", .client), ("notify", .server)])
             #expect(complete, "\(spans)\n\(stack.output)")
             await stack.stop()
 
@@ -73,14 +66,8 @@ extension StackTests {
                 headers: ["Idempotency-Key": UUID().uuidString, "traceparent": "00-\(traceID)-\(clientSpan)-01"])
             #expect(booked == 201)
 
-            let expected: [(String, SpanCollector.Span.Kind)] = [
-                ("gateway", .server), ("booking", .server), ("booking", .producer), ("booking", .client), ("payment", .server),
-            ]
-            let complete = await eventually(timeout: .seconds(20)) {
-                let spans = collector.spans(of: traceID)
-                return expected.allSatisfy { service, kind in spans.contains { $0.service == service && $0.kind == kind } }
-            }
-            let spans = collector.spans(of: traceID)
+            let (spans, complete) = await collector.spans(
+                of: traceID, awaiting: [("gateway", .server), ("booking", .server), ("booking", .producer), ("booking", .client), ("payment", .server)])
             #expect(complete, "\(spans)\n\(stack.output)")
             await stack.stop()
 
@@ -140,6 +127,16 @@ private final class SpanCollector: Sendable {
 
     func spans(of traceID: String) -> [Span] {
         received.withLockedValue { $0.filter { $0.traceID == traceID } }
+    }
+
+    /// The spans of `traceID` once one of each `expected` service and kind came (each service sends its spans in its
+    /// own batches), or what came in 20 seconds; and whether all did.
+    func spans(of traceID: String, awaiting expected: [(service: String, kind: Span.Kind)]) async -> (spans: [Span], complete: Bool) {
+        let complete = await eventually(timeout: .seconds(20)) {
+            let spans = self.spans(of: traceID)
+            return expected.allSatisfy { service, kind in spans.contains { $0.service == service && $0.kind == kind } }
+        }
+        return (spans(of: traceID), complete)
     }
 
     /// An `ExportTraceServiceRequest` in OTLP's JSON.

@@ -275,13 +275,15 @@ import Testing
         #expect(try await sample(.booking, #"mayago_bookings_transitions{to="confirmed"}"#) == 1)
         #expect(try await sample(.payment, #"mayago_payments_captured{currency="MXN"}"#) == 1)
         #expect(try await sample(.messaging, "mayago_messages_sent") == 1)
+        let samples = NIOLockedValueBox<[Double?]>([])
         let sampled = try await eventually(timeout: .seconds(20)) {
             let pending = try await sample(.booking, "mayago_outbox_pending")
             let pool = try await sample(.booking, "mayago_postgres_pool_size")
             let open = try await sample(.booking, #"mayago_postgres_connections{state="open"}"#)
+            samples.withLockedValue { $0 = [pending, pool, open] }
             return pending != nil && pool == 4 && (open ?? 0) >= 1  // 4: the tests' pool size
         }
-        #expect(sampled)
+        #expect(sampled, "outbox pending, pool size, open connections: \(samples.withLockedValue { $0 })\n\(stack.output)")
         await stack.stop()
     }
 
