@@ -93,6 +93,19 @@ final class Stack: Sendable {
         return (answer.statusCode, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
     }
 
+    /// `experience` listed and published by `provider` through the gateway, with one slot of `capacity` seats `days`
+    /// days from now: the experience's id and the slot's.
+    func listExperience(_ experience: [String: Any], by provider: String, slotIn days: Double, capacity: Int) async throws -> (String, String) {
+        let (created, listed) = try await call("POST", "/api/v1/experiences", token: provider, body: experience)
+        #expect(created == 201, "\(listed)")
+        let experienceID = try #require(listed["id"] as? String)
+        #expect(try await call("POST", "/api/v1/experiences/\(experienceID)/publish", token: provider).0 == 200)
+        let startsAt = ISO8601Format.string(Date().addingTimeInterval(days * 86_400))
+        let (_, slot) = try await call(
+            "POST", "/api/v1/experiences/\(experienceID)/slots", token: provider, body: ["startsAt": startsAt, "capacity": capacity])
+        return (experienceID, try #require(slot["id"] as? String, "\(slot)"))
+    }
+
     /// A new account of `role`, signed up and in through the gateway: its access token and email.
     func signUp(_ role: String) async throws -> (token: String, email: String) {
         let email = "\(role)-\(UUID().uuidString.prefix(8).lowercased())@example.com"

@@ -20,20 +20,13 @@ extension StackTests {
 
         // The gateway spreads the calls for Booking over both instances.
         let word = "xtab" + String((0..<6).map { _ in "abcdefghijklmnopqrstuvwxyz".randomElement()! })
-        let (created, experience) = try await stack.call(
-            "POST", "/api/v1/experiences", token: provider,
-            body: [
+        let (experienceID, slotID) = try await stack.listExperience(
+            [
                 "title": "Xtabentún tasting \(word)", "description": "Anise and honey liqueur, three ways.", "category": "food",
                 "location": ["latitude": 20.97, "longitude": -89.62, "city": "Mérida", "country": "MX"], "timeZone": "America/Merida",
                 "durationMinutes": 90, "price": ["amount": 50_000, "currency": "MXN"], "maxGuests": 4, "bookingMode": "instant",
                 "cancellationPolicy": "flexible", "languages": ["es"],
-            ])
-        #expect(created == 201, "\(experience)")
-        let experienceID = try #require(experience["id"] as? String)
-        #expect(try await stack.call("POST", "/api/v1/experiences/\(experienceID)/publish", token: provider).0 == 200)
-        let startsAt = ISO8601Format.string(Date().addingTimeInterval(5 * 86_400))
-        let (_, slot) = try await stack.call("POST", "/api/v1/experiences/\(experienceID)/slots", token: provider, body: ["startsAt": startsAt, "capacity": 3])
-        let slotID = try #require(slot["id"] as? String)
+            ], by: provider, slotIn: 5, capacity: 3)
         for _ in 0..<4 { _ = try await stack.call("GET", "/api/v1/experiences/\(experienceID)", token: provider) }
         let bothServed = await eventually {
             let gateway = stack.processes[.gateway]!.output(lastLines: 400)

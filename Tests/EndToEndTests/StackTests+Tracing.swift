@@ -45,20 +45,13 @@ extension StackTests {
         try await withTracedStack { stack, collector in
             let provider = try await stack.signUp("provider").token
             let traveler = try await stack.signUp("traveler").token
-            let (_, experience) = try await stack.call(
-                "POST", "/api/v1/experiences", token: provider,
-                body: [
+            let (_, slotID) = try await stack.listExperience(
+                [
                     "title": "Cenote swim", "description": "Cool water.", "category": "nature",
                     "location": ["latitude": 20.6, "longitude": -87.1, "city": "Tulum", "country": "MX"], "timeZone": "America/Cancun",
                     "durationMinutes": 120, "price": ["amount": 50_000, "currency": "MXN"], "maxGuests": 6, "bookingMode": "instant",
                     "cancellationPolicy": "flexible", "languages": ["es"],
-                ])
-            let experienceID = try #require(experience["id"] as? String, "\(experience)")
-            #expect(try await stack.call("POST", "/api/v1/experiences/\(experienceID)/publish", token: provider).0 == 200)
-            let (_, slot) = try await stack.call(
-                "POST", "/api/v1/experiences/\(experienceID)/slots", token: provider,
-                body: ["startsAt": ISO8601Format.string(Date().addingTimeInterval(7 * 86_400)), "capacity": 4])
-            let slotID = try #require(slot["id"] as? String, "\(slot)")
+                ], by: provider, slotIn: 7, capacity: 4)
 
             let (traceID, clientSpan) = (Self.randomHex(16), Self.randomHex(8))
             let (booked, _) = try await stack.call(

@@ -187,20 +187,13 @@ import Testing
         let provider = try await stack.signUp("provider").token
         let traveler = try await stack.signUp("traveler").token
 
-        let (created, experience) = try await stack.call(
-            "POST", "/api/v1/experiences", token: provider,
-            body: [
+        let (experienceID, slotID) = try await stack.listExperience(
+            [
                 "title": "Mayan ruins at sunrise", "description": "Cobá before the heat.", "category": "culture", "tags": ["ruins"],
                 "location": ["latitude": 20.49, "longitude": -87.73, "city": "Cobá", "country": "MX"], "timeZone": "America/Cancun",
                 "durationMinutes": 240, "price": ["amount": 120_000, "currency": "MXN"], "maxGuests": 8, "bookingMode": "instant",
                 "cancellationPolicy": "moderate", "languages": ["es", "en"],
-            ])
-        #expect(created == 201)
-        let experienceID = try #require(experience["id"] as? String)
-        #expect(try await stack.call("POST", "/api/v1/experiences/\(experienceID)/publish", token: provider).0 == 200)
-        let startsAt = ISO8601Format.string(Date().addingTimeInterval(7 * 86_400))
-        let (_, slot) = try await stack.call("POST", "/api/v1/experiences/\(experienceID)/slots", token: provider, body: ["startsAt": startsAt, "capacity": 6])
-        let slotID = try #require(slot["id"] as? String)
+            ], by: provider, slotIn: 7, capacity: 6)
 
         let (booked, booking) = try await stack.call(
             "POST", "/api/v1/bookings", token: traveler, body: ["slotId": slotID, "guests": 2], headers: ["Idempotency-Key": UUID().uuidString])
