@@ -113,8 +113,8 @@ public final class OutboxRelay: Service, Sendable {
             delivered.increment(by: deliveredIDs.count)
             do {
                 // One statement for the whole batch: at a thousand bookings a second, a statement per message was
-                // a good part of PostgreSQL's work.
-                try await postgres.query("UPDATE outbox SET delivered_at = now(), last_error = NULL WHERE id = ANY(\(deliveredIDs))", logger: logger)
+                // a good part of PostgreSQL's work. A delivered row is owed nothing more: deleted, not marked.
+                try await postgres.query("DELETE FROM outbox WHERE id = ANY(\(deliveredIDs))", logger: logger)
             } catch {
                 // The lease runs out and the rows are tried again; the receivers' inboxes absorb the repeats.
                 logger.warning("Outbox cannot record deliveries", metadata: ["messages": "\(deliveredIDs.count)", "error": "\(error)"])

@@ -57,6 +57,7 @@ public struct PostgresStore: ServiceStores {
     public let reads: DatabaseReads
     private let replica: PostgresClient?
     private let sampler: PeriodicJob
+    private let inboxPruning: PeriodicJob
     public let outbox: OutboxRelay
     /// `Idempotency-Key` handling for the service's public POSTs.
     public let idempotentRequests: IdempotentRequests
@@ -92,9 +93,10 @@ public struct PostgresStore: ServiceStores {
         sampler = PeriodicJob(
             StoreMetrics(postgres: postgres, schema: configuration.databaseSchema, poolSize: configuration.databasePoolSize, logger: logger),
             every: .seconds(5), isMigrated: { schema.isApplied })
+        inboxPruning = PeriodicJob(InboxPruning(postgres: postgres, clock: .system, logger: logger), every: .seconds(600), isMigrated: { schema.isApplied })
     }
 
-    public var services: [any Service] { [postgres, migrations, outbox, sampler] + (replica.map { [$0] } ?? []) }
+    public var services: [any Service] { [postgres, migrations, outbox, sampler, inboxPruning] + (replica.map { [$0] } ?? []) }
     public var readinessChecks: [ReadinessCheck] {
         [
             ReadinessCheck(name: "postgres") { [postgres, migrations] in
