@@ -228,5 +228,7 @@ enum BookingMigrations {
                 "ALTER TABLE experiences ADD COLUMN cover_photo_id uuid REFERENCES photos (id)",
             ]
         ),
+        // The slots' unique (experience_id, starts_at) constraint has this index already: every seat taken wrote both.
+        Migration(109, "one index on a slot's start", ["DROP INDEX slots_experience"]),
     ]
 }
