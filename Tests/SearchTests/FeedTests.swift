@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOCore
 import PostgresNIO
 import ServiceKit
@@ -233,6 +234,23 @@ actor Counter {
             #expect(try await search.feed(SearchFeedEvent(kind: .providerChanged, version: 4, occurredAt: Date(), provider: provider)).status == .noContent)
             #expect(try await search.titles("q=xochitl").isEmpty)
             #expect(try await search.count("SELECT count(*)::int FROM booked WHERE traveler_id = \(booked.travelerId)") == 0)
+        }
+    }
+
+    /// An event's id is kept to recognise a repeat for as long as an inbox keeps one, then forgotten.
+    @Test func eventIdsAreForgottenAfterAWeek() async throws {
+        try await SearchHarness.run { search in
+            let tacos = try #require(Catalog.make()[2].slot)
+            let event = SearchFeedEvent(kind: .slotChanged, version: 2, occurredAt: Date(), slot: tacos)
+            #expect(try await search.feed(event).status == .noContent)
+            func retain(daysFromNow days: Double) async {
+                let later = Date().addingTimeInterval(days * 86_400)
+                await Retention([Documents.retention], postgres: search.postgres, clock: WallClock { later }, logger: Logger(label: "retention")).runOnce()
+            }
+            await retain(daysFromNow: 6)
+            #expect(try await search.count("SELECT count(*)::int FROM feed_events WHERE id = \(event.id)") == 1)
+            await retain(daysFromNow: 8)
+            #expect(try await search.count("SELECT count(*)::int FROM feed_events") == 0)
         }
     }
 }

@@ -26,7 +26,7 @@ import Testing
         }
     }
 
-    @Test func pruningForgetsReceivedMessagesOlderThanTheRetentionInBatches() async throws {
+    @Test func retentionForgetsReceivedMessagesOlderThanAWeekInBatches() async throws {
         try await withSchema { postgres, schema in
             try await Migrator(schema: schema, migrations: Outbox.migrations).migrate(postgres, logger: logger)
             let now = Date(timeIntervalSince1970: 1_800_000_000)
@@ -37,7 +37,9 @@ import Testing
                 try await postgres.query("INSERT INTO inbox (message_id, received_at) VALUES (\(message.id), \(message.at))", logger: logger)
             }
             // Two a statement: the three that are too old take two rounds of the loop.
-            await InboxPruning(postgres: postgres, clock: WallClock { now }, logger: logger, batch: 2).runOnce()
+            var retention = Retention([Outbox.inboxRule], postgres: postgres, clock: WallClock { now }, logger: logger)
+            retention.batch = 2
+            await retention.runOnce()
             #expect(try await ids(in: "inbox", postgres) == Set(received.suffix(3).map(\.id)))
             // A message kept is still recognised as a repeat.
             let isNew = try await postgres.withTransaction(logger: logger) { connection in

@@ -38,7 +38,10 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     let erasures = PeriodicJob(AccountErasures(auth: auth), every: settings.erasureInterval, isMigrated: { runtime.isMigrated })
     let exports = PeriodicJob(ExportJobs(auth: auth), every: settings.exportInterval, isMigrated: { runtime.isMigrated })
     let avatars = PeriodicJob(AvatarJob(auth: auth), every: .milliseconds(250), isMigrated: { runtime.isMigrated })
-    return runtime.makeApplication(router: router, services: [auth.revocations, resealing, erasures, exports, avatars])
+    let retention = PeriodicJob(
+        Retention([Sessions.retention, OneTimeTokens.retention], postgres: runtime.postgres, logger: runtime.logger), every: .seconds(600),
+        isMigrated: { runtime.isMigrated })
+    return runtime.makeApplication(router: router, services: [auth.revocations, resealing, erasures, exports, avatars, retention])
 }
 
 /// `auth rotate-signing-key`: makes a new signing key current; the old one stays published until the tokens it

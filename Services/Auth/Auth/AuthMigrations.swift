@@ -242,5 +242,14 @@ enum AuthMigrations {
                 "CREATE INDEX avatars_due ON avatars (run_after) WHERE ready_version IS DISTINCT FROM pending_version",
             ]
         ),
+        // For `Retention`: tokens expire in the order they were written.
+        Migration(
+            112,
+            "token expiry indexes",
+            [
+                "CREATE INDEX refresh_tokens_expiry ON refresh_tokens USING brin (expires_at)",
+                "CREATE INDEX one_time_tokens_expiry ON one_time_tokens USING brin (expires_at)",
+            ]
+        ),
     ]
 }

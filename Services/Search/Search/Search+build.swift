@@ -48,6 +48,8 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         follower, every: settings.indexInterval,
         isMigrated: { runtime.isMigrated }
     )
+    let retention = PeriodicJob(
+        Retention([Documents.retention], postgres: postgres, logger: runtime.logger), every: .seconds(600), isMigrated: { runtime.isMigrated })
     let authenticator = runtime.tokenAuthenticator()
     let router = runtime.makeRouter(
         openAPI: SearchAPI.document,
@@ -61,5 +63,5 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     SearchRoutes(search: search).addRoutes(to: router)
     RecommendationRoutes(recommendations: recommendations).addRoutes(to: router)
     FeedRoutes(search: search, reindex: reindex).addRoutes(to: runtime.internalRoutes(of: router))
-    return runtime.makeApplication(router: router, services: [following, reindex, recommender])
+    return runtime.makeApplication(router: router, services: [following, reindex, recommender, retention])
 }

@@ -240,5 +240,7 @@ enum SearchMigrations {
                 "SELECT gin_clean_pending_list('lexicon_trigrams'), gin_clean_pending_list('completions_trigrams')",
             ]
         ),
+        // For `Retention`: the feed's events are received in time order.
+        Migration(108, "feed events age out", ["CREATE INDEX feed_events_received ON feed_events USING brin (received_at)"]),
     ]
 }

@@ -6,7 +6,7 @@ import PostgresNIO
 /// The transactional outbox: a service writes the calls it owes other services into its own schema, in the same
 /// transaction as the change that causes them; ``OutboxRelay`` delivers them after commit and deletes them, so the
 /// table holds only what is still owed. A crash or a downed peer delays a call; it never loses one. The inbox
-/// remembers the messages received for ``inboxRetention``, far longer than a sender retries one it delivered.
+/// remembers the messages received for ``inboxRetention`` (``inboxRule``), far longer than a sender retries one it delivered.
 public enum Outbox {
     /// The outbox of every service's schema, and the inbox on which receivers deduplicate deliveries.
     /// Versions below 100 are ServiceKit's; a service numbers its own from 100.
@@ -54,6 +54,9 @@ public enum Outbox {
     /// could not record it (its lease, 30 s, ran out), so a week covers any outage of its database.
     public static let inboxRetention: Duration = .seconds(7 * 86_400)
 
+    /// ``Retention``'s rule for the inbox.
+    public static let inboxRule = Retention.Rule("inbox", by: "received_at", keptFor: inboxRetention)
+
     /// Writes `call` on `connection`, which must be inside the caller's transaction.
     public static func enqueue(_ call: some InternalCall, on connection: PostgresConnection, logger: Logger) async throws {
         try await enqueue([try OutboxMessage(call)], on: connection, logger: logger)
@@ -90,20 +93,5 @@ public enum Outbox {
     /// all: the sender's next delivery does it again.
     public static func forget(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("DELETE FROM inbox WHERE message_id = \(id)", logger: logger)
-    }
-
-    /// Deletes up to `limit` inbox entries received before `cutoff`; returns how many.
-    static func pruneInbox(before cutoff: Date, limit: Int, on postgres: PostgresClient, logger: Logger) async throws -> Int {
-        let rows = try await postgres.query(
-            """
-            WITH pruned AS (
-                DELETE FROM inbox WHERE ctid = ANY(ARRAY(SELECT ctid FROM inbox WHERE received_at < \(cutoff) LIMIT \(limit))) RETURNING 1
-            )
-            SELECT count(*)::int FROM pruned
-            """,
-            logger: logger
-        )
-        for try await count in rows.decode(Int.self) { return count }
-        return 0
     }
 }

@@ -57,7 +57,7 @@ public struct PostgresStore: ServiceStores {
     public let reads: DatabaseReads
     private let replica: PostgresClient?
     private let sampler: PeriodicJob
-    private let inboxPruning: PeriodicJob
+    private let retention: PeriodicJob
     public let outbox: OutboxRelay
     /// `Idempotency-Key` handling for the service's public POSTs.
     public let idempotentRequests: IdempotentRequests
@@ -93,10 +93,10 @@ public struct PostgresStore: ServiceStores {
         sampler = PeriodicJob(
             StoreMetrics(postgres: postgres, schema: configuration.databaseSchema, poolSize: configuration.databasePoolSize, logger: logger),
             every: .seconds(5), isMigrated: { schema.isApplied })
-        inboxPruning = PeriodicJob(InboxPruning(postgres: postgres, clock: .system, logger: logger), every: .seconds(600), isMigrated: { schema.isApplied })
+        retention = PeriodicJob(Retention([Outbox.inboxRule], postgres: postgres, logger: logger), every: .seconds(600), isMigrated: { schema.isApplied })
     }
 
-    public var services: [any Service] { [postgres, migrations, outbox, sampler, inboxPruning] + (replica.map { [$0] } ?? []) }
+    public var services: [any Service] { [postgres, migrations, outbox, sampler, retention] + (replica.map { [$0] } ?? []) }
     public var readinessChecks: [ReadinessCheck] {
         [
             ReadinessCheck(name: "postgres") { [postgres, migrations] in

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 
 /// Single-use, expiring tokens sent by mail (email verification, password reset), stored hashed.
 struct OneTimeTokens: Sendable {
@@ -16,6 +17,9 @@ struct OneTimeTokens: Sendable {
     }
 
     let logger: Logger
+
+    /// A day after it expired, a token is only a row: a link that old is refused whether it is there or not.
+    static let retention = Retention.Rule("one_time_tokens", by: "expires_at", keptFor: .seconds(86_400))
 
     /// A new token for `userID`, valid until `expiresAt`, carrying `payload`; earlier unused ones of the same
     /// purpose stop working.

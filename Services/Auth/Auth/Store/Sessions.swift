@@ -27,6 +27,10 @@ struct Sessions: Sendable {
     let refreshLifetime: TimeInterval
     let logger: Logger
 
+    /// Refresh tokens are deleted a month after they expire: until then a spent one presented again still revokes
+    /// its family, and a data export still lists the session.
+    static let retention = Retention.Rule("refresh_tokens", by: "expires_at", keptFor: .seconds(30 * 86_400))
+
     enum RotationFailure: Error {
         case unknown, expired
         case reused(userID: UUID)

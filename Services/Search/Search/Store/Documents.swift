@@ -10,6 +10,10 @@ struct Documents: Sendable {
     let postgres: PostgresClient
     let logger: Logger
 
+    /// The events' ids are kept as long as an inbox keeps a message's: a repeat comes only from an outbox that
+    /// could not record its delivery.
+    static let retention = Retention.Rule("feed_events", by: "received_at", keptFor: Outbox.inboxRetention)
+
     /// What a batch of the feed wrote: whether the index changed, and the experiences and providers whose words are to
     /// be learnt (``learn(_:)``).
     struct Written: Sendable {
