@@ -140,4 +140,15 @@ import Testing
         #expect(Snippet(long).highlighting { $0 == "w30" } == (17...40).map { $0 == 30 ? "<mark>w30</mark>" : "w\($0)" }.joined(separator: " "))
         #expect(Snippet(long).highlighting { $0 == "w10" }.hasPrefix("w7 w8 w9 <mark>w10</mark>"))
     }
+
+    /// ASCII descriptions are split byte by byte, others by characters: the words and their folds are the same kind.
+    @Test func snippetsSplitASCIIAndOtherTextsAlike() {
+        func words(_ text: String) -> [String] {
+            let snippet = Snippet(text)
+            return snippet.words.map { "\(snippet.text[$0.range])=\($0.folded)" }
+        }
+        #expect(words("Swim WITH 3 turtles, at 7am!") == ["Swim=swim", "WITH=with", "3=3", "turtles=turtles", "at=at", "7am=7am"])
+        #expect(words("Nada con 3 Tortugas, ¡Cenotés!") == ["Nada=nada", "con=con", "3=3", "Tortugas=tortugas", "Cenotés=cenotes"])
+        #expect(words("--") == [] && words("end") == ["end=end"])
+    }
 }

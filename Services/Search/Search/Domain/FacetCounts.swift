@@ -13,8 +13,7 @@ struct FacetCounts {
         prices = [[Int64]](repeating: [], count: index.currencies.all.count)
     }
 
-    mutating func count(_ document: Int, in index: TextIndex) {
-        let facts = index.facts[document]
+    mutating func count(_ document: Int, _ facts: DocumentFacts, in index: TextIndex) {
         categories[Int(facts.category)] += 1
         prices[Int(facts.currency)].append(facts.price)
         var bits = facts.languages

@@ -10,6 +10,10 @@ struct Snippet {
 
     init(_ text: String) {
         self.text = text
+        words = text.utf8.allSatisfy { $0 < 0x80 } ? Self.asciiWords(of: text) : Self.words(of: text)
+    }
+
+    private static func words(of text: String) -> [(range: Range<String.Index>, folded: String)] {
         var words: [(range: Range<String.Index>, folded: String)] = []
         var start: String.Index?
         for index in text.indices {
@@ -21,7 +25,31 @@ struct Snippet {
             }
         }
         if let begun = start { words.append((begun..<text.endIndex, QueryText.tokens(String(text[begun...])).first ?? "")) }
-        self.words = words
+        return words
+    }
+
+    /// The same for ASCII text, byte by byte (its words are runs of A–Z, a–z and 0–9, folded by lowering their case):
+    /// reading it by characters asked Unicode's tables about every one.
+    private static func asciiWords(of text: String) -> [(range: Range<String.Index>, folded: String)] {
+        var words: [(range: Range<String.Index>, folded: String)] = []
+        var start: String.Index?
+        var folded: [UInt8] = []
+        for index in text.utf8.indices {
+            let byte = text.utf8[index]
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): folded.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): folded.append(byte + 32)
+            default:
+                guard let begun = start else { continue }
+                words.append((begun..<index, String(decoding: folded, as: UTF8.self)))
+                folded.removeAll(keepingCapacity: true)
+                start = nil
+                continue
+            }
+            if start == nil { start = index }
+        }
+        if let begun = start { words.append((begun..<text.endIndex, String(decoding: folded, as: UTF8.self))) }
+        return words
     }
 
     /// The text cut around its first word that `marks` (given the word folded) says the query matched.

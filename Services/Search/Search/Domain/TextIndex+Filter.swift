@@ -27,9 +27,8 @@ extension TextIndex {
                 || (request.currency != nil && currency == nil) || (request.language != nil && language == nil)
         }
 
-        /// Whether document `number` is published and passes every filter, a slot to book included.
-        func passes(_ number: Int, in index: TextIndex) -> Bool {
-            let facts = index.facts[number]
+        /// Whether document `number`, of `facts`, is published and passes every filter, a slot to book included.
+        func passes(_ number: Int, _ facts: DocumentFacts, in index: TextIndex) -> Bool {
             guard !isUnknown, facts.isPublished, request.guests <= Int(facts.maxGuests),
                 categories.map({ $0[Int(facts.category)] }) ?? true,
                 currency.map({ $0 == UInt32(facts.currency) }) ?? true,

@@ -23,25 +23,38 @@ extension TextIndex {
         let filter = Filter(request, in: self, now: now)
         var found: [Hit] = []
         var counts = FacetCounts(for: self)
-        func consider(_ number: Int, score: Float) {
-            guard filter.passes(number, in: self) else { return }
+        func consider(_ number: Int, _ facts: DocumentFacts, score: Float) {
+            guard filter.passes(number, facts, in: self) else { return }
             var hit = Hit(document: number, score: score)
             if let origin {
                 let distance = GreatCircle.kilometres(from: origin, to: (places[number].latitude, places[number].longitude))
                 if let radius = request.radiusKm, distance > radius { return }
                 hit.distanceKm = distance
             }
-            counts.count(number, in: self)
+            counts.count(number, facts, in: self)
             found.append(hit)
         }
         if text.isEmpty {
-            for number in documents.indices { consider(number, score: 0) }
+            for number in documents.indices { consider(number, facts[number], score: 0) }
         } else {
-            for (number, score) in matches(text) { consider(number, score: score) }
+            // The matches' facts are far apart in memory: read a block of them in a loop of independent loads, which
+            // the processor overlaps, rather than one cache miss at a time between the filters' branches.
+            let matched = matches(text)
+            var block: [DocumentFacts] = []
+            block.reserveCapacity(Self.factsBlock)
+            for start in stride(from: 0, to: matched.count, by: Self.factsBlock) {
+                let range = start..<min(start + Self.factsBlock, matched.count)
+                block.removeAll(keepingCapacity: true)
+                for index in range { block.append(facts[matched[index].document]) }
+                for (offset, index) in range.enumerated() { consider(matched[index].document, block[offset], score: matched[index].score) }
+            }
         }
         let page = top(request.offset + request.limit, of: found, by: request.sort).dropFirst(request.offset)
         return Found(page: Array(page), total: found.count, facets: counts.facets(currency: request.currency, in: self))
     }
+
+    /// Matches whose facts are read at once: 256 of 48 bytes stay in the first-level cache.
+    static let factsBlock = 256
 
     /// The first `count` of `hits` in `sort`'s order: kept in a short sorted list for a page (most hits fall behind
     /// its last one at the first comparison), sorted whole for a deep one.

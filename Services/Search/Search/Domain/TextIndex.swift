@@ -115,30 +115,42 @@ struct TextIndex: Sendable {
     /// The documents that match every group of `query`, each with its relevance from 0 to 1: per group, the weight
     /// of the strongest place one of its terms was found, times the term's weight; averaged over the groups.
     func matches(_ query: TextQuery) -> [(document: Int, score: Float)] {
-        var best = [Float](repeating: 0, count: documents.count)
-        var total = [Float](repeating: 0, count: documents.count)
-        // How many groups in a row each document matched: a group only looks at those that matched all before it.
-        var matched = [UInt8](repeating: 0, count: documents.count)
+        let groups = min(query.groups.count, Int(UInt8.max))
+        var tallies = [Tally](repeating: Tally(), count: documents.count)
         var touched: [Int] = []
-        for (number, group) in query.groups.prefix(Int(UInt8.max)).enumerated() {
-            touched.removeAll(keepingCapacity: true)
-            for term in group {
-                forEachMatch(of: term) { document, weight in
-                    guard Int(matched[document]) == number else { return }
-                    if best[document] == 0 { touched.append(document) }
-                    best[document] = max(best[document], weight * term.weight)
+        // Written through a buffer: an array's element write checks its storage is not shared, at every posting.
+        return tallies.withUnsafeMutableBufferPointer { tallies in
+            for (number, group) in query.groups.prefix(groups).enumerated() {
+                touched.removeAll(keepingCapacity: true)
+                for term in group {
+                    forEachMatch(of: term) { document, weight in
+                        guard Int(tallies[document].groups) == number else { return }
+                        if tallies[document].best == 0 { touched.append(document) }
+                        tallies[document].best = max(tallies[document].best, weight * term.weight)
+                    }
+                }
+                for document in touched {
+                    tallies[document].groups = UInt8(number + 1)
+                    tallies[document].total += tallies[document].best
+                    tallies[document].best = 0
                 }
             }
-            for document in touched {
-                matched[document] = UInt8(number + 1)
-                total[document] += best[document]
-                best[document] = 0
+            // In the index's order, so that the filters read the documents' facts in memory order rather than in the
+            // posting lists' jumps between terms.
+            var found: [(document: Int, score: Float)] = []
+            for document in tallies.indices where tallies[document].groups == groups {
+                found.append((document, tallies[document].total / Float(groups)))
             }
+            return found
         }
-        // In the index's order, so that the filters read the documents' facts in memory order rather than in the
-        // posting lists' jumps between terms.
-        let groups = UInt8(min(query.groups.count, Int(UInt8.max)))
-        return matched.indices.filter { matched[$0] == groups }.map { ($0, total[$0] / Float(groups)) }
+    }
+
+    /// A document's relevance while a query is matched: the best weight in the current group, the sum over the groups
+    /// before it, and how many groups in a row it matched (a group only looks at those that matched all before it).
+    private struct Tally {
+        var best: Float = 0
+        var total: Float = 0
+        var groups: UInt8 = 0
     }
 
     /// Calls `body` with each document `term` matches and the weight of the strongest place it was found.
