@@ -116,41 +116,45 @@ struct TextIndex: Sendable {
     /// of the strongest place one of its terms was found, times the term's weight; averaged over the groups.
     func matches(_ query: TextQuery) -> [(document: Int, score: Float)] {
         let groups = min(query.groups.count, Int(UInt8.max))
+        // How many groups in a row each document matched: a group only looks at those that matched all before it. A
+        // byte each, apart from the scores, so that the test at every posting reads little memory.
+        var matched = [UInt8](repeating: 0, count: documents.count)
         var tallies = [Tally](repeating: Tally(), count: documents.count)
         var touched: [Int] = []
-        // Written through a buffer: an array's element write checks its storage is not shared, at every posting.
-        return tallies.withUnsafeMutableBufferPointer { tallies in
-            for (number, group) in query.groups.prefix(groups).enumerated() {
-                touched.removeAll(keepingCapacity: true)
-                for term in group {
-                    forEachMatch(of: term) { document, weight in
-                        guard Int(tallies[document].groups) == number else { return }
-                        if tallies[document].best == 0 { touched.append(document) }
-                        tallies[document].best = max(tallies[document].best, weight * term.weight)
+        // Written through buffers: an array's element write checks its storage is not shared, at every posting.
+        return matched.withUnsafeMutableBufferPointer { matched in
+            tallies.withUnsafeMutableBufferPointer { tallies in
+                for (number, group) in query.groups.prefix(groups).enumerated() {
+                    touched.removeAll(keepingCapacity: true)
+                    for term in group {
+                        forEachMatch(of: term) { document, weight in
+                            guard Int(matched[document]) == number else { return }
+                            if tallies[document].best == 0 { touched.append(document) }
+                            tallies[document].best = max(tallies[document].best, weight * term.weight)
+                        }
+                    }
+                    for document in touched {
+                        matched[document] = UInt8(number + 1)
+                        tallies[document].total += tallies[document].best
+                        tallies[document].best = 0
                     }
                 }
-                for document in touched {
-                    tallies[document].groups = UInt8(number + 1)
-                    tallies[document].total += tallies[document].best
-                    tallies[document].best = 0
+                // In the index's order, so that the filters read the documents' facts in memory order rather than in
+                // the posting lists' jumps between terms.
+                var found: [(document: Int, score: Float)] = []
+                for document in matched.indices where matched[document] == groups {
+                    found.append((document, tallies[document].total / Float(groups)))
                 }
+                return found
             }
-            // In the index's order, so that the filters read the documents' facts in memory order rather than in the
-            // posting lists' jumps between terms.
-            var found: [(document: Int, score: Float)] = []
-            for document in tallies.indices where tallies[document].groups == groups {
-                found.append((document, tallies[document].total / Float(groups)))
-            }
-            return found
         }
     }
 
-    /// A document's relevance while a query is matched: the best weight in the current group, the sum over the groups
-    /// before it, and how many groups in a row it matched (a group only looks at those that matched all before it).
+    /// A document's relevance while a query is matched: the best weight in the current group, and the sum over the
+    /// groups before it.
     private struct Tally {
         var best: Float = 0
         var total: Float = 0
-        var groups: UInt8 = 0
     }
 
     /// Calls `body` with each document `term` matches and the weight of the strongest place it was found.
