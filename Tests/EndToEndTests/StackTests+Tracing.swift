@@ -98,7 +98,7 @@ extension StackTests {
 
     /// `bytes` random bytes in hex: a trace id (16) or a span id (8).
     private static func randomHex(_ bytes: Int) -> String {
-        (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        (0..<bytes).map { _ in UInt8.random(in: 0...255) }.hexString
     }
 }
 
@@ -156,6 +156,6 @@ private final class SpanCollector: Sendable {
     private static func hex(_ value: Any?) -> String? {
         guard let text = value as? String, !text.isEmpty else { return nil }
         if text.count % 16 == 0, text.allSatisfy(\.isHexDigit) { return text.lowercased() }
-        return Data(base64Encoded: text).map { $0.map { String(format: "%02x", $0) }.joined() }
+        return Data(base64Encoded: text).map(\.hexString)
     }
 }

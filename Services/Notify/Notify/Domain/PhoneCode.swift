@@ -1,3 +1,4 @@
+import Contracts
 import Crypto
 import Foundation
 
@@ -39,6 +40,6 @@ struct PhoneCode: Codable, Sendable, Equatable {
     }
 
     private static func digest(_ code: String, phone: String) -> String {
-        SHA256.hash(data: Data("\(phone)\n\(code)".utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data("\(phone)\n\(code)".utf8)).hexString
     }
 }
