@@ -73,6 +73,38 @@ import Testing
         }
     }
 
+    @Test func aBatchEndsInOneStatementEachJobAsItWent() async throws {
+        try await NotifyHarness.run(["EMAIL_PROVIDER": "sendgrid"]) { notify in
+            let ana = try await notify.user()
+            // Due in an hour: the running workers leave them be.
+            let later = Date().addingTimeInterval(3600)
+            for _ in 0..<2 {
+                _ = try await notify.notify(.paymentReceipt, to: ana.id, data: NotificationCatalog.entries[.paymentReceipt]!.sample, sendAt: later)
+            }
+            let queued = try await notify.count("SELECT count(*)::int FROM jobs WHERE status = 'queued'")
+            let jobs = Jobs(postgres: notify.postgres, logger: Logger(label: "test"))
+            let at = later.addingTimeInterval(1)
+            let claimed = try await jobs.claim(upTo: 3, now: at, lease: .seconds(60))
+            try #require(claimed.count == 3)
+            try await jobs.finish([
+                Jobs.End(job: claimed[0], outcome: .sent, deliveries: [Jobs.Delivery(provider: "sendgrid", answer: "202 Accepted", at: at)], at: at),
+                Jobs.End(job: claimed[1], outcome: .skipped, error: "turned_off", at: at),
+                Jobs.End(job: claimed[2], outcome: .dead, error: "no_template", at: at),
+            ])
+
+            var ended: [UUID: String] = [:]
+            let rows = try await notify.postgres.query(
+                "SELECT id, status || ':' || coalesce(last_error, '-') FROM jobs WHERE finished_at = \(at) AND locked_until IS NULL")
+            for try await (id, end) in rows.decode((UUID, String).self) { ended[id] = end }
+            #expect(ended == [claimed[0].id: "sent:-", claimed[1].id: "skipped:turned_off", claimed[2].id: "dead:no_template"])
+            #expect(
+                try await notify.count(
+                    "SELECT count(*)::int FROM deliveries WHERE job_id = '\(claimed[0].id)' AND attempt = 1 AND answer = '202 Accepted'") == 1)
+            #expect(try await notify.count("SELECT count(*)::int FROM deliveries") == 1)
+            #expect(try await notify.count("SELECT count(*)::int FROM jobs WHERE status = 'queued'") == queued - 3)
+        }
+    }
+
     @Test func mailReachesARealSMTPServer() async throws {
         let port = try TestEnvironment.freePort()
         let maildir = FileManager.default.temporaryDirectory.appendingPathComponent("mayago-maildir-\(UUID().uuidString.prefix(8))")

@@ -8,7 +8,7 @@ import ServiceLifecycle
 
 /// Sends due jobs, `workers` at a time: on every tick of `pollInterval`, and at once when a notification was just
 /// accepted. Each job is leased, so several instances share the work and none sends a job another holds; a worker
-/// claims a few at once, which saves a round trip to PostgreSQL for each.
+/// claims a few at once and writes how they ended in one statement, which saves two round trips to PostgreSQL for each.
 final class DeliveryWorker: Service, Sendable {
     private let notify: NotifyService
     private let workers: Int
@@ -41,8 +41,9 @@ final class DeliveryWorker: Service, Sendable {
         }
     }
 
-    /// Jobs a worker claims in one statement.
-    static let batch = 4
+    /// Jobs a worker claims in one statement, leased for two leases together: each is started only while a whole lease of
+    /// its own is ahead, and a worker that dies holds them no longer than that.
+    static let batch = 8
 
     /// Sends until nothing is due, `workers` jobs at a time.
     func drain() async {
@@ -51,21 +52,24 @@ final class DeliveryWorker: Service, Sendable {
         }
     }
 
-    /// One worker: claims up to ``batch`` due jobs at once, leased for as many sends, and sends them in turn, while it
-    /// claims the next batch: the claim's round trips are off the sends' path. A job is started only while a whole lease
-    /// of its own is still ahead; the rest go back to the queue, so that a slow provider never has a job sent by this
-    /// worker after another took it.
+    /// One worker: claims up to ``batch`` due jobs at once and sends them in turn, while it claims the next batch: the
+    /// claim's round trips are off the sends' path. A batch's ends are written in one statement while the next batch is
+    /// sent. A job is started only while a whole lease of its own is still ahead; the rest go back to the queue, so that
+    /// a slow provider never has a job sent by this worker after another took it.
     private func work() async {
-        guard var batch = await claim() else { return }
-        while !batch.jobs.isEmpty {
-            async let following = claim()
-            let sentAll = await send(batch)
-            let next = await following
-            guard sentAll, !Task.isCancelled, let next else {
-                if let next { try? await notify.jobs.release(next.jobs.map(\.id)) }
-                return
+        await withDiscardingTaskGroup { recordings in
+            guard var batch = await claim() else { return }
+            while !batch.jobs.isEmpty {
+                async let following = claim()
+                let (attempts, sentAll) = await send(batch)
+                recordings.addTask { await self.record(attempts) }
+                let next = await following
+                guard sentAll, !Task.isCancelled, let next else {
+                    if let next { try? await notify.jobs.release(next.jobs.map(\.id)) }
+                    return
+                }
+                batch = next
             }
-            batch = next
         }
     }
 
@@ -81,7 +85,7 @@ final class DeliveryWorker: Service, Sendable {
         let claimedAt = notify.clock.now()
         let jobs: [ClaimedJob]
         do {
-            jobs = try await notify.jobs.claim(upTo: Self.batch, now: claimedAt, lease: notify.limits.lease * Self.batch)
+            jobs = try await notify.jobs.claim(upTo: Self.batch, now: claimedAt, lease: notify.limits.lease * 2)
         } catch {
             notify.logger.warning("Notify cannot read its jobs", metadata: ["error": "\(String(reflecting: error))"])
             return nil
@@ -94,55 +98,73 @@ final class DeliveryWorker: Service, Sendable {
         return Batch(jobs: jobs, claimedAt: claimedAt)
     }
 
-    /// Sends a batch's jobs in turn, each one's end written while the next is sent; false when some went back to the
-    /// queue unsent.
-    private func send(_ batch: Batch) async -> Bool {
-        let lastStart = batch.claimedAt.addingTimeInterval(Double((notify.limits.lease * (Self.batch - 1)).components.seconds))
-        return await withDiscardingTaskGroup { recordings in
-            for (index, job) in batch.jobs.enumerated() {
-                guard !Task.isCancelled, notify.clock.now() <= lastStart else {
-                    // Their leases would run out: back to the queue (or, if this fails, when the leases end).
-                    try? await notify.jobs.release(batch.jobs[index...].map(\.id))
-                    return false
-                }
-                let now = notify.clock.now()
-                let attempt: Swift.Result<Attempt, any Error>
-                do { attempt = .success(try await perform(job)) } catch { attempt = .failure(error) }
-                recordings.addTask { await self.record(attempt, of: job, at: now) }
+    /// A job's attempt, and when it started.
+    private typealias Tried = (job: ClaimedJob, attempt: Swift.Result<Attempt, any Error>, at: Date)
+
+    /// Sends a batch's jobs in turn; with whether all were tried (false when some went back to the queue unsent).
+    private func send(_ batch: Batch) async -> ([Tried], Bool) {
+        let lastStart = batch.claimedAt.addingTimeInterval(Double(notify.limits.lease.components.seconds))
+        var tried: [Tried] = []
+        for (index, job) in batch.jobs.enumerated() {
+            guard !Task.isCancelled, notify.clock.now() <= lastStart else {
+                // Their leases would run out: back to the queue (or, if this fails, when the leases end).
+                try? await notify.jobs.release(batch.jobs[index...].map(\.id))
+                return (tried, false)
             }
-            return true
+            let now = notify.clock.now()
+            do { tried.append((job, .success(try await perform(job)), now)) } catch { tried.append((job, .failure(error), now)) }
+        }
+        return (tried, true)
+    }
+
+    /// Writes how each attempt ended: those sent, skipped or dead together; those put off, or failed and to be tried
+    /// again, one by one.
+    private func record(_ tried: [Tried]) async {
+        var ends: [Jobs.End] = []
+        for (job, attempt, now) in tried {
+            do {
+                switch try attempt.get() {
+                case .done(let outcome, let reason, let deliveries):
+                    ends.append(Jobs.End(job: job, outcome: outcome, error: reason, deliveries: deliveries, at: now))
+                case .later(let time):
+                    try await notify.jobs.postpone(job, until: time)
+                }
+            } catch {
+                await recordFailure(error, of: job, at: now)
+            }
+        }
+        do {
+            try await notify.jobs.finish(ends)
+        } catch {
+            // The leases run out and the jobs are tried again.
+            notify.logger.warning("Notify cannot record its deliveries", metadata: ["error": "\(String(reflecting: error))"])
+            return
+        }
+        for end in ends {
+            if end.outcome == .sent { sent.increment() }
+            if end.outcome == .dead { ServiceMetrics.count("mayago.notify.dead", [("channel", end.job.channel.rawValue)]) }
         }
     }
 
-    /// Writes how `job`'s attempt ended: sent, skipped or dead, put off, or failed and to be tried again.
-    private func record(_ attempt: Swift.Result<Attempt, any Error>, of job: ClaimedJob, at now: Date) async {
+    /// Records a failed attempt: the job is dead when the failure is final or its attempts are spent, and otherwise
+    /// tried again after a back-off.
+    private func recordFailure(_ error: any Error, of job: ClaimedJob, at now: Date) async {
+        failed.increment()
+        let permanent = (error as? SendFailure)?.isPermanent == true
+        let reason = String(describing: error)
         do {
-            switch try attempt.get() {
-            case .done(let outcome, let reason, let deliveries):
-                try await notify.jobs.finish(job, outcome, error: reason, deliveries: deliveries, at: now)
-                if outcome == .sent { sent.increment() }
-                if outcome == .dead { ServiceMetrics.count("mayago.notify.dead", [("channel", job.channel.rawValue)]) }
-            case .later(let time):
-                try await notify.jobs.postpone(job, until: time)
+            try await notify.jobs.record(
+                job, provider: notify.senders[job.channel]?.name ?? job.channel.rawValue, outcome: "failed", answer: reason, at: now)
+            if permanent || job.attempts >= notify.limits.maxAttempts {
+                notify.logger.error("Notification dead", metadata: ["job": "\(job.id)", "type": "\(job.type.rawValue)", "error": "\(reason)"])
+                try await notify.jobs.finish([Jobs.End(job: job, outcome: .dead, error: reason, at: now)])
+                ServiceMetrics.count("mayago.notify.dead", [("channel", job.channel.rawValue)])
+            } else {
+                try await notify.jobs.retry(job, at: now.addingTimeInterval(notify.backoff(after: job.attempts).milliseconds / 1000), error: reason)
             }
         } catch {
-            failed.increment()
-            let permanent = (error as? SendFailure)?.isPermanent == true
-            let reason = String(describing: error)
-            do {
-                try await notify.jobs.record(
-                    job, provider: notify.senders[job.channel]?.name ?? job.channel.rawValue, outcome: "failed", answer: reason, at: now)
-                if permanent || job.attempts >= notify.limits.maxAttempts {
-                    notify.logger.error("Notification dead", metadata: ["job": "\(job.id)", "type": "\(job.type.rawValue)", "error": "\(reason)"])
-                    try await notify.jobs.finish(job, .dead, error: reason, at: now)
-                    ServiceMetrics.count("mayago.notify.dead", [("channel", job.channel.rawValue)])
-                } else {
-                    try await notify.jobs.retry(job, at: now.addingTimeInterval(notify.backoff(after: job.attempts).milliseconds / 1000), error: reason)
-                }
-            } catch {
-                // The lease runs out and the job is tried again.
-                notify.logger.warning("Notify cannot record a failed delivery", metadata: ["error": "\(String(reflecting: error))"])
-            }
+            // The lease runs out and the job is tried again.
+            notify.logger.warning("Notify cannot record a failed delivery", metadata: ["error": "\(String(reflecting: error))"])
         }
     }
 

@@ -145,24 +145,44 @@ struct Jobs: Sendable {
         return found
     }
 
-    /// Ends `job`. A security notice's `link` (a verification or reset token) is wiped from what is kept once the
-    /// notice's last job ended: the mail carried it, and a copy in the database would only be a key left lying about.
-    /// `deliveries` are the sends that went out, recorded in the same statement.
-    func finish(_ job: ClaimedJob, _ outcome: Outcome, error: String? = nil, deliveries: [Delivery] = [], at now: Date) async throws {
+    /// How a job ended, with the sends that went out.
+    struct End: Sendable {
+        var job: ClaimedJob
+        var outcome: Outcome
+        var error: String? = nil
+        var deliveries: [Delivery] = []
+        var at: Date
+    }
+
+    /// Ends jobs, with their deliveries, in one statement. A security notice's `link` (a verification or reset token)
+    /// is then wiped from what is kept once the notice's last job ended: the mail carried it, and a copy in the
+    /// database would only be a key left lying about.
+    func finish(_ ends: [End]) async throws {
+        guard !ends.isEmpty else { return }
+        let sends = ends.flatMap { end in end.deliveries.map { (job: end.job, delivery: $0) } }
         try await postgres.query(
             """
             WITH recorded AS (
                 INSERT INTO deliveries (job_id, attempt, provider, outcome, answer, at)
-                SELECT \(job.id), \(job.attempts), provider, 'sent', answer, at
-                FROM unnest(\(deliveries.map(\.provider))::text[], \(deliveries.map { Self.kept($0.answer) })::text[],
-                            \(deliveries.map(\.at))::timestamptz[]) AS d(provider, answer, at)
+                SELECT job_id, attempt, provider, 'sent', answer, at
+                FROM unnest(\(sends.map(\.job.id))::uuid[], \(sends.map(\.job.attempts))::int[], \(sends.map(\.delivery.provider))::text[],
+                            \(sends.map { Self.kept($0.delivery.answer) })::text[], \(sends.map(\.delivery.at))::timestamptz[])
+                    AS d(job_id, attempt, provider, answer, at)
             )
-            UPDATE jobs SET status = \(outcome.rawValue), last_error = \(error), locked_until = NULL, finished_at = \(now) WHERE id = \(job.id)
+            UPDATE jobs SET status = e.status, last_error = NULLIF(e.error, ''), locked_until = NULL, finished_at = e.at
+            FROM unnest(\(ends.map(\.job.id))::uuid[], \(ends.map(\.outcome.rawValue))::text[], \(ends.map { $0.error ?? "" })::text[],
+                        \(ends.map(\.at))::timestamptz[]) AS e(id, status, error, at)
+            WHERE jobs.id = e.id
             """,
             logger: logger
         )
         // The notice's data is the job's: without a link there is nothing to wipe.
-        guard NotificationCatalog.entries[job.type]?.isSecurity == true, job.data["link"] != nil else { return }
+        for end in ends where NotificationCatalog.entries[end.job.type]?.isSecurity == true && end.job.data["link"] != nil {
+            try await wipeLink(of: end.job)
+        }
+    }
+
+    private func wipeLink(of job: ClaimedJob) async throws {
         try await postgres.query(
             """
             WITH wiped AS (
