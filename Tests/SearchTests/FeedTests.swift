@@ -146,6 +146,30 @@ import Testing
         }
     }
 
+    @Test func aDocumentsWordsAreStemmedAgainOnlyWhenTheirTextsChange() async throws {
+        try await SearchHarness.run { search in
+            let catalog = Catalog.make()
+            try await search.load(catalog)
+            let id = catalog[2].experience.id
+            func words() async throws -> String {
+                var found = ""
+                for try await text in try await search.postgres.query("SELECT words::text FROM documents WHERE id = \(id)").decode(String.self) {
+                    found = text
+                }
+                return found
+            }
+            #expect(try await words().contains("'tacos':"))
+            // A booking or a slot's availability leaves the words as they were: no texts changed.
+            try await search.postgres.query("UPDATE documents SET words = 'kept' WHERE id = \(id)")
+            try await search.postgres.query("UPDATE documents SET bookings = bookings + 1, last_open_at = now() WHERE id = \(id)")
+            #expect(try await words() == "'kept'")
+            // A new title, or a provider's new name, is stemmed with the rest.
+            try await search.postgres.query("UPDATE documents SET title = 'Kayak at sunrise', provider_name = 'Chucho' WHERE id = \(id)")
+            let stemmed = try await words()
+            #expect(stemmed.contains("'kayak':") && stemmed.contains("'chucho':") && !stemmed.contains("kept"))
+        }
+    }
+
     @Test func aProvidersNameAndCityFindTheirExperiences() async throws {
         try await SearchHarness.run { search in
             let catalog = Catalog.make()

@@ -242,5 +242,44 @@ enum SearchMigrations {
         ),
         // For `Retention`: the feed's events are received in time order.
         Migration(108, "feed events age out", ["CREATE INDEX feed_events_received ON feed_events USING brin (received_at)"]),
+        // PostgreSQL 15 computes a generated column again on every UPDATE of a table with a BEFORE UPDATE trigger, so
+        // noting a document's availability or a booking stemmed all its texts again: the most of the feed's work in
+        // PostgreSQL. The writers' trigger now computes the words itself, and only when a text they come from changed.
+        // The column keeps its values, and what the previous release writes gets its words the same way.
+        Migration(
+            109,
+            "documents' words computed when their texts change",
+            [
+                "ALTER TABLE documents ALTER COLUMN words DROP EXPRESSION",
+                """
+                CREATE FUNCTION document_written() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+                BEGIN
+                    NEW.written_by := pg_current_xact_id();
+                    IF TG_OP = 'UPDATE' THEN
+                        IF (NEW.title, NEW.description, NEW.tags, NEW.category, NEW.city, NEW.provider_name, NEW.provider_city)
+                            IS NOT DISTINCT FROM (OLD.title, OLD.description, OLD.tags, OLD.category, OLD.city, OLD.provider_name, OLD.provider_city)
+                        THEN
+                            RETURN NEW;
+                        END IF;
+                    END IF;
+                    NEW.words :=
+                        setweight(to_tsvector('simple', folded(NEW.title)), 'A') ||
+                        setweight(to_tsvector('english', folded(NEW.title)), 'A') ||
+                        setweight(to_tsvector('spanish', folded(NEW.title)), 'A') ||
+                        setweight(to_tsvector('simple', folded(joined(NEW.tags) || ' ' || NEW.category || ' ' || NEW.city)), 'B') ||
+                        setweight(to_tsvector('english', folded(joined(NEW.tags))), 'B') ||
+                        setweight(to_tsvector('spanish', folded(joined(NEW.tags))), 'B') ||
+                        setweight(to_tsvector('simple', folded(NEW.provider_name || ' ' || NEW.provider_city)), 'B') ||
+                        setweight(to_tsvector('english', folded(NEW.description)), 'C') ||
+                        setweight(to_tsvector('spanish', folded(NEW.description)), 'C');
+                    RETURN NEW;
+                END
+                $$
+                """,
+                "DROP TRIGGER documents_writer ON documents",
+                "CREATE TRIGGER documents_writer BEFORE INSERT OR UPDATE ON documents FOR EACH ROW EXECUTE FUNCTION document_written()",
+                "DROP FUNCTION note_writer()",
+            ]
+        ),
     ]
 }
