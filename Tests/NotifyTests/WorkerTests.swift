@@ -86,22 +86,44 @@ import Testing
             let at = later.addingTimeInterval(1)
             let claimed = try await jobs.claim(upTo: 3, now: at, lease: .seconds(60))
             try #require(claimed.count == 3)
-            try await jobs.finish([
+            let ended = await jobs.finish([
                 Jobs.End(job: claimed[0], outcome: .sent, deliveries: [Jobs.Delivery(provider: "sendgrid", answer: "202 Accepted", at: at)], at: at),
                 Jobs.End(job: claimed[1], outcome: .skipped, error: "turned_off", at: at),
                 Jobs.End(job: claimed[2], outcome: .dead, error: "no_template", at: at),
             ])
+            #expect(ended.map(\.job.id) == claimed.map(\.id))
 
-            var ended: [UUID: String] = [:]
+            var written: [UUID: String] = [:]
             let rows = try await notify.postgres.query(
                 "SELECT id, status || ':' || coalesce(last_error, '-') FROM jobs WHERE finished_at = \(at) AND locked_until IS NULL")
-            for try await (id, end) in rows.decode((UUID, String).self) { ended[id] = end }
-            #expect(ended == [claimed[0].id: "sent:-", claimed[1].id: "skipped:turned_off", claimed[2].id: "dead:no_template"])
+            for try await (id, end) in rows.decode((UUID, String).self) { written[id] = end }
+            #expect(written == [claimed[0].id: "sent:-", claimed[1].id: "skipped:turned_off", claimed[2].id: "dead:no_template"])
             #expect(
                 try await notify.count(
                     "SELECT count(*)::int FROM deliveries WHERE job_id = '\(claimed[0].id)' AND attempt = 1 AND answer = '202 Accepted'") == 1)
             #expect(try await notify.count("SELECT count(*)::int FROM deliveries") == 1)
             #expect(try await notify.count("SELECT count(*)::int FROM jobs WHERE status = 'queued'") == queued - 3)
+        }
+    }
+
+    @Test func anEndPostgreSQLRefusesFailsAloneAndTheOthersAreRecorded() async throws {
+        try await NotifyHarness.run(["EMAIL_PROVIDER": "sendgrid"]) { notify in
+            let ana = try await notify.user()
+            let later = Date().addingTimeInterval(3600)
+            _ = try await notify.notify(.paymentReceipt, to: ana.id, data: NotificationCatalog.entries[.paymentReceipt]!.sample, sendAt: later)
+            let jobs = Jobs(postgres: notify.postgres, logger: Logger(label: "test"))
+            let at = later.addingTimeInterval(1)
+            let claimed = try await jobs.claim(upTo: 2, now: at, lease: .seconds(60))
+            try #require(claimed.count == 2)
+            // A text with U+0000, which PostgreSQL cannot keep, refuses the statement that ends both.
+            let ended = await jobs.finish([
+                Jobs.End(job: claimed[0], outcome: .sent, deliveries: [Jobs.Delivery(provider: "sendgrid", answer: "202 Accepted", at: at)], at: at),
+                Jobs.End(job: claimed[1], outcome: .dead, error: "bad\u{0}answer", at: at),
+            ])
+            #expect(ended.map(\.job.id) == [claimed[0].id])
+            #expect(try await notify.count("SELECT count(*)::int FROM jobs WHERE id = '\(claimed[0].id)' AND status = 'sent'") == 1)
+            #expect(try await notify.count("SELECT count(*)::int FROM jobs WHERE id = '\(claimed[1].id)' AND status = 'sending'") == 1)
+            #expect(try await notify.count("SELECT count(*)::int FROM deliveries") == 1)
         }
     }
 

@@ -133,14 +133,8 @@ final class DeliveryWorker: Service, Sendable {
                 await recordFailure(error, of: job, at: now)
             }
         }
-        do {
-            try await notify.jobs.finish(ends)
-        } catch {
-            // The leases run out and the jobs are tried again.
-            notify.logger.warning("Notify cannot record its deliveries", metadata: ["error": "\(String(reflecting: error))"])
-            return
-        }
-        for end in ends {
+        let finished = await notify.jobs.finish(ends)
+        for end in finished {
             if end.outcome == .sent { sent.increment() }
             if end.outcome == .dead { ServiceMetrics.count("mayago.notify.dead", [("channel", end.job.channel.rawValue)]) }
         }
@@ -157,8 +151,9 @@ final class DeliveryWorker: Service, Sendable {
                 job, provider: notify.senders[job.channel]?.name ?? job.channel.rawValue, outcome: "failed", answer: reason, at: now)
             if permanent || job.attempts >= notify.limits.maxAttempts {
                 notify.logger.error("Notification dead", metadata: ["job": "\(job.id)", "type": "\(job.type.rawValue)", "error": "\(reason)"])
-                try await notify.jobs.finish([Jobs.End(job: job, outcome: .dead, error: reason, at: now)])
-                ServiceMetrics.count("mayago.notify.dead", [("channel", job.channel.rawValue)])
+                if await !notify.jobs.finish([Jobs.End(job: job, outcome: .dead, error: reason, at: now)]).isEmpty {
+                    ServiceMetrics.count("mayago.notify.dead", [("channel", job.channel.rawValue)])
+                }
             } else {
                 try await notify.jobs.retry(job, at: now.addingTimeInterval(notify.backoff(after: job.attempts).milliseconds / 1000), error: reason)
             }

@@ -154,10 +154,40 @@ struct Jobs: Sendable {
         var at: Date
     }
 
-    /// Ends jobs, with their deliveries, in one statement. A security notice's `link` (a verification or reset token)
-    /// is then wiped from what is kept once the notice's last job ended: the mail carried it, and a copy in the
-    /// database would only be a key left lying about.
-    func finish(_ ends: [End]) async throws {
+    /// Ends jobs, with their deliveries, in one statement; returns those ended. When PostgreSQL refuses the statement,
+    /// each is ended alone, so that one it refuses does not have the others sent again (those not ended are, when their
+    /// leases run out). A security notice's `link` (a verification or reset token) is then wiped from what is kept once
+    /// the notice's last job ended: the mail carried it, and a copy in the database would only be a key left lying about.
+    func finish(_ ends: [End]) async -> [End] {
+        func refused(_ end: End, _ error: any Error) {
+            logger.warning("Notify cannot record a delivery", metadata: ["job": "\(end.job.id)", "error": "\(String(reflecting: error))"])
+        }
+        var ended = ends
+        do {
+            try await write(ends)
+        } catch {
+            ended = []
+            if ends.count == 1 { refused(ends[0], error) }
+            for end in ends where ends.count > 1 {
+                do {
+                    try await write([end])
+                    ended.append(end)
+                } catch {
+                    refused(end, error)
+                }
+            }
+        }
+        // The notice's data is the job's: without a link there is nothing to wipe.
+        for end in ended where NotificationCatalog.entries[end.job.type]?.isSecurity == true && end.job.data["link"] != nil {
+            do { try await wipeLink(of: end.job) } catch {
+                logger.warning("Notify cannot wipe a sent link", metadata: ["job": "\(end.job.id)", "error": "\(String(reflecting: error))"])
+            }
+        }
+        return ended
+    }
+
+    /// Ends jobs, with their deliveries, in one statement.
+    private func write(_ ends: [End]) async throws {
         guard !ends.isEmpty else { return }
         let sends = ends.flatMap { end in end.deliveries.map { (job: end.job, delivery: $0) } }
         try await postgres.query(
@@ -176,10 +206,6 @@ struct Jobs: Sendable {
             """,
             logger: logger
         )
-        // The notice's data is the job's: without a link there is nothing to wipe.
-        for end in ends where NotificationCatalog.entries[end.job.type]?.isSecurity == true && end.job.data["link"] != nil {
-            try await wipeLink(of: end.job)
-        }
     }
 
     private func wipeLink(of job: ClaimedJob) async throws {
