@@ -203,6 +203,21 @@ import Testing
         }
     }
 
+    @Test func aBurstToOneRecipientIsCutAtTheLimitThoughSentInOneBatch() async throws {
+        try await NotifyHarness.run(["NOTIFY_RATE_LIMIT_PER_HOUR": "2", "NOTIFY_WORKERS": "1"]) { notify in
+            let ana = try await notify.user()
+            // Due together a moment from now, so that one claim takes them all.
+            let due = Date().addingTimeInterval(1)
+            for _ in 0..<5 {
+                try await notify.notify(.reviewRequest, to: ana.id, data: NotificationCatalog.entries[.reviewRequest]!.sample, sendAt: due)
+            }
+            let done = "SELECT count(*)::int FROM jobs WHERE channel = 'email' AND status <> 'queued' AND status <> 'sending'"
+            #expect(try await eventually { try await notify.count(done) == 5 })
+            #expect(try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'email' AND status = 'sent'") == 2)
+            #expect(try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'email' AND last_error = 'rate_limited'") == 3)
+        }
+    }
+
     @Test func newMessagesWhileAwayGoOutAsOneDigestMail() async throws {
         let clock = TestClock()
         try await NotifyHarness.run(clock: clock.clock) { notify in

@@ -54,22 +54,22 @@ final class DeliveryWorker: Service, Sendable {
 
     /// One worker: claims up to ``batch`` due jobs at once and sends them in turn, while it claims the next batch: the
     /// claim's round trips are off the sends' path. A batch's ends are written in one statement while the next batch is
-    /// sent. A job is started only while a whole lease of its own is still ahead; the rest go back to the queue, so that
+    /// claimed. A job is started only while a whole lease of its own is still ahead; the rest go back to the queue, so that
     /// a slow provider never has a job sent by this worker after another took it.
     private func work() async {
-        await withDiscardingTaskGroup { recordings in
-            guard var batch = await claim() else { return }
-            while !batch.jobs.isEmpty {
-                async let following = claim()
-                let (attempts, sentAll) = await send(batch)
-                recordings.addTask { await self.record(attempts) }
-                let next = await following
-                guard sentAll, !Task.isCancelled, let next else {
-                    if let next { try? await notify.jobs.release(next.jobs.map(\.id)) }
-                    return
-                }
-                batch = next
+        guard var batch = await claim() else { return }
+        while !batch.jobs.isEmpty {
+            async let following = claim()
+            let (attempts, sentAll) = await send(batch)
+            // Written while the next batch is claimed, and before it is sent, so that its flood limit counts these.
+            async let recorded: Void = record(attempts)
+            let next = await following
+            await recorded
+            guard sentAll, !Task.isCancelled, let next else {
+                if let next { try? await notify.jobs.release(next.jobs.map(\.id)) }
+                return
             }
+            batch = next
         }
     }
 
@@ -99,7 +99,15 @@ final class DeliveryWorker: Service, Sendable {
     }
 
     /// A job's attempt, and when it started.
-    private typealias Tried = (job: ClaimedJob, attempt: Swift.Result<Attempt, any Error>, at: Date)
+    private struct Tried {
+        var job: ClaimedJob
+        var attempt: Swift.Result<Attempt, any Error>
+        var at: Date
+
+        var isSent: Bool {
+            if case .success(.done(.sent, _, _)) = attempt { true } else { false }
+        }
+    }
 
     /// Sends a batch's jobs in turn; with whether all were tried (false when some went back to the queue unsent).
     private func send(_ batch: Batch) async -> ([Tried], Bool) {
@@ -112,7 +120,13 @@ final class DeliveryWorker: Service, Sendable {
                 return (tried, false)
             }
             let now = notify.clock.now()
-            do { tried.append((job, .success(try await perform(job)), now)) } catch { tried.append((job, .failure(error), now)) }
+            // This batch's own sends to the recipient on the channel are not written yet: the flood limit counts them here.
+            let sentBefore = tried.filter { $0.job.recipientId == job.recipientId && $0.job.channel == job.channel && $0.isSent }.count
+            do {
+                tried.append(Tried(job: job, attempt: .success(try await perform(job, sentBefore: sentBefore)), at: now))
+            } catch {
+                tried.append(Tried(job: job, attempt: .failure(error), at: now))
+            }
         }
         return (tried, true)
     }
@@ -121,9 +135,10 @@ final class DeliveryWorker: Service, Sendable {
     /// again, one by one.
     private func record(_ tried: [Tried]) async {
         var ends: [Jobs.End] = []
-        for (job, attempt, now) in tried {
+        for each in tried {
+            let (job, now) = (each.job, each.at)
             do {
-                switch try attempt.get() {
+                switch try each.attempt.get() {
                 case .done(let outcome, let reason, let deliveries):
                     ends.append(Jobs.End(job: job, outcome: outcome, error: reason, deliveries: deliveries, at: now))
                 case .later(let time):
@@ -169,8 +184,9 @@ final class DeliveryWorker: Service, Sendable {
         case later(Date)
     }
 
-    /// Sends one job, or says why it is not sent (now).
-    private func perform(_ job: ClaimedJob) async throws -> Attempt {
+    /// Sends one job, or says why it is not sent (now). `sentBefore`: the mails to its recipient on its channel that
+    /// its batch sent before it, which the flood limit counts with those written.
+    private func perform(_ job: ClaimedJob, sentBefore: Int) async throws -> Attempt {
         let isSecurity = NotificationCatalog.entries[job.type]?.isSecurity == true
         guard let contact = try await notify.contacts.contact(job.recipientId) else { return .done(.skipped, "unknown_user") }
         if contact.disabled, !isSecurity { return .done(.skipped, "disabled_user") }
@@ -180,7 +196,8 @@ final class DeliveryWorker: Service, Sendable {
         let time = preferences.sendTime(of: job.channel, for: job.type, at: now)
         if time > now { return .later(time) }
         if !isSecurity, job.channel != .inApp,
-            try await notify.jobs.sentCount(to: job.recipientId, on: job.channel, since: now.addingTimeInterval(-3600)) >= notify.limits.perHour
+            try await notify.jobs.sentCount(to: job.recipientId, on: job.channel, since: now.addingTimeInterval(-3600)) + sentBefore
+                >= notify.limits.perHour
         {
             return .done(.skipped, "rate_limited")
         }
