@@ -243,7 +243,7 @@ enum SearchMigrations {
         // For `Retention`: the feed's events are received in time order.
         Migration(108, "feed events age out", ["CREATE INDEX feed_events_received ON feed_events USING brin (received_at)"]),
         // PostgreSQL 15 computes a generated column again on every UPDATE of a table with a BEFORE UPDATE trigger, so
-        // noting a document's availability or a booking stemmed all its texts again: the most of the feed's work in
+        // noting a document's availability or a booking stemmed all its texts again: a third of the feed's work in
         // PostgreSQL. The writers' trigger now computes the words itself, and only when a text they come from changed.
         // The column keeps its values, and what the previous release writes gets its words the same way.
         Migration(
