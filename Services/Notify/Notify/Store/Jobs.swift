@@ -159,24 +159,7 @@ struct Jobs: Sendable {
     /// leases run out). A security notice's `link` (a verification or reset token) is then wiped from what is kept once
     /// the notice's last job ended: the mail carried it, and a copy in the database would only be a key left lying about.
     func finish(_ ends: [End]) async -> [End] {
-        func refused(_ end: End, _ error: any Error) {
-            logger.warning("Notify cannot record a delivery", metadata: ["job": "\(end.job.id)", "error": "\(String(reflecting: error))"])
-        }
-        var ended = ends
-        do {
-            try await write(ends)
-        } catch {
-            ended = []
-            if ends.count == 1 { refused(ends[0], error) }
-            for end in ends where ends.count > 1 {
-                do {
-                    try await write([end])
-                    ended.append(end)
-                } catch {
-                    refused(end, error)
-                }
-            }
-        }
+        let ended = await written(ends)
         // The notice's data is the job's: without a link there is nothing to wipe.
         for end in ended where NotificationCatalog.entries[end.job.type]?.isSecurity == true && end.job.data["link"] != nil {
             do { try await wipeLink(of: end.job) } catch {
@@ -184,6 +167,23 @@ struct Jobs: Sendable {
             }
         }
         return ended
+    }
+
+    /// `ends` written in one statement, or each alone when PostgreSQL refuses that statement; those it refuses alone
+    /// are left out.
+    private func written(_ ends: [End]) async -> [End] {
+        do {
+            try await write(ends)
+            return ends
+        } catch {
+            guard ends.count > 1 else {
+                logger.warning("Notify cannot record a delivery", metadata: ["job": "\(ends[0].job.id)", "error": "\(String(reflecting: error))"])
+                return []
+            }
+            var written: [End] = []
+            for end in ends where await !self.written([end]).isEmpty { written.append(end) }
+            return written
+        }
     }
 
     /// Ends jobs, with their deliveries, in one statement.
