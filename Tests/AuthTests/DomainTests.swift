@@ -34,6 +34,26 @@ import Testing
         #expect(state.lockouts == 0)
     }
 
+    /// Retention deletes a key's row after ``LoginThrottle/forgottenAfter``: by then any state acts as none would.
+    @Test func aStateIsAsNoneOnceForgotten() {
+        var states: [LoginThrottle.State] = []
+        var state: LoginThrottle.State?
+        for second in 0..<20 {
+            let next = throttle.recordingFailure(state, at: start.addingTimeInterval(Double(second)))
+            states.append(next)
+            state = next
+        }
+        states.append(.init(failures: 2, windowStartedAt: start, lockouts: 10, lockedUntil: start.addingTimeInterval(3600)))
+        for state in states {
+            let forgotten = state.windowStartedAt.addingTimeInterval(throttle.forgottenAfter + 1)
+            #expect(!state.isLocked(at: forgotten))
+            // A lockout long over is still written down, and counts for nothing.
+            let (next, fresh) = (throttle.recordingFailure(state, at: forgotten), throttle.recordingFailure(nil, at: forgotten))
+            #expect(next.failures == fresh.failures && next.lockouts == fresh.lockouts, "\(state)")
+            #expect(next.windowStartedAt == fresh.windowStartedAt && !next.isLocked(at: forgotten))
+        }
+    }
+
     @Test func emailsAreNormalisedAndValidated() {
         #expect(EmailAddress("  Ana.Perez@Example.COM ")?.value == "ana.perez@example.com")
         for bad in ["", "ana", "ana@", "@example.com", "ana@example", "ana@@example.com", "a b@example.com", "ana@.example.com", "ana@example..com"] {

@@ -9,7 +9,8 @@ import ServiceKit
 /// internal routes other services call. `clock` is the system's except in tests.
 public func buildApplication(configuration: ServiceConfiguration, clock: WallClock = .system) async throws -> some ApplicationProtocol {
     let settings = try AuthSettings(configuration)
-    let runtime = try await ServiceRuntime<PostgresAndRedis>(configuration: configuration, migrations: AuthMigrations.all)
+    let runtime = try await ServiceRuntime<PostgresAndRedis>(
+        configuration: configuration, migrations: AuthMigrations.all, retention: retentionRules(settings))
     let cipher = try DataCipher(settings: configuration.settings, environment: configuration.environment)
     let auth = AuthService(runtime: runtime, settings: settings, cipher: cipher, clock: clock)
     let router = runtime.makeRouter(openAPI: AuthAPI.document)
@@ -38,10 +39,13 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     let erasures = PeriodicJob(AccountErasures(auth: auth), every: settings.erasureInterval, isMigrated: { runtime.isMigrated })
     let exports = PeriodicJob(ExportJobs(auth: auth), every: settings.exportInterval, isMigrated: { runtime.isMigrated })
     let avatars = PeriodicJob(AvatarJob(auth: auth), every: .milliseconds(250), isMigrated: { runtime.isMigrated })
-    let retention = PeriodicJob(
-        Retention([Sessions.retention, OneTimeTokens.retention], postgres: runtime.postgres, logger: runtime.logger), every: .seconds(600),
-        isMigrated: { runtime.isMigrated })
-    return runtime.makeApplication(router: router, services: [auth.revocations, resealing, erasures, exports, avatars, retention])
+    return runtime.makeApplication(router: router, services: [auth.revocations, resealing, erasures, exports, avatars])
+}
+
+/// When Auth's rows go once they can no longer serve: spent and expired tokens, and sign-in failures that no
+/// throttle would still count.
+func retentionRules(_ settings: AuthSettings) -> [Retention.Rule] {
+    [Sessions.retention, OneTimeTokens.retention, LoginAttempts.retention(settings.throttles)]
 }
 
 /// `auth rotate-signing-key`: makes a new signing key current; the old one stays published until the tokens it

@@ -77,4 +77,6 @@ struct AuthSettings: Sendable {
         exportInterval = try settings.milliseconds("data.export.interval.ms", default: .seconds(1))
         objects = try settings.objectStore(folder: settings.string("object.store.path", default: "run/objects"), prefix: "auth")
     }
+
+    var throttles: [LoginThrottle] { [accountThrottle, addressThrottle, accountWideThrottle] }
 }

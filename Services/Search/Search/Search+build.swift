@@ -9,7 +9,8 @@ import ServiceKit
 /// `clock` is the system's except in tests.
 public func buildApplication(configuration: ServiceConfiguration, clock: WallClock = .system) async throws -> some ApplicationProtocol {
     let settings = try SearchSettings(configuration)
-    let runtime = try await ServiceRuntime<PostgresAndRedis>(configuration: configuration, migrations: SearchMigrations.all)
+    let runtime = try await ServiceRuntime<PostgresAndRedis>(
+        configuration: configuration, migrations: SearchMigrations.all, retention: [Documents.retention])
     let postgres = runtime.postgres
     let cache = ResultCache(
         redis: runtime.redis,
@@ -48,8 +49,6 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         follower, every: settings.indexInterval,
         isMigrated: { runtime.isMigrated }
     )
-    let retention = PeriodicJob(
-        Retention([Documents.retention], postgres: postgres, logger: runtime.logger), every: .seconds(600), isMigrated: { runtime.isMigrated })
     let authenticator = runtime.tokenAuthenticator()
     let router = runtime.makeRouter(
         openAPI: SearchAPI.document,
@@ -63,5 +62,5 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     SearchRoutes(search: search).addRoutes(to: router)
     RecommendationRoutes(recommendations: recommendations).addRoutes(to: router)
     FeedRoutes(search: search, reindex: reindex).addRoutes(to: runtime.internalRoutes(of: router))
-    return runtime.makeApplication(router: router, services: [following, reindex, recommender, retention])
+    return runtime.makeApplication(router: router, services: [following, reindex, recommender])
 }

@@ -23,7 +23,8 @@ public struct ServiceRuntime<Stores: ServiceStores>: Sendable {
     ///   - configuration: the service's settings.
     ///   - migrations: what builds the service's schema (named by ``ServiceConfiguration/databaseSchema``), where
     ///     its stores include PostgreSQL.
-    public init(configuration: ServiceConfiguration, migrations: [Migration] = []) async throws {
+    ///   - retention: when the rows of the service's own tables go (``Retention``), in the job that ages ServiceKit's.
+    public init(configuration: ServiceConfiguration, migrations: [Migration] = [], retention: [Retention.Rule] = []) async throws {
         self.configuration = configuration
         var logger = Logger(label: configuration.service.rawValue)
         logger.logLevel = configuration.logLevel
@@ -31,7 +32,7 @@ public struct ServiceRuntime<Stores: ServiceStores>: Sendable {
         ServiceMetrics.bootstrap()
         credential = await ServiceCredential(service: configuration.service, secret: configuration.serviceSecret)
         internalClient = InternalClient(peers: configuration.peers, credential: credential)
-        stores = try Stores(configuration: configuration, migrations: migrations, client: internalClient, logger: logger)
+        stores = try Stores(configuration: configuration, migrations: migrations, retention: retention, client: internalClient, logger: logger)
     }
 
     /// The stores' handles: `runtime.postgres`, `runtime.outbox`, `runtime.redis`, as the service's stores have them.

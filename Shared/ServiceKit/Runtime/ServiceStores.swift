@@ -7,8 +7,9 @@ import ServiceLifecycle
 /// outbox, the inbox and idempotency keys), or both. A service names its kind in its runtime's type, so that what
 /// it has is never optional: `runtime.postgres` compiles exactly for the services with a database.
 public protocol ServiceStores: Sendable {
-    /// Opens the stores the configuration names; `migrations` build the service's schema where it has one.
-    init(configuration: ServiceConfiguration, migrations: [Migration], client: InternalClient, logger: Logger) throws
+    /// Opens the stores the configuration names; `migrations` build the service's schema where it has one, and
+    /// `retention`'s rules age its tables, beside ServiceKit's own, in one job.
+    init(configuration: ServiceConfiguration, migrations: [Migration], retention: [Retention.Rule], client: InternalClient, logger: Logger) throws
     /// Long-lived clients, run beside the server.
     var services: [any Service] { get }
     /// What `/ready` checks.
@@ -26,7 +27,7 @@ extension ServiceStores {
 
 /// No store: a service that keeps nothing (tests of the runtime itself).
 public struct NoStores: ServiceStores {
-    public init(configuration: ServiceConfiguration, migrations: [Migration], client: InternalClient, logger: Logger) {}
+    public init(configuration: ServiceConfiguration, migrations: [Migration], retention: [Retention.Rule], client: InternalClient, logger: Logger) {}
     public var services: [any Service] { [] }
     public var readinessChecks: [ReadinessCheck] { [] }
 }
@@ -35,7 +36,7 @@ public struct NoStores: ServiceStores {
 public struct RedisStore: ServiceStores {
     public let redis: RedisClient
 
-    public init(configuration: ServiceConfiguration, migrations: [Migration], client: InternalClient, logger: Logger) throws {
+    public init(configuration: ServiceConfiguration, migrations: [Migration], retention: [Retention.Rule], client: InternalClient, logger: Logger) throws {
         let endpoint: RedisEndpoint
         do {
             endpoint = try RedisEndpoint(url: configuration.redisURL)
@@ -50,7 +51,8 @@ public struct RedisStore: ServiceStores {
     public var denyList: RedisClient? { redis }
 }
 
-/// PostgreSQL: the service's schema, migrated at start, with the outbox relay and idempotency keys on it.
+/// PostgreSQL: the service's schema, migrated at start, with the outbox relay and idempotency keys on it, and its old
+/// rows aged out (``Retention``: the inbox's and the service's own rules, every `RETENTION_INTERVAL_MS`).
 public struct PostgresStore: ServiceStores {
     public let postgres: PostgresClient
     /// The replica for reads that may lag, or the primary again.
@@ -66,7 +68,7 @@ public struct PostgresStore: ServiceStores {
     /// ServiceKit's tables in every service's schema (versions below 100): the outbox, the inbox, idempotency keys.
     public static let sharedMigrations = Outbox.migrations + [IdempotentRequests.migration]
 
-    public init(configuration: ServiceConfiguration, migrations: [Migration], client: InternalClient, logger: Logger) throws {
+    public init(configuration: ServiceConfiguration, migrations: [Migration], retention: [Retention.Rule], client: InternalClient, logger: Logger) throws {
         postgres = PostgresClient(
             configuration: try .init(url: configuration.databaseURL, schema: configuration.databaseSchema, poolSize: configuration.databasePoolSize),
             backgroundLogger: logger
@@ -93,7 +95,9 @@ public struct PostgresStore: ServiceStores {
         sampler = PeriodicJob(
             StoreMetrics(postgres: postgres, schema: configuration.databaseSchema, poolSize: configuration.databasePoolSize, logger: logger),
             every: .seconds(5), isMigrated: { schema.isApplied })
-        retention = PeriodicJob(Retention([Outbox.inboxRule], postgres: postgres, logger: logger), every: .seconds(600), isMigrated: { schema.isApplied })
+        self.retention = PeriodicJob(
+            Retention([Outbox.inboxRule] + retention, postgres: postgres, logger: logger),
+            every: try configuration.settings.milliseconds("retention.interval.ms", default: .seconds(600)), isMigrated: { schema.isApplied })
     }
 
     public var services: [any Service] { [postgres, migrations, outbox, sampler, retention] + (replica.map { [$0] } ?? []) }
@@ -116,9 +120,9 @@ public struct PostgresAndRedis: ServiceStores {
     public let database: PostgresStore
     public let redis: RedisClient
 
-    public init(configuration: ServiceConfiguration, migrations: [Migration], client: InternalClient, logger: Logger) throws {
-        database = try PostgresStore(configuration: configuration, migrations: migrations, client: client, logger: logger)
-        redis = try RedisStore(configuration: configuration, migrations: [], client: client, logger: logger).redis
+    public init(configuration: ServiceConfiguration, migrations: [Migration], retention: [Retention.Rule], client: InternalClient, logger: Logger) throws {
+        database = try PostgresStore(configuration: configuration, migrations: migrations, retention: retention, client: client, logger: logger)
+        redis = try RedisStore(configuration: configuration, migrations: [], retention: [], client: client, logger: logger).redis
     }
 
     /// The database's handles, as `stores.postgres`, `stores.outbox`.

@@ -22,6 +22,10 @@ struct LoginThrottle: Sendable, Equatable {
         }
     }
 
+    /// How long after its window began a key's state counts for nothing: the window is over and its last lockout,
+    /// which ended at most `longestLockout` after the window began, has been forgiven. Such a state may be forgotten.
+    var forgottenAfter: TimeInterval { max(window, 2 * longestLockout) }
+
     /// The state after one more failure at `now`.
     func recordingFailure(_ state: State?, at now: Date) -> State {
         var state = state ?? State(windowStartedAt: now)

@@ -9,6 +9,11 @@ struct LoginAttempts: Sendable {
     let postgres: PostgresClient
     let logger: Logger
 
+    /// ``Retention``'s rule: a key's row goes once none of `throttles` would count it (``LoginThrottle/forgottenAfter``).
+    static func retention(_ throttles: [LoginThrottle]) -> Retention.Rule {
+        Retention.Rule("login_attempts", by: "window_started_at", keptFor: .seconds(throttles.map(\.forgottenAfter).max() ?? 0))
+    }
+
     /// When `key` is locked at `now`, until when.
     func lockedUntil(_ key: String, at now: Date) async throws -> Date? {
         let rows = try await postgres.query("SELECT locked_until FROM login_attempts WHERE key = \(key) AND locked_until > \(now)", logger: logger)
