@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import HTTPTypes
 import Logging
 import PostgresNIO
 import ServiceKit
@@ -29,7 +30,13 @@ struct SearchService: Sendable {
     /// Applies one event of Booking's feed, searchable on this instance when it returns (on the others within a round
     /// of their followers).
     func apply(_ event: SearchFeedEvent) async throws {
-        try await feed.apply(event)
+        do {
+            try await feed.apply(event)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState]?.hasPrefix("22") == true {
+            // A value PostgreSQL cannot hold (a number beyond its range) is no fault of Search's and no retry mends
+            // it: a 422 that the sender keeps as the event's last error, for an operator, not a 500 logged here.
+            throw Problem(.unprocessableContent, detail: "PostgreSQL refuses the event: \(error.serverInfo?[.message] ?? "a data exception").")
+        }
     }
 
     func erase(_ userID: UUID) async throws {

@@ -47,6 +47,12 @@ public actor AccessTokenVerifier {
         }
     }
 
+    /// The JWKS route answered, but not with the keys (``fetch()`` makes it ``KeysUnavailable``): not the token's fault.
+    struct JWKSRefused: Error, CustomStringConvertible {
+        let status: UInt
+        var description: String { "JWKS answered \(status)" }
+    }
+
     private let configuration: Configuration
     private let source: KeySource
     private let logger: Logger
@@ -71,7 +77,7 @@ public actor AccessTokenVerifier {
     public static func jwks(at url: URL, http: HTTPClient = .mayaGo, logger: Logger) -> KeySource {
         {
             let response = try await http.execute(HTTPClientRequest(url: url.absoluteString), timeout: .seconds(3), logger: logger)
-            guard response.status == .ok else { throw Rejection(description: "JWKS answered \(response.status.code)") }
+            guard response.status == .ok else { throw JWKSRefused(status: response.status.code) }
             return try JSONDecoder().decode(JWKS.self, from: try await response.body.collect(upTo: 1 << 20))
         }
     }
