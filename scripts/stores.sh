@@ -109,7 +109,11 @@ replica() {
         mkdir -p "$data"
         [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$data"
         chmod 700 "$data"
-        as_postgres "$pgbin/pg_basebackup" -h 127.0.0.1 -p "$primary" -U postgres -D "$data" -R -X stream -c fast
+        # A slot keeps the WAL the replica has not replayed while it is stopped; without one the primary recycles it,
+        # and a replica left behind could never catch up. A new replica takes the place of the last one's slot.
+        "$pgbin/psql" -h 127.0.0.1 -p "$primary" -U postgres -qAtc \
+            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'replica'" >/dev/null
+        as_postgres "$pgbin/pg_basebackup" -h 127.0.0.1 -p "$primary" -U postgres -D "$data" -R -X stream -c fast -C -S replica
         rm -f "$data/server.log" # the primary's
     fi
     if ! as_postgres "$pgbin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
