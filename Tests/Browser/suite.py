@@ -9,13 +9,16 @@ import json
 import os
 import re
 import signal
+import struct
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 import urllib.parse
 import urllib.request
 import uuid
+import zlib
 
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
@@ -105,7 +108,10 @@ class Page:
         return control
 
     def click(self, text, css="button, a"):
-        self.wait_for(css, text).click()
+        """Clicks once the control takes clicks: a form's button is off while its last submit is under way."""
+        control = self.wait_for(css, text)
+        WebDriverWait(self.driver, WAIT).until(lambda _: control.is_enabled())
+        control.click()
 
     def sign_in(self, email, password, code=None):
         self.open("/sign-in")
@@ -135,6 +141,15 @@ class Page:
                 continue
             self.driver.errors.append(entry["message"])
         self.test.assertEqual(self.driver.errors, [], "errors in the browser's console")
+
+
+def png(width, height):
+    """A picture of one colour, as a PNG file holds it."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + b"\x0f\x76\x6e" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 def mail_link(to, kind):
@@ -222,6 +237,19 @@ class BrowserSuite(unittest.TestCase):
         provider.fill("Write a message", "Sí, there are lockers at the entrance.")
         provider.click("Send", ".composer button")
         traveler.wait_for(".chat li.theirs", "lockers")
+        # A picture attached: uploaded, sent, and opened in place by the provider (the download wants his token).
+        folder = tempfile.mkdtemp()
+        with open(f"{folder}/locker-map.png", "wb") as picture:
+            picture.write(png(3, 2))
+        traveler.driver.find_element(By.CSS_SELECTOR, ".composer input[type=file]").send_keys(f"{folder}/locker-map.png")
+        traveler.wait_for(".composer .chosen", "locker-map.png")
+        traveler.fill("Write a message", "Here is the map they gave us.")
+        traveler.click("Send", ".composer button")
+        traveler.wait_for(".chat li.mine", "map they gave us")
+        provider.click("Attachment 1", ".chat li.theirs button.attachment")
+        shown = provider.wait_for(".chat li.theirs img.attachment")
+        WebDriverWait(provider.driver, WAIT).until(lambda driver: driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", shown) == 3)
+        self.assertEqual(shown.get_attribute("alt"), "locker-map.png")
 
         provider.open("/provider")
         provider.wait_for(f"li[data-booking='{booking_id}']", "Confirmed")

@@ -44,6 +44,17 @@ export async function api(method, path, body, headers = {}) {
   return data;
 }
 
+/// A file the API serves as a download (an attachment): its bytes and the name it was given.
+export async function download(path) {
+  const response = await fetch(path, { headers: accessToken ? { Authorization: `Bearer ${accessToken}` } : {}, credentials: "same-origin" });
+  if (!response.ok) {
+    const problem = await response.json().catch(() => null);
+    throw Object.assign(new Error(problem?.detail ?? response.statusText), { status: response.status, problem });
+  }
+  const name = /filename="([^"]*)"/.exec(response.headers.get("Content-Disposition") ?? "")?.[1];
+  return { blob: await response.blob(), name };
+}
+
 /// A key for a POST that must happen once however often it is sent (bookings, payments).
 export function idempotencyKey() {
   return crypto.randomUUID();
