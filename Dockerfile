@@ -22,7 +22,7 @@ RUN apt-get update -qq \
     && apt-get install -y -qq --no-install-recommends libhiredis0.14 libcurl4 libvips42 ca-certificates tzdata curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /app mayago \
-    && mkdir -p /app/run/attachments && chown -R mayago /app
+    && mkdir -p /app/run/attachments /app/run/objects && chown -R mayago /app
 WORKDIR /app
 COPY --from=build /staging/ /usr/local/bin/
 COPY Web /app/Web
