@@ -89,9 +89,10 @@ struct MessagingService: Sendable {
             (1...100).contains(clientID.unicodeScalars.count), "clientMessageId", "must be 1 to 100 characters, the same for a resend of one message")
         try validator.validate()
 
-        let others = conversation.others(than: caller.userID)
-        let states = await presence.states(of: others, at: clock.now())
-        let offline = others.filter { states[$0]?.online != true }
+        // A member with a socket here is online: Redis is asked only about the others.
+        let elsewhere = conversation.others(than: caller.userID).filter { !hub.isConnectedHere($0) }
+        let states = await presence.states(of: elsewhere, at: clock.now())
+        let offline = elsewhere.filter { states[$0]?.online != true }
         let draft = Messages.Draft(conversation: conversation.id, sender: caller.userID, body: text, attachments: attachments, clientMessageID: clientID)
         let sent = try await messages.send(draft, in: conversation, offline: .init(recipients: offline, window: limits.noticeWindow))
         if sent.isNew {

@@ -43,6 +43,11 @@ final class Hub: Service, Sendable {
         }
     }
 
+    /// Whether `user` has a socket open on this instance.
+    func isConnectedHere(_ user: UUID) -> Bool {
+        sockets.withLockedValue { $0[user] != nil }
+    }
+
     /// Every socket open on this instance.
     var openSockets: [Socket] {
         sockets.withLockedValue { sockets in sockets.values.flatMap(\.values) }

@@ -61,7 +61,8 @@ struct Conversations: Sendable {
 
     /// The conversation as `reader` sees it (their unread count), or `nil` when there is none.
     func find(_ id: UUID, reader: UUID) async throws -> Conversation? {
-        try await select("\(unescaped: Self.head) WHERE c.id = \(id)", reader: reader).first
+        for try await conversation in try await postgres.execute(ConversationLookup(id: id, reader: reader), logger: logger) { return conversation }
+        return nil
     }
 
     /// The reader's conversations, newest activity first, older than `cursor`.
@@ -132,7 +133,7 @@ struct Conversations: Sendable {
     }
 
     /// A conversation with its parties (traveler first) and their read marks, and its last message.
-    private static let head = """
+    static let head = """
         SELECT c.id, c.experience_id, c.experience_title, c.booking_id, c.last_activity_at, c.created_at, c.last_seq,
                parties.ids, parties.roles, parties.names, parties.read, \(Messages.columns("last"))
         FROM conversations c
@@ -145,22 +146,23 @@ struct Conversations: Sendable {
         """
 
     private func select(_ query: PostgresQuery, reader: UUID) async throws -> [Conversation] {
-        let rows = try await postgres.query(query, logger: logger)
         var conversations: [Conversation] = []
-        for try await row in rows {
-            let (id, experience, title, booking, activity, created, lastSeq, ids, roles, names, read) =
-                try row.decode((UUID, UUID, String, UUID?, Date, Date, Int64, [UUID], [String], [String], [Int64]).self)
-            let participants = ids.indices.map { index in
-                Conversation.Participant(userId: ids[index], role: .init(rawValue: roles[index]) ?? .traveler, name: names[index])
-            }
-            let readSeq = ids.firstIndex(of: reader).map { read[$0] } ?? lastSeq
-            conversations.append(
-                Conversation(
-                    id: id, experienceId: experience, experienceTitle: title, bookingId: booking, participants: participants,
-                    unreadCount: Int(Swift.max(0, lastSeq - readSeq)), lastMessage: try Messages.message(in: row, from: 11),
-                    lastActivityAt: activity, createdAt: created
-                ))
-        }
+        for try await row in try await postgres.query(query, logger: logger) { conversations.append(try Self.conversation(in: row, reader: reader)) }
         return conversations
+    }
+
+    /// The conversation in a row of ``head``, with `reader`'s unread count.
+    static func conversation(in row: PostgresRow, reader: UUID) throws -> Conversation {
+        let (id, experience, title, booking, activity, created, lastSeq, ids, roles, names, read) =
+            try row.decode((UUID, UUID, String, UUID?, Date, Date, Int64, [UUID], [String], [String], [Int64]).self)
+        let participants = ids.indices.map { index in
+            Conversation.Participant(userId: ids[index], role: .init(rawValue: roles[index]) ?? .traveler, name: names[index])
+        }
+        let readSeq = ids.firstIndex(of: reader).map { read[$0] } ?? lastSeq
+        return Conversation(
+            id: id, experienceId: experience, experienceTitle: title, bookingId: booking, participants: participants,
+            unreadCount: Int(Swift.max(0, lastSeq - readSeq)), lastMessage: try Messages.message(in: row, from: 11),
+            lastActivityAt: activity, createdAt: created
+        )
     }
 }
