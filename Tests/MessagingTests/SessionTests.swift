@@ -12,7 +12,12 @@ import WSCore
 
 /// A socket lives no longer than the session that opened it, and cannot be used to flood.
 @Suite struct SessionTests {
-    static let quickChecks = ["MESSAGING_SESSION_CHECK_MS": "200"]
+    /// Rounds of 200 ms that read the revocation stream, and no full check while a test runs.
+    static let quickChecks = ["MESSAGING_SESSION_CHECK_MS": "200", "MESSAGING_SESSION_FULL_CHECK_MS": "3600000"]
+
+    static func redis() throws -> RedisClient {
+        RedisClient(configuration: .init(endpoint: try RedisEndpoint(url: URL(string: TestEnvironment.redisURL)!)), logger: Logger(label: "test"))
+    }
 
     /// A token of `user`'s with a known `jti`.
     static func session(of user: TestTokens.User, expiresIn lifetime: TimeInterval = 900) async throws -> (user: TestTokens.User, jti: String) {
@@ -29,9 +34,10 @@ import WSCore
             let doomed = try await harness.connect(revoked, instance: 0)
             let other = try await harness.connect(traveler, instance: 0)
 
-            let redis = RedisClient(
-                configuration: .init(endpoint: try RedisEndpoint(url: URL(string: TestEnvironment.redisURL)!)), logger: Logger(label: "test"))
+            // As Auth publishes it: the deny-list's key, then the stream's entry, which the next round reads.
+            let redis = try Self.redis()
             try await redis.send("SET", RedisArgument(RevokedTokens.key(jti: jti)), "1", "EX", "60")
+            try await redis.send("XADD", RedisArgument(RevokedTokens.stream), "*", "jti", RedisArgument(jti))
             let told = try await doomed.wait(timeout: .seconds(5)) { $0.type == "error" && $0.code == "session_revoked" }
             #expect(told.count == 1)
             #expect(await eventually(timeout: .seconds(30)) { doomed.isClosed })
@@ -41,6 +47,18 @@ import WSCore
             try await other.wait(for: 2) { $0.of == "ping" }
             #expect(!other.isClosed)
             await other.close()
+        }
+    }
+
+    /// A revocation the stream lost (trimmed, or Redis started afresh) is found by the next full check.
+    @Test func aRevocationOnlyOnTheDenyListIsFoundByAFullCheck() async throws {
+        try await MessagingHarness.run(["MESSAGING_SESSION_CHECK_MS": "200", "MESSAGING_SESSION_FULL_CHECK_MS": "1000"]) { harness in
+            let (traveler, _, _) = try await harness.pair()
+            let (revoked, jti) = try await Self.session(of: traveler)
+            let doomed = try await harness.connect(revoked, instance: 0)
+            try await Self.redis().send("SET", RedisArgument(RevokedTokens.key(jti: jti)), "1", "EX", "60")
+            try await doomed.wait(timeout: .seconds(10)) { $0.type == "error" && $0.code == "session_revoked" }
+            #expect(await eventually(timeout: .seconds(30)) { doomed.isClosed })
         }
     }
 

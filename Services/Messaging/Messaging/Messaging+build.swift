@@ -57,7 +57,9 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
         services: [
             subscriber, hub,
             PeriodicJob(
-                SessionGuard(hub: hub, redis: redis, clock: clock, logger: logger),
+                SessionGuard(
+                    hub: hub, redis: redis, clock: clock, logger: logger,
+                    fullCheckEvery: max(1, Int(settings.sessionFullCheck.milliseconds / settings.sessionCheck.milliseconds))),
                 every: settings.sessionCheck,
                 isMigrated: { true }
             ),

@@ -12,7 +12,8 @@ import ServiceKit
 /// | `MESSAGING_SOCKET_QUEUE` | `256`: frames waiting for one socket before its client is let go as too slow |
 /// | `MESSAGING_SOCKET_FRAMES_PER_MINUTE`, `MESSAGING_SOCKET_FRAME_BURST` | `120`, `30`: what one socket may send |
 /// | `MESSAGING_HEARTBEAT_MS` | `30000`: WebSocket pings; a socket that does not answer one by the next is closed |
-/// | `MESSAGING_SESSION_CHECK_MS` | `2000`: how often open sockets' sign-ins are checked for expiry and revocation |
+/// | `MESSAGING_SESSION_CHECK_MS` | `2000`: how often open sockets' sign-ins are checked for expiry and revocation (the revocations since the last check) |
+/// | `MESSAGING_SESSION_FULL_CHECK_MS` | `60000`: how often every open socket's token is looked up on the deny-list instead |
 /// | `MESSAGING_PRESENCE_TTL_MS`, `MESSAGING_TYPING_TTL_MS` | `90000`, `6000` |
 /// | `TRANSLATION_PROVIDER` | `local` (marks the text with the language) or `libretranslate` |
 /// | `TRANSLATION_API_URL`, `TRANSLATION_API_KEY` | with `libretranslate`: `https://libretranslate.com`, none |
@@ -28,6 +29,7 @@ struct MessagingSettings: Sendable {
     var typingLifetime: Duration
     var heartbeat: Duration
     var sessionCheck: Duration
+    var sessionFullCheck: Duration
     var translation: Translation
 
     init(_ configuration: ServiceConfiguration) throws {
@@ -49,6 +51,7 @@ struct MessagingSettings: Sendable {
         typingLifetime = try settings.milliseconds("messaging.typing.ttl.ms", default: .seconds(6), in: 100...60_000)
         heartbeat = try settings.milliseconds("messaging.heartbeat.ms", default: .seconds(30), in: 100...600_000)
         sessionCheck = try settings.milliseconds("messaging.session.check.ms", default: .seconds(2), in: 100...60_000)
+        sessionFullCheck = try settings.milliseconds("messaging.session.full.check.ms", default: .seconds(60), in: 100...3_600_000)
         switch try settings.choice("translation.provider", default: TranslationProvider.local) {
         case .local:
             translation = .local

@@ -8,7 +8,8 @@ import ServiceLifecycle
 
 /// Revoked access tokens. A revocation is written in PostgreSQL inside the transaction that causes it (logout,
 /// reuse of a refresh token, a disabled account) and then published to the deny-list in Redis, which the gateway
-/// reads. If Redis is away, the publisher retries until it is back: no revocation is lost.
+/// reads, and to the stream of revocations, which Messaging follows. If Redis is away, the publisher retries until it
+/// is back: no revocation is lost.
 struct Revocations: Service {
     let postgres: PostgresClient
     let redis: RedisClient
@@ -39,7 +40,12 @@ struct Revocations: Service {
             var published: [String] = []
             for try await (jti, expiresAt) in rows.decode((String, Date).self) {
                 let seconds = max(1, Int(expiresAt.timeIntervalSince(now).rounded(.up)) + 60)
-                try await redis.send("SET", RedisArgument(RevokedTokens.key(jti: jti)), "1", "EX", RedisArgument(String(seconds)))
+                // The key before the stream's entry: whoever reads the entry finds the key too.
+                let replies = try await redis.pipeline([
+                    ["SET", RedisArgument(RevokedTokens.key(jti: jti)), "1", "EX", RedisArgument(String(seconds))],
+                    ["XADD", RedisArgument(RevokedTokens.stream), "MAXLEN", "~", RedisArgument(RevokedTokens.streamLength), "*", "jti", RedisArgument(jti)],
+                ])
+                for reply in replies { _ = try reply.answer() }
                 published.append(jti)
             }
             if !published.isEmpty {
