@@ -7,10 +7,10 @@ import ServiceKit
 
 /// Ends the sockets whose session ended: their token expired, or Auth revoked it (sign-out, a reused refresh
 /// token, a password reset, a role change, a disabled account all put its `jti` on the deny-list in Redis). A round
-/// reads the revocations since the last one from Auth's stream (``RevokedTokens/stream``), a few entries rather
-/// than a question per open socket; every `fullCheckEvery` rounds (`MESSAGING_SESSION_FULL_CHECK_MS`), and after a failed one, it asks about every
-/// open socket's token instead, in case the stream lost entries (trimmed, or Redis started afresh). While Redis is
-/// away, expiry is still enforced.
+/// reads the revocations since the last one from Auth's stream (``RevokedTokens/stream``): a few entries rather
+/// than a question per open socket. Every `fullCheckEvery` rounds (`MESSAGING_SESSION_FULL_CHECK_MS`), and after a
+/// failed one, it asks about every open socket's token instead, in case the stream lost entries (trimmed, or Redis
+/// started afresh). While Redis is away, expiry is still enforced.
 struct SessionGuard: PeriodicWork {
     let hub: Hub
     let redis: RedisClient
