@@ -18,15 +18,7 @@ struct SessionGuard: PeriodicWork {
     let logger: Logger
     let fullCheckEvery: Int
     /// The stream's last entry read, and the rounds since the last full check; `nil` until a full check.
-    private let position = NIOLockedValueBox<(entry: String, rounds: Int)?>(nil)
-
-    init(hub: Hub, redis: RedisClient, clock: WallClock, logger: Logger, fullCheckEvery: Int) {
-        self.hub = hub
-        self.redis = redis
-        self.clock = clock
-        self.logger = logger
-        self.fullCheckEvery = fullCheckEvery
-    }
+    let position = NIOLockedValueBox<(entry: String, rounds: Int)?>(nil)
 
     func runOnce() async {
         let now = clock.now()
