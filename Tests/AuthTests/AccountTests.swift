@@ -2,7 +2,9 @@ import Contracts
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Logging
 import PostgresNIO
+import Redis
 import TestSupport
 import Testing
 
@@ -169,6 +171,16 @@ import Testing
             #expect(me.problem?.detail == "The token has been revoked.")
             let refresh = try await auth.send(.post, "/api/v1/auth/refresh", ["refreshToken": session.refreshToken])
             #expect(refresh.status == .unauthorized)
+
+            // Published for the other services: the deny-list's key, then an entry of the stream Messaging follows.
+            var revoked: [String] = []
+            for try await jti in try await auth.postgres.query("SELECT jti FROM revoked_access_tokens").decode(String.self) { revoked.append(jti) }
+            let jti = try #require(revoked.count == 1 ? revoked.first : nil)
+            let redis = RedisClient(
+                configuration: .init(endpoint: try RedisEndpoint(url: URL(string: TestEnvironment.redisURL)!)), logger: Logger(label: "test"))
+            #expect(try await eventually { try await redis.send("EXISTS", RedisArgument(RevokedTokens.key(jti: jti))).int == 1 })
+            let entries = try await redis.send("XRANGE", RedisArgument(RevokedTokens.stream), "-", "+").array ?? []
+            #expect(entries.contains { $0.array?.last?.array == [.bulk(ByteBuffer(string: "jti")), .bulk(ByteBuffer(string: jti))] })
 
             let anonymous = try await auth.send(.post, "/api/v1/auth/logout")
             #expect(anonymous.status == .unauthorized)
