@@ -39,18 +39,20 @@ export async function api(method, path, body, headers = {}) {
   const response = await fetch(path, {
     method, headers: sent, body: body === undefined ? undefined : isJSON ? JSON.stringify(body) : body, credentials: "same-origin",
   });
-  const data = response.status === 204 ? null : await response.json().catch(() => null);
-  if (!response.ok) throw Object.assign(new Error(data?.detail ?? response.statusText), { status: response.status, problem: data });
-  return data;
+  if (!response.ok) throw await failure(response);
+  return response.status === 204 ? null : await response.json().catch(() => null);
+}
+
+/// A failed answer as an error carrying its `status` and `problem` (RFC 9457, when it is one).
+async function failure(response) {
+  const problem = await response.json().catch(() => null);
+  return Object.assign(new Error(problem?.detail ?? response.statusText), { status: response.status, problem });
 }
 
 /// A file the API serves as a download (an attachment): its bytes and the name it was given.
 export async function download(path) {
   const response = await fetch(path, { headers: accessToken ? { Authorization: `Bearer ${accessToken}` } : {}, credentials: "same-origin" });
-  if (!response.ok) {
-    const problem = await response.json().catch(() => null);
-    throw Object.assign(new Error(problem?.detail ?? response.statusText), { status: response.status, problem });
-  }
+  if (!response.ok) throw await failure(response);
   const name = /filename="([^"]*)"/.exec(response.headers.get("Content-Disposition") ?? "")?.[1];
   return { blob: await response.blob(), name };
 }
