@@ -101,7 +101,7 @@ var targets: [Target] = [
     .target(
         name: "TestSupport",
         dependencies: [
-            "ServiceKit",
+            "ServiceKit", "Redis",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
             .product(name: "JWTKit", package: "jwt-kit"),

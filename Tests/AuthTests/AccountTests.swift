@@ -2,7 +2,6 @@ import Contracts
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-import Logging
 import PostgresNIO
 import Redis
 import TestSupport
@@ -176,8 +175,7 @@ import Testing
             var revoked: [String] = []
             for try await jti in try await auth.postgres.query("SELECT jti FROM revoked_access_tokens").decode(String.self) { revoked.append(jti) }
             let jti = try #require(revoked.count == 1 ? revoked.first : nil)
-            let redis = RedisClient(
-                configuration: .init(endpoint: try RedisEndpoint(url: URL(string: TestEnvironment.redisURL)!)), logger: Logger(label: "test"))
+            let redis = try TestEnvironment.redis()
             #expect(try await eventually { try await redis.send("EXISTS", RedisArgument(RevokedTokens.key(jti: jti))).int == 1 })
             let entries = try await redis.send("XRANGE", RedisArgument(RevokedTokens.stream), "-", "+").array ?? []
             #expect(entries.contains { $0.array?.last?.array == [.bulk(ByteBuffer(string: "jti")), .bulk(ByteBuffer(string: jti))] })

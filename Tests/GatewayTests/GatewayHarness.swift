@@ -30,10 +30,7 @@ extension HTTPField.Name {
 
 enum GatewayHarness {
     static let tokens = TestTokens()
-    static let redis = RedisClient(
-        configuration: .init(endpoint: try! RedisEndpoint(url: URL(string: TestEnvironment.redisURL)!)),
-        logger: Logger(label: "gateway-tests")
-    )
+    static let redis = try! TestEnvironment.redis(logger: Logger(label: "gateway-tests"))
 
     /// The owner of the stand-in's API keys: `mgk_reader` may read, `mgk_writer` may also write.
     static let apiKeyOwner = UUID()

@@ -41,7 +41,7 @@ import Testing
         // A Redis database of its own: 127.0.0.1's bucket, charged here at 2 a minute, would otherwise refuse the
         // loopback requests of the tests that run beside this one.
         let url = TestEnvironment.redisURL + "/7"
-        let redis = RedisClient(configuration: .init(endpoint: try RedisEndpoint(url: URL(string: url)!)), logger: Logger(label: "test"))
+        let redis = try TestEnvironment.redis(url)
         try await GatewayHarness.withLiveGateways(["RATE_LIMIT_ANONYMOUS": "2/1m", "TRUSTED_PROXIES": "10.0.0.0/8", "REDIS_URL": url]) { client, _ in
             // Loopback is not a trusted proxy here, so every request counts for 127.0.0.1, whatever it claims.
             try await redis.send("DEL", "ratelimit:ip:127.0.0.1")

@@ -1,6 +1,5 @@
 import Contracts
 import Foundation
-import Logging
 import NIOWebSocket
 import Redis
 import ServiceKit
@@ -14,10 +13,6 @@ import WSCore
 @Suite struct SessionTests {
     /// Rounds of 200 ms that read the revocation stream, and no full check while a test runs.
     static let quickChecks = ["MESSAGING_SESSION_CHECK_MS": "200", "MESSAGING_SESSION_FULL_CHECK_MS": "3600000"]
-
-    static func redis() throws -> RedisClient {
-        RedisClient(configuration: .init(endpoint: try RedisEndpoint(url: URL(string: TestEnvironment.redisURL)!)), logger: Logger(label: "test"))
-    }
 
     /// A token of `user`'s with a known `jti`.
     static func session(of user: TestTokens.User, expiresIn lifetime: TimeInterval = 900) async throws -> (user: TestTokens.User, jti: String) {
@@ -35,7 +30,7 @@ import WSCore
             let other = try await harness.connect(traveler, instance: 0)
 
             // As Auth publishes it: the deny-list's key, then the stream's entry, which the next round reads.
-            let redis = try Self.redis()
+            let redis = try TestEnvironment.redis()
             try await redis.send("SET", RedisArgument(RevokedTokens.key(jti: jti)), "1", "EX", "60")
             try await redis.send("XADD", RedisArgument(RevokedTokens.stream), "*", "jti", RedisArgument(jti))
             let told = try await doomed.wait(timeout: .seconds(5)) { $0.type == "error" && $0.code == "session_revoked" }
@@ -56,7 +51,7 @@ import WSCore
             let (traveler, _, _) = try await harness.pair()
             let (revoked, jti) = try await Self.session(of: traveler)
             let doomed = try await harness.connect(revoked, instance: 0)
-            try await Self.redis().send("SET", RedisArgument(RevokedTokens.key(jti: jti)), "1", "EX", "60")
+            try await TestEnvironment.redis().send("SET", RedisArgument(RevokedTokens.key(jti: jti)), "1", "EX", "60")
             try await doomed.wait(timeout: .seconds(10)) { $0.type == "error" && $0.code == "session_revoked" }
             #expect(await eventually(timeout: .seconds(30)) { doomed.isClosed })
         }

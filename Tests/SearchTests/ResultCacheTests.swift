@@ -11,7 +11,7 @@ import Testing
 @Suite struct ResultCacheTests {
     @Test func answersAreKeptUntilTheIndexChanges() async throws {
         let logger = Logger(label: "result-cache-test")
-        let redis = RedisClient(configuration: .init(endpoint: try RedisEndpoint(url: URL(string: TestEnvironment.redisURL)!)), logger: logger)
+        let redis = try TestEnvironment.redis(logger: logger)
         let cache = ResultCache(redis: redis, versionKey: "test:search:\(UUID().uuidString):version", ttl: .seconds(30), logger: logger)
         let computed = Counter()
         func answer(_ query: String) async throws -> String {
