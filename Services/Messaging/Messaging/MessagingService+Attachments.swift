@@ -36,8 +36,8 @@ extension MessagingService {
     /// 404 for anyone else.
     func download(_ id: UUID, by caller: Identity) async throws -> (Attachment, ByteBuffer) {
         guard let attachment = try await attachments.find(id) else { throw Problem.notFound("No such attachment.") }
-        var conversation: Conversation?
-        if let sentIn = attachment.conversationId { conversation = try? await self.conversation(sentIn, for: caller) }
+        var conversation: ConversationParties?
+        if let sentIn = attachment.conversationId { conversation = try? await parties(sentIn, for: caller) }
         guard attachment.isReadable(by: caller.userID, memberOf: conversation, isAdmin: caller.role == .admin),
             let bytes = try await files.read(attachment.sha256)
         else { throw Problem.notFound("No such attachment.") }

@@ -11,7 +11,7 @@ extension MessagingService {
 
     /// A page of the conversation's history: before message `before` newest first, or after `after` oldest first;
     /// each must be one of its messages.
-    func history(of conversation: Conversation, before: UUID?, after: UUID?, limit: Int) async throws -> [Message] {
+    func history(of conversation: ConversationParties, before: UUID?, after: UUID?, limit: Int) async throws -> [Message] {
         let beforeSeq = try await position(of: before, "before", in: conversation.id)
         let afterSeq = try await position(of: after, "after", in: conversation.id)
         guard beforeSeq == nil || afterSeq == nil else { throw Problem.refused("after", "cannot be combined with before") }

@@ -67,16 +67,25 @@ struct MessagingService: Sendable {
 
     /// The conversation if `caller` may read it (a member, or an admin); a 404 otherwise, as if it did not exist.
     func conversation(_ id: UUID, for caller: Identity) async throws -> Conversation {
-        guard let conversation = try await conversations.find(id, reader: caller.userID),
-            conversation.isMember(caller.userID) || caller.role == .admin
+        guard let conversation = try await conversations.find(id, reader: caller.userID), Self.mayRead(conversation.parties, caller)
         else { throw Problem.notFound("No such conversation.") }
         return conversation
+    }
+
+    /// The conversation's parties if `caller` may read it, as ``conversation(_:for:)`` decides.
+    func parties(_ id: UUID, for caller: Identity) async throws -> ConversationParties {
+        guard let parties = try await conversations.parties(of: id), Self.mayRead(parties, caller) else { throw Problem.notFound("No such conversation.") }
+        return parties
+    }
+
+    private static func mayRead(_ parties: ConversationParties, _ caller: Identity) -> Bool {
+        parties.isMember(caller.userID) || caller.role == .admin
     }
 
     /// Checks and stores a message, then sends it to the members' other sockets; a resend of the same
     /// `clientMessageId` returns the first message and sends nothing.
     func send(
-        to conversation: Conversation, body: String?, attachments: [UUID]?, clientMessageID: String?, by caller: Identity, from socket: UUID? = nil
+        to conversation: ConversationParties, body: String?, attachments: [UUID]?, clientMessageID: String?, by caller: Identity, from socket: UUID? = nil
     ) async throws -> (message: Message, isNew: Bool) {
         var validator = Validator()
         let text = MessageBody.clean(body ?? "")
@@ -105,7 +114,7 @@ struct MessagingService: Sendable {
 
     /// Marks the conversation read up to `message` for the caller, tells the other side, and returns what is left unread.
     @discardableResult
-    func markRead(_ conversation: Conversation, upTo message: UUID, by caller: Identity) async throws -> Int {
+    func markRead(_ conversation: ConversationParties, upTo message: UUID, by caller: Identity) async throws -> Int {
         guard conversation.isMember(caller.userID) else { throw Problem.forbidden("Only the conversation's members have read marks.") }
         let now = clock.now()
         guard let unread = try await conversations.markRead(conversation.id, reader: caller.userID, upTo: message, at: now) else {

@@ -18,7 +18,7 @@ struct Attachment: ResponseCodable, Equatable {
         "image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "application/pdf", "text/plain",
     ]
 
-    func isReadable(by user: UUID, memberOf conversation: Conversation?, isAdmin: Bool) -> Bool {
+    func isReadable(by user: UUID, memberOf conversation: ConversationParties?, isAdmin: Bool) -> Bool {
         isAdmin || user == ownerId || conversation.map { $0.id == conversationId && $0.isMember(user) } == true
     }
 }

@@ -28,6 +28,19 @@ struct Conversation: ResponseCodable, Equatable {
     var lastActivityAt: Date
     var createdAt: Date
 
+    var parties: ConversationParties {
+        ConversationParties(id: id, experienceTitle: experienceTitle, participants: participants)
+    }
+}
+
+/// Who talks in a conversation, and about what: all that sending, read marks, typing and attachments need, without
+/// what showing one adds (the reader's unread count, the last message), which costs the database more to find.
+struct ConversationParties: Sendable, Equatable {
+    var id: UUID
+    var experienceTitle: String
+    /// The traveler first.
+    var participants: [Conversation.Participant]
+
     func isMember(_ user: UUID) -> Bool {
         participants.contains { $0.userId == user }
     }

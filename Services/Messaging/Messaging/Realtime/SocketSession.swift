@@ -90,7 +90,7 @@ struct SocketSession {
     }
 
     private func readFrames(from inbound: WebSocketInboundStream, answeringOn socket: Socket) async {
-        var known: [UUID: Conversation] = [:]
+        var known: [UUID: ConversationParties] = [:]
         var budget = FrameBudget(perMinute: messaging.limits.framesPerMinute, burst: messaging.limits.frameBurst)
         do {
             for try await message in inbound.messages(maxSize: Self.maximumFrameSize) {
@@ -115,11 +115,11 @@ struct SocketSession {
         }
     }
 
-    private func handle(_ frame: ClientFrame, on socket: Socket, known: inout [UUID: Conversation]) async throws {
-        func conversation() async throws -> Conversation {
+    private func handle(_ frame: ClientFrame, on socket: Socket, known: inout [UUID: ConversationParties]) async throws {
+        func conversation() async throws -> ConversationParties {
             guard let id = frame.conversationId else { throw Problem.invalid("conversationId", "is required") }
             if let conversation = known[id] { return conversation }
-            let conversation = try await messaging.conversation(id, for: caller)
+            let conversation = try await messaging.parties(id, for: caller)
             if known.count >= 256 { known.removeAll() }
             known[id] = conversation
             return conversation

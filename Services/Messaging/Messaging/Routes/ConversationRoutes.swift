@@ -73,7 +73,7 @@ struct ConversationRoutes {
 
     @Sendable func history(_ request: Request, context: ServiceRequestContext) async throws -> MessagePage {
         let caller = try context.requireIdentity()
-        let conversation = try await messaging.conversation(try conversationID(context), for: caller)
+        let conversation = try await messaging.parties(try conversationID(context), for: caller)
         let query = request.uri.queryParameters
         let limit = try PageLimit.parse(query.get("limit"), default: 50, maximum: 100)
         let language = try query.get("translateTo").map { language in
@@ -93,7 +93,7 @@ struct ConversationRoutes {
 
     @Sendable func send(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let caller = try context.requireIdentity()
-        let conversation = try await messaging.conversation(try conversationID(context), for: caller)
+        let conversation = try await messaging.parties(try conversationID(context), for: caller)
         let body = try await request.decode(as: SendRequest.self, context: context)
         let sent = try await messaging.send(
             to: conversation, body: body.body, attachments: body.attachmentIds, clientMessageID: body.clientMessageId, by: caller)
@@ -102,7 +102,7 @@ struct ConversationRoutes {
 
     @Sendable func read(_ request: Request, context: ServiceRequestContext) async throws -> ReadMark {
         let caller = try context.requireIdentity()
-        let conversation = try await messaging.conversation(try conversationID(context), for: caller)
+        let conversation = try await messaging.parties(try conversationID(context), for: caller)
         let body = try await request.decode(as: ReadRequest.self, context: context)
         guard let message = body.upToMessageId else { throw Problem.invalid("upToMessageId", "is required") }
         let unread = try await messaging.markRead(conversation, upTo: message, by: caller)

@@ -1,10 +1,8 @@
 import Foundation
 import PostgresNIO
 
-/// One conversation as its reader sees it (``Conversations/find(_:reader:)``): every socket's first frame about a
-/// conversation asks for it, and so does every HTTP call on one. Prepared once per connection: planning it took
-/// PostgreSQL longer than running it (EXPLAIN ANALYZE over the messaging bench's data: 1.0 ms against 0.2), which
-/// after a restart, when every client sends its first message again, was most of the database's work.
+/// One conversation as its reader sees it (``Conversations/find(_:reader:)``). Prepared once per connection: planning
+/// it took PostgreSQL longer than running it (EXPLAIN ANALYZE over the messaging bench's data: 1.0 ms against 0.2).
 struct ConversationLookup: PostgresPreparedStatement {
     typealias Row = Conversation
 

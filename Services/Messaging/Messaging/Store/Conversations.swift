@@ -65,6 +65,16 @@ struct Conversations: Sendable {
         return nil
     }
 
+    /// The conversation's parties, or `nil` when there is no such conversation.
+    func parties(of id: UUID) async throws -> ConversationParties? {
+        var parties: ConversationParties?
+        for try await (title, participant) in try await postgres.execute(PartiesLookup(id: id), logger: logger) {
+            parties = parties ?? ConversationParties(id: id, experienceTitle: title, participants: [])
+            parties?.participants.append(participant)
+        }
+        return parties
+    }
+
     /// The reader's conversations, newest activity first, older than `cursor`.
     func list(of reader: UUID, before cursor: KeysetCursor?, limit: Int) async throws -> [Conversation] {
         try await select(

@@ -32,7 +32,7 @@ struct Messages: Sendable {
 
     /// Stores `draft` once per `clientMessageId` (`isNew` false for a resend, which returns the first one). Offline
     /// recipients not told of this conversation lately get a notice through the outbox, in the same transaction.
-    func send(_ draft: Draft, in conversation: Conversation, offline: OfflineNotice) async throws -> (message: Message, isNew: Bool) {
+    func send(_ draft: Draft, in conversation: ConversationParties, offline: OfflineNotice) async throws -> (message: Message, isNew: Bool) {
         do {
             let sent = try await store(draft, in: conversation, offline: offline)
             if sent.isNew { ServiceMetrics.count("mayago.messages.sent") }
@@ -43,7 +43,7 @@ struct Messages: Sendable {
         }
     }
 
-    private func store(_ draft: Draft, in conversation: Conversation, offline: OfflineNotice) async throws -> (message: Message, isNew: Bool) {
+    private func store(_ draft: Draft, in conversation: ConversationParties, offline: OfflineNotice) async throws -> (message: Message, isNew: Bool) {
         // Alone, the statement is atomic by itself: no transaction (two round trips more) and no outbox round.
         guard !draft.attachments.isEmpty || !offline.recipients.isEmpty else {
             return try await insert(draft, on: nil)
@@ -83,7 +83,7 @@ struct Messages: Sendable {
     }
 
     /// Writes Notify's notice for each offline recipient whose last one for this conversation is older than the window.
-    private func notify(_ offline: OfflineNotice, of message: Message, in conversation: Conversation, on connection: PostgresConnection) async throws {
+    private func notify(_ offline: OfflineNotice, of message: Message, in conversation: ConversationParties, on connection: PostgresConnection) async throws {
         let since = message.createdAt.addingTimeInterval(-offline.window.milliseconds / 1000)
         let due = try await connection.query(
             """
