@@ -90,7 +90,6 @@ struct SocketSession {
     }
 
     private func readFrames(from inbound: WebSocketInboundStream, answeringOn socket: Socket) async {
-        var known: [UUID: ConversationParties] = [:]
         var budget = FrameBudget(perMinute: messaging.limits.framesPerMinute, burst: messaging.limits.frameBurst)
         do {
             for try await message in inbound.messages(maxSize: Self.maximumFrameSize) {
@@ -105,7 +104,7 @@ struct SocketSession {
                     continue
                 }
                 do {
-                    try await handle(frame, on: socket, known: &known)
+                    try await handle(frame, on: socket)
                 } catch {
                     socket.send(Self.errorFrame(error, for: frame).text)
                 }
@@ -115,14 +114,10 @@ struct SocketSession {
         }
     }
 
-    private func handle(_ frame: ClientFrame, on socket: Socket, known: inout [UUID: ConversationParties]) async throws {
+    private func handle(_ frame: ClientFrame, on socket: Socket) async throws {
         func conversation() async throws -> ConversationParties {
             guard let id = frame.conversationId else { throw Problem.invalid("conversationId", "is required") }
-            if let conversation = known[id] { return conversation }
-            let conversation = try await messaging.parties(id, for: caller)
-            if known.count >= 256 { known.removeAll() }
-            known[id] = conversation
-            return conversation
+            return try await messaging.parties(id, for: caller)
         }
         switch frame.type {
         case .send:

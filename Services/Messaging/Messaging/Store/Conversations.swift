@@ -8,6 +8,7 @@ import ServiceKit
 struct Conversations: Sendable {
     let postgres: PostgresClient
     let logger: Logger
+    private let known = KnownParties()
 
     struct Party: Sendable {
         var id: UUID
@@ -67,11 +68,13 @@ struct Conversations: Sendable {
 
     /// The conversation's parties, or `nil` when there is no such conversation.
     func parties(of id: UUID) async throws -> ConversationParties? {
+        if let parties = known[id] { return parties }
         var parties: ConversationParties?
         for try await (title, participant) in try await postgres.execute(PartiesLookup(id: id), logger: logger) {
             parties = parties ?? ConversationParties(id: id, experienceTitle: title, participants: [])
             parties?.participants.append(participant)
         }
+        if let parties { known.remember(parties) }
         return parties
     }
 
