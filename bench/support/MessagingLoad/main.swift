@@ -192,7 +192,8 @@ let latencies = deliveries.map(\.latency).sorted()
 func percentile(_ p: Double, of sorted: [UInt64] = latencies) -> Double {
     sorted.isEmpty ? .nan : Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1_000_000
 }
-// The first second is when each sender's first message is sent, which makes its session look the conversation up.
+// The first second is when each sender's first message is sent: the instance looks each conversation up, and each of its
+// database connections runs its statements for the first time.
 let (firstSecond, after) = deliveries.reduce(into: ([UInt64](), [UInt64]())) { split, delivery in
     if delivery.sent < sendStartNanoseconds + 1_000_000_000 { split.0.append(delivery.latency) } else { split.1.append(delivery.latency) }
 }
