@@ -1,10 +1,11 @@
 import Contracts
 import Foundation
 import PostgresNIO
+import ServiceKit
 
 /// What booking a slot needs to know, in one round trip (``Slots/bookable(_:on:)``). Prepared once per connection:
 /// planning it took PostgreSQL longer than running it (EXPLAIN ANALYZE under the booking bench: 1.3 ms against 0.3).
-struct BookableSlotQuery: PostgresPreparedStatement {
+struct BookableSlotQuery: PreparedStatementByID {
     typealias Row = BookableSlot
 
     static let sql = """
@@ -30,12 +31,6 @@ struct BookableSlotQuery: PostgresPreparedStatement {
         """
 
     let id: UUID
-
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 1)
-        bindings.append(id)
-        return bindings
-    }
 
     func decodeRow(_ row: PostgresRow) throws -> BookableSlot {
         let r = try row.decode(

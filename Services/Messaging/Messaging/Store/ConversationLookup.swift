@@ -1,21 +1,16 @@
 import Foundation
 import PostgresNIO
+import ServiceKit
 
 /// One conversation as its reader sees it (``Conversations/find(_:reader:)``). Prepared once per connection: planning
 /// it took PostgreSQL longer than running it (EXPLAIN ANALYZE over the messaging bench's data: 1.0 ms against 0.2).
-struct ConversationLookup: PostgresPreparedStatement {
+struct ConversationLookup: PreparedStatementByID {
     typealias Row = Conversation
 
     static let sql = "\(Conversations.head) WHERE c.id = $1"
 
     let id: UUID
     let reader: UUID
-
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 1)
-        bindings.append(id)
-        return bindings
-    }
 
     func decodeRow(_ row: PostgresRow) throws -> Conversation {
         try Conversations.conversation(in: row, reader: reader)

@@ -1,12 +1,13 @@
 import Foundation
 import PostgresNIO
+import ServiceKit
 
 /// A conversation's parties (``Conversations/parties(of:)``), one row each, the traveler first: every socket's first
 /// frame about a conversation asks for them, and so does every send and read mark over HTTP. After a restart every
 /// client's first message asks at once, so this is the lightest question that answers them (pg_stat_statements over
 /// the messaging bench's first second: 2 000 of the full ``ConversationLookup`` took PostgreSQL 200 ms). Prepared
 /// once per connection, as planning costs more than running.
-struct PartiesLookup: PostgresPreparedStatement {
+struct PartiesLookup: PreparedStatementByID {
     typealias Row = (experienceTitle: String, participant: Conversation.Participant)
 
     static let sql = """
@@ -16,12 +17,6 @@ struct PartiesLookup: PostgresPreparedStatement {
         """
 
     let id: UUID
-
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 1)
-        bindings.append(id)
-        return bindings
-    }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
         let (title, user, role, name) = try row.decode((String, UUID, String, String).self)
