@@ -185,6 +185,28 @@ import Testing
         }
     }
 
+    /// Redis restarted without persistence loses the deny-list: what is still in force is published again, so that a
+    /// signed-out token does not become good again at the gateway.
+    @Test func revocationsArePublishedAgainWhenRedisLosesThem() async throws {
+        let server = try PrivateRedis()
+        try await AuthHarness.run(["REDIS_URL": server.url]) { auth in
+            let session = try await auth.register()
+            #expect(try await auth.send(.post, "/api/v1/auth/logout", token: session.accessToken).status == .noContent)
+            var revoked: [String] = []
+            for try await jti in try await auth.postgres.query("SELECT jti FROM revoked_access_tokens").decode(String.self) { revoked.append(jti) }
+            let key = RedisArgument(RevokedTokens.key(jti: try #require(revoked.first)))
+            let redis = try TestEnvironment.redis(server.url)
+            #expect(await eventually { (try? await redis.send("EXISTS", key))?.int == 1 })
+
+            await server.stop()
+            try server.start()
+            #expect(await eventually { (try? await redis.send("PING")) == .status("PONG") })
+            #expect(await eventually { (try? await redis.send("EXISTS", key))?.int == 1 })
+            #expect(try await redis.send("EXISTS", RedisArgument(Revocations.marker)).int == 1)
+        }
+        await server.stop()
+    }
+
     @Test func changingThePasswordNeedsTheCurrentOneAndEndsOtherSessions() async throws {
         try await AuthHarness.run { auth in
             let session = try await auth.register()

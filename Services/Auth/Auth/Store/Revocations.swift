@@ -9,7 +9,8 @@ import ServiceLifecycle
 /// Revoked access tokens. A revocation is written in PostgreSQL inside the transaction that causes it (logout,
 /// reuse of a refresh token, a disabled account) and then published to the deny-list in Redis, which the gateway
 /// reads, and to the stream of revocations, which Messaging follows. If Redis is away, the publisher retries until it
-/// is back: no revocation is lost.
+/// is back: no revocation is lost. If Redis comes back without its data (a restart without persistence, a failover to
+/// an empty replica), the revocations still in force are published again (``restoreIfLost()``).
 struct Revocations: Service {
     let postgres: PostgresClient
     let redis: RedisClient
@@ -28,10 +29,33 @@ struct Revocations: Service {
         )
     }
 
+    /// A key Redis holds while it still has what was published: set after the revocations in force are marked to be
+    /// published again, so that Redis losing its data loses this key too, and the next round finds it gone.
+    static let marker = "auth:revocations:kept"
+
+    /// Marks every revocation still in force to be published again when Redis no longer holds ``marker``.
+    func restoreIfLost() async throws {
+        guard try await redis.send("EXISTS", RedisArgument(Self.marker)).int == 0 else { return }
+        let rows = try await postgres.query(
+            """
+            WITH restored AS (
+                UPDATE revoked_access_tokens SET published_at = NULL WHERE published_at IS NOT NULL AND expires_at > \(clock.now()) RETURNING 1
+            )
+            SELECT count(*)::int FROM restored
+            """,
+            logger: logger
+        )
+        for try await restored in rows.decode(Int.self) where restored > 0 {
+            logger.warning("Redis lost the revoked tokens: publishing them again", metadata: ["revocations": "\(restored)"])
+        }
+        _ = try await redis.send("SET", RedisArgument(Self.marker), "1")
+    }
+
     /// Pushes every unpublished revocation to Redis, with the token's remaining lifetime, and forgets the expired.
     /// Errors are logged: the next round retries.
     func publish() async {
         do {
+            try await restoreIfLost()
             let now = clock.now()
             let rows = try await postgres.query(
                 "SELECT jti, expires_at FROM revoked_access_tokens WHERE published_at IS NULL AND expires_at > \(now) LIMIT 1000",
