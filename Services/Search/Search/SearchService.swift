@@ -18,7 +18,7 @@ struct SearchService: Sendable {
 
     /// `request`'s results as JSON, from the cache when the index has not changed since they were cached.
     func results(of request: SearchRequest, query: String) async throws -> Data {
-        try await cache.answer(query) { try JSONEncoder.mayaGo.encode(try await search(request)) }
+        try await cache.answer(query) { try await search(request).json }
     }
 
     /// Completions of what the search box holds, its words folded as the index folds them.
