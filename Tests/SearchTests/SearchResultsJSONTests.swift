@@ -38,4 +38,15 @@ import Testing
         let encoded = try JSONEncoder.mayaGo.encode(results)
         #expect(String(decoding: results.json, as: UTF8.self) == String(decoding: encoded, as: UTF8.self))
     }
+
+    /// A number JSON cannot hold is `null` rather than a page that fails whole (the encoder throws).
+    @Test func aDistanceThatIsNoNumberIsNull() throws {
+        let hit = Self.hit("Far", snippet: "", distance: .nan, next: nil, photo: false, score: .infinity, rating: 1)
+        let results = SearchResults(items: [hit], facets: Self.results[1].facets, total: 1, nextCursor: nil)
+        #expect(throws: EncodingError.self) { try JSONEncoder.mayaGo.encode(results) }
+        let written = try #require(try JSONSerialization.jsonObject(with: results.json) as? [String: Any])
+        let item = try #require((written["items"] as? [[String: Any]])?.first)
+        #expect(item["distanceKm"] is NSNull)
+        #expect(item["score"] is NSNull)
+    }
 }

@@ -85,10 +85,16 @@ private struct JSONOutput {
         bytes += String(value).utf8
     }
 
-    /// A whole number without its `.0`, as Foundation writes it.
+    /// A whole number without its `.0`, as Foundation writes it; `null` for what JSON has no number for (NaN, an
+    /// infinity), where the encoder would have failed the whole answer.
     mutating func number(_ value: Double) {
-        if value.rounded() == value, abs(value) < 1e15 { return number(Int64(value)) }
-        bytes += value.description.utf8
+        if !value.isFinite {
+            bytes += "null".utf8
+        } else if value.rounded() == value, abs(value) < 1e15 {
+            number(Int64(value))
+        } else {
+            bytes += value.description.utf8
+        }
     }
 
     /// Keys in the order `JSONEncoder`'s `.sortedKeys` gives them: the strings' own.
