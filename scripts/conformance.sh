@@ -62,8 +62,8 @@ export HYPOTHESIS_STORAGE_DIRECTORY="$root/run/conformance-cache/hypothesis"
 echo "Conformance: schemathesis $(st --version | awk '{print $NF}'), seed $seed, $examples examples per operation"
 start=$(date +%s)
 status=0
-# A service that stops answering /health (two tries, 3 s apart) has its threads' stacks written beside its log and
-# is killed, so that the suite fails within seconds and says why instead of waiting out its time limit.
+# A service that stops answering /health (two tries, 3 s apart) has its threads' states and stacks written beside its
+# log and is killed, so that the suite fails within seconds and says why instead of waiting out its time limit.
 watchdog() {
     local service pid
     while sleep 2; do
@@ -74,6 +74,7 @@ watchdog() {
             curl -sf -m 3 -o /dev/null "http://127.0.0.1:${service_ports[$service]}/health" && continue
             pid=$(service_pid "$service") || continue
             echo "Conformance: $service stopped answering /health; its stacks are in run/conformance/logs/$service.stacks"
+            cat /proc/"$pid"/task/*/stat >"$work/logs/$service.threads" 2>/dev/null || true
             gdb -p "$pid" -batch -ex "thread apply all bt" >"$work/logs/$service.stacks" 2>&1 || true
             kill -KILL "$pid" 2>/dev/null || true
         done
@@ -81,6 +82,8 @@ watchdog() {
 }
 watchdog &
 watchdog_pid=$!
+# However the script ends: a watchdog left behind would take the next run's services for this one's.
+trap 'kill "$watchdog_pid" 2>/dev/null; stop_services; drop_database "$pg_port" mayago_conformance || true' EXIT
 run() {  # <report name> <phases> <st run options>…
     local name=$1 phases=$2
     shift 2
@@ -97,7 +100,12 @@ run users examples,coverage,fuzzing --auth-wfc "$work/throwaway.json" --auth-wfc
 kill "$watchdog_pid" 2>/dev/null || true
 if compgen -G "$work/logs/*.stacks" >/dev/null; then
     status=1
-    for stacks in "$work"/logs/*.stacks; do echo "== $stacks"; awk '/^Thread/ { frames = 0; print } /^#/ && frames++ < 12' "$stacks"; done
+    # What each was doing, short enough to be read at the end of CI's output (make test prints it again last).
+    for stacks in "$work"/logs/*.stacks; do
+        service=$(basename "$stacks" .stacks)
+        python3 scripts/lib/stuck-threads.py "$service" "$stacks" "$work/logs/$service.threads"
+        echo "  the last lines of its log:" && tail -n 5 "$work/logs/$service.log" | cut -c1-300 | sed 's/^/    /'
+    done | tee "$work/stuck.txt"
 fi
 echo "Conformance took $(($(date +%s) - start)) s (seed $seed); reports in run/conformance"
 exit $status

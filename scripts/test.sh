@@ -68,4 +68,6 @@ else
     psql -h 127.0.0.1 -p "$pg_port" -U mayago -d postgres -qc "SELECT pg_drop_replication_slot('mayago_backup')" >/dev/null || true
 fi
 echo "Tests took $(($(date +%s) - start)) s"
+# A service the conformance suite found stuck: what it was doing, where the end of the output shows it.
+[ $# -gt 0 ] || [ ! -s run/conformance/stuck.txt ] || { echo "Conformance: a service stopped answering" && cat run/conformance/stuck.txt; }
 exit $status
