@@ -83,7 +83,7 @@ watchdog() {
 watchdog &
 watchdog_pid=$!
 # However the script ends: a watchdog left behind would take the next run's services for this one's.
-trap 'kill "$watchdog_pid" 2>/dev/null; stop_services; drop_database "$pg_port" mayago_conformance || true' EXIT
+trap 'kill "$watchdog_pid" 2>/dev/null || true; stop_services; drop_database "$pg_port" mayago_conformance || true' EXIT
 run() {  # <report name> <phases> <st run options>…
     local name=$1 phases=$2
     shift 2
