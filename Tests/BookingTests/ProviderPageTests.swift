@@ -1,7 +1,9 @@
 import Contracts
 import Foundation
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
+import Logging
 import PostgresNIO
 import ServiceKit
 import TestSupport
@@ -42,6 +44,52 @@ import Testing
             await booking.peers.setDown(true)
             #expect(try await booking.send(.get, "/api/v1/providers/\(provider.id)").status == .serviceUnavailable)
             await booking.peers.setDown(false)
+        }
+    }
+}
+
+/// What `ProviderDirectory` logs: Messaging away is a warning; a page given up while it asked is not.
+@Suite struct ProviderDirectoryTests {
+    /// Keeps the messages logged at warning and above.
+    final class Warnings: LogHandler, @unchecked Sendable {
+        private let lock = NSLock()
+        private var kept: [String] = []
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .warning
+
+        var messages: [String] { lock.withLock { kept } }
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            lock.withLock { kept.append(event.message.description) }
+        }
+    }
+
+    @Test func aPageGivenUpWhileMessagingIsAskedLogsNoWarningButMessagingAwayDoes() async throws {
+        let router = Router()
+        router.get("internal/v1/response-stats/:id") { _, _ -> Response in
+            try await Task.sleep(for: .seconds(3))
+            return Response(status: .noContent)
+        }
+        try await withStandIn(router) { port in
+            let warnings = Warnings()
+            let logger = Logger(label: "provider-directory") { _ in warnings }
+            let credential = await ServiceCredential(service: .booking, secret: "a-service-secret-of-at-least-32-characters")
+            let client = InternalClient(peers: [.messaging: [URL(string: "http://127.0.0.1:\(port)")!]], credential: credential, timeout: .seconds(1))
+            let directory = ProviderDirectory(client: client, logger: logger)
+
+            // Cancelled as `providerPage` cancels it when Auth knows no such provider.
+            let asked = Task { await directory.responseStats(of: UUID()) }
+            try await Task.sleep(for: .milliseconds(300))
+            asked.cancel()
+            #expect(await asked.value == nil)
+            #expect(warnings.messages.isEmpty, "\(warnings.messages)")
+
+            // Messaging not answering in time is still a warning.
+            #expect(await directory.responseStats(of: UUID()) == nil)
+            #expect(warnings.messages == ["Messaging did not answer"])
         }
     }
 }
