@@ -70,6 +70,30 @@ import Testing
         #expect(index.matches(Self.words("street food")).count == 2)
     }
 
+    /// Against the definition, over random documents: a phrase matches where its words stand one after the other.
+    @Test func phrasesMatchWhereTheirWordsStandInOrderAndNowhereElse() {
+        var random = SystemRandomNumberGenerator()
+        let vocabulary = ["ah", "be", "ce", "de", "ef"]
+        var index = TextIndex()
+        var texts: [[String]] = []
+        for _ in 0..<300 {
+            let text = (0..<Int.random(in: 1...12, using: &random)).map { _ in vocabulary.randomElement(using: &random)! }
+            texts.append(text)
+            let positions = Dictionary(grouping: text.indices, by: { text[$0] })
+            let vector = positions.keys.sorted().map { word in "'\(word)':" + positions[word]!.map { "\($0 + 1)" }.joined(separator: ",") }
+            index.upsert(Self.document(text.joined(separator: " ")), words: TSVector.parse(vector.joined(separator: " ")))
+        }
+        for _ in 0..<200 {
+            let phrase = (0..<Int.random(in: 2...3, using: &random)).map { _ in vocabulary.randomElement(using: &random)! }
+            let expected = texts.indices.filter { number in
+                let text = texts[number]
+                return text.count >= phrase.count && (0...(text.count - phrase.count)).contains { Array(text[$0..<($0 + phrase.count)]) == phrase }
+            }
+            let found = index.matches(Self.words("\"" + phrase.joined(separator: " ") + "\"")).map(\.document)
+            #expect(found.sorted() == expected, "\(phrase)")
+        }
+    }
+
     @Test func aNewStateReplacesTheOldOnceAndTheSameStateChangesNothing() {
         var index = TextIndex()
         var tour = Self.document("Tacos tour")
