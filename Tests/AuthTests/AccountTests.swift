@@ -207,6 +207,21 @@ import Testing
         await server.stop()
     }
 
+    /// A Redis that may evict keys could drop the deny-list's: Auth is not ready while it may, and says why.
+    @Test func authIsNotReadyWhileRedisMayEvictTheDenyList() async throws {
+        let server = try PrivateRedis()
+        try await AuthHarness.run(["REDIS_URL": server.url]) { auth in
+            let redis = try TestEnvironment.redis(server.url)
+            try await redis.send("CONFIG", "SET", "maxmemory-policy", "volatile-lru")
+            let ready = try await auth.send(.get, "/ready")
+            #expect(ready.status == .serviceUnavailable)
+            #expect(ready.text.contains("maxmemory-policy is volatile-lru"), "\(ready.text)")
+            try await redis.send("CONFIG", "SET", "maxmemory-policy", "noeviction")
+            #expect(try await auth.send(.get, "/ready").status == .ok)
+        }
+        await server.stop()
+    }
+
     @Test func changingThePasswordNeedsTheCurrentOneAndEndsOtherSessions() async throws {
         try await AuthHarness.run { auth in
             let session = try await auth.register()

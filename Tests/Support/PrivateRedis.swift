@@ -3,10 +3,13 @@ import NIOConcurrencyHelpers
 /// A Redis server of a test's own, on a free port, that the test can stop and start again.
 public final class PrivateRedis: Sendable {
     public let port: Int
+    /// More of `redis-server`'s options, at every start.
+    private let options: [String]
     private let process = NIOLockedValueBox<ChildProcess?>(nil)
 
-    public init() throws {
+    public init(options: [String] = []) throws {
         port = try TestEnvironment.freePort()
+        self.options = options
         try start()
     }
 
@@ -15,7 +18,7 @@ public final class PrivateRedis: Sendable {
     public func start() throws {
         let server = try ChildProcess(
             "/usr/bin/redis-server",
-            arguments: ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            arguments: ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"] + options,
             name: "redis-\(port)"
         )
         process.withLockedValue { $0 = server }

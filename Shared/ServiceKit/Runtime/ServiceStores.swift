@@ -47,7 +47,7 @@ public struct RedisStore: ServiceStores {
     }
 
     public var services: [any Service] { [redis] }
-    public var readinessChecks: [ReadinessCheck] { [ReadinessCheck(name: "redis") { [redis] in try await redis.send("PING") }] }
+    public var readinessChecks: [ReadinessCheck] { [redis.readinessCheck] }
     public var denyList: RedisClient? { redis }
 }
 
@@ -130,7 +130,7 @@ public struct PostgresAndRedis: ServiceStores {
 
     public var services: [any Service] { database.services + [redis] }
     public var readinessChecks: [ReadinessCheck] {
-        database.readinessChecks + [ReadinessCheck(name: "redis") { [redis] in try await redis.send("PING") }]
+        database.readinessChecks + [redis.readinessCheck]
     }
     public var schema: SchemaMigrations? { database.schema }
     public var denyList: RedisClient? { redis }
