@@ -94,6 +94,25 @@ import Testing
         }
     }
 
+    @Test func aSearchFromAPlaceFindsWhatASearchFromTheStartFinds() {
+        let values = [1, 3, 3, 4, 8, 9, 9, 9, 12, 20, 21, 40]
+        for value in 0...41 {
+            let expected = values.firstIndex(atLeast: value)
+            for start in 0...expected {
+                #expect(values.firstIndex(atLeast: value, from: start) == expected, "\(value) from \(start)")
+            }
+        }
+        #expect([Int]().firstIndex(atLeast: 5, from: 0) == 0)
+    }
+
+    @Test func whereALexemeStandsIsKeptForUpToFourPlaces() {
+        let four = Stands([2, 7, 300, 16_383])
+        #expect((0..<4).map(four.position) == [2, 7, 300, 16_383] && !four.isUnknown)
+        #expect(four.contains(300) && !four.contains(3) && !four.contains(0))
+        #expect(Stands([5]).position(1) == 0)
+        #expect(Stands([1, 2, 3, 4, 5]).isUnknown && Stands([]).isUnknown)
+    }
+
     @Test func aNewStateReplacesTheOldOnceAndTheSameStateChangesNothing() {
         var index = TextIndex()
         var tour = Self.document("Tacos tour")

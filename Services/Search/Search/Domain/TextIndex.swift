@@ -49,6 +49,9 @@ struct TextIndex: Sendable {
     private var lexemes: [String] = []
     /// For each lexeme, the documents that use it, ascending, each as `document << 2 | weight`.
     private var postings: [[UInt32]] = []
+    /// Beside each posting, where the lexeme stands in that document (``Stands``): a phrase's check reads them in the
+    /// order it walks the postings, rather than each candidate's `occurrences` from wherever that array lives.
+    private var stands: [[Stands]] = []
     /// The lexemes by their first three characters (or all of a shorter one), for prefixes.
     private var byStart: [String: [UInt32]] = [:]
 
@@ -74,7 +77,7 @@ struct TextIndex: Sendable {
         var occurrences: [UInt64] = []
         for entry in words {
             let lexeme = self.number(ofLexeme: entry.lexeme)
-            insert(UInt32(number) << 2 | UInt32(entry.weight), into: lexeme)
+            insert(UInt32(number) << 2 | UInt32(entry.weight), Stands(entry.positions), into: lexeme)
             for position in entry.positions.isEmpty ? [0] : entry.positions {
                 occurrences.append(UInt64(lexeme) << 16 | UInt64(position))
             }
@@ -167,22 +170,45 @@ struct TextIndex: Sendable {
         }
         let numbers = term.lexemes.compactMap { lexemeNumbers[$0] }
         guard numbers.count == term.lexemes.count, let first = numbers.first else { return }
-        for posting in postings[Int(first)] {
-            let document = Int(posting >> 2)
+        guard numbers.count > 1 else {
+            for posting in postings[Int(first)] { body(Int(posting >> 2), Self.weights[Int(posting & 3)]) }
+            return
+        }
+        // The other lists ascend too: each is walked once, from where the document before was found.
+        var cursors = [Int](repeating: 0, count: numbers.count)
+        // Where each lexeme stands in the document at hand, for a phrase.
+        var found = [Stands](repeating: Stands(), count: numbers.count)
+        documents: for (index, posting) in postings[Int(first)].enumerated() {
             var weight = posting & 3
-            for other in numbers.dropFirst() {
-                guard let found = self.weight(of: other, in: document) else {
-                    weight = .max
-                    break
-                }
-                weight = min(weight, found)
+            for offset in numbers.indices.dropFirst() {
+                let other = Int(numbers[offset])
+                let at = postings[other].firstIndex(atLeast: posting & ~3, from: cursors[offset])
+                guard at < postings[other].count else { return }
+                cursors[offset] = at
+                guard postings[other][at] >> 2 == posting >> 2 else { continue documents }
+                weight = min(weight, postings[other][at] & 3)
+                if term.isPhrase { found[offset] = stands[other][at] }
             }
-            guard weight != .max, !term.isPhrase || standInOrder(numbers, in: document) else { continue }
-            body(document, Self.weights[Int(weight)])
+            if term.isPhrase {
+                found[0] = stands[Int(first)][index]
+                guard standInOrder(found, numbers, in: Int(posting >> 2)) else { continue }
+            }
+            body(Int(posting >> 2), Self.weights[Int(weight)])
         }
     }
 
-    /// Whether the lexemes stand one right after the other somewhere in the document.
+    /// Whether the lexemes, standing in the document where `found` says, stand one right after the other somewhere.
+    private func standInOrder(_ found: [Stands], _ numbers: [UInt32], in document: Int) -> Bool {
+        guard !found.contains(where: \.isUnknown) else { return standInOrder(numbers, in: document) }
+        for slot in 0..<4 {
+            let position = found[0].position(slot)
+            guard position != 0 else { return false }
+            if found.indices.dropFirst().allSatisfy({ found[$0].contains(position + UInt16($0)) }) { return true }
+        }
+        return false
+    }
+
+    /// The same from the document's `occurrences`, for a lexeme that stands in more places than ``Stands`` holds.
     private func standInOrder(_ numbers: [UInt32], in document: Int) -> Bool {
         let occurrences = self.occurrences[document]
         let first = UInt64(numbers[0]) << 16
@@ -200,11 +226,11 @@ struct TextIndex: Sendable {
         return false
     }
 
-    /// The weight of the strongest place `lexeme` stands in `document`, or nil.
-    private func weight(of lexeme: UInt32, in document: Int) -> UInt32? {
+    /// Where `document`'s posting is in `lexeme`'s list, or nil.
+    private func index(of document: Int, in lexeme: UInt32) -> Int? {
         let list = postings[Int(lexeme)]
         let at = list.firstIndex(atLeast: UInt32(document) << 2)
-        return at < list.count && Int(list[at] >> 2) == document ? list[at] & 3 : nil
+        return at < list.count && Int(list[at] >> 2) == document ? at : nil
     }
 
     private func lexemes(startingWith prefix: String) -> [UInt32] {
@@ -220,35 +246,53 @@ struct TextIndex: Sendable {
         lexemeNumbers[lexeme] = number
         lexemes.append(lexeme)
         postings.append([])
+        stands.append([])
         byStart[String(lexeme.prefix(3)), default: []].append(number)
         return number
     }
 
-    private mutating func insert(_ posting: UInt32, into lexeme: UInt32) {
+    private mutating func insert(_ posting: UInt32, _ standing: Stands, into lexeme: UInt32) {
         // New documents come last, so that most postings are appended.
         if let last = postings[Int(lexeme)].last, last > posting {
-            postings[Int(lexeme)].insert(posting, at: postings[Int(lexeme)].firstIndex(atLeast: posting))
+            let at = postings[Int(lexeme)].firstIndex(atLeast: posting)
+            postings[Int(lexeme)].insert(posting, at: at)
+            stands[Int(lexeme)].insert(standing, at: at)
         } else {
             postings[Int(lexeme)].append(posting)
+            stands[Int(lexeme)].append(standing)
         }
     }
 
     private mutating func remove(_ document: Int, from lexeme: UInt32) {
-        let at = postings[Int(lexeme)].firstIndex(atLeast: UInt32(document) << 2)
-        if at < postings[Int(lexeme)].count, Int(postings[Int(lexeme)][at] >> 2) == document {
+        if let at = index(of: document, in: lexeme) {
             postings[Int(lexeme)].remove(at: at)
+            stands[Int(lexeme)].remove(at: at)
         }
     }
 }
 
-extension Array where Element: Comparable {
-    /// The index of the first element not below `value` in this ascending array (binary search).
+extension RandomAccessCollection where Element: Comparable, Index == Int {
+    /// The index of the first element not below `value` in this ascending collection (binary search).
     func firstIndex(atLeast value: Element) -> Int {
-        var low = 0
-        var high = count
+        var low = startIndex
+        var high = endIndex
         while low < high {
             let middle = (low + high) / 2
             if self[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// The same, knowing it is not before `start`: steps of 1, 2, 4… from there, then a binary search within the
+    /// last step, so that a walk through the collection in order costs its length rather than a search per value.
+    func firstIndex(atLeast value: Element, from start: Int) -> Int {
+        var low = start
+        var step = 1
+        while low < endIndex, self[low] < value {
+            let next = Swift.min(low + step, endIndex)
+            if next == endIndex || self[next] >= value { return self[(low + 1)..<next].firstIndex(atLeast: value) }
+            low = next
+            step *= 2
         }
         return low
     }
