@@ -17,9 +17,9 @@ FRAME = re.compile(r"^#\d+\s+(?:0x[0-9a-f]+ in )?(.+?)(?: \(.*)?$")
 THREAD = re.compile(r'^Thread \d+ \(Thread 0x[0-9a-f]+ \(LWP (\d+)\) "([^"]*)"')
 
 
-def demangled(text):
+def demangled(text, *options):
     try:
-        return subprocess.run(["swift", "demangle", "--simplified"], input=text, capture_output=True, text=True, check=True).stdout
+        return subprocess.run(["swift", "demangle", *options], input=text, capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return text
 
@@ -47,14 +47,17 @@ def states(path):
 
 def main(service, stacks_path, stat_path):
     known = states(stat_path) if os.path.exists(stat_path) else {}
-    every = list(threads(demangled(open(stacks_path, errors="replace").read())))
+    stacks = open(stacks_path, errors="replace").read()
+    # Whole names tell our frames by their module; the same frames without modules and types are shown.
+    every = list(threads(demangled(stacks)))
+    short = list(threads(demangled(stacks, "--simplified")))
     shown = []
-    for thread in every:
+    for thread, brief in zip(every, short):
         state, cpu = known.get(thread["lwp"], ("?", 0.0))
-        ours = [frame for frame in thread["frames"] if OURS.search(frame)]
+        ours = [index for index, frame in enumerate(thread["frames"]) if OURS.search(frame)]
         if state in ("R", "D") or ours:
-            top = [frame for frame in thread["frames"][:3] if frame not in ours]
-            frames = (top + ours)[:6]
+            picked = sorted(set(range(min(3, len(brief["frames"])))) | set(ours))[:6]
+            frames = [brief["frames"][index] for index in picked if index < len(brief["frames"])]
             shown.append(f'  {state} {cpu:7.2f} s "{thread["name"]}": ' + " < ".join(frame[:110] for frame in frames))
     print(f"{service}: {len(every)} threads, {len(every) - len(shown)} of them idle (not running, none of our code)")
     print("\n".join(shown) if shown else "  none running or in our code")
