@@ -17,11 +17,11 @@ struct ProviderDirectory: Sendable {
     func responseStats(of id: UUID) async -> ResponseStats? {
         do {
             return try await client.lookUp(ResponseStats.self, id: id, logger: logger)
-        } catch is CancellationError {
-            // The page was given up (no such provider, the caller gone): Messaging was not at fault.
-            return nil
         } catch {
-            logger.warning("Messaging did not answer", metadata: ["path": "\(ResponseStats.path(id))", "error": "\(error)"])
+            // A page given up (no such provider, the caller gone) cancels the lookup: Messaging was not at fault.
+            if !Task.isCancelled {
+                logger.warning("Messaging did not answer", metadata: ["path": "\(ResponseStats.path(id))", "error": "\(error)"])
+            }
             return nil
         }
     }
