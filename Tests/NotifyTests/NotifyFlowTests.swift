@@ -218,6 +218,23 @@ import Testing
         }
     }
 
+    @Test func theFloodLimitCountsTheBatchBeforeWhetherOrNotItsEndsAreWrittenYet() async throws {
+        try await NotifyHarness.run(["NOTIFY_RATE_LIMIT_PER_HOUR": "9", "NOTIFY_WORKERS": "1"]) { notify in
+            let ana = try await notify.user()
+            // 36 jobs due together (an email, a push and an in-app notice each): five batches, each sent while the ends
+            // of the one before are written.
+            let due = Date().addingTimeInterval(1)
+            for _ in 0..<12 {
+                try await notify.notify(.reviewRequest, to: ana.id, data: NotificationCatalog.entries[.reviewRequest]!.sample, sendAt: due)
+            }
+            let done = "SELECT count(*)::int FROM jobs WHERE status <> 'queued' AND status <> 'sending'"
+            #expect(try await eventually { try await notify.count(done) == 36 })
+            #expect(try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'email' AND status = 'sent'") == 9)
+            #expect(try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'email' AND last_error = 'rate_limited'") == 3)
+            #expect(try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'in_app' AND status = 'sent'") == 12)
+        }
+    }
+
     @Test func newMessagesWhileAwayGoOutAsOneDigestMail() async throws {
         let clock = TestClock()
         try await NotifyHarness.run(clock: clock.clock) { notify in

@@ -54,23 +54,27 @@ final class DeliveryWorker: Service, Sendable {
 
     /// One worker: claims up to ``batch`` due jobs at once and sends them in turn, while it claims the next batch: the
     /// claim's round trips are off the sends' path. A batch's ends are written in one statement while the next batch is
-    /// claimed. A job is started only while a whole lease of its own is still ahead; the rest go back to the queue, so that
-    /// a slow provider never has a job sent by this worker after another took it.
+    /// sent, and the flood limit counts the sends not written yet from memory. A job is started only while a whole lease
+    /// of its own is still ahead; the rest go back to the queue, so that a slow provider never has a job sent by this
+    /// worker after another took it.
     private func work() async {
         guard var batch = await claim() else { return }
+        var recording: Task<Void, Never>?
+        var unwritten: [Tried] = []
         while !batch.jobs.isEmpty {
             async let following = claim()
-            let (attempts, sentAll) = await send(batch)
-            // Written while the next batch is claimed, and before it is sent, so that its flood limit counts these.
-            async let recorded: Void = record(attempts)
+            let (attempts, sentAll) = await send(batch, after: unwritten)
+            await recording?.value
+            recording = Task { await self.record(attempts) }
+            unwritten = attempts
             let next = await following
-            await recorded
             guard sentAll, !Task.isCancelled, let next else {
                 if let next { try? await notify.jobs.release(next.jobs.map(\.id)) }
-                return
+                break
             }
             batch = next
         }
+        await recording?.value
     }
 
     /// Jobs claimed together, and when.
@@ -109,8 +113,9 @@ final class DeliveryWorker: Service, Sendable {
         }
     }
 
-    /// Sends a batch's jobs in turn; with whether all were tried (false when some went back to the queue unsent).
-    private func send(_ batch: Batch) async -> ([Tried], Bool) {
+    /// Sends a batch's jobs in turn, `unwritten` being the attempts of the batch before, whose ends may not be written
+    /// yet; with whether all were tried (false when some went back to the queue unsent).
+    private func send(_ batch: Batch, after unwritten: [Tried]) async -> ([Tried], Bool) {
         let lastStart = batch.claimedAt.addingTimeInterval(Double(notify.limits.lease.components.seconds))
         var tried: [Tried] = []
         for (index, job) in batch.jobs.enumerated() {
@@ -120,10 +125,8 @@ final class DeliveryWorker: Service, Sendable {
                 return (tried, false)
             }
             let now = notify.clock.now()
-            // This batch's own sends to the recipient on the channel are not written yet: the flood limit counts them here.
-            let sentBefore = tried.filter { $0.job.recipientId == job.recipientId && $0.job.channel == job.channel && $0.isSent }.count
             do {
-                tried.append(Tried(job: job, attempt: .success(try await perform(job, sentBefore: sentBefore)), at: now))
+                tried.append(Tried(job: job, attempt: .success(try await perform(job, unwritten: unwritten + tried)), at: now))
             } catch {
                 tried.append(Tried(job: job, attempt: .failure(error), at: now))
             }
@@ -184,9 +187,9 @@ final class DeliveryWorker: Service, Sendable {
         case later(Date)
     }
 
-    /// Sends one job, or says why it is not sent (now). `sentBefore`: the mails to its recipient on its channel that
-    /// its batch sent before it, which the flood limit counts with those written.
-    private func perform(_ job: ClaimedJob, sentBefore: Int) async throws -> Attempt {
+    /// Sends one job, or says why it is not sent (now). `unwritten`: the attempts whose ends may not be written yet,
+    /// which the flood limit counts from memory rather than from the jobs table.
+    private func perform(_ job: ClaimedJob, unwritten: [Tried]) async throws -> Attempt {
         let isSecurity = NotificationCatalog.entries[job.type]?.isSecurity == true
         guard let contact = try await notify.contacts.contact(job.recipientId) else { return .done(.skipped, "unknown_user") }
         if contact.disabled, !isSecurity { return .done(.skipped, "disabled_user") }
@@ -195,11 +198,11 @@ final class DeliveryWorker: Service, Sendable {
         guard preferences.allows(job.channel, for: job.type) else { return .done(.skipped, "turned_off") }
         let time = preferences.sendTime(of: job.channel, for: job.type, at: now)
         if time > now { return .later(time) }
-        if !isSecurity, job.channel != .inApp,
-            try await notify.jobs.sentCount(to: job.recipientId, on: job.channel, since: now.addingTimeInterval(-3600)) + sentBefore
-                >= notify.limits.perHour
-        {
-            return .done(.skipped, "rate_limited")
+        if !isSecurity, job.channel != .inApp {
+            let alike = unwritten.filter { $0.job.recipientId == job.recipientId && $0.job.channel == job.channel }
+            let written = try await notify.jobs.sentCount(
+                to: job.recipientId, on: job.channel, since: now.addingTimeInterval(-3600), besides: alike.map(\.job.id))
+            if written + alike.count(where: \.isSent) >= notify.limits.perHour { return .done(.skipped, "rate_limited") }
         }
         var data = [job.data]
         if NotificationCatalog.entries[job.type]?.digests == true, job.channel == .email {

@@ -261,10 +261,14 @@ struct Jobs: Sendable {
         )
     }
 
-    /// How many notices `recipient` got on `channel` since `since`, for the flood limit.
-    func sentCount(to recipient: UUID, on channel: Channel, since: Date) async throws -> Int {
+    /// How many notices `recipient` got on `channel` since `since`, for the flood limit, leaving out the jobs
+    /// `besides` (which the caller counts itself).
+    func sentCount(to recipient: UUID, on channel: Channel, since: Date, besides: [UUID]) async throws -> Int {
         let rows = try await postgres.query(
-            "SELECT count(*)::int FROM jobs WHERE status = 'sent' AND recipient_id = \(recipient) AND channel = \(channel.rawValue) AND finished_at > \(since)",
+            """
+            SELECT count(*)::int FROM jobs WHERE status = 'sent' AND recipient_id = \(recipient) AND channel = \(channel.rawValue)
+                AND finished_at > \(since) AND id <> ALL(\(besides))
+            """,
             logger: logger
         )
         for try await count in rows.decode(Int.self) { return count }
