@@ -179,6 +179,10 @@ import Testing
     @Test func snippetsMarkMatchedWordsAndCutLongTexts() {
         let marked = Snippet("Float above <sea> turtles & rays.").highlighting { $0 == "turtles" }
         #expect(marked == "Float above &lt;sea&gt; <mark>turtles</mark> &amp; rays.")
+        // Escaped byte by byte: a `<` that a combining mark joins into one character is escaped too, and other
+        // characters pass whole.
+        let accented = Snippet("Cenote <\u{0338}b> ñandú & tortugas").highlighting { $0 == "tortugas" }
+        #expect(accented == "Cenote &lt;\u{0338}b&gt; ñandú &amp; <mark>tortugas</mark>")
         let long = (1...40).map { "w\($0)" }.joined(separator: " ")
         #expect(Snippet(long).highlighting { $0 == "w30" } == (17...40).map { $0 == 30 ? "<mark>w30</mark>" : "w\($0)" }.joined(separator: " "))
         #expect(Snippet(long).highlighting { $0 == "w10" }.hasPrefix("w7 w8 w9 <mark>w10</mark>"))
