@@ -21,25 +21,29 @@ extension TextIndex {
     func search(_ request: SearchRequest, text: TextQuery, now: Date) -> Found {
         let origin = request.latitude.flatMap { latitude in request.longitude.map { (latitude, $0) } }
         let filter = Filter(request, in: self, now: now)
-        var found: [Hit] = []
         var counts = FacetCounts(for: self)
-        func consider(_ number: Int, _ facts: DocumentFacts, score: Float) {
-            guard filter.passes(number, facts, in: self) else { return }
-            var hit = Hit(document: number, score: score)
-            if let origin {
-                let distance = GreatCircle.kilometres(from: origin, to: (places[number].latitude, places[number].longitude))
-                if let radius = request.radiusKm, distance > radius { return }
-                hit.distanceKm = distance
+        let matched = text.isEmpty ? [] : matches(text)
+        // Written through a buffer as large as all there is to consider: an array's append checks its storage is not
+        // shared, at every hit.
+        let found = [Hit](unsafeUninitializedCapacity: text.isEmpty ? documents.count : matched.count) { found, total in
+            func consider(_ number: Int, _ facts: DocumentFacts, score: Float) {
+                guard filter.passes(number, facts, in: self) else { return }
+                var hit = Hit(document: number, score: score)
+                if let origin {
+                    let distance = GreatCircle.kilometres(from: origin, to: (places[number].latitude, places[number].longitude))
+                    if let radius = request.radiusKm, distance > radius { return }
+                    hit.distanceKm = distance
+                }
+                counts.count(number, facts, in: self)
+                found.initializeElement(at: total, to: hit)
+                total += 1
             }
-            counts.count(number, facts, in: self)
-            found.append(hit)
-        }
-        if text.isEmpty {
-            for number in documents.indices { consider(number, facts[number], score: 0) }
-        } else {
+            if text.isEmpty {
+                for number in documents.indices { consider(number, facts[number], score: 0) }
+                return
+            }
             // The matches' facts are far apart in memory: read a block of them in a loop of independent loads, which
             // the processor overlaps, rather than one cache miss at a time between the filters' branches.
-            let matched = matches(text)
             var block: [DocumentFacts] = []
             block.reserveCapacity(Self.factsBlock)
             for start in stride(from: 0, to: matched.count, by: Self.factsBlock) {

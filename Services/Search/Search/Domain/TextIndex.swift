@@ -119,6 +119,7 @@ struct TextIndex: Sendable {
     /// of the strongest place one of its terms was found, times the term's weight; averaged over the groups.
     func matches(_ query: TextQuery) -> [(document: Int, score: Float)] {
         let groups = min(query.groups.count, Int(UInt8.max))
+        guard groups > 0 else { return [] }
         // How many groups in a row each document matched: a group only looks at those that matched all before it. A
         // byte each, apart from the scores, so that the test at every posting reads little memory.
         var matched = [UInt8](repeating: 0, count: documents.count)
@@ -143,12 +144,14 @@ struct TextIndex: Sendable {
                     }
                 }
                 // In the index's order, so that the filters read the documents' facts in memory order rather than in
-                // the posting lists' jumps between terms.
-                var found: [(document: Int, score: Float)] = []
-                for document in matched.indices where matched[document] == groups {
-                    found.append((document, tallies[document].total / Float(groups)))
+                // the posting lists' jumps between terms. The last group touched exactly these: written through a buffer
+                // of that size, for the same reason as above.
+                return Array(unsafeUninitializedCapacity: touched.count) { found, count in
+                    for document in matched.indices where matched[document] == groups {
+                        found.initializeElement(at: count, to: (document, tallies[document].total / Float(groups)))
+                        count += 1
+                    }
                 }
-                return found
             }
         }
     }
