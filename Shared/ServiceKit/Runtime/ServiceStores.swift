@@ -71,14 +71,14 @@ public struct PostgresStore: ServiceStores {
     public init(configuration: ServiceConfiguration, migrations: [Migration], retention: [Retention.Rule], client: InternalClient, logger: Logger) throws {
         postgres = PostgresClient(
             configuration: try .init(url: configuration.databaseURL, schema: configuration.databaseSchema, poolSize: configuration.databasePoolSize),
-            backgroundLogger: logger
+            eventLoopGroup: LoopsInTurn.shared, backgroundLogger: logger
         )
         replica = try configuration.databaseReadURL.map { url in
             PostgresClient(
                 configuration: try .init(
                     url: url, schema: configuration.databaseSchema, poolSize: configuration.databasePoolSize, applicationName: "reads",
                     variable: "DATABASE_READ_URL"),
-                backgroundLogger: logger
+                eventLoopGroup: LoopsInTurn.shared, backgroundLogger: logger
             )
         }
         reads = DatabaseReads(primary: postgres, replica: replica)
