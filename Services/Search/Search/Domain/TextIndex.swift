@@ -143,11 +143,14 @@ struct TextIndex: Sendable {
                         tallies[document].best = 0
                     }
                 }
-                // In the index's order, so that the filters read the documents' facts in memory order rather than in
-                // the posting lists' jumps between terms. The last group touched exactly these: written through a buffer
-                // of that size, for the same reason as above.
+                // The last group touched exactly the documents that matched every group, an ascending run per term:
+                // sorted into the index's order (the sort merges runs), so that the filters read the documents' facts
+                // in memory order rather than in the posting lists' jumps between terms. Written through a buffer of
+                // that size, for the same reason as above; a document touched twice (a weight of 0 leaves `best` at 0)
+                // is taken once.
+                touched.sort()
                 return Array(unsafeUninitializedCapacity: touched.count) { found, count in
-                    for document in matched.indices where matched[document] == groups {
+                    for document in touched where count == 0 || found[count - 1].document != document {
                         found.initializeElement(at: count, to: (document, tallies[document].total / Float(groups)))
                         count += 1
                     }
