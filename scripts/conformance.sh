@@ -29,7 +29,14 @@ export MAILBOX_PATH="$work/mailbox" DEV_MAILBOX=true ADMIN_PORT=19080
 # Thousands of requests from one address in a few minutes: the limits that would stop a client stop the suite.
 export RATE_LIMIT_ANONYMOUS=1000000/1m RATE_LIMIT_USER=1000000/1m RATE_LIMIT_SENSITIVE=1000000/1m
 export LOGIN_IP_MAX_FAILURES=100000 LOGIN_MAX_FAILURES=1000 LOGIN_ACCOUNT_MAX_FAILURES=100000
-trap 'stop_services; drop_database "$pg_port" mayago_conformance || true' EXIT
+watchdog_pid=
+# However the script ends: a watchdog left behind would take the next run's services for this one's.
+cleanup() {
+    [ -z "$watchdog_pid" ] || kill "$watchdog_pid" 2>/dev/null || true
+    stop_services
+    drop_database "$pg_port" mayago_conformance || true
+}
+trap cleanup EXIT
 start_services "$bin" 18080 "$work/logs"
 wait_until_ready || { tail -n 20 "$work"/logs/*.log; exit 1; }
 scripts/seed.sh "$GATEWAY_URL" "$DATABASE_URL" "${AUTH_URL%%,*}" >/dev/null
@@ -82,8 +89,6 @@ watchdog() {
 }
 watchdog &
 watchdog_pid=$!
-# However the script ends: a watchdog left behind would take the next run's services for this one's.
-trap 'kill "$watchdog_pid" 2>/dev/null || true; stop_services; drop_database "$pg_port" mayago_conformance || true' EXIT
 run() {  # <report name> <phases> <st run options>…
     local name=$1 phases=$2
     shift 2
