@@ -149,6 +149,25 @@ import Testing
         #expect(index.search(try SearchRequest(["available": "any"]), text: TextQuery(), now: Self.now).total == 5)
     }
 
+    @Test func aPageKeptAsTheHitsAreFoundIsTheStartOfThemAllSorted() {
+        var index = TextIndex()
+        var generator = SystemRandomNumberGenerator()
+        // Few values of each, so that most comparisons go down to the next key.
+        for number in 0..<400 {
+            var document = Self.document("Tour \(number)", price: [40_000, 60_000, 90_000].randomElement(using: &generator)!)
+            document.rating = .init(average: [4.0, 4.5, 5.0].randomElement(using: &generator)!, count: 3)
+            document.bookings = Int.random(in: 0...2, using: &generator)
+            index.upsert(document, words: [])
+        }
+        let hits = index.documents.indices.map { number in
+            TextIndex.Hit(document: number, score: [0.1, 0.4, 1].randomElement(using: &generator)!, distanceKm: [nil, 3, 7].randomElement(using: &generator)!)
+        }
+        for sort in SearchRequest.Sort.allCases {
+            let all = index.top(TextIndex.Leaders.most + 1, of: hits, by: sort).map(\.document)
+            #expect(index.top(20, of: hits, by: sort).map(\.document) == Array(all.prefix(20)), "\(sort)")
+        }
+    }
+
     @Test func namesAreFilteredAndCountedByNumberWhateverTheirCount() throws {
         var index = TextIndex()
         // 70 languages: the first 64 are bits of a document's facts, the rest are read from the document.
@@ -174,6 +193,18 @@ import Testing
         #expect(index.search(try SearchRequest(["guests": "4"]), text: TextQuery(), now: Self.now).total == 70)
         let tomorrow = ISO8601DateFormatter().string(from: Self.now.addingTimeInterval(86_400 * 2))
         #expect(index.search(try SearchRequest(["from": Substring(tomorrow)]), text: TextQuery(), now: Self.now).total == 0)
+    }
+
+    @Test func aQueryMarksItsWordsTheirStemsAndThePrefixTyped() {
+        let stems = ["turtles": Stems(english: ["turtl"], spanish: ["turtl"]), "caves": Stems(english: ["cave"], spanish: ["cav"])]
+        var text = QueryText("turtles cav")
+        text.lastIsPrefix = true
+        let query = TextQuery(text, corrections: [[], []], stems: stems)
+        // "turtl" is one term though both languages stem to it, and the prefix keeps its own.
+        #expect(query.groups.map { $0.map(\.lexemes) } == [[["turtles"], ["turtl"]], [["cav"]]])
+        let marks = TextQuery.Marks(query)
+        #expect(marks("turtles", stems: nil) && marks("turtle", stems: Stems(english: ["turtl"])) && marks("caverns", stems: nil))
+        #expect(!marks("turtle", stems: nil) && !marks("reef", stems: Stems(english: ["reef"], spanish: ["reef"])))
     }
 
     @Test func snippetsMarkMatchedWordsAndCutLongTexts() {

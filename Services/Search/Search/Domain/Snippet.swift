@@ -53,14 +53,18 @@ struct Snippet {
     }
 
     /// The text cut around its first word that `marks` (given the word folded) says the query matched.
+    /// `marks` is asked only as far as the cut reaches.
     func highlighting(marks: (String) -> Bool) -> String {
-        let marked = words.map { marks($0.folded) }
-        let first = marked.firstIndex(of: true) ?? 0
-        let start = max(0, min(first - Self.wordsBeforeMatch, words.count - Self.maxWords))
+        let first = words.firstIndex { marks($0.folded) }
+        let start = max(0, min((first ?? 0) - Self.wordsBeforeMatch, words.count - Self.maxWords))
         let end = min(words.count, start + Self.maxWords)
+        func marked(_ index: Int) -> Bool {
+            guard let first else { return false }
+            return index == first || index > first && marks(words[index].folded)
+        }
         var snippet = ""
         var cursor = start == 0 ? text.startIndex : words[start].range.lowerBound
-        for index in start..<end where marked[index] {
+        for index in start..<end where marked(index) {
             snippet += Self.escaped(text[cursor..<words[index].range.lowerBound])
             snippet += "<mark>" + Self.escaped(text[words[index].range]) + "</mark>"
             cursor = words[index].range.upperBound

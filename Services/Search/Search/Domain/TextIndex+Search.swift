@@ -22,6 +22,9 @@ extension TextIndex {
         let origin = request.latitude.flatMap { latitude in request.longitude.map { (latitude, $0) } }
         let filter = Filter(request, in: self, now: now)
         var counts = FacetCounts(for: self)
+        let count = request.offset + request.limit
+        // A page's hits are kept as they are found, while their facts are at hand; a deep page sorts them all.
+        var leaders = Leaders(count <= Leaders.most ? count : 0, by: request.sort)
         let matched = text.isEmpty ? [] : matches(text)
         // Written through a buffer as large as all there is to consider: an array's append checks its storage is not
         // shared, at every hit.
@@ -35,6 +38,7 @@ extension TextIndex {
                     hit.distanceKm = distance
                 }
                 counts.count(number, facts, in: self)
+                leaders.offer(hit, facts, in: self)
                 found.initializeElement(at: total, to: hit)
                 total += 1
             }
@@ -53,51 +57,71 @@ extension TextIndex {
                 for (offset, index) in range.enumerated() { consider(matched[index].document, block[offset], score: matched[index].score) }
             }
         }
-        let page = top(request.offset + request.limit, of: found, by: request.sort).dropFirst(request.offset)
+        let page = (count <= Leaders.most ? leaders.hits : top(count, of: found, by: request.sort)).dropFirst(request.offset)
         return Found(page: Array(page), total: found.count, facets: counts.facets(currency: request.currency, in: self))
     }
 
     /// Matches whose facts are read at once: 256 of 48 bytes stay in the first-level cache.
     static let factsBlock = 256
 
-    /// The first `count` of `hits` in `sort`'s order: kept in a short sorted list for a page (most hits fall behind
-    /// its last one at the first comparison), sorted whole for a deep one.
+    /// The first `count` of `hits` in `sort`'s order.
     func top(_ count: Int, of hits: [Hit], by sort: SearchRequest.Sort) -> [Hit] {
-        guard count <= 256 else { return Array(hits.sorted { precedes($0, $1, by: sort) }.prefix(count)) }
-        var top: [Hit] = []
-        top.reserveCapacity(count + 1)
-        for hit in hits {
-            if top.count == count, let last = top.last, !precedes(hit, last, by: sort) { continue }
+        guard count <= Leaders.most else {
+            return Array(hits.sorted { precedes(($0, facts[$0.document]), ($1, facts[$1.document]), by: sort) }.prefix(count))
+        }
+        var leaders = Leaders(count, by: sort)
+        for hit in hits { leaders.offer(hit, facts[hit.document], in: self) }
+        return leaders.hits
+    }
+
+    /// The first hits in an order, kept in a short sorted list as they are found, each beside its facts: most hits
+    /// fall behind the last one kept at the first comparison, and no comparison reads a document's facts from memory
+    /// again (a text's hits have theirs far apart).
+    struct Leaders {
+        /// The most kept this way; a deeper page sorts all the hits.
+        static let most = 256
+        private let count: Int
+        private let sort: SearchRequest.Sort
+        private var kept: [(hit: Hit, facts: DocumentFacts)] = []
+
+        init(_ count: Int, by sort: SearchRequest.Sort) {
+            self.count = count
+            self.sort = sort
+            kept.reserveCapacity(count + 1)
+        }
+
+        var hits: [Hit] { kept.map(\.hit) }
+
+        mutating func offer(_ hit: Hit, _ facts: DocumentFacts, in index: TextIndex) {
+            guard count > 0 else { return }
+            if kept.count == count, let last = kept.last, !index.precedes((hit, facts), last, by: sort) { return }
             var low = 0
-            var high = top.count
+            var high = kept.count
             while low < high {
                 let middle = (low + high) / 2
-                if precedes(hit, top[middle], by: sort) { high = middle } else { low = middle + 1 }
+                if index.precedes((hit, facts), kept[middle], by: sort) { high = middle } else { low = middle + 1 }
             }
-            top.insert(hit, at: low)
-            if top.count > count { top.removeLast() }
+            kept.insert((hit, facts), at: low)
+            if kept.count > count { kept.removeLast() }
         }
-        return top
     }
 
     /// The asked order, then relevance, rating, popularity, and the id so that pages never overlap.
-    private func precedes(_ a: Hit, _ b: Hit, by sort: SearchRequest.Sort) -> Bool {
-        // Relevance decides most comparisons: the facts are read only when it does not.
-        if sort == .relevance, a.score != b.score { return a.score > b.score }
-        let x = facts[a.document]
-        let y = facts[b.document]
+    private func precedes(_ a: (hit: Hit, facts: DocumentFacts), _ b: (hit: Hit, facts: DocumentFacts), by sort: SearchRequest.Sort) -> Bool {
+        let (x, y) = (a.facts, b.facts)
         switch sort {
+        case .relevance where a.hit.score != b.hit.score: return a.hit.score > b.hit.score
         case .price where x.price != y.price: return x.price < y.price
         case .priceDescending where x.price != y.price: return x.price > y.price
-        case .distance where a.distanceKm != b.distanceKm: return (a.distanceKm ?? .infinity) < (b.distanceKm ?? .infinity)
+        case .distance where a.hit.distanceKm != b.hit.distanceKm: return (a.hit.distanceKm ?? .infinity) < (b.hit.distanceKm ?? .infinity)
         case .rating where x.rating != y.rating: return x.rating > y.rating
         case .popularity where x.bookings != y.bookings: return x.bookings > y.bookings
         default: break
         }
-        if a.score != b.score { return a.score > b.score }
+        if a.hit.score != b.hit.score { return a.hit.score > b.hit.score }
         if x.rating != y.rating { return x.rating > y.rating }
         if x.bookings != y.bookings { return x.bookings > y.bookings }
-        return documents[a.document].id < documents[b.document].id
+        return documents[a.hit.document].id < documents[b.hit.document].id
     }
 }
 

@@ -29,26 +29,52 @@ struct TextQuery: Equatable, Sendable {
         let last = text.words.count - 1
         groups = text.words.indices.map { index in
             let alternatives = [(text.words[index], Float(1))] + corrections[index].map { ($0, Self.correctionWeight) }
-            return alternatives.flatMap { word, weight in
+            var terms: [Term] = []
+            for (word, weight) in alternatives {
                 let stems = stems[word] ?? Stems()
-                var terms = [Term(lexemes: [word], isPrefix: text.lastIsPrefix && index == last, weight: weight)]
+                terms.add(Term(lexemes: [word], isPrefix: text.lastIsPrefix && index == last, weight: weight))
                 for lexemes in [stems.english, stems.spanish] where !lexemes.isEmpty && lexemes != [word] {
-                    terms.append(Term(lexemes: lexemes, weight: weight))
+                    terms.add(Term(lexemes: lexemes, weight: weight))
                 }
-                return terms
             }
+            return terms
         }
         groups += text.phrases.map { [Term(lexemes: $0.split(separator: " ").map(String.init), isPhrase: true)] }
     }
 
     var isEmpty: Bool { groups.isEmpty }
+}
 
-    /// Whether a word of a description, folded, is one the query matched: one of its lexemes or stems, or the
-    /// continuation of a prefix.
-    func marks(_ word: String, stems: Stems?) -> Bool {
-        let forms = [word] + (stems?.english ?? []) + (stems?.spanish ?? [])
-        return groups.joined().contains { term in
-            term.isPrefix ? word.hasPrefix(term.lexemes[0]) : forms.contains { term.lexemes.contains($0) }
+extension TextQuery {
+    /// Which words of a description a query matched: one of its lexemes or stems is a lexeme of the query, or the
+    /// word continues one of its prefixes. Made once per search from the query's terms, then asked for every word
+    /// of the page's descriptions.
+    struct Marks {
+        private let lexemes: Set<String>
+        private let prefixes: [String]
+
+        init(_ query: TextQuery) {
+            let terms = query.groups.joined()
+            lexemes = Set(terms.filter { !$0.isPrefix }.flatMap(\.lexemes))
+            prefixes = terms.filter(\.isPrefix).map { $0.lexemes[0] }
         }
+
+        /// Whether `word`, folded, with its `stems`, is one the query matched.
+        func callAsFunction(_ word: String, stems: Stems?) -> Bool {
+            lexemes.contains(word) || prefixes.contains { word.hasPrefix($0) }
+                || stems.map { $0.english.contains(where: lexemes.contains) || $0.spanish.contains(where: lexemes.contains) } ?? false
+        }
+    }
+}
+
+extension [TextQuery.Term] {
+    /// Adds `term` unless the group has it already (a word is often its own stem, and its English and Spanish stems
+    /// are often one), keeping the higher weight: each term's postings are walked, so the same lexemes twice cost a
+    /// second walk for nothing.
+    fileprivate mutating func add(_ term: TextQuery.Term) {
+        guard let known = firstIndex(where: { $0.lexemes == term.lexemes && $0.isPrefix == term.isPrefix && $0.isPhrase == term.isPhrase }) else {
+            return append(term)
+        }
+        self[known].weight = Swift.max(self[known].weight, term.weight)
     }
 }

@@ -17,13 +17,14 @@ struct SearchIndex: Sendable {
         // The descriptions' words, split once: their stems say which to mark.
         let snippets = text.isEmpty ? [] : documents.map { Snippet($0.description) }
         let stems = try await words.stems(of: Set(snippets.flatMap { $0.words.map(\.folded) }.filter { !$0.isEmpty }))
+        let marks = TextQuery.Marks(text)
         let items = found.page.indices.map { number in
             let hit = found.page[number]
             let document = documents[number]
             return SearchHit(
                 id: document.id, title: document.title,
                 snippet: text.isEmpty
-                    ? Snippet.opening(document.description) : snippets[number].highlighting { text.marks($0, stems: stems[$0]) },
+                    ? Snippet.opening(document.description) : snippets[number].highlighting { marks($0, stems: stems[$0]) },
                 category: document.category, city: document.city, country: document.country, price: document.price,
                 durationMinutes: document.durationMinutes, rating: document.rating,
                 distanceKm: hit.distanceKm.map { ($0 * 100).rounded() / 100 }, nextAvailable: document.nextSlot(for: request, after: now),
