@@ -195,6 +195,14 @@ import Testing
         #expect(index.search(try SearchRequest(["from": Substring(tomorrow)]), text: TextQuery(), now: Self.now).total == 0)
     }
 
+    @Test func anIdsKeyOrdersAsTheIdDoes() {
+        var index = TextIndex()
+        for number in 0..<200 { index.upsert(Self.document("Tour \(number)"), words: []) }
+        for (a, b) in zip(index.documents.indices, index.documents.indices.shuffled()) where index.idKeys[a] != index.idKeys[b] {
+            #expect((index.idKeys[a] < index.idKeys[b]) == (index.documents[a].id < index.documents[b].id))
+        }
+    }
+
     @Test func aQueryMarksItsWordsTheirStemsAndThePrefixTyped() {
         let stems = ["turtles": Stems(english: ["turtl"], spanish: ["turtl"]), "caves": Stems(english: ["cave"], spanish: ["cav"])]
         var text = QueryText("turtles cav")

@@ -121,7 +121,8 @@ extension TextIndex {
         if a.hit.score != b.hit.score { return a.hit.score > b.hit.score }
         if x.rating != y.rating { return x.rating > y.rating }
         if x.bookings != y.bookings { return x.bookings > y.bookings }
-        return documents[a.hit.document].id < documents[b.hit.document].id
+        let (idA, idB) = (idKeys[a.hit.document], idKeys[b.hit.document])
+        return idA != idB ? idA < idB : documents[a.hit.document].id < documents[b.hit.document].id
     }
 }
 
