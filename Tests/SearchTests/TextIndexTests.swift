@@ -149,7 +149,7 @@ import Testing
         #expect(index.search(try SearchRequest(["available": "any"]), text: TextQuery(), now: Self.now).total == 5)
     }
 
-    @Test func aPageKeptAsTheHitsAreFoundIsTheStartOfThemAllSorted() {
+    @Test func aPageKeptAsTheHitsAreFoundIsTheStartOfThemAllSorted() throws {
         var index = TextIndex()
         var generator = SystemRandomNumberGenerator()
         // Few values of each, so that most comparisons go down to the next key.
@@ -165,6 +165,13 @@ import Testing
         for sort in SearchRequest.Sort.allCases {
             let all = index.top(TextIndex.Leaders.most + 1, of: hits, by: sort).map(\.document)
             #expect(index.top(20, of: hits, by: sort).map(\.document) == Array(all.prefix(20)), "\(sort)")
+        }
+        // A search keeps its first page and sorts all for a deep one, and counts every hit either way.
+        let sorted = index.top(400, of: index.documents.indices.map { TextIndex.Hit(document: $0, score: 0) }, by: .price).map(\.document)
+        for offset in [0, 300] {
+            let cursor = Substring(Data("o:\(offset)".utf8).base64EncodedString())
+            let found = index.search(try SearchRequest(["sort": "price", "limit": "20", "cursor": cursor]), text: TextQuery(), now: Self.now)
+            #expect(found.page.map(\.document) == Array(sorted[offset..<offset + 20]) && found.total == 400, "\(offset)")
         }
     }
 

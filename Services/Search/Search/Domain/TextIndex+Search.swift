@@ -24,11 +24,14 @@ extension TextIndex {
         var counts = FacetCounts(for: self)
         let count = request.offset + request.limit
         // A page's hits are kept as they are found, while their facts are at hand; a deep page sorts them all.
-        var leaders = Leaders(count <= Leaders.most ? count : 0, by: request.sort)
+        let isDeep = count > Leaders.most
+        var leaders = Leaders(isDeep ? 0 : count, by: request.sort)
+        var total = 0
         let matched = text.isEmpty ? [] : matches(text)
-        // Written through a buffer as large as all there is to consider: an array's append checks its storage is not
-        // shared, at every hit.
-        let found = [Hit](unsafeUninitializedCapacity: text.isEmpty ? documents.count : matched.count) { found, total in
+        // For a deep page, written through a buffer as large as all there is to consider: an array's append checks its
+        // storage is not shared, at every hit.
+        let found = [Hit](unsafeUninitializedCapacity: !isDeep ? 0 : text.isEmpty ? documents.count : matched.count) { found, written in
+            defer { written = isDeep ? total : 0 }
             func consider(_ number: Int, _ facts: DocumentFacts, score: Float) {
                 guard filter.passes(number, facts, in: self) else { return }
                 var hit = Hit(document: number, score: score)
@@ -38,8 +41,7 @@ extension TextIndex {
                     hit.distanceKm = distance
                 }
                 counts.count(number, facts, in: self)
-                leaders.offer(hit, facts, in: self)
-                found.initializeElement(at: total, to: hit)
+                if isDeep { found.initializeElement(at: total, to: hit) } else { leaders.offer(hit, facts, in: self) }
                 total += 1
             }
             if text.isEmpty {
@@ -57,8 +59,8 @@ extension TextIndex {
                 for (offset, index) in range.enumerated() { consider(matched[index].document, block[offset], score: matched[index].score) }
             }
         }
-        let page = (count <= Leaders.most ? leaders.hits : top(count, of: found, by: request.sort)).dropFirst(request.offset)
-        return Found(page: Array(page), total: found.count, facets: counts.facets(currency: request.currency, in: self))
+        let page = (isDeep ? top(count, of: found, by: request.sort) : leaders.hits).dropFirst(request.offset)
+        return Found(page: Array(page), total: total, facets: counts.facets(currency: request.currency, in: self))
     }
 
     /// Matches whose facts are read at once: 256 of 48 bytes stay in the first-level cache.
@@ -93,7 +95,6 @@ extension TextIndex {
         var hits: [Hit] { kept.map(\.hit) }
 
         mutating func offer(_ hit: Hit, _ facts: DocumentFacts, in index: TextIndex) {
-            guard count > 0 else { return }
             if kept.count == count, let last = kept.last, !index.precedes((hit, facts), last, by: sort) { return }
             var low = 0
             var high = kept.count
