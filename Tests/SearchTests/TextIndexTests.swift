@@ -202,6 +202,43 @@ import Testing
         #expect(index.search(try SearchRequest(["from": Substring(tomorrow)]), text: TextQuery(), now: Self.now).total == 0)
     }
 
+    @Test func priceRangesPlaceEachPriceWhereItsShareOfTheSpanSays() throws {
+        var index = TextIndex()
+        var generator = SystemRandomNumberGenerator()
+        // Every price from 1 000 to 1 021 (a span of 22, which five does not divide) in the most common currency, and
+        // others in another.
+        var prices: [Int64] = []
+        for number in 0..<300 {
+            let price = number < 66 ? Int64(1_000 + number / 3) : Int64.random(in: 1_000...1_021, using: &generator)
+            var document = Self.document("Tour \(number)", price: price)
+            if number.isMultiple(of: 3) { document.price = Money(amount: price * 7, currency: "USD") } else { prices.append(price) }
+            index.upsert(document, words: [])
+        }
+        let (low, high) = (prices.min()!, prices.max()!)
+        var expected = [Int](repeating: 0, count: 5)
+        for price in prices { expected[min(Int(5 * (price - low) / (high + 1 - low)), 4)] += 1 }
+        let ranges = index.search(try SearchRequest([:]), text: TextQuery(), now: Self.now).facets.priceRange
+        #expect(ranges.map(\.count) == expected && ranges.allSatisfy { $0.currency == "MXN" })
+        #expect(ranges.first?.from == low && ranges.last?.to == high)
+        let dollars = index.search(try SearchRequest(["currency": "USD"]), text: TextQuery(), now: Self.now).facets.priceRange
+        #expect(dollars.map(\.count).reduce(0, +) == 100 && dollars.allSatisfy { $0.currency == "USD" })
+        #expect(index.search(try SearchRequest(["currency": "EUR"]), text: TextQuery(), now: Self.now).facets.priceRange.isEmpty)
+    }
+
+    @Test func aQueryLeavesNothingBehindForTheNext() {
+        var index = TextIndex()
+        for number in 0..<50 {
+            let words = number.isMultiple(of: 2) ? "'tacos':1A 'tour':2B" : "'tacos':1C 'class':2A"
+            index.upsert(Self.document("Tour \(number)"), words: TSVector.parse(words))
+        }
+        let tacos = index.matches(Self.words("tacos"))
+        // Between the same query twice, queries whose groups matched some documents and not others.
+        for text in ["tacos class", "tacos tour", "class tacos tour", "tour nothing"] { _ = index.matches(Self.words(text)) }
+        #expect(index.matches(Self.words("tacos")).map(\.document) == tacos.map(\.document))
+        #expect(index.matches(Self.words("tacos")).map(\.score) == tacos.map(\.score))
+        #expect(index.matches(Self.words("tacos tour")).count == 25)
+    }
+
     @Test func anIdsKeyOrdersAsTheIdDoes() {
         var index = TextIndex()
         for number in 0..<200 { index.upsert(Self.document("Tour \(number)"), words: []) }

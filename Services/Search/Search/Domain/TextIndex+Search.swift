@@ -21,13 +21,13 @@ extension TextIndex {
     func search(_ request: SearchRequest, text: TextQuery, now: Date) -> Found {
         let origin = request.latitude.flatMap { latitude in request.longitude.map { (latitude, $0) } }
         let filter = Filter(request, in: self, now: now)
-        var counts = FacetCounts(for: self)
         let count = request.offset + request.limit
         // A page's hits are kept as they are found, while their facts are at hand; a deep page sorts them all.
         let isDeep = count > Leaders.most
         var leaders = Leaders(isDeep ? 0 : count, by: request.sort)
         var total = 0
         let matched = text.isEmpty ? [] : matches(text)
+        var counts = FacetCounts(for: self, most: text.isEmpty ? documents.count : matched.count)
         // For a deep page, written through a buffer as large as all there is to consider: an array's append checks its
         // storage is not shared, at every hit.
         let found = [Hit](unsafeUninitializedCapacity: !isDeep ? 0 : text.isEmpty ? documents.count : matched.count) { found, written in

@@ -127,48 +127,52 @@ struct TextIndex: Sendable {
     func matches(_ query: TextQuery) -> [(document: Int, score: Float)] {
         let groups = min(query.groups.count, Int(UInt8.max))
         guard groups > 0 else { return [] }
+        let state = MatchState.take(for: documents.count)
+        defer { MatchState.giveBack(state) }
         // How many groups in a row each document matched: a group only looks at those that matched all before it. A
         // byte each, apart from the scores, so that the test at every posting reads little memory.
-        var matched = [UInt8](repeating: 0, count: documents.count)
-        var tallies = [Tally](repeating: Tally(), count: documents.count)
+        let (matched, tallies) = (state.matched, state.tallies)
         var touched: [Int] = []
-        // Written through buffers: an array's element write checks its storage is not shared, at every posting.
-        return matched.withUnsafeMutableBufferPointer { matched in
-            tallies.withUnsafeMutableBufferPointer { tallies in
-                for (number, group) in query.groups.prefix(groups).enumerated() {
-                    touched.removeAll(keepingCapacity: true)
-                    for term in group {
-                        forEachMatch(of: term) { document, weight in
-                            guard Int(matched[document]) == number else { return }
-                            if tallies[document].best == 0 { touched.append(document) }
-                            tallies[document].best = max(tallies[document].best, weight * term.weight)
-                        }
-                    }
-                    for document in touched {
-                        matched[document] = UInt8(number + 1)
-                        tallies[document].total += tallies[document].best
-                        tallies[document].best = 0
-                    }
-                }
-                // The last group touched exactly the documents that matched every group, an ascending run per term:
-                // sorted into the index's order (the sort merges runs), so that the filters read the documents' facts
-                // in memory order rather than in the posting lists' jumps between terms. Written through a buffer of
-                // that size, for the same reason as above; a document touched twice (a weight of 0 leaves `best` at 0)
-                // is taken once.
-                touched.sort()
-                return Array(unsafeUninitializedCapacity: touched.count) { found, count in
-                    for document in touched where count == 0 || found[count - 1].document != document {
-                        found.initializeElement(at: count, to: (document, tallies[document].total / Float(groups)))
-                        count += 1
-                    }
+        // Every document the first group touched: the only ones whose state is not zero at the end.
+        var first: [Int] = []
+        for (number, group) in query.groups.prefix(groups).enumerated() {
+            touched.removeAll(keepingCapacity: true)
+            for term in group {
+                forEachMatch(of: term) { document, weight in
+                    guard Int(matched[document]) == number else { return }
+                    if tallies[document].best == 0 { touched.append(document) }
+                    tallies[document].best = max(tallies[document].best, weight * term.weight)
                 }
             }
+            for document in touched {
+                matched[document] = UInt8(number + 1)
+                tallies[document].total += tallies[document].best
+                tallies[document].best = 0
+            }
+            if number == 0 && groups > 1 { first = touched }
         }
+        // The last group touched exactly the documents that matched every group, an ascending run per term: sorted
+        // into the index's order (the sort merges runs), so that the filters read the documents' facts in memory order
+        // rather than in the posting lists' jumps between terms. Written through a buffer of that size: an array's
+        // append checks its storage is not shared, at every element. A document touched twice (a weight of 0 leaves
+        // `best` at 0) is taken once.
+        touched.sort()
+        let found = [(document: Int, score: Float)](unsafeUninitializedCapacity: touched.count) { found, count in
+            for document in touched where count == 0 || found[count - 1].document != document {
+                found.initializeElement(at: count, to: (document, tallies[document].total / Float(groups)))
+                count += 1
+            }
+        }
+        for document in groups > 1 ? first : touched {
+            matched[document] = 0
+            tallies[document] = Tally()
+        }
+        return found
     }
 
     /// A document's relevance while a query is matched: the best weight in the current group, and the sum over the
     /// groups before it.
-    private struct Tally {
+    struct Tally {
         var best: Float = 0
         var total: Float = 0
     }
