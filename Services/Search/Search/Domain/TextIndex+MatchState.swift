@@ -3,7 +3,8 @@ import Synchronization
 extension TextIndex {
     /// A query's state for every document in the index, zero between queries, kept for the next query rather than
     /// allocated and zeroed for each (900 kB for 100 000 documents, which also pushed the facts out of the cache).
-    /// As many are kept as queries ran at once; each is used by one query at a time.
+    /// As many are kept as queries were matched at once, which is at most the threads that run tasks: a query is
+    /// matched without suspending. Each is used by one query at a time.
     /// (Unchecked: plain buffers, handed from the lock to one query and back.)
     final class MatchState: @unchecked Sendable {
         let matched: UnsafeMutableBufferPointer<UInt8>
