@@ -43,10 +43,7 @@ struct FacetCounts: ~Copyable {
                 if let number = index.languages.number(of: language), number >= 64 { counts[languagesStart + Int(number)] += 1 }
             }
         }
-        let duration = Int(facts.durationMinutes)
-        var bucket = Facets.durationBounds.count - 1
-        while bucket > 0 && Facets.durationBounds[bucket] > duration { bucket -= 1 }
-        counts[durationsStart + bucket] += 1
+        counts[durationsStart + (Facets.durationBounds.lastIndex { $0 <= Int(facts.durationMinutes) } ?? 0)] += 1
     }
 
     /// Categories and languages counted; five equal price ranges between the cheapest and the dearest in `currency`

@@ -27,10 +27,11 @@ extension TextIndex {
         var leaders = Leaders(isDeep ? 0 : count, by: request.sort)
         var total = 0
         let matched = text.isEmpty ? [] : matches(text)
-        var counts = FacetCounts(for: self, most: text.isEmpty ? documents.count : matched.count)
+        let considered = text.isEmpty ? documents.count : matched.count
+        var counts = FacetCounts(for: self, most: considered)
         // For a deep page, written through a buffer as large as all there is to consider: an array's append checks its
         // storage is not shared, at every hit.
-        let found = [Hit](unsafeUninitializedCapacity: !isDeep ? 0 : text.isEmpty ? documents.count : matched.count) { found, written in
+        let found = [Hit](unsafeUninitializedCapacity: isDeep ? considered : 0) { found, written in
             defer { written = isDeep ? total : 0 }
             func consider(_ number: Int, _ facts: DocumentFacts, score: Float) {
                 guard filter.passes(number, facts, in: self) else { return }
