@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -15,6 +16,8 @@ final class Stack: Sendable {
     let instances: [ServiceName: [ChildProcess]]
     /// Where Notify's mailbox providers write: the stack's mail, SMS and push.
     let mailbox: URL
+    /// What the instances that did not answer were doing when the stack did not get ready.
+    private let silent = Mutex("")
 
     /// `overrides` are variables every service gets.
     init(_ overrides: [String: String] = [:], instances counts: [ServiceName: Int] = [:]) throws {
@@ -53,17 +56,30 @@ final class Stack: Sendable {
     }
 
     /// Waits until every instance answers `/ready` with 200.
+    /// If one never does, the threads of each that does not answer `/health` are added to ``output``.
     func waitUntilReady(timeout: Duration = .seconds(60)) async -> Bool {
-        await eventually(timeout: timeout, every: .milliseconds(200)) {
+        let ready = await eventually(timeout: timeout, every: .milliseconds(200)) {
             for (service, ports) in instancePorts {
                 for instance in ports.indices {
-                    guard let (_, response) = try? await HTTP.get(url(service, "/ready", instance: instance)), response.statusCode == 200 else {
-                        return false
-                    }
+                    guard await answers(service, "/ready", instance: instance) else { return false }
                 }
             }
             return true
         }
+        if !ready {
+            var threads: [String] = []
+            for (service, processes) in instances {
+                for (instance, process) in processes.enumerated() where await !answers(service, "/health", instance: instance) {
+                    threads.append(process.threads())
+                }
+            }
+            silent.withLock { $0 = threads.joined(separator: "\n") }
+        }
+        return ready
+    }
+
+    private func answers(_ service: ServiceName, _ path: String, instance: Int) async -> Bool {
+        (try? await HTTP.get(url(service, path, instance: instance)))?.1.statusCode == 200
     }
 
     func stop() async {
@@ -73,7 +89,9 @@ final class Stack: Sendable {
 
     /// What each instance wrote, for failure messages.
     var output: String {
-        instances.values.joined().map { "--- \($0.name)\n\($0.output(lastLines: 15))" }.joined(separator: "\n")
+        let logs = instances.values.joined().map { "--- \($0.name)\n\($0.output(lastLines: 15))" }.joined(separator: "\n")
+        let threads = silent.withLock { $0 }
+        return threads.isEmpty ? logs : "\(logs)\n--- the threads of those that did not answer\n\(threads)"
     }
 
     /// A call through the gateway as `token`'s holder: the status and the JSON object answered.
