@@ -1,11 +1,17 @@
 import Atomics
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// An async Redis client: a few multiplexed connections used round robin, each reconnected on demand after a
 /// failure with exponential backoff (while in backoff, commands fail fast with ``RedisError/unavailable(_:)``
 /// instead of piling up), and a timeout on every command.
+///
+/// The connections are spread over NIO's loops, and a caller running on one of them is given a connection of its
+/// own loop first. Where the loops are Swift's executor, a task resumes on the loop its reply came in on: the
+/// caller's work then stays on its loop, instead of following every reply to one loop (connections opened one after
+/// another can all land on the same loop, as NIO hands its loops to connections and accepted sockets in one turn).
 public final class RedisClient: Service, Sendable {
     public struct Configuration: Sendable {
         public var endpoint: RedisEndpoint
@@ -35,14 +41,20 @@ public final class RedisClient: Service, Sendable {
     }
 
     public let configuration: Configuration
-    private let slots: [RedisConnectionSlot]
+    /// Slot `i` connects on `loops[i % loops.count]`.
+    let slots: [RedisConnectionSlot]
+    private let loops: [any EventLoop]
     private let nextSlot = ManagedAtomic<Int>(0)
     private let logger: Logger
 
-    public init(configuration: Configuration, logger: Logger) {
+    public init(configuration: Configuration, logger: Logger, loops group: MultiThreadedEventLoopGroup = .singleton) {
         self.configuration = configuration
         self.logger = logger
-        slots = (0..<max(1, configuration.connections)).map { _ in RedisConnectionSlot(configuration: configuration, logger: logger) }
+        let loops = Array(group.makeIterator())
+        self.loops = loops
+        slots = (0..<max(1, configuration.connections)).map { index in
+            RedisConnectionSlot(configuration: configuration, loop: loops[index % loops.count], logger: logger)
+        }
     }
 
     /// Sends one command (`send("SET", "key", "value")`); an error reply is thrown.
@@ -82,19 +94,31 @@ public final class RedisClient: Service, Sendable {
         }
     }
 
-    /// The next connection round robin; one that is backing off is passed over for the others, so that one live
-    /// connection is enough to keep serving.
+    /// The next connection round robin, among those of the caller's loop first; one that is backing off is passed
+    /// over for the others, so that one live connection is enough to keep serving.
     private func connection() async throws -> RedisConnection {
-        let start = nextSlot.loadThenWrappingIncrement(ordering: .relaxed)
         var lastError: any Error = RedisError.unavailable("no connection")
-        for offset in 0..<slots.count {
+        for index in order(turn: nextSlot.loadThenWrappingIncrement(ordering: .relaxed)) {
             do {
-                return try await slots[(start + offset) % slots.count].connection()
+                return try await slots[index].connection()
             } catch {
                 lastError = error
             }
         }
         throw lastError
+    }
+
+    /// Every slot once: from the caller's loop's `turn`-th slot (`loop`, `loop + loops.count`, …), or from the
+    /// `turn`-th slot for a caller off the loops or on a loop without one.
+    func order(turn: Int) -> [Int] {
+        let start: Int
+        if let loop = loops.firstIndex(where: { $0.inEventLoop }), loop < slots.count {
+            let ofLoop = (slots.count - loop + loops.count - 1) / loops.count
+            start = loop + loops.count * (turn % ofLoop)
+        } else {
+            start = turn % slots.count
+        }
+        return (0..<slots.count).map { (start + $0) % slots.count }
     }
 
     public func run() async throws {
@@ -117,12 +141,14 @@ actor RedisConnectionSlot {
     }
 
     private let configuration: RedisClient.Configuration
+    nonisolated let loop: any EventLoop
     private let logger: Logger
     private var state = State.idle
     private var failures = 0
 
-    init(configuration: RedisClient.Configuration, logger: Logger) {
+    init(configuration: RedisClient.Configuration, loop: any EventLoop, logger: Logger) {
         self.configuration = configuration
+        self.loop = loop
         self.logger = logger
     }
 
@@ -137,12 +163,13 @@ actor RedisConnectionSlot {
         case .closed:
             throw RedisError.unavailable("client closed")
         case .idle, .connected, .backingOff:
-            let configuration = configuration
+            let (configuration, loop) = (configuration, loop)
             let task = Task {
                 try await RedisConnection.connect(
                     to: configuration.endpoint,
                     connectTimeout: configuration.connectTimeout,
-                    commandTimeout: configuration.commandTimeout
+                    commandTimeout: configuration.commandTimeout,
+                    group: loop
                 )
             }
             state = .connecting(task)

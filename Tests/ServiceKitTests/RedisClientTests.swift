@@ -2,11 +2,12 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
-import Redis
 import ServiceKit
 import ServiceLifecycle
 import TestSupport
 import Testing
+
+@testable import Redis
 
 @Suite struct RedisClientTests {
     let logger = Logger(label: "redis-test")
@@ -136,6 +137,28 @@ import Testing
         try await redis.send("SET", "after", "2")
         #expect(try await redis.send("GET", "after").string == "2")
         await server.stop()
+    }
+
+    /// A caller on one of the loops is given a connection of that loop, the loop's connections in turn, and the others
+    /// after them; a caller off the loops takes every connection in turn. Each connection is opened on its slot's loop.
+    @Test func aCallerOnALoopIsGivenItsLoopsConnectionsFirst() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 3)
+        let endpoint = try RedisEndpoint(url: URL(string: TestEnvironment.redisURL)!)
+        let redis = RedisClient(configuration: .init(endpoint: endpoint, connections: 4), logger: logger, loops: group)
+        let slotsOf = { (loop: any EventLoop) in redis.slots.indices.filter { redis.slots[$0].loop === loop } }
+        for loop in group.makeIterator() {
+            let orders = try await loop.submit { (0..<4).map { redis.order(turn: $0) } }.get()
+            #expect(orders.allSatisfy { $0.sorted() == Array(redis.slots.indices) })
+            let own = slotsOf(loop)
+            #expect(orders.map { $0[0] } == (0..<4).map { own[$0 % own.count] }, "loop of slots \(own)")
+        }
+        #expect((0..<5).map { redis.order(turn: $0)[0] } == [0, 1, 2, 3, 0])
+        for slot in redis.slots {
+            #expect(try await slot.connection().channel.eventLoop === slot.loop)
+        }
+        #expect(try await redis.send("PING") == .status("PONG"))
+        for slot in redis.slots { await slot.close() }
+        try await group.shutdownGracefully()
     }
 }
 
