@@ -38,6 +38,18 @@ import Testing
         #expect(fromDive.map(\.0) == [swim, tacos])
     }
 
+    /// The work runs on a pool's thread, which shutting down stops through the flag, between two documents.
+    @Test func aRaisedStopFlagEndsTheRecomputation() throws {
+        let corpus: [ContentSimilarity.Document] = [
+            .init(id: UUID(), text: "Swim in a cenote.", emphasis: "Cenote swim"), .init(id: UUID(), text: "Dive a cenote.", emphasis: "Cenote dive"),
+            .init(id: UUID(), text: "Pyramids at dawn.", emphasis: "Uxmal ruins"),
+        ]
+        let stop = StopFlag()
+        #expect(try Recommender.neighbours(corpus, [], unless: stop)["content"]?.count == 2)
+        stop.raise()
+        #expect(throws: CancellationError.self) { try Recommender.neighbours(corpus, [], unless: stop) }
+    }
+
     @Test func travelersGetWhatIsLikeWhatTheyBookedAndNewcomersWhatIsPopularNearThem() async throws {
         try await SearchHarness.run { search in
             let catalog = Catalog.make()
