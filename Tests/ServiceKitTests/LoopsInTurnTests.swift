@@ -17,4 +17,18 @@ struct LoopsInTurnTests {
         #expect(own == [ObjectIdentifier(asking)])
         try await group.shutdownGracefully()
     }
+
+    /// The turn is its own: sockets accepted in between (which turn the group's) do not put every connection opened
+    /// between two accepts on the same loop.
+    @Test func theTurnIsNotTheGroups() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let loops = LoopsInTurn(group)
+        let handedOut = (0..<4).map { _ in
+            _ = group.next()
+            return ObjectIdentifier(loops.next())
+        }
+        #expect(Set(handedOut).count == 2)
+        #expect(handedOut[0] != handedOut[1] && handedOut[0] == handedOut[2])
+        try await group.shutdownGracefully()
+    }
 }
