@@ -38,6 +38,24 @@ import Testing
         #expect(fromDive.map(\.0) == [swim, tacos])
     }
 
+    /// Documents as alike as each other come in the order of their ids, up to the limit, whether asked one by one or
+    /// all at once (which reuses its scores from one document to the next).
+    @Test func tiesInCosineGoByIdAndTheLimitHolds() throws {
+        let reef = UUID()
+        let twins = (0..<4).map { _ in UUID() }
+        let others: [ContentSimilarity.Document] = [
+            .init(id: UUID(), text: "Pyramids and ruins.", emphasis: "Uxmal ruins"), .init(id: UUID(), text: "Mole in Oaxaca.", emphasis: "Cooking class"),
+        ]
+        let model = ContentSimilarity(
+            ([reef] + twins).map { .init(id: $0, text: "Snorkel the reef at dawn.", emphasis: "Reef snorkel") } + others)
+        let nearest = model.nearest(to: reef, limit: 3)
+        #expect(nearest.map(\.0) == Array(twins.sorted { $0.uuidString < $1.uuidString }.prefix(3)))
+        #expect(nearest.allSatisfy { abs($0.1 - 1) < 1e-9 })
+        let all = try model.allNearest(limit: 3) { false }
+        #expect(all.count == 5)
+        for id in [reef] + twins { #expect(all[id]?.map(\.0) == model.nearest(to: id, limit: 3).map(\.0)) }
+    }
+
     /// The work runs on a pool's thread, which shutting down stops through the flag, between two documents.
     @Test func aRaisedStopFlagEndsTheRecomputation() throws {
         let corpus: [ContentSimilarity.Document] = [

@@ -41,13 +41,7 @@ struct Recommender: PeriodicWork {
     static func neighbours(
         _ corpus: [ContentSimilarity.Document], _ bookings: [(traveler: UUID, experience: UUID)], unless stop: StopFlag
     ) throws -> [String: [UUID: [(UUID, Double)]]] {
-        let content = ContentSimilarity(corpus)
-        var byContent: [UUID: [(UUID, Double)]] = [:]
-        for id in content.vectors.keys {
-            if stop.isRaised { throw CancellationError() }
-            let nearest = content.nearest(to: id, limit: 10)
-            if !nearest.isEmpty { byContent[id] = nearest }
-        }
+        let byContent = try ContentSimilarity(corpus).allNearest(limit: 10) { stop.isRaised }
         return ["content": byContent, "co-booking": CoBookings.similarity(bookings).mapValues { Array($0.prefix(10)) }]
     }
 }
