@@ -8,10 +8,12 @@ import ServiceLifecycle
 /// failure with exponential backoff (while in backoff, commands fail fast with ``RedisError/unavailable(_:)``
 /// instead of piling up), and a timeout on every command.
 ///
-/// The connections are spread over NIO's loops, and a caller running on one of them is given a connection of its
-/// own loop first. Where the loops are Swift's executor, a task resumes on the loop its reply came in on: the
-/// caller's work then stays on its loop, instead of following every reply to one loop (connections opened one after
-/// another can all land on the same loop, as NIO hands its loops to connections and accepted sockets in one turn).
+/// Given the loops (for a service whose tasks run on them), the connections are spread over the loops, and a caller
+/// running on one of them is given a connection of its own loop first. A task resumes on the loop its reply came in
+/// on: the caller's work then stays on its loop, instead of following every reply to one loop (connections opened one
+/// after another can all land on the same loop, as NIO hands its loops to connections and accepted sockets in one
+/// turn). A service on Swift's own executor resumes its tasks on the pool's threads whatever the loop, and keeps the
+/// plain turn.
 public final class RedisClient: Service, Sendable {
     public struct Configuration: Sendable {
         public var endpoint: RedisEndpoint
@@ -41,19 +43,22 @@ public final class RedisClient: Service, Sendable {
     }
 
     public let configuration: Configuration
-    /// Slot `i` connects on `loops[i % loops.count]`.
+    /// Slot `i` connects on `loops[i % loops.count]`, or on any loop without them.
     let slots: [RedisConnectionSlot]
     private let loops: [any EventLoop]
     private let nextSlot = ManagedAtomic<Int>(0)
+    /// Each loop's own turn among its slots.
+    private let nextOfLoop: [ManagedAtomic<Int>]
     private let logger: Logger
 
-    public init(configuration: Configuration, logger: Logger, loops group: MultiThreadedEventLoopGroup = .singleton) {
+    public init(configuration: Configuration, logger: Logger, loops group: MultiThreadedEventLoopGroup? = nil) {
         self.configuration = configuration
         self.logger = logger
-        let loops = Array(group.makeIterator())
+        let loops = group.map { Array($0.makeIterator()) } ?? []
         self.loops = loops
+        nextOfLoop = loops.map { _ in ManagedAtomic(0) }
         slots = (0..<max(1, configuration.connections)).map { index in
-            RedisConnectionSlot(configuration: configuration, loop: loops[index % loops.count], logger: logger)
+            RedisConnectionSlot(configuration: configuration, loop: loops.isEmpty ? nil : loops[index % loops.count], logger: logger)
         }
     }
 
@@ -98,7 +103,7 @@ public final class RedisClient: Service, Sendable {
     /// over for the others, so that one live connection is enough to keep serving.
     private func connection() async throws -> RedisConnection {
         var lastError: any Error = RedisError.unavailable("no connection")
-        for index in order(turn: nextSlot.loadThenWrappingIncrement(ordering: .relaxed)) {
+        for index in order() {
             do {
                 return try await slots[index].connection()
             } catch {
@@ -108,15 +113,15 @@ public final class RedisClient: Service, Sendable {
         throw lastError
     }
 
-    /// Every slot once: from the caller's loop's `turn`-th slot (`loop`, `loop + loops.count`, …), or from the
-    /// `turn`-th slot for a caller off the loops or on a loop without one.
-    func order(turn: Int) -> [Int] {
+    /// Every slot once: from the caller's loop's next slot in its turn (`loop`, `loop + loops.count`, …), or from the
+    /// next slot in the client's turn for a caller off the loops or on a loop without one.
+    func order() -> [Int] {
         let start: Int
         if let loop = loops.firstIndex(where: { $0.inEventLoop }), loop < slots.count {
             let ofLoop = (slots.count - loop + loops.count - 1) / loops.count
-            start = loop + loops.count * (turn % ofLoop)
+            start = loop + loops.count * (nextOfLoop[loop].loadThenWrappingIncrement(ordering: .relaxed) % ofLoop)
         } else {
-            start = turn % slots.count
+            start = nextSlot.loadThenWrappingIncrement(ordering: .relaxed) % slots.count
         }
         return (0..<slots.count).map { (start + $0) % slots.count }
     }
@@ -141,12 +146,12 @@ actor RedisConnectionSlot {
     }
 
     private let configuration: RedisClient.Configuration
-    nonisolated let loop: any EventLoop
+    nonisolated let loop: (any EventLoop)?
     private let logger: Logger
     private var state = State.idle
     private var failures = 0
 
-    init(configuration: RedisClient.Configuration, loop: any EventLoop, logger: Logger) {
+    init(configuration: RedisClient.Configuration, loop: (any EventLoop)?, logger: Logger) {
         self.configuration = configuration
         self.loop = loop
         self.logger = logger
@@ -163,13 +168,14 @@ actor RedisConnectionSlot {
         case .closed:
             throw RedisError.unavailable("client closed")
         case .idle, .connected, .backingOff:
-            let (configuration, loop) = (configuration, loop)
+            let configuration = configuration
+            let group: any EventLoopGroup = loop ?? MultiThreadedEventLoopGroup.singleton
             let task = Task {
                 try await RedisConnection.connect(
                     to: configuration.endpoint,
                     connectTimeout: configuration.connectTimeout,
                     commandTimeout: configuration.commandTimeout,
-                    group: loop
+                    group: group
                 )
             }
             state = .connecting(task)

@@ -139,20 +139,21 @@ import Testing
         await server.stop()
     }
 
-    /// A caller on one of the loops is given a connection of that loop, the loop's connections in turn, and the others
-    /// after them; a caller off the loops takes every connection in turn. Each connection is opened on its slot's loop.
+    /// Given the loops, a caller on one of them is given a connection of that loop, the loop's connections in its own
+    /// turn, and the others after them; a caller off the loops takes every connection in the client's turn. Each
+    /// connection is opened on its slot's loop.
     @Test func aCallerOnALoopIsGivenItsLoopsConnectionsFirst() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 3)
         let endpoint = try RedisEndpoint(url: URL(string: TestEnvironment.redisURL)!)
         let redis = RedisClient(configuration: .init(endpoint: endpoint, connections: 4), logger: logger, loops: group)
         let slotsOf = { (loop: any EventLoop) in redis.slots.indices.filter { redis.slots[$0].loop === loop } }
         for loop in group.makeIterator() {
-            let orders = try await loop.submit { (0..<4).map { redis.order(turn: $0) } }.get()
+            let orders = try await loop.submit { (0..<4).map { _ in redis.order() } }.get()
             #expect(orders.allSatisfy { $0.sorted() == Array(redis.slots.indices) })
             let own = slotsOf(loop)
             #expect(orders.map { $0[0] } == (0..<4).map { own[$0 % own.count] }, "loop of slots \(own)")
         }
-        #expect((0..<5).map { redis.order(turn: $0)[0] } == [0, 1, 2, 3, 0])
+        #expect((0..<5).map { _ in redis.order()[0] } == [0, 1, 2, 3, 0])
         for slot in redis.slots {
             #expect(try await slot.connection().channel.eventLoop === slot.loop)
         }

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
 /// The body of every service's `main`: read the configuration (exiting with a message naming the bad variable
@@ -48,8 +49,13 @@ public enum ServiceMain {
     /// to a thread pool (Search's recommendations, Booking's images), as it would hold up its loop's I/O meanwhile.
     /// Call it first thing in `main`, on the main thread, before any task starts.
     public static func runTasksOnEventLoops() {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        onLoops.store(NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor(), ordering: .relaxed)
     }
+
+    /// Whether ``runTasksOnEventLoops()`` made NIO's loops Swift's executor (clients that can keep a caller's work on
+    /// its loop are then given the loops).
+    public static var tasksRunOnLoops: Bool { onLoops.load(ordering: .relaxed) }
+    private static let onLoops = Atomic(false)
 
     /// The body of a one-off administrative command (`auth rotate-signing-key`): read the configuration, run
     /// `body`, print what it returns, and exit non-zero with the error if it fails.

@@ -1,4 +1,5 @@
 import Logging
+import NIOPosix
 import PostgresNIO
 import Redis
 import ServiceLifecycle
@@ -43,7 +44,7 @@ public struct RedisStore: ServiceStores {
         } catch let invalid as RedisEndpoint.InvalidURL {
             throw ConfigurationError(variable: "REDIS_URL", expected: invalid.expected, value: nil)
         }
-        redis = RedisClient(configuration: .init(endpoint: endpoint), logger: logger)
+        redis = RedisClient(configuration: .init(endpoint: endpoint), logger: logger, loops: ServiceMain.tasksRunOnLoops ? .singleton : nil)
     }
 
     public var services: [any Service] { [redis] }
