@@ -153,6 +153,13 @@ import Testing
             let own = slotsOf(loop)
             #expect(orders.map { $0[0] } == (0..<4).map { own[$0 % own.count] }, "loop of slots \(own)")
         }
+        // Two loops asking in alternation each still walk their own connections.
+        let loops = Array(group.makeIterator())
+        var firsts: [Int] = []
+        for _ in 0..<4 {
+            for loop in loops.prefix(2) { firsts.append(try await loop.submit { redis.order()[0] }.get()) }
+        }
+        #expect(firsts == [0, 1, 3, 1, 0, 1, 3, 1])
         #expect((0..<5).map { _ in redis.order()[0] } == [0, 1, 2, 3, 0])
         for slot in redis.slots {
             #expect(try await slot.connection().channel.eventLoop === slot.loop)
