@@ -24,9 +24,9 @@ struct Recommender: PeriodicWork {
 
     func recompute() async throws {
         let (corpus, bookings) = (try await recommendations.corpus(), try await recommendations.bookings())
-        // Long work (seconds to minutes of a core for 100 000 documents), so on a pool's thread: never on the event
-        // loops, which are Swift's executor here and would answer none of their connections meanwhile. Shutting down
-        // stops it between two documents.
+        // Long work (about a minute of a core for bench/search's 100 000 documents), so on a pool's thread: never on
+        // the event loops, which are Swift's executor here and would answer none of their connections meanwhile.
+        // Shutting down stops it between two documents.
         let stop = StopFlag()
         let lists = try await withTaskCancellationHandler {
             try await NIOThreadPool.singleton.runIfActive { try Self.neighbours(corpus, bookings, unless: stop) }
