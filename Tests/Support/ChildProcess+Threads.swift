@@ -25,7 +25,7 @@ extension ChildProcess {
         process.arguments = command
         let pipe = Pipe()
         if let file {
-            FileManager.default.createFile(atPath: file.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
             process.standardOutput = try? FileHandle(forWritingTo: file)
         } else {
             process.standardOutput = pipe
