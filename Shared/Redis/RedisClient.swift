@@ -114,8 +114,9 @@ public final class RedisClient: Service, Sendable {
     }
 
     /// Every slot once: from the caller's loop's next slot in its turn (`loop`, `loop + loops.count`, …), or from the
-    /// next slot in the client's turn for a caller off the loops or on a loop without one.
-    func order() -> [Int] {
+    /// next slot in the client's turn for a caller off the loops or on a loop without one. Lazy: asked for every
+    /// command, and almost always only its first.
+    func order() -> LazyMapCollection<Range<Int>, Int> {
         let start: Int
         if let loop = loops.firstIndex(where: { $0.inEventLoop }), loop < slots.count {
             let ofLoop = (slots.count - loop + loops.count - 1) / loops.count
@@ -123,7 +124,7 @@ public final class RedisClient: Service, Sendable {
         } else {
             start = nextSlot.loadThenWrappingIncrement(ordering: .relaxed) % slots.count
         }
-        return (0..<slots.count).map { (start + $0) % slots.count }
+        return (0..<slots.count).lazy.map { [count = slots.count] in (start + $0) % count }
     }
 
     public func run() async throws {

@@ -148,7 +148,7 @@ import Testing
         let redis = RedisClient(configuration: .init(endpoint: endpoint, connections: 4), logger: logger, loops: group)
         let slotsOf = { (loop: any EventLoop) in redis.slots.indices.filter { redis.slots[$0].loop === loop } }
         for loop in group.makeIterator() {
-            let orders = try await loop.submit { (0..<4).map { _ in redis.order() } }.get()
+            let orders = try await loop.submit { (0..<4).map { _ in Array(redis.order()) } }.get()
             #expect(orders.allSatisfy { $0.sorted() == Array(redis.slots.indices) })
             let own = slotsOf(loop)
             #expect(orders.map { $0[0] } == (0..<4).map { own[$0 % own.count] }, "loop of slots \(own)")
