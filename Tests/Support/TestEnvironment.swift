@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import ServiceKit
+import Synchronization
 
 /// Where the tests' private PostgreSQL and Redis are (`make test` starts them and sets these variables) and
 /// the configuration a service gets in a test.
@@ -43,13 +44,17 @@ public enum TestEnvironment {
 
     /// A TCP port on loopback that nothing uses right now, below Linux's ephemeral range (32768 and up), so that
     /// the outgoing connections of other tests running meanwhile cannot take it before it is bound.
+    /// Never the same port twice in one test process: a port is only bound once its process has started (a `Stack`
+    /// starts eight), and until then a second caller would find it free too.
     public static func freePort() throws -> Int {
         for _ in 0..<100 {
             let port = Int.random(in: 20_000..<32_000)
-            if canBind(port) { return port }
+            if canBind(port), handedOut.withLock({ $0.insert(port).inserted }) { return port }
         }
         throw POSIXError(.EADDRINUSE)
     }
+
+    private static let handedOut = Mutex<Set<Int>>([])
 
     private static func canBind(_ port: Int) -> Bool {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
