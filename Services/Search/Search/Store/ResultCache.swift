@@ -9,7 +9,8 @@ import ServiceKit
 
 /// Search results in Redis for `ttl`, under the index's version: every change of the index bumps the version, so a
 /// change is searchable at once and stale entries simply expire. Redis away is no error: searches are then
-/// answered from the index every time.
+/// answered from the index every time. A `ttl` of zero keeps nothing: every search is answered from the index without
+/// a round trip to Redis (the index's version is still kept, for the completions).
 struct ResultCache: Sendable {
 
     /// The version and the entry under it, in one round trip (`''` for a miss: a Lua table cannot hold nil).
@@ -29,6 +30,7 @@ struct ResultCache: Sendable {
 
     /// The cached answer to `query`, or what `compute` answers (then cached under the version it was asked at).
     func answer(_ query: String, compute: () async throws -> Data) async throws -> Data {
+        guard ttl > .zero else { return try await compute() }
         let key = SHA256.hash(data: Data(query.utf8)).hexString
         var version: String?
         do {
