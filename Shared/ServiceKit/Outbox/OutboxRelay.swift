@@ -1,4 +1,3 @@
-import AsyncAlgorithms
 import Contracts
 import Foundation
 import Logging
@@ -32,8 +31,7 @@ public final class OutboxRelay: Service, Sendable {
     private let client: InternalClient
     private let configuration: Configuration
     private let logger: Logger
-    private let wakeups: AsyncStream<Void>
-    private let wake: AsyncStream<Void>.Continuation
+    private let wakeups = Wakeups()
     /// Finished by ``activate()``: until then the schema may not exist yet.
     private let activation: AsyncStream<Void>
     private let activated: AsyncStream<Void>.Continuation
@@ -45,7 +43,6 @@ public final class OutboxRelay: Service, Sendable {
         self.client = client
         self.configuration = configuration
         self.logger = logger
-        (wakeups, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         (activation, activated) = AsyncStream.makeStream()
     }
 
@@ -64,17 +61,13 @@ public final class OutboxRelay: Service, Sendable {
 
     /// Makes the relay look for rows now, for example right after a transaction that enqueued some committed.
     public func nudge() {
-        wake.yield()
+        wakeups.nudge()
     }
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             for await _ in self.activation {}
-            let ticks = merge(
-                AsyncTimerSequence(interval: self.configuration.pollInterval, clock: .continuous).map { _ in () },
-                self.wakeups
-            )
-            for await _ in ticks {
+            await self.wakeups.run(every: self.configuration.pollInterval) {
                 do {
                     while try await self.deliverBatch() == self.configuration.batchSize {}
                 } catch {

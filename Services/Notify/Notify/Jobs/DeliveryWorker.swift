@@ -1,4 +1,3 @@
-import AsyncAlgorithms
 import Contracts
 import Foundation
 import Logging
@@ -14,8 +13,7 @@ final class DeliveryWorker: Service, Sendable {
     private let workers: Int
     private let pollInterval: Duration
     private let isMigrated: @Sendable () -> Bool
-    private let wakeups: AsyncStream<Void>
-    private let wake: AsyncStream<Void>.Continuation
+    private let wakeups = Wakeups()
     private let sent = Counter(label: "mayago.notify.sent")
     private let failed = Counter(label: "mayago.notify.failed")
 
@@ -24,19 +22,17 @@ final class DeliveryWorker: Service, Sendable {
         self.workers = workers
         self.pollInterval = pollInterval
         self.isMigrated = isMigrated
-        (wakeups, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Looks for due jobs now.
     func nudge() {
-        wake.yield()
+        wakeups.nudge()
     }
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            let ticks = merge(AsyncTimerSequence(interval: self.pollInterval, clock: .continuous).map { _ in () }, self.wakeups)
-            for await _ in ticks where self.isMigrated() {
-                await self.drain()
+            await self.wakeups.run(every: self.pollInterval) {
+                if self.isMigrated() { await self.drain() }
             }
         }
     }
