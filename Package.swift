@@ -68,7 +68,6 @@ var targets: [Target] = [
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Atomics", package: "swift-atomics"),
-            .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             .product(name: "_NIOFileSystem", package: "swift-nio"),
             .product(name: "OTel", package: "swift-otel"),
             .product(name: "Tracing", package: "swift-distributed-tracing"),
@@ -219,7 +218,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
-        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         // Traces leave by OTLP/HTTP only: the gRPC exporter's trait would build gRPC Swift for nothing.
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
@@ -311,7 +309,6 @@ var serviceDependencies: [String: [Target.Dependency]] {
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ],
