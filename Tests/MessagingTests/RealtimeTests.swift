@@ -102,6 +102,30 @@ import Testing
         }
     }
 
+    @Test func aSocketKnowsItsUsersConversationsFromTheStartWithoutALookupOnItsFirstFrame() async throws {
+        try await MessagingHarness.run { harness in
+            let (traveler, provider, conversation) = try await harness.pair()
+            let socket = try await harness.connect(traveler)
+            // Renamed behind Messaging's back: a lookup would read the new title, and the provider's notice would carry it.
+            try await harness.postgres.query("UPDATE conversations SET experience_title = 'Renamed' WHERE id = \(conversation)")
+            try await socket.send(["type": "send", "conversationId": conversation.uuidString, "body": "hola", "clientMessageId": "t1"])
+            try await socket.wait { $0.type == "ack" && $0.of == "send" }
+            try #require(await eventually { await harness.outside.notices.count == 1 })
+            #expect(await harness.outside.notices.first?.recipientId == provider.id)
+            #expect(await harness.outside.notices.first?.data["experienceTitle"] == "Cenote swim")
+            await socket.close()
+
+            // The other instance, where the traveler has no socket, looks the conversation up on the first send.
+            let other = try await harness.pair()
+            try await harness.postgres.query("UPDATE conversations SET experience_title = 'Renamed' WHERE id = \(other.conversation)")
+            let sent = try await harness.request(
+                .post, "/api/v1/conversations/\(other.conversation)/messages", as: other.traveler, json: ["body": "hola", "clientMessageId": "t1"], instance: 1)
+            #expect(sent.status == .created)
+            try #require(await eventually { await harness.outside.notices.count == 2 })
+            #expect(await harness.outside.notices.last?.data["experienceTitle"] == "Renamed")
+        }
+    }
+
     @Test func onlyMembersReachAConversationOnTheSocket() async throws {
         try await MessagingHarness.run { harness in
             let (traveler, _, conversation) = try await harness.pair()

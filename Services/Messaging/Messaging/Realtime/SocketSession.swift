@@ -57,7 +57,8 @@ struct SocketSession {
     private func announce(online: Bool) async {
         let counterparts: [UUID]
         do {
-            counterparts = try await messaging.conversations.counterparts(of: caller.userID)
+            let conversations = try await messaging.conversations.parties(ofMember: caller.userID)
+            counterparts = Array(Set(conversations.flatMap { $0.others(than: caller.userID) }))
         } catch {
             logger.warning("Cannot announce presence", metadata: ["userId": "\(caller.userID.uuidString.lowercased())", "error": "\(error)"])
             return

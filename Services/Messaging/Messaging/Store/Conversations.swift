@@ -9,6 +9,8 @@ struct Conversations: Sendable {
     let postgres: PostgresClient
     let logger: Logger
     private let known = KnownParties()
+    /// A member's conversations remembered when their socket opens: their most recent, where they are likely to write.
+    static let remembered = 100
 
     struct Party: Sendable {
         var id: UUID
@@ -108,17 +110,28 @@ struct Conversations: Sendable {
         return nil
     }
 
-    /// Everyone the user has a conversation with, who hear when the user comes and goes.
-    func counterparts(of user: UUID) async throws -> [UUID] {
+    /// The parties of the user's conversations, the most recently active first, at most 1 000: whom to tell when
+    /// the user comes and goes. The first `remembered` are remembered, so that the frames of a socket just opened find
+    /// their conversation here instead of each asking PostgreSQL on its first frame (bench/messaging's first second,
+    /// a thousand conversations' first messages at once, had a p99 of 60–140 ms against 13 after it).
+    func parties(ofMember user: UUID) async throws -> [ConversationParties] {
         let rows = try await postgres.query(
             """
-            SELECT DISTINCT other.user_id FROM members me
-            JOIN members other ON other.conversation_id = me.conversation_id AND other.user_id <> me.user_id
-            WHERE me.user_id = \(user) LIMIT 1000
+            SELECT c.id, c.experience_title, m.user_id, m.role, m.name
+            FROM (SELECT c.id, c.experience_title, c.last_activity_at FROM members me JOIN conversations c ON c.id = me.conversation_id
+                  WHERE me.user_id = \(user) ORDER BY c.last_activity_at DESC, c.id DESC LIMIT 1000) c
+            JOIN members m ON m.conversation_id = c.id
+            ORDER BY c.last_activity_at DESC, c.id DESC, m.role DESC
             """,
             logger: logger
         )
-        return try await rows.decode(UUID.self).reduce(into: []) { $0.append($1) }
+        var all: [ConversationParties] = []
+        for try await (id, title, member, role, name) in rows.decode((UUID, String, UUID, String, String).self) {
+            if all.last?.id != id { all.append(ConversationParties(id: id, experienceTitle: title, participants: [])) }
+            all[all.count - 1].participants.append(Conversation.Participant(userId: member, role: .init(rawValue: role) ?? .traveler, name: name))
+        }
+        for parties in all.prefix(Self.remembered) { known.remember(parties) }
+        return all
     }
 
     /// Over the conversations of `user` opened since `since`: how many others wrote in, how many of those `user`
