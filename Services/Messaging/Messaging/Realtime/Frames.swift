@@ -65,8 +65,4 @@ struct ServerFrame: Encodable, Sendable {
     static func error(_ code: String, _ detail: String, conversation: UUID? = nil, clientMessageId: String? = nil) -> ServerFrame {
         ServerFrame(type: .error, conversationId: conversation, clientMessageId: clientMessageId, code: code, detail: detail)
     }
-
-    var text: String {
-        String(decoding: (try? JSONEncoder.mayaGo.encode(self)) ?? Data(), as: UTF8.self)
-    }
 }
