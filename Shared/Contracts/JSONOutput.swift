@@ -82,8 +82,10 @@ public struct JSONOutput {
         bytes += (value ? "true" : "false").utf8
     }
 
-    /// As `JSONEncoder.mayaGo` writes dates.
-    public mutating func date(_ value: Date) {
-        string(ISO8601Format.string(value))
+    /// A key of the innermost open object and its string, left out when there is none, as the encoder leaves out a nil.
+    public mutating func field(_ name: String, _ value: String?) {
+        guard let value else { return }
+        key(name)
+        string(value)
     }
 }

@@ -8,56 +8,25 @@ extension ServerFrame {
     var text: String {
         var out = JSONOutput(capacity: 512)
         out.open("{")
-        if let clientMessageId {
-            out.key("clientMessageId")
-            out.string(clientMessageId)
-        }
-        if let code {
-            out.key("code")
-            out.string(code)
-        }
-        if let conversationId {
-            out.key("conversationId")
-            out.string(conversationId.uuidString)
-        }
-        if let detail {
-            out.key("detail")
-            out.string(detail)
-        }
-        if let expiresAt {
-            out.key("expiresAt")
-            out.date(expiresAt)
-        }
-        if let lastSeenAt {
-            out.key("lastSeenAt")
-            out.date(lastSeenAt)
-        }
+        out.field("clientMessageId", clientMessageId)
+        out.field("code", code)
+        out.field("conversationId", conversationId?.uuidString)
+        out.field("detail", detail)
+        out.field("expiresAt", expiresAt.map(ISO8601Format.string))
+        out.field("lastSeenAt", lastSeenAt.map(ISO8601Format.string))
         if let message {
             out.key("message")
             out.message(message)
         }
-        if let of {
-            out.key("of")
-            out.string(of)
-        }
+        out.field("of", of)
         if let online {
             out.key("online")
             out.bool(online)
         }
-        if let readAt {
-            out.key("readAt")
-            out.date(readAt)
-        }
-        out.key("type")
-        out.string(type.rawValue)
-        if let upToMessageId {
-            out.key("upToMessageId")
-            out.string(upToMessageId.uuidString)
-        }
-        if let userId {
-            out.key("userId")
-            out.string(userId.uuidString)
-        }
+        out.field("readAt", readAt.map(ISO8601Format.string))
+        out.field("type", type.rawValue)
+        out.field("upToMessageId", upToMessageId?.uuidString)
+        out.field("userId", userId?.uuidString)
         out.close("}")
         return String(decoding: out.bytes, as: UTF8.self)
     }
@@ -73,27 +42,19 @@ extension JSONOutput {
             string(id.uuidString)
         }
         close("]")
-        key("body")
-        string(message.body)
-        key("clientMessageId")
-        string(message.clientMessageId)
-        key("conversationId")
-        string(message.conversationId.uuidString)
-        key("createdAt")
-        date(message.createdAt)
-        key("id")
-        string(message.id.uuidString)
-        key("senderId")
-        string(message.senderId.uuidString)
+        field("body", message.body)
+        field("clientMessageId", message.clientMessageId)
+        field("conversationId", message.conversationId.uuidString)
+        field("createdAt", ISO8601Format.string(message.createdAt))
+        field("id", message.id.uuidString)
+        field("senderId", message.senderId.uuidString)
         key("seq")
         number(message.seq)
         if let translation = message.translation {
             key("translation")
             open("{")
-            key("body")
-            string(translation.body)
-            key("language")
-            string(translation.language)
+            field("body", translation.body)
+            field("language", translation.language)
             close("}")
         }
         close("}")

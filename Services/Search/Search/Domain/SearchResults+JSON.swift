@@ -18,10 +18,7 @@ extension SearchResults {
             out.hit(hit)
         }
         out.close("]")
-        if let nextCursor {
-            out.key("nextCursor")
-            out.string(nextCursor)
-        }
+        out.field("nextCursor", nextCursor)
         out.key("total")
         out.number(total)
         out.close("}")
@@ -69,8 +66,7 @@ extension JSONOutput {
             open("{")
             key("count")
             number(bucket.count)
-            key("currency")
-            string(bucket.currency)
+            field("currency", bucket.currency)
             key("from")
             number(bucket.from)
             key("to")
@@ -83,23 +79,16 @@ extension JSONOutput {
 
     mutating func hit(_ hit: SearchHit) {
         open("{")
-        key("category")
-        string(hit.category)
-        key("city")
-        string(hit.city)
-        key("country")
-        string(hit.country)
+        field("category", hit.category)
+        field("city", hit.city)
+        field("country", hit.country)
         if let photo = hit.coverPhoto {
             key("coverPhoto")
             open("{")
-            key("id")
-            string(photo.id.uuidString)
-            key("jpegSrcset")
-            string(photo.jpegSrcset)
-            key("url")
-            string(photo.url)
-            key("webpSrcset")
-            string(photo.webpSrcset)
+            field("id", photo.id.uuidString)
+            field("jpegSrcset", photo.jpegSrcset)
+            field("url", photo.url)
+            field("webpSrcset", photo.webpSrcset)
             close("}")
         }
         if let distance = hit.distanceKm {
@@ -108,18 +97,13 @@ extension JSONOutput {
         }
         key("durationMinutes")
         number(hit.durationMinutes)
-        key("id")
-        string(hit.id.uuidString)
-        if let next = hit.nextAvailable {
-            key("nextAvailable")
-            string(ISO8601Format.string(next))
-        }
+        field("id", hit.id.uuidString)
+        field("nextAvailable", hit.nextAvailable.map(ISO8601Format.string))
         key("price")
         open("{")
         key("amount")
         number(hit.price.amount)
-        key("currency")
-        string(hit.price.currency)
+        field("currency", hit.price.currency)
         close("}")
         key("rating")
         open("{")
@@ -130,10 +114,8 @@ extension JSONOutput {
         close("}")
         key("score")
         number(hit.score)
-        key("snippet")
-        string(hit.snippet)
-        key("title")
-        string(hit.title)
+        field("snippet", hit.snippet)
+        field("title", hit.title)
         close("}")
     }
 }
