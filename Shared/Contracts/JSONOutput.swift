@@ -62,7 +62,13 @@ public struct JSONOutput {
 
     private static let hex = Array("0123456789abcdef".utf8)
 
-    public mutating func number(_ value: some BinaryInteger) {
+    /// Whole numbers of the two widths bodies use, rather than any `BinaryInteger`: a generic here would be called
+    /// across modules unspecialized.
+    public mutating func number(_ value: Int64) {
+        bytes += String(value).utf8
+    }
+
+    public mutating func number(_ value: Int) {
         bytes += String(value).utf8
     }
 
