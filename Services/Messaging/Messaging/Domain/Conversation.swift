@@ -33,6 +33,14 @@ struct Conversation: ResponseCodable, Equatable {
     }
 }
 
+extension Conversation.Participant {
+    /// A participant as a row of `members` holds it: its role as text, which only Messaging writes (a role it does not
+    /// know reads as a traveler's).
+    init(userId: UUID, role: String, name: String) {
+        self.init(userId: userId, role: Role(rawValue: role) ?? .traveler, name: name)
+    }
+}
+
 /// Who talks in a conversation, and about what: all that sending, read marks, typing and attachments need, without
 /// what showing one adds (the reader's unread count, the last message), which costs the database more to find.
 struct ConversationParties: Sendable, Equatable {

@@ -128,7 +128,7 @@ struct Conversations: Sendable {
         var all: [ConversationParties] = []
         for try await (id, title, member, role, name) in rows.decode((UUID, String, UUID, String, String).self) {
             if all.last?.id != id { all.append(ConversationParties(id: id, experienceTitle: title, participants: [])) }
-            all[all.count - 1].participants.append(Conversation.Participant(userId: member, role: .init(rawValue: role) ?? .traveler, name: name))
+            all[all.count - 1].participants.append(Conversation.Participant(userId: member, role: role, name: name))
         }
         for parties in all.prefix(Self.remembered) { known.remember(parties) }
         return all
@@ -182,7 +182,7 @@ struct Conversations: Sendable {
         let (id, experience, title, booking, activity, created, lastSeq, ids, roles, names, read) =
             try row.decode((UUID, UUID, String, UUID?, Date, Date, Int64, [UUID], [String], [String], [Int64]).self)
         let participants = ids.indices.map { index in
-            Conversation.Participant(userId: ids[index], role: .init(rawValue: roles[index]) ?? .traveler, name: names[index])
+            Conversation.Participant(userId: ids[index], role: roles[index], name: names[index])
         }
         let readSeq = ids.firstIndex(of: reader).map { read[$0] } ?? lastSeq
         return Conversation(

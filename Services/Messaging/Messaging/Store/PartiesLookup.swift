@@ -20,6 +20,6 @@ struct PartiesLookup: PreparedStatementByID {
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
         let (title, user, role, name) = try row.decode((String, UUID, String, String).self)
-        return (title, Conversation.Participant(userId: user, role: .init(rawValue: role) ?? .traveler, name: name))
+        return (title, Conversation.Participant(userId: user, role: role, name: name))
     }
 }
