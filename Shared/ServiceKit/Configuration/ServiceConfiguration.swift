@@ -17,6 +17,7 @@ import Logging
 /// | `AUTH_URL` … `NOTIFY_URL` | `http://127.0.0.1:<port>` of each peer; a comma-separated list for several instances |
 /// | `JWT_ISSUER`, `JWT_AUDIENCE` | `mayago-auth`, `mayago` |
 /// | `OTEL_EXPORTER_OTLP_ENDPOINT` (or `…_TRACES_ENDPOINT`) | unset: no traces; set, spans go there by OTLP/HTTP (the other `OTEL_*` variables apply) |
+/// | `SHUTDOWN_TIMEOUT_MS` | `20000`: how long a graceful stop may take before the service's tasks are cancelled (under Kubernetes' 30 s grace less the 5 s pre-stop pause) |
 public struct ServiceConfiguration: Sendable {
     public static let developmentSecret = "mayago-development-service-secret-change-me"
     /// Service secrets written in this repository (the default, the compose demo's, an old example): anyone can
@@ -47,6 +48,8 @@ public struct ServiceConfiguration: Sendable {
     public var tokenAudience: String
     /// The OpenTelemetry collector that takes the service's spans; `nil` when tracing is off.
     public var tracesEndpoint: URL?
+    /// How long the requests, sockets and jobs in progress have to end after SIGTERM before they are cancelled.
+    public var shutdownTimeout: Duration
     /// Everything else a service reads for itself.
     public var settings: Settings
 
@@ -86,6 +89,7 @@ public struct ServiceConfiguration: Sendable {
             )
         }
         self.peers = peers
+        shutdownTimeout = try settings.milliseconds("shutdown.timeout.ms", default: .seconds(20), in: 100...600_000)
         tokenIssuer = settings.string("jwt.issuer", default: "mayago-auth")
         tokenAudience = settings.string("jwt.audience", default: "mayago")
         tracesEndpoint =

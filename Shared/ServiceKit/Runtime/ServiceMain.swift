@@ -30,9 +30,7 @@ public enum ServiceMain {
             let app = try await build(configuration)
             // The exporter first: a group stops its services in reverse, so the spans of the last requests still leave.
             let services: [any Service] = (tracing.map { [$0] } ?? []) + [app]
-            try await ServiceGroup(
-                configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-            ).run()
+            try await group(services, shutdownTimeout: configuration.shutdownTimeout, logger: logger).run()
         } catch {
             logger.critical("Service stopped", metadata: ["error": "\(String(reflecting: error))"])
             exit(1)
@@ -41,6 +39,18 @@ public enum ServiceMain {
         // main could leave the main thread exiting alone while the loops and thread pools kept the process alive
         // (seen once: a Booking that answered SIGTERM, shut down, and never ended).
         exit(0)
+    }
+
+    /// The group that runs a service's parts until SIGTERM or SIGINT. A graceful stop that outlasts `shutdownTimeout`
+    /// is cancelled, and if cancelling does not end it within five seconds more, the process stops (ServiceLifecycle's
+    /// `fatalError`): a task that waits for something that never comes cannot keep a stopping service alive (Search was
+    /// seen once still waiting, idle, eight minutes after SIGTERM).
+    static func group(_ services: [any Service], shutdownTimeout: Duration, logger: Logger) -> ServiceGroup {
+        var configuration = ServiceGroupConfiguration(
+            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = shutdownTimeout
+        configuration.maximumCancellationDuration = .seconds(5)
+        return ServiceGroup(configuration: configuration)
     }
 
     /// Makes NIO's event loops Swift's global executor, so that a task resumes on the loop whose I/O woke it instead
