@@ -10,16 +10,13 @@ import Testing
             participants: [.init(userId: UUID(), role: .traveler, name: "Ana"), .init(userId: UUID(), role: .provider, name: "Luis")])
     }
 
-    @Test func keepsWhatItWasToldUpToItsLimitThenStartsAfresh() {
+    /// It keeps the latest it was told, up to its limit (how it lets go is ``BoundedCache``'s, tested there).
+    @Test func keepsTheLatestItWasToldWithinItsLimit() {
         let known = KnownParties(limit: 2)
-        let (first, second, third) = (parties("Cenote"), parties("Ruins"), parties("Market"))
-        known.remember(first)
-        known.remember(second)
-        #expect(known[first.id] == first)
-        #expect(known[second.id] == second)
-        #expect(known[third.id] == nil)
-        known.remember(third)
-        #expect(known[third.id] == third)
-        #expect(known[first.id] == nil && known[second.id] == nil)
+        let all = (0..<5).map { parties("Experience \($0)") }
+        for each in all { known.remember(each) }
+        #expect(known[all[4].id] == all[4])
+        #expect(known[all[3].id] == all[3])
+        #expect(known[all[0].id] == nil && known[all[2].id] == nil)
     }
 }

@@ -64,7 +64,7 @@ public actor AccessTokenVerifier {
     private var inFlight: Task<Void, any Error>?
     /// Tokens whose signature was checked already: a client sends the same token for its whole lifetime, and the
     /// signature check is the costliest step of a request. Claims are checked again on every use.
-    private nonisolated let verified = NIOLockedValueBox<[String: AccessClaims]>([:])
+    private nonisolated let verified = NIOLockedValueBox(BoundedCache<String, AccessClaims>(limit: verifiedCacheSize))
     static let verifiedCacheSize = 10_000
 
     public init(configuration: Configuration, keys source: @escaping KeySource, logger: Logger) {
@@ -88,10 +88,7 @@ public actor AccessTokenVerifier {
             return try current(claims, now: now)
         }
         let claims = try current(try await verifySignature(token), now: now)
-        verified.withLockedValue { cache in
-            if cache.count >= Self.verifiedCacheSize { cache.removeAll(keepingCapacity: true) }
-            cache[token] = claims
-        }
+        verified.withLockedValue { $0[token] = claims }
         return claims
     }
 

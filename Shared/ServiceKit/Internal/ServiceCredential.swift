@@ -30,7 +30,7 @@ public actor ServiceCredential {
     /// Callers' credentials whose signature was checked already, with who sent them and until when they hold: a
     /// caller sends the same one for minutes, and checking it on every internal request (an actor hop, an HMAC and
     /// its claims decoded) was a tenth of Search's work while its feed loaded.
-    private nonisolated let verified = NIOLockedValueBox<[String: (caller: ServiceName, expires: Date)]>([:])
+    private nonisolated let verified = NIOLockedValueBox(BoundedCache<String, (caller: ServiceName, expires: Date)>(limit: verifiedCacheSize))
     static let lifetime: TimeInterval = 300
     static let verifiedCacheSize = 1_000
 
@@ -62,10 +62,7 @@ public actor ServiceCredential {
         guard let claims = try? await keys.verify(token, as: ServiceClaims.self), claims.aud.value.contains(service.rawValue),
             let caller = ServiceName(rawValue: claims.sub.value), claims.exp.value > now
         else { return nil }
-        verified.withLockedValue { cache in
-            if cache.count >= Self.verifiedCacheSize { cache.removeAll(keepingCapacity: true) }
-            cache[token] = (caller, claims.exp.value)
-        }
+        verified.withLockedValue { $0[token] = (caller, claims.exp.value) }
         return caller
     }
 }

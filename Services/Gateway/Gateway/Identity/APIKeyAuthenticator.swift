@@ -19,7 +19,7 @@ struct APIKeyAuthenticator: Sendable {
     let logger: Logger
     var ttl: TimeInterval = 60
     var refusalTTL: TimeInterval = 5
-    private let cache = NIOLockedValueBox<[String: (outcome: Outcome, until: Date)]>([:])
+    private let cache = NIOLockedValueBox(BoundedCache<String, (outcome: Outcome, until: Date)>(limit: cacheSize))
     static let cacheSize = 10_000
 
     init(client: InternalClient, logger: Logger) {
@@ -43,10 +43,7 @@ struct APIKeyAuthenticator: Sendable {
             outcome = .refused
             until = now.addingTimeInterval(refusalTTL)
         }
-        cache.withLockedValue { cache in
-            if cache.count >= Self.cacheSize { cache.removeAll(keepingCapacity: true) }
-            cache[cacheKey] = (outcome, until)
-        }
+        cache.withLockedValue { $0[cacheKey] = (outcome, until) }
         return outcome
     }
 }

@@ -123,7 +123,7 @@ struct Admission: Sendable {
         }
         // A client sends the same token for its whole life: after the first request on this loop, only its
         // expiry is checked again.
-        if let known = local.verifiedTokens[token] {
+        if let known = local.verifiedCaller(for: token) {
             do {
                 try known.claims.map(tokens.checkStillValid)
                 return found(.success(known))

@@ -15,7 +15,7 @@ final class LoopState {
 
     let connections: UpstreamConnectionPool
     let redis: LoopRedis
-    private(set) var verifiedTokens: [String: Admission.Caller] = [:]
+    private var verifiedTokens = BoundedCache<String, Admission.Caller>(limit: LoopState.verifiedTokenLimit)
     /// By window size (zlib's 9 to 15 bits), in an array: a dictionary's values changed through its subscript
     /// allocated on every request.
     private var idleCompressors = [[ZlibCompressor]](repeating: [], count: 16)
@@ -37,8 +37,12 @@ final class LoopState {
         connections.closeIdle()
     }
 
+    /// The caller a token was verified as on this loop, if it was.
+    func verifiedCaller(for token: String) -> Admission.Caller? {
+        verifiedTokens[token]
+    }
+
     func remember(_ caller: Admission.Caller, for token: String) {
-        if verifiedTokens.count >= Self.verifiedTokenLimit { verifiedTokens.removeAll(keepingCapacity: true) }
         verifiedTokens[token] = caller
     }
 

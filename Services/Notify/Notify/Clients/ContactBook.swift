@@ -10,7 +10,7 @@ actor ContactBook {
     private let client: InternalClient
     private let logger: Logger
     private let clock: WallClock
-    private var cache: [UUID: (contact: UserContact?, until: Date)] = [:]
+    private var cache = BoundedCache<UUID, (contact: UserContact?, until: Date)>(limit: 10_000)
 
     init(client: InternalClient, logger: Logger, clock: WallClock) {
         self.client = client
@@ -22,7 +22,6 @@ actor ContactBook {
         let now = clock.now()
         if let cached = cache[user], cached.until > now { return cached.contact }
         let contact = try await client.lookUp(UserContact.self, id: user, logger: logger)
-        if cache.count > 10_000 { cache.removeAll() }
         cache[user] = (contact, now.addingTimeInterval(60))
         return contact
     }
