@@ -8,3 +8,16 @@ result() {
 ratio() {  # measured reference → "0.42×"
     python3 -c "print(f'{$1 / $2:.2f}×')"
 }
+# Sets `bin` to where the release builds of PRODUCTS are, building them first; under bench/all (BENCH_BIN set), to the
+# copies it built once before the first bench, so that an edit or a build while the benches run changes none of
+# the binaries measured (and a bench's build failing cannot pass unnoticed).
+build_release() {  # what (for the message) products…
+    if [ -n "${BENCH_BIN:-}" ]; then
+        bin=$BENCH_BIN
+        return
+    fi
+    echo "Building $1 (release)…"
+    shift
+    for product in "$@"; do swift build -c release --product "$product" >/dev/null; done
+    bin="$(swift build -c release --show-bin-path)"
+}
