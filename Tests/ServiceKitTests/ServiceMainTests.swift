@@ -16,7 +16,8 @@ struct ServiceMainTests {
 
     /// A stop that waits for a part that never ends is cancelled after the shutdown timeout, and the group returns.
     @Test func aGracefulStopThatOutlastsItsTimeoutIsCancelled() async throws {
-        let group = ServiceMain.group([Stubborn()], shutdownTimeout: .milliseconds(200), logger: Logger(label: "test"))
+        // No signals: the test process keeps its own handling of SIGTERM and SIGINT.
+        let group = ServiceMain.group([Stubborn()], shutdownTimeout: .milliseconds(200), signals: [], logger: Logger(label: "test"))
         let ended = Atomic(false)
         let running = Task {
             try? await group.run()

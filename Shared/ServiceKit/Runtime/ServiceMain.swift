@@ -41,13 +41,15 @@ public enum ServiceMain {
         exit(0)
     }
 
-    /// The group that runs a service's parts until SIGTERM or SIGINT. A graceful stop that outlasts `shutdownTimeout`
+    /// The group that runs a service's parts until one of `signals`. A graceful stop that outlasts `shutdownTimeout`
     /// is cancelled, and if cancelling does not end it within five seconds more, the process stops (ServiceLifecycle's
     /// `fatalError`): a task that waits for something that never comes cannot keep a stopping service alive (Search was
     /// seen once still waiting, idle, eight minutes after SIGTERM).
-    static func group(_ services: [any Service], shutdownTimeout: Duration, logger: Logger) -> ServiceGroup {
+    static func group(
+        _ services: [any Service], shutdownTimeout: Duration, signals: [UnixSignal] = [.sigterm, .sigint], logger: Logger
+    ) -> ServiceGroup {
         var configuration = ServiceGroupConfiguration(
-            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: services.map { .init(service: $0) }, gracefulShutdownSignals: signals, logger: logger)
         configuration.maximumGracefulShutdownDuration = shutdownTimeout
         configuration.maximumCancellationDuration = .seconds(5)
         return ServiceGroup(configuration: configuration)
