@@ -29,7 +29,7 @@ if arguments.count == 3, arguments[1] == "key" {
     exit(0)
 }
 guard arguments.count == 7, let connections = Int(arguments[3]), let active = Int(arguments[4]), let rate = Int(arguments[5]),
-    let seconds = Int(arguments[6]), case let parts = arguments[2].split(separator: ":"), parts.count == 2,
+    let seconds = Int(arguments[6]), seconds > 0, rate > 0, case let parts = arguments[2].split(separator: ":"), parts.count == 2,
     let raw = Data(base64Encoded: String(parts[1])), let key = try? SigningKey(id: String(parts[0]), rawPrivateKey: raw)
 else {
     print("usage: MessagingLoad key <JWKS file> | MessagingLoad <ws URL> <key> <connections> <active conversations> <rate> <seconds>")
@@ -194,9 +194,13 @@ func percentile(_ p: Double, of sorted: [UInt64] = latencies) -> Double {
 }
 // The first second is when each sender's first message is sent: the instance looks each conversation up, and each of its
 // database connections runs its statements for the first time.
-let (firstSecond, after) = deliveries.reduce(into: ([UInt64](), [UInt64]())) { split, delivery in
-    if delivery.sent < sendStartNanoseconds + 1_000_000_000 { split.0.append(delivery.latency) } else { split.1.append(delivery.latency) }
+// Each second apart too: a bad p99 from a few slow seconds (the shared machine loses up to 40 % of its CPU for seconds
+// at a time) reads differently from a slow run.
+var bySecond = [[UInt64]](repeating: [], count: seconds)
+for delivery in deliveries {
+    bySecond[min(seconds - 1, Int((delivery.sent - min(delivery.sent, sendStartNanoseconds)) / 1_000_000_000))].append(delivery.latency)
 }
+let (firstSecond, after) = (bySecond[0], Array(bySecond.dropFirst().joined()))
 print(
     String(
         format: "sent %d messages in %.1f s (%.0f/s); delivered %d, acknowledged %d, errors %d",
@@ -208,6 +212,7 @@ print(
     String(
         format: "p99 of the first second's messages (each sender's first) %.1f ms, of the rest %.1f ms", percentile(0.99, of: firstSecond.sorted()),
         percentile(0.99, of: after.sorted())))
+print("p99 of each second's messages, ms: " + bySecond.map { String(format: "%.0f", percentile(0.99, of: $0.sorted())) }.joined(separator: " "))
 for writer in tally.writers.withLockedValue({ Array($0.values) }) {
     Task { try? await writer.close(.normalClosure, reason: nil) }
 }
