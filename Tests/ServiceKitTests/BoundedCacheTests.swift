@@ -25,12 +25,12 @@ struct BoundedCacheTests {
         #expect(cache.count <= 100)
     }
 
-    /// Right after a half is full, what it held is still there: the cache never empties at once.
-    @Test func aFullHalfIsNotLetGoAtOnce() {
+    /// One more entry into a full cache leaves the newest half of what it held: it never empties at once.
+    @Test func aFullCacheIsNotLetGoAtOnce() {
         var cache = BoundedCache<Int, Int>(limit: 10)
-        for number in 0..<5 { cache[number] = number }
-        cache[5] = 5
-        #expect((0...5).allSatisfy { cache[$0] == $0 })
+        for number in 0..<10 { cache[number] = number }
+        cache[10] = 10
+        #expect((5...10).allSatisfy { cache[$0] == $0 })
     }
 
     /// A value set again replaces the old one wherever it was kept, and nil removes it.
