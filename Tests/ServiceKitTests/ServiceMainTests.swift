@@ -14,10 +14,31 @@ struct ServiceMainTests {
         }
     }
 
-    /// A stop that waits for a part that never ends is cancelled after the shutdown timeout, and the group returns.
+    /// A part that ends as soon as it is asked to stop.
+    private struct Polite: Service {
+        func run() async throws {
+            try? await gracefulShutdown()
+        }
+    }
+
+    /// A stop that waits for a part that never ends is cancelled after the shutdown timeout, the group returns, and
+    /// the stop is known to have been cut short (the process then exits 1).
     @Test func aGracefulStopThatOutlastsItsTimeoutIsCancelled() async throws {
+        let witness = StopWitness()
+        #expect(try await stop([witness, Stubborn()], timeout: .milliseconds(200)))
+        #expect(witness.cutShort)
+    }
+
+    @Test func aGracefulStopWithinItsTimeoutIsNotCutShort() async throws {
+        let witness = StopWitness()
+        #expect(try await stop([witness, Polite()], timeout: .seconds(5)))
+        #expect(!witness.cutShort)
+    }
+
+    /// Runs `services`, stops them gracefully after 100 ms, and returns whether the group ended within five seconds.
+    private func stop(_ services: [any Service], timeout: Duration) async throws -> Bool {
         // No signals: the test process keeps its own handling of SIGTERM and SIGINT.
-        let group = ServiceMain.group([Stubborn()], shutdownTimeout: .milliseconds(200), signals: [], logger: Logger(label: "test"))
+        let group = ServiceMain.group(services, shutdownTimeout: timeout, signals: [], logger: Logger(label: "test"))
         let ended = Atomic(false)
         let running = Task {
             try? await group.run()
@@ -26,9 +47,8 @@ struct ServiceMainTests {
         try await Task.sleep(for: .milliseconds(100))
         await group.triggerGracefulShutdown()
         for _ in 0..<50 where !ended.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(100)) }
-        let hasEnded = ended.load(ordering: .relaxed)
-        #expect(hasEnded)
         running.cancel()
+        return ended.load(ordering: .relaxed)
     }
 
     @Test func theShutdownTimeoutIsTwentySecondsUnlessSet() throws {

@@ -17,7 +17,7 @@ import Logging
 /// | `AUTH_URL` … `NOTIFY_URL` | `http://127.0.0.1:<port>` of each peer; a comma-separated list for several instances |
 /// | `JWT_ISSUER`, `JWT_AUDIENCE` | `mayago-auth`, `mayago` |
 /// | `OTEL_EXPORTER_OTLP_ENDPOINT` (or `…_TRACES_ENDPOINT`) | unset: no traces; set, spans go there by OTLP/HTTP (the other `OTEL_*` variables apply) |
-/// | `SHUTDOWN_TIMEOUT_MS` | `20000`: how long a graceful stop may take before the service's tasks are cancelled (under Kubernetes' 30 s grace less the 5 s pre-stop pause) |
+/// | `SHUTDOWN_TIMEOUT_MS` | `20000`: how long a graceful stop may take before the service's tasks are cancelled and it exits 1 (under Kubernetes' 30 s grace less the 5 s pre-stop pause) |
 public struct ServiceConfiguration: Sendable {
     public static let developmentSecret = "mayago-development-service-secret-change-me"
     /// Service secrets written in this repository (the default, the compose demo's, an old example): anyone can

@@ -28,9 +28,17 @@ public enum ServiceMain {
             // Before the application is built: the gateway and the routers ask whether requests are traced.
             let tracing = try ServiceTracing.bootstrap(configuration, logger: logger)
             let app = try await build(configuration)
-            // The exporter first: a group stops its services in reverse, so the spans of the last requests still leave.
-            let services: [any Service] = (tracing.map { [$0] } ?? []) + [app]
+            // The witness first, then the exporter: a group stops its parts in reverse, so the witness hears of the stop
+            // last and the spans of the last requests still leave.
+            let witness = StopWitness()
+            let services: [any Service] = [witness] + (tracing.map { [$0] } ?? []) + [app]
             try await group(services, shutdownTimeout: configuration.shutdownTimeout, logger: logger).run()
+            if witness.cutShort {
+                logger.error(
+                    "The graceful stop outlasted SHUTDOWN_TIMEOUT_MS: what was still running was cancelled",
+                    metadata: ["timeoutMs": "\(Int(configuration.shutdownTimeout.milliseconds))"])
+                exit(1)
+            }
         } catch {
             logger.critical("Service stopped", metadata: ["error": "\(String(reflecting: error))"])
             exit(1)
@@ -41,8 +49,8 @@ public enum ServiceMain {
         exit(0)
     }
 
-    /// The group that runs a service's parts until one of `signals`. A graceful stop that outlasts `shutdownTimeout`
-    /// is cancelled, and if cancelling does not end it within five seconds more, the process stops (ServiceLifecycle's
+    /// The group that runs a service's parts until one of `signals`, stopping them in reverse order. A graceful stop
+    /// that outlasts `shutdownTimeout` is cancelled, and if cancelling does not end it within five seconds more, the process stops (ServiceLifecycle's
     /// `fatalError`): a task that waits for something that never comes cannot keep a stopping service alive (Search was
     /// seen once still waiting, idle, eight minutes after SIGTERM).
     static func group(
