@@ -356,6 +356,7 @@ import Testing
         #expect(MessageBody.clean("abc\u{202E}def\u{2066}") == "abcdef")
         #expect(MessageBody.clean("👋🏽 café") == "👋🏽 café")
         #expect(MessageBody.clean("\u{0007}\n ") == "")
+        #expect(MessageBody.clean("a\rb\r\r\nc\n\rd\r") == "a\nb\n\nc\n\nd")
     }
 
     @Test func previewsTheFirstLineShortened() {

@@ -51,6 +51,29 @@ import Testing
         }
     }
 
+    /// An instance follows the channels it publishes to: what comes back is dropped, so a member's other socket on the
+    /// same instance gets each message once, and the one on the other instance once too.
+    @Test func eachSocketGetsAMessageOnceWhateverInstancesTheMembersAreOn() async throws {
+        try await MessagingHarness.run { harness in
+            let (traveler, provider, conversation) = try await harness.pair()
+            let phone = try await harness.connect(traveler, instance: 0)
+            let laptop = try await harness.connect(traveler, instance: 0)
+            let here = try await harness.connect(provider, instance: 0)
+            let there = try await harness.connect(provider, instance: 1)
+            for index in 1...3 {
+                try await phone.send(["type": "send", "conversationId": conversation.uuidString, "body": "m\(index)", "clientMessageId": "c\(index)"])
+            }
+            try await phone.wait(for: 3) { $0.type == "ack" && $0.of == "send" }
+            for socket in [laptop, here, there] { try await socket.wait(for: 3) { $0.type == "message" } }
+            // A frame sent twice would have come by now: the acks and three copies came through the same Redis.
+            try await phone.send(["type": "send", "conversationId": conversation.uuidString, "body": "last", "clientMessageId": "c4"])
+            for socket in [laptop, here, there] { try await socket.wait { $0.type == "message" && $0.message?.body == "last" } }
+            for socket in [laptop, here, there] { #expect(socket.messages.map(\.body) == ["m1", "m2", "m3", "last"]) }
+            #expect(phone.messages.isEmpty)
+            for socket in [phone, laptop, here, there] { await socket.close() }
+        }
+    }
+
     @Test func aResendWithTheSameClientMessageIdIsStoredOnce() async throws {
         try await MessagingHarness.run { harness in
             let (traveler, _, conversation) = try await harness.pair()

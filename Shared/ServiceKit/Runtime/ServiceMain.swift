@@ -65,8 +65,9 @@ public enum ServiceMain {
 
     /// Makes NIO's event loops Swift's global executor, so that a task resumes on the loop whose I/O woke it instead
     /// of switching to the concurrency pool's threads and back at every await. For services whose requests wait on
-    /// sockets or compute for about a millisecond (the gateway, Booking, Search); a computation longer than that goes
-    /// to a thread pool (Search's recommendations, Booking's images), as it would hold up its loop's I/O meanwhile.
+    /// sockets or compute for about a millisecond (the gateway, Booking, Search, Messaging); a computation longer than
+    /// that goes to a thread pool (Search's recommendations, Booking's images), as it would hold up its loop's I/O
+    /// meanwhile.
     /// Call it first thing in `main`, on the main thread, before any task starts.
     public static func runTasksOnEventLoops() {
         onLoops.store(NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor(), ordering: .relaxed)

@@ -5,10 +5,16 @@ import Foundation
 /// blank edges are trimmed. Nothing is escaped here: readers render it as text.
 enum MessageBody {
     static func clean(_ text: String) -> String {
-        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        // One pass: every message sent goes through it.
         var scalars = String.UnicodeScalarView()
-        for scalar in normalized.unicodeScalars where isKept(scalar) {
-            scalars.append(scalar)
+        var afterReturn = false
+        for scalar in text.unicodeScalars {
+            defer { afterReturn = scalar == "\r" }
+            switch scalar {
+            case "\r": scalars.append("\n")
+            case "\n" where afterReturn: continue
+            default: if isKept(scalar) { scalars.append(scalar) }
+            }
         }
         return String(scalars).trimmingBlankEdges()
     }
@@ -20,7 +26,8 @@ enum MessageBody {
     }
 
     private static func isKept(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
+        if (0x20..<0x7F).contains(scalar.value) { return true }
+        return switch scalar.properties.generalCategory {
         case .control: scalar == "\n" || scalar == "\t"
         // Bidirectional overrides and isolates can make text read in another order than it is stored.
         case .format: !(0x202A...0x202E).contains(scalar.value) && !(0x2066...0x2069).contains(scalar.value)

@@ -12,6 +12,8 @@ import ServiceLifecycle
 /// goes on; the others catch up when they reconnect.
 final class Hub: Service, Sendable {
     private let instance = UUID().uuidString
+    /// How this instance's publishes begin (``deliver(_:to:except:message:)``).
+    private let ownHeader: [UInt8]
     private let redis: RedisClient
     private let subscriber: RedisSubscriber
     private let presence: Presence
@@ -30,6 +32,7 @@ final class Hub: Service, Sendable {
         self.presence = presence
         self.clock = clock
         self.logger = logger
+        ownHeader = Array((instance + " ").utf8)
         (wakes, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -95,12 +98,14 @@ final class Hub: Service, Sendable {
     }
 
     private func receive(_ published: RedisMessage) {
+        // This instance follows the channels it publishes to, so its own frames come back: dropped unread.
+        if published.payload.readableBytesView.starts(with: ownHeader) { return }
         let text = published.text
         guard let newline = text.firstIndex(of: "\n"), let user = UUID(uuidString: String(published.channel.dropFirst(Self.channelPrefix.count))) else {
             return
         }
         let header = text[..<newline].split(separator: " ")
-        guard header.count == 3, header[0] != instance else { return }
+        guard header.count == 3 else { return }
         deliverHere(
             String(text[text.index(after: newline)...]), to: [user], except: UUID(uuidString: String(header[1])), message: UUID(uuidString: String(header[2])))
     }

@@ -6,6 +6,8 @@ import PostgresNIO
 /// Prepared once per connection: planning this statement cost the database as much as running it.
 struct MessageInsert: PostgresPreparedStatement {
     typealias Row = (message: Message?, isNew: Bool)
+    /// Named here: postgres-nio's default name, `String(reflecting:)`, is computed at every execution.
+    static let name = "messaging.message_insert"
 
     static let sql = """
         WITH earlier AS (

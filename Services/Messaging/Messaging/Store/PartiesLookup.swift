@@ -9,6 +9,8 @@ import ServiceKit
 /// once per connection, as planning costs more than running.
 struct PartiesLookup: PreparedStatementByID {
     typealias Row = (experienceTitle: String, participant: Conversation.Participant)
+    /// Named here: postgres-nio's default name, `String(reflecting:)`, is computed at every execution.
+    static let name = "messaging.parties_lookup"
 
     static let sql = """
         SELECT c.experience_title, m.user_id, m.role, m.name
