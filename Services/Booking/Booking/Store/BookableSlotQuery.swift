@@ -7,6 +7,8 @@ import ServiceKit
 /// planning it took PostgreSQL longer than running it (EXPLAIN ANALYZE under the booking bench: 1.3 ms against 0.3).
 struct BookableSlotQuery: PreparedStatementByID {
     typealias Row = BookableSlot
+    /// Named here: postgres-nio's default name, `String(reflecting:)`, is computed at every execution.
+    static let name = "booking.bookable_slot"
 
     static let sql = """
         SELECT s.id, s.experience_id, s.starts_at, s.ends_at, s.capacity, s.remaining, s.status, s.version,

@@ -9,6 +9,8 @@ import ServiceKit
 /// connection, as every booking runs it.
 struct BookingHold: PostgresPreparedStatement {
     typealias Row = Int
+    /// Named here: postgres-nio's default name, `String(reflecting:)`, is computed at every execution.
+    static let name = "booking.hold"
 
     static let sql = """
         WITH taken AS (
