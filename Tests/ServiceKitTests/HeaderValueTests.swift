@@ -37,4 +37,12 @@ import Testing
         #expect(seal.open("203.0.113.7", requestID: "r1") == nil)
         #expect(seal.open("203.0.113.7; mac=", requestID: "r1") == nil)
     }
+
+    /// The MAC is keyed once and copied for each seal: one seal leaves nothing behind for the next.
+    @Test func aSealIsTheSameEveryTime() {
+        let first = seal.seal("203.0.113.7", requestID: "r1")
+        #expect(seal.seal("198.51.100.1", requestID: "r2") != first)
+        #expect(seal.seal("203.0.113.7", requestID: "r1") == first)
+        #expect(ClientAddressSeal(secret: String(repeating: "s", count: 40)).seal("203.0.113.7", requestID: "r1") == first)
+    }
 }

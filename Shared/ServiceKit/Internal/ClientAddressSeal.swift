@@ -6,11 +6,12 @@ import Foundation
 /// valid seal, so neither a client nor a peer without the secret can choose the address a lockout counts.
 public struct ClientAddressSeal: Sendable {
     public static let header = "X-MayaGo-Client"
-    private let key: SymmetricKey
+    /// The MAC keyed once: the gateway seals every request it forwards, and keying hashes the key's two pads.
+    private let keyed: HMAC<SHA256>
 
     public init(secret: String) {
         // A key of its own, derived from the service secret, so that a seal is never a valid credential or the reverse.
-        key = SymmetricKey(data: SHA256.hash(data: Data(("mayago client address\n" + secret).utf8)))
+        keyed = HMAC(key: SymmetricKey(data: SHA256.hash(data: Data(("mayago client address\n" + secret).utf8))))
     }
 
     /// The header's value: the address and a MAC over it and the request's id.
@@ -29,7 +30,8 @@ public struct ClientAddressSeal: Sendable {
     }
 
     private func mac(_ address: String, requestID: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Data("\(address)\n\(requestID)".utf8), using: key)
-        return Data(code).base64EncodedString()
+        var code = keyed
+        code.update(data: Data("\(address)\n\(requestID)".utf8))
+        return Data(code.finalize()).base64EncodedString()
     }
 }
