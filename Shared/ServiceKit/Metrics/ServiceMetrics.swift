@@ -34,7 +34,17 @@ public enum ServiceMetrics {
         return buffer
     }
 
-    private static func sanitize(_ name: String) -> String {
-        String(name.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == ":" ? $0 : "_" })
+    /// Byte by byte: it runs for every business event counted, and Prometheus' names are ASCII (a letter beyond it,
+    /// which `Character.isLetter` let through, is no valid name).
+    static func sanitize(_ name: String) -> String {
+        String(
+            decoding: name.utf8.map { byte in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                    UInt8(ascii: "_"), UInt8(ascii: ":"):
+                    byte
+                default: UInt8(ascii: "_")
+                }
+            }, as: UTF8.self)
     }
 }
