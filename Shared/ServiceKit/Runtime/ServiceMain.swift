@@ -50,9 +50,9 @@ public enum ServiceMain {
     }
 
     /// The group that runs a service's parts until one of `signals`, stopping them in reverse order. A graceful stop
-    /// that outlasts `shutdownTimeout` is cancelled, and if cancelling does not end it within five seconds more, the process stops (ServiceLifecycle's
-    /// `fatalError`): a task that waits for something that never comes cannot keep a stopping service alive (Search was
-    /// seen once still waiting, idle, eight minutes after SIGTERM).
+    /// that outlasts `shutdownTimeout` is cancelled, and if cancelling does not end it within five seconds more, the
+    /// process stops (ServiceLifecycle's `fatalError`): a task that waits for something that never comes cannot keep a
+    /// stopping service alive (Search was seen once still waiting, idle, eight minutes after SIGTERM).
     static func group(
         _ services: [any Service], shutdownTimeout: Duration, signals: [UnixSignal] = [.sigterm, .sigint], logger: Logger
     ) -> ServiceGroup {
