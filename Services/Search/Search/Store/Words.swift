@@ -2,26 +2,29 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import PostgresNIO
+import ServiceKit
 
 /// What PostgreSQL says about words, remembered: their English and Spanish stems (fixed by the dictionaries), and
 /// the lexicon's nearest words to a misspelt one (until the index changes), so that a query asks only about words
-/// not seen before.
+/// not seen before. At most `capacity` words of each kind are remembered (they come from travelers' queries and the
+/// descriptions shown): those not asked about for a while are let go (``BoundedCache``), never all at once, which had
+/// every query's words looked up again together.
 final class Words: Sendable {
     private let postgres: PostgresClient
     private let logger: Logger
-    private let known = NIOLockedValueBox(Known())
+    private let capacity: Int
+    private let known: NIOLockedValueBox<Known>
 
     private struct Known {
-        var stems: [String: Stems] = [:]
-        var corrections: [String: [String]] = [:]
+        var stems: BoundedCache<String, Stems>
+        var corrections: BoundedCache<String, [String]>
     }
 
-    /// Words remembered at most, of each kind (they come from travelers' queries); past it, all are forgotten.
-    static let capacity = 100_000
-
-    init(postgres: PostgresClient, logger: Logger) {
+    init(postgres: PostgresClient, logger: Logger, capacity: Int = 100_000) {
         self.postgres = postgres
         self.logger = logger
+        self.capacity = capacity
+        known = NIOLockedValueBox(Known(stems: BoundedCache(limit: capacity), corrections: BoundedCache(limit: capacity)))
     }
 
     /// `text` ready for the index: each word with its corrections and all their stems.
@@ -51,8 +54,7 @@ final class Words: Sendable {
             learnt[word] = Stems(english: english, spanish: spanish)
         }
         known.withLockedValue { known in
-            if known.stems.count + learnt.count > Self.capacity { known.stems = [:] }
-            known.stems.merge(learnt) { $1 }
+            for (word, stems) in learnt { known.stems[word] = stems }
         }
         return stems.merging(learnt) { $1 }
     }
@@ -80,7 +82,6 @@ final class Words: Sendable {
             corrections[index] = Array(candidates.filter { $0 != word && Typos.distance($0, word) <= Typos.allowed(in: word) }.prefix(3))
         }
         known.withLockedValue { known in
-            if known.corrections.count + looked.count > Self.capacity { known.corrections = [:] }
             for index in looked { known.corrections[keys[index]] = corrections[index] }
         }
         return corrections.map { $0 ?? [] }
@@ -88,6 +89,6 @@ final class Words: Sendable {
 
     /// The lexicon may have new words: corrections are looked up again.
     func forgetCorrections() {
-        known.withLockedValue { $0.corrections = [:] }
+        known.withLockedValue { $0.corrections = BoundedCache(limit: capacity) }
     }
 }
