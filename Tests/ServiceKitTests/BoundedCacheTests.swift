@@ -45,5 +45,8 @@ struct BoundedCacheTests {
         cache["b"] = nil
         #expect(cache["b"] == nil)
         #expect(cache.count == 2)
+        cache.removeAll()
+        #expect(cache["a"] == nil)
+        #expect(cache.count == 0)
     }
 }

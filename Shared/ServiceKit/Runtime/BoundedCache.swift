@@ -32,6 +32,13 @@ public struct BoundedCache<Key: Hashable, Value> {
         }
     }
 
+    /// Lets every entry go, as when what they say is no longer true.
+    @inlinable
+    public mutating func removeAll() {
+        current.removeAll()
+        old.removeAll()
+    }
+
     @inlinable
     mutating func keep(_ value: Value, for key: Key) {
         if current.count >= half, current[key] == nil {

@@ -12,7 +12,6 @@ import ServiceKit
 final class Words: Sendable {
     private let postgres: PostgresClient
     private let logger: Logger
-    private let capacity: Int
     private let known: NIOLockedValueBox<Known>
 
     private struct Known {
@@ -23,7 +22,6 @@ final class Words: Sendable {
     init(postgres: PostgresClient, logger: Logger, capacity: Int = 100_000) {
         self.postgres = postgres
         self.logger = logger
-        self.capacity = capacity
         known = NIOLockedValueBox(Known(stems: BoundedCache(limit: capacity), corrections: BoundedCache(limit: capacity)))
     }
 
@@ -89,6 +87,6 @@ final class Words: Sendable {
 
     /// The lexicon may have new words: corrections are looked up again.
     func forgetCorrections() {
-        known.withLockedValue { $0.corrections = BoundedCache(limit: capacity) }
+        known.withLockedValue { $0.corrections.removeAll() }
     }
 }
