@@ -109,25 +109,57 @@ final class DeliveryWorker: Service, Sendable {
         }
     }
 
-    /// Sends a batch's jobs in turn, `unwritten` being the attempts of the batch before, whose ends may not be written
-    /// yet; with whether all were tried (false when some went back to the queue unsent).
+    /// Sends a batch's jobs: each is first made ready (or ended: skipped, put off...), then the messages of those to
+    /// send go to their channel's provider together (SMTP's in one trip to its thread), in the batch's order; with
+    /// whether all were tried (false when some went back to the queue unsent).
     private func send(_ batch: Batch, after unwritten: [Tried]) async -> ([Tried], Bool) {
         let lastStart = batch.claimedAt.addingTimeInterval(Double(notify.limits.lease.components.seconds))
-        var tried: [Tried] = []
-        for (index, job) in batch.jobs.enumerated() {
-            guard !Task.isCancelled, notify.clock.now() <= lastStart else {
-                // Their leases would run out: back to the queue (or, if this fails, when the leases end).
-                try? await notify.jobs.release(batch.jobs[index...].map(\.id))
-                return (tried, false)
-            }
+        var planned: [Planned] = []
+        for job in batch.jobs {
             let now = notify.clock.now()
+            guard !Task.isCancelled, now <= lastStart else { break }
             do {
-                tried.append(Tried(job: job, attempt: .success(try await perform(job, unwritten: unwritten + tried)), at: now))
+                planned.append(Planned(job: job, plan: .success(try await plan(job, unwritten: unwritten, planned: planned)), at: now))
             } catch {
-                tried.append(Tried(job: job, attempt: .failure(error), at: now))
+                planned.append(Planned(job: job, plan: .failure(error), at: now))
             }
         }
-        return (tried, true)
+        let answers = await sendMessages(of: planned, startingBy: lastStart)
+        let started = planned.filter { $0.outgoing == nil || answers[$0.job.id] != nil }
+        let unstarted = batch.jobs.filter { job in !started.contains { $0.job.id == job.id } }
+        if !unstarted.isEmpty {
+            // Their leases would run out: back to the queue (or, if this fails, when the leases end).
+            try? await notify.jobs.release(unstarted.map(\.id))
+        }
+        var tried: [Tried] = []
+        for each in started {
+            let attempt: Swift.Result<Attempt, any Error>
+            switch each.plan {
+            case .success(.ended(let ended)): attempt = .success(ended)
+            case .success(.send(let messages)): attempt = await conclude(each.job, messages, answers[each.job.id] ?? [])
+            case .failure(let error): attempt = .failure(error)
+            }
+            tried.append(Tried(job: each.job, attempt: attempt, at: each.at))
+        }
+        return (tried, unstarted.isEmpty)
+    }
+
+    /// Hands the messages of the `planned` jobs to their channel's provider, each provider's together; the answers
+    /// by job, where a job not started before `deadline` has none.
+    private func sendMessages(of planned: [Planned], startingBy deadline: Date) async -> [UUID: [Swift.Result<String, any Error>]] {
+        var answers: [UUID: [Swift.Result<String, any Error>]] = [:]
+        for channel in Channel.allCases {
+            let sending = planned.filter { $0.job.channel == channel }.compactMap { each in each.outgoing.map { (id: each.job.id, messages: $0) } }
+            guard !sending.isEmpty else { continue }
+            guard let sender = notify.senders[channel] else {
+                let none = SendFailure(isPermanent: true, description: "no provider for \(channel.rawValue)")
+                for each in sending { answers[each.id] = each.messages.map { _ in .failure(none) } }
+                continue
+            }
+            let answered = await sender.send(sending.map(\.messages), startingBy: deadline, clock: notify.clock)
+            for (each, answer) in zip(sending, answered) { answers[each.id] = answer }
+        }
+        return answers
     }
 
     /// Writes how each attempt ended: those sent, skipped or dead together; those put off, or failed and to be tried
@@ -183,64 +215,90 @@ final class DeliveryWorker: Service, Sendable {
         case later(Date)
     }
 
-    /// Sends one job, or says why it is not sent (now). `unwritten`: the attempts whose ends may not be written yet,
-    /// which the flood limit counts from memory rather than from the jobs table.
-    private func perform(_ job: ClaimedJob, unwritten: [Tried]) async throws -> Attempt {
+    /// What is to become of a job: ended without sending, or its messages sent (push: one to each device).
+    private enum Plan {
+        case ended(Attempt)
+        case send([Outgoing])
+    }
+
+    /// A job made ready, and when.
+    private struct Planned {
+        var job: ClaimedJob
+        var plan: Swift.Result<Plan, any Error>
+        var at: Date
+
+        var outgoing: [Outgoing]? {
+            if case .success(.send(let messages)) = plan { messages } else { nil }
+        }
+    }
+
+    /// Makes one job ready to send, or says why it is not sent (now). `unwritten`: the attempts whose ends may not be
+    /// written yet, and `planned`, this batch's jobs before it, which the flood limit counts from memory rather than
+    /// from the jobs table (one about to be sent counting as sent).
+    private func plan(_ job: ClaimedJob, unwritten: [Tried], planned: [Planned]) async throws -> Plan {
         let isSecurity = NotificationCatalog.entries[job.type]?.isSecurity == true
-        guard let contact = try await notify.contacts.contact(job.recipientId) else { return .done(.skipped, "unknown_user") }
-        if contact.disabled, !isSecurity { return .done(.skipped, "disabled_user") }
+        guard let contact = try await notify.contacts.contact(job.recipientId) else { return .ended(.done(.skipped, "unknown_user")) }
+        if contact.disabled, !isSecurity { return .ended(.done(.skipped, "disabled_user")) }
         let preferences = job.preferences
         let now = notify.clock.now()
-        guard preferences.allows(job.channel, for: job.type) else { return .done(.skipped, "turned_off") }
+        guard preferences.allows(job.channel, for: job.type) else { return .ended(.done(.skipped, "turned_off")) }
         let time = preferences.sendTime(of: job.channel, for: job.type, at: now)
-        if time > now { return .later(time) }
+        if time > now { return .ended(.later(time)) }
         if !isSecurity, job.channel != .inApp {
-            let alike = unwritten.filter { $0.job.recipientId == job.recipientId && $0.job.channel == job.channel }
+            let isAlike = { (other: ClaimedJob) in other.recipientId == job.recipientId && other.channel == job.channel }
+            let alike = unwritten.filter { isAlike($0.job) }
             let written = try await notify.jobs.sentCount(
                 to: job.recipientId, on: job.channel, since: now.addingTimeInterval(-3600), besides: alike.map(\.job.id))
-            if written + alike.count(where: \.isSent) >= notify.limits.perHour { return .done(.skipped, "rate_limited") }
+            let sending = planned.count { isAlike($0.job) && $0.outgoing != nil }
+            if written + alike.count(where: \.isSent) + sending >= notify.limits.perHour { return .ended(.done(.skipped, "rate_limited")) }
         }
         var data = [job.data]
         if NotificationCatalog.entries[job.type]?.digests == true, job.channel == .email {
             data += try await notify.jobs.digested(into: job)
         }
         guard let message = notify.render(job.type, data, recipientName: contact.name, preferences: preferences) else {
-            return .done(.dead, "no_template")
+            return .ended(.done(.dead, "no_template"))
         }
         let key = job.id.uuidString.lowercased()
-        var deliveries: [Jobs.Delivery] = []
         switch job.channel {
         case .inApp:
             try await notify.inbox.add(job, message, at: now)
+            return .ended(.done(.sent, nil))
         case .email:
-            deliveries.append(try await send(job, message, to: job.emailTo ?? contact.email, key: key))
+            return .send([Outgoing(message: message, address: job.emailTo ?? contact.email, key: key)])
         case .sms:
-            guard let phone = preferences.verifiedPhone else { return .done(.skipped, preferences.phone == nil ? "no_phone" : "phone_unverified") }
-            deliveries.append(try await send(job, message, to: phone, key: key))
+            guard let phone = preferences.verifiedPhone else {
+                return .ended(.done(.skipped, preferences.phone == nil ? "no_phone" : "phone_unverified"))
+            }
+            return .send([Outgoing(message: message, address: phone, key: key)])
         case .push:
             let tokens = try await notify.devices.tokens(of: job.recipientId)
-            guard !tokens.isEmpty else { return .done(.skipped, "no_device") }
-            var lastFailure: (any Error)?
-            for token in tokens {
-                do {
-                    deliveries.append(try await send(job, message, to: token, key: key))
-                } catch let failure as SendFailure where failure.isPermanent {
-                    // The provider no longer knows this device.
-                    try await notify.devices.forget(token)
-                    lastFailure = failure
-                } catch {
-                    lastFailure = error
-                }
-            }
-            if deliveries.isEmpty, let lastFailure { throw lastFailure }
+            guard !tokens.isEmpty else { return .ended(.done(.skipped, "no_device")) }
+            return .send(tokens.map { Outgoing(message: message, address: $0, key: key) })
         }
-        return .done(.sent, nil, deliveries: deliveries)
     }
 
-    /// Sends one message; what the provider answered is recorded with the job's end, in the same statement.
-    private func send(_ job: ClaimedJob, _ message: RenderedMessage, to address: String, key: String) async throws -> Jobs.Delivery {
-        guard let sender = notify.senders[job.channel] else { throw SendFailure(isPermanent: true, description: "no provider for \(job.channel.rawValue)") }
-        let answer = try await sender.send(message, to: address, key: key)
-        return Jobs.Delivery(provider: sender.name, answer: answer, at: notify.clock.now())
+    /// How a job whose messages went to the provider ended, given its answers: sent when one went out (the answers
+    /// recorded with the job's end), failed with the last failure otherwise. A device the push provider no longer
+    /// knows is forgotten.
+    private func conclude(_ job: ClaimedJob, _ messages: [Outgoing], _ answers: [Swift.Result<String, any Error>]) async -> Swift.Result<Attempt, any Error> {
+        let provider = notify.senders[job.channel]?.name ?? job.channel.rawValue
+        let at = notify.clock.now()
+        var deliveries: [Jobs.Delivery] = []
+        var lastFailure: (any Error)?
+        for (outgoing, answer) in zip(messages, answers) {
+            switch answer {
+            case .success(let text):
+                deliveries.append(Jobs.Delivery(provider: provider, answer: text, at: at))
+            case .failure(let failure):
+                if job.channel == .push, (failure as? SendFailure)?.isPermanent == true {
+                    // The provider no longer knows this device.
+                    do { try await notify.devices.forget(outgoing.address) } catch { return .failure(error) }
+                }
+                lastFailure = failure
+            }
+        }
+        if let lastFailure, deliveries.isEmpty { return .failure(lastFailure) }
+        return .success(.done(.sent, nil, deliveries: deliveries))
     }
 }

@@ -1,0 +1,98 @@
+import Foundation
+import NIOConcurrencyHelpers
+import ServiceKit
+import TestSupport
+import Testing
+
+@testable import Notify
+
+/// A worker's batch of mails, sent in one trip over one SMTP connection to a real server (Python's aiosmtpd).
+@Suite struct SMTPSenderTests {
+    @Test func eachMailOfABatchIsAnsweredAloneAndNoneStartsPastTheDeadline() async throws {
+        let port = try TestEnvironment.freePort()
+        let maildir = FileManager.default.temporaryDirectory.appendingPathComponent("mayago-maildir-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: maildir) }
+        let server = try ChildProcess("/usr/bin/python3", arguments: ["-c", Self.server, String(port), maildir.path], name: "aiosmtpd")
+        do {
+            try await sendABatch(port: port, maildir: maildir, server: server)
+            await server.stop()
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
+    private func sendABatch(port: Int, maildir: URL, server: ChildProcess) async throws {
+        let sender = SMTPSender(url: "smtp://127.0.0.1:\(port)", from: "no-reply@mayago.example", fromName: "MayaGo", username: nil, password: nil)
+        // aiosmtpd listens once it answers.
+        #expect(try await eventually(timeout: .seconds(30)) { (try? await sender.send(Self.message, to: "first@mayago.test", key: "k0")) != nil })
+        // The clock moves a second each time it is read: each job is checked once, before it starts.
+        let start = Date()
+        let reads = Counter()
+        let clock = WallClock { start.addingTimeInterval(Double(reads.next())) }
+        let jobs = [
+            [Self.outgoing("a@mayago.test", "k1")],
+            [Self.outgoing("nobody@mayago.test", "k2"), Self.outgoing("b@mayago.test", "k3")],
+            [Self.outgoing("c@mayago.test", "k4")],
+            [Self.outgoing("d@mayago.test", "k5")],
+        ]
+        let answers = await sender.send(jobs, startingBy: start.addingTimeInterval(2.5), clock: clock)
+        #expect(answers.count == 4)
+        #expect(try answers[0]?.map { try $0.get() } == ["SMTP 250"])
+        // The server refuses a mailbox for good; the job's next mail, and the next job, still go.
+        let refused = try #require(answers[1])
+        #expect(refused.count == 2)
+        #expect((refused[0].failure as? SendFailure)?.isPermanent == true, "\(server.output())")
+        #expect(try refused[1].get() == "SMTP 250")
+        #expect(try answers[2]?.map { try $0.get() } == ["SMTP 250"])
+        #expect(answers[3] == nil)
+        let mails = try FileManager.default.contentsOfDirectory(at: maildir.appendingPathComponent("new"), includingPropertiesForKeys: nil)
+            .map { try String(contentsOf: $0, encoding: .utf8) }
+        let recipients = mails.compactMap { $0.components(separatedBy: "X-RcptTo: ").dropFirst().first?.prefix { !$0.isNewline } }
+        #expect(Set(recipients) == ["first@mayago.test", "a@mayago.test", "b@mayago.test", "c@mayago.test"])
+    }
+
+    /// aiosmtpd keeping mail in a Maildir, with no mailbox for `nobody@`.
+    static let server = """
+        import asyncio, sys
+        from aiosmtpd.handlers import Mailbox
+        from aiosmtpd.smtp import SMTP
+
+        class Refusing(Mailbox):
+            async def handle_RCPT(self, server, session, envelope, address, options):
+                if address.startswith("nobody@"):
+                    return "550 5.1.1 No such mailbox"
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
+        async def main():
+            server = await asyncio.get_running_loop().create_server(lambda: SMTP(Refusing(sys.argv[2])), "127.0.0.1", int(sys.argv[1]))
+            await server.serve_forever()
+
+        asyncio.run(main())
+        """
+
+    static let message = RenderedMessage(subject: "Hello", text: "Hello there.", html: "<p>Hello there.</p>", short: "Hello")
+
+    static func outgoing(_ address: String, _ key: String) -> Outgoing {
+        Outgoing(message: message, address: address, key: key)
+    }
+}
+
+/// Counts its calls, from any thread.
+private final class Counter: Sendable {
+    private let count = NIOLockedValueBox(0)
+
+    func next() -> Int {
+        count.withLockedValue { value in
+            defer { value += 1 }
+            return value
+        }
+    }
+}
+
+extension Result {
+    fileprivate var failure: Failure? {
+        if case .failure(let error) = self { error } else { nil }
+    }
+}
