@@ -5,8 +5,8 @@ import ServiceKit
 
 /// Email through an SMTP server with libcurl: STARTTLS whenever the server offers it (`smtp://`), TLS from the
 /// first byte with `smtps://`, a login when a user name is configured. libcurl blocks, so mail is sent on NIO's
-/// thread pool, never on an event loop: a worker's batch in one trip there, since waking a thread of the pool and then
-/// the task for each mail took a third of a mail's time. The connections stay open between mails (``CurlHandles``):
+/// thread pool, never on an event loop: a worker's batch in one trip there, rather than a thread of the pool and then
+/// the task woken for each mail. The connections stay open between mails (``CurlHandles``):
 /// the next mail is only its `MAIL FROM`, `RCPT TO` and `DATA`, with no new TCP, TLS, greeting or login.
 struct SMTPSender: Sender {
     let url: String
