@@ -27,6 +27,8 @@ actor Outside {
     private var providerStatus: HTTPResponse.Status = .accepted
     /// Device tokens FCM no longer knows.
     private var unregistered: Set<String> = []
+    /// Called as each provider's call arrives.
+    private var onCall: @Sendable () -> Void = {}
 
     func add(_ contact: UserContact) { contacts[contact.id] = contact }
     func contact(_ id: UUID) -> UserContact? { contacts[id] }
@@ -34,7 +36,11 @@ actor Outside {
     func unregister(_ token: String) { unregistered.insert(token) }
     func isUnregistered(_ token: String) -> Bool { unregistered.contains(token) }
     func status() -> HTTPResponse.Status { providerStatus }
-    func record(_ call: Call) { calls.append(call) }
+    func whenCalled(_ hook: @escaping @Sendable () -> Void) { onCall = hook }
+    func record(_ call: Call) {
+        calls.append(call)
+        onCall()
+    }
     func calls(to path: String) -> [Call] { calls.filter { $0.path == path } }
 
     nonisolated func router(tokens: TestTokens) -> Router<BasicRequestContext> {
