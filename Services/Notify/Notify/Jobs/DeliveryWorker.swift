@@ -110,7 +110,7 @@ final class DeliveryWorker: Service, Sendable {
     }
 
     /// Sends a batch's jobs: each is first made ready (or ended: skipped, put off...), then the messages of those to
-    /// send go to their channel's provider together (SMTP's in one trip to its thread), in the batch's order; with
+    /// send go to their channel's provider together, in the batch's order (SMTP's in one trip to its thread); with
     /// whether all were tried (false when some went back to the queue unsent).
     private func send(_ batch: Batch, after unwritten: [Tried]) async -> ([Tried], Bool) {
         let lastStart = batch.claimedAt.addingTimeInterval(Double(notify.limits.lease.components.seconds))
