@@ -9,17 +9,7 @@ import Testing
 /// A worker's batch of mails, sent in one trip over one SMTP connection to a real server (Python's aiosmtpd).
 @Suite struct SMTPSenderTests {
     @Test func eachMailOfABatchIsAnsweredAloneAndNoneStartsPastTheDeadline() async throws {
-        let port = try TestEnvironment.freePort()
-        let maildir = FileManager.default.temporaryDirectory.appendingPathComponent("mayago-maildir-\(UUID().uuidString.prefix(8))")
-        defer { try? FileManager.default.removeItem(at: maildir) }
-        let server = try ChildProcess("/usr/bin/python3", arguments: ["-c", Self.server, String(port), maildir.path], name: "aiosmtpd")
-        do {
-            try await sendABatch(port: port, maildir: maildir, server: server)
-            await server.stop()
-        } catch {
-            await server.stop()
-            throw error
-        }
+        try await withSMTPServer(arguments: { ["-c", Self.server, String($0), $1.path] }, during: { try await sendABatch(port: $0, maildir: $1, server: $2) })
     }
 
     private func sendABatch(port: Int, maildir: URL, server: ChildProcess) async throws {

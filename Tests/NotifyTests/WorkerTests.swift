@@ -150,49 +150,28 @@ import Testing
     }
 
     @Test func mailReachesARealSMTPServer() async throws {
-        let port = try TestEnvironment.freePort()
-        let maildir = FileManager.default.temporaryDirectory.appendingPathComponent("mayago-maildir-\(UUID().uuidString.prefix(8))")
-        defer { try? FileManager.default.removeItem(at: maildir) }
         // Python's aiosmtpd, keeping what it receives in a Maildir.
-        let server = try ChildProcess(
-            "/usr/bin/python3", arguments: ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir.path],
-            name: "aiosmtpd"
-        )
-        do {
-            try await deliverToSMTP(port: port, maildir: maildir, server: server)
-            await server.stop()
-        } catch {
-            await server.stop()
-            throw error
-        }
+        try await withSMTPServer(
+            arguments: { ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\($0)", "-c", "aiosmtpd.handlers.Mailbox", $1.path] },
+            during: { try await deliverToSMTP(port: $0, maildir: $1, server: $2) })
     }
 
     @Test func mailsOneAfterAnotherShareOneSMTPConnection() async throws {
-        let port = try TestEnvironment.freePort()
-        let maildir = FileManager.default.temporaryDirectory.appendingPathComponent("mayago-maildir-\(UUID().uuidString.prefix(8))")
-        defer { try? FileManager.default.removeItem(at: maildir) }
         // Debugging on, aiosmtpd logs each connection it takes as "Peer: (address, port)".
-        let server = try ChildProcess(
-            "/usr/bin/python3",
-            arguments: ["-m", "aiosmtpd", "-n", "-d", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir.path],
-            name: "aiosmtpd"
-        )
-        do {
-            try await NotifyHarness.run(["EMAIL_PROVIDER": "smtp", "SMTP_URL": "smtp://127.0.0.1:\(port)"]) { notify in
-                for sent in 1...3 {
-                    let user = try await notify.user(name: "Guest\(sent)")
-                    _ = try await notify.notify(.bookingConfirmed, to: user.id, data: NotificationCatalog.entries[.bookingConfirmed]!.sample)
-                    let delivered = try await eventually(timeout: .seconds(30)) {
-                        try await notify.count("SELECT count(*)::int FROM deliveries WHERE provider = 'smtp' AND answer = 'SMTP 250'") == sent
+        let server = try await withSMTPServer(
+            arguments: { ["-m", "aiosmtpd", "-n", "-d", "-l", "127.0.0.1:\($0)", "-c", "aiosmtpd.handlers.Mailbox", $1.path] },
+            during: { port, _, server in
+                try await NotifyHarness.run(["EMAIL_PROVIDER": "smtp", "SMTP_URL": "smtp://127.0.0.1:\(port)"]) { notify in
+                    for sent in 1...3 {
+                        let user = try await notify.user(name: "Guest\(sent)")
+                        _ = try await notify.notify(.bookingConfirmed, to: user.id, data: NotificationCatalog.entries[.bookingConfirmed]!.sample)
+                        let delivered = try await eventually(timeout: .seconds(30)) {
+                            try await notify.count("SELECT count(*)::int FROM deliveries WHERE provider = 'smtp' AND answer = 'SMTP 250'") == sent
+                        }
+                        #expect(delivered, "\(server.output())")
                     }
-                    #expect(delivered, "\(server.output())")
                 }
-            }
-            await server.stop()
-        } catch {
-            await server.stop()
-            throw error
-        }
+            })
         let connections = server.output(lastLines: 1000).components(separatedBy: "Peer: ").count - 1
         #expect(connections == 1, "\(server.output())")
     }
