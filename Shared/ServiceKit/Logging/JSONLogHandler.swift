@@ -1,20 +1,21 @@
 import Foundation
 import Logging
-import NIOConcurrencyHelpers
 
 /// Writes one JSON object per line to standard output: `timestamp`, `level`, `service`, `message`, then the
 /// metadata (the request id among it) by key, so that log shippers need no parsing rules. Lines are built as
-/// bytes and written with one system call: the gateway writes one for every request it proxies.
+/// bytes and handed to ``LogOutput``.
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
     private let service: String
+    private let output: LogOutput
 
-    public init(service: String, level: Logger.Level, metadataProvider: Logger.MetadataProvider? = nil) {
+    public init(service: String, level: Logger.Level, metadataProvider: Logger.MetadataProvider? = nil, output: LogOutput = .standardOutput) {
         self.service = service
         self.logLevel = level
         self.metadataProvider = metadataProvider
+        self.output = output
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -44,33 +45,9 @@ public struct JSONLogHandler: LogHandler {
             Self.appendMembers(fields, to: &line)
         }
         line.append(contentsOf: "}\n".utf8)
-        // One write() of at most PIPE_BUF bytes is never interleaved with another (pipes) and a file's offset moves
-        // atomically (regular files): such lines need no lock, which both event loops of the gateway would contend
-        // for on every request. Longer ones are written under the lock, in as many calls as it takes.
-        if line.count <= Int(PIPE_BUF) {
-            Self.write(line)
-        } else {
-            Self.output.withLock { Self.write(line) }
-        }
+        output.write(line, level: event.level)
     }
 
-    private static func write(_ line: [UInt8]) {
-        line.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0, errno == EINTR {
-                    continue
-                } else {
-                    return
-                }
-            }
-        }
-    }
-
-    private static let output = NIOLock()
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// `2026-11-23T10:00:00.123Z`, formatted by hand: Foundation's formatters cost more than the rest of the line.
