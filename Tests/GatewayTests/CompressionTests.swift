@@ -88,7 +88,7 @@ import Testing
     @Test(arguments: [
         ("gzip", true), ("GZip", true), ("br, gzip;q=0.5", true), ("deflate, gzip, br, zstd", true), (" gzip ; q=1.0", true),
         ("*;q=0.1", true), ("gzip;q=0", false), ("gzip; q=0.0, br", false), ("identity", false), ("gzipx, br", false), ("", false),
-        ("gzip;q=0, *", false), ("*, gzip;q=0", false), ("br, *;q=0", false),
+        ("gzip;q=0, *", false), ("*, gzip;q=0", false), ("br, *;q=0", false), ("é, gzip", true), (" , GZIP ,", true), ("gzíp", false),
     ])
     func acceptedEncodings(header: String, acceptsGzip: Bool) {
         #expect(EdgePolicy.acceptsGzip(header) == acceptsGzip)

@@ -1,3 +1,4 @@
+import NIOHTTP1
 import Testing
 
 @testable import Gateway
@@ -11,5 +12,13 @@ import Testing
         #expect(HeaderName("a@") != "a`")
         #expect(Set<HeaderName>(["Vary", "Content-Length"]).contains("VARY"))
         #expect(!Set<HeaderName>(["Vary"]).contains("Varz"))
+        #expect(Set<HeaderName>(["Access-Control-Allow-Origin"]).contains("access-control-allow-origin"))
+        #expect(!Set<HeaderName>(["Access-Control-Allow-Origin"]).contains("access-control-allow-origim"))
+    }
+
+    @Test func theOptionsOfAConnectionHeaderAreReadInAnyCase() {
+        let headers: HTTPHeaders = ["connection": "Keep-Alive, Close ,X-Secret", "Connection": " keep-alive", "X-Secret": "s"]
+        #expect(EdgePolicy.connectionOptions(headers) == ["close", "x-secret"])
+        #expect(EdgePolicy.connectionOptions(["Connection": "keep-alive"]).isEmpty)
     }
 }

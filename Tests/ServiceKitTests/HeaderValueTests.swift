@@ -22,6 +22,8 @@ import Testing
     @Test func optionalWhitespaceIsTrimmed() {
         #expect(" \tgzip ;".trimmingOptionalWhitespace == "gzip ;")
         #expect(" \t ".trimmingOptionalWhitespace.isEmpty)
+        #expect("\t café é ".trimmingOptionalWhitespace == "café é")
+        #expect("ñ".trimmingOptionalWhitespace == "ñ")
     }
 }
 

@@ -1,12 +1,14 @@
 extension StringProtocol {
     /// The text without leading and trailing spaces and tabs, as header values are read (RFC 9110 §5.5).
-    /// Foundation's `trimmingCharacters(in:)` goes through NSString and costs more than the whole header parse.
+    /// Foundation's `trimmingCharacters(in:)` goes through NSString and costs more than the whole header parse, and
+    /// a scan by `Character` finds grapheme boundaries: the bytes are read instead (both ends are ASCII).
     public var trimmingOptionalWhitespace: Substring {
-        let isWhitespace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !isWhitespace($0) }), let last = lastIndex(where: { !isWhitespace($0) }) else {
+        let text = Substring(self)
+        let isWhitespace: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        guard let first = text.utf8.firstIndex(where: { !isWhitespace($0) }), let last = text.utf8.lastIndex(where: { !isWhitespace($0) }) else {
             return Substring()
         }
-        return Substring(self[first...last])
+        return text[first..<text.utf8.index(after: last)]
     }
 
     /// The credential of an `Authorization: Bearer …` value, the scheme in any case (RFC 9110 §11.1), or `nil`.

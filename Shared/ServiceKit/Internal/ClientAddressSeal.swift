@@ -31,7 +31,10 @@ public struct ClientAddressSeal: Sendable {
 
     private func mac(_ address: String, requestID: String) -> String {
         var code = keyed
-        code.update(data: Data("\(address)\n\(requestID)".utf8))
+        var (address, requestID) = (address, requestID)
+        address.withUTF8 { code.update(data: UnsafeRawBufferPointer($0)) }
+        withUnsafeBytes(of: UInt8(ascii: "\n")) { code.update(data: $0) }
+        requestID.withUTF8 { code.update(data: UnsafeRawBufferPointer($0)) }
         return Data(code.finalize()).base64EncodedString()
     }
 }

@@ -143,12 +143,10 @@ struct EdgePolicy: Sendable {
     static func connectionOptions(_ headers: HTTPHeaders) -> Set<String> {
         var options: Set<String> = []
         for (name, value) in headers where HeaderName(name) == "connection" {
-            var rest = Substring(value)
-            while !rest.isEmpty {
-                let option = rest.prefix { $0 != "," }
-                rest = rest[option.endIndex...].dropFirst()
-                let name = option.trimmingOptionalWhitespace.lowercased()
-                if name != "keep-alive" { options.insert(name) }
+            for option in value.utf8.split(separator: UInt8(ascii: ",")) {
+                let option = Substring(option).trimmingOptionalWhitespace
+                if option.utf8.count == 10, HeaderName(String(option)) == "keep-alive" { continue }
+                options.insert(option.lowercased())
             }
         }
         return options
@@ -206,12 +204,10 @@ struct EdgePolicy: Sendable {
     static func acceptsGzip(_ header: String?) -> Bool {
         guard let header else { return false }
         var anyCoding = false
-        var entries = Substring(header)
-        while !entries.isEmpty {
-            let entry = entries.prefix { $0 != "," }
-            entries = entries[entry.endIndex...].dropFirst()
-            let coding = entry.prefix { $0 != ";" }.trimmingOptionalWhitespace
-            let isGzip = coding.utf8.count == 4 && coding.lowercased() == "gzip"
+        for entry in header.utf8.split(separator: UInt8(ascii: ",")) {
+            let entry = Substring(entry)
+            let coding = Substring(entry.utf8.prefix { $0 != UInt8(ascii: ";") }).trimmingOptionalWhitespace
+            let isGzip = coding.utf8.count == 4 && coding.hasPrefixIgnoringCase("gzip")
             guard isGzip || coding == "*" else { continue }
             // Parameters are rare: only then are they read.
             let parameters = entry[coding.endIndex...].split(separator: ";").map { $0.trimmingOptionalWhitespace.lowercased() }
