@@ -122,7 +122,7 @@ public struct SearchFeedEvent: InternalCall, Equatable {
     public var provider: Provider?
 
     public init(
-        id: UUID = UUID(), kind: Kind, version: Int64, occurredAt: Date, experience: Experience? = nil, slot: Slot? = nil, booking: Booking? = nil,
+        id: UUID = UUID.random(), kind: Kind, version: Int64, occurredAt: Date, experience: Experience? = nil, slot: Slot? = nil, booking: Booking? = nil,
         provider: Provider? = nil
     ) {
         self.id = id

@@ -12,7 +12,7 @@ extension AuthService {
         let hash = try await passwords.hash(password)
         let now = clock.now()
         let user = UserRecord(
-            id: UUID(), email: email.value, name: name, role: role, passwordHash: hash, emailVerified: false,
+            id: UUID.random(), email: email.value, name: name, role: role, passwordHash: hash, emailVerified: false,
             disabled: false, totpSecret: nil, totpEnabled: false, totpLastStep: nil, createdAt: now
         )
         try await transaction { connection in

@@ -51,7 +51,7 @@ extension AuthService {
                 } else {
                     let name = profile.name?.trimmingCharacters(in: .whitespacesAndNewlines).prefix(100)
                     account = UserRecord(
-                        id: UUID(), email: email.value, name: name.map(String.init) ?? String(email.value.prefix { $0 != "@" }), role: .traveler,
+                        id: UUID.random(), email: email.value, name: name.map(String.init) ?? String(email.value.prefix { $0 != "@" }), role: .traveler,
                         passwordHash: nil, emailVerified: profile.emailVerified, disabled: false, totpSecret: nil, totpEnabled: false,
                         totpLastStep: nil, createdAt: now
                     )

@@ -50,7 +50,7 @@ extension BookingService {
         let slot = bookable.slot
         let total = bookable.total(guests: request.guests)
         let made = Booking(
-            id: UUID(), experienceId: slot.experienceId, slotId: slot.id, travelerId: traveler.userID, providerId: bookable.providerID,
+            id: UUID.random(), experienceId: slot.experienceId, slotId: slot.id, travelerId: traveler.userID, providerId: bookable.providerID,
             guests: request.guests, total: total, cancellationPolicy: bookable.cancellationPolicy, status: .pendingPayment, note: request.note,
             startsAt: slot.startsAt, endsAt: slot.endsAt, holdExpiresAt: now.addingTimeInterval(settings.hold), respondBy: nil,
             paid: Money(amount: 0, currency: total.currency), refunded: Money(amount: 0, currency: total.currency), cancellationReason: nil,

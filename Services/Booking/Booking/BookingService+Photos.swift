@@ -43,7 +43,7 @@ extension BookingService {
             throw Problem.refused("body", "must be a JPEG, PNG, WebP or HEIC image")
         }
         let photo = Photo(
-            id: UUID(), experienceId: experienceID, reviewId: reviewID, ownerId: caller.userID, position: 0, status: .processing,
+            id: UUID.random(), experienceId: experienceID, reviewId: reviewID, ownerId: caller.userID, position: 0, status: .processing,
             contentType: info.format.mediaTypes.sorted()[0], size: Int64(bytes.readableBytes), width: info.width, height: info.height,
             lastError: nil, createdAt: clock.now())
         // The bytes first: a row never points at nothing. A refused row leaves them behind, and they are taken back.

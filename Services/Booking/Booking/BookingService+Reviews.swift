@@ -12,7 +12,7 @@ extension BookingService {
             guard found.status == .completed else { throw Problem.conflict("Only a completed booking can be reviewed.", code: "not_completed") }
             let now = clock.now()
             let review = Review(
-                id: UUID(), bookingId: found.id, experienceId: found.experienceId, travelerId: identity.userID, rating: rating,
+                id: UUID.random(), bookingId: found.id, experienceId: found.experienceId, travelerId: identity.userID, rating: rating,
                 comment: comment, reply: nil, repliedAt: nil, createdAt: now
             )
             guard try await reviews.insert(review, providerID: found.providerId, on: connection) else {

@@ -79,7 +79,7 @@ extension BookingService {
     /// Records a weekly schedule of `experienceID`, which `identity` must own, and opens its slots still to come in
     /// the experience's time zone (none on a blackout date). Returns the schedule's id and how many slots it opened.
     func addSchedule(_ terms: ScheduleTerms, allowOverlap: Bool, to experienceID: UUID, by identity: Identity) async throws -> (id: UUID, slotsCreated: Int) {
-        let scheduleID = UUID()
+        let scheduleID = UUID.random()
         let now = clock.now()
         let created = try await transaction { connection in
             let experience = try await ownedExperience(experienceID, by: identity, on: connection)

@@ -25,7 +25,7 @@ extension MessagingService {
         }
         guard stored.size > 0 else { throw Problem.invalid("body", "must not be empty") }
         let attachment = Attachment(
-            id: UUID(), ownerId: caller.userID, conversationId: nil, sha256: stored.sha256, contentType: type, size: stored.size,
+            id: UUID.random(), ownerId: caller.userID, conversationId: nil, sha256: stored.sha256, contentType: type, size: stored.size,
             fileName: name, createdAt: clock.now()
         )
         try await attachments.insert(attachment)

@@ -69,7 +69,8 @@ extension NotifyService {
         let (code, kept) = PhoneCode.issue(for: phone, at: now)
         let text = "MayaGo: your code is \(code). It confirms this number for your account's texts; it expires in 10 minutes."
         do {
-            _ = try await sms.send(RenderedMessage(subject: "MayaGo code", text: text, html: "", short: text), to: phone, key: UUID().uuidString.lowercased())
+            let message = RenderedMessage(subject: "MayaGo code", text: text, html: "", short: text)
+            _ = try await sms.send(message, to: phone, key: UUID.random().uuidString.lowercased())
         } catch {
             logger.warning("Cannot text a phone code", metadata: ["error": "\(error)"])
             throw Problem(.serviceUnavailable, detail: "The code could not be sent now: try again in a moment.")

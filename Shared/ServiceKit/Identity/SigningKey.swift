@@ -1,3 +1,4 @@
+import Contracts
 import Crypto
 import Foundation
 import JWTKit
@@ -12,7 +13,7 @@ public struct SigningKey: Sendable {
         privateKey = try Curve25519.Signing.PrivateKey(rawRepresentation: rawPrivateKey)
     }
 
-    public static func generate(id: String = UUID().uuidString.lowercased()) -> SigningKey {
+    public static func generate(id: String = UUID.random().uuidString.lowercased()) -> SigningKey {
         SigningKey(id: id, privateKey: Curve25519.Signing.PrivateKey())
     }
 

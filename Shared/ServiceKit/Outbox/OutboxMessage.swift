@@ -15,7 +15,7 @@ public struct OutboxMessage: Sendable {
     public let traceparent: String?
 
     /// `call`, to the service and route its type declares.
-    public init<Call: InternalCall>(_ call: Call, id: UUID = UUID()) throws {
+    public init<Call: InternalCall>(_ call: Call, id: UUID = UUID.random()) throws {
         self.id = id
         destination = Call.destination
         path = Call.path
@@ -24,7 +24,7 @@ public struct OutboxMessage: Sendable {
     }
 
     /// `body` to `path` on `destination`, for a route several services answer alike (``AccountErasure``).
-    public init(_ body: some Encodable, to destination: ServiceName, path: String, id: UUID = UUID()) throws {
+    public init(_ body: some Encodable, to destination: ServiceName, path: String, id: UUID = UUID.random()) throws {
         self.init(
             id: id, destination: destination, path: path, payload: String(decoding: try JSONEncoder.mayaGo.encode(body), as: UTF8.self),
             traceparent: TraceContextHeaders.currentParent

@@ -33,7 +33,7 @@ struct APIKeys: Sendable {
     func create(for userID: UUID, name: String, scopes: [APIKeyScope], at now: Date, on connection: PostgresConnection) async throws -> Created {
         let prefix = String(SecretToken.make(bytes: 6).prefix(8))
         let key = "mgk_\(prefix)_\(SecretToken.make())"
-        let id = UUID()
+        let id = UUID.random()
         let scopeNames = scopes.map(\.rawValue)
         try await connection.query(
             """

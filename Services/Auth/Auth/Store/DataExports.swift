@@ -15,7 +15,7 @@ struct DataExports: Sendable {
     func request(for userID: UUID, at now: Date) async throws -> DataExport {
         try await postgres.query(
             """
-            INSERT INTO data_exports (id, user_id, status, requested_at, run_after) VALUES (\(UUID()), \(userID), 'pending', \(now), \(now))
+            INSERT INTO data_exports (id, user_id, status, requested_at, run_after) VALUES (\(UUID.random()), \(userID), 'pending', \(now), \(now))
             ON CONFLICT (user_id) WHERE status = 'pending' DO NOTHING
             """,
             logger: logger)

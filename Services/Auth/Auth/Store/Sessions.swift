@@ -43,7 +43,7 @@ struct Sessions: Sendable {
     ) async throws -> (token: String, jti: String, expiresAt: Date) {
         let now = clock.now()
         let expiresAt = now.addingTimeInterval(lifetime ?? accessLifetime)
-        let jti = UUID().uuidString.lowercased()
+        let jti = UUID.random().uuidString.lowercased()
         var claims = AccessClaims(userID: userID, role: role, id: jti, issuedAt: now, expiresAt: expiresAt, issuer: issuer, audience: audience)
         claims.amr = methods
         return (try await keys.signingKey().sign(claims), jti, expiresAt)
@@ -52,7 +52,7 @@ struct Sessions: Sendable {
     /// A new session (a new family) for `user`, who signed in with a second factor or not; its tokens say so
     /// (``AccessClaims/hasSecondFactor``) for as long as the session lasts.
     func start(for user: UserRecord, secondFactor: Bool, on connection: PostgresConnection) async throws -> TokenPair {
-        try await issue(for: user, family: UUID(), secondFactor: secondFactor, on: connection)
+        try await issue(for: user, family: UUID.random(), secondFactor: secondFactor, on: connection)
     }
 
     /// Spends `refreshToken` and issues the next pair of its family. Reuse of a spent token revokes the family;

@@ -191,7 +191,7 @@ extension Experience {
     /// A draft of `new` by `providerID`.
     init(_ new: NewExperience, by providerID: UUID, at now: Date) {
         self.init(
-            id: UUID(), providerId: providerID, title: new.title, description: new.description, category: new.category, tags: new.tags,
+            id: UUID.random(), providerId: providerID, title: new.title, description: new.description, category: new.category, tags: new.tags,
             location: new.location, timeZone: new.timeZone, durationMinutes: new.durationMinutes, price: new.price, maxGuests: new.maxGuests,
             bookingMode: new.bookingMode, cancellationPolicy: new.cancellationPolicy, languages: new.languages, bookingRules: new.bookingRules,
             blackoutDates: new.blackoutDates, status: .draft,
@@ -220,7 +220,7 @@ extension Experience {
     /// A new open slot at `start`, lasting as the experience does.
     func slot(startingAt start: Date, capacity: Int) -> Slot {
         Slot(
-            id: UUID(), experienceId: id, startsAt: start, endsAt: start.addingTimeInterval(TimeInterval(durationMinutes * 60)), capacity: capacity,
+            id: UUID.random(), experienceId: id, startsAt: start, endsAt: start.addingTimeInterval(TimeInterval(durationMinutes * 60)), capacity: capacity,
             remaining: capacity, status: .open, version: 1)
     }
 

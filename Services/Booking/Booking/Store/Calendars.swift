@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Logging
 import PostgresNIO
@@ -61,7 +62,7 @@ struct Calendars: Sendable {
         try await postgres.query(
             """
             INSERT INTO calendar_imports (id, provider_id, url, created_at)
-            SELECT \(UUID()), \(providerID), \(url), \(now)
+            SELECT \(UUID.random()), \(providerID), \(url), \(now)
             WHERE (SELECT count(*) FROM calendar_imports WHERE provider_id = \(providerID)) < \(limit)
             ON CONFLICT DO NOTHING
             """,
@@ -145,7 +146,7 @@ struct Calendars: Sendable {
     }
 
     private static func newToken() -> String {
-        (0..<2).map { _ in UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased() }.joined()
+        (0..<2).map { _ in UUID.random().uuidString.replacingOccurrences(of: "-", with: "").lowercased() }.joined()
     }
 }
 

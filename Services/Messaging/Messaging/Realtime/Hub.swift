@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -11,7 +12,7 @@ import ServiceLifecycle
 /// user's sockets (each subscribes to the channels of the users connected to it). If Redis is away, local delivery
 /// goes on; the others catch up when they reconnect.
 final class Hub: Service, Sendable {
-    private let instance = UUID().uuidString
+    private let instance = UUID.random().uuidString
     /// How this instance's publishes begin (``deliver(_:to:except:message:)``).
     private let ownHeader: [UInt8]
     private let redis: RedisClient

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import NIOConcurrencyHelpers
 
@@ -6,7 +7,7 @@ import NIOConcurrencyHelpers
 /// While the socket catches up on what it missed, live frames wait (`hold`), so that it gets everything in order.
 /// The socket lives no longer than the session of the token that opened it (`tokenID`, `expiresAt`): ``end(with:reason:)``.
 final class Socket: Sendable {
-    let id = UUID()
+    let id = UUID.random()
     let user: UUID
     let tokenID: String
     let expiresAt: Date

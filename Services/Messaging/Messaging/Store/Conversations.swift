@@ -26,7 +26,7 @@ struct Conversations: Sendable {
             let inserted = try await connection.query(
                 """
                 INSERT INTO conversations (id, experience_id, experience_title, booking_id, traveler_id, provider_id, last_activity_at, created_at)
-                VALUES (\(UUID()), \(experience.id), \(experience.title), \(booking), \(traveler.id), \(provider.id), \(now), \(now))
+                VALUES (\(UUID.random()), \(experience.id), \(experience.title), \(booking), \(traveler.id), \(provider.id), \(now), \(now))
                 ON CONFLICT (traveler_id, experience_id) DO NOTHING RETURNING id
                 """,
                 logger: logger

@@ -75,7 +75,7 @@ struct Messages: Sendable {
     /// On `connection` when given, in the caller's transaction.
     private func insert(_ draft: Draft, on connection: PostgresConnection?) async throws -> (message: Message, isNew: Bool) {
         var found: (Message, Bool)?
-        for try await (message, isNew) in try await postgres.execute(MessageInsert(draft: draft, id: UUID()), on: connection, logger: logger) {
+        for try await (message, isNew) in try await postgres.execute(MessageInsert(draft: draft, id: UUID.random()), on: connection, logger: logger) {
             if let message { found = (message, isNew) }
         }
         guard let found else { throw MessagingRefusal.noConversation }

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Hummingbird
 import Logging
@@ -25,7 +26,7 @@ struct Devices: Sendable {
     func register(_ token: String, platform: Device.Platform, of user: UUID, at now: Date) async throws -> Device? {
         let rows = try await postgres.query(
             """
-            INSERT INTO devices (id, user_id, platform, token, created_at) VALUES (\(UUID()), \(user), \(platform.rawValue), \(token), \(now))
+            INSERT INTO devices (id, user_id, platform, token, created_at) VALUES (\(UUID.random()), \(user), \(platform.rawValue), \(token), \(now))
             ON CONFLICT (token) DO UPDATE SET platform = excluded.platform WHERE devices.user_id = excluded.user_id
             RETURNING id, created_at
             """,

@@ -26,7 +26,7 @@ struct Inbox: Sendable {
         try await postgres.query(
             """
             INSERT INTO inbox_entries (id, job_id, user_id, type, title, body, data, created_at)
-            VALUES (\(UUID()), \(job.id), \(job.recipientId), \(job.type.rawValue), \(message.subject), \(message.short), \(data)::jsonb, \(now))
+            VALUES (\(UUID.random()), \(job.id), \(job.recipientId), \(job.type.rawValue), \(message.subject), \(message.short), \(data)::jsonb, \(now))
             ON CONFLICT (job_id) DO NOTHING
             """,
             logger: logger

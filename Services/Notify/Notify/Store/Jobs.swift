@@ -35,7 +35,7 @@ struct Jobs: Sendable {
     /// digest) or after (and sends this one with it).
     func accept(_ request: NotificationRequest, channels: [(Channel, Date)], digest: Channel?, at now: Date) async throws -> (UUID, Bool) {
         try await postgres.transaction(logger: logger) { connection in
-            let id = UUID()
+            let id = UUID.random()
             let data = String(decoding: try JSONEncoder.mayaGo.encode(request.data), as: UTF8.self)
             let inserted = try await connection.query(
                 """
@@ -60,7 +60,7 @@ struct Jobs: Sendable {
                 try await connection.query(
                     """
                     INSERT INTO jobs (id, notification_id, recipient_id, type, channel, status, run_at, digest_of, finished_at)
-                    VALUES (\(UUID()), \(id), \(request.recipientId), \(request.type.rawValue), \(channel.rawValue),
+                    VALUES (\(UUID.random()), \(id), \(request.recipientId), \(request.type.rawValue), \(channel.rawValue),
                             \(lead == nil ? "queued" : "digested"), \(runAt), \(lead), \(lead.map { _ in now }))
                     """,
                     logger: logger

@@ -70,7 +70,7 @@ struct LocalProvider: ChargeProvider {
 
     func createCharge(for payment: Payment) async throws -> ProviderCharge {
         let reference = "pi_local_\(payment.id.uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
-        return ProviderCharge(reference: reference, clientSecret: "\(reference)_secret_\(UUID().uuidString.prefix(8).lowercased())")
+        return ProviderCharge(reference: reference, clientSecret: "\(reference)_secret_\(UUID.random().uuidString.prefix(8).lowercased())")
     }
 
     func refund(_ amount: Money, of reference: String, idempotencyKey: String) async throws {}

@@ -121,7 +121,7 @@ struct StripeProvider: ChargeProvider {
             "/v1/account_links",
             [
                 ("account", id), ("type", "account_onboarding"), ("refresh_url", returnURL.absoluteString), ("return_url", returnURL.absoluteString),
-            ], idempotencyKey: "link-\(id)-\(UUID().uuidString)")
+            ], idempotencyKey: "link-\(id)-\(UUID.random().uuidString)")
         guard let url = link["url"] as? String else { throw ProviderError(status: 502, code: nil, description: "Stripe answered a link without a URL.") }
         return (id, url)
     }

@@ -52,7 +52,7 @@ extension Payment {
     init(_ request: BookingPayments.PaymentRequest, at now: Date) {
         let nothing = Money(amount: 0, currency: request.amount.currency)
         self.init(
-            id: UUID(), bookingId: request.bookingId, travelerId: request.travelerId, providerId: request.providerId, amount: request.amount,
+            id: UUID.random(), bookingId: request.bookingId, travelerId: request.travelerId, providerId: request.providerId, amount: request.amount,
             refunded: nothing, disputed: nothing, status: .requiresPayment, description: String(request.description.prefix(500)),
             clientSecret: "", lastError: nil, nextAction: nil, createdAt: now, updatedAt: now
         )

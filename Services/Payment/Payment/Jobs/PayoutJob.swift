@@ -41,7 +41,7 @@ struct PayoutJob: PeriodicWork {
             let wanted = try await payment.terms.payoutCurrency(of: provider)
             let converted = wanted.flatMap { $0 == currency ? nil : rates.convert(amount, to: $0) }
             let payout = Payout(
-                id: UUID(), providerId: provider, amount: amount, paid: converted?.paid ?? amount,
+                id: UUID.random(), providerId: provider, amount: amount, paid: converted?.paid ?? amount,
                 rate: converted.map { "\($0.rate)" }, status: .pending, createdAt: payment.clock.now()
             )
             try await payment.payouts.insert(payout, on: connection)

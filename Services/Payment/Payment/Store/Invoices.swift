@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Logging
 import PostgresNIO
@@ -12,7 +13,7 @@ struct Invoices: Sendable {
     /// Records the payment's invoice, to be numbered.
     func open(for paymentID: UUID, at now: Date, on connection: PostgresConnection) async throws {
         try await connection.query(
-            "INSERT INTO invoices (id, payment_id, issued_at) VALUES (\(UUID()), \(paymentID), \(now)) ON CONFLICT (payment_id) DO NOTHING",
+            "INSERT INTO invoices (id, payment_id, issued_at) VALUES (\(UUID.random()), \(paymentID), \(now)) ON CONFLICT (payment_id) DO NOTHING",
             logger: logger
         )
     }

@@ -11,7 +11,7 @@ struct LedgerBook: Sendable {
     /// Appends `transaction`, linked to the payment or payout it belongs to.
     func append(_ transaction: Ledger.Transaction, paymentID: UUID? = nil, payoutID: UUID? = nil, at now: Date, on connection: PostgresConnection) async throws
     {
-        let id = UUID()
+        let id = UUID.random()
         try await connection.query(
             """
             INSERT INTO ledger_transactions (id, kind, payment_id, payout_id, created_at)

@@ -106,7 +106,7 @@ struct Payments: Sendable {
 
     func recordRefund(of amount: Int64, to paymentID: UUID, reason: String, at now: Date, on connection: PostgresConnection) async throws {
         try await connection.query(
-            "INSERT INTO refunds (id, payment_id, amount, reason, created_at) VALUES (\(UUID()), \(paymentID), \(amount), \(reason), \(now))",
+            "INSERT INTO refunds (id, payment_id, amount, reason, created_at) VALUES (\(UUID.random()), \(paymentID), \(amount), \(reason), \(now))",
             logger: logger
         )
     }
