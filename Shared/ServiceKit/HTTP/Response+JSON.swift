@@ -6,10 +6,14 @@ import NIOCore
 extension Response {
     /// A JSON answer encoded the MayaGo way (ISO 8601 dates, sorted keys).
     public static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        .json(bytes: try JSONEncoder.mayaGo.encode(value), status: status, headers: headers)
+    }
+
+    /// A JSON answer written already (by ``JSONOutput``, on the hottest paths).
+    public static func json(bytes: some Sequence<UInt8>, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
-        let body = try JSONEncoder.mayaGo.encode(value)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
 

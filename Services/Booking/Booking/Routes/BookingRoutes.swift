@@ -38,7 +38,7 @@ struct BookingRoutes {
         // client ordered or spaced its JSON.
         let hash = SHA256.hash(data: try JSONEncoder.mayaGo.encode(body)).hexString
         body.note = note
-        return try .json(try await booking.book(body, for: traveler, key: key, hash: hash), status: .created)
+        return .json(bytes: try await booking.book(body, for: traveler, key: key, hash: hash).json, status: .created)
     }
 
     /// The caller's bookings, or with `role=provider` the bookings on the caller's experiences; newest first.
