@@ -3,7 +3,6 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import NIOConcurrencyHelpers
 import PostgresNIO
 import ServiceKit
 import TestSupport
@@ -131,16 +130,15 @@ import Testing
     @Test func aJobIsNotStartedOnceItsLeaseIsTooShortAndGoesBackToTheQueue() async throws {
         // The clock moves two minutes, past a lease of one, each time SendGrid is called: of a batch, only the first
         // mail may start; the others go back to the queue with their attempt given back, and go in batches of their own.
-        let offset = NIOLockedValueBox(0.0)
-        let clock = WallClock { Date().addingTimeInterval(offset.withLockedValue { $0 }) }
-        try await NotifyHarness.run(["EMAIL_PROVIDER": "sendgrid", "NOTIFY_WORKERS": "1"], clock: clock) { notify in
-            await notify.outside.whenCalled { offset.withLockedValue { $0 += 120 } }
+        let time = TestClock()
+        try await NotifyHarness.run(["EMAIL_PROVIDER": "sendgrid", "NOTIFY_WORKERS": "1"], clock: time.clock) { notify in
+            await notify.outside.whenCalled { time.advance(by: 120) }
             let later = Date().addingTimeInterval(3600)
             for name in ["Ana", "Ben", "Cy"] {
                 let user = try await notify.user(name: name)
                 _ = try await notify.notify(.paymentReceipt, to: user.id, data: NotificationCatalog.entries[.paymentReceipt]!.sample, sendAt: later)
             }
-            offset.withLockedValue { $0 = 3601 }
+            time.advance(by: 3601)
             #expect(try await eventually { try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'email' AND status = 'sent'") == 3 })
             #expect(await notify.outside.calls(to: "/v3/mail/send").count == 3)
             #expect(try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'email' AND attempts = 1") == 3)
