@@ -122,59 +122,50 @@ struct TextIndex: Sendable {
         )
     }
 
-    /// The documents that match every group of `query`, each with its relevance from 0 to 1: per group, the weight
-    /// of the strongest place one of its terms was found, times the term's weight; averaged over the groups.
+    /// The documents that match every group of `query`, ascending, each with its relevance from 0 to 1: per group,
+    /// the weight of the strongest place one of its terms was found, times the term's weight; averaged over the
+    /// groups.
     func matches(_ query: TextQuery) -> [(document: Int, score: Float)] {
         let groups = min(query.groups.count, Int(UInt8.max))
         guard groups > 0 else { return [] }
         let state = MatchState.take(for: documents.count)
         defer { MatchState.giveBack(state) }
-        // How many groups in a row each document matched: a group only looks at those that matched all before it. A
-        // byte each, apart from the scores, so that the test at every posting reads little memory.
-        let (matched, tallies) = (state.matched, state.tallies)
-        var touched: [Int] = []
-        // Every document the first group touched: the only ones whose state is not zero at the end.
-        var first: [Int] = []
+        // A group only looks at the documents that matched all before it, and walks its terms' postings once: a byte
+        // and a weight a document, apart from the totals, so that the test at every posting reads little memory.
+        let (matched, best, total) = (state.matched, state.best, state.total)
+        var (firstCount, foundCount) = (0, 0)
         for (number, group) in query.groups.prefix(groups).enumerated() {
-            touched.removeAll(keepingCapacity: true)
+            let (eligible, seen) = (UInt8(number), UInt8(number + 1))
+            let found = number == 0 ? state.first : state.found
+            foundCount = 0
             for term in group {
                 forEachMatch(of: term) { document, weight in
-                    guard Int(matched[document]) == number else { return }
-                    if tallies[document].best == 0 { touched.append(document) }
-                    tallies[document].best = max(tallies[document].best, weight * term.weight)
+                    let at = matched[document]
+                    if at == eligible {
+                        matched[document] = seen
+                        best[document] = weight * term.weight
+                        found[foundCount] = Int32(truncatingIfNeeded: document)
+                        foundCount += 1
+                    } else if at == seen {
+                        best[document] = max(best[document], weight * term.weight)
+                    }
                 }
             }
-            for document in touched {
-                matched[document] = UInt8(number + 1)
-                tallies[document].total += tallies[document].best
-                tallies[document].best = 0
-            }
-            if number == 0 && groups > 1 { first = touched }
-        }
-        // The last group touched exactly the documents that matched every group, an ascending run per term: sorted
-        // into the index's order (the sort merges runs), so that the filters read the documents' facts in memory order
-        // rather than in the posting lists' jumps between terms. Written through a buffer of that size: an array's
-        // append checks its storage is not shared, at every element. A document touched twice (a weight of 0 leaves
-        // `best` at 0) is taken once.
-        touched.sort()
-        let found = [(document: Int, score: Float)](unsafeUninitializedCapacity: touched.count) { found, count in
-            for document in touched where count == 0 || found[count - 1].document != document {
-                found.initializeElement(at: count, to: (document, tallies[document].total / Float(groups)))
-                count += 1
+            if number == 0 {
+                firstCount = foundCount
+                for document in found.prefix(foundCount) { total[Int(document)] = best[Int(document)] }
+            } else {
+                for document in found.prefix(foundCount) { total[Int(document)] += best[Int(document)] }
             }
         }
-        for document in groups > 1 ? first : touched {
-            matched[document] = 0
-            tallies[document] = Tally()
-        }
-        return found
-    }
-
-    /// A document's relevance while a query is matched: the best weight in the current group, and the sum over the
-    /// groups before it.
-    struct Tally {
-        var best: Float = 0
-        var total: Float = 0
+        // The last group found exactly the documents that matched every group, an ascending run per term: sorted into
+        // the index's order (the sort merges runs), so that the filters read the documents' facts in memory order
+        // rather than in the posting lists' jumps between terms.
+        var last = UnsafeMutableBufferPointer(rebasing: (groups == 1 ? state.first : state.found).prefix(foundCount))
+        last.sort()
+        let results = last.map { (document: Int($0), score: total[Int($0)] / Float(groups)) }
+        for document in state.first.prefix(firstCount) { matched[Int(document)] = 0 }
+        return results
     }
 
     /// Calls `body` with each document `term` matches and the weight of the strongest place it was found.
