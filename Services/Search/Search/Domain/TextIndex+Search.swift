@@ -86,6 +86,8 @@ extension TextIndex {
         private let count: Int
         private let sort: SearchRequest.Sort
         private var kept: [(hit: Hit, facts: DocumentFacts)] = []
+        /// In order of relevance, once the list is full: the last one's score, which most hits fall short of.
+        private var bar = -Float.infinity
 
         init(_ count: Int, by sort: SearchRequest.Sort) {
             self.count = count
@@ -95,7 +97,12 @@ extension TextIndex {
 
         var hits: [Hit] { kept.map(\.hit) }
 
+        @inline(__always)
         mutating func offer(_ hit: Hit, _ facts: DocumentFacts, in index: TextIndex) {
+            if hit.score >= bar { place(hit, facts, in: index) }
+        }
+
+        private mutating func place(_ hit: Hit, _ facts: DocumentFacts, in index: TextIndex) {
             if kept.count == count, let last = kept.last, !index.precedes((hit, facts), last, by: sort) { return }
             var low = 0
             var high = kept.count
@@ -105,6 +112,7 @@ extension TextIndex {
             }
             kept.insert((hit, facts), at: low)
             if kept.count > count { kept.removeLast() }
+            if kept.count == count, sort == .relevance, let last = kept.last { bar = last.hit.score }
         }
     }
 
