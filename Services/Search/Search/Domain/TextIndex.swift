@@ -210,13 +210,14 @@ struct TextIndex: Sendable {
         guard !found.contains(where: \.isUnknown) else { return standInOrder(numbers, in: document) }
         for slot in 0..<4 {
             let position = found[0].position(slot)
-            guard position != 0 else { return false }
+            guard position != 0 else { break }
             if found.indices.dropFirst().allSatisfy({ found[$0].contains(position + UInt16($0)) }) { return true }
         }
-        return false
+        // Most lexemes stand in a few places; where one stands in more than ``Stands`` keeps, the rest are read.
+        return found.contains(where: \.hasMore) && standInOrder(numbers, in: document)
     }
 
-    /// The same from the document's `occurrences`, for a lexeme that stands in more places than ``Stands`` holds.
+    /// The same from the document's `occurrences`, for a lexeme that stands in more places than ``Stands`` keeps.
     private func standInOrder(_ numbers: [UInt32], in document: Int) -> Bool {
         let occurrences = self.occurrences[document]
         let first = UInt64(numbers[0]) << 16
