@@ -86,8 +86,9 @@ extension TextIndex {
         private let count: Int
         private let sort: SearchRequest.Sort
         private var kept: [(hit: Hit, facts: DocumentFacts)] = []
-        /// In order of relevance, once the list is full: the last one's score, which most hits fall short of.
-        private var bar = -Float.infinity
+        /// In order of relevance, once the list is full: the last one's score, rating and bookings, which most hits
+        /// fall short of; only a hit that ties with all three needs the ids compared.
+        private var bar = (score: -Float.infinity, rating: 0.0, bookings: Int32(0))
 
         init(_ count: Int, by sort: SearchRequest.Sort) {
             self.count = count
@@ -99,7 +100,7 @@ extension TextIndex {
 
         @inline(__always)
         mutating func offer(_ hit: Hit, _ facts: DocumentFacts, in index: TextIndex) {
-            if hit.score >= bar { place(hit, facts, in: index) }
+            if (hit.score, facts.rating, facts.bookings) >= bar { place(hit, facts, in: index) }
         }
 
         private mutating func place(_ hit: Hit, _ facts: DocumentFacts, in index: TextIndex) {
@@ -112,7 +113,7 @@ extension TextIndex {
             }
             kept.insert((hit, facts), at: low)
             if kept.count > count { kept.removeLast() }
-            if kept.count == count, sort == .relevance, let last = kept.last { bar = last.hit.score }
+            if kept.count == count, sort == .relevance, let last = kept.last { bar = (last.hit.score, last.facts.rating, last.facts.bookings) }
         }
     }
 
