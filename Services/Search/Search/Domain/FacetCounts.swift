@@ -11,6 +11,8 @@ struct FacetCounts: ~Copyable {
     private let prices: UnsafeMutableBufferPointer<Int64>
     private let currencies: UnsafeMutableBufferPointer<UInt16>
     private var priced = 0
+    /// Where each duration range after the first starts.
+    private let durationStarts = Array(Facets.durationBounds.dropFirst())
 
     /// For a search that finds at most `most` hits.
     init(for index: TextIndex, most: Int) {
@@ -28,22 +30,26 @@ struct FacetCounts: ~Copyable {
         currencies.deallocate()
     }
 
+    /// Counts a hit. (Counts cannot overflow: there are fewer hits than documents.)
     mutating func count(_ document: Int, _ facts: DocumentFacts, in index: TextIndex) {
-        counts[Int(facts.category)] += 1
+        counts[Int(facts.category)] &+= 1
         prices[priced] = facts.price
         currencies[priced] = facts.currency
-        priced += 1
+        priced &+= 1
         var bits = facts.languages
         while bits != 0 {
-            counts[languagesStart + bits.trailingZeroBitCount] += 1
-            bits &= bits - 1
+            counts[languagesStart &+ bits.trailingZeroBitCount] &+= 1
+            bits &= bits &- 1
         }
         if facts.hasOtherLanguages {
             for language in index.documents[document].languages {
                 if let number = index.languages.number(of: language), number >= 64 { counts[languagesStart + Int(number)] += 1 }
             }
         }
-        counts[durationsStart + (Facets.durationBounds.lastIndex { $0 <= Int(facts.durationMinutes) } ?? 0)] += 1
+        // The last range starting at or before the duration: the bounds ascend from 0.
+        var range = durationsStart
+        for bound in durationStarts where Int(facts.durationMinutes) >= bound { range &+= 1 }
+        counts[range] &+= 1
     }
 
     /// Categories and languages counted; five equal price ranges between the cheapest and the dearest in `currency`
