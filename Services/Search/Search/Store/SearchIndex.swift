@@ -16,7 +16,9 @@ struct SearchIndex: Sendable {
         }
         // The descriptions' words, split once: their stems say which to mark.
         let snippets = text.isEmpty ? [] : documents.map { Snippet($0.description) }
-        let stems = try await words.stems(of: Set(snippets.flatMap { $0.words.map(\.folded) }.filter { !$0.isEmpty }))
+        var described = Set<String>(minimumCapacity: snippets.reduce(0) { $0 + $1.words.count })
+        for snippet in snippets { for word in snippet.words where !word.folded.isEmpty { described.insert(word.folded) } }
+        let stems = try await words.stems(of: described)
         let marks = TextQuery.Marks(text)
         let items = found.page.indices.map { number in
             let hit = found.page[number]

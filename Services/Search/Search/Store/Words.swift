@@ -35,15 +35,26 @@ final class Words: Sendable {
 
     /// The stems of each of `words` (folded): `to_tsvector` in English and in Spanish, as the documents were indexed.
     func stems(of words: Set<String>) async throws -> [String: Stems] {
-        var stems = known.withLockedValue { known in words.reduce(into: [String: Stems]()) { $0[$1] = known.stems[$1] } }
-        // A number is its own stem in both languages.
-        for word in words where stems[word] == nil && word.allSatisfy(\.isNumber) { stems[word] = Stems(english: [word], spanish: [word]) }
-        let missing = words.filter { stems[$0] == nil }
+        // Each word hashed once to look it up and once to answer: a page's descriptions hold a thousand words.
+        var stems = [String: Stems](minimumCapacity: words.count)
+        var missing: [String] = []
+        known.withLockedValue { known in
+            for word in words {
+                if let known = known.stems[word] {
+                    stems[word] = known
+                } else if word.allSatisfy(\.isNumber) {
+                    // A number is its own stem in both languages.
+                    stems[word] = Stems(english: [word], spanish: [word])
+                } else {
+                    missing.append(word)
+                }
+            }
+        }
         guard !missing.isEmpty else { return stems }
         let rows = try await postgres.query(
             """
             SELECT w, tsvector_to_array(to_tsvector('english', w)), tsvector_to_array(to_tsvector('spanish', w))
-            FROM unnest(\(Array(missing))::text[]) w
+            FROM unnest(\(missing)::text[]) w
             """,
             logger: logger
         )
