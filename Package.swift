@@ -28,6 +28,8 @@ var targets: [Target] = [
         pkgConfig: "vips",
         providers: [.apt(["libvips-dev"])]
     ),
+    // A hint for the processor to start reading memory that a loop will read a little later.
+    .systemLibrary(name: "CPrefetch", path: "Shared/CPrefetch"),
     .target(name: "Contracts", path: "Shared/Contracts", swiftSettings: swiftSettings),
     // A small async Redis client on SwiftNIO; libhiredis parses the replies.
     .target(
@@ -287,6 +289,7 @@ var serviceDependencies: [String: [Target.Dependency]] {
         ],
         "Search": [
             "Redis",
+            "CPrefetch",
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -187,6 +187,30 @@ import Testing
         }
     }
 
+    /// Against the definition, over more matches than a search reads ahead: a text's total, facets and first page are
+    /// those of every document it matches, sorted, however their scores, ratings and bookings tie, unpublished and
+    /// fully booked ones left out.
+    @Test func aTextsTotalFacetsAndPageAreThoseOfEveryMatch() throws {
+        var index = TextIndex()
+        var generator = SystemRandomNumberGenerator()
+        for number in 0..<600 {
+            var document = Self.document("Tour \(number)", price: [40_000, 60_000, 90_000].randomElement(using: &generator)!)
+            document.rating = .init(average: [4.0, 4.5].randomElement(using: &generator)!, count: 3)
+            document.bookings = Int.random(in: 0...1, using: &generator)
+            document.category = ["food", "nature", "water"].randomElement(using: &generator)!
+            document.isPublished = number % 7 != 0
+            if number % 11 == 0 { document.slots = [] }
+            let words = ["'tacos':1A", "'tacos':1C", "'class':1A", "'tacos':2B 'class':1A"].randomElement(using: &generator)!
+            index.upsert(document, words: TSVector.parse(words))
+        }
+        let expected = index.matches(Self.words("tacos")).filter { index.documents[$0.document].isPublished && !index.documents[$0.document].slots.isEmpty }
+        let sorted = index.top(TextIndex.Leaders.most + 1, of: expected.map { TextIndex.Hit(document: $0.document, score: $0.score) }, by: .relevance)
+        let found = index.search(try SearchRequest(["q": "tacos", "limit": "20"]), text: Self.words("tacos"), now: Self.now)
+        #expect(expected.count > 2 * TextIndex.readAhead && found.total == expected.count)
+        #expect(found.page.map(\.document) == sorted.prefix(20).map(\.document))
+        #expect(found.facets.category == Dictionary(grouping: expected) { index.documents[$0.document].category }.mapValues(\.count))
+    }
+
     @Test func namesAreFilteredAndCountedByNumberWhateverTheirCount() throws {
         var index = TextIndex()
         // 70 languages: the first 64 are bits of a document's facts, the rest are read from the document.
