@@ -45,6 +45,18 @@ import Testing
         }
     }
 
+    /// A word that shares only a stem with the query, which this instance has not met before: its stems are learnt
+    /// from PostgreSQL while the page is cut, and it is marked.
+    @Test func snippetsMarkWordsThatShareOnlyAStemWithTheQuery() async throws {
+        try await SearchHarness.run { search in
+            var catalog = Catalog.make()
+            catalog[1].experience.description = "Float above a sea turtle grazing in the bay."
+            try await search.load(catalog)
+            let hit = try #require(try await search.search("q=turtles%20").items.first { $0.snippet.contains("grazing") })
+            #expect(hit.snippet == "Float above a sea <mark>turtle</mark> grazing in the bay.")
+        }
+    }
+
     @Test func theSearchBoxCompletesTitlesTagsAndCitiesDespiteTypos() async throws {
         try await SearchHarness.run { search in
             try await search.load(Catalog.make())

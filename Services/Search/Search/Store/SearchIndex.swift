@@ -14,19 +14,15 @@ struct SearchIndex: Sendable {
             let found = index.search(request, text: text, now: now)
             return (found, found.page.map { index.documents[$0.document] })
         }
-        // The descriptions' words, split once: their stems say which to mark.
-        let snippets = text.isEmpty ? [] : documents.map { Snippet($0.description) }
-        var described = Set<String>(minimumCapacity: snippets.reduce(0) { $0 + $1.words.count })
-        for snippet in snippets { for word in snippet.words where !word.folded.isEmpty { described.insert(word.folded) } }
-        let stems = try await words.stems(of: described)
-        let marks = TextQuery.Marks(text)
+        // The descriptions cut around the words the query matched, which their stems say.
+        let snippets = text.isEmpty ? [] : try await words.highlighting(documents.map { Snippet($0.description) }, with: TextQuery.Marks(text))
         let items = found.page.indices.map { number in
             let hit = found.page[number]
             let document = documents[number]
             return SearchHit(
                 id: document.id, title: document.title,
                 snippet: text.isEmpty
-                    ? Snippet.opening(document.description) : snippets[number].highlighting { marks($0, stems: stems[$0]) },
+                    ? Snippet.opening(document.description) : snippets[number],
                 category: document.category, city: document.city, country: document.country, price: document.price,
                 durationMinutes: document.durationMinutes, rating: document.rating,
                 distanceKm: hit.distanceKm.map { ($0 * 100).rounded() / 100 }, nextAvailable: document.nextSlot(for: request, after: now),

@@ -35,16 +35,15 @@ final class Words: Sendable {
 
     /// The stems of each of `words` (folded): `to_tsvector` in English and in Spanish, as the documents were indexed.
     func stems(of words: Set<String>) async throws -> [String: Stems] {
-        // Each word hashed once to look it up and once to answer: a page's descriptions hold a thousand words.
+        // Each word hashed once to look it up and once to answer.
         var stems = [String: Stems](minimumCapacity: words.count)
         var missing: [String] = []
         known.withLockedValue { known in
             for word in words {
                 if let known = known.stems[word] {
                     stems[word] = known
-                } else if word.allSatisfy(\.isNumber) {
-                    // A number is its own stem in both languages.
-                    stems[word] = Stems(english: [word], spanish: [word])
+                } else if let number = Self.numberStems(word) {
+                    stems[word] = number
                 } else {
                     missing.append(word)
                 }
@@ -66,6 +65,35 @@ final class Words: Sendable {
             for (word, stems) in learnt { known.stems[word] = stems }
         }
         return stems.merging(learnt) { $1 }
+    }
+
+    /// Each of `snippets` cut and marked where `marks` says, with the stems of only the words a cut reads (those up
+    /// to its first match and the few after it, not every word of every description): those known are read under the
+    /// lock, a snippet at a time; any not known yet are asked of PostgreSQL, and the snippets cut again with them.
+    func highlighting(_ snippets: [Snippet], with marks: TextQuery.Marks) async throws -> [String] {
+        var learnt: [String: Stems] = [:]
+        while true {
+            var unknown = Set<String>()
+            let cuts = snippets.map { snippet in
+                known.withLockedValue { known in
+                    snippet.highlighting { word in
+                        guard !word.isEmpty else { return marks(word, stems: nil) }
+                        let stems = (learnt.isEmpty ? nil : learnt[word]) ?? known.stems[word] ?? Self.numberStems(word)
+                        if stems == nil { unknown.insert(word) }
+                        return marks(word, stems: stems)
+                    }
+                }
+            }
+            let before = learnt.count
+            if !unknown.isEmpty { learnt.merge(try await stems(of: unknown)) { $1 } }
+            // Done once every word read was known; a cut may read other words once it knows more.
+            if learnt.count == before { return cuts }
+        }
+    }
+
+    /// A number is its own stem in both languages.
+    private static func numberStems(_ word: String) -> Stems? {
+        word.allSatisfy(\.isNumber) ? Stems(english: [word], spanish: [word]) : nil
     }
 
     /// For each of `words` the lexicon does not know (nor, for the last while it is typed, starts a word of), the
