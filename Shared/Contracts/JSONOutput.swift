@@ -94,4 +94,14 @@ public struct JSONOutput {
         key(name)
         string(value)
     }
+
+    /// A key of the innermost open object and an amount of money, as `Money` encodes itself.
+    public mutating func field(_ name: String, _ money: Money) {
+        key(name)
+        open("{")
+        key("amount")
+        number(money.amount)
+        field("currency", money.currency)
+        close("}")
+    }
 }

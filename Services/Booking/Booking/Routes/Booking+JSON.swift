@@ -20,14 +20,14 @@ extension Booking {
         out.field("holdExpiresAt", holdExpiresAt.map(ISO8601Format.string))
         out.field("id", id.uuidString)
         out.field("note", note)
-        out.money("paid", paid)
+        out.field("paid", paid)
         out.field("providerId", providerId.uuidString)
-        out.money("refunded", refunded)
+        out.field("refunded", refunded)
         out.field("respondBy", respondBy.map(ISO8601Format.string))
         out.field("slotId", slotId.uuidString)
         out.field("startsAt", ISO8601Format.string(startsAt))
         out.field("status", status.rawValue)
-        out.money("total", total)
+        out.field("total", total)
         out.field("travelerId", travelerId.uuidString)
         out.field("updatedAt", ISO8601Format.string(updatedAt))
         out.close("}")
@@ -37,16 +37,5 @@ extension Booking {
     /// Every answer that is one booking is written by hand.
     func response(from request: Request, context: some RequestContext) throws -> Response {
         .json(bytes: json)
-    }
-}
-
-extension JSONOutput {
-    fileprivate mutating func money(_ name: String, _ money: Money) {
-        key(name)
-        open("{")
-        key("amount")
-        number(money.amount)
-        field("currency", money.currency)
-        close("}")
     }
 }
