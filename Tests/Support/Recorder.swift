@@ -47,10 +47,20 @@ public actor Recorder {
         await eventuallyFound { bodies(T.self, at: path).first(where: condition) }
     }
 
-    private func record(_ call: Call) -> Bool {
+    private func record(_ calls: [Call]) -> Bool {
         guard !isDown else { return false }
-        calls.append(call)
+        self.calls += calls
         return true
+    }
+
+    /// The body of `POST /internal/v1/outbox`.
+    private struct Batch: Decodable {
+        struct Message: Decodable {
+            let id: UUID
+            let path: String
+            let payload: String
+        }
+        let messages: [Message]
     }
 
     public nonisolated func router(tokens: TestTokens) -> Router<BasicRequestContext> {
@@ -58,8 +68,16 @@ public actor Recorder {
         tokens.publish(on: router)
         router.post("internal/**") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 1 << 20)
-            let call = Call(path: request.uri.path, body: Data(buffer: body), messageID: request.headers[.outboxMessageID])
-            return await self.record(call) ? Response(status: .noContent) : Response(status: .serviceUnavailable)
+            let calls: [Call]
+            if request.uri.path == "/internal/v1/outbox" {
+                // An outbox batch: each message recorded as the call it stands for, as the services would handle it.
+                calls = try JSONDecoder.mayaGo.decode(Batch.self, from: body).messages.map {
+                    Call(path: $0.path, body: Data($0.payload.utf8), messageID: $0.id.uuidString.lowercased())
+                }
+            } else {
+                calls = [Call(path: request.uri.path, body: Data(buffer: body), messageID: request.headers[.outboxMessageID])]
+            }
+            return await self.record(calls) ? Response(status: .noContent) : Response(status: .serviceUnavailable)
         }
         router.get("internal/**") { request, _ -> Response in await self.lookUp(request.uri.path) }
         return router

@@ -33,6 +33,18 @@ public struct ServiceRequestContext: RequestContext {
         notes = RequestNotes()
     }
 
+    /// A fresh context for a request replayed inside `context`'s (a message of an ``OutboxBatch``).
+    init(replaying context: ServiceRequestContext) {
+        coreContext = .init(source: context)
+        requestID = ""
+        remoteAddress = context.remoteAddress
+        clientAddress = nil
+        identity = nil
+        claims = nil
+        authenticationFailure = nil
+        notes = RequestNotes()
+    }
+
     public var requestDecoder: ProblemJSONDecoder { ProblemJSONDecoder() }
     public var responseEncoder: JSONEncoder { .mayaGo }
 }

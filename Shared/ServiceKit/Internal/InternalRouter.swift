@@ -48,7 +48,9 @@ public struct InternalRouter {
         on(Route.route, method: method, callers: callers, use: handler)
     }
 
-    private func on<Output: ResponseGenerator>(
+    /// `route` for `callers`; ServiceKit's own routes (``OutboxBatch``) use it directly.
+    @discardableResult
+    func on<Output: ResponseGenerator>(
         _ route: String, method: HTTPRequest.Method, callers: [ServiceName], use handler: @escaping Handler<Output>
     ) -> Self {
         group.group().add(middleware: InternalRouteMiddleware(credential: credential, callers: Set(callers)))

@@ -91,16 +91,18 @@ public final class OutboxRelay: Service, Sendable {
             """,
             logger: logger
         )
-        var claimed: [(message: OutboxMessage, attempts: Int)] = []
+        var claimed: [Claimed] = []
         for try await (id, destination, path, payload, traceparent, attempts) in rows.decode((UUID, String, String, String, String?, Int).self) {
             guard let destination = ServiceName(rawValue: destination) else { continue }
             claimed.append((OutboxMessage(id: id, destination: destination, path: path, payload: payload, traceparent: traceparent), attempts))
         }
-        let deliveredIDs = await withTaskGroup(of: UUID?.self) { group in
-            for (message, attempts) in claimed {
-                group.addTask { await self.deliver(message, attempts: attempts) ? message.id : nil }
+        let deliveredIDs = await withTaskGroup(of: [UUID].self) { group in
+            for (destination, messages) in Dictionary(grouping: claimed, by: \.message.destination) {
+                for batch in Self.batches(of: messages) {
+                    group.addTask { await self.deliver(batch, to: destination) }
+                }
             }
-            return await group.reduce(into: [UUID]()) { ids, id in id.map { ids.append($0) } }
+            return await group.reduce(into: [UUID]()) { ids, delivered in ids += delivered }
         }
         if !deliveredIDs.isEmpty {
             delivered.increment(by: deliveredIDs.count)
@@ -114,6 +116,85 @@ public final class OutboxRelay: Service, Sendable {
             }
         }
         return claimed.count
+    }
+
+    /// A row claimed for delivery and how many times it has been claimed, this time included.
+    typealias Claimed = (message: OutboxMessage, attempts: Int)
+
+    /// `messages` for one destination cut into batches whose payloads stay within ``OutboxBatch/maximumPayloadBytes``.
+    static func batches(of messages: [Claimed]) -> [[Claimed]] {
+        var batches: [[Claimed]] = []
+        var bytes = 0
+        for claimed in messages {
+            let size = claimed.message.payload.utf8.count
+            if batches.isEmpty || bytes + size > OutboxBatch.maximumPayloadBytes {
+                batches.append([])
+                bytes = 0
+            }
+            batches[batches.count - 1].append(claimed)
+            bytes += size
+        }
+        return batches
+    }
+
+    /// Sends `batch` to `destination`, in one request when it holds several messages (an HTTP exchange per message
+    /// was a tenth of Booking's work at a thousand bookings a second); returns the ids delivered. A receiver that
+    /// does not take batches gets the messages one at a time.
+    private func deliver(_ batch: [Claimed], to destination: ServiceName) async -> [UUID] {
+        guard batch.count > 1 else {
+            return await deliver(batch[0].message, attempts: batch[0].attempts) ? [batch[0].message.id] : []
+        }
+        // A span per message, as when it goes alone; its route on the receiver continues it.
+        let spans = batch.map { claimed in
+            let writer = claimed.message.traceparent.map { TraceContextHeaders.context(from: ["traceparent": $0]) } ?? .topLevel
+            let span = InstrumentationSystem.tracer.startSpan("outbox \(claimed.message.path)", context: writer, ofKind: .producer)
+            span.attributes["mayago.outbox.attempts"] = claimed.attempts
+            return span
+        }
+        defer { for span in spans { span.end() } }
+        let envelope = OutboxBatch(
+            messages: zip(batch, spans).map { claimed, span in
+                .init(
+                    id: claimed.message.id, path: claimed.message.path, payload: claimed.message.payload,
+                    traceparent: TraceContextHeaders.headers(for: span.context).first(name: "traceparent")
+                )
+            })
+        let failures: [UUID: String]
+        do {
+            let (status, body) = try await client.send(
+                .POST, to: destination, path: OutboxBatch.path, body: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(envelope)), requestID: nil,
+                logger: logger
+            )
+            switch status {
+            case 204:
+                failures = [:]
+            case 207:
+                let answer = try JSONDecoder.mayaGo.decode(OutboxBatch.Failures.self, from: body)
+                failures = Dictionary(answer.failures.map { ($0.id, "HTTP \($0.status): \($0.detail)") }, uniquingKeysWith: { first, _ in first })
+            case 400..<500:
+                // An older release without the route (404), or one that refuses the batch as a whole.
+                return await withTaskGroup(of: UUID?.self) { group in
+                    for ((message, attempts), span) in zip(batch, spans) {
+                        group.addTask {
+                            await ServiceContext.$current.withValue(span.context) { await self.send(message, attempts: attempts) } ? message.id : nil
+                        }
+                    }
+                    return await group.reduce(into: [UUID]()) { ids, id in id.map { ids.append($0) } }
+                }
+            default:
+                let outcome = "HTTP \(status): \(String(buffer: body).prefix(300))"
+                failures = Dictionary(uniqueKeysWithValues: batch.map { ($0.message.id, outcome) })
+            }
+        } catch {
+            failures = Dictionary(uniqueKeysWithValues: batch.map { ($0.message.id, "\(error)") })
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for (message, attempts) in batch {
+                guard let outcome = failures[message.id] else { continue }
+                group.addTask { await self.recordFailure(of: message, attempts: attempts, outcome) }
+            }
+        }
+        return batch.map(\.message.id).filter { failures[$0] == nil }
     }
 
     /// Sends one message, in a span of the trace that wrote it; a failure is recorded with its next attempt's time.
@@ -143,6 +224,12 @@ public final class OutboxRelay: Service, Sendable {
             outcome = "\(error)"
         }
         guard let outcome else { return true }
+        await recordFailure(of: message, attempts: attempts, outcome)
+        return false
+    }
+
+    /// Logs why `message` was not delivered and sets its next attempt after the backoff.
+    private func recordFailure(of message: OutboxMessage, attempts: Int, _ outcome: String) async {
         failed.increment()
         let delay = backoff(afterAttempts: attempts)
         logger.warning(
@@ -164,7 +251,6 @@ public final class OutboxRelay: Service, Sendable {
             // The lease runs out and the row is tried again.
             logger.warning("Outbox cannot record a failed delivery", metadata: ["messageId": "\(message.id)", "error": "\(error)"])
         }
-        return false
     }
 
     /// Exponential backoff with ±20 % jitter, so that rows that failed together do not retry together.

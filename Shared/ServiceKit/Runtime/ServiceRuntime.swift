@@ -18,6 +18,8 @@ public struct ServiceRuntime<Stores: ServiceStores>: Sendable {
     public let credential: ServiceCredential
     public let internalClient: InternalClient
     public let stores: Stores
+    /// Answers the outbox batches of the service's internal routes.
+    let outboxBatches = OutboxBatchRoute()
 
     /// - Parameters:
     ///   - configuration: the service's settings.
@@ -107,7 +109,13 @@ public struct ServiceRuntime<Stores: ServiceStores>: Sendable {
 
     /// The `/internal/v1/...` routes: only the services each route names, with their credential, get in.
     public func internalRoutes(of router: ServiceRouter) -> InternalRouter {
-        InternalRouter(group: router.group(RouterPath(internalRoot)), credential: credential)
+        let routes = InternalRouter(group: router.group(RouterPath(internalRoot)), credential: credential)
+        // Any service may send a batch: each message is then let in, or not, by its own route.
+        let batches = outboxBatches
+        routes.on(OutboxBatch.route, method: .post, callers: ServiceName.allCases) { request, context in
+            try await batches.answer(request, context: context)
+        }
+        return routes
     }
 
     var readinessChecks: [ReadinessCheck] { stores.readinessChecks }
@@ -115,8 +123,10 @@ public struct ServiceRuntime<Stores: ServiceStores>: Sendable {
     /// The application: the server (plain HTTP/1.1 unless `server` says otherwise, as for WebSocket upgrades)
     /// plus every long-lived client as a service, the migrations, graceful shutdown on SIGTERM and SIGINT.
     public func makeApplication(router: ServiceRouter, server: HTTPServerBuilder = .http1(), services: [any Service] = []) -> some ApplicationProtocol {
-        Application(
-            router: router,
+        let responder = router.buildResponder()
+        outboxBatches.replay(through: responder)
+        return Application(
+            responder: responder,
             server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: stores.services + services,
