@@ -52,7 +52,7 @@ import Testing
         }
         let booking = await ServiceCredential(service: .booking, secret: ServiceConfiguration.developmentSecret)
         let search = await ServiceCredential(service: .search, secret: ServiceConfiguration.developmentSecret)
-        let ids = (0..<4).map { _ in UUID() }
+        let ids = (0..<6).map { _ in UUID() }
         @Sendable func batch(_ messages: [(UUID, String, String)]) -> ByteBuffer {
             let entries = messages.map { id, path, payload in ["id": id.uuidString, "path": path, "payload": payload] }
             return ByteBuffer(bytes: try! JSONSerialization.data(withJSONObject: ["messages": entries]))
@@ -60,6 +60,7 @@ import Testing
         try await runtime.makeApplication(router: router).test(.router) { client in
             let all = batch([
                 (ids[0], Note.path, #"{"number":2}"#), (ids[1], Note.path, #"{"number":3}"#), (ids[2], "/health", "{}"),
+                (ids[4], "/internal/v1/../health", "{}"), (ids[5], "/internal/v1/%2e%2e/health", "{}"),
                 (ids[3], Note.path, #"{"number":4}"#),
             ])
             let headers: HTTPFields = [.authorization: "Bearer \(try await booking.token(for: .notify))", .contentType: "application/json"]
@@ -67,7 +68,7 @@ import Testing
                 #expect(response.status.code == 207)
                 let answer = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: [[String: Any]]]
                 let failures = Dictionary(uniqueKeysWithValues: (answer?["failures"] ?? []).map { ($0["id"] as? String ?? "", $0["status"] as? Int ?? 0) })
-                #expect(failures == [ids[1].uuidString: 409, ids[2].uuidString: 400])
+                #expect(failures == [ids[1].uuidString: 409, ids[2].uuidString: 400, ids[4].uuidString: 400, ids[5].uuidString: 400])
             }
             // Each applied note had its own message id.
             #expect(seen.applied.withLockedValue { $0 } == [2: ids[0].uuidString.lowercased(), 4: ids[3].uuidString.lowercased()])

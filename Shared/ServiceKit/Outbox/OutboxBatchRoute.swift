@@ -36,8 +36,7 @@ final class OutboxBatchRoute: Sendable {
     private static func apply(
         _ message: OutboxBatch.Message, of batch: Request, context: ServiceRequestContext, through responder: RouterResponder<ServiceRequestContext>
     ) async -> OutboxBatch.Failure? {
-        // Only another internal route: a batch inside a batch, or a public route, is not a message.
-        guard message.path.hasPrefix("/\(internalRoot)/"), !message.path.hasPrefix(OutboxBatch.path) else {
+        guard Self.isMessageRoute(message.path) else {
             return .init(id: message.id, status: 400, detail: "\(message.path) is not an internal route.")
         }
         var fields = HTTPFields()
@@ -59,6 +58,14 @@ final class OutboxBatchRoute: Sendable {
             return .init(id: message.id, status: (error as? any HTTPResponseError)?.status.code ?? 500, detail: String("\(error)".prefix(300)))
         }
     }
+
+    /// Only another internal route, spelled plainly: a batch inside a batch, a public route, or a path that could
+    /// climb out of `/internal/v1/` (`..`, an escape, a query) is not a message.
+    static func isMessageRoute(_ path: String) -> Bool {
+        path.hasPrefix("/\(internalRoot)/") && !path.hasPrefix(OutboxBatch.path) && path.utf8.allSatisfy(plainBytes.contains)
+    }
+
+    private static let plainBytes = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-_".utf8)
 }
 
 extension HTTPField.Name {
