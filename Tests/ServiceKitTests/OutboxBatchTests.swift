@@ -17,11 +17,8 @@ import Testing
 @Suite struct OutboxBatchTests {
     let logger = Logger(label: "outbox-batch-test")
 
-    struct Note: InternalCall {
-        static let destination = ServiceName.notify
-        static let route = "notes"
-        var number: Int
-    }
+    /// The call ``OutboxTests`` sends.
+    typealias Note = OutboxTests.Note
 
     /// What a receiver saw: the paths of the requests that reached its router, and the notes it applied.
     final class Seen: Sendable {
