@@ -23,21 +23,18 @@ public struct ServiceRequestContext: RequestContext {
     public let notes: RequestNotes
 
     public init(source: ApplicationRequestContextSource) {
-        coreContext = .init(source: source)
-        requestID = ""
-        remoteAddress = source.channel.remoteAddress
-        clientAddress = nil
-        identity = nil
-        claims = nil
-        authenticationFailure = nil
-        notes = RequestNotes()
+        self.init(core: .init(source: source), remoteAddress: source.channel.remoteAddress)
     }
 
     /// A fresh context for a request replayed inside `context`'s (a message of an ``OutboxBatch``).
     init(replaying context: ServiceRequestContext) {
-        coreContext = .init(source: context)
+        self.init(core: .init(source: context), remoteAddress: context.remoteAddress)
+    }
+
+    private init(core: CoreRequestContextStorage, remoteAddress: SocketAddress?) {
+        coreContext = core
         requestID = ""
-        remoteAddress = context.remoteAddress
+        self.remoteAddress = remoteAddress
         clientAddress = nil
         identity = nil
         claims = nil

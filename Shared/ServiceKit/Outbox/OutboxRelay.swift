@@ -139,12 +139,9 @@ public final class OutboxRelay: Service, Sendable {
 
     /// Sends `batch` to `destination`, in one request when it holds several messages (an HTTP exchange per message
     /// was a tenth of Booking's work at a thousand bookings a second); returns the ids delivered. A receiver that
-    /// does not take batches gets the messages one at a time.
+    /// does not take batches gets the messages one at a time. Each message has a span of the trace that wrote it,
+    /// which its route on the receiver continues.
     private func deliver(_ batch: [Claimed], to destination: ServiceName) async -> [UUID] {
-        guard batch.count > 1 else {
-            return await deliver(batch[0].message, attempts: batch[0].attempts) ? [batch[0].message.id] : []
-        }
-        // A span per message, as when it goes alone; its route on the receiver continues it.
         let spans = batch.map { claimed in
             let writer = claimed.message.traceparent.map { TraceContextHeaders.context(from: ["traceparent": $0]) } ?? .topLevel
             let span = InstrumentationSystem.tracer.startSpan("outbox \(claimed.message.path)", context: writer, ofKind: .producer)
@@ -152,6 +149,7 @@ public final class OutboxRelay: Service, Sendable {
             return span
         }
         defer { for span in spans { span.end() } }
+        guard batch.count > 1 else { return await sendAlone(batch, in: spans) }
         let envelope = OutboxBatch(
             messages: zip(batch, spans).map { claimed, span in
                 .init(
@@ -173,14 +171,7 @@ public final class OutboxRelay: Service, Sendable {
                 failures = Dictionary(answer.failures.map { ($0.id, "HTTP \($0.status): \($0.detail)") }, uniquingKeysWith: { first, _ in first })
             case 400..<500:
                 // An older release without the route (404), or one that refuses the batch as a whole.
-                return await withTaskGroup(of: UUID?.self) { group in
-                    for ((message, attempts), span) in zip(batch, spans) {
-                        group.addTask {
-                            await ServiceContext.$current.withValue(span.context) { await self.send(message, attempts: attempts) } ? message.id : nil
-                        }
-                    }
-                    return await group.reduce(into: [UUID]()) { ids, id in id.map { ids.append($0) } }
-                }
+                return await sendAlone(batch, in: spans)
             default:
                 let outcome = "HTTP \(status): \(String(buffer: body).prefix(300))"
                 failures = Dictionary(uniqueKeysWithValues: batch.map { ($0.message.id, outcome) })
@@ -197,16 +188,19 @@ public final class OutboxRelay: Service, Sendable {
         return batch.map(\.message.id).filter { failures[$0] == nil }
     }
 
-    /// Sends one message, in a span of the trace that wrote it; a failure is recorded with its next attempt's time.
-    /// Returns whether it was delivered.
-    private func deliver(_ message: OutboxMessage, attempts: Int) async -> Bool {
-        let writer = message.traceparent.map { TraceContextHeaders.context(from: ["traceparent": $0]) } ?? .topLevel
-        return await withSpan("outbox \(message.path)", context: writer, ofKind: .producer) { span in
-            span.attributes["mayago.outbox.attempts"] = attempts
-            return await send(message, attempts: attempts)
+    /// Sends each of `batch` in its own request, within its span; returns the ids delivered.
+    private func sendAlone(_ batch: [Claimed], in spans: [any Span]) async -> [UUID] {
+        await withTaskGroup(of: UUID?.self) { group in
+            for ((message, attempts), span) in zip(batch, spans) {
+                group.addTask {
+                    await ServiceContext.$current.withValue(span.context) { await self.send(message, attempts: attempts) } ? message.id : nil
+                }
+            }
+            return await group.reduce(into: [UUID]()) { ids, id in id.map { ids.append($0) } }
         }
     }
 
+    /// Sends one message; a failure is recorded with its next attempt's time. Returns whether it was delivered.
     private func send(_ message: OutboxMessage, attempts: Int) async -> Bool {
         let outcome: String?
         do {
