@@ -87,12 +87,15 @@ extension BookingService {
     }
 
     /// `bookable` read again under its experience's lock on the slot's local day when the experience limits bookings
-    /// per day, so that two bookings of one day never both take its last place (the day's bookings are counted once
-    /// the lock is held); as it is otherwise. In the caller's transaction.
+    /// per day, with the day's bookings counted once the lock is held, so that two bookings of one day never both take
+    /// its last place; as it is otherwise. In the caller's transaction.
     private func underDayLock(_ bookable: BookableSlot, on connection: PostgresConnection) async throws -> BookableSlot? {
         guard bookable.rules.maxBookingsPerDay != nil, let zone = TimeZone(identifier: bookable.timeZone) else { return bookable }
         try await slots.lockDay(LocalDate(bookable.slot.startsAt, in: zone), of: bookable.slot.experienceId, on: connection)
-        return try await slots.bookable(bookable.slot.id, on: connection)
+        guard var current = try await slots.bookable(bookable.slot.id, on: connection) else { return nil }
+        current.bookedThatDay = try await bookings.holdingSeats(
+            ofExperience: current.slot.experienceId, onDayOf: current.slot.startsAt, in: current.timeZone, on: connection)
+        return current
     }
 
     /// The caller's bookings as a traveler, or as the provider of the experiences; newest first.

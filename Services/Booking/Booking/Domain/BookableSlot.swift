@@ -17,8 +17,9 @@ struct BookableSlot: Sendable {
     var blackedOut: Bool
     /// Whether the provider's imported calendar is busy during the slot.
     var providerBusy: Bool
-    /// Bookings of the experience that hold seats on the slot's local day.
-    var bookedThatDay: Int
+    /// Bookings of the experience that hold seats on the slot's local day: counted under the day's lock when the
+    /// experience limits bookings per day, 0 until then.
+    var bookedThatDay = 0
     /// Whether another slot of the provider with seats sold lies within the rules' buffer of this one.
     var bufferClash: Bool
 

@@ -144,6 +144,22 @@ struct Bookings: Sendable {
         )
     }
 
+    /// How many bookings of experience `experienceID` hold seats on the local day, in time zone `zone`, of `start`:
+    /// what a limit of bookings per day counts, under the day's lock (``Slots/lockDay(_:of:on:)``).
+    func holdingSeats(ofExperience experienceID: UUID, onDayOf start: Date, in zone: String, on connection: PostgresConnection) async throws -> Int {
+        let rows = try await connection.query(
+            """
+            SELECT count(*)::int FROM bookings
+            WHERE experience_id = \(experienceID) AND status IN ('pending_payment', 'awaiting_provider', 'confirmed')
+              AND starts_at >= date_trunc('day', \(start) AT TIME ZONE \(zone)) AT TIME ZONE \(zone)
+              AND starts_at < (date_trunc('day', \(start) AT TIME ZONE \(zone)) + interval '1 day') AT TIME ZONE \(zone)
+            """,
+            logger: logger
+        )
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+
     private func list(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> [Booking] {
         let rows = try await postgres.query(query, on: connection, logger: logger)
         var bookings: [Booking] = []
