@@ -172,10 +172,10 @@ struct Slots: Sendable {
         )
     }
 
-    /// Slots changed since Search was last told (their `version` is past `fed_version`), up to `limit`.
+    /// Slots changed since Search was last told (their `version` is past `fed_version`: `unfed`), up to `limit`.
     func unfed(limit: Int, on connection: PostgresConnection) async throws -> [Slot] {
         try await list(
-            "SELECT \(unescaped: Self.feedColumns) FROM slots s JOIN experiences e ON e.id = s.experience_id WHERE s.version > s.fed_version LIMIT \(limit)",
+            "SELECT \(unescaped: Self.feedColumns) FROM slots s JOIN experiences e ON e.id = s.experience_id WHERE s.unfed LIMIT \(limit)",
             on: connection)
     }
 
