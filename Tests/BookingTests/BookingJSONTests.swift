@@ -43,3 +43,23 @@ import Testing
         #expect(String(decoding: booking.json, as: UTF8.self) == String(decoding: try JSONEncoder.mayaGo.encode(booking), as: UTF8.self))
     }
 }
+
+/// What Booking writes by hand besides its bookings: the payment request it queues at every booking, and the request
+/// whose hash its Idempotency-Key keeps. The same bytes as `JSONEncoder.mayaGo`, or a retry would hash otherwise.
+@Suite struct BookingRequestJSONTests {
+    static let texts: [String?] = [nil, "", "¿Llevo toalla?\n\t\u{01} \"azul\" / \\ 🌊 \u{2028}"]
+
+    @Test(arguments: texts)
+    func aPaymentRequestHasTheEncodersBytes(_ text: String?) throws {
+        let request = BookingPayments.PaymentRequest(
+            bookingId: UUID(), travelerId: UUID(), providerId: UUID(), amount: Money(amount: 9_007_199_254_740_993, currency: "MXN"),
+            description: text ?? "Cenote tour, 2 guests", experienceId: text.map { _ in UUID() }, experienceTitle: text)
+        #expect(String(decoding: request.json, as: UTF8.self) == String(decoding: try JSONEncoder.mayaGo.encode(request), as: UTF8.self))
+    }
+
+    @Test(arguments: texts)
+    func aBookingRequestHasTheEncodersBytes(_ note: String?) throws {
+        let request = BookingService.BookingRequest(slotId: UUID(), guests: 100, note: note)
+        #expect(String(decoding: request.json, as: UTF8.self) == String(decoding: try JSONEncoder.mayaGo.encode(request), as: UTF8.self))
+    }
+}

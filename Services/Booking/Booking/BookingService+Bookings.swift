@@ -61,7 +61,7 @@ extension BookingService {
             description: "\(bookable.title), \(request.guests) guest\(request.guests == 1 ? "" : "s")", experienceId: slot.experienceId,
             experienceTitle: bookable.title
         )
-        let message = try OutboxMessage(payment)
+        let message = OutboxMessage(payment)
         if bookable.rules.maxBookingsPerDay != nil {
             try await holdCounted(made, bookable, guests: request.guests, key: key, hash: hash, payment: message)
         } else {

@@ -23,6 +23,14 @@ public struct OutboxMessage: Sendable {
         traceparent = TraceContextHeaders.currentParent
     }
 
+    /// `call`, which writes its own JSON.
+    public init<Call: InternalCall & WrittenJSON>(_ call: Call, id: UUID = UUID.random()) {
+        self.init(
+            id: id, destination: Call.destination, path: Call.path, payload: String(decoding: call.json, as: UTF8.self),
+            traceparent: TraceContextHeaders.currentParent
+        )
+    }
+
     /// `body` to `path` on `destination`, for a route several services answer alike (``AccountErasure``).
     public init(_ body: some Encodable, to destination: ServiceName, path: String, id: UUID = UUID.random()) throws {
         self.init(

@@ -34,9 +34,7 @@ struct BookingRoutes {
         validator.check((1...100).contains(body.guests), "guests", "must be from 1 to 100")
         validator.check((note?.unicodeScalars.count ?? 0) <= 1000, "note", "must be at most 1000 characters")
         try validator.validate()
-        // The request as decoded and encoded again with sorted keys: the same booking hashes the same however the
-        // client ordered or spaced its JSON.
-        let hash = SHA256.hash(data: try JSONEncoder.mayaGo.encode(body)).hexString
+        let hash = SHA256.hash(data: body.json).hexString
         body.note = note
         return .json(bytes: try await booking.book(body, for: traveler, key: key, hash: hash).json, status: .created)
     }

@@ -1,0 +1,18 @@
+import Foundation
+
+/// Booking writes one at every booking, into its outbox: through `JSONEncoder` that was 3.5 % of Booking's work.
+extension BookingPayments.PaymentRequest: WrittenJSON {
+    public var json: [UInt8] {
+        var out = JSONOutput(capacity: 384)
+        out.open("{")
+        out.field("amount", amount)
+        out.field("bookingId", bookingId.uuidString)
+        out.field("description", description)
+        out.field("experienceId", experienceId?.uuidString)
+        out.field("experienceTitle", experienceTitle)
+        out.field("providerId", providerId.uuidString)
+        out.field("travelerId", travelerId.uuidString)
+        out.close("}")
+        return out.bytes
+    }
+}
