@@ -6,12 +6,12 @@ extension BookingPayments.PaymentRequest: WrittenJSON {
         var out = JSONOutput(capacity: 384)
         out.open("{")
         out.field("amount", amount)
-        out.field("bookingId", bookingId.uuidString)
+        out.field("bookingId", bookingId)
         out.field("description", description)
-        out.field("experienceId", experienceId?.uuidString)
+        out.field("experienceId", experienceId)
         out.field("experienceTitle", experienceTitle)
-        out.field("providerId", providerId.uuidString)
-        out.field("travelerId", travelerId.uuidString)
+        out.field("providerId", providerId)
+        out.field("travelerId", travelerId)
         out.close("}")
         return out.bytes
     }

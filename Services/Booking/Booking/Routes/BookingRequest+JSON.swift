@@ -11,7 +11,7 @@ extension BookingService.BookingRequest: WrittenJSON {
         out.key("guests")
         out.number(guests)
         out.field("note", note)
-        out.field("slotId", slotId.uuidString)
+        out.field("slotId", slotId)
         out.close("}")
         return out.bytes
     }

@@ -10,7 +10,7 @@ extension ServerFrame {
         out.open("{")
         out.field("clientMessageId", clientMessageId)
         out.field("code", code)
-        out.field("conversationId", conversationId?.uuidString)
+        out.field("conversationId", conversationId)
         out.field("detail", detail)
         out.field("expiresAt", expiresAt.map(ISO8601Format.string))
         out.field("lastSeenAt", lastSeenAt.map(ISO8601Format.string))
@@ -25,8 +25,8 @@ extension ServerFrame {
         }
         out.field("readAt", readAt.map(ISO8601Format.string))
         out.field("type", type.rawValue)
-        out.field("upToMessageId", upToMessageId?.uuidString)
-        out.field("userId", userId?.uuidString)
+        out.field("upToMessageId", upToMessageId)
+        out.field("userId", userId)
         out.close("}")
         return String(decoding: out.bytes, as: UTF8.self)
     }
@@ -39,15 +39,15 @@ extension JSONOutput {
         open("[")
         for id in message.attachmentIds {
             element()
-            string(id.uuidString)
+            string(id)
         }
         close("]")
         field("body", message.body)
         field("clientMessageId", message.clientMessageId)
-        field("conversationId", message.conversationId.uuidString)
+        field("conversationId", message.conversationId)
         field("createdAt", ISO8601Format.string(message.createdAt))
-        field("id", message.id.uuidString)
-        field("senderId", message.senderId.uuidString)
+        field("id", message.id)
+        field("senderId", message.senderId)
         key("seq")
         number(message.seq)
         if let translation = message.translation {

@@ -85,7 +85,7 @@ extension JSONOutput {
         if let photo = hit.coverPhoto {
             key("coverPhoto")
             open("{")
-            field("id", photo.id.uuidString)
+            field("id", photo.id)
             field("jpegSrcset", photo.jpegSrcset)
             field("url", photo.url)
             field("webpSrcset", photo.webpSrcset)
@@ -97,7 +97,7 @@ extension JSONOutput {
         }
         key("durationMinutes")
         number(hit.durationMinutes)
-        field("id", hit.id.uuidString)
+        field("id", hit.id)
         field("nextAvailable", hit.nextAvailable.map(ISO8601Format.string))
         field("price", hit.price)
         key("rating")
