@@ -8,7 +8,7 @@ public struct AccountExport: Codable, Sendable, Equatable {
     public static let services: [ServiceName] = [.booking, .payment, .messaging, .notify, .search]
 
     public static func path(_ id: UUID) -> String {
-        "/\(internalRoot)/\(route)".replacingOccurrences(of: ":id", with: id.uuidString.lowercased())
+        fill("/\(internalRoot)/\(route)", with: id)
     }
 
     public var service: ServiceName

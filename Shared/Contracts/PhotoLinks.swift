@@ -14,7 +14,7 @@ public struct PhotoLinks: Codable, Sendable, Equatable {
 
     /// The links of photo `id` of experience `experienceID`.
     public init(experienceID: UUID, id: UUID) {
-        let base = "/api/v1/experiences/\(experienceID.uuidString.lowercased())/photos/\(id.uuidString.lowercased())"
+        let base = "/api/v1/experiences/\(experienceID.lowercasedString)/photos/\(id.lowercasedString)"
         self.id = id
         url = "\(base)/640.jpg"
         webpSrcset = Self.widths.map { "\(base)/\($0).webp \($0)w" }.joined(separator: ", ")

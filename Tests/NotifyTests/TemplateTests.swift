@@ -78,4 +78,15 @@ import Testing
         #expect(mail.hasSuffix("--mayago-k1--\r\n"))
         #expect(mail.split(separator: "\r\n").allSatisfy { $0.utf8.count <= 998 })
     }
+
+    @Test func partsAreTrimmedOfTheWhiteSpaceFoundationTrims() {
+        let texts = [
+            "", " ", "\t\n\r\u{0B}\u{0C}", "  Hi Ana,\n\n", "\u{00A0}Hola\u{3000}", "\u{2028}línea\u{2029}", "\u{85}x\u{1680}",
+            "\u{2000}\u{200A}a b\u{202F}\u{205F}", "\u{200B}zero width stays\u{FEFF}", "🌮 ", " e\u{301}", "inside  stays",
+        ]
+        let everyScalarOfTheBMP = (0...0xFFFF).compactMap(Unicode.Scalar.init).map { "\($0)a\($0)" }
+        for text in texts + everyScalarOfTheBMP {
+            #expect(text.trimmedOfWhiteSpace == text.trimmingCharacters(in: .whitespacesAndNewlines), "\(text.unicodeScalars.map(\.value))")
+        }
+    }
 }

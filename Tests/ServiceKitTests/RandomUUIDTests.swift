@@ -18,3 +18,20 @@ import Testing
         }
     }
 }
+
+@Suite struct LowercasedUUIDTests {
+    @Test func anIdReadsAsItsUUIDStringLowercased() throws {
+        let fixed = try #require(UUID(uuidString: "0A1B2C3D-4E5F-4A6B-8C7D-8E9FA0B1C2D3"))
+        #expect(fixed.lowercasedString == "0a1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d3")
+        let ends = [UUID(uuidString: "00000000-0000-0000-0000-000000000000")!, UUID(uuidString: "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF")!]
+        for id in ends + (0..<1_000).map({ _ in UUID.random() }) {
+            #expect(id.lowercasedString == id.uuidString.lowercased())
+        }
+    }
+
+    @Test func aLookupsPathHasTheIdInItsPlace() {
+        let id = UUID.random()
+        #expect(UserContact.path(id) == "/internal/v1/users/\(id.uuidString.lowercased())")
+        #expect(AccountExport.path(id) == "/internal/v1/accounts/\(id.uuidString.lowercased())/export")
+    }
+}

@@ -18,7 +18,7 @@ extension AuthService {
             let created = try await apiKeys.create(
                 for: user.id, name: name, scopes: Array(Set(scopes)).sorted { $0.rawValue < $1.rawValue }, at: clock.now(), on: connection
             )
-            try await audit.record(.apiKeyCreated, userID: user.id, client: client, detail: created.id.uuidString.lowercased(), on: connection)
+            try await audit.record(.apiKeyCreated, userID: user.id, client: client, detail: created.id.lowercasedString, on: connection)
             return created
         }
     }
@@ -32,7 +32,7 @@ extension AuthService {
         try await transaction { connection in
             guard try await apiKeys.find(id, of: user.id, on: connection) != nil else { throw Problem.notFound() }
             try await apiKeys.revoke(id, at: clock.now(), on: connection)
-            try await audit.record(.apiKeyRevoked, userID: user.id, client: client, detail: id.uuidString.lowercased(), on: connection)
+            try await audit.record(.apiKeyRevoked, userID: user.id, client: client, detail: id.lowercasedString, on: connection)
         }
     }
 
@@ -44,7 +44,7 @@ extension AuthService {
             try await apiKeys.revoke(id, at: now, on: connection)
             let created = try await apiKeys.create(for: user.id, name: key.name, scopes: key.scopes, at: now, on: connection)
             try await audit.record(
-                .apiKeyRotated, userID: user.id, client: client, detail: "\(id.uuidString.lowercased()) -> \(created.id.uuidString.lowercased())",
+                .apiKeyRotated, userID: user.id, client: client, detail: "\(id.lowercasedString) -> \(created.id.lowercasedString)",
                 on: connection)
             return created
         }

@@ -20,14 +20,14 @@ extension AuthService {
                 try await users.setRole(role, of: id, at: now, on: connection)
                 try await sessions.revokeAll(of: id, on: connection)
                 try await audit.record(
-                    .roleChanged, userID: id, client: client, detail: "\(user.role.rawValue) -> \(role.rawValue) by \(admin.id.uuidString.lowercased())",
+                    .roleChanged, userID: id, client: client, detail: "\(user.role.rawValue) -> \(role.rawValue) by \(admin.id.lowercasedString)",
                     on: connection)
             }
             if let disabled, disabled != user.disabled {
                 try await users.setDisabled(disabled, of: id, at: now, on: connection)
                 if disabled { try await sessions.revokeAll(of: id, on: connection) }
                 try await audit.record(
-                    disabled ? .accountDisabled : .accountEnabled, userID: id, client: client, detail: "by \(admin.id.uuidString.lowercased())", on: connection)
+                    disabled ? .accountDisabled : .accountEnabled, userID: id, client: client, detail: "by \(admin.id.lowercasedString)", on: connection)
             }
             guard let updated = try await users.find(id: id, on: connection) else { throw Problem.notFound() }
             return updated

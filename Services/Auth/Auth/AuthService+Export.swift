@@ -29,7 +29,7 @@ extension AuthService {
         do {
             guard let user = try await users.find(id: userID) else { throw Problem.notFound() }
             var archive: [String: JSONValue] = [
-                "exportedAt": .string(ISO8601Format.string(now)), "userId": .string(userID.uuidString.lowercased()),
+                "exportedAt": .string(ISO8601Format.string(now)), "userId": .string(userID.lowercasedString),
                 "auth": .object(try await exports.records(of: userID)),
             ]
             for service in AccountExport.services {
@@ -40,13 +40,13 @@ extension AuthService {
             let encoder = JSONEncoder.mayaGo
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let bytes = ByteBuffer(bytes: try encoder.encode(JSONValue.object(archive)))
-            let key = "exports/\(userID.uuidString.lowercased())/\(id.uuidString.lowercased()).json"
+            let key = "exports/\(userID.lowercasedString)/\(id.lowercasedString).json"
             try await objects.put(key, bytes, contentType: "application/json")
             let expiresAt = now.addingTimeInterval(Self.exportLinkLifetime)
             try await transaction { connection in
                 try await exports.markReady(id, key: key, size: bytes.readableBytes, at: clock.now(), expiresAt: expiresAt, on: connection)
                 let token = try await oneTimeTokens.issue(
-                    .downloadExport, for: userID, at: now, expiresAt: expiresAt, payload: id.uuidString.lowercased(), on: connection)
+                    .downloadExport, for: userID, at: now, expiresAt: expiresAt, payload: id.lowercasedString, on: connection)
                 try await notify(
                     .dataExportReady, user,
                     data: [

@@ -9,7 +9,7 @@ extension BookingService {
     /// The provider's feed URL (its token made on first use) and their imports.
     func calendar(of providerID: UUID) async throws -> (feedURL: String, imports: [Calendars.Import]) {
         let token = try await calendars.feedToken(of: providerID, at: clock.now())
-        let path = "api/v1/providers/\(providerID.uuidString.lowercased())/calendar.ics"
+        let path = "api/v1/providers/\(providerID.lowercasedString)/calendar.ics"
         var url = URLComponents(url: settings.publicURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)
         url?.queryItems = [URLQueryItem(name: "token", value: token)]
         return (url?.string ?? "", try await calendars.imports(of: providerID))

@@ -59,7 +59,7 @@ extension BookingService {
                 events.append(SearchFeedEvent(kind: .slotChanged, version: slot.version, occurredAt: now, slot: slot.feedSnapshot))
             }
         }
-        return SearchFeedPage(events: events, nextCursor: listed.count == limit ? listed.last?.id.uuidString.lowercased() : nil)
+        return SearchFeedPage(events: events, nextCursor: listed.count == limit ? listed.last?.id.lowercasedString : nil)
     }
 
     /// Applies `change` to the locked experience the caller owns and, when it says so, stores it (a new version)

@@ -56,7 +56,7 @@ struct BookingService: Sendable {
         on connection: PostgresConnection
     ) async throws {
         var data: [String: JSONValue] = [
-            "bookingId": .string(booking.id.uuidString.lowercased()),
+            "bookingId": .string(booking.id.lowercasedString),
             "experienceTitle": .string(experience.title),
             "startsAt": .string(ISO8601Format.string(booking.startsAt)),
             "timeZone": .string(experience.timeZone),
@@ -65,7 +65,7 @@ struct BookingService: Sendable {
         ]
         data.merge(extra) { $1 }
         let request = NotificationRequest(
-            type: type, recipientId: recipient, data: data, idempotencyKey: "\(type.rawValue):\(booking.id.uuidString.lowercased())")
+            type: type, recipientId: recipient, data: data, idempotencyKey: "\(type.rawValue):\(booking.id.lowercasedString)")
         try await send(request, on: connection)
     }
 

@@ -70,7 +70,7 @@ extension NotifyService {
         let text = "MayaGo: your code is \(code). It confirms this number for your account's texts; it expires in 10 minutes."
         do {
             let message = RenderedMessage(subject: "MayaGo code", text: text, html: "", short: text)
-            _ = try await sms.send(message, to: phone, key: UUID.random().uuidString.lowercased())
+            _ = try await sms.send(message, to: phone, key: UUID.random().lowercasedString)
         } catch {
             logger.warning("Cannot text a phone code", metadata: ["error": "\(error)"])
             throw Problem(.serviceUnavailable, detail: "The code could not be sent now: try again in a moment.")

@@ -47,7 +47,7 @@ extension PaymentService {
             case .requiresAction:
                 found.status = .requiresAction
                 found.lastError = nil
-                found.nextAction = NextAction(type: "redirect_to_url", redirectUrl: "/api/v1/payments/\(found.id.uuidString.lowercased())/authenticate")
+                found.nextAction = NextAction(type: "redirect_to_url", redirectUrl: "/api/v1/payments/\(found.id.lowercasedString)/authenticate")
                 try await payments.save(found, at: clock.now(), on: connection)
                 return .success(found)
             case .declined(let code, let message):
@@ -84,7 +84,7 @@ extension PaymentService {
             try Self.requirePaid(found)
             let refunded = Money(amount: amount ?? found.held, currency: found.amount.currency)
             let action = AdminAction(
-                adminId: admin.userID, action: "payment_refunded", subject: found.id.uuidString.lowercased(), detail: "\(refunded.formatted): \(reason)",
+                adminId: admin.userID, action: "payment_refunded", subject: found.id.lowercasedString, detail: "\(refunded.formatted): \(reason)",
                 address: address, occurredAt: clock.now())
             try await Outbox.enqueue(action, on: connection, logger: logger)
             return ProviderCall.refund(of: found, upTo: refunded.amount, reason: reason)

@@ -34,7 +34,7 @@ extension PaymentService {
             let now = clock.now()
             try await terms.setCommission(basisPoints, of: providerID, at: now, on: connection)
             let action = AdminAction(
-                adminId: admin.userID, action: "commission_changed", subject: providerID.uuidString.lowercased(), detail: "\(basisPoints) basis points",
+                adminId: admin.userID, action: "commission_changed", subject: providerID.lowercasedString, detail: "\(basisPoints) basis points",
                 address: address, occurredAt: now)
             try await Outbox.enqueue(action, on: connection, logger: logger)
         }
@@ -109,11 +109,11 @@ extension PaymentService {
     private func notify(_ type: NotificationType, _ payout: Payout, on connection: PostgresConnection) async throws {
         var data: [String: JSONValue] = [
             "amount": .object(["amount": .number(Double(payout.paid.amount)), "currency": .string(payout.paid.currency)]),
-            "payoutId": .string(payout.id.uuidString.lowercased()),
+            "payoutId": .string(payout.id.lowercasedString),
         ]
         if let failure = payout.failure { data["failure"] = .string(failure) }
         let notice = NotificationRequest(
-            type: type, recipientId: payout.providerId, data: data, idempotencyKey: "\(type.rawValue):\(payout.id.uuidString.lowercased())"
+            type: type, recipientId: payout.providerId, data: data, idempotencyKey: "\(type.rawValue):\(payout.id.lowercasedString)"
         )
         try await Outbox.enqueue(notice, on: connection, logger: logger)
     }

@@ -73,10 +73,10 @@ struct PaymentService: Sendable {
         let receipt = NotificationRequest(
             type: .paymentReceipt, recipientId: payment.travelerId,
             data: [
-                "invoiceId": .string(id.uuidString.lowercased()), "number": .string(number), "description": .string(payment.description),
+                "invoiceId": .string(id.lowercasedString), "number": .string(number), "description": .string(payment.description),
                 "total": .object(["amount": .number(Double(payment.amount.amount)), "currency": .string(payment.amount.currency)]),
             ],
-            idempotencyKey: "receipt:\(payment.id.uuidString.lowercased())"
+            idempotencyKey: "receipt:\(payment.id.lowercasedString)"
         )
         try await Outbox.enqueue(receipt, on: connection, logger: logger)
     }

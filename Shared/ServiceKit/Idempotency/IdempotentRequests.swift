@@ -60,7 +60,7 @@ public struct IdempotentRequests: Sendable {
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         let hash = Self.hash(method: request.method.rawValue, path: request.uri.path, body: body)
-        let owner = owner.uuidString.lowercased()
+        let owner = owner.lowercasedString
 
         if let replay = try await claim(owner: owner, key: key, hash: hash) { return replay }
         let status: HTTPResponse.Status

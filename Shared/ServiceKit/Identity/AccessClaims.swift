@@ -21,7 +21,7 @@ public struct AccessClaims: JWTPayload, Equatable {
     public static let secondFactorMethod = "otp"
 
     public init(userID: UUID, role: Role, id: String, issuedAt: Date, expiresAt: Date, issuer: String, audience: String) {
-        sub = .init(value: userID.uuidString.lowercased())
+        sub = .init(value: userID.lowercasedString)
         self.role = role
         jti = .init(value: id)
         iat = .init(value: issuedAt)

@@ -27,7 +27,7 @@ public struct AuthenticationMiddleware: RouterMiddleware {
             let (identity, claims) = try await authenticator.authenticate(token)
             context.identity = identity
             context.claims = claims
-            context.notes.userID = identity.userID.uuidString.lowercased()
+            context.notes.userID = identity.userID.lowercasedString
         } catch let rejection as AccessTokenVerifier.Rejection {
             throw Problem.unauthorized(rejection.description)
         }

@@ -13,7 +13,7 @@ public struct SigningKey: Sendable {
         privateKey = try Curve25519.Signing.PrivateKey(rawRepresentation: rawPrivateKey)
     }
 
-    public static func generate(id: String = UUID.random().uuidString.lowercased()) -> SigningKey {
+    public static func generate(id: String = UUID.random().lowercasedString) -> SigningKey {
         SigningKey(id: id, privateKey: Curve25519.Signing.PrivateKey())
     }
 

@@ -43,7 +43,7 @@ final class OutboxBatchRoute: Sendable {
         fields[.authorization] = batch.headers[.authorization]
         fields[.contentType] = "application/json"
         fields[.requestID] = context.requestID
-        fields[.outboxMessageID] = message.id.uuidString.lowercased()
+        fields[.outboxMessageID] = message.id.lowercasedString
         if let traceparent = message.traceparent { fields[.traceparent] = traceparent }
         let head = HTTPRequest(method: .post, scheme: batch.head.scheme, authority: batch.head.authority, path: message.path, headerFields: fields)
         let request = Request(head: head, body: RequestBody(buffer: ByteBuffer(string: message.payload)))

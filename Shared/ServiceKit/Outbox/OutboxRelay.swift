@@ -209,7 +209,7 @@ public final class OutboxRelay: Service, Sendable {
                 to: message.destination,
                 path: message.path,
                 body: ByteBuffer(string: message.payload),
-                headers: [("X-Outbox-Message-Id", message.id.uuidString.lowercased())],
+                headers: [("X-Outbox-Message-Id", message.id.lowercasedString)],
                 requestID: nil,
                 logger: logger
             )

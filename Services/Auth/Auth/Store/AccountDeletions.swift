@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Logging
 import PostgresNIO
@@ -44,7 +45,7 @@ struct AccountDeletions: Sendable {
     /// its id) but with a placeholder address and name and no way to sign in; the profile, second factor, recovery
     /// codes, social links and one-time links go; the audit log keeps its events without the address.
     func erase(_ userID: UUID, at now: Date, on connection: PostgresConnection) async throws {
-        let placeholder = "deleted-\(userID.uuidString.lowercased())@deleted.invalid"
+        let placeholder = "deleted-\(userID.lowercasedString)@deleted.invalid"
         try await connection.query(
             """
             UPDATE users SET email = \(placeholder), name = 'Deleted user', password_hash = NULL, email_verified = false, disabled = true,

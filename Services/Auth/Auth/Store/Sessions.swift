@@ -43,7 +43,7 @@ struct Sessions: Sendable {
     ) async throws -> (token: String, jti: String, expiresAt: Date) {
         let now = clock.now()
         let expiresAt = now.addingTimeInterval(lifetime ?? accessLifetime)
-        let jti = UUID.random().uuidString.lowercased()
+        let jti = UUID.random().lowercasedString
         var claims = AccessClaims(userID: userID, role: role, id: jti, issuedAt: now, expiresAt: expiresAt, issuer: issuer, audience: audience)
         claims.amr = methods
         return (try await keys.signingKey().sign(claims), jti, expiresAt)

@@ -31,7 +31,7 @@ struct Photo: Sendable, Equatable {
 
     func key(of file: PhotoFile) -> String { Self.key(of: file, photo: id) }
 
-    static func key(of file: PhotoFile, photo id: UUID) -> String { "photos/\(id.uuidString.lowercased())/\(file.name)" }
+    static func key(of file: PhotoFile, photo id: UUID) -> String { "photos/\(id.lowercasedString)/\(file.name)" }
 
     /// Every file photo `id` may have.
     static func keys(ofPhoto id: UUID) -> [String] { ([.original] + PhotoFile.variants).map { key(of: $0, photo: id) } }
@@ -121,6 +121,6 @@ extension Photo: ResponseEncodable, Encodable {
         try container.encode(createdAt, forKey: .createdAt)
         try container.encodeIfPresent(links, forKey: .links)
         try container.encode(
-            "/api/v1/experiences/\(experienceId.uuidString.lowercased())/photos/\(id.uuidString.lowercased())/original", forKey: .originalUrl)
+            "/api/v1/experiences/\(experienceId.lowercasedString)/photos/\(id.lowercasedString)/original", forKey: .originalUrl)
     }
 }

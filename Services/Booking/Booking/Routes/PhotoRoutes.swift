@@ -82,7 +82,7 @@ struct PhotoRoutes {
         let cache = file == .original ? "private, no-store" : "public, max-age=31536000, immutable"
         let headers: HTTPFields = [
             .contentType: file.encoding?.mediaType ?? photo.contentType, .cacheControl: cache, .xContentTypeOptions: "nosniff",
-            .contentSecurityPolicy: "sandbox; default-src 'none'", .eTag: "\"\(photo.id.uuidString.lowercased())-\(file.name)\"",
+            .contentSecurityPolicy: "sandbox; default-src 'none'", .eTag: "\"\(photo.id.lowercasedString)-\(file.name)\"",
         ]
         let redirectCaching = file == .original ? cache : "public, max-age=600"
         guard let answer = try await booking.objects.answer(key, headers: headers, signedFor: .seconds(3600), redirectCaching: redirectCaching)

@@ -135,7 +135,7 @@ struct Calendars: Sendable {
         for try await (id, start, end, guests, status, title, address, city) in rows.decode((UUID, Date, Date, Int, String, String, String?, String).self) {
             events.append(
                 ICalendar.Event(
-                    uid: "\(id.uuidString.lowercased())@mayago", start: start, end: end,
+                    uid: "\(id.lowercasedString)@mayago", start: start, end: end,
                     summary: "\(title) (\(guests) guest\(guests == 1 ? "" : "s"))",
                     description: status == "awaiting_provider" ? "Request to book: answer it in MayaGo." : nil,
                     location: address.map { "\($0), \(city)" } ?? city,

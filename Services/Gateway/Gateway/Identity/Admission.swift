@@ -109,7 +109,7 @@ struct Admission: Sendable {
                     throw Problem.forbidden("This API key may only read.")
                 }
                 return Caller(
-                    identity: Identity(userID: answer.userId, role: answer.role), userID: answer.userId.uuidString.lowercased(),
+                    identity: Identity(userID: answer.userId, role: answer.role), userID: answer.userId.lowercasedString,
                     authorization: "Bearer \(answer.accessToken)"
                 )
             }.assumeIsolated().whenComplete(found)
@@ -135,7 +135,7 @@ struct Admission: Sendable {
             switch result {
             case .success(let verified):
                 let caller = Caller(
-                    identity: verified.identity, userID: verified.identity.userID.uuidString.lowercased(), tokenID: verified.claims.tokenID,
+                    identity: verified.identity, userID: verified.identity.userID.lowercasedString, tokenID: verified.claims.tokenID,
                     claims: verified.claims
                 )
                 local.remember(caller, for: token)

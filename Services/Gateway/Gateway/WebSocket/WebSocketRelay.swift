@@ -42,14 +42,14 @@ struct WebSocketRelay: Sendable {
             + MessagingSocket.path + query
         let headers: HTTPFields = [
             .authorization: "Bearer \(token)",
-            .userID: identity.userID.uuidString.lowercased(),
+            .userID: identity.userID.lowercasedString,
             .userRole: identity.role.rawValue,
             .requestID: requestID,
         ]
         var logger = logger
         logger[metadataKey: "requestId"] = .string(requestID)
         logger.info(
-            "WebSocket relayed", metadata: ["upstream": .string("messaging@\(instance.name)"), "userId": .string(identity.userID.uuidString.lowercased())])
+            "WebSocket relayed", metadata: ["upstream": .string("messaging@\(instance.name)"), "userId": .string(identity.userID.lowercasedString)])
         return .upgrade([.requestID: requestID]) { [logger] inbound, outbound, _ in
             do {
                 let upstreamClose = try await WebSocketClient.connect(url: upstreamURL, configuration: .init(additionalHeaders: headers), logger: logger) {

@@ -151,6 +151,6 @@ final class Hub: Service, Sendable {
     private static let channelPrefix = "messaging:user:"
 
     static func channel(_ user: UUID) -> String {
-        channelPrefix + user.uuidString.lowercased()
+        channelPrefix + user.lowercasedString
     }
 }

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Logging
 import Redis
@@ -77,17 +78,17 @@ struct Presence: Sendable {
 
     /// Marks `user` typing in `conversation`; `true` when the mark is new, and the others should hear of it.
     func typing(_ user: UUID, in conversation: UUID) async -> Bool {
-        let key = RedisArgument("messaging:typing:\(conversation.uuidString.lowercased()):\(user.uuidString.lowercased())")
+        let key = RedisArgument("messaging:typing:\(conversation.lowercasedString):\(user.lowercasedString)")
         let reply = try? await redis.send("SET", key, "1", "PX", RedisArgument(Int(typingLifetime.milliseconds)), "NX")
         return reply?.string == "OK"
     }
 
     private static func key(_ user: UUID) -> RedisArgument {
-        RedisArgument("messaging:presence:\(user.uuidString.lowercased())")
+        RedisArgument("messaging:presence:\(user.lowercasedString)")
     }
 
     private static func seenKey(_ user: UUID) -> String {
-        "messaging:seen:\(user.uuidString.lowercased())"
+        "messaging:seen:\(user.lowercasedString)"
     }
 
     private static func score(_ date: Date) -> Int {

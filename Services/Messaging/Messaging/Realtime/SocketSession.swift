@@ -22,7 +22,7 @@ struct SocketSession {
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel) async {
         let logger = logger
         let socket = Socket(user: caller.userID, tokenID: claims.tokenID, expiresAt: claims.expiresAt, limit: messaging.limits.socketQueue) {
-            logger.info("Socket let go: it did not keep up", metadata: ["userId": "\(caller.userID.uuidString.lowercased())"])
+            logger.info("Socket let go: it did not keep up", metadata: ["userId": "\(caller.userID.lowercasedString)"])
             Task {
                 try? await withTimeout(.seconds(1)) { try await outbound.close(.policyViolation, reason: "too slow: reconnect to catch up") }
                 channel.close(promise: nil)
@@ -60,7 +60,7 @@ struct SocketSession {
             let conversations = try await messaging.conversations.parties(ofMember: caller.userID)
             counterparts = Array(Set(conversations.flatMap { $0.others(than: caller.userID) }))
         } catch {
-            logger.warning("Cannot announce presence", metadata: ["userId": "\(caller.userID.uuidString.lowercased())", "error": "\(error)"])
+            logger.warning("Cannot announce presence", metadata: ["userId": "\(caller.userID.lowercasedString)", "error": "\(error)"])
             return
         }
         guard !counterparts.isEmpty else { return }

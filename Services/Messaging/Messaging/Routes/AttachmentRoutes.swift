@@ -41,7 +41,7 @@ struct AttachmentRoutes {
         let caller = try context.requireIdentity()
         guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw Problem.notFound("No such attachment.") }
         let (attachment, bytes) = try await messaging.download(id, by: caller)
-        let fileName = (attachment.fileName ?? attachment.id.uuidString.lowercased()).replacingOccurrences(of: "\"", with: "'")
+        let fileName = (attachment.fileName ?? attachment.id.lowercasedString).replacingOccurrences(of: "\"", with: "'")
         return Response(
             status: .ok,
             headers: [

@@ -87,7 +87,7 @@ struct ConversationRoutes {
         let items = try await messaging.history(of: conversation, before: before, after: after, limit: limit)
         return MessagePage(
             items: await messaging.translated(items, into: language, for: caller.userID),
-            nextCursor: items.count == limit ? items.last?.id.uuidString.lowercased() : nil
+            nextCursor: items.count == limit ? items.last?.id.lowercasedString : nil
         )
     }
 

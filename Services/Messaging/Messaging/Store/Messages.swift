@@ -99,10 +99,10 @@ struct Messages: Sendable {
             let request = NotificationRequest(
                 type: .newMessage, recipientId: recipient,
                 data: [
-                    "conversationId": .string(conversation.id.uuidString.lowercased()), "senderName": .string(sender),
+                    "conversationId": .string(conversation.id.lowercasedString), "senderName": .string(sender),
                     "experienceTitle": .string(conversation.experienceTitle), "preview": .string(MessageBody.preview(message.body)),
                 ],
-                idempotencyKey: "messaging-\(message.id.uuidString.lowercased())-\(recipient.uuidString.lowercased())"
+                idempotencyKey: "messaging-\(message.id.lowercasedString)-\(recipient.lowercasedString)"
             )
             try await Outbox.enqueue(request, on: connection, logger: logger)
         }

@@ -56,15 +56,15 @@ struct Templates: Sendable {
     /// `type` in `language` (English when there is no such translation), or `nil` for an unknown type.
     func render(_ type: NotificationType, language: String, view: [String: Any]) -> RenderedMessage? {
         guard let parts = parts["\(type.rawValue).\(language)"] ?? parts["\(type.rawValue).en"] else { return nil }
-        let subject = parts.subject.render(view).trimmingCharacters(in: .whitespacesAndNewlines)
+        let subject = parts.subject.render(view).trimmedOfWhiteSpace
         var page = view
         page["subject"] = subject
         page["content"] = parts.html.render(view)
         return RenderedMessage(
             subject: subject,
-            text: parts.text.render(view).trimmingCharacters(in: .whitespacesAndNewlines) + "\n",
+            text: parts.text.render(view).trimmedOfWhiteSpace + "\n",
             html: layout.render(page),
-            short: parts.short.render(view).trimmingCharacters(in: .whitespacesAndNewlines)
+            short: parts.short.render(view).trimmedOfWhiteSpace
         )
     }
 
@@ -91,5 +91,17 @@ struct Templates: Sendable {
             subject: try template("subject", plain: true), text: try template("text", plain: true),
             html: try template("html", plain: false), short: try template("short", plain: true)
         )
+    }
+}
+
+extension String {
+    /// Without the white space at either end, as `trimmingCharacters(in: .whitespacesAndNewlines)` trims it (Unicode's
+    /// White_Space, and U+200B, which Foundation's set keeps from older Unicode), in Swift: Foundation's goes through
+    /// `NSString`, 2.5 % of Notify's CPU for three parts of every notice.
+    var trimmedOfWhiteSpace: String {
+        let isSpace = { (scalar: Unicode.Scalar) in scalar.properties.isWhitespace || scalar == "\u{200B}" }
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(scalars[first...last])
     }
 }

@@ -259,7 +259,7 @@ final class DeliveryWorker: Service, Sendable {
         guard let message = notify.render(job.type, data, recipientName: contact.name, preferences: preferences) else {
             return .ended(.done(.dead, "no_template"))
         }
-        let key = job.id.uuidString.lowercased()
+        let key = job.id.lowercasedString
         switch job.channel {
         case .inApp:
             try await notify.inbox.add(job, message, at: now)

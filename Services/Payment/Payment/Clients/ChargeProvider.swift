@@ -69,7 +69,7 @@ struct LocalProvider: ChargeProvider {
     var confirmsTestCards: Bool { true }
 
     func createCharge(for payment: Payment) async throws -> ProviderCharge {
-        let reference = "pi_local_\(payment.id.uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+        let reference = "pi_local_\(payment.id.lowercasedString.replacingOccurrences(of: "-", with: ""))"
         return ProviderCharge(reference: reference, clientSecret: "\(reference)_secret_\(UUID.random().uuidString.prefix(8).lowercased())")
     }
 
@@ -78,7 +78,7 @@ struct LocalProvider: ChargeProvider {
     func transfer(_ amount: Money, to providerID: UUID, for payment: Payment, idempotencyKey: String) async throws {}
 
     func send(_ payout: Payout) async throws -> ProviderPayout {
-        ProviderPayout(reference: "po_local_\(payout.id.uuidString.lowercased().replacingOccurrences(of: "-", with: ""))", payoutID: payout.id, status: .paid)
+        ProviderPayout(reference: "po_local_\(payout.id.lowercasedString.replacingOccurrences(of: "-", with: ""))", payoutID: payout.id, status: .paid)
     }
 
     func payouts(of providerID: UUID, since: Date) async throws -> [ProviderPayout] { [] }

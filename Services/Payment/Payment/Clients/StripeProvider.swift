@@ -28,10 +28,10 @@ struct StripeProvider: ChargeProvider {
                 ("currency", payment.amount.currency.lowercased()),
                 ("automatic_payment_methods[enabled]", "true"),
                 ("description", payment.description),
-                ("transfer_group", payment.bookingId.uuidString.lowercased()),
-                ("metadata[payment_id]", payment.id.uuidString.lowercased()),
-                ("metadata[booking_id]", payment.bookingId.uuidString.lowercased()),
-            ], idempotencyKey: "payment-\(payment.bookingId.uuidString.lowercased())")
+                ("transfer_group", payment.bookingId.lowercasedString),
+                ("metadata[payment_id]", payment.id.lowercasedString),
+                ("metadata[booking_id]", payment.bookingId.lowercasedString),
+            ], idempotencyKey: "payment-\(payment.bookingId.lowercasedString)")
         guard let id = intent["id"] as? String, let secret = intent["client_secret"] as? String else {
             throw ProviderError(status: 502, code: nil, description: "Stripe answered a PaymentIntent without an id or client secret.")
         }
@@ -48,13 +48,13 @@ struct StripeProvider: ChargeProvider {
             "/v1/transfers",
             [
                 ("amount", String(amount.amount)), ("currency", amount.currency.lowercased()), ("destination", account),
-                ("transfer_group", payment.bookingId.uuidString.lowercased()),
+                ("transfer_group", payment.bookingId.lowercasedString),
             ], idempotencyKey: idempotencyKey)
     }
 
     func send(_ payout: Payout) async throws -> ProviderPayout {
         let account = try await destination(of: payout.providerId)
-        let id = payout.id.uuidString.lowercased()
+        let id = payout.id.lowercasedString
         let object = try await post(
             "/v1/payouts",
             [
@@ -111,8 +111,8 @@ struct StripeProvider: ChargeProvider {
         var id = account
         if id == nil {
             let created = try await post(
-                "/v1/accounts", [("type", "express"), ("metadata[provider_id]", providerID.uuidString.lowercased())],
-                idempotencyKey: "account-\(providerID.uuidString.lowercased())"
+                "/v1/accounts", [("type", "express"), ("metadata[provider_id]", providerID.lowercasedString)],
+                idempotencyKey: "account-\(providerID.lowercasedString)"
             )
             id = created["id"] as? String
         }

@@ -29,7 +29,7 @@ struct EarningsReport: ResponseCodable, Sendable, Equatable {
         var rows = ["month,experience_id,experience,bookings,currency,gross,commission,taken_back,net"]
         for line in lines {
             let fields = [
-                line.month, line.experienceId?.uuidString.lowercased() ?? "", line.experienceTitle, String(line.bookings), line.gross.currency,
+                line.month, line.experienceId?.lowercasedString ?? "", line.experienceTitle, String(line.bookings), line.gross.currency,
                 line.gross.majorUnits, line.commission.majorUnits, line.takenBack.majorUnits, line.net.majorUnits,
             ]
             rows.append(fields.map(Self.quoted).joined(separator: ","))

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 
 /// Double-entry bookkeeping: every movement of money is one transaction of postings that sum to zero in each
@@ -23,7 +24,7 @@ enum Ledger {
             case .cards: "external:cards"
             case .escrow: "escrow"
             case .commission: "platform:commission"
-            case .provider(let id): "provider:\(id.uuidString.lowercased())"
+            case .provider(let id): "provider:\(id.lowercasedString)"
             case .payouts: "external:payouts"
             case .disputes: "external:disputes"
             }

@@ -16,12 +16,12 @@ enum ProviderCall: Codable, Sendable, Equatable {
         let refundable = min(amount, payment.held)
         guard refundable > 0 else { return nil }
         // Keyed by the total refunded after this one: a retry of the same refund is the same request.
-        let key = "refund-\(payment.id.uuidString.lowercased())-\(payment.refunded.amount + refundable)"
+        let key = "refund-\(payment.id.lowercasedString)-\(payment.refunded.amount + refundable)"
         return .refund(amount: refundable, reason: reason, key: key)
     }
 
     /// Releases what a paid `payment` still holds, once.
     static func release(of payment: Payment, commissionBasisPoints: Int) -> ProviderCall {
-        .release(Split(payment.held, commissionBasisPoints: commissionBasisPoints), key: "release-\(payment.id.uuidString.lowercased())")
+        .release(Split(payment.held, commissionBasisPoints: commissionBasisPoints), key: "release-\(payment.id.lowercasedString)")
     }
 }

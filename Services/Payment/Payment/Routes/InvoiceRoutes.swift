@@ -29,7 +29,7 @@ struct InvoiceRoutes {
             "title": invoice.audience == .traveler ? "receipt" : "invoice",
             "number": invoice.number ?? "(being numbered)",
             "issued": ISO8601Format.string(invoice.issuedAt),
-            "bookingId": invoice.bookingId.uuidString.lowercased(),
+            "bookingId": invoice.bookingId.lowercasedString,
             "lines": invoice.lines.map { ["description": $0.description, "amount": $0.amount.formatted] },
             "total": invoice.total.formatted,
         ]
