@@ -92,24 +92,9 @@ struct Jobs: Sendable {
     /// trip), until `now + lease`.
     func claim(upTo limit: Int, now: Date, lease: Duration) async throws -> [ClaimedJob] {
         let until = now.addingTimeInterval(Double(lease.components.seconds))
-        let rows = try await postgres.query(
-            """
-            WITH next AS (
-                SELECT id FROM jobs
-                WHERE (status = 'queued' AND run_at <= \(now)) OR (status = 'sending' AND locked_until < \(now))
-                ORDER BY run_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
-            )
-            UPDATE jobs SET status = 'sending', attempts = attempts + 1, locked_until = \(until)
-            FROM next, notifications n WHERE jobs.id = next.id AND n.id = jobs.notification_id
-            RETURNING jobs.id, jobs.recipient_id, jobs.type, jobs.channel, jobs.attempts, n.data::text, n.email_to,
-                (SELECT settings::text FROM preferences WHERE user_id = jobs.recipient_id), jobs.run_at
-            """,
-            logger: logger
-        )
+        let rows = try await postgres.execute(JobClaim(now: now, limit: limit, until: until), logger: logger)
         var claimed: [(job: ClaimedJob, runAt: Date)] = []
-        for try await (id, recipient, type, channel, attempts, data, emailTo, preferences, runAt) in rows.decode(
-            (UUID, UUID, String, String, Int, String, String?, String?, Date).self)
-        {
+        for try await (id, recipient, type, channel, attempts, data, emailTo, preferences, runAt) in rows {
             let job = ClaimedJob(
                 id: id, recipientId: recipient, type: NotificationType(rawValue: type), channel: Channel(rawValue: channel) ?? .inApp,
                 attempts: attempts, data: (try? JSONDecoder.mayaGo.decode([String: JSONValue].self, from: Data(data.utf8))) ?? [:], emailTo: emailTo,
@@ -190,22 +175,7 @@ struct Jobs: Sendable {
     private func write(_ ends: [End]) async throws {
         guard !ends.isEmpty else { return }
         let sends = ends.flatMap { end in end.deliveries.map { (job: end.job, delivery: $0) } }
-        try await postgres.query(
-            """
-            WITH recorded AS (
-                INSERT INTO deliveries (job_id, attempt, provider, outcome, answer, at)
-                SELECT job_id, attempt, provider, 'sent', answer, at
-                FROM unnest(\(sends.map(\.job.id))::uuid[], \(sends.map(\.job.attempts))::int[], \(sends.map(\.delivery.provider))::text[],
-                            \(sends.map { Self.kept($0.delivery.answer) })::text[], \(sends.map(\.delivery.at))::timestamptz[])
-                    AS d(job_id, attempt, provider, answer, at)
-            )
-            UPDATE jobs SET status = e.status, last_error = NULLIF(e.error, ''), locked_until = NULL, finished_at = e.at
-            FROM unnest(\(ends.map(\.job.id))::uuid[], \(ends.map(\.outcome.rawValue))::text[], \(ends.map { $0.error ?? "" })::text[],
-                        \(ends.map(\.at))::timestamptz[]) AS e(id, status, error, at)
-            WHERE jobs.id = e.id
-            """,
-            logger: logger
-        )
+        for try await _ in try await postgres.execute(JobEnds(sends: sends, ends: ends), logger: logger) {}
     }
 
     private func wipeLink(of job: ClaimedJob) async throws {
@@ -239,7 +209,7 @@ struct Jobs: Sendable {
     }
 
     /// As much of a provider's answer as a delivery row keeps.
-    private static func kept(_ answer: String) -> String {
+    static func kept(_ answer: String) -> String {
         String(answer.prefix(2000))
     }
 
