@@ -29,9 +29,18 @@ actor Outside {
     private var unregistered: Set<String> = []
     /// Called as each provider's call arrives.
     private var onCall: @Sendable () -> Void = {}
+    /// Whether Auth answers several contacts at once (an Auth from before that route does not).
+    private var answersContactBatches = true
+    /// The contact lookups that reached Auth: the ids of each.
+    private(set) var contactLookups: [[UUID]] = []
 
     func add(_ contact: UserContact) { contacts[contact.id] = contact }
-    func contact(_ id: UUID) -> UserContact? { contacts[id] }
+    func lookUp(_ ids: [UUID]) -> [UserContact] {
+        contactLookups.append(ids)
+        return ids.compactMap { contacts[$0] }
+    }
+    func withoutContactBatches() { answersContactBatches = false }
+    func isAnsweringContactBatches() -> Bool { answersContactBatches }
     func failProviders(with status: HTTPResponse.Status) { providerStatus = status }
     func unregister(_ token: String) { unregistered.insert(token) }
     func isUnregistered(_ token: String) -> Bool { unregistered.contains(token) }
@@ -47,11 +56,18 @@ actor Outside {
         let router = Router()
         tokens.publish(on: router)
         router.get("internal/v1/users/:id") { _, context -> Response in
-            guard let id = UUID(uuidString: try context.parameters.require("id")), let contact = await self.contact(id) else {
+            guard let id = UUID(uuidString: try context.parameters.require("id")), let contact = await self.lookUp([id]).first else {
                 return Response(status: .notFound)
             }
             return Response(
                 status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(contact))))
+        }
+        router.post("internal/v1/users/contacts") { request, context -> Response in
+            guard await self.isAnsweringContactBatches() else { return Response(status: .notFound) }
+            let asked = try await request.decode(as: UserContacts.Request.self, context: context)
+            let answer = UserContacts(contacts: await self.lookUp(asked.ids))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.mayaGo.encode(answer))))
         }
         router.post("**") { request, context -> Response in
             let body = String(buffer: try await request.body.collect(upTo: 1 << 20))

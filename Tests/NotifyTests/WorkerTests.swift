@@ -73,6 +73,29 @@ import Testing
         }
     }
 
+    @Test(arguments: [true, false])
+    func aBatchsRecipientsAreAskedOfAuthTogether(authAnswersBatches: Bool) async throws {
+        try await NotifyHarness.run(["EMAIL_PROVIDER": "sendgrid"]) { notify in
+            if !authAnswersBatches { await notify.outside.withoutContactBatches() }
+            var recipients: Set<UUID> = []
+            for name in ["Ana", "Luis", "Marta", "Pablo"] { recipients.insert(try await notify.user(name: name).id) }
+            // Due together in a moment: one worker claims them in one batch.
+            let due = Date().addingTimeInterval(1.5)
+            for recipient in recipients {
+                let accepted = try await notify.notify(.passwordChanged, to: recipient, data: ["name": "Ana"], sendAt: due)
+                #expect(accepted.status == .accepted)
+            }
+            #expect(
+                try await eventually(timeout: .seconds(20)) {
+                    try await notify.count("SELECT count(*)::int FROM jobs WHERE channel = 'email' AND status = 'sent'") == 4
+                })
+            let lookups = await notify.outside.contactLookups
+            #expect(Set(lookups.joined()) == recipients)
+            // One call for the batch; an Auth without that route is asked for each (the batch's refusal is not a lookup).
+            #expect(lookups.map(\.count).sorted() == (authAnswersBatches ? [4] : [1, 1, 1, 1]), "\(lookups)")
+        }
+    }
+
     @Test func aBatchEndsInOneStatementEachJobAsItWent() async throws {
         try await NotifyHarness.run(["EMAIL_PROVIDER": "sendgrid"]) { notify in
             let ana = try await notify.user()

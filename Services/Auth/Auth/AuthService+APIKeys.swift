@@ -66,4 +66,9 @@ extension AuthService {
         guard let user = try await users.find(id: id) else { throw Problem.notFound() }
         return user.contact
     }
+
+    /// How other services reach each of `ids` that is a user.
+    func contacts(of ids: [UUID]) async throws -> UserContacts {
+        UserContacts(contacts: try await users.contacts(of: ids))
+    }
 }

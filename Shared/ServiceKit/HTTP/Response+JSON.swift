@@ -20,6 +20,7 @@ extension Response {
 // The suite's shared answer types are returned from handlers as they are, encoded the MayaGo way.
 extension Page: ResponseEncodable {}
 extension UserContact: ResponseEncodable {}
+extension UserContacts: ResponseEncodable {}
 extension SearchFeedPage: ResponseEncodable {}
 extension APIKeyIntrospection: ResponseEncodable {}
 extension ExperienceParties: ResponseEncodable {}

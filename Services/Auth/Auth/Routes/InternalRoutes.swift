@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 import ServiceKit
 
-/// What other services ask Auth: a user's contact (Notify), who an API key belongs to (the gateway), a provider's
+/// What other services ask Auth: a user's contact, or several users' at once (Notify), who an API key belongs to (the gateway), a provider's
 /// public profile (Booking), and what admins did elsewhere for the audit log (Payment).
 struct InternalRoutes {
     let auth: AuthService
@@ -12,6 +12,7 @@ struct InternalRoutes {
 
     func addRoutes(to routes: InternalRouter) {
         routes.get(UserContact.self, from: .messaging, .notify, use: contact)
+        routes.post(UserContacts.Request.self, from: .messaging, .notify, use: contacts)
         routes.post(APIKeyIntrospection.Request.self, from: .gateway, use: introspect)
         routes.get(ProviderProfile.self, from: .booking, use: profile)
         routes.post(AdminAction.self, from: .payment, use: recordAdminAction)
@@ -29,6 +30,14 @@ struct InternalRoutes {
 
     @Sendable func contact(_ request: Request, context: ServiceRequestContext) async throws -> UserContact {
         try await auth.contact(of: try context.parameters.require("id", as: UUID.self))
+    }
+
+    @Sendable func contacts(_ request: Request, context: ServiceRequestContext) async throws -> UserContacts {
+        let body = try await request.decode(as: UserContacts.Request.self, context: context)
+        guard body.ids.count <= UserContacts.Request.maximumIDs else {
+            throw Problem.invalid("ids", "must name at most \(UserContacts.Request.maximumIDs) users")
+        }
+        return try await auth.contacts(of: body.ids)
     }
 
     @Sendable func introspect(_ request: Request, context: ServiceRequestContext) async throws -> APIKeyIntrospection {

@@ -21,6 +21,18 @@ struct Users: Sendable {
         return try await first(query, on: connection)
     }
 
+    /// How to reach each of `ids` that is a user: only the contact's columns (no secret is read or opened).
+    func contacts(of ids: [UUID]) async throws -> [UserContact] {
+        let rows = try await postgres.query(
+            "SELECT id, email, name, role, email_verified, disabled FROM users WHERE id = ANY(\(ids))", logger: logger)
+        var contacts: [UserContact] = []
+        for try await (id, email, name, role, verified, disabled) in rows.decode((UUID, String, String, String, Bool, Bool).self) {
+            contacts.append(
+                UserContact(id: id, email: email, name: name, role: Role(rawValue: role) ?? .traveler, emailVerified: verified, disabled: disabled))
+        }
+        return contacts
+    }
+
     func find(email: EmailAddress, on connection: PostgresConnection? = nil) async throws -> UserRecord? {
         var query = Self.columns
         query.sql += " WHERE email = $1"

@@ -79,7 +79,7 @@ final class DeliveryWorker: Service, Sendable {
         var claimedAt: Date
     }
 
-    /// Claims the next batch, with its recipients' addresses asked of Auth all at once rather than a round trip before
+    /// Claims the next batch, with its recipients' addresses asked of Auth in one call rather than a round trip before
     /// each send; nil when the jobs cannot be read.
     private func claim() async -> Batch? {
         let claimedAt = notify.clock.now()
@@ -90,11 +90,8 @@ final class DeliveryWorker: Service, Sendable {
             notify.logger.warning("Notify cannot read its jobs", metadata: ["error": "\(String(reflecting: error))"])
             return nil
         }
-        await withDiscardingTaskGroup { group in
-            for recipient in Set(jobs.map(\.recipientId)) {
-                group.addTask { _ = try? await self.notify.contacts.contact(recipient) }
-            }
-        }
+        // Kept for the sends; a job whose contact could not be had asks again, alone, when it is planned.
+        _ = try? await notify.contacts.contacts(of: Set(jobs.map(\.recipientId)))
         return Batch(jobs: jobs, claimedAt: claimedAt)
     }
 
