@@ -17,7 +17,6 @@ public final class OutboxRelay: Service, Sendable {
     public struct Configuration: Sendable {
         /// How often to look for due rows when nothing nudged the relay.
         public var pollInterval: Duration = .milliseconds(500)
-        public var batchSize: Int = 50
         /// The first retry delay, doubled per attempt up to `maximumBackoff`.
         public var minimumBackoff: Duration = .milliseconds(200)
         public var maximumBackoff: Duration = .seconds(300)
@@ -69,7 +68,7 @@ public final class OutboxRelay: Service, Sendable {
             for await _ in self.activation {}
             await self.wakeups.run(every: self.configuration.pollInterval) {
                 do {
-                    while try await self.deliverBatch() == self.configuration.batchSize {}
+                    while try await self.deliverBatch() == OutboxClaim.batchSize {}
                 } catch {
                     self.logger.warning("Outbox relay cannot read its table", metadata: ["error": "\(String(reflecting: error))"])
                 }
@@ -80,19 +79,9 @@ public final class OutboxRelay: Service, Sendable {
     /// Claims and delivers one batch; returns how many rows it claimed.
     func deliverBatch() async throws -> Int {
         let leaseSeconds = Double(configuration.lease.components.seconds)
-        let rows = try await postgres.query(
-            """
-            UPDATE outbox SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => \(leaseSeconds))
-            WHERE id IN (
-                SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= now()
-                ORDER BY next_attempt_at LIMIT \(configuration.batchSize) FOR UPDATE SKIP LOCKED
-            )
-            RETURNING id, destination, path, payload::text, traceparent, attempts
-            """,
-            logger: logger
-        )
+        let rows = try await postgres.execute(OutboxClaim(leaseSeconds: leaseSeconds), logger: logger)
         var claimed: [Claimed] = []
-        for try await (id, destination, path, payload, traceparent, attempts) in rows.decode((UUID, String, String, String, String?, Int).self) {
+        for try await (id, destination, path, payload, traceparent, attempts) in rows {
             guard let destination = ServiceName(rawValue: destination) else { continue }
             claimed.append((OutboxMessage(id: id, destination: destination, path: path, payload: payload, traceparent: traceparent), attempts))
         }
@@ -109,7 +98,7 @@ public final class OutboxRelay: Service, Sendable {
             do {
                 // One statement for the whole batch: at a thousand bookings a second, a statement per message was
                 // a good part of PostgreSQL's work. A delivered row is owed nothing more: deleted, not marked.
-                try await postgres.query("DELETE FROM outbox WHERE id = ANY(\(deliveredIDs))", logger: logger)
+                for try await _ in try await postgres.execute(OutboxDelivered(ids: deliveredIDs), logger: logger) {}
             } catch {
                 // The lease runs out and the rows are tried again; the receivers' inboxes absorb the repeats.
                 logger.warning("Outbox cannot record deliveries", metadata: ["messages": "\(deliveredIDs.count)", "error": "\(error)"])
