@@ -89,4 +89,16 @@ import Testing
             #expect(text.trimmedOfWhiteSpace == text.trimmingCharacters(in: .whitespacesAndNewlines), "\(text.unicodeScalars.map(\.value))")
         }
     }
+
+    @Test func aMailsDateIsWrittenAsTheFormatterWritesItsSecond() {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        let start = Date(timeIntervalSince1970: 1_796_604_509.25)
+        // The same second twice, the next ones, a day and a month on, and one before 1970.
+        for offset in [0, 0.5, 0.75, 1, 1.01, 59.9, 86_400, 86_400 * 31.3, -1_796_604_509.25 - 3_600.5] {
+            let date = start.addingTimeInterval(offset)
+            #expect(MIMEMessage.dateText(date) == formatter.string(from: date), "\(date)")
+        }
+    }
 }
