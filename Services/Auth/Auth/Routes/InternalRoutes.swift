@@ -3,8 +3,8 @@ import Foundation
 import Hummingbird
 import ServiceKit
 
-/// What other services ask Auth: a user's contact, or several users' at once (Notify), who an API key belongs to (the gateway), a provider's
-/// public profile (Booking), and what admins did elsewhere for the audit log (Payment).
+/// What other services ask Auth: a user's contact, or several users' at once (Notify), who an API key belongs to (the
+/// gateway), a provider's public profile (Booking), and what admins did elsewhere for the audit log (Payment).
 struct InternalRoutes {
     let auth: AuthService
     /// The lifetime of the access token handed for an API key; the gateway caches it for less.

@@ -45,7 +45,7 @@ actor ContactBook {
     /// updates Notify first).
     private func lookUp(_ users: [UUID]) async throws -> [UUID: UserContact] {
         guard users.count > 1 else {
-            return try await client.lookUp(UserContact.self, id: users[0], logger: logger).map { [$0.id: $0] } ?? [:]
+            return try await client.lookUp(UserContact.self, id: users[0], logger: logger).map { [users[0]: $0] } ?? [:]
         }
         do {
             let answer = try await client.send(UserContacts.Request(ids: users), requestID: nil, logger: logger, as: UserContacts.self)
