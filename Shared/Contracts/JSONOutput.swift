@@ -99,13 +99,7 @@ public struct JSONOutput {
     /// `snprintf` (1 % of Booking's work for a booking).
     public mutating func string(_ id: UUID) {
         bytes.append(UInt8(ascii: "\""))
-        withUnsafeBytes(of: id.uuid) { raw in
-            for (index, byte) in raw.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(UInt8(ascii: "-")) }
-                bytes.append(Self.upperHex[Int(byte >> 4)])
-                bytes.append(Self.upperHex[Int(byte & 0xF)])
-            }
-        }
+        id.writeHex(digits: "0123456789ABCDEF") { bytes.append($0) }
         bytes.append(UInt8(ascii: "\""))
     }
 
@@ -115,8 +109,6 @@ public struct JSONOutput {
         key(name)
         string(id)
     }
-
-    private static let upperHex = Array("0123456789ABCDEF".utf8)
 
     /// A key of the innermost open object and an amount of money, as `Money` encodes itself.
     public mutating func field(_ name: String, _ money: Money) {
