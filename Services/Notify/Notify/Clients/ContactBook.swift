@@ -41,21 +41,24 @@ actor ContactBook {
         return found
     }
 
-    /// `users`' contacts from Auth, by id; one at a time from an Auth without the batch route (during a deploy that
-    /// updates Notify first).
+    /// `users`' contacts from Auth, by id: a batch in one call, or each alone (one user, or an Auth without the batch
+    /// route, during a deploy that updates Notify first).
     private func lookUp(_ users: [UUID]) async throws -> [UUID: UserContact] {
-        guard users.count > 1 else {
-            return try await client.lookUp(UserContact.self, id: users[0], logger: logger).map { [users[0]: $0] } ?? [:]
-        }
+        guard users.count > 1 else { return try await lookUpEach(users) }
         do {
             let answer = try await client.send(UserContacts.Request(ids: users), requestID: nil, logger: logger, as: UserContacts.self)
             return Dictionary(answer.contacts.map { ($0.id, $0) }) { first, _ in first }
         } catch let error as InternalClient.UnexpectedStatus where error.status == 404 || error.status == 405 {
-            var contacts: [UUID: UserContact] = [:]
-            for user in users {
-                if let contact = try await client.lookUp(UserContact.self, id: user, logger: logger) { contacts[user] = contact }
-            }
-            return contacts
+            return try await lookUpEach(users)
         }
+    }
+
+    /// `users`' contacts, a lookup each, kept under the id asked.
+    private func lookUpEach(_ users: [UUID]) async throws -> [UUID: UserContact] {
+        var contacts: [UUID: UserContact] = [:]
+        for user in users {
+            if let contact = try await client.lookUp(UserContact.self, id: user, logger: logger) { contacts[user] = contact }
+        }
+        return contacts
     }
 }
