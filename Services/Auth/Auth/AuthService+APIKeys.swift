@@ -63,8 +63,8 @@ extension AuthService {
 
     /// How other services reach a user.
     func contact(of id: UUID) async throws -> UserContact {
-        guard let user = try await users.find(id: id) else { throw Problem.notFound() }
-        return user.contact
+        guard let contact = try await users.contacts(of: [id]).first else { throw Problem.notFound() }
+        return contact
     }
 
     /// How other services reach each of `ids` that is a user.

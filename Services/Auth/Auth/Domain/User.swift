@@ -30,8 +30,4 @@ struct UserRecord: Sendable {
     var user: User {
         User(id: id, email: email, name: name, role: role, emailVerified: emailVerified, twoFactorEnabled: totpEnabled, createdAt: createdAt)
     }
-
-    var contact: UserContact {
-        UserContact(id: id, email: email, name: name, role: role, emailVerified: emailVerified, disabled: disabled)
-    }
 }
