@@ -37,10 +37,6 @@ final class DeliveryWorker: Service, Sendable {
         }
     }
 
-    /// Jobs a worker claims in one statement, leased for two leases together: each is started only while a whole lease of
-    /// its own is ahead, and a worker that dies holds them no longer than that.
-    static let batch = 8
-
     /// Sends until nothing is due, `workers` jobs at a time.
     func drain() async {
         await withTaskGroup(of: Void.self) { group in
@@ -48,11 +44,11 @@ final class DeliveryWorker: Service, Sendable {
         }
     }
 
-    /// One worker: claims up to ``batch`` due jobs at once and sends them in turn, while it claims the next batch: the
-    /// claim's round trips are off the sends' path. A batch's ends are written in one statement while the next batch is
-    /// sent, and the flood limit counts the sends not written yet from memory. A job is started only while a whole lease
-    /// of its own is still ahead; the rest go back to the queue, so that a slow provider never has a job sent by this
-    /// worker after another took it.
+    /// One worker: claims up to ``JobClaim/batch`` due jobs at once and sends them in turn, while it claims the next
+    /// batch: the claim's round trips are off the sends' path. A batch's ends are written in one statement while the next
+    /// batch is sent, and the flood limit counts the sends not written yet from memory. A job is started only while a
+    /// whole lease of its own is still ahead; the rest go back to the queue, so that a slow provider never has a job sent
+    /// by this worker after another took it.
     private func work() async {
         guard var batch = await claim() else { return }
         var recording: Task<Void, Never>?
@@ -85,7 +81,9 @@ final class DeliveryWorker: Service, Sendable {
         let claimedAt = notify.clock.now()
         let jobs: [ClaimedJob]
         do {
-            jobs = try await notify.jobs.claim(upTo: Self.batch, now: claimedAt, lease: notify.limits.lease * 2)
+            // Leased for two leases together: each job is started only while a whole lease of its own is ahead, and a
+            // worker that dies holds them no longer than that.
+            jobs = try await notify.jobs.claim(now: claimedAt, lease: notify.limits.lease * 2)
         } catch {
             notify.logger.warning("Notify cannot read its jobs", metadata: ["error": "\(String(reflecting: error))"])
             return nil

@@ -88,11 +88,11 @@ struct Jobs: Sendable {
         return nil
     }
 
-    /// Leases up to `limit` jobs, those due first or whose lease ran out, with their recipients' preferences (one round
-    /// trip), until `now + lease`.
-    func claim(upTo limit: Int, now: Date, lease: Duration) async throws -> [ClaimedJob] {
+    /// Leases up to ``JobClaim/batch`` jobs, those due first or whose lease ran out, with their recipients' preferences
+    /// (one round trip), until `now + lease`.
+    func claim(now: Date, lease: Duration) async throws -> [ClaimedJob] {
         let until = now.addingTimeInterval(Double(lease.components.seconds))
-        let rows = try await postgres.execute(JobClaim(now: now, limit: limit, until: until), logger: logger)
+        let rows = try await postgres.execute(JobClaim(now: now, until: until), logger: logger)
         var claimed: [(job: ClaimedJob, runAt: Date)] = []
         for try await (id, recipient, type, channel, attempts, data, emailTo, preferences, runAt) in rows {
             let job = ClaimedJob(
