@@ -9,6 +9,14 @@ import ServiceKit
 struct Documents: Sendable {
     let postgres: PostgresClient
     let logger: Logger
+    private let learntWords = Learnt<String>()
+    private let learntCompletions = Learnt<Completion>()
+
+    /// A completion as the feed offers it: a title, tag or city.
+    private struct Completion: Hashable, Sendable {
+        var text: String
+        var kind: String
+    }
 
     /// The events' ids are kept as long as an inbox keeps a message's: a repeat comes only from an outbox that
     /// could not record its delivery.
@@ -185,38 +193,43 @@ struct Documents: Sendable {
     }
 
     /// Adds the words of what was `written` (published experiences, providers) to the lexicon, and the experiences'
-    /// titles, tags and cities to the completions, the two at once. Outside the feed's transaction, so that experiences
-    /// arriving together do not queue on the same rows; what is known already is skipped by the primary key's check,
-    /// before any row is written; in sorted order, so that two inserting the same words at once take their locks in the
-    /// same order (no deadlock).
+    /// titles, tags and cities to the completions, the two at once, each only if this instance has not written it
+    /// before (``Learnt``). Outside the feed's transaction, so that experiences arriving together do not queue on the
+    /// same rows; what is known already is skipped by the primary key's check, before any row is written; in sorted
+    /// order, so that two inserting the same words at once take their locks in the same order (no deadlock).
     func learn(_ written: Written) async throws {
         let published = written.experiences.filter { $0.status == "published" }
         let texts = published.flatMap { [$0.title, $0.description, $0.city, $0.category] + $0.tags } + written.providers.flatMap { [$0.name, $0.city ?? ""] }
         async let words: Void = learn(words: texts)
-        let completions = published.flatMap { e in [(e.title, "title"), (e.city, "city")] + e.tags.map { ($0, "tag") } }
+        let offered = published.flatMap { e in
+            [Completion(text: e.title, kind: "title"), Completion(text: e.city, kind: "city")] + e.tags.map { Completion(text: $0, kind: "tag") }
+        }
+        let completions = learntCompletions.unknown(Set(offered))
         if !completions.isEmpty {
             try await postgres.query(
                 """
                 INSERT INTO completions (folded, kind, text)
-                SELECT DISTINCT ON (folded(t), k) folded(t), k, t FROM unnest(\(completions.map(\.0))::text[], \(completions.map(\.1))::text[]) AS c(t, k)
+                SELECT DISTINCT ON (folded(t), k) folded(t), k, t FROM unnest(\(completions.map(\.text))::text[], \(completions.map(\.kind))::text[]) AS c(t, k)
                 WHERE t <> '' ORDER BY 1, 2 ON CONFLICT DO NOTHING
                 """,
                 logger: logger
             )
+            learntCompletions.remember(completions)
         }
         try await words
     }
 
     /// Adds the words of `texts` to the lexicon, which typo tolerance corrects to.
     private func learn(words texts: [String]) async throws {
-        guard !texts.isEmpty else { return }
-        let words = Set(QueryText.tokens(texts.joined(separator: " ")).filter { $0.count >= 3 })
+        let words = learntWords.unknown(Set(QueryText.tokens(texts.joined(separator: " ")).filter { $0.count >= 3 }))
+        guard !words.isEmpty else { return }
         try await postgres.query(
             """
-            INSERT INTO lexicon (word) SELECT w FROM unnest(\(Array(words))::text[]) w ORDER BY w ON CONFLICT DO NOTHING
+            INSERT INTO lexicon (word) SELECT w FROM unnest(\(words)::text[]) w ORDER BY w ON CONFLICT DO NOTHING
             """,
             logger: logger
         )
+        learntWords.remember(words)
     }
 
     /// Weighs each city and tag completion by how many published experiences use it (titles weigh one).
