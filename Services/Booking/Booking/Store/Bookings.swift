@@ -44,16 +44,17 @@ struct Bookings: Sendable {
     }
 
     /// Marks up to 100 confirmed bookings starting after `now` and by `limit` as reminded, and returns them; rows
-    /// another instance is reminding are skipped, so each traveler is reminded once.
+    /// another instance is reminding are skipped, so each traveler is reminded once. `= ANY(ARRAY(…))` locks once:
+    /// `IN (…)` may be planned to run the locking subquery again for each row, claiming more than its limit.
     func claimReminders(startingBy limit: Date, at now: Date, on connection: PostgresConnection) async throws -> [UUID] {
         let rows = try await connection.query(
             """
             UPDATE bookings SET reminder_sent_at = \(now)
-            WHERE id IN (
+            WHERE id = ANY(ARRAY(
                 SELECT id FROM bookings WHERE status = 'confirmed' AND reminder_sent_at IS NULL
                   AND starts_at > \(now) AND starts_at <= \(limit)
                 LIMIT 100 FOR UPDATE SKIP LOCKED
-            ) RETURNING id
+            )) RETURNING id
             """,
             logger: logger
         )

@@ -78,15 +78,16 @@ struct Calendars: Sendable {
     }
 
     /// Claims up to 20 imports not fetched since `before`, marking them fetched `now` in one statement so that no
-    /// other instance takes them; the fetch itself then runs outside any transaction.
+    /// other instance takes them; the fetch itself then runs outside any transaction. `= ANY(ARRAY(…))` locks once:
+    /// `IN (…)` may be planned to run the locking subquery again for each row, leasing more than its limit.
     func claimDueImports(before: Date, at now: Date) async throws -> [(id: UUID, providerID: UUID, url: String)] {
         let rows = try await postgres.query(
             """
             UPDATE calendar_imports SET fetched_at = \(now)
-            WHERE id IN (
+            WHERE id = ANY(ARRAY(
                 SELECT id FROM calendar_imports WHERE fetched_at IS NULL OR fetched_at < \(before)
                 ORDER BY fetched_at NULLS FIRST LIMIT 20 FOR UPDATE SKIP LOCKED
-            ) RETURNING id, provider_id, url
+            )) RETURNING id, provider_id, url
             """,
             logger: logger
         )
