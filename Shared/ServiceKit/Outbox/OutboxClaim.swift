@@ -10,7 +10,8 @@ import PostgresNIO
 ///   rows under bench/booking, in 20-100 ms).
 /// - It is planned at every claim, not prepared: a connection's generic plan is made once, and one made while the
 ///   outbox was empty scans and sorts the whole table at every claim however large a backlog grows (4.8 ms a claim
-///   under bench/booking), where planning takes 0.2-0.3 ms and then reads the due rows from their index.
+///   under bench/booking), where planning it takes about 0.1 ms (37 ms in 308 claims) and the plan reads the due rows
+///   from their index.
 enum OutboxClaim {
     /// id, destination, path, payload, traceparent, attempts.
     typealias Row = (UUID, String, String, String, String?, Int)
