@@ -170,6 +170,20 @@ import Testing
             try await search.postgres.query("UPDATE documents SET title = 'Kayak at sunrise', provider_name = 'Chucho' WHERE id = \(id)")
             let stemmed = try await words()
             #expect(stemmed.contains("'kayak':") && stemmed.contains("'chucho':") && !stemmed.contains("kept"))
+            // Through the feed, where the upsert is an insert first: a new price keeps the words, a new title makes new ones.
+            var experience = catalog[2].experience
+            try await search.postgres.query("UPDATE documents SET title = \(experience.title), provider_name = '' WHERE id = \(id)")
+            try await search.postgres.query("UPDATE documents SET words = 'kept' WHERE id = \(id)")
+            experience.price = Money(amount: 65_000, currency: "MXN")
+            let repriced = SearchFeedEvent(kind: .experienceChanged, version: 2, occurredAt: Date(), experience: experience)
+            try #require(try await search.feed(repriced).status == .noContent)
+            #expect(try await search.count("SELECT count(*)::int FROM documents WHERE id = \(id) AND price_amount = 65000") == 1)
+            #expect(try await words() == "'kept'")
+            experience.title = "Mezcal tasting"
+            let retitled = SearchFeedEvent(kind: .experienceChanged, version: 3, occurredAt: Date(), experience: experience)
+            try #require(try await search.feed(retitled).status == .noContent)
+            let renamed = try await words()
+            #expect(renamed.contains("'mezcal':") && renamed.contains("'tacos':") && !renamed.contains("kept"))
         }
     }
 
