@@ -45,22 +45,25 @@ final class DeliveryWorker: Service, Sendable {
     }
 
     /// One worker: claims up to ``JobClaim/batch`` due jobs at once and sends them in turn, while it claims the next
-    /// batch: the claim's round trips are off the sends' path. A batch's ends are written in one statement while the next
-    /// batch is sent, and the flood limit counts the sends not written yet from memory. A job is started only while a
-    /// whole lease of its own is still ahead; the rest go back to the queue, so that a slow provider never has a job sent
-    /// by this worker after another took it.
+    /// batch and makes it ready: the claim's round trips and the rendering are off the sends' path, and the connection
+    /// goes from one batch's last mail to the next one's first without waiting for them. A batch's ends are written in
+    /// one statement while the next batch is sent, and the flood limit counts the sends not written yet from memory (the
+    /// batch being sent as sent). A job is started only while a whole lease of its own is still ahead; the rest go back
+    /// to the queue, so that a slow provider never has a job sent by this worker after another took it.
     private func work() async {
-        guard var batch = await claim() else { return }
+        guard var batch = await claimReady(after: [], sending: []) else { return }
         var recording: Task<Void, Never>?
         var unwritten: [Tried] = []
         while !batch.jobs.isEmpty {
-            async let following = claim()
-            let (attempts, sentAll) = await send(batch, after: unwritten)
+            let (earlier, sending) = (unwritten, batch.planned)
+            async let following = claimReady(after: earlier, sending: sending)
+            let (attempts, sentAll) = await send(batch)
             await recording?.value
             recording = Task { await self.record(attempts) }
             unwritten = attempts
             let next = await following
             guard sentAll, !Task.isCancelled, let next else {
+                // Made ready but not started: back to the queue, to be made ready again (an inbox entry is added once).
                 if let next { try? await notify.jobs.release(next.jobs.map(\.id)) }
                 break
             }
@@ -73,6 +76,13 @@ final class DeliveryWorker: Service, Sendable {
     private struct Batch {
         var jobs: [ClaimedJob]
         var claimedAt: Date
+    }
+
+    /// A batch whose jobs were made ready, in order, until the last start its leases allow.
+    private struct Prepared {
+        var jobs: [ClaimedJob]
+        var planned: [Planned]
+        var lastStart: Date
     }
 
     /// Claims the next batch, with its recipients' addresses asked of Auth in one call rather than a round trip before
@@ -104,22 +114,36 @@ final class DeliveryWorker: Service, Sendable {
         }
     }
 
-    /// Sends a batch's jobs: each is first made ready (or ended: skipped, put off...), then the messages of those to
-    /// send go to their channel's provider together, in the batch's order (SMTP's in one trip to its thread); with
-    /// whether all were tried (false when some went back to the queue unsent).
-    private func send(_ batch: Batch, after unwritten: [Tried]) async -> ([Tried], Bool) {
+    /// The next batch, claimed and made ready; nil when the jobs cannot be read.
+    private func claimReady(after unwritten: [Tried], sending: [Planned]) async -> Prepared? {
+        guard let batch = await claim() else { return nil }
+        return await prepare(batch, after: unwritten, sending: sending)
+    }
+
+    /// Makes each of a batch's jobs ready (or ends it: skipped, put off...), in order, while its lease allows;
+    /// `unwritten` and `sending` are the attempts whose ends may not be written yet and the batch being sent, which the
+    /// flood limit counts from memory.
+    private func prepare(_ batch: Batch, after unwritten: [Tried], sending: [Planned]) async -> Prepared {
         let lastStart = batch.claimedAt.addingTimeInterval(Double(notify.limits.lease.components.seconds))
         var planned: [Planned] = []
         for job in batch.jobs {
             let now = notify.clock.now()
             guard !Task.isCancelled, now <= lastStart else { break }
             do {
-                planned.append(Planned(job: job, plan: .success(try await plan(job, unwritten: unwritten, planned: planned)), at: now))
+                planned.append(Planned(job: job, plan: .success(try await plan(job, unwritten: unwritten, planned: sending + planned)), at: now))
             } catch {
                 planned.append(Planned(job: job, plan: .failure(error), at: now))
             }
         }
-        let answers = await sendMessages(of: planned, startingBy: lastStart)
+        return Prepared(jobs: batch.jobs, planned: planned, lastStart: lastStart)
+    }
+
+    /// Sends a batch made ready: the messages of the jobs to send go to their channel's provider together, in the
+    /// batch's order (SMTP's in one trip to its thread); with whether all were tried (false when some went back to the
+    /// queue unsent).
+    private func send(_ batch: Prepared) async -> ([Tried], Bool) {
+        let planned = batch.planned
+        let answers = await sendMessages(of: planned, startingBy: batch.lastStart)
         let started = planned.filter { $0.outgoing == nil || answers[$0.job.id] != nil }
         let unstarted = batch.jobs.filter { job in !started.contains { $0.job.id == job.id } }
         if !unstarted.isEmpty {
@@ -228,8 +252,8 @@ final class DeliveryWorker: Service, Sendable {
     }
 
     /// Makes one job ready to send, or says why it is not sent (now). `unwritten`: the attempts whose ends may not be
-    /// written yet, and `planned`, this batch's jobs before it, which the flood limit counts from memory rather than
-    /// from the jobs table (one about to be sent counting as sent).
+    /// written yet, and `planned`, the batch being sent and this batch's jobs before it, which the flood limit counts
+    /// from memory rather than from the jobs table (one about to be sent, or being sent, counting as sent).
     private func plan(_ job: ClaimedJob, unwritten: [Tried], planned: [Planned]) async throws -> Plan {
         let isSecurity = NotificationCatalog.entries[job.type]?.isSecurity == true
         guard let contact = try await notify.contacts.contact(job.recipientId) else { return .ended(.done(.skipped, "unknown_user")) }
@@ -242,9 +266,11 @@ final class DeliveryWorker: Service, Sendable {
         if !isSecurity, job.channel != .inApp {
             let isAlike = { (other: ClaimedJob) in other.recipientId == job.recipientId && other.channel == job.channel }
             let alike = unwritten.filter { isAlike($0.job) }
+            let alikePlanned = planned.filter { isAlike($0.job) }
+            // Those counted here are left out of the table's count: the batch being sent may have its ends written meanwhile.
             let written = try await notify.jobs.sentCount(
-                to: job.recipientId, on: job.channel, since: now.addingTimeInterval(-3600), besides: alike.map(\.job.id))
-            let sending = planned.count { isAlike($0.job) && $0.outgoing != nil }
+                to: job.recipientId, on: job.channel, since: now.addingTimeInterval(-3600), besides: (alike.map(\.job) + alikePlanned.map(\.job)).map(\.id))
+            let sending = alikePlanned.count { $0.outgoing != nil }
             if written + alike.count(where: \.isSent) + sending >= notify.limits.perHour { return .ended(.done(.skipped, "rate_limited")) }
         }
         var data = [job.data]
