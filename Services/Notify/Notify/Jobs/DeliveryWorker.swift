@@ -130,7 +130,7 @@ final class DeliveryWorker: Service, Sendable {
             let now = notify.clock.now()
             guard !Task.isCancelled, now <= lastStart else { break }
             do {
-                planned.append(Planned(job: job, plan: .success(try await plan(job, unwritten: unwritten, planned: sending + planned)), at: now))
+                planned.append(Planned(job: job, plan: .success(try await plan(job, unwritten: unwritten, planned: [sending, planned].joined())), at: now))
             } catch {
                 planned.append(Planned(job: job, plan: .failure(error), at: now))
             }
@@ -254,7 +254,7 @@ final class DeliveryWorker: Service, Sendable {
     /// Makes one job ready to send, or says why it is not sent (now). `unwritten`: the attempts whose ends may not be
     /// written yet, and `planned`, the batch being sent and this batch's jobs before it, which the flood limit counts
     /// from memory rather than from the jobs table (one about to be sent, or being sent, counting as sent).
-    private func plan(_ job: ClaimedJob, unwritten: [Tried], planned: [Planned]) async throws -> Plan {
+    private func plan(_ job: ClaimedJob, unwritten: [Tried], planned: some Sequence<Planned>) async throws -> Plan {
         let isSecurity = NotificationCatalog.entries[job.type]?.isSecurity == true
         guard let contact = try await notify.contacts.contact(job.recipientId) else { return .ended(.done(.skipped, "unknown_user")) }
         if contact.disabled, !isSecurity { return .ended(.done(.skipped, "disabled_user")) }
@@ -267,9 +267,10 @@ final class DeliveryWorker: Service, Sendable {
             let isAlike = { (other: ClaimedJob) in other.recipientId == job.recipientId && other.channel == job.channel }
             let alike = unwritten.filter { isAlike($0.job) }
             let alikePlanned = planned.filter { isAlike($0.job) }
-            // Those counted here are left out of the table's count: the batch being sent may have its ends written meanwhile.
+            // Those counted from memory are left out of the table's count: the batch being sent may have its ends
+            // written meanwhile.
             let written = try await notify.jobs.sentCount(
-                to: job.recipientId, on: job.channel, since: now.addingTimeInterval(-3600), besides: (alike.map(\.job) + alikePlanned.map(\.job)).map(\.id))
+                to: job.recipientId, on: job.channel, since: now.addingTimeInterval(-3600), besides: alike.map(\.job.id) + alikePlanned.map(\.job.id))
             let sending = alikePlanned.count { $0.outgoing != nil }
             if written + alike.count(where: \.isSent) + sending >= notify.limits.perHour { return .ended(.done(.skipped, "rate_limited")) }
         }
