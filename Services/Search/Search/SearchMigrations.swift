@@ -256,9 +256,7 @@ enum SearchMigrations {
                 BEGIN
                     NEW.written_by := pg_current_xact_id();
                     IF TG_OP = 'UPDATE' THEN
-                        IF (NEW.title, NEW.description, NEW.tags, NEW.category, NEW.city, NEW.provider_name, NEW.provider_city)
-                            IS NOT DISTINCT FROM (OLD.title, OLD.description, OLD.tags, OLD.category, OLD.city, OLD.provider_name, OLD.provider_city)
-                        THEN
+                        IF \(textsUnchanged) THEN
                             RETURN NEW;
                         END IF;
                     END IF;
@@ -289,9 +287,7 @@ enum SearchMigrations {
                         IF EXISTS (SELECT 1 FROM documents WHERE id = NEW.id) THEN
                             RETURN NEW;
                         END IF;
-                    ELSIF (NEW.title, NEW.description, NEW.tags, NEW.category, NEW.city, NEW.provider_name, NEW.provider_city)
-                        IS NOT DISTINCT FROM (OLD.title, OLD.description, OLD.tags, OLD.category, OLD.city, OLD.provider_name, OLD.provider_city)
-                    THEN
+                    ELSIF \(textsUnchanged) THEN
                         RETURN NEW;
                     END IF;
                     NEW.words := \(newWords);
@@ -302,6 +298,12 @@ enum SearchMigrations {
             ]
         ),
     ]
+
+    /// Whether an update leaves every text the words come from as it was (migrations 109 and 110).
+    private static let textsUnchanged = """
+        (NEW.title, NEW.description, NEW.tags, NEW.category, NEW.city, NEW.provider_name, NEW.provider_city)
+            IS NOT DISTINCT FROM (OLD.title, OLD.description, OLD.tags, OLD.category, OLD.city, OLD.provider_name, OLD.provider_city)
+        """
 
     /// The words of the row being written, from its texts, as the writers' trigger sets them (migrations 109 and 110).
     private static let newWords = """
