@@ -50,7 +50,9 @@ import Testing
             // more than a batch.
             let now = Date()
             let notices = JobClaim.batch / 2 + 1
-            for hours in (0..<notices).map({ 1 + 4 * Double(($0 * 7) % notices) / Double(notices) }) {
+            // Every index once, in a scrambled order whatever the batch's size.
+            let scrambled = (0..<notices).sorted { (($0 * 37) % 101, $0) < (($1 * 37) % 101, $1) }
+            for hours in scrambled.map({ 1 + 4 * Double($0) / Double(notices) }) {
                 let accepted = try await notify.notify(
                     .paymentReceipt, to: ana.id, data: NotificationCatalog.entries[.paymentReceipt]!.sample, sendAt: now.addingTimeInterval(hours * 3600))
                 #expect(accepted.status == .accepted)
