@@ -1,5 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
 import ServiceKit
 import TestSupport
 import Testing
@@ -9,11 +11,39 @@ import Testing
 /// A worker's batch of mails, sent in one trip over one SMTP connection to a real server (Python's aiosmtpd).
 @Suite struct SMTPSenderTests {
     @Test func eachMailOfABatchIsAnsweredAloneAndNoneStartsPastTheDeadline() async throws {
-        try await withSMTPServer(arguments: { ["-c", Self.server, String($0), $1.path] }, during: { try await sendABatch(port: $0, maildir: $1, server: $2) })
+        try await withSMTPServer(
+            arguments: { ["-c", Self.server, String($0), $1.path] },
+            during: { port, maildir, server in
+                try await Self.withSender(port: port, transfers: 1) { try await sendABatch(with: $0, maildir: maildir, server: server) }
+            })
     }
 
-    private func sendABatch(port: Int, maildir: URL, server: ChildProcess) async throws {
-        let sender = SMTPSender(url: "smtp://127.0.0.1:\(port)", from: "no-reply@mayago.example", fromName: "MayaGo", username: nil, password: nil)
+    /// Each worker's batch goes out beside the others', however few cores there are: the server answers no mail
+    /// until a mail of every batch is in, and refuses them all (for now) if they do not come within 20 seconds.
+    @Test func theBatchesOfAsManyWorkersAsItWasMadeForAreSentAtOnce() async throws {
+        let batches = System.coreCount + 2
+        try await withSMTPServer(
+            arguments: { port, _ in ["-c", Self.barrier, String(port), String(batches)] },
+            during: { port, _, server in
+                #expect(await eventually(timeout: .seconds(30)) { await Self.listens(port: port) })
+                let answers = try await Self.withSender(port: port, transfers: batches) { sender in
+                    await withTaskGroup(of: [[Result<String, any Error>]?].self) { group in
+                        for index in 0..<batches {
+                            group.addTask {
+                                await sender.send([[Self.outgoing("traveler\(index)@mayago.test", "k\(index)")]], startingBy: .distantFuture, clock: .system)
+                            }
+                        }
+                        return await group.reduce(into: []) { $0 += $1 }
+                    }
+                }
+                #expect(answers.count == batches)
+                for answer in answers {
+                    #expect(try answer?.map { try $0.get() } == ["SMTP 250"], "\(server.output())")
+                }
+            })
+    }
+
+    private func sendABatch(with sender: SMTPSender, maildir: URL, server: ChildProcess) async throws {
         // aiosmtpd listens once it answers.
         #expect(await eventually(timeout: .seconds(30)) { (try? await sender.send(Self.message, to: "first@mayago.test", key: "k0")) != nil })
         // The clock moves a second each time it is read: each job is checked once, before it starts.
@@ -61,6 +91,52 @@ import Testing
 
         asyncio.run(main())
         """
+
+    /// aiosmtpd that holds each mail's answer until `argv[2]` mails wait at once, then accepts them all.
+    static let barrier = """
+        import asyncio, sys
+        from aiosmtpd.smtp import SMTP
+
+        class Barrier:
+            def __init__(self, count):
+                self.count, self.waiting, self.all_in = count, 0, asyncio.Event()
+
+            async def handle_DATA(self, server, session, envelope):
+                self.waiting += 1
+                if self.waiting >= self.count:
+                    self.all_in.set()
+                try:
+                    await asyncio.wait_for(self.all_in.wait(), 20)
+                    return "250 OK"
+                except asyncio.TimeoutError:
+                    return "451 4.3.0 Only %d of %d mails came at once" % (self.waiting, self.count)
+
+        async def main():
+            handler = Barrier(int(sys.argv[2]))
+            server = await asyncio.get_running_loop().create_server(lambda: SMTP(handler), "127.0.0.1", int(sys.argv[1]))
+            await server.serve_forever()
+
+        asyncio.run(main())
+        """
+
+    /// A sender to the server on `port` while `body` runs, its threads stopped after it whether it throws or not.
+    static func withSender<T>(port: Int, transfers: Int, _ body: (SMTPSender) async throws -> T) async throws -> T {
+        let sender = SMTPSender(
+            url: "smtp://127.0.0.1:\(port)", from: "no-reply@mayago.example", fromName: "MayaGo", username: nil, password: nil, transfers: transfers)
+        do {
+            let result = try await body(sender)
+            try await sender.stop()
+            return result
+        } catch {
+            try await sender.stop()
+            throw error
+        }
+    }
+
+    /// Whether a server accepts connections on `port`.
+    static func listens(port: Int) async -> Bool {
+        (try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get().close()) != nil
+    }
 
     static let message = RenderedMessage(subject: "Hello", text: "Hello there.", html: "<p>Hello there.</p>", short: "Hello")
 

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceKit
+import ServiceLifecycle
 
 /// Builds the Notify service: notifications accepted from the other services, delivered by email, SMS, push and
 /// the in-app inbox from templates, by workers that share the jobs through PostgreSQL (``NotifySettings`` lists the
@@ -42,5 +43,7 @@ public func buildApplication(configuration: ServiceConfiguration, clock: WallClo
     DeviceRoutes(notify: notify).addRoutes(to: router)
     PreviewRoutes(notify: notify).addRoutes(to: router)
     InternalRoutes(notify: notify, accepted: { worker.nudge() }).addRoutes(to: runtime.internalRoutes(of: router))
-    return runtime.makeApplication(router: router, services: [worker])
+    // Senders with a life of their own stop after the workers: the services given later stop first.
+    let senderServices = senders.values.compactMap { $0 as? any Service }
+    return runtime.makeApplication(router: router, services: senderServices + [worker])
 }

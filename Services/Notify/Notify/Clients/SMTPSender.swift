@@ -2,22 +2,27 @@ import CCurl
 import Foundation
 import NIOPosix
 import ServiceKit
+import ServiceLifecycle
 
 /// Email through an SMTP server with libcurl: STARTTLS whenever the server offers it (`smtp://`), TLS from the
-/// first byte with `smtps://`, a login when a user name is configured. libcurl blocks, so mail is sent on NIO's
-/// thread pool, never on an event loop: a worker's batch in one trip there, rather than a thread of the pool and then
-/// the task woken for each mail. The connections stay open between mails (``CurlHandles``):
-/// the next mail is only its `MAIL FROM`, `RCPT TO` and `DATA`, with no new TCP, TLS, greeting or login.
-struct SMTPSender: Sender {
+/// first byte with `smtps://`, a login when a user name is configured. libcurl blocks, so mail is sent on threads of
+/// the sender's own, a thread for each transfer that may run at once (a worker's), never on an event loop: a worker's
+/// batch in one trip there, rather than a thread and then the task woken for each mail. NIO's shared pool has a thread
+/// per core, and would let no more workers send at once than there are cores. The connections stay open between
+/// mails (``CurlHandles``): the next mail is only its `MAIL FROM`, `RCPT TO` and `DATA`, with no new TCP, TLS,
+/// greeting or login. As a service, it stops its threads once the services listed after it (the workers) have stopped.
+struct SMTPSender: Sender, Service {
     let url: String
     let from: String
     let fromName: String
     let username: String?
     let password: String?
     private let handles = CurlHandles()
+    private let threads: NIOThreadPool
     var name: String { "smtp" }
 
-    init(url: String, from: String, fromName: String, username: String?, password: String?) {
+    /// `transfers`: how many may run at once.
+    init(url: String, from: String, fromName: String, username: String?, password: String?, transfers: Int) {
         // Once, before any thread uses libcurl: its global set-up is not thread-safe.
         _ = Self.initialized
         self.url = url
@@ -25,26 +30,38 @@ struct SMTPSender: Sender {
         self.fromName = fromName
         self.username = username
         self.password = password
+        threads = NIOThreadPool(numberOfThreads: transfers)
+        threads.start()
+    }
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await stop()
+    }
+
+    /// Stops the threads, once what runs on them has ended: what is sent afterwards is not started.
+    func stop() async throws {
+        try await threads.shutdownGracefully()
     }
 
     private static let initialized: CURLcode = mayago_curl_global_init()
 
     func send(_ message: RenderedMessage, to address: String, key: String) async throws -> String {
         let mail = self.mail(Outgoing(message: message, address: address, key: key))
-        return try await NIOThreadPool.singleton.runIfActive { try transfer(mail, to: address) }
+        return try await threads.runIfActive { try transfer(mail, to: address) }
     }
 
     func send(_ jobs: [[Outgoing]], startingBy deadline: Date, clock: WallClock) async -> [[Result<String, any Error>]?] {
         guard !Task.isCancelled else { return jobs.map { _ in nil } }
         let mails = jobs.map { $0.map { (bytes: mail($0), address: $0.address) } }
         do {
-            return try await NIOThreadPool.singleton.runIfActive {
+            return try await threads.runIfActive {
                 mails.map { job in
                     clock.now() <= deadline ? job.map { mail in Result { try transfer(mail.bytes, to: mail.address) } } : nil
                 }
             }
         } catch {
-            // The pool has stopped: nothing was sent.
+            // The threads have stopped: nothing was sent.
             return jobs.map { _ in nil }
         }
     }
