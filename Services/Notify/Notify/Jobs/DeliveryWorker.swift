@@ -125,17 +125,36 @@ final class DeliveryWorker: Service, Sendable {
     /// flood limit counts from memory.
     private func prepare(_ batch: Batch, after unwritten: [Tried], sending: [Planned]) async -> Prepared {
         let lastStart = batch.claimedAt.addingTimeInterval(Double(notify.limits.lease.components.seconds))
+        let sentLastHour = await sentLastHour(to: batch.jobs, besides: unwritten.map(\.job.id) + sending.map(\.job.id))
         var planned: [Planned] = []
         for job in batch.jobs {
             let now = notify.clock.now()
             guard !Task.isCancelled, now <= lastStart else { break }
             do {
-                planned.append(Planned(job: job, plan: .success(try await plan(job, unwritten: unwritten, planned: [sending, planned].joined())), at: now))
+                let plan = try await plan(job, sentLastHour: sentLastHour, unwritten: unwritten, planned: [sending, planned].joined())
+                planned.append(Planned(job: job, plan: .success(plan), at: now))
             } catch {
                 planned.append(Planned(job: job, plan: .failure(error), at: now))
             }
         }
         return Prepared(jobs: batch.jobs, planned: planned, lastStart: lastStart)
+    }
+
+    /// What the flood limit counts from the jobs table for the recipients of `jobs` it limits, in one query rather than
+    /// one a job. `besides`: the jobs it counts from memory, left out, as their ends may be written meanwhile.
+    private func sentLastHour(to jobs: [ClaimedJob], besides: [UUID]) async -> Swift.Result<[Jobs.Stream: Int], any Error> {
+        let recipients = Set(jobs.filter(isFloodLimited).map(\.recipientId))
+        guard !recipients.isEmpty else { return .success([:]) }
+        do {
+            return .success(try await notify.jobs.sentCounts(to: recipients, since: notify.clock.now().addingTimeInterval(-3600), besides: besides))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Whether the flood limit counts `job`: security notices always go, and the inbox is not a flood.
+    private func isFloodLimited(_ job: ClaimedJob) -> Bool {
+        NotificationCatalog.entries[job.type]?.isSecurity != true && job.channel != .inApp
     }
 
     /// Sends a batch made ready: the messages of the jobs to send go to their channel's provider together, in the
@@ -251,10 +270,13 @@ final class DeliveryWorker: Service, Sendable {
         }
     }
 
-    /// Makes one job ready to send, or says why it is not sent (now). `unwritten`: the attempts whose ends may not be
-    /// written yet, and `planned`, the batch being sent and this batch's jobs before it, which the flood limit counts
-    /// from memory rather than from the jobs table (one about to be sent, or being sent, counting as sent).
-    private func plan(_ job: ClaimedJob, unwritten: [Tried], planned: some Sequence<Planned>) async throws -> Plan {
+    /// Makes one job ready to send, or says why it is not sent (now). The flood limit counts what the jobs table had
+    /// sent in the last hour when the batch was made ready (`sentLastHour`), and from memory `unwritten`, the attempts
+    /// whose ends may not be written yet, and `planned`, the batch being sent and this batch's jobs before it (one
+    /// about to be sent, or being sent, counting as sent).
+    private func plan(
+        _ job: ClaimedJob, sentLastHour: Swift.Result<[Jobs.Stream: Int], any Error>, unwritten: [Tried], planned: some Sequence<Planned>
+    ) async throws -> Plan {
         let isSecurity = NotificationCatalog.entries[job.type]?.isSecurity == true
         guard let contact = try await notify.contacts.contact(job.recipientId) else { return .ended(.done(.skipped, "unknown_user")) }
         if contact.disabled, !isSecurity { return .ended(.done(.skipped, "disabled_user")) }
@@ -263,16 +285,13 @@ final class DeliveryWorker: Service, Sendable {
         guard preferences.allows(job.channel, for: job.type) else { return .ended(.done(.skipped, "turned_off")) }
         let time = preferences.sendTime(of: job.channel, for: job.type, at: now)
         if time > now { return .ended(.later(time)) }
-        if !isSecurity, job.channel != .inApp {
+        if isFloodLimited(job) {
             let isAlike = { (other: ClaimedJob) in other.recipientId == job.recipientId && other.channel == job.channel }
-            let alike = unwritten.filter { isAlike($0.job) }
-            let alikePlanned = planned.filter { isAlike($0.job) }
-            // Those counted from memory are left out of the table's count: the batch being sent may have its ends
-            // written meanwhile.
-            let written = try await notify.jobs.sentCount(
-                to: job.recipientId, on: job.channel, since: now.addingTimeInterval(-3600), besides: alike.map(\.job.id) + alikePlanned.map(\.job.id))
-            let sending = alikePlanned.count { $0.outgoing != nil }
-            if written + alike.count(where: \.isSent) + sending >= notify.limits.perHour { return .ended(.done(.skipped, "rate_limited")) }
+            let written = try sentLastHour.get()[Jobs.Stream(recipientId: job.recipientId, channel: job.channel), default: 0]
+            let sending = planned.count { isAlike($0.job) && $0.outgoing != nil }
+            if written + unwritten.count(where: { isAlike($0.job) && $0.isSent }) + sending >= notify.limits.perHour {
+                return .ended(.done(.skipped, "rate_limited"))
+            }
         }
         var data = [job.data]
         if NotificationCatalog.entries[job.type]?.digests == true, job.channel == .email {

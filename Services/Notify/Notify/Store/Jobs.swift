@@ -231,17 +231,27 @@ struct Jobs: Sendable {
         )
     }
 
-    /// How many notices `recipient` got on `channel` since `since`, for the flood limit, leaving out the jobs
-    /// `besides` (which the caller counts itself).
-    func sentCount(to recipient: UUID, on channel: Channel, since: Date, besides: [UUID]) async throws -> Int {
+    /// A recipient on a channel, as the flood limit counts.
+    struct Stream: Hashable, Sendable {
+        var recipientId: UUID
+        var channel: Channel
+    }
+
+    /// How many notices each of `recipients` got on each channel since `since`, for the flood limit, leaving out the
+    /// jobs `besides` (which the caller counts itself): a batch's in one query. Streams with none are absent.
+    func sentCounts(to recipients: Set<UUID>, since: Date, besides: [UUID]) async throws -> [Stream: Int] {
         let rows = try await postgres.query(
             """
-            SELECT count(*)::int FROM jobs WHERE status = 'sent' AND recipient_id = \(recipient) AND channel = \(channel.rawValue)
-                AND finished_at > \(since) AND id <> ALL(\(besides))
+            SELECT recipient_id, channel, count(*)::int FROM jobs WHERE status = 'sent' AND recipient_id = ANY(\(Array(recipients)))
+                AND finished_at > \(since) AND id <> ALL(\(besides)) GROUP BY recipient_id, channel
             """,
             logger: logger
         )
-        for try await count in rows.decode(Int.self) { return count }
-        return 0
+        var counts: [Stream: Int] = [:]
+        for try await (recipient, channel, count) in rows.decode((UUID, String, Int).self) {
+            guard let channel = Channel(rawValue: channel) else { continue }
+            counts[Stream(recipientId: recipient, channel: channel)] = count
+        }
+        return counts
     }
 }
