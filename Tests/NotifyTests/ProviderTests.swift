@@ -81,6 +81,53 @@ import _CryptoExtras
         }
     }
 
+    /// A batch of several recipients' notices, whose devices and flood counts are read for all of them at once and
+    /// whose inbox entries are written together: each notice reaches its own recipient's devices and inbox only.
+    @Test func aBatchOfSeveralRecipientsReachesEachOnesOwnDevicesAndInbox() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mayago-fcm-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let credentials = folder.appendingPathComponent("service-account.json")
+        let prepare: @Sendable (Int) throws -> [String: String] = { port in ["FCM_CREDENTIALS": try Self.serviceAccount(at: credentials, port: port)] }
+        let clock = TestClock()
+        try await NotifyHarness.run(["PUSH_PROVIDER": "fcm"], clock: clock.clock, prepare: prepare) { notify in
+            let names = ["Ana", "Luis", "Eva"]
+            var people: [TestTokens.User] = []
+            for name in names { people.append(try await notify.user(name: name)) }
+            let devices = [["ana-phone", "ana-tablet"], ["luis-phone"], []]
+            for (person, tokens) in zip(people, devices) {
+                for token in tokens {
+                    _ = try await notify.send(.post, "/api/v1/notifications/devices", ["token": token, "platform": "android"], as: person)
+                }
+            }
+            // All due at once, so that one batch claims them.
+            let due = clock.clock.now().addingTimeInterval(60)
+            for (person, name) in zip(people, names) {
+                var data = NotificationCatalog.entries[.bookingConfirmed]!.sample
+                data["experienceTitle"] = .string("Tour of \(name)")
+                try await notify.notify(.bookingConfirmed, to: person.id, data: data, sendAt: due)
+            }
+            clock.advance(by: 61)
+            for person in people {
+                try #require(try await eventually { try await notify.jobs(of: person.id).values.allSatisfy { $0 != "queued" && $0 != "sending" } })
+            }
+            var titles: [String: String] = [:]
+            for send in await notify.outside.calls(to: "/v1/projects/mayago-test/messages:send") {
+                let message = Self.body(send)["message"] as? [String: Any]
+                titles[message?["token"] as? String ?? ""] = (message?["notification"] as? [String: Any])?["title"] as? String
+            }
+            #expect(
+                titles == [
+                    "ana-phone": "Booked: Tour of Ana", "ana-tablet": "Booked: Tour of Ana", "luis-phone": "Booked: Tour of Luis",
+                ])
+            #expect(try await notify.jobs(of: people[2].id) == ["email": "sent", "push": "skipped", "in_app": "sent"])
+            for (person, name) in zip(people, names) {
+                let inbox = try await notify.send(.get, "/api/v1/notifications", as: person).decode(InboxRoutes.InboxPage.self)
+                #expect(inbox.items.map(\.title) == ["Booked: Tour of \(name)"])
+            }
+        }
+    }
+
     @Test func aFailingProviderIsRetriedWithBackoffThenTheJobIsDead() async throws {
         try await NotifyHarness.run(["EMAIL_PROVIDER": "sendgrid", "NOTIFY_RETRY_BASE_MS": "100", "NOTIFY_MAX_ATTEMPTS": "3"]) { notify in
             let ana = try await notify.user()

@@ -125,28 +125,56 @@ final class DeliveryWorker: Service, Sendable {
     /// flood limit counts from memory.
     private func prepare(_ batch: Batch, after unwritten: [Tried], sending: [Planned]) async -> Prepared {
         let lastStart = batch.claimedAt.addingTimeInterval(Double(notify.limits.lease.components.seconds))
-        let sentLastHour = await sentLastHour(to: batch.jobs, besides: unwritten.map(\.job.id) + sending.map(\.job.id))
+        let reads = await reads(for: batch.jobs, besides: unwritten.map(\.job.id) + sending.map(\.job.id))
         var planned: [Planned] = []
+        var filed: [Inbox.Filed] = []
         for job in batch.jobs {
             let now = notify.clock.now()
             guard !Task.isCancelled, now <= lastStart else { break }
             do {
-                let plan = try await plan(job, sentLastHour: sentLastHour, unwritten: unwritten, planned: [sending, planned].joined())
+                let plan = try await plan(job, reads: reads, unwritten: unwritten, planned: [sending, planned].joined(), filing: &filed)
                 planned.append(Planned(job: job, plan: .success(plan), at: now))
             } catch {
                 planned.append(Planned(job: job, plan: .failure(error), at: now))
             }
         }
+        if !filed.isEmpty {
+            do {
+                try await notify.inbox.add(filed)
+            } catch {
+                // Not written: those jobs failed, and are tried again.
+                let ids = Set(filed.map(\.job.id))
+                for index in planned.indices where ids.contains(planned[index].job.id) { planned[index].plan = .failure(error) }
+            }
+        }
         return Prepared(jobs: batch.jobs, planned: planned, lastStart: lastStart)
     }
 
-    /// What the flood limit counts from the jobs table for the recipients of `jobs` it limits, in one query rather than
-    /// one a job. `besides`: the jobs it counts from memory, left out, as their ends may be written meanwhile.
-    private func sentLastHour(to jobs: [ClaimedJob], besides: [UUID]) async -> Swift.Result<[Jobs.Stream: Int], any Error> {
-        let recipients = Set(jobs.filter(isFloodLimited).map(\.recipientId))
-        guard !recipients.isEmpty else { return .success([:]) }
+    /// What a batch's jobs need from the tables, read for all of them at once rather than once a job.
+    private struct BatchReads {
+        /// For the flood limit: what the jobs table sent in the last hour, by recipient and channel.
+        var sentLastHour: Swift.Result<[Jobs.Stream: Int], any Error>
+        /// The device tokens of the push jobs' recipients.
+        var devices: Swift.Result<[UUID: [String]], any Error>
+    }
+
+    /// Reads what `jobs` need. `besides`: the jobs the flood limit counts from memory, left out of the table's count,
+    /// as their ends may be written meanwhile.
+    private func reads(for jobs: [ClaimedJob], besides: [UUID]) async -> BatchReads {
+        let limited = Set(jobs.filter(isFloodLimited).map(\.recipientId))
+        let pushed = Set(jobs.filter { $0.channel == .push }.map(\.recipientId))
+        let since = notify.clock.now().addingTimeInterval(-3600)
+        return BatchReads(
+            sentLastHour: await Self.read(if: !limited.isEmpty, or: [:]) { try await notify.jobs.sentCounts(to: limited, since: since, besides: besides) },
+            devices: await Self.read(if: !pushed.isEmpty, or: [:]) { try await notify.devices.tokens(of: pushed) }
+        )
+    }
+
+    /// What `body` reads, or `none` without asking when `needed` is false.
+    private static func read<T>(if needed: Bool, or none: T, _ body: () async throws -> T) async -> Swift.Result<T, any Error> {
+        guard needed else { return .success(none) }
         do {
-            return .success(try await notify.jobs.sentCounts(to: recipients, since: notify.clock.now().addingTimeInterval(-3600), besides: besides))
+            return .success(try await body())
         } catch {
             return .failure(error)
         }
@@ -271,11 +299,12 @@ final class DeliveryWorker: Service, Sendable {
     }
 
     /// Makes one job ready to send, or says why it is not sent (now). The flood limit counts what the jobs table had
-    /// sent in the last hour when the batch was made ready (`sentLastHour`), and from memory `unwritten`, the attempts
-    /// whose ends may not be written yet, and `planned`, the batch being sent and this batch's jobs before it (one
-    /// about to be sent, or being sent, counting as sent).
+    /// sent in the last hour when the batch was made ready (`reads`), and from memory `unwritten`, the attempts whose
+    /// ends may not be written yet, and `planned`, the batch being sent and this batch's jobs before it (one about to
+    /// be sent, or being sent, counting as sent). An in-app job's entry is added to `filing`, for the caller to write
+    /// with the batch's others: the job is sent once it is written.
     private func plan(
-        _ job: ClaimedJob, sentLastHour: Swift.Result<[Jobs.Stream: Int], any Error>, unwritten: [Tried], planned: some Sequence<Planned>
+        _ job: ClaimedJob, reads: BatchReads, unwritten: [Tried], planned: some Sequence<Planned>, filing: inout [Inbox.Filed]
     ) async throws -> Plan {
         let isSecurity = NotificationCatalog.entries[job.type]?.isSecurity == true
         guard let contact = try await notify.contacts.contact(job.recipientId) else { return .ended(.done(.skipped, "unknown_user")) }
@@ -287,7 +316,7 @@ final class DeliveryWorker: Service, Sendable {
         if time > now { return .ended(.later(time)) }
         if isFloodLimited(job) {
             let isAlike = { (other: ClaimedJob) in other.recipientId == job.recipientId && other.channel == job.channel }
-            let written = try sentLastHour.get()[Jobs.Stream(recipientId: job.recipientId, channel: job.channel), default: 0]
+            let written = try reads.sentLastHour.get()[Jobs.Stream(recipientId: job.recipientId, channel: job.channel), default: 0]
             let sending = planned.count { isAlike($0.job) && $0.outgoing != nil }
             if written + unwritten.count(where: { isAlike($0.job) && $0.isSent }) + sending >= notify.limits.perHour {
                 return .ended(.done(.skipped, "rate_limited"))
@@ -303,7 +332,7 @@ final class DeliveryWorker: Service, Sendable {
         let key = job.id.lowercasedString
         switch job.channel {
         case .inApp:
-            try await notify.inbox.add(job, message, at: now)
+            filing.append(Inbox.Filed(job: job, message: message, at: now))
             return .ended(.done(.sent, nil))
         case .email:
             return .send([Outgoing(message: message, address: job.emailTo ?? contact.email, key: key)])
@@ -313,7 +342,7 @@ final class DeliveryWorker: Service, Sendable {
             }
             return .send([Outgoing(message: message, address: phone, key: key)])
         case .push:
-            let tokens = try await notify.devices.tokens(of: job.recipientId)
+            let tokens = try reads.devices.get()[job.recipientId] ?? []
             guard !tokens.isEmpty else { return .ended(.done(.skipped, "no_device")) }
             return .send(tokens.map { Outgoing(message: message, address: $0, key: key) })
         }

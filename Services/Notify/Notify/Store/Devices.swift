@@ -50,10 +50,12 @@ struct Devices: Sendable {
         try await postgres.query("DELETE FROM devices WHERE token = \(token)", logger: logger)
     }
 
-    func tokens(of user: UUID) async throws -> [String] {
-        let rows = try await postgres.query("SELECT token FROM devices WHERE user_id = \(user) ORDER BY created_at", logger: logger)
-        var tokens: [String] = []
-        for try await token in rows.decode(String.self) { tokens.append(token) }
+    /// The device tokens of each of `users`, oldest first; users with none are absent.
+    func tokens(of users: Set<UUID>) async throws -> [UUID: [String]] {
+        let rows = try await postgres.query(
+            "SELECT user_id, token FROM devices WHERE user_id = ANY(\(Array(users))) ORDER BY user_id, created_at", logger: logger)
+        var tokens: [UUID: [String]] = [:]
+        for try await (user, token) in rows.decode((UUID, String).self) { tokens[user, default: []].append(token) }
         return tokens
     }
 }

@@ -21,12 +21,23 @@ struct Inbox: Sendable {
     let postgres: PostgresClient
     let logger: Logger
 
-    func add(_ job: ClaimedJob, _ message: RenderedMessage, at now: Date) async throws {
-        let data = String(decoding: try JSONEncoder.mayaGo.encode(job.data), as: UTF8.self)
+    /// An in-app job's entry, as made ready at `at`.
+    struct Filed: Sendable {
+        var job: ClaimedJob
+        var message: RenderedMessage
+        var at: Date
+    }
+
+    /// Writes the entries of several jobs in one statement; a job's entry written before stays as it was.
+    func add(_ entries: [Filed]) async throws {
+        let data = try entries.map { String(decoding: try JSONEncoder.mayaGo.encode($0.job.data), as: UTF8.self) }
         try await postgres.query(
             """
             INSERT INTO inbox_entries (id, job_id, user_id, type, title, body, data, created_at)
-            VALUES (\(UUID.random()), \(job.id), \(job.recipientId), \(job.type.rawValue), \(message.subject), \(message.short), \(data)::jsonb, \(now))
+            SELECT id, job_id, user_id, type, title, body, data::jsonb, created_at
+            FROM unnest(\(entries.map { _ in UUID.random() }), \(entries.map(\.job.id)), \(entries.map(\.job.recipientId)),
+                        \(entries.map(\.job.type.rawValue)), \(entries.map(\.message.subject)), \(entries.map(\.message.short)), \(data),
+                        \(entries.map(\.at))) AS e(id, job_id, user_id, type, title, body, data, created_at)
             ON CONFLICT (job_id) DO NOTHING
             """,
             logger: logger
