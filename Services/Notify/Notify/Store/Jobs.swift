@@ -34,40 +34,55 @@ struct Jobs: Sendable {
     /// and goes out with it: its row is locked here, so a worker either takes it before (and this one leads a new
     /// digest) or after (and sends this one with it).
     func accept(_ request: NotificationRequest, channels: [(Channel, Date)], digest: Channel?, at now: Date) async throws -> (UUID, Bool) {
-        try await postgres.transaction(logger: logger) { connection in
-            let id = UUID.random()
-            let data = String(decoding: try JSONEncoder.mayaGo.encode(request.data), as: UTF8.self)
-            let inserted = try await connection.query(
-                """
+        let id = UUID.random()
+        let isNew: Bool
+        if let digest, channels.contains(where: { $0.0 == digest }) {
+            isNew = try await postgres.transaction(logger: logger) { connection in
+                let lead = try await digestLead(for: request, on: digest, connection)
+                return try await Self.returnsARow(
+                    connection.query(try insertion(of: request, id: id, channels: channels, lead: lead.map { (digest, $0) }, at: now), logger: logger))
+            }
+        } else {
+            isNew = try await Self.returnsARow(postgres.query(try insertion(of: request, id: id, channels: channels, lead: nil, at: now), logger: logger))
+        }
+        guard !isNew else { return (id, true) }
+        // Notifications are never deleted, so the key's first notification is there.
+        let existing = try await postgres.query("SELECT id FROM notifications WHERE idempotency_key = \(request.idempotencyKey)", logger: logger)
+        for try await first in existing.decode(UUID.self) { return (first, false) }
+        return (id, false)
+    }
+
+    /// The notification and its jobs in one statement, which stores nothing when the idempotency key is taken and then
+    /// returns no row. `lead`: the digest a channel's job joins.
+    private func insertion(
+        of request: NotificationRequest, id: UUID, channels: [(Channel, Date)], lead: (Channel, UUID)?, at now: Date
+    ) throws
+        -> PostgresQuery
+    {
+        let data = String(decoding: try JSONEncoder.mayaGo.encode(request.data), as: UTF8.self)
+        return """
+            WITH notice AS (
                 INSERT INTO notifications (id, idempotency_key, type, recipient_id, data, send_at, created_at, email_to)
                 VALUES (\(id), \(request.idempotencyKey), \(request.type.rawValue), \(request.recipientId), \(data)::jsonb,
                         \(request.sendAt ?? now), \(now), \(request.emailTo))
                 ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
-                """,
-                logger: logger
+            ), jobs AS (
+                INSERT INTO jobs (id, notification_id, recipient_id, type, channel, status, run_at, digest_of, finished_at)
+                SELECT job.id, notice.id, \(request.recipientId), \(request.type.rawValue), job.channel,
+                       CASE WHEN job.lead IS NULL THEN 'queued' ELSE 'digested' END, job.run_at, job.lead,
+                       CASE WHEN job.lead IS NOT NULL THEN \(now)::timestamptz END
+                FROM notice, (
+                    SELECT u.id, u.channel, u.run_at, CASE WHEN u.channel = \(lead?.0.rawValue)::text THEN \(lead?.1)::uuid END AS lead
+                    FROM unnest(\(channels.map { _ in UUID.random() }), \(channels.map(\.0.rawValue)), \(channels.map(\.1))) AS u(id, channel, run_at)
+                ) AS job
             )
-            var isNew = false
-            for try await _ in inserted { isNew = true }
-            guard isNew else {
-                // Notifications are never deleted, so the key's first notification is there.
-                let existing = try await connection.query("SELECT id FROM notifications WHERE idempotency_key = \(request.idempotencyKey)", logger: logger)
-                var found = id
-                for try await first in existing.decode(UUID.self) { found = first }
-                return (found, false)
-            }
-            for (channel, runAt) in channels {
-                let lead = channel == digest ? try await digestLead(for: request, on: channel, connection) : nil
-                try await connection.query(
-                    """
-                    INSERT INTO jobs (id, notification_id, recipient_id, type, channel, status, run_at, digest_of, finished_at)
-                    VALUES (\(UUID.random()), \(id), \(request.recipientId), \(request.type.rawValue), \(channel.rawValue),
-                            \(lead == nil ? "queued" : "digested"), \(runAt), \(lead), \(lead.map { _ in now }))
-                    """,
-                    logger: logger
-                )
-            }
-            return (id, true)
-        }
+            SELECT id FROM notice
+            """
+    }
+
+    private static func returnsARow(_ rows: PostgresRowSequence) async throws -> Bool {
+        for try await _ in rows { return true }
+        return false
     }
 
     /// The recipient's queued job of this type on `channel` that a new one can join, locked. Accepts for one recipient
