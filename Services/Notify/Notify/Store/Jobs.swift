@@ -40,10 +40,10 @@ struct Jobs: Sendable {
             isNew = try await postgres.transaction(logger: logger) { connection in
                 let lead = try await digestLead(for: request, on: digest, connection)
                 return try await Self.returnsARow(
-                    connection.query(try insertion(of: request, id: id, channels: channels, lead: lead.map { (digest, $0) }, at: now), logger: logger))
+                    connection.query(try insertion(request, id, channels: channels, lead: lead.map { (digest, $0) }, at: now), logger: logger))
             }
         } else {
-            isNew = try await Self.returnsARow(postgres.query(try insertion(of: request, id: id, channels: channels, lead: nil, at: now), logger: logger))
+            isNew = try await Self.returnsARow(postgres.query(try insertion(request, id, channels: channels, lead: nil, at: now), logger: logger))
         }
         guard !isNew else { return (id, true) }
         // Notifications are never deleted, so the key's first notification is there.
@@ -55,10 +55,8 @@ struct Jobs: Sendable {
     /// The notification and its jobs in one statement, which stores nothing when the idempotency key is taken and then
     /// returns no row. `lead`: the digest a channel's job joins.
     private func insertion(
-        of request: NotificationRequest, id: UUID, channels: [(Channel, Date)], lead: (Channel, UUID)?, at now: Date
-    ) throws
-        -> PostgresQuery
-    {
+        _ request: NotificationRequest, _ id: UUID, channels: [(Channel, Date)], lead: (Channel, UUID)?, at now: Date
+    ) throws -> PostgresQuery {
         let data = String(decoding: try JSONEncoder.mayaGo.encode(request.data), as: UTF8.self)
         return """
             WITH notice AS (
