@@ -54,13 +54,7 @@ import _CryptoExtras
     }
 
     @Test func pushGoesThroughFCMWithAServiceAccountTokenAndForgetsGoneDevices() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mayago-fcm-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let credentials = folder.appendingPathComponent("service-account.json")
-        // The key file names the token endpoint: the stand-in, whose port is known once it runs.
-        let prepare: @Sendable (Int) throws -> [String: String] = { port in ["FCM_CREDENTIALS": try Self.serviceAccount(at: credentials, port: port)] }
-        try await NotifyHarness.run(["PUSH_PROVIDER": "fcm"], prepare: prepare) { notify in
+        try await Self.withFCM { notify in
             let ana = try await notify.user()
             for token in ["phone-token", "old-tablet-token"] {
                 _ = try await notify.send(.post, "/api/v1/notifications/devices", ["token": token, "platform": "android"], as: ana)
@@ -84,13 +78,8 @@ import _CryptoExtras
     /// A batch of several recipients' notices, whose devices and flood counts are read for all of them at once and
     /// whose inbox entries are written together: each notice reaches its own recipient's devices and inbox only.
     @Test func aBatchOfSeveralRecipientsReachesEachOnesOwnDevicesAndInbox() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mayago-fcm-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let credentials = folder.appendingPathComponent("service-account.json")
-        let prepare: @Sendable (Int) throws -> [String: String] = { port in ["FCM_CREDENTIALS": try Self.serviceAccount(at: credentials, port: port)] }
         let clock = TestClock()
-        try await NotifyHarness.run(["PUSH_PROVIDER": "fcm"], clock: clock.clock, prepare: prepare) { notify in
+        try await Self.withFCM(clock: clock.clock) { notify in
             let names = ["Ana", "Luis", "Eva"]
             var people: [TestTokens.User] = []
             for name in names { people.append(try await notify.user(name: name)) }
@@ -164,6 +153,17 @@ import _CryptoExtras
     }
 
     /// A Google service account key file whose token endpoint is the stand-in.
+    /// Notify with FCM for push, its service account's key in a file of its own while `body` runs.
+    static func withFCM(clock: WallClock = .system, _ body: @Sendable (NotifyHarness) async throws -> Void) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mayago-fcm-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let credentials = folder.appendingPathComponent("service-account.json")
+        // The key file names the token endpoint: the stand-in, whose port is known once it runs.
+        let prepare: @Sendable (Int) throws -> [String: String] = { port in ["FCM_CREDENTIALS": try Self.serviceAccount(at: credentials, port: port)] }
+        try await NotifyHarness.run(["PUSH_PROVIDER": "fcm"], clock: clock, prepare: prepare, body)
+    }
+
     static func serviceAccount(at file: URL, port: Int) throws -> String {
         let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
         let account: [String: Any] = [
