@@ -54,6 +54,40 @@ import Testing
     }
 }
 
+/// When a loop may let a request through on what Redis last said of its bucket, without waiting for Redis' answer.
+@Suite struct RateLimitViewTests {
+    let limit = RateLimit(count: 1000, period: .seconds(3600))  // 3.6 s an interval; a reserve of 100
+
+    func view(remaining: Int, allowed: Bool = true, heardAtMs: Double = 0, unanswered: Int = 0) -> RateLimitView {
+        let decision = RateLimitDecision(allowed: allowed, limit: 1000, remaining: remaining, resetSeconds: 4, retryAfterSeconds: allowed ? 0 : 4)
+        return RateLimitView(heard: (decision, heardAtMs), unanswered: unanswered)
+    }
+
+    @Test func farFromTheLimitARequestGoesAheadCountingTheChargesNotYetAnswered() {
+        let ahead = view(remaining: 500, unanswered: 3).ahead(of: limit, nowMs: 10)
+        #expect(ahead == RateLimitDecision(allowed: true, limit: 1000, remaining: 496, resetSeconds: 4 + 15, retryAfterSeconds: 0))
+    }
+
+    @Test func theReserveIsLeftForOtherLoopsAndInstances() {
+        #expect(RateLimitView.reserve(limit) == 100)
+        #expect(RateLimitView.reserve(RateLimit(count: 3, period: .seconds(60))) == 10)
+        #expect(view(remaining: 101).ahead(of: limit, nowMs: 0)?.remaining == 100)
+        #expect(view(remaining: 100).ahead(of: limit, nowMs: 0) == nil)
+        #expect(view(remaining: 150, unanswered: 50).ahead(of: limit, nowMs: 0) == nil)
+        // A small limit is always asked: its whole budget is within the reserve.
+        let small = RateLimit(count: 3, period: .seconds(60))
+        let fresh = RateLimitDecision(allowed: true, limit: 3, remaining: 2, resetSeconds: 20, retryAfterSeconds: 0)
+        #expect(RateLimitView(heard: (fresh, 0)).ahead(of: small, nowMs: 0) == nil)
+    }
+
+    @Test func anOldDecisionARefusalOrNoneMakesTheRequestWait() {
+        #expect(view(remaining: 900, heardAtMs: 0).ahead(of: limit, nowMs: RateLimitView.freshnessMs) != nil)
+        #expect(view(remaining: 900, heardAtMs: 0).ahead(of: limit, nowMs: RateLimitView.freshnessMs + 1) == nil)
+        #expect(view(remaining: 900, allowed: false).ahead(of: limit, nowMs: 0) == nil)
+        #expect(RateLimitView(unanswered: 2).ahead(of: limit, nowMs: 0) == nil)
+    }
+}
+
 @Suite struct RoutingRuleTests {
     @Test(arguments: [
         ("/api/v1/bookings", "booking"), ("/api/v1/bookings/42/cancel", "booking"), ("/api/v1/auth/login", "auth"),

@@ -113,6 +113,32 @@ import Testing
         }
     }
 
+    /// Far from its limit, an anonymous request is let through on what Redis last said of its bucket: it is answered
+    /// while Redis is paused, and its charge lands when Redis answers again. Near the limit every request waits (the
+    /// exact refusals of the tests above).
+    @Test func farFromTheLimitAnAnonymousRequestDoesNotWaitForRedisYetIsCharged() async throws {
+        let redisServer = try PrivateRedis()
+        let redis = RedisClient(configuration: .init(endpoint: RedisEndpoint(host: "127.0.0.1", port: redisServer.port)), logger: Logger(label: "test"))
+        #expect(await eventually { (try? await redis.send("PING")) != nil })
+        try await GatewayHarness.withLiveGateways(["RATE_LIMIT_ANONYMOUS": "1000/1h", "REDIS_URL": redisServer.url]) { gateway, _ in
+            // The first waits for Redis, whose decision the connection's loop keeps.
+            #expect(try await get(gateway, from: "192.0.2.20").1[HTTPField.Name("RateLimit-Remaining")!] == "999")
+            // Paused for less than the gateway's command timeout (2 s), after which it would give the charge up.
+            _ = try await redis.send("CLIENT", "PAUSE", "1800", "ALL")
+            let started = ContinuousClock.now
+            let (status, headers) = try await get(gateway, from: "192.0.2.20")
+            #expect(status == .accepted)
+            #expect(ContinuousClock.now - started < .milliseconds(1300))
+            #expect(headers[HTTPField.Name("RateLimit-Remaining")!] == "998")
+            // Both charges are in Redis once it answers: the bucket's clock is two intervals (3.6 s each) ahead
+            // of the first, more than one would leave once the pause is over.
+            #expect(await eventually(timeout: .seconds(10)) { ((try? await redis.send("PTTL", "ratelimit:ip:192.0.2.20").int) ?? 0) > 3_000 })
+            // Another address has no view yet: it waits for Redis, as the first did.
+            #expect(try await get(gateway, from: "192.0.2.21").1[HTTPField.Name("RateLimit-Remaining")!] == "999")
+        }
+        await redisServer.stop()
+    }
+
     @Test func fallsBackToThisInstanceWhileRedisIsDownAndReturnsAfter() async throws {
         let redisServer = try PrivateRedis()
         let redis = RedisClient(configuration: .init(endpoint: RedisEndpoint(host: "127.0.0.1", port: redisServer.port)), logger: Logger(label: "test"))

@@ -66,11 +66,11 @@ struct Admission: Sendable {
             case .success(let found): caller = found
             case .failure(let error): return decide(.failure(error))
             }
-            limiter.check(buckets(caller.userID), unlessRevoked: caller.tokenID, on: local.redis) { [self] decision in
+            limiter.check(buckets(caller.userID), unlessRevoked: caller.tokenID, on: local) { [self] decision in
                 if let decision { return decide(Result { try admitted(caller, decision, request) }) }
                 // Revoked: charged as anonymous instead (without a token there is nothing revoked, so a decision).
                 let anonymous = Caller(refusal: AccessTokenVerifier.Rejection.revoked.description)
-                limiter.check(buckets(nil), unlessRevoked: nil, on: local.redis) { [self] decision in
+                limiter.check(buckets(nil), unlessRevoked: nil, on: local) { [self] decision in
                     decide(Result { try admitted(anonymous, decision!, request) })
                 }
             }

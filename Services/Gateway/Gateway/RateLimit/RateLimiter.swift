@@ -8,7 +8,7 @@ import Synchronization
 /// falling back the deny-list cannot be read: tokens are accepted (they are signed and expire within minutes, and
 /// the owning service checks the deny-list again).
 final class RateLimiter: Sendable {
-    private let local = LocalRateLimiter()
+    private let inProcess = LocalRateLimiter()
     private let logger: Logger
     private let fallingBack = Atomic(false)
     private let fallbackGauge = Gauge(label: "mayago.gateway.ratelimit.fallback")
@@ -18,26 +18,36 @@ final class RateLimiter: Sendable {
         fallbackGauge.record(0)
     }
 
-    /// The decision for `buckets`, or `nil` (nothing charged) when the token `tokenID` is known to be revoked.
+    /// The decision for `buckets`, or `nil` (nothing charged) when the token `tokenID` is known to be revoked. A request
+    /// with no token to look up and one bucket is decided at once while `local`'s view of the bucket allows it
+    /// (``RateLimitView``); its charge still goes to Redis, whose answer updates the view.
     func check(
-        _ buckets: [RateLimitBucket], unlessRevoked tokenID: String?, on redis: LoopRedis,
+        _ buckets: [RateLimitBucket], unlessRevoked tokenID: String?, on local: LoopState,
         then decide: @escaping (RateLimitDecision?) -> Void
     ) {
-        RedisRateLimiter.check(buckets, unlessRevoked: tokenID, on: redis) { [self] result in
+        let viewed = tokenID == nil && buckets.count == 1 && !fallingBack.load(ordering: .relaxed) ? buckets[0] : nil
+        let ahead = viewed.flatMap { local.decisionAhead(for: $0) }
+        if let viewed { local.charging(viewed) }
+        RedisRateLimiter.check(buckets, unlessRevoked: tokenID, on: local.redis) { [self] result in
+            let decision: RateLimitDecision?
             switch result {
-            case .success(let decision):
+            case .success(let answer):
                 if fallingBack.load(ordering: .relaxed), fallingBack.exchange(false, ordering: .relaxed) {
                     logger.notice("Rate limiting is back in Redis")
                     fallbackGauge.record(0)
                 }
-                decide(decision)
+                decision = answer
+                if let viewed { local.heard(answer, for: viewed) }
             case .failure(let error):
                 if !fallingBack.exchange(true, ordering: .relaxed) {
                     logger.error("Redis is unreachable: rate limiting falls back to this instance", metadata: ["error": "\(error)"])
                     fallbackGauge.record(1)
                 }
-                decide(local.check(buckets))
+                decision = inProcess.check(buckets)
+                if let viewed { local.heard(nil, for: viewed) }
             }
+            if ahead == nil { decide(decision) }
         }
+        if let ahead { decide(ahead) }
     }
 }
