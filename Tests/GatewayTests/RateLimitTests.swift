@@ -139,6 +139,31 @@ import Testing
         await redisServer.stop()
     }
 
+    /// What going ahead can let through beyond the limit is bounded: when others have spent the bucket meanwhile, the
+    /// request on the loop's view passes, Redis refuses its charge (counted for the operators), and the next request
+    /// waits for Redis and is refused.
+    @Test func aRequestLetThroughAheadOfASpentBucketIsCountedAndTheNextIsRefused() async throws {
+        let admin = try TestEnvironment.freePort()
+        let address = "2001:db8::\(String(Int.random(in: 1...0xFFFF), radix: 16)):6"
+        let overrides = ["RATE_LIMIT_ANONYMOUS": "1000/1h", "TRUSTED_PROXIES": "127.0.0.1", "ADMIN_PORT": "\(admin)"]
+        try await GatewayHarness.withGateway(overrides) { gateway in
+            #expect(try await get(gateway, from: address).0 == .accepted)
+            // Other instances overspend the bucket: its clock two hours ahead of Redis' own, refusing for an hour.
+            let time = try #require(try await GatewayHarness.redis.send("TIME").array)
+            let nowMs = (Int(time[0].string ?? "") ?? 0) * 1000 + (Int(time[1].string ?? "") ?? 0) / 1000
+            try await GatewayHarness.redis.send("SET", RedisArgument("ratelimit:ip:\(address)"), RedisArgument(String(nowMs + 7_200_000)), "PX", "7300000")
+            #expect(try await get(gateway, from: address).0 == .accepted)
+            let counted = try await eventually {
+                let (metrics, _) = try await GatewayHarness.get("http://127.0.0.1:\(admin)/metrics")
+                return metrics.split(separator: "\n").contains { $0.hasPrefix("mayago_gateway_ratelimit_ahead_refused") && !$0.hasSuffix(" 0") }
+            }
+            #expect(counted)
+            let (refused, headers) = try await get(gateway, from: address)
+            #expect(refused == .tooManyRequests)
+            #expect(Int(headers[.retryAfter] ?? "") ?? 0 > 3_000)
+        }
+    }
+
     @Test func fallsBackToThisInstanceWhileRedisIsDownAndReturnsAfter() async throws {
         let redisServer = try PrivateRedis()
         let redis = RedisClient(configuration: .init(endpoint: RedisEndpoint(host: "127.0.0.1", port: redisServer.port)), logger: Logger(label: "test"))

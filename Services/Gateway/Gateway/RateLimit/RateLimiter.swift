@@ -6,12 +6,16 @@ import Synchronization
 /// Rate limiting in Redis, falling back to this process's own limiter while Redis is unreachable: the switch is
 /// logged once each way and shown by the gauge `mayago_gateway_ratelimit_fallback` (1 while falling back). While
 /// falling back the deny-list cannot be read: tokens are accepted (they are signed and expire within minutes, and
-/// the owning service checks the deny-list again).
+/// the owning service checks the deny-list again). `mayago_gateway_ratelimit_ahead` counts the requests let through
+/// on a loop's view without waiting for Redis, `mayago_gateway_ratelimit_ahead_refused` those of them whose charge
+/// Redis then refused: what the limit let through beyond its count.
 final class RateLimiter: Sendable {
     private let inProcess = LocalRateLimiter()
     private let logger: Logger
     private let fallingBack = Atomic(false)
     private let fallbackGauge = Gauge(label: "mayago.gateway.ratelimit.fallback")
+    private let aheadCounter = Counter(label: "mayago.gateway.ratelimit.ahead")
+    private let aheadRefusedCounter = Counter(label: "mayago.gateway.ratelimit.ahead_refused")
 
     init(logger: Logger) {
         self.logger = logger
@@ -46,8 +50,12 @@ final class RateLimiter: Sendable {
                 decision = inProcess.check(buckets)
                 if let viewed { local.heard(nil, for: viewed) }
             }
-            if ahead == nil { decide(decision) }
+            if ahead == nil { return decide(decision) }
+            if decision?.allowed == false { aheadRefusedCounter.increment() }
         }
-        if let ahead { decide(ahead) }
+        if let ahead {
+            aheadCounter.increment()
+            decide(ahead)
+        }
     }
 }
