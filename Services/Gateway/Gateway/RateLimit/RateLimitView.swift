@@ -1,8 +1,8 @@
 /// What one event loop knows of a bucket: Redis' last decision for it, when that came, and how many charges the loop
 /// has sent since that Redis has not answered yet. Far from its limit, a request that has nothing to look up on the
 /// deny-list is let through on this view at once and its charge answered later, so that it does not wait a round trip
-/// to Redis (about a third of the gateway's latency at low load: `bench/gateway`'s note). Near the limit, and for the
-/// sensitive routes' several buckets, every request waits for Redis' decision.
+/// to Redis (at one connection, about half of what the gateway adds: `bench/gateway` measures both ways). Near the
+/// limit, and for the sensitive routes' several buckets, every request waits for Redis' decision.
 struct RateLimitView {
     /// Redis' last decision and when it came (monotonic milliseconds); nil until the first.
     var heard: (decision: RateLimitDecision, atMs: Double)?
