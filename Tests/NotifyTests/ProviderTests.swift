@@ -152,7 +152,6 @@ import _CryptoExtras
         }
     }
 
-    /// A Google service account key file whose token endpoint is the stand-in.
     /// Notify with FCM for push, its service account's key in a file of its own while `body` runs.
     static func withFCM(clock: WallClock = .system, _ body: @Sendable (NotifyHarness) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mayago-fcm-\(UUID().uuidString.prefix(8))")
@@ -164,6 +163,7 @@ import _CryptoExtras
         try await NotifyHarness.run(["PUSH_PROVIDER": "fcm"], clock: clock, prepare: prepare, body)
     }
 
+    /// A Google service account key file whose token endpoint is the stand-in.
     static func serviceAccount(at file: URL, port: Int) throws -> String {
         let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
         let account: [String: Any] = [
