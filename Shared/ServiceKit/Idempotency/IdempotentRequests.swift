@@ -99,7 +99,7 @@ public struct IdempotentRequests: Sendable {
             "INSERT INTO idempotency_keys (owner, key, request_hash) VALUES (\(owner), \(key), \(hash)) ON CONFLICT DO NOTHING RETURNING key",
             logger: logger
         )
-        for try await _ in inserted { return nil }
+        if try await inserted.returnedARow() { return nil }
         let rows = try await postgres.query(
             "SELECT request_hash, status, body FROM idempotency_keys WHERE owner = \(owner) AND key = \(key)",
             logger: logger

@@ -85,8 +85,7 @@ public enum Outbox {
             "INSERT INTO inbox (message_id) VALUES (\(id)) ON CONFLICT DO NOTHING RETURNING message_id",
             logger: logger
         )
-        for try await _ in rows { return true }
-        return false
+        return try await rows.returnedARow()
     }
 
     /// Forgets that the message `id` was received, inside the receiver's transaction, when its work failed after

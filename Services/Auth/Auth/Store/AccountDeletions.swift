@@ -29,8 +29,7 @@ struct AccountDeletions: Sendable {
     /// Forgets the account's deletion; returns whether there was one.
     func cancel(_ userID: UUID, on connection: PostgresConnection) async throws -> Bool {
         let rows = try await connection.query("DELETE FROM account_deletions WHERE user_id = \(userID) RETURNING user_id", logger: logger)
-        for try await _ in rows { return true }
-        return false
+        return try await rows.returnedARow()
     }
 
     /// The next account due for erasure, locked for the caller's transaction; other instances skip it.

@@ -54,8 +54,7 @@ struct Avatars: Sendable {
             WHERE user_id = \(userID) AND pending_version = \(version) RETURNING user_id
             """,
             logger: logger)
-        for try await _ in rows { return true }
-        return false
+        return try await rows.returnedARow()
     }
 
     /// Tries an upload again at `time`, or gives up on it when `time` is `nil` (the previous avatar stays).

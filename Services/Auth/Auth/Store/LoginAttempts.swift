@@ -50,8 +50,7 @@ struct LoginAttempts: Sendable {
     /// Whether `key` has failed within its window or been locked before.
     func hasFailures(_ key: String) async throws -> Bool {
         let rows = try await postgres.query("SELECT 1 FROM login_attempts WHERE key = \(key) AND (failures > 0 OR lockouts > 0)", logger: logger)
-        for try await _ in rows { return true }
-        return false
+        return try await rows.returnedARow()
     }
 
     /// Forgets the failures of `key` after a success. Past lockouts still count, so that an attacker who also

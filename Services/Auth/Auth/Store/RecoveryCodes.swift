@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 
 /// Ten single-use recovery codes per user with 2FA, stored hashed, for when the authenticator is lost.
 struct RecoveryCodes: Sendable {
@@ -31,8 +32,7 @@ struct RecoveryCodes: Sendable {
             """,
             logger: logger
         )
-        for try await _ in rows { return true }
-        return false
+        return try await rows.returnedARow()
     }
 
     func removeAll(of userID: UUID, on connection: PostgresConnection) async throws {

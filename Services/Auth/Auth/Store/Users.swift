@@ -50,8 +50,7 @@ struct Users: Sendable {
             """,
             logger: logger
         )
-        for try await _ in rows { return true }
-        return false
+        return try await rows.returnedARow()
     }
 
     /// A page of users ordered by email, optionally those whose email contains `emailContaining`.
@@ -82,8 +81,7 @@ struct Users: Sendable {
             """,
             logger: logger
         )
-        for try await _ in rows { return true }
-        return false
+        return try await rows.returnedARow()
     }
 
     func markEmailVerified(_ id: UUID, at now: Date, on connection: PostgresConnection) async throws {
@@ -150,8 +148,7 @@ struct Users: Sendable {
             """,
             logger: logger
         )
-        for try await _ in rows { return true }
-        return false
+        return try await rows.returnedARow()
     }
 
     private func first(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> UserRecord? {

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 
 /// Calendar sync: each provider's secret feed token, the external calendars they import, and the busy times read
 /// from those.
@@ -73,8 +74,7 @@ struct Calendars: Sendable {
 
     func removeImport(_ id: UUID, of providerID: UUID) async throws -> Bool {
         let rows = try await postgres.query("DELETE FROM calendar_imports WHERE id = \(id) AND provider_id = \(providerID) RETURNING id", logger: logger)
-        for try await _ in rows { return true }
-        return false
+        return try await rows.returnedARow()
     }
 
     /// Claims up to 20 imports not fetched since `before`, marking them fetched `now` in one statement so that no
@@ -117,8 +117,7 @@ struct Calendars: Sendable {
             "SELECT 1 FROM busy_times WHERE provider_id = \(providerID) AND starts_at < \(end) AND ends_at > \(start) LIMIT 1",
             logger: logger
         )
-        for try await _ in rows { return true }
-        return false
+        return try await rows.returnedARow()
     }
 
     /// The provider's bookings that belong in their feed: from 30 days ago on, those that are or may be happening.

@@ -100,8 +100,7 @@ struct Photos: Sendable {
             """,
             logger: logger
         )
-        for try await _ in rows { return true }
-        return false
+        return try await rows.returnedARow()
     }
 
     /// Takes the photo whose variants are due next, if any, and puts it off by `lease` (so that a crashed worker's

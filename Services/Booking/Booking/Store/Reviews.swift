@@ -23,8 +23,7 @@ struct Reviews: Sendable {
             """,
             logger: logger
         )
-        for try await _ in rows { return true }
-        return false
+        return try await rows.returnedARow()
     }
 
     /// Sets the reply of a review of `providerID`'s experience that has none yet; the review after, or `nil`.

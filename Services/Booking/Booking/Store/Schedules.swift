@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 
 /// The `schedules` table: the weekly rules a provider made slots from.
 struct Schedules: Sendable {
@@ -45,7 +46,6 @@ struct Schedules: Sendable {
     /// Whether `id` is one of the experience's schedules.
     func exists(_ id: UUID, of experienceID: UUID, on connection: PostgresConnection) async throws -> Bool {
         let rows = try await connection.query("SELECT 1 FROM schedules WHERE id = \(id) AND experience_id = \(experienceID)", logger: logger)
-        for try await _ in rows { return true }
-        return false
+        return try await rows.returnedARow()
     }
 }

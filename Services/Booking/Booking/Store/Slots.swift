@@ -38,8 +38,7 @@ struct Slots: Sendable {
             """,
             logger: logger
         )
-        for try await _ in rows { return true }
-        return false
+        return try await rows.returnedARow()
     }
 
     /// The first open slot of `providerID` that overlaps [start, end), if any.
@@ -161,8 +160,7 @@ struct Slots: Sendable {
             """,
             logger: logger
         )
-        for try await _ in rows { return true }
-        return false
+        return try await rows.returnedARow()
     }
 
     func release(_ guests: Int, to id: UUID, on connection: PostgresConnection) async throws {

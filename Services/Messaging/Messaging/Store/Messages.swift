@@ -136,9 +136,7 @@ struct Messages: Sendable {
             "SELECT 1 FROM messages m JOIN members ON members.conversation_id = m.conversation_id AND members.user_id = \(member) WHERE m.id = \(message)",
             logger: logger
         )
-        var isTheirs = false
-        for try await _ in known { isTheirs = true }
-        guard isTheirs else { return nil }
+        guard try await known.returnedARow() else { return nil }
         return try await list(
             """
             WITH since AS (SELECT conversation_id, seq, created_at FROM messages WHERE id = \(message))

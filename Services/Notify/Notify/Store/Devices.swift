@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import PostgresNIO
+import ServiceKit
 
 /// A phone or browser that takes push notices.
 struct Device: ResponseCodable, Sendable, Equatable {
@@ -41,8 +42,7 @@ struct Devices: Sendable {
     /// Whether the user had that device.
     func remove(_ id: UUID, of user: UUID) async throws -> Bool {
         let rows = try await postgres.query("DELETE FROM devices WHERE id = \(id) AND user_id = \(user) RETURNING id", logger: logger)
-        for try await _ in rows { return true }
-        return false
+        return try await rows.returnedARow()
     }
 
     /// A token the push provider says is gone.

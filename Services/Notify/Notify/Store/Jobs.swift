@@ -39,11 +39,12 @@ struct Jobs: Sendable {
         if let digest, channels.contains(where: { $0.0 == digest }) {
             isNew = try await postgres.transaction(logger: logger) { connection in
                 let lead = try await digestLead(for: request, on: digest, connection)
-                return try await Self.returnsARow(
-                    connection.query(try insertion(request, id, channels: channels, lead: lead.map { (digest, $0) }, at: now), logger: logger))
+                return try await connection.query(
+                    try insertion(request, id, channels: channels, lead: lead.map { (digest, $0) }, at: now), logger: logger
+                ).returnedARow()
             }
         } else {
-            isNew = try await Self.returnsARow(postgres.query(try insertion(request, id, channels: channels, lead: nil, at: now), logger: logger))
+            isNew = try await postgres.query(try insertion(request, id, channels: channels, lead: nil, at: now), logger: logger).returnedARow()
         }
         guard !isNew else { return (id, true) }
         // Notifications are never deleted, so the key's first notification is there.
@@ -76,11 +77,6 @@ struct Jobs: Sendable {
             )
             SELECT id FROM notice
             """
-    }
-
-    private static func returnsARow(_ rows: PostgresRowSequence) async throws -> Bool {
-        for try await _ in rows { return true }
-        return false
     }
 
     /// The recipient's queued job of this type on `channel` that a new one can join, locked. Accepts for one recipient

@@ -130,8 +130,7 @@ struct Payments: Sendable {
             """,
             logger: logger
         )
-        for try await _ in rows { return true }
-        return false
+        return try await rows.returnedARow()
     }
 
     enum DisputeClosing: Equatable {

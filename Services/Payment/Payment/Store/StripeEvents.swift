@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 
 /// The `stripe_events` table: each Stripe event kept once by id, and whether it has been applied.
 struct StripeEvents: Sendable {
@@ -16,8 +17,7 @@ struct StripeEvents: Sendable {
             """,
             logger: logger
         )
-        for try await _ in rows { return true }
-        return false
+        return try await rows.returnedARow()
     }
 
     func markProcessed(_ id: String, at now: Date, on connection: PostgresConnection) async throws {

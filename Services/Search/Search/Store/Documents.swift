@@ -285,9 +285,7 @@ struct Documents: Sendable {
 
     /// Runs a statement that returns a row for each change; whether it returned any.
     private func changed(_ statement: PostgresQuery, on connection: PostgresConnection) async throws -> Bool {
-        var any = false
-        for try await _ in try await connection.query(statement, logger: logger) { any = true }
-        return any
+        try await connection.query(statement, logger: logger).returnedARow()
     }
 }
 

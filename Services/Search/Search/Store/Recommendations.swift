@@ -126,8 +126,7 @@ struct Recommendations: Sendable {
 
     func exists(_ id: UUID) async throws -> Bool {
         let rows = try await postgres.query("SELECT 1 FROM documents WHERE id = \(id) AND status = 'published'", logger: logger)
-        for try await _ in rows { return true }
-        return false
+        return try await rows.returnedARow()
     }
 
     private static let columns = "d.id, d.title, d.category, d.city, d.country, d.price_amount, d.currency, d.rating_average, d.rating_count"
