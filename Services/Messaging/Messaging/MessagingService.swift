@@ -59,8 +59,11 @@ struct MessagingService: Sendable {
         } else if experience.status != "published" {
             throw Problem.refused("experienceId", "must be a published experience")
         }
-        let traveler = Conversations.Party(id: caller.userID, name: try await directory.name(of: caller.userID) ?? "Traveler")
-        let provider = Conversations.Party(id: experience.providerId, name: try await directory.name(of: experience.providerId) ?? "Host")
+        // Both names from Auth at once: a round trip to wait for rather than two.
+        async let travelerName = directory.name(of: caller.userID)
+        async let providerName = directory.name(of: experience.providerId)
+        let traveler = Conversations.Party(id: caller.userID, name: try await travelerName ?? "Traveler")
+        let provider = Conversations.Party(id: experience.providerId, name: try await providerName ?? "Host")
         let opened = try await conversations.open(about: experience, booking: bookingID, traveler: traveler, provider: provider, at: clock.now())
         return (try await conversation(opened.id, for: caller), opened.isNew)
     }
