@@ -19,7 +19,9 @@ final class LocalRateLimiter: Sendable {
     }
 
     func check(_ requested: [RateLimitBucket]) -> RateLimitDecision {
-        let now = clock()
+        // Whole milliseconds, as Redis' TIME gives the script: with a fraction, `now - allowAt` could lose a bit in the
+        // subtraction and tell one request in about 25 that one fewer remained.
+        let now = clock().rounded(.down)
         return buckets.withLockedValue { stored in
             let results = requested.map { bucket in (bucket, GCRA.check(tat: stored[bucket.key], now: now, limit: bucket.limit)) }
             let allowed = results.allSatisfy(\.1.allowed)
