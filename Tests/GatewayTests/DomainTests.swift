@@ -31,7 +31,7 @@ import Testing
     }
 
     /// The in-process fallback counts in whole milliseconds, as Redis' script does: with the clock's fraction, the
-    /// subtraction in `now - allowAt` lost a bit, and about one request in 25 was told one fewer remained.
+    /// subtraction in `now - allowAt` lost a bit, and about one request in 28 was told one fewer remained.
     @Test func theInProcessLimiterCountsInWholeMillisecondsAsRedisDoes() {
         let limiter = LocalRateLimiter(clock: { 114_057.338_501_086_68 })  // a time at which the fraction mattered
         let bucket = RateLimitBucket(key: "ip:192.0.2.1", limit: RateLimit(count: 2, period: .seconds(60)))

@@ -20,7 +20,7 @@ final class LocalRateLimiter: Sendable {
 
     func check(_ requested: [RateLimitBucket]) -> RateLimitDecision {
         // Whole milliseconds, as Redis' TIME gives the script: with a fraction, `now - allowAt` could lose a bit in the
-        // subtraction and tell one request in about 25 that one fewer remained.
+        // subtraction and tell about one request in 28 that one fewer remained.
         let now = clock().rounded(.down)
         return buckets.withLockedValue { stored in
             let results = requested.map { bucket in (bucket, GCRA.check(tat: stored[bucket.key], now: now, limit: bucket.limit)) }
