@@ -8,6 +8,12 @@ result() {
 ratio() {  # measured reference → "0.42×"
     python3 -c "print(f'{$1 / $2:.2f}×')"
 }
+# The CPU time (user and system, in clock ticks) that processes PIDS… have used; a process that is gone adds nothing.
+cpu_ticks() {
+    local total=0 stat
+    for pid in "$@"; do read -r -a stat 2>/dev/null <"/proc/$pid/stat" && total=$((total + stat[13] + stat[14])); done
+    echo "$total"
+}
 # Sets `bin` to where the release builds of PRODUCTS are, building them first; under bench/all (BENCH_BIN set), to the
 # copies it built once before the first bench, so that an edit or a build while the benches run changes none of
 # the binaries measured (and a bench's build failing cannot pass unnoticed).
