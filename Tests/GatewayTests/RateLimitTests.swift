@@ -4,6 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Logging
 import NIOCore
+import NIOPosix
 import Redis
 import ServiceKit
 import TestSupport
@@ -162,6 +163,51 @@ import Testing
             #expect(refused == .tooManyRequests)
             #expect(Int(headers[.retryAfter] ?? "") ?? 0 > 3_000)
         }
+    }
+
+    /// The charges made in one turn of a loop go to Redis as one script call per token and buckets, and are decided
+    /// one after the other, as if each had come alone: nothing is charged for a refused request.
+    @Test func theChargesOfOneLoopTurnAreOneCallInRedisDecidedInTurn() async throws {
+        let redisServer = try PrivateRedis()
+        let redis = RedisClient(configuration: .init(endpoint: RedisEndpoint(host: "127.0.0.1", port: redisServer.port)), logger: Logger(label: "test"))
+        #expect(await eventually { (try? await redis.send("PING")) != nil })
+        let configuration = RedisClient.Configuration(endpoint: RedisEndpoint(host: "127.0.0.1", port: redisServer.port))
+        let three = RateLimitBucket(key: "user:three", limit: RateLimit(count: 3, period: .seconds(60)))
+        let two = RateLimitBucket(key: "ip:two", limit: RateLimit(count: 2, period: .seconds(60)))
+        let five = RateLimitBucket(key: "email:five", limit: RateLimit(count: 5, period: .seconds(60)))
+        /// Charges each request's buckets in one turn of a loop.
+        func charge(_ requests: [[RateLimitBucket]]) async throws -> [RateLimitDecision?] {
+            let loop = MultiThreadedEventLoopGroup.singleton.next()
+            return try await loop.flatSubmit {
+                let loopRedis = LoopRedis(loop: loop, configuration: configuration)
+                let charges = RateLimitCharges(redis: loopRedis)
+                let decisions = requests.map { buckets in
+                    let promise = loop.makePromise(of: RateLimitDecision?.self)
+                    charges.charge(buckets, unlessRevoked: nil) { promise.completeWith($0) }
+                    return promise.futureResult
+                }
+                let all = EventLoopFuture.whenAllSucceed(decisions, on: loop)
+                all.assumeIsolated().whenComplete { _ in loopRedis.close() }
+                return all
+            }.get()
+        }
+        _ = try await charge([[RateLimitBucket(key: "ip:warm", limit: RateLimit(count: 1, period: .seconds(1)))]])
+        _ = try await redis.send("CONFIG", "RESETSTAT")
+
+        let decisions = try await charge(Array(repeating: [three], count: 4) + Array(repeating: [two, five], count: 3))
+
+        #expect(decisions.map { $0?.allowed } == [true, true, true, false, true, true, false])
+        #expect(decisions.map { $0?.remaining } == [2, 1, 0, 0, 1, 0, 0])
+        #expect(decisions.map { $0?.limit } == [3, 3, 3, 3, 2, 2, 2])
+        #expect(decisions[3]?.retryAfterSeconds == 20)
+        #expect(decisions[6]?.retryAfterSeconds == 30)
+        let stats = try await redis.send("INFO", "commandstats").string ?? ""
+        #expect(stats.contains("cmdstat_evalsha:calls=2,"))
+        // What each bucket holds is what the allowed requests charged: three of `three`, two of `two` and of `five`.
+        #expect((55_000...60_000).contains(try await redis.send("PTTL", "ratelimit:user:three").int ?? 0))
+        #expect((55_000...60_000).contains(try await redis.send("PTTL", "ratelimit:ip:two").int ?? 0))
+        #expect((20_000...24_000).contains(try await redis.send("PTTL", "ratelimit:email:five").int ?? 0))
+        await redisServer.stop()
     }
 
     @Test func fallsBackToThisInstanceWhileRedisIsDownAndReturnsAfter() async throws {

@@ -6,10 +6,10 @@ import Redis
 import ServiceKit
 
 /// What the proxied requests of one event loop share, used only on that loop, so without locks: idle upstream
-/// connections, a Redis connection, the tokens verified here, what Redis last said of the buckets charged here
-/// (``RateLimitView``), gzip compressors to reuse (zlib's state is tens of KiB, allocated and freed for each answer
-/// otherwise), and the request metrics by route family, method and status (as Hummingbird's `MetricsMiddleware`
-/// names them, so that the gateway's own routes and proxied ones read alike).
+/// connections, a Redis connection and the rate limit charges waiting to go to it, the tokens verified here, what
+/// Redis last said of the buckets charged here (``RateLimitView``), gzip compressors to reuse (zlib's state is tens of
+/// KiB, allocated and freed for each answer otherwise), and the request metrics by route family, method and status
+/// (as Hummingbird's `MetricsMiddleware` names them, so that the gateway's own routes and proxied ones read alike).
 final class LoopState {
     static let verifiedTokenLimit = 10_000
     static let rateLimitViewLimit = 10_000
@@ -17,6 +17,7 @@ final class LoopState {
 
     let connections: UpstreamConnectionPool
     let redis: LoopRedis
+    let rateLimitCharges: RateLimitCharges
     private var verifiedTokens = BoundedCache<String, Admission.Caller>(limit: LoopState.verifiedTokenLimit)
     private var rateLimitViews = BoundedCache<String, RateLimitView>(limit: LoopState.rateLimitViewLimit)
     /// By window size (zlib's 9 to 15 bits), in an array: a dictionary's values changed through its subscript
@@ -32,7 +33,9 @@ final class LoopState {
 
     init(loop: any EventLoop, connectTimeout: Duration, redis: RedisClient.Configuration) {
         connections = UpstreamConnectionPool(loop: loop, connectTimeout: connectTimeout)
-        self.redis = LoopRedis(loop: loop, configuration: redis)
+        let redis = LoopRedis(loop: loop, configuration: redis)
+        self.redis = redis
+        rateLimitCharges = RateLimitCharges(redis: redis)
     }
 
     func close() {

@@ -32,7 +32,7 @@ final class RateLimiter: Sendable {
         let viewed = tokenID == nil && buckets.count == 1 && !fallingBack.load(ordering: .relaxed) ? buckets[0] : nil
         let ahead = viewed.flatMap { local.decisionAhead(for: $0) }
         if let viewed { local.charging(viewed) }
-        RedisRateLimiter.check(buckets, unlessRevoked: tokenID, on: local.redis) { [self] result in
+        local.rateLimitCharges.charge(buckets, unlessRevoked: tokenID) { [self] result in
             let decision: RateLimitDecision?
             switch result {
             case .success(let answer):
