@@ -169,9 +169,9 @@ import Testing
     /// one after the other, as if each had come alone: nothing is charged for a refused request.
     @Test func theChargesOfOneLoopTurnAreOneCallInRedisDecidedInTurn() async throws {
         let redisServer = try PrivateRedis()
-        let redis = RedisClient(configuration: .init(endpoint: RedisEndpoint(host: "127.0.0.1", port: redisServer.port)), logger: Logger(label: "test"))
-        #expect(await eventually { (try? await redis.send("PING")) != nil })
         let configuration = RedisClient.Configuration(endpoint: RedisEndpoint(host: "127.0.0.1", port: redisServer.port))
+        let redis = RedisClient(configuration: configuration, logger: Logger(label: "test"))
+        #expect(await eventually { (try? await redis.send("PING")) != nil })
         let three = RateLimitBucket(key: "user:three", limit: RateLimit(count: 3, period: .seconds(60)))
         let two = RateLimitBucket(key: "ip:two", limit: RateLimit(count: 2, period: .seconds(60)))
         let five = RateLimitBucket(key: "email:five", limit: RateLimit(count: 5, period: .seconds(60)))
