@@ -300,7 +300,7 @@ var serviceDependencies: [String: [Target.Dependency]] {
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ],
         "Notify": [
-            "CCurl",
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "PostgresNIO", package: "postgres-nio"),

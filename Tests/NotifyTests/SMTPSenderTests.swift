@@ -14,7 +14,7 @@ import Testing
         try await withSMTPServer(
             arguments: { ["-c", Self.server, String($0), $1.path] },
             during: { port, maildir, server in
-                try await Self.withSender(port: port, transfers: 1) { try await sendABatch(with: $0, maildir: maildir, server: server) }
+                try await Self.withSender(port: port) { try await sendABatch(with: $0, maildir: maildir, server: server) }
             })
     }
 
@@ -26,7 +26,7 @@ import Testing
             arguments: { port, _ in ["-c", Self.barrier, String(port), String(batches)] },
             during: { port, _, server in
                 #expect(await eventually(timeout: .seconds(30)) { await Self.listens(port: port) })
-                let answers = try await Self.withSender(port: port, transfers: batches) { sender in
+                let answers = try await Self.withSender(port: port) { sender in
                     await withTaskGroup(of: [[Result<String, any Error>]?].self) { group in
                         for index in 0..<batches {
                             group.addTask {
@@ -40,6 +40,73 @@ import Testing
                 for answer in answers {
                     #expect(try answer?.map { try $0.get() } == ["SMTP 250"], "\(server.output())")
                 }
+            })
+    }
+
+    /// `smtp://` with a login: the server asks for STARTTLS before anything else and takes the login only on TLS;
+    /// the mail goes, over TLS, logged in. A wrong password is refused for good, and nothing is sent.
+    @Test func mailGoesOverSTARTTLSLoggedInAndAWrongPasswordIsRefusedForGood() async throws {
+        try await withSMTPServer(
+            arguments: { ["-c", Self.secured, String($0), $1.path] + Self.certificate },
+            during: { port, maildir, server in
+                #expect(await eventually(timeout: .seconds(30)) { await Self.listens(port: port) })
+                let trusting = "smtp://localhost:\(port)?ssl_ca_certs=\(TestEnvironment.storesAuthority)"
+                let answer = try await Self.withSender(url: trusting, username: "mayago", password: "s3cret") { sender in
+                    try await sender.send(Self.message, to: "ana@mayago.test", key: "k1")
+                }
+                #expect(answer == "SMTP 250")
+                #expect(server.output().contains("delivered to ana@mayago.test over TLS as mayago"), "\(server.output())")
+                let refused = try await Self.withSender(url: trusting, username: "mayago", password: "wrong") { sender in
+                    await #expect(throws: SendFailure.self) { try await sender.send(Self.message, to: "ben@mayago.test", key: "k2") }
+                }
+                #expect(refused?.isPermanent == true, "\(String(describing: refused))")
+                #expect(try FileManager.default.contentsOfDirectory(atPath: maildir.appendingPathComponent("new").path).count == 1)
+            })
+    }
+
+    /// The server's certificate is checked: one no trusted authority signed, or that names another host, stops the
+    /// mail before its login or its text is sent, and may pass later (once the configuration is mended).
+    @Test(arguments: ["smtp://localhost:PORT", "smtp://127.0.0.1:PORT?ssl_ca_certs=\(TestEnvironment.storesAuthority)"])
+    func anUntrustedCertificateStopsTheMail(url: String) async throws {
+        try await withSMTPServer(
+            arguments: { ["-c", Self.secured, String($0), $1.path] + Self.certificate },
+            during: { port, maildir, server in
+                #expect(await eventually(timeout: .seconds(30)) { await Self.listens(port: port) })
+                let failure = try await Self.withSender(url: url.replacingOccurrences(of: "PORT", with: "\(port)"), username: "mayago", password: "s3cret") {
+                    sender in await #expect(throws: SendFailure.self) { try await sender.send(Self.message, to: "ana@mayago.test", key: "k1") }
+                }
+                #expect(failure?.isPermanent == false, "\(String(describing: failure))")
+                #expect(!server.output().contains("delivered"), "\(server.output())")
+            })
+    }
+
+    /// A login is sent only over TLS: to a server that offers no STARTTLS (as when an attacker on the way strikes
+    /// the offer out), none is sent, and the mail waits to be tried again.
+    @Test func noLoginGoesInPlainText() async throws {
+        try await withSMTPServer(
+            arguments: { ["-c", Self.secured, String($0), $1.path] + Self.certificate + ["plain"] },
+            during: { port, _, server in
+                #expect(await eventually(timeout: .seconds(30)) { await Self.listens(port: port) })
+                let failure = try await Self.withSender(url: "smtp://localhost:\(port)", username: "mayago", password: "s3cret") { sender in
+                    await #expect(throws: SendFailure.self) { try await sender.send(Self.message, to: "ana@mayago.test", key: "k1") }
+                }
+                #expect(failure?.isPermanent == false, "\(String(describing: failure))")
+                #expect(!server.output().contains("login tried"), "\(server.output())")
+                #expect(!server.output().contains("delivered"), "\(server.output())")
+            })
+    }
+
+    /// A kept connection the server closed while it was idle is not used again: the next mail opens a new one.
+    @Test func aConnectionTheServerClosedWhileIdleIsReplaced() async throws {
+        try await withSMTPServer(
+            arguments: { ["-c", Self.server, String($0), $1.path, "0.3"] },
+            during: { port, maildir, server in
+                try await Self.withSender(port: port) { sender in
+                    #expect(await eventually(timeout: .seconds(30)) { (try? await sender.send(Self.message, to: "a@mayago.test", key: "k1")) != nil })
+                    try await Task.sleep(for: .seconds(1))
+                    #expect(try await sender.send(Self.message, to: "b@mayago.test", key: "k2") == "SMTP 250")
+                }
+                #expect(try FileManager.default.contentsOfDirectory(atPath: maildir.appendingPathComponent("new").path).count == 2)
             })
     }
 
@@ -72,7 +139,8 @@ import Testing
         #expect(Set(recipients) == ["first@mayago.test", "a@mayago.test", "b@mayago.test", "c@mayago.test"])
     }
 
-    /// aiosmtpd keeping mail in a Maildir, with no mailbox for `nobody@`.
+    /// aiosmtpd keeping mail in a Maildir, with no mailbox for `nobody@`; `argv[3]`: the seconds after which it
+    /// closes an idle connection (300 unless given).
     static let server = """
         import asyncio, sys
         from aiosmtpd.handlers import Mailbox
@@ -86,11 +154,52 @@ import Testing
                 return "250 OK"
 
         async def main():
-            server = await asyncio.get_running_loop().create_server(lambda: SMTP(Refusing(sys.argv[2])), "127.0.0.1", int(sys.argv[1]))
+            timeout = float(sys.argv[3]) if len(sys.argv) > 3 else 300
+            server = await asyncio.get_running_loop().create_server(
+                lambda: SMTP(Refusing(sys.argv[2]), timeout=timeout), "127.0.0.1", int(sys.argv[1]))
             await server.serve_forever()
 
         asyncio.run(main())
         """
+
+    /// aiosmtpd with the test stores' certificate for `localhost` (`argv[3]`, its key `argv[4]`), that asks for
+    /// STARTTLS first and takes a login (`mayago`, `s3cret`) only over TLS; it says what it delivered, and how, and
+    /// each login tried. With `argv[5]` `plain`: no TLS, and a login taken in plain text.
+    static let secured = """
+        import asyncio, ssl, sys
+        from aiosmtpd.handlers import Mailbox
+        from aiosmtpd.smtp import SMTP, AuthResult
+
+        class Saying(Mailbox):
+            async def handle_DATA(self, server, session, envelope):
+                answer = await super().handle_DATA(server, session, envelope)
+                tls = "over TLS" if session.ssl else "in plain text"
+                print("delivered to %s %s as %s" % (",".join(envelope.rcpt_tos), tls, session.auth_data.decode()), flush=True)
+                return answer
+
+        def authenticate(server, session, envelope, mechanism, data):
+            print("login tried", flush=True)
+            return AuthResult(success=data.login == b"mayago" and data.password == b"s3cret", handled=False, auth_data=data.login)
+
+        async def main():
+            plain = sys.argv[5:] == ["plain"]
+            context = None if plain else ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            if context:
+                context.load_cert_chain(sys.argv[3], sys.argv[4])
+            server = await asyncio.get_running_loop().create_server(
+                lambda: SMTP(Saying(sys.argv[2]), tls_context=context, require_starttls=not plain, authenticator=authenticate,
+                             auth_require_tls=not plain, auth_required=True),
+                "127.0.0.1", int(sys.argv[1]))
+            await server.serve_forever()
+
+        asyncio.run(main())
+        """
+
+    /// The test stores' certificate for `localhost` and its key, beside the authority that signed it.
+    static var certificate: [String] {
+        let folder = URL(fileURLWithPath: TestEnvironment.storesAuthority).deletingLastPathComponent()
+        return ["server.pem", "server.key"].map { folder.appendingPathComponent($0).path }
+    }
 
     /// aiosmtpd that holds each mail's answer until `argv[2]` mails wait at once, then accepts them all.
     static let barrier = """
@@ -119,16 +228,19 @@ import Testing
         asyncio.run(main())
         """
 
-    /// A sender to the server on `port` while `body` runs, its threads stopped after it whether it throws or not.
-    static func withSender<T>(port: Int, transfers: Int, _ body: (SMTPSender) async throws -> T) async throws -> T {
-        let sender = SMTPSender(
-            url: "smtp://127.0.0.1:\(port)", from: "no-reply@mayago.example", fromName: "MayaGo", username: nil, password: nil, transfers: transfers)
+    /// A sender to the server on `port` while `body` runs, its connections closed after it whether it throws or not.
+    static func withSender<T>(port: Int, _ body: (SMTPSender) async throws -> T) async throws -> T {
+        try await withSender(url: "smtp://127.0.0.1:\(port)", username: nil, password: nil, body)
+    }
+
+    static func withSender<T>(url: String, username: String?, password: String?, _ body: (SMTPSender) async throws -> T) async throws -> T {
+        let sender = try SMTPSender(url: url, from: "no-reply@mayago.example", fromName: "MayaGo", username: username, password: password)
         do {
             let result = try await body(sender)
-            try await sender.stop()
+            await sender.stop()
             return result
         } catch {
-            try await sender.stop()
+            await sender.stop()
             throw error
         }
     }

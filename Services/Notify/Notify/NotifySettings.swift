@@ -11,7 +11,7 @@ import ServiceKit
 /// | `NOTIFY_DIGEST_WINDOW_MS` | `300000`: how long a new-message mail waits to gather the next ones |
 /// | `EMAIL_PROVIDER` | `mailbox` (a folder), `smtp` or `sendgrid` |
 /// | `MAIL_FROM`, `MAIL_FROM_NAME` | `no-reply@mayago.example`, `MayaGo` |
-/// | `SMTP_URL`, `SMTP_USERNAME`, `SMTP_PASSWORD` | `smtp://127.0.0.1:1025` (STARTTLS when offered; `smtps://` for TLS), no login |
+/// | `SMTP_URL`, `SMTP_USERNAME`, `SMTP_PASSWORD` | `smtp://127.0.0.1:1025` (STARTTLS when offered; `smtps://` for TLS; `?ssl_ca_certs=FILE`: the authorities trusted), no login |
 /// | `SENDGRID_API_KEY`, `SENDGRID_API_URL` | required with `sendgrid`; `https://api.sendgrid.com` |
 /// | `SMS_PROVIDER` | `mailbox` or `twilio` |
 /// | `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN`, `TWILIO_FROM`, `TWILIO_API_URL` | required with `twilio`; `https://api.twilio.com` |

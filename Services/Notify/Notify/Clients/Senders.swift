@@ -9,8 +9,7 @@ func notifySenders(_ settings: NotifySettings, logger: Logger) throws -> [Channe
     case .mailbox:
         senders[.email] = MailboxSender(folder: settings.mailboxFolder, channel: .email)
     case .smtp(let url, let username, let password):
-        senders[.email] = SMTPSender(
-            url: url, from: settings.mailFrom, fromName: settings.mailFromName, username: username, password: password, transfers: settings.workers)
+        senders[.email] = try SMTPSender(url: url, from: settings.mailFrom, fromName: settings.mailFromName, username: username, password: password)
     case .sendgrid(let apiKey, let baseURL):
         senders[.email] = SendGridSender(
             apiKey: apiKey, baseURL: baseURL, from: settings.mailFrom, fromName: settings.mailFromName, http: .mayaGo, logger: logger)

@@ -186,8 +186,8 @@ final class DeliveryWorker: Service, Sendable {
     }
 
     /// Sends a batch made ready: the messages of the jobs to send go to their channel's provider together, in the
-    /// batch's order (SMTP's in one trip to its thread); with whether all were tried (false when some went back to the
-    /// queue unsent).
+    /// batch's order (SMTP's as one request to its connection's event loop); with whether all were tried (false when
+    /// some went back to the queue unsent).
     private func send(_ batch: Prepared) async -> ([Tried], Bool) {
         let planned = batch.planned
         let answers = await sendMessages(of: planned, startingBy: batch.lastStart)

@@ -13,7 +13,7 @@ struct JobClaim: PostgresPreparedStatement {
     static let name = "notify.job_claim"
 
     /// The most jobs one claim leases. A batch costs about a millisecond of CPU besides its jobs (the claim, the
-    /// recipients' contacts asked of Auth, the ends written, the trip to the senders' thread): at 8 a batch, that was a
+    /// recipients' contacts asked of Auth, the ends written, the trip to the sender): at 8 a batch, that was a
     /// third of Notify's and PostgreSQL's CPU a mail under bench/notify. 32 sends of a provider that takes a second
     /// each still start within a lease (a minute).
     static let batch = 32
