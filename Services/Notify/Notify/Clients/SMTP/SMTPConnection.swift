@@ -87,9 +87,11 @@ final class SMTPConnection: Sendable {
         if !onTLS, hello.extensions["STARTTLS"] != nil {
             let answer = try await run(.command("STARTTLS"))
             guard answer.code == 220 else { throw Self.failure(answer, "STARTTLS") }
-            try await channel.pipeline.addHandler(
-                try NIOSSLClientHandler(context: server.tls, serverHostname: server.serverName), position: .first
-            ).get()
+            // Made on the loop, as the handler is not Sendable: first in the pipeline, under the SMTP handler.
+            try await channel.eventLoop.submit { [channel] in
+                try channel.pipeline.syncOperations.addHandler(
+                    NIOSSLClientHandler(context: server.tls, serverHostname: server.serverName), position: .first)
+            }.get()
             hello = try await self.hello()
             onTLS = true
         }
