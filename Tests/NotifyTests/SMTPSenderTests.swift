@@ -20,7 +20,7 @@ import Testing
 
     /// Each worker's batch goes out beside the others', however few cores there are: the server answers no mail
     /// until a mail of every batch is in, and refuses them all (for now) if they do not come within 20 seconds.
-    @Test func theBatchesOfAsManyWorkersAsItWasMadeForAreSentAtOnce() async throws {
+    @Test func theBatchesOfManyWorkersAreSentAtOnce() async throws {
         let batches = System.coreCount + 2
         try await withSMTPServer(
             arguments: { port, _ in ["-c", Self.barrier, String(port), String(batches)] },

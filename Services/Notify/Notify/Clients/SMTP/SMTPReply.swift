@@ -3,9 +3,6 @@ struct SMTPReply: Sendable, Equatable {
     var code: Int
     var lines: [String]
 
-    /// 2xx: done; 3xx: go on (the mail's text after `DATA`, the next step of a login).
-    var isPositive: Bool { (200..<400).contains(code) }
-
     /// 5xx: the server's final no (an unknown mailbox, a refused login); 4xx may pass later.
     var isPermanent: Bool { (500..<600).contains(code) }
 
