@@ -96,6 +96,24 @@ import Testing
             })
     }
 
+    /// A connection lost in the middle of a batch: the mails before are answered as sent, the one in progress fails
+    /// for now (to be tried again), and the rest go on a new connection.
+    @Test func aConnectionLostMidBatchFailsOnlyTheMailInProgress() async throws {
+        try await withSMTPServer(
+            arguments: { ["-c", Self.dropping, String($0), $1.path] },
+            during: { port, maildir, _ in
+                #expect(await eventually(timeout: .seconds(30)) { await Self.listens(port: port) })
+                let jobs = ["a@mayago.test", "drop@mayago.test", "c@mayago.test"].enumerated().map { [Self.outgoing($1, "k\($0)")] }
+                let answers = try await Self.withSender(port: port) { await $0.send(jobs, startingBy: .distantFuture, clock: .system) }
+                #expect(try answers[0]?.map { try $0.get() } == ["SMTP 250"])
+                let lost = try #require(answers[1]?.first?.failure as? SendFailure)
+                #expect(!lost.isPermanent, "\(lost)")
+                #expect(try answers[2]?.map { try $0.get() } == ["SMTP 250"])
+                let mails = try FileManager.default.contentsOfDirectory(at: maildir.appendingPathComponent("new"), includingPropertiesForKeys: nil)
+                #expect(mails.count == 2)
+            })
+    }
+
     /// A kept connection the server closed while it was idle is not used again: the next mail opens a new one.
     @Test func aConnectionTheServerClosedWhileIdleIsReplaced() async throws {
         try await withSMTPServer(
@@ -200,6 +218,29 @@ import Testing
         let folder = URL(fileURLWithPath: TestEnvironment.storesAuthority).deletingLastPathComponent()
         return ["server.pem", "server.key"].map { folder.appendingPathComponent($0).path }
     }
+
+    /// aiosmtpd keeping mail in a Maildir that drops the connection, once, when a mail's text for `drop@` comes.
+    static let dropping = """
+        import asyncio, sys
+        from aiosmtpd.handlers import Mailbox
+        from aiosmtpd.smtp import SMTP
+
+        class Dropping(Mailbox):
+            dropped = False
+
+            async def handle_DATA(self, server, session, envelope):
+                if not Dropping.dropped and envelope.rcpt_tos == ["drop@mayago.test"]:
+                    Dropping.dropped = True
+                    server.transport.abort()
+                    return "421 4.3.0 Gone"
+                return await super().handle_DATA(server, session, envelope)
+
+        async def main():
+            server = await asyncio.get_running_loop().create_server(lambda: SMTP(Dropping(sys.argv[2])), "127.0.0.1", int(sys.argv[1]))
+            await server.serve_forever()
+
+        asyncio.run(main())
+        """
 
     /// aiosmtpd that holds each mail's answer until `argv[2]` mails wait at once, then accepts them all.
     static let barrier = """
