@@ -11,21 +11,12 @@ struct SMTPRequest {
     var beginsJob: @Sendable (Int) -> Bool
     var mayStart: @Sendable () -> Bool
     let promise: EventLoopPromise<SMTPAnswers>
+}
 
+extension SMTPRequest {
     /// One exchange, of no job.
     init(_ exchange: SMTPExchange, promise: EventLoopPromise<SMTPAnswers>) {
         self.init(count: 1, exchange: { _ in exchange }, beginsJob: { _ in false }, mayStart: { true }, promise: promise)
-    }
-
-    init(
-        count: Int, exchange: @escaping @Sendable (Int) -> SMTPExchange, beginsJob: @escaping @Sendable (Int) -> Bool,
-        mayStart: @escaping @Sendable () -> Bool, promise: EventLoopPromise<SMTPAnswers>
-    ) {
-        self.count = count
-        self.exchange = exchange
-        self.beginsJob = beginsJob
-        self.mayStart = mayStart
-        self.promise = promise
     }
 }
 
