@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Logging
 import NIOCore
 import NIOPosix
@@ -60,7 +61,7 @@ import Testing
     }
 
     /// A logger writing to a pipe, and the pipe's end to read.
-    private static func logger() throws -> (Logger, Pipe) {
+    static func logger() throws -> (Logger, Pipe) {
         let pipe = Pipe()
         let readEnd = pipe.fileHandleForReading.fileDescriptor
         try #require(fcntl(readEnd, F_SETFL, fcntl(readEnd, F_GETFL) | O_NONBLOCK) == 0)
@@ -70,13 +71,62 @@ import Testing
 
     /// The messages of the lines the pipe holds now.
     private static func messages(readFrom pipe: Pipe) -> [String] {
+        lines(readFrom: pipe).compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["message"] as? String
+        }
+    }
+
+    /// The lines the pipe holds now.
+    static func lines(readFrom pipe: Pipe) -> [String] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while case let count = read(pipe.fileHandleForReading.fileDescriptor, &chunk, chunk.count), count > 0 {
             bytes += chunk[..<count]
         }
-        return bytes.split(separator: UInt8(ascii: "\n")).compactMap { line in
-            (try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])?["message"] as? String
-        }
+        return bytes.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+@Suite struct AccessLogTests {
+    /// The line after its timestamp, which is all that differs between two lines written one after the other.
+    private static func untimed(_ line: String) -> String {
+        String(line.drop { $0 != "," })
+    }
+
+    @Test func theLineWrittenWithoutADictionaryIsTheOneTheHandlerWritesFromMetadata() throws {
+        let (logger, pipe) = try LogOutputTests.logger()
+        AccessLog.record(
+            logger, method: .get, path: "/api/v1/bookings", status: .ok, bytes: 512, duration: .microseconds(1500),
+            upstream: "booking 127.0.0.1:8082", upstreamDuration: .microseconds(1250), userID: "u-1", requestID: "r-\"1\""
+        )
+        logger.info(
+            "request",
+            metadata: [
+                "method": "GET", "path": "/api/v1/bookings", "status": "200", "bytes": "512", "durationMs": "1.5",
+                "upstream": "booking 127.0.0.1:8082", "upstreamMs": "1.25", "userId": "u-1", "requestId": "r-\"1\"",
+            ])
+        let lines = LogOutputTests.lines(readFrom: pipe)
+        try #require(lines.count == 2)
+        #expect(Self.untimed(lines[0]) == Self.untimed(lines[1]))
+        let fields = [
+            #""bytes":"512","durationMs":"1.5","method":"GET","path":"/api/v1/bookings","requestId":"r-\"1\"","status":"200""#,
+            #""upstream":"booking 127.0.0.1:8082","upstreamMs":"1.25","userId":"u-1"}"#,
+        ]
+        #expect(lines[0].hasSuffix(fields.joined(separator: ",")))
+    }
+
+    @Test func theHandlersOwnMetadataJoinsTheLine() throws {
+        var (logger, pipe) = try LogOutputTests.logger()
+        logger[metadataKey: "instance"] = "gateway-1"
+        AccessLog.record(logger, method: .post, path: "/api/v1/auth/login", status: .unauthorized, bytes: nil, duration: .milliseconds(2))
+        let line = try #require(LogOutputTests.lines(readFrom: pipe).first)
+        #expect(line.hasSuffix(#""durationMs":"2.0","instance":"gateway-1","method":"POST","path":"/api/v1/auth/login","status":"401"}"#))
+    }
+
+    @Test func nothingIsWrittenBelowTheLoggersLevel() throws {
+        var (logger, pipe) = try LogOutputTests.logger()
+        logger.logLevel = .notice
+        AccessLog.record(logger, method: .get, path: "/health", status: .ok, bytes: 2, duration: .milliseconds(1))
+        #expect(LogOutputTests.lines(readFrom: pipe).isEmpty)
     }
 }

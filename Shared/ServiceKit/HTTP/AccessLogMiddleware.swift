@@ -34,17 +34,23 @@ public enum AccessLog {
         userID: String? = nil,
         requestID: String? = nil
     ) {
-        // Made at its final size: the proxy writes one for every request.
-        var metadata = Logger.Metadata(minimumCapacity: 9)
-        metadata["method"] = .string(method.rawValue)
-        metadata["path"] = .string(path)
-        metadata["status"] = .stringConvertible(status.code)
-        metadata["durationMs"] = .stringConvertible(duration.milliseconds)
-        if let bytes { metadata["bytes"] = .stringConvertible(bytes) }
-        if let upstream { metadata["upstream"] = .string(upstream) }
-        if let upstreamDuration { metadata["upstreamMs"] = .stringConvertible(upstreamDuration.milliseconds) }
-        if let userID { metadata["userId"] = .string(userID) }
-        if let requestID { metadata["requestId"] = .string(requestID) }
-        logger.info("request", metadata: metadata)
+        guard logger.logLevel <= .info else { return }
+        // In key order, as a line lists them: a JSON handler of its own writes them as they are, without a dictionary.
+        var fields: [(key: String, value: Logger.MetadataValue)] = []
+        fields.reserveCapacity(9)
+        if let bytes { fields.append(("bytes", .stringConvertible(bytes))) }
+        fields.append(("durationMs", .stringConvertible(duration.milliseconds)))
+        fields.append(("method", .string(method.rawValue)))
+        fields.append(("path", .string(path)))
+        if let requestID { fields.append(("requestId", .string(requestID))) }
+        fields.append(("status", .stringConvertible(status.code)))
+        if let upstream { fields.append(("upstream", .string(upstream))) }
+        if let upstreamDuration { fields.append(("upstreamMs", .stringConvertible(upstreamDuration.milliseconds))) }
+        if let userID { fields.append(("userId", .string(userID))) }
+        if let handler = logger.handler as? JSONLogHandler, !handler.addsMetadata {
+            handler.write(.info, "request", members: fields)
+        } else {
+            logger.info("request", metadata: Logger.Metadata(uniqueKeysWithValues: fields))
+        }
     }
 }

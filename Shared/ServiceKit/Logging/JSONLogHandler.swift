@@ -29,23 +29,34 @@ public struct JSONLogHandler: LogHandler {
         if let provided = metadataProvider?.get(), !provided.isEmpty { fields.merge(provided) { kept, _ in kept } }
         if !metadata.isEmpty { fields.merge(metadata) { kept, _ in kept } }
         if let error = event.error { fields["error"] = .string(String(describing: error)) }
+        write(event.level, event.message.description, members: fields.sorted { $0.key < $1.key })
+    }
 
+    /// Whether this handler adds metadata of its own to every line, which only `log(event:)` merges.
+    public var addsMetadata: Bool {
+        !metadata.isEmpty || metadataProvider != nil
+    }
+
+    /// Writes a line whose metadata is `members`, given in key order (the caller checked the level). ``AccessLog``
+    /// gives its fields so: the dictionary that `log(event:)` builds, merges and sorts was most of the line's cost,
+    /// and the gateway writes one for every request.
+    func write(_ level: Logger.Level, _ message: String, members: some Collection<(key: String, value: Logger.MetadataValue)>) {
         var line: [UInt8] = []
         line.reserveCapacity(384)
         line.append(contentsOf: #"{"timestamp":""#.utf8)
         Self.appendTimestamp(Date.now, to: &line)
         line.append(contentsOf: #"","level":""#.utf8)
-        line.append(contentsOf: event.level.rawValue.utf8)
+        line.append(contentsOf: level.rawValue.utf8)
         line.append(contentsOf: #"","service":"#.utf8)
         Self.appendString(service, to: &line)
         line.append(contentsOf: #","message":"#.utf8)
-        Self.appendString(event.message.description, to: &line)
-        if !fields.isEmpty {
+        Self.appendString(message, to: &line)
+        if !members.isEmpty {
             line.append(UInt8(ascii: ","))
-            Self.appendMembers(fields, to: &line)
+            Self.appendMembers(members, to: &line)
         }
         line.append(contentsOf: "}\n".utf8)
-        output.write(line, level: event.level)
+        output.write(line, level: level)
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
@@ -99,14 +110,14 @@ public struct JSONLogHandler: LogHandler {
             line.append(UInt8(ascii: "]"))
         case .dictionary(let dictionary):
             line.append(UInt8(ascii: "{"))
-            appendMembers(dictionary, to: &line)
+            appendMembers(dictionary.sorted { $0.key < $1.key }, to: &line)
             line.append(UInt8(ascii: "}"))
         }
     }
 
-    /// `"key":value` pairs by key, separated by commas.
-    private static func appendMembers(_ members: Logger.Metadata, to line: inout [UInt8]) {
-        for (index, (key, value)) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+    /// `"key":value` pairs, in the order given, separated by commas.
+    private static func appendMembers(_ members: some Sequence<(key: String, value: Logger.MetadataValue)>, to line: inout [UInt8]) {
+        for (index, (key, value)) in members.enumerated() {
             if index > 0 { line.append(UInt8(ascii: ",")) }
             appendString(key, to: &line)
             line.append(UInt8(ascii: ":"))
