@@ -33,7 +33,7 @@ public struct JSONLogHandler: LogHandler {
     }
 
     /// Whether this handler adds metadata of its own to every line, which only `log(event:)` merges.
-    public var addsMetadata: Bool {
+    var addsMetadata: Bool {
         !metadata.isEmpty || metadataProvider != nil
     }
 
