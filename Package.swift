@@ -31,11 +31,19 @@ var targets: [Target] = [
     // A hint for the processor to start reading memory that a loop will read a little later.
     .systemLibrary(name: "CPrefetch", path: "Shared/CPrefetch"),
     .target(name: "Contracts", path: "Shared/Contracts", swiftSettings: swiftSettings),
+    // Timers for a connection's event loop (a deadline that moves with every request), for the clients and proxies below.
+    .target(
+        name: "EventLoopTimers",
+        dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+        path: "Shared/EventLoopTimers",
+        swiftSettings: swiftSettings
+    ),
     // A small async Redis client on SwiftNIO; libhiredis parses the replies.
     .target(
         name: "Redis",
         dependencies: [
             "CHiredis",
+            "EventLoopTimers",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -234,6 +242,7 @@ var serviceDependencies: [String: [Target.Dependency]] {
     [
         "Gateway": [
             "Redis",
+            "EventLoopTimers",
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -300,6 +309,7 @@ var serviceDependencies: [String: [Target.Dependency]] {
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ],
         "Notify": [
+            "EventLoopTimers",
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Mustache", package: "swift-mustache"),

@@ -1,3 +1,4 @@
+import EventLoopTimers
 import NIOCore
 
 /// Commands for one round trip: written together, answered by `expectedReplies` replies in order.

@@ -128,6 +128,27 @@ import Testing
             })
     }
 
+    /// Each mail has the exchange time of its own, however long its batch takes: a server slow over every mail is
+    /// waited for, and one that stops answering fails the mail in progress (for now) once that time is up, and the
+    /// rest go on a new connection.
+    @Test func eachMailHasItsOwnTimeAndOneTheServerNeverAnswersFails() async throws {
+        try await withSMTPServer(
+            arguments: { ["-c", Self.slow, String($0), $1.path] },
+            during: { port, maildir, _ in
+                #expect(await eventually(timeout: .seconds(30)) { await Self.listens(port: port) })
+                let addresses = ["a@mayago.test", "b@mayago.test", "c@mayago.test", "silent@mayago.test", "d@mayago.test"]
+                let jobs = addresses.enumerated().map { [Self.outgoing($1, "k\($0)")] }
+                let answers = try await Self.withSender(port: port, exchangeTimeout: .milliseconds(600)) {
+                    await $0.send(jobs, startingBy: .distantFuture, clock: .system)
+                }
+                for index in [0, 1, 2, 4] { #expect(try answers[index]?.map { try $0.get() } == ["SMTP 250"], "\(addresses[index])") }
+                let unanswered = try #require(answers[3]?.first?.failure as? SendFailure)
+                #expect(!unanswered.isPermanent && unanswered.description.contains("no reply within 600 ms"), "\(unanswered)")
+                let mails = try FileManager.default.contentsOfDirectory(at: maildir.appendingPathComponent("new"), includingPropertiesForKeys: nil)
+                #expect(mails.count == 4)
+            })
+    }
+
     private func sendABatch(with sender: SMTPSender, maildir: URL, server: ChildProcess) async throws {
         // aiosmtpd listens once it answers.
         #expect(await eventually(timeout: .seconds(30)) { (try? await sender.send(Self.message, to: "first@mayago.test", key: "k0")) != nil })
@@ -242,6 +263,26 @@ import Testing
         asyncio.run(main())
         """
 
+    /// aiosmtpd keeping mail in a Maildir that takes a quarter of a second over each recipient, and never answers
+    /// for `silent@`.
+    static let slow = """
+        import asyncio, sys
+        from aiosmtpd.handlers import Mailbox
+        from aiosmtpd.smtp import SMTP
+
+        class Slow(Mailbox):
+            async def handle_RCPT(self, server, session, envelope, address, options):
+                await asyncio.sleep(3600 if address.startswith("silent@") else 0.25)
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
+        async def main():
+            server = await asyncio.get_running_loop().create_server(lambda: SMTP(Slow(sys.argv[2])), "127.0.0.1", int(sys.argv[1]))
+            await server.serve_forever()
+
+        asyncio.run(main())
+        """
+
     /// aiosmtpd that holds each mail's answer until `argv[2]` mails wait at once, then accepts them all.
     static let barrier = """
         import asyncio, sys
@@ -270,12 +311,15 @@ import Testing
         """
 
     /// A sender to the server on `port` while `body` runs, its connections closed after it whether it throws or not.
-    static func withSender<T>(port: Int, _ body: (SMTPSender) async throws -> T) async throws -> T {
-        try await withSender(url: "smtp://127.0.0.1:\(port)", username: nil, password: nil, body)
+    static func withSender<T>(port: Int, exchangeTimeout: TimeAmount = .seconds(60), _ body: (SMTPSender) async throws -> T) async throws -> T {
+        try await withSender(url: "smtp://127.0.0.1:\(port)", username: nil, password: nil, exchangeTimeout: exchangeTimeout, body)
     }
 
-    static func withSender<T>(url: String, username: String?, password: String?, _ body: (SMTPSender) async throws -> T) async throws -> T {
-        let sender = try SMTPSender(url: url, from: "no-reply@mayago.example", fromName: "MayaGo", username: username, password: password)
+    static func withSender<T>(
+        url: String, username: String?, password: String?, exchangeTimeout: TimeAmount = .seconds(60), _ body: (SMTPSender) async throws -> T
+    ) async throws -> T {
+        let sender = try SMTPSender(
+            url: url, from: "no-reply@mayago.example", fromName: "MayaGo", username: username, password: password, exchangeTimeout: exchangeTimeout)
         do {
             let result = try await body(sender)
             await sender.stop()

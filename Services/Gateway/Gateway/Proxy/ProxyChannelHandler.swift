@@ -1,6 +1,6 @@
+import EventLoopTimers
 import NIOCore
 import NIOHTTP1
-import Redis
 import ServiceKit
 
 /// Sits in each client connection's pipeline ahead of Hummingbird, between NIO's HTTP/1 codec and the conversion to

@@ -1,3 +1,4 @@
+import EventLoopTimers
 import NIOCore
 
 /// Exchanges for a connection to run one after another on its event loop, and the promise of their answers.
@@ -53,7 +54,7 @@ final class SMTPChannelHandler: ChannelDuplexHandler {
     private var replies: [Result<SMTPReply, any Error>] = []
     private var pending = ByteBuffer()
     private var lines: [String] = []
-    private var timeout: Scheduled<Void>?
+    private var timer: DeadlineTimer?
     private let limit: TimeAmount
 
     /// Fulfilled by the server's greeting.
@@ -66,8 +67,15 @@ final class SMTPChannelHandler: ChannelDuplexHandler {
         exchange = .greeting
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        timer = DeadlineTimer(on: context.eventLoop) { [weak self] in
+            guard let self else { return }
+            fail(context, "no reply within \(limit.nanoseconds / 1_000_000) ms")
+        }
+    }
+
     func channelActive(context: ChannelHandlerContext) {
-        startTimer(context)
+        startTimer()
         context.fireChannelActive()
     }
 
@@ -115,6 +123,8 @@ final class SMTPChannelHandler: ChannelDuplexHandler {
     /// Also when the connection never opened: the greeting is then failed here.
     func handlerRemoved(context: ChannelHandlerContext) {
         finishFailing("the connection closed")
+        timer?.cancel()
+        timer = nil  // its action holds the context
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -134,16 +144,14 @@ final class SMTPChannelHandler: ChannelDuplexHandler {
         exchange = following ?? request.exchange(next)
         following = nil
         if let opening = exchange?.opening { context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: opening)), promise: nil) }
-        startTimer(context)
+        startTimer()
         if next + 1 < request.count { following = request.exchange(next + 1) }
     }
 
-    private func startTimer(_ context: ChannelHandlerContext) {
-        timeout?.cancel()
-        timeout = context.eventLoop.assumeIsolated().scheduleTask(in: limit) { [weak self] in
-            guard let self else { return }
-            fail(context, "no reply within \(limit.nanoseconds / 1_000_000) ms")
-        }
+    /// The exchange starting now must end within `limit`: the timer moves rather than a task scheduled and cancelled
+    /// for each exchange.
+    private func startTimer() {
+        timer?.set(.now() + limit)
     }
 
     /// Closes the connection: what was in progress fails, and the next request finds the connection closed.
@@ -162,8 +170,7 @@ final class SMTPChannelHandler: ChannelDuplexHandler {
     }
 
     private func end() {
-        timeout?.cancel()
-        timeout = nil
+        timer?.set(nil)
         request = nil
         exchange = nil
         following = nil

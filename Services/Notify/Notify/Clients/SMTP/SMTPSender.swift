@@ -19,13 +19,14 @@ struct SMTPSender: Sender, Service {
 
     static let connectTimeout = TimeAmount.seconds(10)
     /// For each step of the session's beginning, and for a mail from its `MAIL FROM` to the server's last reply.
-    static let exchangeTimeout = TimeAmount.seconds(60)
+    let exchangeTimeout: TimeAmount
 
-    init(url: String, from: String, fromName: String, username: String?, password: String?) throws {
+    init(url: String, from: String, fromName: String, username: String?, password: String?, exchangeTimeout: TimeAmount = .seconds(60)) throws {
         guard let url = URL(string: url) else { throw ConfigurationError(variable: "SMTP_URL", expected: "a URL", value: url) }
         server = try SMTPConnection.Server(url: url, username: username, password: password)
         self.from = from
         self.fromName = fromName
+        self.exchangeTimeout = exchangeTimeout
     }
 
     func run() async throws {
@@ -105,7 +106,7 @@ struct SMTPSender: Sender, Service {
             if kept.isActive { return kept }
             kept.close()
         }
-        return try await SMTPConnection.open(to: server, connectTimeout: Self.connectTimeout, timeout: Self.exchangeTimeout)
+        return try await SMTPConnection.open(to: server, connectTimeout: Self.connectTimeout, timeout: exchangeTimeout)
     }
 
     private func giveBack(_ connection: SMTPConnection) {
