@@ -63,8 +63,7 @@ struct SMTPSender: Sender, Service {
                 connection = try await take()
             } catch {
                 // No connection to be had: the rest fail alike, to be tried again later.
-                let failure = error as? SendFailure ?? SendFailure(isPermanent: false, description: "SMTP: \(error)")
-                answers += Array(repeating: .failure(failure), count: mails.count - answers.count)
+                answers += Array(repeating: .failure(Self.failure(error)), count: mails.count - answers.count)
                 break
             }
             let (rest, mail) = (answers.count, self.mail)
@@ -94,9 +93,11 @@ struct SMTPSender: Sender, Service {
         return .mail(from: from, to: outgoing.address, message: text)
     }
 
-    /// A refusal is the server's answer (5xx for good); a failed connection may pass later.
+    /// A refusal is the server's answer (5xx for good), as is a session's beginning that decided already (a refused
+    /// login); a failed connection may pass later.
     private static func failure(_ error: any Error) -> any Error {
         if let refusal = error as? SMTPExchange.Refusal { return SendFailure(isPermanent: refusal.reply.isPermanent, description: refusal.reply.description) }
+        if let decided = error as? SendFailure { return decided }
         return SendFailure(isPermanent: false, description: "SMTP: \(error)")
     }
 
